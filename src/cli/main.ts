@@ -1,0 +1,308 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { match } from 'ts-pattern';
+import { z } from 'zod';
+import { completeAnswers, formatAnswerError, parseAnswers } from '../engine/answers.js';
+import type { Answers, Flow } from '../engine/flow.js';
+import { FlowError, getFlow } from '../engine/load.js';
+import { recommend } from '../engine/recommend.js';
+import { FileStore, type Store, StoreError } from '../store/index.js';
+import { adrId, recordDecision } from '../team/decisions.js';
+import { answerSession, startSession } from '../team/sessions.js';
+import { InputClosed, promptInterview } from './prompt.js';
+import { renderComparison, renderDecisions, renderRecommendation } from './render.js';
+
+/** Exit codes: 0 done, 1 failed, 2 bad input or usage. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2 = 2,
+  ) {
+    super(message);
+  }
+}
+
+export type Io = {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  stdinIsTTY: boolean;
+  /** Reads lines from the terminal; undefined when stdin is not interactive. */
+  ask?: (prompt: string) => Promise<string | undefined>;
+  now: () => Date;
+};
+
+const USAGE = `mesh-help: decide between service mesh, cluster mesh, federation or none, problem first.
+
+Usage:
+  mesh-help interview [--answers FILE] [--team ID] [--title TEXT] [--accept] [--revisits N]
+  mesh-help recommend --answers FILE [--json]
+  mesh-help compare [PATTERN...]
+  mesh-help decisions [--team ID] [--json]
+  mesh-help store check
+  mesh-help start          Slack bot when SLACK_BOT_TOKEN is set, otherwise the terminal interview
+  mesh-help help
+
+Environment: MESH_HELP_DATA_DIR (store folder, default ./data).`;
+
+const TeamId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a team id is letters, digits, - and _ (at most 64)');
+
+function flowOrExit(): Flow {
+  try {
+    return getFlow();
+  } catch (err) {
+    if (err instanceof FlowError) throw new CliError(err.message, 1);
+    throw err;
+  }
+}
+
+function readAnswersFile(flow: Flow, file: string): Answers {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CliError(
+      `cannot read answers file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new CliError(`answers file ${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = parseAnswers(flow, raw);
+  if (!parsed.ok) throw new CliError(`answers file ${file}: ${formatAnswerError(parsed.error)}`);
+  return parsed.value;
+}
+
+function openStore(env: NodeJS.ProcessEnv): Store {
+  return new FileStore(resolve(env.MESH_HELP_DATA_DIR || './data'));
+}
+
+function teamOf(value: string | undefined): string {
+  const parsed = TeamId.safeParse(value ?? 'local');
+  if (!parsed.success) throw new CliError(`--team: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}
+
+/** A title that names the problem and the outcome, for records started without one. */
+export function defaultTitle(flow: Flow, patterns: string[]): string {
+  const names = patterns.map((p) => flow.patternById.get(p)?.name ?? p);
+  if (patterns.length === 1 && patterns[0] === 'plain-kubernetes')
+    return 'Stay on plain Kubernetes for service and cluster networking';
+  return `Adopt ${names.join(' with ')} for service and cluster networking`;
+}
+
+async function interview(args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      answers: { type: 'string' },
+      team: { type: 'string' },
+      title: { type: 'string' },
+      accept: { type: 'boolean', default: false },
+      revisits: { type: 'string' },
+    },
+    strict: true,
+  });
+  const flow = flowOrExit();
+  const team = teamOf(values.team);
+  const revisits =
+    values.revisits === undefined ? undefined : z.coerce.number().int().positive().safeParse(values.revisits);
+  if (revisits && !revisits.success) throw new CliError('--revisits takes a decision number, e.g. --revisits 3');
+  let answers: Answers;
+  if (values.answers) answers = completeAnswers(flow, readAnswersFile(flow, values.answers));
+  else {
+    if (!io.stdinIsTTY || !io.ask) {
+      throw new CliError(
+        'standard input is not a terminal: run `mesh-help interview --answers FILE`, or run it in a terminal to be asked the questions',
+      );
+    }
+    io.out('mesh-help: a few questions about what hurts, then a recommendation. ? explains a question, b goes back.');
+    try {
+      answers = await promptInterview(flow, io.ask, io.out);
+    } catch (err) {
+      if (err instanceof InputClosed) throw new CliError(err.message, 1);
+      throw err;
+    }
+  }
+  const rec = recommend(flow, answers);
+  io.out('');
+  io.out(renderRecommendation(flow, rec));
+
+  const store = openStore(io.env);
+  const now = io.now();
+  const title = values.title?.trim() || defaultTitle(flow, [rec.primary, ...rec.complements]);
+  try {
+    const decision = await store.update(team, (doc) => {
+      if (revisits?.success && !doc.decisions.some((d) => d.number === revisits.data)) {
+        throw new CliError(`--revisits: team ${team} has no ${adrId(revisits.data)}`);
+      }
+      const session = startSession(doc, {
+        id: randomUUID(),
+        startedBy: 'terminal',
+        title,
+        now,
+        revisits: revisits?.data,
+      });
+      for (const [question, value] of Object.entries(answers)) {
+        const r = answerSession(flow, doc, session.id, { question, value, by: 'terminal', now });
+        if (!r.ok) throw new CliError(`cannot record answer to ${question}`, 1);
+      }
+      const recorded = recordDecision(doc, {
+        title,
+        answers: session.answers,
+        recommendation: rec,
+        status: values.accept ? 'accepted' : 'proposed',
+        by: 'terminal',
+        now,
+        sessionId: session.id,
+        ...(revisits?.success ? { supersedes: revisits.data } : {}),
+      });
+      if (!recorded.ok) throw new CliError(`cannot record the decision: ${recorded.error.kind}`, 1);
+      session.status = 'decided';
+      session.decisionNumber = recorded.value.number;
+      return recorded.value;
+    });
+    io.out('');
+    io.out(`Saved ${adrId(decision.number)} "${decision.title}" as ${decision.status} for team ${team}.`);
+  } finally {
+    await store.close();
+  }
+  return 0;
+}
+
+async function recommendCmd(args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { answers: { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
+  if (!values.answers) throw new CliError('recommend needs --answers FILE (a JSON object of question id to option id)');
+  const flow = flowOrExit();
+  const rec = recommend(flow, readAnswersFile(flow, values.answers));
+  io.out(values.json ? JSON.stringify(rec, null, 2) : renderRecommendation(flow, rec));
+  return 0;
+}
+
+function compare(args: string[], io: Io): number {
+  const flow = flowOrExit();
+  const known = flow.patterns.map((p) => p.id);
+  const unknown = args.filter((a) => !known.includes(a));
+  if (unknown.length)
+    throw new CliError(`unknown pattern ${unknown.map((u) => `"${u}"`).join(', ')}; known: ${known.join(', ')}`);
+  io.out(renderComparison(flow, args.length ? [...new Set(args)] : known, Number(io.env.COLUMNS) || 120));
+  return 0;
+}
+
+async function decisions(args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { team: { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
+  const flow = flowOrExit();
+  const store = openStore(io.env);
+  try {
+    const doc = await store.read(teamOf(values.team));
+    io.out(values.json ? JSON.stringify(doc.decisions, null, 2) : renderDecisions(flow, doc.decisions));
+  } finally {
+    await store.close();
+  }
+  return 0;
+}
+
+async function storeCmd(args: string[], io: Io): Promise<number> {
+  if (args[0] !== 'check') throw new CliError('usage: mesh-help store check');
+  const store = openStore(io.env);
+  const report = await store.check();
+  for (const r of report) io.out(r.ok ? `ok       ${r.teamId}  ${r.file}` : `CORRUPT  ${r.teamId}  ${r.error}`);
+  const bad = report.filter((r) => !r.ok).length;
+  io.out(`${report.length} team file(s) checked, ${bad} with problems.`);
+  return bad ? 1 : 0;
+}
+
+async function start(args: string[], io: Io): Promise<number> {
+  if (io.env.SLACK_BOT_TOKEN) {
+    const { startApp } = await import('../app.js');
+    await startApp(io.env);
+    return 0;
+  }
+  io.err(
+    'No Slack credentials found (SLACK_BOT_TOKEN), so mesh-help runs locally; README.md "Connect to Slack" explains the bot.',
+  );
+  return interview(args, io);
+}
+
+/** Runs one mesh-help command; returns the exit code. */
+export async function run(argv: string[], io: Io): Promise<number> {
+  const [command = 'help', ...rest] = argv;
+  try {
+    return await match(command)
+      .with('interview', () => interview(rest, io))
+      .with('recommend', () => recommendCmd(rest, io))
+      .with('compare', () => compare(rest, io))
+      .with('decisions', () => decisions(rest, io))
+      .with('store', () => storeCmd(rest, io))
+      .with('start', () => start(rest, io))
+      .with('help', '--help', '-h', () => {
+        io.out(USAGE);
+        return 0;
+      })
+      .otherwise(() => {
+        io.err(`unknown command "${command}"\n\n${USAGE}`);
+        return 2;
+      });
+  } catch (err) {
+    if (err instanceof CliError) {
+      io.err(`mesh-help: ${err.message}`);
+      return err.exitCode;
+    }
+    if (err instanceof StoreError) {
+      io.err(`mesh-help: ${err.message}`);
+      return 1;
+    }
+    if (err instanceof TypeError && (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`mesh-help: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+/** The process entry: real stdin/stdout, exit code set from run(). */
+export async function main(): Promise<void> {
+  const rl = process.stdin.isTTY ? createInterface({ input: process.stdin, output: process.stdout }) : undefined;
+  let closed = false;
+  rl?.on('close', () => {
+    closed = true;
+  });
+  const io: Io = {
+    out: (t) => process.stdout.write(`${t}\n`),
+    err: (t) => process.stderr.write(`${t}\n`),
+    env: process.env,
+    stdinIsTTY: Boolean(process.stdin.isTTY),
+    ask: rl
+      ? (prompt) =>
+          closed
+            ? Promise.resolve(undefined)
+            : new Promise((res) => {
+                const onClose = () => res(undefined);
+                rl.once('close', onClose);
+                rl.question(prompt).then(
+                  (a) => {
+                    rl.off('close', onClose);
+                    res(a);
+                  },
+                  () => res(undefined),
+                );
+              })
+      : undefined,
+    now: () => new Date(),
+  };
+  const code = await run(process.argv.slice(2), io);
+  rl?.close();
+  process.exitCode = code;
+}

@@ -1,0 +1,109 @@
+import type { Flow } from '../engine/flow.js';
+import type { Recommendation } from '../engine/recommend.js';
+import type { Decision } from '../store/schema.js';
+import { adrId } from '../team/decisions.js';
+
+const nameOf = (flow: Flow, id: string) => flow.patternById.get(id)?.name ?? id;
+
+function wrap(text: string, width: number, indent = ''): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && `${line} ${word}`.length > width) {
+      lines.push(indent + line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(indent + line);
+  return lines;
+}
+
+/** The recommendation for a terminal: outcome, reasons by pattern, warnings and next steps. */
+export function renderRecommendation(flow: Flow, rec: Recommendation, width = 80): string {
+  const out: string[] = [];
+  out.push(`Recommendation: ${nameOf(flow, rec.primary)} (${rec.primary})`);
+  if (rec.complements.length)
+    out.push(`Together with:  ${rec.complements.map((p) => `${nameOf(flow, p)} (${p})`).join(', ')}`);
+  if (rec.notNow.length) out.push(`Not now:        ${rec.notNow.map((p) => nameOf(flow, p)).join(', ')}`);
+  for (const id of [rec.primary, ...rec.complements, ...rec.notNow]) {
+    const reasons = rec.reasons.filter((r) => r.pattern === id);
+    if (!reasons.length) continue;
+    const verdict = rec.notNow.includes(id) ? 'against' : 'for';
+    out.push('', `Why ${verdict} ${nameOf(flow, id)}:`);
+    for (const r of reasons)
+      out.push(...wrap(`- ${r.because} [${r.question}]`, width, '  ').map((l, i) => (i ? `  ${l}` : l)));
+  }
+  if (rec.warnings.length) {
+    out.push('', 'Warnings:');
+    for (const w of rec.warnings) out.push(...wrap(`! ${w}`, width, '  ').map((l, i) => (i ? `  ${l}` : l)));
+  }
+  out.push('', 'What to look at next:');
+  for (const id of [rec.primary, ...rec.complements]) {
+    const p = flow.patternById.get(id);
+    if (!p) continue;
+    out.push(`  ${p.name}: ${p.tools.map((t) => t.name).join(', ')}`);
+    for (const req of p.requirements) out.push(`    needs: ${req}`);
+  }
+  return out.join('\n');
+}
+
+function table(rows: string[][], widths: number[]): string {
+  const lines: string[] = [];
+  const sep = `+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
+  lines.push(sep);
+  rows.forEach((row, ri) => {
+    const cells = row.map((c, i) => wrapCell(c, widths[i] ?? 10));
+    const height = Math.max(...cells.map((c) => c.length));
+    for (let h = 0; h < height; h++) {
+      lines.push(`| ${cells.map((c, i) => (c[h] ?? '').padEnd(widths[i] ?? 10)).join(' | ')} |`);
+    }
+    if (ri === 0 || ri === rows.length - 1) lines.push(sep);
+    else lines.push(sep.replace(/-/g, ' ').replace(/^ /, '|').replace(/ $/, '|'));
+  });
+  return lines.join('\n');
+}
+
+function wrapCell(text: string, width: number): string[] {
+  return text.split('\n').flatMap((para) => {
+    const w = wrap(para, width);
+    return w.length ? w.map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l)) : [''];
+  });
+}
+
+/** Patterns side by side as a terminal table, one column per pattern. */
+export function renderComparison(flow: Flow, ids: string[], width = 120): string {
+  const patterns = ids.map((id) => flow.patternById.get(id)).filter((p) => p !== undefined);
+  const labelWidth = 12;
+  const colWidth = Math.max(
+    18,
+    Math.floor((width - labelWidth - 4 - patterns.length * 3) / Math.max(1, patterns.length)),
+  );
+  const list = (xs: string[]) => xs.map((x) => `• ${x}`).join('\n');
+  const rows: string[][] = [
+    ['', ...patterns.map((p) => p.name)],
+    ['Layer', ...patterns.map((p) => p.layer)],
+    ['Solves', ...patterns.map((p) => p.solves)],
+    ['Shines when', ...patterns.map((p) => list(p.shines))],
+    ['Avoid when', ...patterns.map((p) => list(p.avoidWhen))],
+    ['Pros', ...patterns.map((p) => list(p.pros))],
+    ['Cons', ...patterns.map((p) => list(p.cons))],
+    ['Tools', ...patterns.map((p) => list(p.tools.map((t) => `${t.name} (${t.status})`)))],
+  ];
+  return table(rows, [labelWidth, ...patterns.map(() => colWidth)]);
+}
+
+/** The decision log as lines: number, status, date, title, chosen patterns. */
+export function renderDecisions(flow: Flow, decisions: Decision[]): string {
+  if (!decisions.length) return 'No decisions recorded yet. Run `mesh-help interview` to make one.';
+  return decisions
+    .map((d) => {
+      const date = (d.decidedAt ?? d.updatedAt).slice(0, 10);
+      const chosen = d.chosen.map((p) => nameOf(flow, p)).join(' + ');
+      const links = [
+        d.supersedes ? `supersedes ${adrId(d.supersedes)}` : '',
+        d.supersededBy ? `superseded by ${adrId(d.supersededBy)}` : '',
+      ].filter(Boolean);
+      return `${adrId(d.number)}  ${d.status.padEnd(10)}  ${date}  ${d.title}\n         chosen: ${chosen}${links.length ? `  (${links.join(', ')})` : ''}`;
+    })
+    .join('\n');
+}

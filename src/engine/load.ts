@@ -1,0 +1,252 @@
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { CONTRACT_PATTERNS, CONTRACT_QUESTIONS } from './contract.js';
+import { type Condition, type Flow, InterviewFile, PatternsFile, type Question, RulesFile } from './flow.js';
+
+/** The flows/ folder shipped with the project. */
+export const DEFAULT_FLOWS_DIR = fileURLToPath(new URL('../../flows', import.meta.url));
+
+export type FlowIssue = { file: string; path: string; message: string };
+
+/** A flow file that cannot be used; the message names the file, the path in it and the problem. */
+export class FlowError extends Error {
+  readonly code = 'flow_invalid';
+  constructor(readonly issues: FlowIssue[]) {
+    super(`Invalid flow files:\n${issues.map((i) => `  ${i.file}: ${i.path || '(root)'}: ${i.message}`).join('\n')}`);
+    this.name = 'FlowError';
+  }
+}
+
+const FILES = { interview: 'interview.yaml', patterns: 'patterns.yaml', rules: 'rules.yaml' } as const;
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
+}
+
+function readYaml(dir: string, name: string, issues: FlowIssue[]): unknown {
+  const file = join(dir, name);
+  const shown = relative(process.cwd(), file) || file;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    issues.push({ file: shown, path: '', message: `cannot read: ${(err as Error).message}` });
+    return undefined;
+  }
+  try {
+    return parseYaml(text);
+  } catch (err) {
+    issues.push({ file: shown, path: '', message: `not valid YAML: ${(err as Error).message.split('\n')[0]}` });
+    return undefined;
+  }
+}
+
+function validate<S extends z.ZodType>(
+  schema: S,
+  raw: unknown,
+  file: string,
+  issues: FlowIssue[],
+): z.infer<S> | undefined {
+  if (raw === undefined) return undefined;
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    issues.push({ file, path: formatPath(issue.path), message: issue.message });
+  }
+  return undefined;
+}
+
+function duplicates(ids: string[]): string[] {
+  const seen = new Set<string>();
+  const dup = new Set<string>();
+  for (const id of ids) (seen.has(id) ? dup : seen).add(id);
+  return [...dup];
+}
+
+type Ctx = {
+  file: string;
+  issues: FlowIssue[];
+  questions: ReadonlyMap<string, Question>;
+  patterns: ReadonlySet<string>;
+  allowRecommends: boolean;
+  /** Questions a condition may refer to; undefined means any. */
+  earlier?: ReadonlySet<string>;
+};
+
+function checkCondition(cond: Condition, path: string, ctx: Ctx): void {
+  const push = (p: string, message: string): void => {
+    ctx.issues.push({ file: ctx.file, path: p, message });
+  };
+  if ('question' in cond) {
+    const q = ctx.questions.get(cond.question);
+    if (!q) {
+      push(`${path}.question`, `unknown question "${cond.question}"`);
+      return;
+    }
+    if (ctx.earlier && !ctx.earlier.has(cond.question)) {
+      push(`${path}.question`, `"${cond.question}" is not asked before this question`);
+      return;
+    }
+    const values = 'anyOf' in cond ? cond.anyOf : cond.noneOf;
+    const key = 'anyOf' in cond ? 'anyOf' : 'noneOf';
+    values.forEach((v, i) => {
+      if (!q.options.some((o) => o.id === v)) {
+        push(
+          `${path}.${key}[${i}]`,
+          `unknown option "${v}" for question "${q.id}" (allowed: ${q.options.map((o) => o.id).join(', ')})`,
+        );
+      }
+    });
+  } else if ('all' in cond) {
+    for (const [i, c] of cond.all.entries()) checkCondition(c, `${path}.all[${i}]`, ctx);
+  } else if ('any' in cond) {
+    for (const [i, c] of cond.any.entries()) checkCondition(c, `${path}.any[${i}]`, ctx);
+  } else if ('not' in cond) {
+    checkCondition(cond.not, `${path}.not`, ctx);
+  } else {
+    if (!ctx.allowRecommends) {
+      push(path, '"recommends" may only be used in warnings');
+      return;
+    }
+    cond.recommends.forEach((p, i) => {
+      if (!ctx.patterns.has(p)) push(`${path}.recommends[${i}]`, `unknown pattern "${p}"`);
+    });
+  }
+}
+
+/** Question ids a condition reads, in order of first mention. */
+export function conditionQuestions(cond: Condition): string[] {
+  if ('question' in cond) return [cond.question];
+  if ('all' in cond) return [...new Set(cond.all.flatMap(conditionQuestions))];
+  if ('any' in cond) return [...new Set(cond.any.flatMap(conditionQuestions))];
+  if ('not' in cond) return conditionQuestions(cond.not);
+  return [];
+}
+
+/** Reads flows/, validates every file and every cross-reference; throws FlowError listing all problems. */
+export function loadFlow(dir: string = DEFAULT_FLOWS_DIR): Flow {
+  const issues: FlowIssue[] = [];
+  const shown = (name: string) => relative(process.cwd(), join(dir, name)) || name;
+  const interview = validate(InterviewFile, readYaml(dir, FILES.interview, issues), shown(FILES.interview), issues);
+  const patternsFile = validate(PatternsFile, readYaml(dir, FILES.patterns, issues), shown(FILES.patterns), issues);
+  const rules = validate(RulesFile, readYaml(dir, FILES.rules, issues), shown(FILES.rules), issues);
+  if (!interview || !patternsFile || !rules) throw new FlowError(issues);
+
+  const questionById = new Map(interview.questions.map((q) => [q.id, q]));
+  const patternById = new Map(patternsFile.patterns.map((p) => [p.id, p]));
+  const patternIds = new Set(patternById.keys());
+
+  // The interview: unique ids, valid defaults, `when` only on earlier questions.
+  const iFile = shown(FILES.interview);
+  const push = (file: string, path: string, message: string): void => {
+    issues.push({ file, path, message });
+  };
+  for (const dup of duplicates(interview.questions.map((q) => q.id))) {
+    push(
+      iFile,
+      `questions[${interview.questions.findIndex((q) => q.id === dup)}].id`,
+      `duplicate question id "${dup}"`,
+    );
+  }
+  const earlier = new Set<string>();
+  interview.questions.forEach((q, qi) => {
+    const base = `questions[${qi}]`;
+    for (const dup of duplicates(q.options.map((o) => o.id))) {
+      push(iFile, `${base}.options`, `duplicate option id "${dup}" in question "${q.id}"`);
+    }
+    const defaults = Array.isArray(q.default) ? q.default : [q.default];
+    if (q.kind === 'single' && Array.isArray(q.default)) {
+      push(iFile, `${base}.default`, 'a single-choice question needs one option id as default');
+    }
+    if (q.kind === 'multi' && !Array.isArray(q.default)) {
+      push(iFile, `${base}.default`, 'a multi-choice question needs a list of option ids as default');
+    }
+    for (const d of defaults) {
+      if (!q.options.some((o) => o.id === d))
+        push(iFile, `${base}.default`, `unknown option "${d}" for question "${q.id}"`);
+    }
+    if (q.when) {
+      checkCondition(q.when, `${base}.when`, {
+        file: iFile,
+        issues,
+        questions: questionById,
+        patterns: patternIds,
+        allowRecommends: false,
+        earlier,
+      });
+    }
+    earlier.add(q.id);
+  });
+  for (const [id, options] of Object.entries(CONTRACT_QUESTIONS)) {
+    const q = questionById.get(id);
+    if (!q) push(iFile, 'questions', `contract question "${id}" is missing`);
+    else {
+      for (const o of options) {
+        if (!q.options.some((x) => x.id === o))
+          push(
+            iFile,
+            `questions[${interview.questions.indexOf(q)}].options`,
+            `contract option "${o}" of "${id}" is missing`,
+          );
+      }
+    }
+  }
+
+  // The catalogue: unique ids, every contract pattern, known alternatives.
+  const pFile = shown(FILES.patterns);
+  for (const dup of duplicates(patternsFile.patterns.map((p) => p.id))) {
+    push(
+      pFile,
+      `patterns[${patternsFile.patterns.findIndex((p) => p.id === dup)}].id`,
+      `duplicate pattern id "${dup}"`,
+    );
+  }
+  for (const id of CONTRACT_PATTERNS) {
+    if (!patternById.has(id)) push(pFile, 'patterns', `contract pattern "${id}" is missing`);
+  }
+  for (const [pi, p] of patternsFile.patterns.entries()) {
+    for (const [ai, a] of p.alternatives.entries()) {
+      if (!patternIds.has(a)) push(pFile, `patterns[${pi}].alternatives[${ai}]`, `unknown pattern "${a}"`);
+    }
+  }
+
+  // The rules: unique ids, known patterns, questions and options.
+  const rFile = shown(FILES.rules);
+  const ctx = { file: rFile, issues, questions: questionById, patterns: patternIds };
+  for (const dup of duplicates(rules.rules.map((r) => r.id))) {
+    push(rFile, `rules[${rules.rules.findIndex((r) => r.id === dup)}].id`, `duplicate rule id "${dup}"`);
+  }
+  for (const dup of duplicates(rules.warnings.map((w) => w.id))) {
+    push(rFile, `warnings[${rules.warnings.findIndex((w) => w.id === dup)}].id`, `duplicate warning id "${dup}"`);
+  }
+  rules.rules.forEach((r, ri) => {
+    if (!patternIds.has(r.pattern)) push(rFile, `rules[${ri}].pattern`, `unknown pattern "${r.pattern}"`);
+    checkCondition(r.when, `rules[${ri}].when`, { ...ctx, allowRecommends: false });
+    if (r.cites && !questionById.has(r.cites)) push(rFile, `rules[${ri}].cites`, `unknown question "${r.cites}"`);
+  });
+  for (const [wi, w] of rules.warnings.entries()) {
+    checkCondition(w.when, `warnings[${wi}].when`, { ...ctx, allowRecommends: true });
+  }
+  if (!patternIds.has(rules.fallback.pattern))
+    push(rFile, 'fallback.pattern', `unknown pattern "${rules.fallback.pattern}"`);
+  if (!questionById.has(rules.fallback.question))
+    push(rFile, 'fallback.question', `unknown question "${rules.fallback.question}"`);
+
+  if (issues.length > 0) throw new FlowError(issues);
+  return { interview, patterns: patternsFile.patterns, rules, questionById, patternById };
+}
+
+const cache = new Map<string, Flow>();
+
+/** loadFlow, parsed once per folder for the life of the process. */
+export function getFlow(dir: string = DEFAULT_FLOWS_DIR): Flow {
+  let flow = cache.get(dir);
+  if (!flow) {
+    flow = loadFlow(dir);
+    cache.set(dir, flow);
+  }
+  return flow;
+}

@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import { AnswersSchema } from '../engine/flow.js';
+
+export const SCHEMA_VERSION = 1;
+
+const Iso = z.string().min(1);
+
+export const ReasonSchema = z.object({ pattern: z.string(), question: z.string(), because: z.string() });
+
+/** The recommendation as stored (same shape as the contract's JSON). */
+export const RecommendationSchema = z.object({
+  primary: z.string(),
+  complements: z.array(z.string()),
+  notNow: z.array(z.string()),
+  reasons: z.array(ReasonSchema),
+  warnings: z.array(z.string()),
+});
+
+/** Who said what in a discussion thread (captured replies). */
+export const Reply = z.looseObject({
+  ts: z.string(),
+  user: z.string(),
+  text: z.string(),
+  at: Iso,
+  permalink: z.string().optional(),
+  editedAt: Iso.optional(),
+  deleted: z.boolean().default(false),
+});
+export type Reply = z.infer<typeof Reply>;
+
+export const Concern = z.looseObject({
+  id: z.string(),
+  by: z.string(),
+  text: z.string(),
+  at: Iso,
+  resolvedBy: z.string().optional(),
+  resolvedAt: Iso.optional(),
+});
+export type Concern = z.infer<typeof Concern>;
+
+export const Approval = z.looseObject({ by: z.string(), at: Iso });
+export type Approval = z.infer<typeof Approval>;
+
+export const SessionStatus = z.enum(['open', 'complete', 'decided', 'abandoned']);
+export type SessionStatus = z.infer<typeof SessionStatus>;
+
+/** One interview, in Slack or the terminal; `version` guards concurrent answers. */
+export const Session = z.looseObject({
+  id: z.string().min(1),
+  teamId: z.string().min(1),
+  channel: z.string().optional(),
+  threadTs: z.string().optional(),
+  startedBy: z.string(),
+  title: z.string(),
+  answers: AnswersSchema,
+  answeredBy: z.record(z.string(), z.object({ by: z.string(), at: Iso })).default({}),
+  /** Slack message ts of each posted question, by question id. */
+  messages: z.record(z.string(), z.string()).default({}),
+  status: SessionStatus,
+  recommendation: RecommendationSchema.optional(),
+  revisits: z.number().int().positive().optional(),
+  decisionNumber: z.number().int().positive().optional(),
+  replies: z.array(Reply).default([]),
+  concerns: z.array(Concern).default([]),
+  approvals: z.array(Approval).default([]),
+  createdAt: Iso,
+  updatedAt: Iso,
+  version: z.number().int().nonnegative(),
+});
+export type Session = z.infer<typeof Session>;
+
+export const DecisionStatus = z.enum(['proposed', 'accepted', 'rejected', 'deprecated', 'superseded']);
+export type DecisionStatus = z.infer<typeof DecisionStatus>;
+
+export const HistoryEntry = z.object({ at: Iso, by: z.string(), to: DecisionStatus, note: z.string().optional() });
+
+/** A numbered decision record of one team (ADR-0001, …), never renumbered. */
+export const Decision = z.looseObject({
+  number: z.number().int().positive(),
+  title: z.string(),
+  status: DecisionStatus,
+  answers: AnswersSchema,
+  recommendation: RecommendationSchema,
+  chosen: z.array(z.string()).min(1),
+  overrideReason: z.string().optional(),
+  createdBy: z.string(),
+  decidedBy: z.string().optional(),
+  decidedAt: Iso.optional(),
+  createdAt: Iso,
+  updatedAt: Iso,
+  sessionId: z.string().optional(),
+  channel: z.string().optional(),
+  threadTs: z.string().optional(),
+  permalink: z.string().optional(),
+  supersedes: z.number().int().positive().optional(),
+  supersededBy: z.number().int().positive().optional(),
+  revisitOn: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
+  reminderPostedAt: Iso.optional(),
+  replies: z.array(Reply).default([]),
+  concerns: z.array(Concern).default([]),
+  approvals: z.array(Approval).default([]),
+  history: z.array(HistoryEntry).default([]),
+});
+export type Decision = z.infer<typeof Decision>;
+
+export const TeamConfig = z.looseObject({
+  decisionsChannel: z.string().optional(),
+  approvals: z.number().int().nonnegative().default(0),
+});
+export type TeamConfig = z.infer<typeof TeamConfig>;
+
+/** Everything one team owns: one file per team, so writes cost that team's data only. */
+export const TeamDoc = z.looseObject({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  teamId: z.string().min(1),
+  nextDecisionNumber: z.number().int().positive(),
+  sessions: z.array(Session),
+  decisions: z.array(Decision),
+  config: TeamConfig,
+  /** Slack event ids already handled, newest last (bounded), so retries have one effect. */
+  seenEvents: z.array(z.string()).default([]),
+});
+export type TeamDoc = z.infer<typeof TeamDoc>;
+
+export function emptyTeam(teamId: string): TeamDoc {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    teamId,
+    nextDecisionNumber: 1,
+    sessions: [],
+    decisions: [],
+    config: { approvals: 0 },
+    seenEvents: [],
+  };
+}
+
+type Migration = (doc: Record<string, unknown>) => Record<string, unknown>;
+
+/** Upgrades from version N to N+1; version 0 is a document written before versioning. */
+const MIGRATIONS: Record<number, Migration> = {
+  0: (doc) => ({ config: { approvals: 0 }, seenEvents: [], ...doc, schemaVersion: 1 }),
+};
+
+/** Brings a raw document up to SCHEMA_VERSION; throws on a version newer than this code. */
+export function migrate(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  let doc = raw as Record<string, unknown>;
+  let version = typeof doc.schemaVersion === 'number' ? doc.schemaVersion : 0;
+  if (version > SCHEMA_VERSION) {
+    throw new Error(`schemaVersion ${version} is newer than this mesh-help understands (${SCHEMA_VERSION})`);
+  }
+  while (version < SCHEMA_VERSION) {
+    const step = MIGRATIONS[version];
+    if (!step) throw new Error(`no migration from schemaVersion ${version}`);
+    doc = step(doc);
+    version += 1;
+  }
+  return doc;
+}

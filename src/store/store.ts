@@ -1,0 +1,47 @@
+import type { TeamDoc } from './schema.js';
+
+export type StoreErrorCode = 'corrupt' | 'bad_team' | 'write_failed' | 'closed';
+
+/** A store failure with a code callers can match on; the message names the file. */
+export class StoreError extends Error {
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+    readonly file?: string,
+  ) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
+export type TeamCheck =
+  | { teamId: string; file: string; ok: true }
+  | { teamId: string; file: string; ok: false; error: string };
+
+/**
+ * Where teams' documents live. Small on purpose so another backend
+ * (PostgreSQL, for several replicas) can replace the file store.
+ */
+export interface Store {
+  /** The team's document; a fresh empty one when the team has none yet. */
+  read(teamId: string): Promise<TeamDoc>;
+  /**
+   * Serialised read-modify-write for one team: `fn` changes a private copy;
+   * it is validated and saved atomically when `fn` returns, discarded when it throws.
+   */
+  update<T>(teamId: string, fn: (doc: TeamDoc) => T | Promise<T>): Promise<T>;
+  /** Team ids with a stored document. */
+  teams(): Promise<string[]>;
+  /** Validates every stored document without changing any. */
+  check(): Promise<TeamCheck[]>;
+  /** Waits for in-flight writes; later calls fail. */
+  close(): Promise<void>;
+}
+
+const TEAM_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function assertTeamId(teamId: string): void {
+  if (!TEAM_ID.test(teamId)) {
+    throw new StoreError('bad_team', `invalid team id "${teamId.slice(0, 80)}" (letters, digits, - and _ only)`);
+  }
+}
