@@ -20,6 +20,7 @@ export const RecommendationSchema = z.object({
 export const Reply = z.looseObject({
   ts: z.string(),
   user: z.string(),
+  userName: z.string().optional(),
   text: z.string(),
   at: Iso,
   permalink: z.string().optional(),
@@ -31,6 +32,7 @@ export type Reply = z.infer<typeof Reply>;
 export const Concern = z.looseObject({
   id: z.string(),
   by: z.string(),
+  byName: z.string().optional(),
   text: z.string(),
   at: Iso,
   resolvedBy: z.string().optional(),
@@ -38,7 +40,7 @@ export const Concern = z.looseObject({
 });
 export type Concern = z.infer<typeof Concern>;
 
-export const Approval = z.looseObject({ by: z.string(), at: Iso });
+export const Approval = z.looseObject({ by: z.string(), byName: z.string().optional(), at: Iso });
 export type Approval = z.infer<typeof Approval>;
 
 export const SessionStatus = z.enum(['open', 'complete', 'decided', 'abandoned']);
@@ -83,8 +85,11 @@ export const Decision = z.looseObject({
   recommendation: RecommendationSchema,
   chosen: z.array(z.string()).min(1),
   overrideReason: z.string().optional(),
+  /** Slack user id, or "terminal"; the *Name fields hold display names for records and ADRs. */
   createdBy: z.string(),
+  createdByName: z.string().optional(),
   decidedBy: z.string().optional(),
+  decidedByName: z.string().optional(),
   decidedAt: Iso.optional(),
   createdAt: Iso,
   updatedAt: Iso,
