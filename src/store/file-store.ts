@@ -86,9 +86,9 @@ export class FileStore implements Store {
     return structuredClone((await this.load(teamId)).data);
   }
 
-  update<T>(teamId: string, fn: (doc: TeamDoc) => T | Promise<T>): Promise<T> {
+  async update<T>(teamId: string, fn: (doc: TeamDoc) => T | Promise<T>): Promise<T> {
     assertTeamId(teamId);
-    if (this.closed) return Promise.reject(new StoreError('closed', 'the store is closed'));
+    if (this.closed) throw new StoreError('closed', 'the store is closed');
     return this.queue.run(teamId, async () => {
       await this.ensureDir();
       const low = await this.load(teamId);

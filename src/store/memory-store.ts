@@ -12,7 +12,7 @@ export class MemoryStore implements Store {
     return structuredClone(this.docs.get(teamId) ?? emptyTeam(teamId));
   }
 
-  update<T>(teamId: string, fn: (doc: TeamDoc) => T | Promise<T>): Promise<T> {
+  async update<T>(teamId: string, fn: (doc: TeamDoc) => T | Promise<T>): Promise<T> {
     assertTeamId(teamId);
     return this.queue.run(teamId, async () => {
       const draft = structuredClone(this.docs.get(teamId) ?? emptyTeam(teamId));

@@ -1,0 +1,176 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { getFlow } from '../../src/engine/load.js';
+import { recommend } from '../../src/engine/recommend.js';
+import { AtomicJsonFile } from '../../src/store/atomic-json-file.js';
+import { FileStore, StoreError, TeamDoc } from '../../src/store/index.js';
+import { recordDecision } from '../../src/team/decisions.js';
+
+const flow = getFlow();
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'mesh-store-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const answers = { clusters: 'one', pains: ['mtls'] };
+const addDecision = (store: FileStore, team: string, by: string) =>
+  store.update(team, (doc) => {
+    const r = recordDecision(doc, {
+      title: `Decision by ${by}`,
+      answers,
+      recommendation: recommend(flow, answers),
+      status: 'proposed',
+      by,
+      now: new Date('2026-11-25T00:00:00Z'),
+    });
+    if (!r.ok) throw new Error(r.error.kind);
+    return r.value.number;
+  });
+
+describe('FileStore', () => {
+  it('keeps one file per team that a new process reads back', async () => {
+    const dir = tempDir();
+    const store = new FileStore(dir);
+    await addDecision(store, 'T1', 'U1');
+    await addDecision(store, 'local', 'terminal');
+    await store.close();
+    expect(readdirSync(join(dir, 'teams')).sort()).toEqual(['T1.json', 'local.json']);
+    const again = new FileStore(dir);
+    expect((await again.read('T1')).decisions.map((d) => d.title)).toEqual(['Decision by U1']);
+    expect(TeamDoc.parse(JSON.parse(readFileSync(join(dir, 'teams', 'local.json'), 'utf8'))).teamId).toBe('local');
+  });
+
+  it('loses no write and numbers decisions uniquely and gaplessly under 200 concurrent writes across 20 teams', async () => {
+    const dir = tempDir();
+    const store = new FileStore(dir);
+    const teams = Array.from({ length: 20 }, (_, i) => `T${i}`);
+    const writes = Array.from({ length: 200 }, (_, i) => addDecision(store, teams[i % 20] as string, `U${i}`));
+    const numbers = await Promise.all(writes);
+    await store.close();
+    expect(numbers).toHaveLength(200);
+    for (const team of teams) {
+      const doc = TeamDoc.parse(JSON.parse(readFileSync(join(dir, 'teams', `${team}.json`), 'utf8')));
+      expect(doc.decisions.map((d) => d.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(doc.nextDecisionNumber).toBe(11);
+    }
+    const allAuthors = teams.flatMap((t) =>
+      TeamDoc.parse(JSON.parse(readFileSync(join(dir, 'teams', `${t}.json`), 'utf8'))).decisions.map(
+        (d) => d.createdBy,
+      ),
+    );
+    expect(new Set(allAuthors).size).toBe(200);
+  });
+
+  it('never overwrites a file that does not parse; other teams keep working; check reports it', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'teams'), { recursive: true });
+    const bad = join(dir, 'teams', 'TBAD.json');
+    writeFileSync(bad, '{"schemaVersion": 1, "teamId": "TBAD", ');
+    const store = new FileStore(dir);
+    const failure = await addDecision(store, 'TBAD', 'U1').catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(StoreError);
+    expect((failure as StoreError).code).toBe('corrupt');
+    expect((failure as StoreError).message).toContain(bad);
+    expect(readFileSync(bad, 'utf8')).toBe('{"schemaVersion": 1, "teamId": "TBAD", ');
+    expect(await addDecision(store, 'TGOOD', 'U2')).toBe(1);
+    const report = await store.check();
+    expect(report).toEqual([
+      expect.objectContaining({ teamId: 'TBAD', ok: false }),
+      expect.objectContaining({ teamId: 'TGOOD', ok: true }),
+    ]);
+  });
+
+  it('refuses a file that fails the schema, naming the field, and leaves it as it was', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'teams'), { recursive: true });
+    const file = join(dir, 'teams', 'T2.json');
+    const content = JSON.stringify({
+      schemaVersion: 1,
+      teamId: 'T2',
+      nextDecisionNumber: 'one',
+      sessions: [],
+      decisions: [],
+      config: {},
+    });
+    writeFileSync(file, content);
+    const store = new FileStore(dir);
+    await expect(store.read('T2')).rejects.toThrow(/nextDecisionNumber/);
+    await expect(addDecision(store, 'T2', 'U1')).rejects.toThrow(StoreError);
+    expect(readFileSync(file, 'utf8')).toBe(content);
+  });
+
+  it('works again once an operator repairs the file, without a restart', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'teams'), { recursive: true });
+    const file = join(dir, 'teams', 'T3.json');
+    writeFileSync(file, 'not json');
+    const store = new FileStore(dir);
+    await expect(store.read('T3')).rejects.toThrow(StoreError);
+    rmSync(file);
+    expect(await addDecision(store, 'T3', 'U1')).toBe(1);
+  });
+
+  it('refuses a document from a newer schema version instead of guessing', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'teams'), { recursive: true });
+    writeFileSync(join(dir, 'teams', 'T4.json'), JSON.stringify({ schemaVersion: 99, teamId: 'T4' }));
+    await expect(new FileStore(dir).read('T4')).rejects.toThrow(/newer/);
+  });
+
+  it('migrates a document written before schemaVersion existed', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'teams'), { recursive: true });
+    writeFileSync(
+      join(dir, 'teams', 'T5.json'),
+      JSON.stringify({ teamId: 'T5', nextDecisionNumber: 1, sessions: [], decisions: [] }),
+    );
+    const doc = await new FileStore(dir).read('T5');
+    expect(doc.schemaVersion).toBe(1);
+    expect(doc.config.approvals).toBe(0);
+  });
+
+  it('discards the change when the update function throws', async () => {
+    const dir = tempDir();
+    const store = new FileStore(dir);
+    await addDecision(store, 'T6', 'U1');
+    await expect(
+      store.update('T6', (doc) => {
+        doc.decisions = [];
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect((await store.read('T6')).decisions).toHaveLength(1);
+    expect((await new FileStore(dir).read('T6')).decisions).toHaveLength(1);
+  });
+
+  it('rejects team ids that could escape the folder', async () => {
+    const store = new FileStore(tempDir());
+    await expect(store.read('../etc')).rejects.toMatchObject({ code: 'bad_team' });
+    await expect(store.update('a/b', () => undefined)).rejects.toMatchObject({ code: 'bad_team' });
+  });
+});
+
+describe('AtomicJsonFile', () => {
+  it('leaves the previous file and no temporary file behind when the write fails', async () => {
+    const dir = tempDir();
+    const target = join(dir, 'doc.json');
+    mkdirSync(target); // a directory where the file should be: rename fails
+    const adapter = new AtomicJsonFile<{ a: number }>(target);
+    await expect(adapter.write({ a: 1 })).rejects.toThrow();
+    expect(readdirSync(dir)).toEqual(['doc.json']);
+  });
+
+  it('reads null for a missing file and rethrows a parse error', async () => {
+    const dir = tempDir();
+    expect(await new AtomicJsonFile(join(dir, 'none.json')).read()).toBeNull();
+    writeFileSync(join(dir, 'bad.json'), '{');
+    await expect(new AtomicJsonFile(join(dir, 'bad.json')).read()).rejects.toThrow(SyntaxError);
+  });
+});
