@@ -220,7 +220,12 @@ describe('recommend: the contract holds for every answer set', () => {
 
 describe('recommend: reasons do not contradict the answers', () => {
   it('does not claim nothing crosses clusters when calls between clusters need routing', () => {
-    const r = recommend(flow, { clusters: 'multi-region', services: '10-49', pains: ['canary'], l7_between_clusters: 'yes' });
+    const r = recommend(flow, {
+      clusters: 'multi-region',
+      services: '10-49',
+      pains: ['canary'],
+      l7_between_clusters: 'yes',
+    });
     expect(r.primary).toBe('service-mesh');
     expect(r.reasons.map((x) => x.because).join(' ')).not.toMatch(/Nothing needs to reach/);
   });
