@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import type { Approval, Concern, Decision, Reply, Session, TeamDoc } from '../store/schema.js';
+
+/** How many delivered Slack event ids a team remembers, to drop retries. */
+export const SEEN_EVENTS_KEPT = 500;
+
+/** Remembers an event id; false when it was seen before (a retry that must have no effect). */
+export function firstDelivery(doc: TeamDoc, eventId: string): boolean {
+  if (doc.seenEvents.includes(eventId)) return false;
+  doc.seenEvents.push(eventId);
+  if (doc.seenEvents.length > SEEN_EVENTS_KEPT) doc.seenEvents.splice(0, doc.seenEvents.length - SEEN_EVENTS_KEPT);
+  return true;
+}
+
+/** The session whose thread this is (by channel and thread ts). */
+export function sessionForThread(doc: TeamDoc, channel: string, threadTs: string): Session | undefined {
+  return doc.sessions.find((s) => s.channel === channel && s.threadTs === threadTs);
+}
+
+/** Where a captured discussion lives: the decision once there is one, the session before. */
+function holderOf(doc: TeamDoc, session: Session): Session | Decision {
+  const decision = session.decisionNumber ? doc.decisions.find((d) => d.number === session.decisionNumber) : undefined;
+  return decision ?? session;
+}
+
+/** Keeps a human reply once (by its ts), as written. */
+export type ReplyInput = { ts: string; user: string; userName?: string; text: string; at: string; permalink?: string };
+
+export function captureReply(doc: TeamDoc, session: Session, reply: ReplyInput): boolean {
+  const holder = holderOf(doc, session);
+  if (holder.replies.some((r) => r.ts === reply.ts)) return false;
+  const stored: Reply = { ...reply, deleted: false };
+  holder.replies.push(stored);
+  holder.replies.sort((a, b) => Number(a.ts) - Number(b.ts));
+  return true;
+}
+
+/** Reflects an edit made in Slack. */
+export function editReply(doc: TeamDoc, session: Session, ts: string, text: string, at: string): boolean {
+  const reply = holderOf(doc, session).replies.find((r) => r.ts === ts);
+  if (!reply) return false;
+  reply.text = text;
+  reply.editedAt = at;
+  return true;
+}
+
+/** Reflects a deletion made in Slack: the text is dropped, the fact is kept. */
+export function deleteReply(doc: TeamDoc, session: Session, ts: string): boolean {
+  const reply = holderOf(doc, session).replies.find((r) => r.ts === ts);
+  if (!reply || reply.deleted) return false;
+  reply.deleted = true;
+  reply.text = '';
+  return true;
+}
+
+export function raiseConcern(
+  holder: Session | Decision,
+  input: { by: string; byName?: string; text: string; at: string },
+): Concern {
+  const concern: Concern = { id: randomUUID().slice(0, 8), ...input };
+  holder.concerns.push(concern);
+  return concern;
+}
+
+export function resolveConcern(holder: Session | Decision, id: string, by: string, at: string): Concern | undefined {
+  const concern = holder.concerns.find((c) => c.id === id && !c.resolvedAt);
+  if (!concern) return undefined;
+  concern.resolvedBy = by;
+  concern.resolvedAt = at;
+  return concern;
+}
+
+export const openConcerns = (holder: Session | Decision): Concern[] => holder.concerns.filter((c) => !c.resolvedAt);
+
+/** Records an approval; the same person approving twice counts once. Returns the distinct approvals. */
+export function approve(holder: Session | Decision, approval: Approval): Approval[] {
+  if (!holder.approvals.some((a) => a.by === approval.by)) holder.approvals.push(approval);
+  return holder.approvals;
+}
+
+/** Accepted decisions whose revisit date has come and whose reminder is not yet known to be posted. */
+export function dueReminders(doc: TeamDoc, today: string): Decision[] {
+  return doc.decisions.filter(
+    (d) => d.status === 'accepted' && d.revisitOn !== undefined && d.revisitOn <= today && !d.reminderPostedAt,
+  );
+}
