@@ -21,6 +21,8 @@ export type NewDecision = {
   overrideReason?: string;
   status: 'proposed' | 'accepted';
   by: string;
+  /** Display name of `by`, kept for records and ADRs. */
+  byName?: string;
   now: Date;
   sessionId?: string;
   channel?: string;
@@ -31,7 +33,8 @@ export type NewDecision = {
 export type DecisionError =
   | { kind: 'not-found'; number: number }
   | { kind: 'bad-transition'; from: DecisionStatus; to: DecisionStatus }
-  | { kind: 'override-needs-reason' };
+  | { kind: 'override-needs-reason' }
+  | { kind: 'other-team'; teamId: string };
 
 /** Statuses a record may move to from each status. */
 const NEXT: Record<DecisionStatus, DecisionStatus[]> = {
@@ -54,14 +57,17 @@ export function isOverride(d: Pick<Decision, 'chosen' | 'recommendation'>): bool
 export function recordDecision(doc: TeamDoc, input: NewDecision): Result<Decision, DecisionError> {
   const at = input.now.toISOString();
   const chosen = input.chosen ?? recommendedPatterns(input.recommendation);
+  // Never reuse a number, even if a hand-edited file left the counter behind the records.
+  const number = Math.max(doc.nextDecisionNumber, ...doc.decisions.map((d) => d.number + 1));
   const decision: Decision = {
-    number: doc.nextDecisionNumber,
+    number,
     title: input.title,
     status: 'proposed',
     answers: input.answers,
     recommendation: input.recommendation,
     chosen,
     createdBy: input.by,
+    ...(input.byName ? { createdByName: input.byName } : {}),
     createdAt: at,
     updatedAt: at,
     replies: [],
@@ -79,9 +85,9 @@ export function recordDecision(doc: TeamDoc, input: NewDecision): Result<Decisio
     return err({ kind: 'not-found', number: input.supersedes });
   }
   doc.decisions.push(decision);
-  doc.nextDecisionNumber += 1;
+  doc.nextDecisionNumber = number + 1;
   if (input.status === 'accepted') {
-    const accepted = transition(doc, decision.number, 'accepted', input.by, input.now);
+    const accepted = transition(doc, decision.number, 'accepted', input.by, input.now, undefined, input.byName);
     if (!accepted.ok) return accepted;
   }
   return ok(decision);
@@ -95,10 +101,14 @@ export function transition(
   by: string,
   now: Date,
   note?: string,
+  byName?: string,
 ): Result<Decision, DecisionError> {
   const decision = doc.decisions.find((d) => d.number === number);
   if (!decision) return err({ kind: 'not-found', number });
-  if (!NEXT[decision.status].includes(to)) return err({ kind: 'bad-transition', from: decision.status, to });
+  // `superseded` is reached only by accepting a successor, so the link is always written both ways.
+  if (!NEXT[decision.status].includes(to) || to === 'superseded') {
+    return err({ kind: 'bad-transition', from: decision.status, to });
+  }
   const at = now.toISOString();
   decision.status = to;
   decision.updatedAt = at;
@@ -106,6 +116,8 @@ export function transition(
   match(to)
     .with('accepted', () => {
       decision.decidedBy = by;
+      if (byName) decision.decidedByName = byName;
+      else delete decision.decidedByName;
       decision.decidedAt = at;
       decision.revisitOn ??= revisitDate(decision.recommendation, now);
       const old = decision.supersedes ? doc.decisions.find((d) => d.number === decision.supersedes) : undefined;
@@ -116,8 +128,47 @@ export function transition(
         old.history.push({ at, by, to: 'superseded', note: `by ADR-${String(decision.number).padStart(4, '0')}` });
       }
     })
-    .with('rejected', 'deprecated', 'superseded', 'proposed', () => undefined)
+    .with('rejected', 'deprecated', 'proposed', () => undefined)
     .exhaustive();
+  return ok(decision);
+}
+
+/** Statuses a record can be reopened from (back to `proposed`); superseded records stay closed: revisit them instead. */
+const REOPENABLE: readonly DecisionStatus[] = ['accepted', 'rejected', 'deprecated'];
+
+/**
+ * Puts a decided record back to `proposed` for another look. Only someone of the
+ * record's own team may do it (the caller passes the actor's team); the old
+ * decider and revisit date are cleared so accepting again records them afresh.
+ */
+export function reopen(
+  doc: TeamDoc,
+  number: number,
+  actor: { by: string; teamId: string },
+  now: Date,
+  note?: string,
+): Result<Decision, DecisionError> {
+  if (actor.teamId !== doc.teamId) return err({ kind: 'other-team', teamId: actor.teamId });
+  const decision = doc.decisions.find((d) => d.number === number);
+  if (!decision) return err({ kind: 'not-found', number });
+  if (!REOPENABLE.includes(decision.status))
+    return err({ kind: 'bad-transition', from: decision.status, to: 'proposed' });
+  const at = now.toISOString();
+  decision.status = 'proposed';
+  decision.updatedAt = at;
+  delete decision.decidedBy;
+  delete decision.decidedByName;
+  delete decision.decidedAt;
+  delete decision.revisitOn;
+  decision.history.push({ at, by: actor.by, to: 'proposed', ...(note ? { note } : {}) });
+  // The record it superseded guides the team again until this one is accepted anew.
+  const old = doc.decisions.find((d) => d.supersededBy === number && d.status === 'superseded');
+  if (old) {
+    old.status = 'accepted';
+    delete old.supersededBy;
+    old.updatedAt = at;
+    old.history.push({ at, by: actor.by, to: 'accepted', note: `${adrId(number)} reopened` });
+  }
   return ok(decision);
 }
 
