@@ -1,0 +1,347 @@
+import { match } from 'ts-pattern';
+import { Document, Scalar, visit } from 'yaml';
+import type { AnswerValue, Flow } from '../engine/flow.js';
+import type { Approval, Concern, Decision, Reply } from '../store/schema.js';
+import { adrId, isOverride, recommendedPatterns } from '../team/decisions.js';
+import { inline, oneLine, safeUrl } from './escape.js';
+import { adrFileName } from './file-name.js';
+
+/** One exported file: its name inside the decisions folder and its exact bytes (UTF-8 text). */
+export type AdrFile = { fileName: string; content: string };
+
+/** What a record needs besides itself to render. */
+export type AdrContext = {
+  flow: Flow;
+  /** The team's decisions (may include the record itself): titles and file names of linked records. */
+  decisions: readonly Decision[];
+  /** The Slack thread, for a record whose `permalink` is not stored yet. */
+  threadLink?: string;
+};
+
+/** The day a record was last updated, as MADR's `date` wants it. */
+export const adrDate = (d: Pick<Decision, 'updatedAt'>): string => d.updatedAt.slice(0, 10);
+
+/** The H1 of a record exactly as written in its file (escaped, one line). */
+export const adrHeading = (d: Pick<Decision, 'title'>): string => inline(d.title) || 'Untitled decision';
+
+/** MADR's status value: `superseded by ADR-0007` names the successor, as MADR's template shows. */
+export function adrStatus(d: Pick<Decision, 'status' | 'supersededBy'>): string {
+  return d.status === 'superseded' && d.supersededBy ? `superseded by ${adrId(d.supersededBy)}` : d.status;
+}
+
+export const adrFileOf = (d: Pick<Decision, 'number' | 'title'>): string => adrFileName(d.number, d.title);
+
+/** A Markdown link to another record of the same folder: `[ADR-0001: Title](0001-title.md)`. */
+export function adrLink(d: Pick<Decision, 'number' | 'title'>): string {
+  return `[${adrId(d.number)}: ${adrHeading(d)}](${adrFileOf(d)})`;
+}
+
+const nameOf = (flow: Flow, id: string): string => flow.patternById.get(id)?.name ?? id;
+
+/** Lower-cases a leading capital so a phrase reads on after "because", but leaves acronyms (CNI, L7) alone. */
+function afterBecause(text: string): string {
+  const t = inline(text);
+  return /^[A-Z](?![A-Z0-9])/.test(t) ? t[0]?.toLowerCase() + t.slice(1) : t;
+}
+
+const withPeriod = (text: string): string => (/[.!?]$/.test(text) ? text : `${text}.`);
+const withoutPeriod = (text: string): string => text.replace(/[.!?\s]+$/, '');
+const dedupe = <T>(xs: T[]): T[] => [...new Set(xs)];
+
+function labelsOf(flow: Flow, question: string, value: AnswerValue): string {
+  const options = flow.questionById.get(question)?.options ?? [];
+  const ids = Array.isArray(value) ? value : [value];
+  return ids.map((id) => options.find((o) => o.id === id)?.label ?? id).join('; ');
+}
+
+/** Question ids in interview order, then any the flow no longer has, by id. */
+function answeredQuestions(flow: Flow, answers: Record<string, AnswerValue>): string[] {
+  const known = flow.interview.questions.map((q) => q.id).filter((id) => id in answers);
+  const unknown = Object.keys(answers)
+    .filter((id) => !flow.questionById.has(id))
+    .sort();
+  return [...known, ...unknown];
+}
+
+function answerLine(flow: Flow, d: Decision, question: string): string | undefined {
+  const value = d.answers[question];
+  if (value === undefined) return undefined;
+  const prompt = flow.questionById.get(question)?.prompt ?? question;
+  return `${inline(prompt)} **${inline(labelsOf(flow, question, value))}**`;
+}
+
+/** Slack ts "1700000000.000100" as a string that sorts in time order. */
+const tsKey = (ts: string): string => {
+  const [sec = '', frac = ''] = ts.split('.');
+  return `${sec.padStart(16, '0')}.${frac.padEnd(8, '0')}`;
+};
+
+/** Each reply once (the last stored version of a ts wins), deleted ones dropped, in thread order. */
+export function threadReplies(replies: readonly Reply[]): Reply[] {
+  const byTs = new Map<string, Reply>();
+  const deleted = new Set<string>();
+  for (const r of replies) {
+    if (r.deleted) deleted.add(r.ts);
+    byTs.set(r.ts, r);
+  }
+  return [...byTs.values()]
+    .filter((r) => !deleted.has(r.ts))
+    .sort((a, b) => (tsKey(a.ts) < tsKey(b.ts) ? -1 : tsKey(a.ts) > tsKey(b.ts) ? 1 : 0));
+}
+
+function lastById<T>(items: readonly T[], key: (t: T) => string, order: (a: T, b: T) => number): T[] {
+  const byKey = new Map<string, T>();
+  for (const item of items) byKey.set(key(item), item);
+  return [...byKey.values()].sort(order);
+}
+
+const byAtThen =
+  <T extends { at: string }>(key: (t: T) => string) =>
+  (a: T, b: T): number =>
+    a.at < b.at ? -1 : a.at > b.at ? 1 : key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+
+const concernsOf = (d: Decision): Concern[] =>
+  lastById(
+    d.concerns,
+    (c) => c.id,
+    byAtThen((c) => c.id),
+  );
+const approvalsOf = (d: Decision): Approval[] =>
+  lastById(
+    d.approvals,
+    (a) => a.by,
+    byAtThen((a) => a.by),
+  );
+
+/** Display names by user id, from every place the record keeps one. */
+function namesOf(d: Decision): Map<string, string> {
+  const names = new Map<string, string>();
+  const add = (id: string | undefined, name: string | undefined) => {
+    if (id && name?.trim() && !names.has(id)) names.set(id, oneLine(name));
+  };
+  add(d.decidedBy, d.decidedByName);
+  add(d.createdBy, d.createdByName);
+  for (const a of d.approvals) add(a.by, a.byName);
+  for (const c of d.concerns) add(c.by, c.byName);
+  for (const r of d.replies) add(r.user, r.userName);
+  return names;
+}
+
+function people(d: Decision): { makers: string[]; consulted: string[] } {
+  const names = namesOf(d);
+  const person = (id: string | undefined) => (id ? oneLine(names.get(id) ?? id) : '');
+  const makers = dedupe(
+    [person(d.decidedBy), person(d.createdBy), ...approvalsOf(d).map((a) => person(a.by))].filter(Boolean),
+  );
+  const voices = [...concernsOf(d).map((c) => c.by), ...threadReplies(d.replies).map((r) => r.user)];
+  const consulted = dedupe(voices.map(person).filter((p) => p && !makers.includes(p)));
+  return { makers, consulted };
+}
+
+/** YAML front matter made by the yaml package: user text always double-quoted, status and date plain as in MADR. */
+function frontMatter(d: Decision): string {
+  const { makers, consulted } = people(d);
+  const data: Record<string, unknown> = { status: adrStatus(d), date: adrDate(d), 'decision-makers': makers };
+  if (consulted.length) data.consulted = consulted;
+  const doc = new Document(data);
+  visit(doc, {
+    Scalar(key, node) {
+      if (key !== 'key' && typeof node.value === 'string') node.type = Scalar.QUOTE_DOUBLE;
+    },
+  });
+  for (const key of ['status', 'date']) {
+    const node = doc.get(key, true);
+    if (node instanceof Scalar) node.type = Scalar.PLAIN;
+  }
+  return `---\n${doc.toString({ lineWidth: 0 })}---\n`;
+}
+
+function considered(d: Decision): string[] {
+  const rec = d.recommendation;
+  return dedupe([...d.chosen, ...recommendedPatterns(rec), ...rec.notNow]);
+}
+
+function context(flow: Flow, d: Decision): string[] {
+  const lines = answeredQuestions(flow, d.answers)
+    .map((q) => answerLine(flow, d, q))
+    .filter((l) => l !== undefined)
+    .map((l) => `- ${l}`);
+  return [
+    'How should this system carry service-to-service and cluster-to-cluster traffic, given what hurts today:',
+    'keep plain Kubernetes networking, or add a service mesh, a cluster mesh, multi-cluster without a mesh, or federation?',
+    '',
+    lines.length ? "The team's answers to the mesh-help interview:" : 'The interview recorded no answers.',
+    ...(lines.length ? ['', ...lines] : []),
+  ];
+}
+
+function drivers(flow: Flow, d: Decision): string[] {
+  const rec = d.recommendation;
+  const recommended = recommendedPatterns(rec);
+  const driving = rec.reasons.filter((r) => d.chosen.includes(r.pattern) && recommended.includes(r.pattern));
+  const reasons = driving.length ? driving : rec.reasons.filter((r) => recommended.includes(r.pattern));
+  const lines = dedupe(
+    reasons.map((r) => {
+      const answer = answerLine(flow, d, r.question);
+      return `- ${answer ? `${answer}: ` : ''}${withPeriod(inline(r.because))}`;
+    }),
+  );
+  if (isOverride(d) && d.overrideReason?.trim())
+    lines.push(`- The team's own reason: ${withPeriod(inline(d.overrideReason))}`);
+  for (const w of rec.warnings) lines.push(`- Warning: ${withPeriod(inline(w))}`);
+  return lines.length ? lines : ['- No single answer weighed more than the others.'];
+}
+
+function outcome(flow: Flow, d: Decision, ctx: AdrContext): string[] {
+  const rec = d.recommendation;
+  const chosenNames = d.chosen.map((p) => inline(nameOf(flow, p))).join(' with ');
+  const out: string[] = [];
+  if (isOverride(d)) {
+    const why = d.overrideReason?.trim() ? withoutPeriod(inline(d.overrideReason)) : 'the team chose it';
+    const recNames = recommendedPatterns(rec)
+      .map((p) => inline(nameOf(flow, p)))
+      .join(' with ');
+    out.push(`Chosen option: "${chosenNames}", because ${why}.`);
+    out.push('', `The team overrode mesh-help's recommendation, "${recNames}", and gave the reason above.`);
+  } else {
+    const primary = d.chosen[0] ?? rec.primary;
+    const because = rec.reasons.filter((r) => r.pattern === primary).map((r) => withPeriod(inline(r.because)));
+    const justification = because.length
+      ? `it fits the team's answers best: ${withoutPeriod(because.join(' '))}`
+      : "it fits the team's answers best";
+    out.push(`Chosen option: "${chosenNames}", because ${justification}.`);
+  }
+  const successor = d.supersededBy ? ctx.decisions.find((x) => x.number === d.supersededBy) : undefined;
+  const state = match(d.status)
+    .with('proposed', () => 'This record is proposed: the option above is on the table and not accepted yet.')
+    .with('accepted', () => undefined)
+    .with('rejected', () => 'The team rejected this proposal.')
+    .with('deprecated', () => 'This decision is deprecated and no longer guides new work.')
+    .with('superseded', () =>
+      successor ? `This decision is superseded by ${adrLink(successor)}.` : 'This decision is superseded.',
+    )
+    .exhaustive();
+  if (state) out.push('', state);
+
+  const several = d.chosen.length > 1;
+  const consequences: string[] = [];
+  for (const id of d.chosen) {
+    const p = flow.patternById.get(id);
+    if (!p) continue;
+    const tag = several ? ` (${inline(p.name)})` : '';
+    consequences.push(...p.pros.map((x) => `- Good, because ${afterBecause(x)}${tag}`));
+    consequences.push(...p.cons.map((x) => `- Bad, because ${afterBecause(x)}${tag}`));
+  }
+  consequences.push(...rec.warnings.map((w) => `- Bad, because ${withPeriod(afterBecause(w))}`));
+  if (consequences.length) out.push('', '### Consequences', '', ...consequences);
+  return out;
+}
+
+function prosAndCons(flow: Flow, d: Decision): string[] {
+  const rec = d.recommendation;
+  const out: string[] = [];
+  for (const id of considered(d)) {
+    const p = flow.patternById.get(id);
+    const against = rec.notNow.includes(id);
+    const reasons = rec.reasons
+      .filter((r) => r.pattern === id)
+      .map((r) => `- ${against ? 'Bad' : 'Good'}, because ${withPeriod(afterBecause(r.because))}`);
+    const bullets = dedupe([
+      ...reasons,
+      ...(p?.pros ?? []).map((x) => `- Good, because ${afterBecause(x)}`),
+      ...(p ? [`- Neutral, because it works at this layer: ${inline(p.layer)}`] : []),
+      ...(p?.cons ?? []).map((x) => `- Bad, because ${afterBecause(x)}`),
+    ]);
+    out.push('', `### ${inline(nameOf(flow, id))}`);
+    if (p) out.push('', inline(p.solves));
+    if (bullets.length) out.push('', ...bullets);
+  }
+  return out;
+}
+
+function moreInformation(d: Decision, ctx: AdrContext): string[] {
+  const names = namesOf(d);
+  const who = (id: string | undefined, name?: string) => inline(name?.trim() ? name : id ? (names.get(id) ?? id) : '');
+  const day = (iso: string) => inline(iso.slice(0, 10));
+  const out: string[] = [];
+
+  const thread = safeUrl(d.permalink) ?? safeUrl(ctx.threadLink);
+  if (thread) out.push(`- Discussed in [the Slack thread](${thread}).`);
+
+  const history = d.history.map((h) => `${h.to} on ${day(h.at)} by ${who(h.by)}`);
+  if (history.length) out.push(`- History: ${history.join('; ')}.`);
+
+  const predecessors = ctx.decisions.filter((x) => x.supersededBy === d.number).sort((a, b) => a.number - b.number);
+  for (const old of predecessors) out.push(`- Supersedes ${adrLink(old)}.`);
+  if (d.supersedes && !predecessors.some((x) => x.number === d.supersedes)) {
+    const old = ctx.decisions.find((x) => x.number === d.supersedes);
+    const ref = old ? adrLink(old) : adrId(d.supersedes);
+    out.push(
+      d.status === 'proposed' ? `- Revisits ${ref}; accepting this record supersedes it.` : `- Revisits ${ref}.`,
+    );
+  }
+  const successor = d.supersededBy ? ctx.decisions.find((x) => x.number === d.supersededBy) : undefined;
+  if (d.supersededBy) out.push(`- Superseded by ${successor ? adrLink(successor) : adrId(d.supersededBy)}.`);
+
+  if (d.revisitOn) out.push(`- Revisit this decision by ${inline(d.revisitOn)}.`);
+
+  const approvals = approvalsOf(d);
+  if (approvals.length) {
+    out.push(`- Approved by ${approvals.map((a) => `${who(a.by, a.byName)} on ${day(a.at)}`).join(', ')}.`);
+  }
+
+  const concerns = concernsOf(d);
+  if (concerns.length) {
+    out.push('- Concerns raised:');
+    for (const c of concerns) {
+      const state = c.resolvedBy
+        ? `resolved by ${who(c.resolvedBy)}${c.resolvedAt ? ` on ${day(c.resolvedAt)}` : ''}`
+        : 'open';
+      out.push(`  - ${who(c.by, c.byName)} on ${day(c.at)}: ${inline(c.text)} (${state})`);
+    }
+  }
+
+  const replies = threadReplies(d.replies).filter((r) => oneLine(r.text));
+  if (replies.length) {
+    out.push('- Key replies in the thread:');
+    for (const r of replies) {
+      const link = safeUrl(r.permalink);
+      const when = link ? `[${day(r.at)}](${link})` : day(r.at);
+      out.push(`  - ${who(r.user, r.userName)} (${when}): ${inline(r.text)}`);
+    }
+  }
+  return out.length ? out : ['- Nothing else was recorded.'];
+}
+
+/** A decision record as a MADR 4 file; pure and deterministic: the same input gives the same bytes. */
+export function renderAdr(d: Decision, ctx: AdrContext): AdrFile {
+  const { flow } = ctx;
+  const body = [
+    `# ${adrHeading(d)}`,
+    '',
+    '## Context and Problem Statement',
+    '',
+    ...context(flow, d),
+    '',
+    '## Decision Drivers',
+    '',
+    ...drivers(flow, d),
+    '',
+    '## Considered Options',
+    '',
+    ...considered(d).map((id) => `- ${inline(nameOf(flow, id))}`),
+    '',
+    '## Decision Outcome',
+    '',
+    ...outcome(flow, d, ctx),
+    '',
+    '## Pros and Cons of the Options',
+    ...prosAndCons(flow, d),
+    '',
+    '## More Information',
+    '',
+    ...moreInformation(d, ctx),
+  ];
+  // The H1 follows the front matter directly: adr-log takes a file's first body line as its title.
+  return { fileName: adrFileOf(d), content: `${frontMatter(d)}${body.join('\n')}\n` };
+}
