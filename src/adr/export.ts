@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Flow } from '../engine/flow.js';
 import type { Decision } from '../store/schema.js';
@@ -19,10 +19,12 @@ export function exportFiles(flow: Flow, teamId: string, decisions: readonly Deci
 }
 
 const RECORD = /^(\d{4,})-.+\.md$/;
+const WRITE_BATCH = 64;
 
 /**
  * Writes the files into `dir` (created when missing), each through a temporary
- * file and a rename so a reader never sees half a record. A record file with
+ * file and a rename so a reader never sees half a record; files already
+ * holding the same bytes are not rewritten. A record file with
  * the same number but an old name (its title changed) is removed; other files
  * in the folder are left alone.
  */
@@ -31,16 +33,21 @@ export async function writeExport(dir: string, files: readonly AdrFile[]): Promi
   const names = new Set(files.map((f) => f.fileName));
   const numbers = new Set(files.map((f) => RECORD.exec(f.fileName)?.[1]).filter((n) => n !== undefined));
   const suffix = randomBytes(4).toString('hex');
-  for (const file of files) {
+  const writeOne = async (file: AdrFile) => {
+    const target = join(dir, file.fileName);
+    // An unchanged file is left as it is: faster re-exports, and its mtime still says when it last changed.
+    if ((await readFile(target, 'utf8').catch(() => undefined)) === file.content) return;
     const tmp = join(dir, `.${file.fileName}.${suffix}.tmp`);
     try {
       await writeFile(tmp, file.content, 'utf8');
-      await rename(tmp, join(dir, file.fileName));
+      await rename(tmp, target);
     } catch (err) {
       await unlink(tmp).catch(() => undefined);
       throw err;
     }
-  }
+  };
+  // Batches keep hundreds of records fast without running out of file descriptors.
+  for (let i = 0; i < files.length; i += WRITE_BATCH) await Promise.all(files.slice(i, i + WRITE_BATCH).map(writeOne));
   for (const existing of await readdir(dir)) {
     const number = RECORD.exec(existing)?.[1];
     if (number && numbers.has(number) && !names.has(existing)) await unlink(join(dir, existing));

@@ -49,10 +49,6 @@ export function renderIndex(teamId: string, decisions: readonly Decision[]): str
     '| --- | --- | --- | --- |',
     ...(rows.length ? rows : ['| | No decisions recorded yet. | | |']),
     '',
-    '## Supersedes',
-    '',
-    ...graph(sorted),
-    '',
     '## Log',
     '',
     '<!-- adrlog -->',
@@ -60,6 +56,11 @@ export function renderIndex(teamId: string, decisions: readonly Decision[]): str
     ...log,
     '',
     '<!-- adrlogstop -->',
+    '',
+    // After the log, not before: adr-log then rewrites this file byte for byte.
+    '## Supersedes',
+    '',
+    ...graph(sorted),
     '',
   ].join('\n');
 }
