@@ -12,6 +12,7 @@ import { recommend } from '../engine/recommend.js';
 import { FileStore, type Store, StoreError } from '../store/index.js';
 import { adrId, recordDecision } from '../team/decisions.js';
 import { answerSession, startSession } from '../team/sessions.js';
+import { exportCommand } from './export.js';
 import { InputClosed, promptInterview } from './prompt.js';
 import { renderComparison, renderDecisions, renderRecommendation } from './render.js';
 
@@ -42,6 +43,7 @@ Usage:
   mesh-help recommend --answers FILE [--json]
   mesh-help compare [PATTERN...]
   mesh-help decisions [--team ID] [--json]
+  mesh-help export [--team ID] --out DIR   every ADR and a README.md index, e.g. into docs/decisions
   mesh-help store check
   mesh-help start          Slack bot when SLACK_BOT_TOKEN is set, otherwise the terminal interview
   mesh-help help
@@ -245,6 +247,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       .with('recommend', () => recommendCmd(rest, io))
       .with('compare', () => compare(rest, io))
       .with('decisions', () => decisions(rest, io))
+      .with('export', () => exportCommand(rest, io))
       .with('store', () => storeCmd(rest, io))
       .with('start', () => start(rest, io))
       .with('help', '--help', '-h', () => {
