@@ -58,6 +58,10 @@ export const Session = z.looseObject({
   answeredBy: z.record(z.string(), z.object({ by: z.string(), at: Iso })).default({}),
   /** Slack message ts of each posted question, by question id. */
   messages: z.record(z.string(), z.string()).default({}),
+  /** Session version at which each answer last changed; a click made on an older view is stale. */
+  answerRevs: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  /** Slack ts of the current recommendation card ("pending:…" while one request posts it). */
+  cardTs: z.string().optional(),
   status: SessionStatus,
   recommendation: RecommendationSchema.optional(),
   revisits: z.number().int().positive().optional(),

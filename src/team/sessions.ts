@@ -88,6 +88,7 @@ export function answerSession(
     ),
   );
   session.version += 1;
+  session.answerRevs = { ...session.answerRevs, [input.question]: session.version };
   session.updatedAt = at;
   if (nextQuestion(flow, session.answers) === undefined) {
     session.status = 'complete';

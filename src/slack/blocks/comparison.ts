@@ -1,0 +1,52 @@
+import type { KnownBlock } from '@slack/types';
+import type { Flow, Pattern } from '../../engine/flow.js';
+import { escapeText } from '../escape.js';
+import { context, divider, fields, header, type Message, section } from './kit.js';
+import { patternName } from './labels.js';
+
+const bullets = (title: string, lines: string[]): string =>
+  `*${title}*\n${lines.map((l) => `• ${escapeText(l)}`).join('\n')}`;
+
+/** One pattern's card: name, layer and what it solves, then its traits as two-column fields. */
+export function patternCard(p: Pattern): KnownBlock[] {
+  return [
+    section(`*${escapeText(p.name)}*  ·  _${escapeText(p.layer)}_\n${escapeText(p.solves)}`),
+    fields([
+      bullets('Shines when', p.shines),
+      bullets('Not when', p.avoidWhen),
+      bullets('Pros', p.pros),
+      bullets('Cons', p.cons),
+      bullets(
+        'Example tools',
+        p.tools.map((t) => `${t.name} (${t.status})`),
+      ),
+      bullets('Needs', p.requirements),
+    ]),
+  ];
+}
+
+/** Cards for the given patterns, divided; the same cards appear in `compare` and in the recommendation. */
+export function comparisonBlocks(flow: Flow, ids: readonly string[]): KnownBlock[] {
+  const out: KnownBlock[] = [];
+  for (const id of ids) {
+    const p = flow.patternById.get(id);
+    if (!p) continue;
+    if (out.length) out.push(divider());
+    out.push(...patternCard(p));
+  }
+  return out;
+}
+
+/** The `compare` message: the patterns side by side (all of them when none are named). */
+export function comparisonMessage(flow: Flow, ids: readonly string[]): Message {
+  const shown = ids.length ? ids : flow.patterns.map((p) => p.id);
+  const names = shown.map((id) => patternName(flow, id));
+  return {
+    text: `Comparing ${names.join(', ')}`,
+    blocks: [
+      header(shown.length === flow.patterns.length ? 'All patterns side by side' : `Compare: ${names.join(' vs ')}`),
+      ...comparisonBlocks(flow, shown),
+      context('Layer, what it solves, when it shines and when not, pros, cons and the tools that run it today.'),
+    ],
+  };
+}

@@ -1,0 +1,62 @@
+import type { KnownBlock } from '@slack/types';
+import { applicableQuestions } from '../../engine/answers.js';
+import type { Flow } from '../../engine/flow.js';
+import type { Decision, Session, TeamDoc } from '../../store/schema.js';
+import { adrId } from '../../team/decisions.js';
+import { escapeText } from '../escape.js';
+import { channelRef, context, day, header, listSections, type Message, section, who } from './kit.js';
+import { patternNames } from './labels.js';
+
+/** One line of the decision log. */
+export function decisionLine(flow: Flow, d: Decision): string {
+  const link = d.permalink && /^https:\/\//.test(d.permalink) ? ` · <${d.permalink}|thread>` : '';
+  const by = d.decidedBy ? ` by ${who(d.decidedBy)}` : '';
+  return `*${adrId(d.number)}* ${escapeText(d.title)} · _${d.status}_ · ${escapeText(patternNames(flow, d.chosen))}${by} · ${day(d.decidedAt ?? d.createdAt)}${link}`;
+}
+
+/** One line per interview still running or waiting for its decision. */
+export function sessionLine(flow: Flow, s: Session): string {
+  const applicable = applicableQuestions(flow, s.answers);
+  const answered = applicable.filter((q) => s.answers[q.id] !== undefined).length;
+  const where = s.channel ? ` in ${channelRef(s.channel)}` : '';
+  const state =
+    s.status === 'complete' ? 'recommendation waiting for a decision' : `${answered} of ${applicable.length} answered`;
+  return `• *${escapeText(s.title)}*${where} · ${state} · started by ${who(s.startedBy)} ${day(s.createdAt)}`;
+}
+
+export const openSessions = (doc: TeamDoc): Session[] =>
+  doc.sessions.filter((s) => s.status === 'open' || s.status === 'complete');
+
+/** Decision log and open interviews as blocks; newest decisions first. */
+export function logBlocks(flow: Flow, doc: TeamDoc, maxSections: number): KnownBlock[] {
+  const open = openSessions(doc);
+  const decisions = [...doc.decisions].reverse();
+  return [
+    ...(open.length
+      ? listSections(
+          'Open interviews',
+          open.map((s) => sessionLine(flow, s)),
+          Math.max(1, Math.floor(maxSections / 3)),
+        )
+      : [section('*Open interviews*\nNone right now.')]),
+    ...(decisions.length
+      ? listSections(
+          'Decision log',
+          decisions.map((d) => decisionLine(flow, d)),
+          maxSections,
+        )
+      : [section('*Decision log*\nNo decisions yet. Start an interview to make the first one.')]),
+  ];
+}
+
+/** `/mesh-help decisions`: the team's log, only for the person who asked. */
+export function decisionsMessage(flow: Flow, doc: TeamDoc): Message {
+  return {
+    text: `${doc.decisions.length} decision(s), ${openSessions(doc).length} open interview(s)`,
+    blocks: [
+      header('Our decisions'),
+      ...logBlocks(flow, doc, 20),
+      context('`mesh-help decisions --team <id>` on the command line shows the same log.'),
+    ],
+  };
+}

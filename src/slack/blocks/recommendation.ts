@@ -1,0 +1,91 @@
+import type { KnownBlock } from '@slack/types';
+import { match } from 'ts-pattern';
+import type { Answers, Flow } from '../../engine/flow.js';
+import type { Reason, Recommendation } from '../../engine/recommend.js';
+import type { Decision } from '../../store/schema.js';
+import { adrId, isOverride } from '../../team/decisions.js';
+import { escapeText } from '../escape.js';
+import { ACTIONS } from '../ids.js';
+import { comparisonBlocks } from './comparison.js';
+import { actions, button, context, divider, header, LIMITS, listSections, type Message, section, who } from './kit.js';
+import { answerLabel, patternName, patternNames } from './labels.js';
+
+/** Whether the card still takes a decision, was replaced by a newer one, or is decided. */
+export type CardState = { kind: 'active' } | { kind: 'superseded' } | { kind: 'decided'; decision: Decision };
+
+/** "because …: from “How many clusters?” → Clusters in several regions" */
+function reasonLine(flow: Flow, answers: Answers, r: Reason): string {
+  const q = flow.questionById.get(r.question);
+  const from = q ? ` _(${escapeText(q.prompt)} → ${escapeText(answerLabel(flow, q.id, answers[q.id]))})_` : '';
+  return `• ${escapeText(r.because)}${from}`;
+}
+
+export type CardInput = { title: string; answers: Answers; recommendation: Recommendation };
+
+/** The recommendation card: primary and complements, reasons with their answers, warnings, ruled out, and the decision buttons. */
+export function recommendationMessage(flow: Flow, input: CardInput, state: CardState): Message {
+  const rec = input.recommendation;
+  const named = [rec.primary, ...rec.complements];
+  const blocks: KnownBlock[] = [header(`Recommendation: ${patternNames(flow, named)}`)];
+  blocks.push(
+    section(
+      `*${escapeText(input.title)}*\nPrimary: *${escapeText(patternName(flow, rec.primary))}*${
+        rec.complements.length ? `\nTogether with: *${escapeText(patternNames(flow, rec.complements))}*` : ''
+      }`,
+    ),
+  );
+  for (const id of named) {
+    const reasons = rec.reasons.filter((r) => r.pattern === id);
+    if (reasons.length) {
+      blocks.push(
+        ...listSections(
+          `Why ${escapeText(patternName(flow, id))}`,
+          reasons.map((r) => reasonLine(flow, input.answers, r)),
+          2,
+        ),
+      );
+    }
+  }
+  if (rec.warnings.length) {
+    blocks.push(
+      ...listSections(
+        'Watch out',
+        rec.warnings.map((w) => `:warning: ${escapeText(w)}`),
+        2,
+      ),
+    );
+  }
+  if (rec.notNow.length) {
+    const lines = rec.notNow.flatMap((id) => [
+      `*${escapeText(patternName(flow, id))}*`,
+      ...rec.reasons.filter((r) => r.pattern === id).map((r) => reasonLine(flow, input.answers, r)),
+    ]);
+    blocks.push(...listSections('Ruled out for now', lines, 3));
+  }
+  // The recommended patterns' cards, when they fit beside the rest of the message.
+  const cards = comparisonBlocks(flow, named);
+  if (blocks.length + cards.length + 4 <= LIMITS.messageBlocks) blocks.push(divider(), ...cards);
+  blocks.push(divider());
+  blocks.push(
+    ...match(state)
+      .with({ kind: 'active' }, (): KnownBlock[] => [
+        actions('decision', [
+          button('Accept this recommendation', ACTIONS.accept, 'accept', 'primary'),
+          button('Record a different choice', ACTIONS.override, 'override'),
+        ]),
+        context('Accepting records it as the team’s decision (an ADR). Anyone in the channel can decide.'),
+      ])
+      .with({ kind: 'superseded' }, (): KnownBlock[] => [
+        context(':arrows_counterclockwise: An answer changed after this card; the newer recommendation is below.'),
+      ])
+      .with({ kind: 'decided' }, ({ decision }): KnownBlock[] => [
+        context(
+          isOverride(decision)
+            ? `:white_check_mark: ${who(decision.decidedBy ?? decision.createdBy)} recorded *${adrId(decision.number)}*: chose *${escapeText(patternNames(flow, decision.chosen))}* instead, because “${escapeText(decision.overrideReason ?? '')}”.`
+            : `:white_check_mark: ${who(decision.decidedBy ?? decision.createdBy)} accepted this as *${adrId(decision.number)}*.`,
+        ),
+      ])
+      .exhaustive(),
+  );
+  return { text: `Recommendation for ${escapeText(input.title)}: ${patternNames(flow, named)}`, blocks };
+}

@@ -1,0 +1,48 @@
+import { match } from 'ts-pattern';
+import { applicableQuestions } from '../../engine/answers.js';
+import type { Flow } from '../../engine/flow.js';
+import type { Decision, Session } from '../../store/schema.js';
+import { adrId } from '../../team/decisions.js';
+import { escapeText } from '../escape.js';
+import { context, type Message, section, who } from './kit.js';
+import { patternNames } from './labels.js';
+
+/** What the root message shows of a session. */
+export type RootView = Pick<Session, 'title' | 'startedBy' | 'status' | 'answers' | 'recommendation'>;
+
+/** One line on where the interview stands. */
+export function statusLine(flow: Flow, view: RootView, decision?: Decision): string {
+  return match(view.status)
+    .with('open', () => {
+      const applicable = applicableQuestions(flow, view.answers);
+      const answered = applicable.filter((q) => view.answers[q.id] !== undefined).length;
+      return `:hourglass_flowing_sand: Interview in progress: ${answered} of ${applicable.length} answered`;
+    })
+    .with('complete', () =>
+      view.recommendation
+        ? `:bulb: Recommendation ready: *${escapeText(patternNames(flow, [view.recommendation.primary, ...view.recommendation.complements]))}*. Accept it or record another choice in the thread.`
+        : ':bulb: Recommendation ready in the thread.',
+    )
+    .with('decided', () =>
+      decision
+        ? `:white_check_mark: Decided: *${adrId(decision.number)}* ${escapeText(patternNames(flow, decision.chosen))} (${decision.status}${decision.decidedBy ? `, by ${who(decision.decidedBy)}` : ''})`
+        : ':white_check_mark: Decided.',
+    )
+    .with('abandoned', () => ':no_entry: Abandoned.')
+    .exhaustive();
+}
+
+/** The channel message that owns the interview thread: title, who started it, status. */
+export function rootMessage(flow: Flow, view: RootView, decision?: Decision): Message {
+  const title = escapeText(view.title);
+  return {
+    text: `Mesh decision: ${title}`,
+    blocks: [
+      section(`:compass: *${title}*\nStarted by ${who(view.startedBy)}`),
+      section(statusLine(flow, view, decision)),
+      context(
+        'Service mesh, cluster mesh, federation or none: the interview runs in this thread and anyone in the channel can answer.',
+      ),
+    ],
+  };
+}

@@ -1,0 +1,17 @@
+import type { Logger } from '@slack/bolt';
+import type { Flow } from '../engine/flow.js';
+import type { Store } from '../store/index.js';
+import type { KeyedQueue } from '../store/serial.js';
+
+/** What every listener works with; tests inject the store and the clock. */
+export type SlackDeps = {
+  flow: Flow;
+  store: Store;
+  now: () => Date;
+  newId: () => string;
+  logger: Logger;
+  /** Slack calls of one session run one after another, so messages end in their latest state. */
+  effects: KeyedQueue;
+  /** The workspace the bot token belongs to (auth.test), where sessions started there live. */
+  homeTeamId: string | undefined;
+};

@@ -1,0 +1,188 @@
+import type { WebClient } from '@slack/web-api';
+import type { Session, TeamDoc } from '../store/index.js';
+import { questionMessage } from './blocks/question.js';
+import { type CardState, recommendationMessage } from './blocks/recommendation.js';
+import { rootMessage } from './blocks/root.js';
+import type { SlackDeps } from './context.js';
+
+/** The Slack calls one change needs; every message is rendered from the stored state when the call runs. */
+export type Plan = {
+  teamId: string;
+  sessionId: string;
+  channel: string;
+  threadTs: string;
+  /** Question messages to re-render (the answered one). */
+  refresh: string[];
+  /** Question messages whose question no longer applies. */
+  retire: { question: string; ts: string }[];
+  /** The next question, claimed by this request. */
+  postQuestion?: { question: string; claim: string };
+  /** A new recommendation card, claimed by this request. */
+  postCard?: { claim: string };
+  /** An older card that must stop taking decisions. */
+  retireCard?: string;
+  /** A card to re-render after a decision. */
+  refreshCard?: string;
+  /** Re-render the root message's status. */
+  root: boolean;
+};
+
+type Loaded = { doc: TeamDoc; session: Session };
+
+async function load(deps: SlackDeps, plan: Plan): Promise<Loaded | undefined> {
+  const doc = await deps.store.read(plan.teamId);
+  const session = doc.sessions.find((s) => s.id === plan.sessionId);
+  return session ? { doc, session } : undefined;
+}
+
+const decisionOf = ({ doc, session }: Loaded) =>
+  session.decisionNumber ? doc.decisions.find((d) => d.number === session.decisionNumber) : undefined;
+
+function cardState(loaded: Loaded, ts: string): CardState {
+  const decision = decisionOf(loaded);
+  if (decision && loaded.session.status === 'decided' && loaded.session.cardTs === ts)
+    return { kind: 'decided', decision };
+  return loaded.session.cardTs === ts && loaded.session.status === 'complete'
+    ? { kind: 'active' }
+    : { kind: 'superseded' };
+}
+
+/** Fills a claimed slot with the posted ts; false when the claim was dropped meanwhile (the question stopped applying). */
+async function fillClaim(
+  deps: SlackDeps,
+  plan: Plan,
+  slot: (s: Session) => { get: () => string | undefined; set: (ts: string | undefined) => void },
+  claim: string,
+  ts: string | undefined,
+): Promise<boolean> {
+  return deps.store.update(plan.teamId, (doc) => {
+    const s = doc.sessions.find((x) => x.id === plan.sessionId);
+    if (!s) return false;
+    const { get, set } = slot(s);
+    if (get() !== claim) return false;
+    set(ts);
+    return true;
+  });
+}
+
+const questionSlot = (question: string) => (s: Session) => ({
+  get: () => s.messages[question],
+  set: (ts: string | undefined) => {
+    if (ts) s.messages[question] = ts;
+    else delete s.messages[question];
+  },
+});
+const cardSlot = (s: Session) => ({
+  get: () => s.cardTs,
+  set: (ts: string | undefined) => {
+    if (ts) s.cardTs = ts;
+    else delete s.cardTs;
+  },
+});
+
+/** Runs a plan against the Web API. A failed call is logged and the rest still runs. */
+export async function runPlan(deps: SlackDeps, client: WebClient, plan: Plan): Promise<void> {
+  const { flow, logger } = deps;
+  const { channel, threadTs } = plan;
+  const attempt = async (what: string, call: () => Promise<unknown>): Promise<boolean> => {
+    try {
+      await call();
+      return true;
+    } catch (err) {
+      logger.warn(`mesh-help: ${what} failed in ${channel}: ${(err as Error).message}`);
+      return false;
+    }
+  };
+  let loaded = await load(deps, plan);
+  if (!loaded) return;
+
+  for (const question of plan.refresh) {
+    const ts = loaded.session.messages[question];
+    if (!ts || ts.startsWith('pending:')) continue;
+    const msg = questionMessage(flow, loaded.session, question);
+    await attempt(`updating question ${question}`, () => client.chat.update({ channel, ts, ...msg }));
+  }
+  for (const { question, ts } of plan.retire) {
+    const msg = questionMessage(flow, loaded.session, question);
+    await attempt(`retiring question ${question}`, () => client.chat.update({ channel, ts, ...msg }));
+  }
+  if (plan.postQuestion) {
+    const { question, claim } = plan.postQuestion;
+    const msg = questionMessage(flow, loaded.session, question);
+    let ts: string | undefined;
+    await attempt(`posting question ${question}`, async () => {
+      ts = (await client.chat.postMessage({ channel, thread_ts: threadTs, ...msg })).ts;
+    });
+    const kept = await fillClaim(deps, plan, questionSlot(question), claim, ts);
+    if (!kept && ts) {
+      // Someone changed an earlier answer while this was being posted: the question no longer applies.
+      loaded = (await load(deps, plan)) ?? loaded;
+      const retired = questionMessage(flow, loaded.session, question);
+      const postedTs = ts;
+      await attempt(`retiring question ${question}`, () => client.chat.update({ channel, ts: postedTs, ...retired }));
+    }
+  }
+  if (plan.retireCard) {
+    const ts = plan.retireCard;
+    loaded = (await load(deps, plan)) ?? loaded;
+    const rec = loaded.session.recommendation;
+    if (rec) {
+      const msg = recommendationMessage(flow, { ...loaded.session, recommendation: rec }, { kind: 'superseded' });
+      await attempt('retiring a recommendation card', () => client.chat.update({ channel, ts, ...msg }));
+    } else {
+      await attempt('retiring a recommendation card', () =>
+        client.chat.update({
+          channel,
+          ts,
+          text: 'An answer changed, so this recommendation no longer holds.',
+          blocks: [
+            {
+              type: 'section',
+              text: {
+                type: 'mrkdwn',
+                text: ':arrows_counterclockwise: An answer changed, so this recommendation no longer holds. The interview goes on below.',
+              },
+            },
+          ],
+        }),
+      );
+    }
+  }
+  if (plan.postCard) {
+    const { claim } = plan.postCard;
+    loaded = (await load(deps, plan)) ?? loaded;
+    const rec = loaded.session.recommendation;
+    let ts: string | undefined;
+    if (rec && loaded.session.cardTs === claim) {
+      const msg = recommendationMessage(flow, { ...loaded.session, recommendation: rec }, { kind: 'active' });
+      // Broadcast: the recommendation shows in the channel as well as the thread.
+      await attempt('posting the recommendation', async () => {
+        ts = (await client.chat.postMessage({ channel, thread_ts: threadTs, reply_broadcast: true, ...msg })).ts;
+      });
+    }
+    const kept = await fillClaim(deps, plan, cardSlot, claim, ts);
+    if (!kept && ts) {
+      loaded = (await load(deps, plan)) ?? loaded;
+      const current = loaded.session.recommendation ?? rec;
+      if (current) {
+        const msg = recommendationMessage(flow, { ...loaded.session, recommendation: current }, { kind: 'superseded' });
+        const postedTs = ts;
+        await attempt('retiring a recommendation card', () => client.chat.update({ channel, ts: postedTs, ...msg }));
+      }
+    }
+  }
+  if (plan.refreshCard) {
+    const ts = plan.refreshCard;
+    loaded = (await load(deps, plan)) ?? loaded;
+    const rec = loaded.session.recommendation;
+    if (rec) {
+      const msg = recommendationMessage(flow, { ...loaded.session, recommendation: rec }, cardState(loaded, ts));
+      await attempt('updating the recommendation card', () => client.chat.update({ channel, ts, ...msg }));
+    }
+  }
+  if (plan.root) {
+    loaded = (await load(deps, plan)) ?? loaded;
+    const msg = rootMessage(flow, loaded.session, decisionOf(loaded));
+    await attempt('updating the root message', () => client.chat.update({ channel, ts: threadTs, ...msg }));
+  }
+}

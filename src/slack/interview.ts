@@ -1,0 +1,318 @@
+import type { WebClient } from '@slack/web-api';
+import { match } from 'ts-pattern';
+import { applicableQuestions, nextQuestion } from '../engine/answers.js';
+import type { AnswerValue } from '../engine/flow.js';
+import { assertTeamId, type Decision, type Session, type TeamDoc } from '../store/index.js';
+import { adrId, recordDecision } from '../team/decisions.js';
+import { answerSession, startSession } from '../team/sessions.js';
+import { rootMessage } from './blocks/root.js';
+import type { SlackDeps } from './context.js';
+import { type Plan, runPlan } from './effects.js';
+import { clip } from './escape.js';
+import type { MessageRef } from './payloads.js';
+
+/** A message slot claimed by the request that will post it; stale claims (a crash mid-post) expire. */
+const PENDING = 'pending:';
+const CLAIM_TTL_MS = 30_000;
+export const isPending = (ts: string | undefined): boolean => ts?.startsWith(PENDING) ?? false;
+const claimOf = (now: Date) => `${PENDING}${now.toISOString()}`;
+function claimable(ts: string | undefined, now: Date): boolean {
+  if (ts === undefined) return true;
+  if (!isPending(ts)) return false;
+  return now.getTime() - Date.parse(ts.slice(PENDING.length)) > CLAIM_TTL_MS;
+}
+
+export const DEFAULT_TITLE = 'Service mesh, cluster mesh or federation?';
+export const TITLE_MAX = 150;
+
+/** A session found from a Slack message, with the team that owns it. */
+export type Located = { teamId: string; session: Session };
+
+const sameThread = (s: Session, channel: string, threadTs: string) => s.channel === channel && s.threadTs === threadTs;
+
+/**
+ * Finds the session a message belongs to by channel and thread, looking in the
+ * candidate teams' own data only (ids in a payload are never trusted alone).
+ */
+export async function locate(
+  deps: SlackDeps,
+  candidates: (string | undefined)[],
+  channel: string,
+  threadTs: string,
+): Promise<Located | undefined> {
+  const teams = [...new Set(candidates.filter((t): t is string => typeof t === 'string'))];
+  for (const teamId of teams) {
+    try {
+      assertTeamId(teamId);
+    } catch {
+      continue;
+    }
+    const doc = await deps.store.read(teamId);
+    const session = doc.sessions.find((s) => sameThread(s, channel, threadTs));
+    if (session && session.teamId === teamId) return { teamId, session };
+  }
+  return undefined;
+}
+
+/** Only people of the owning team change its data; others (Slack Connect) may read. */
+export const mayChange = (session: Session, userTeamId: string | undefined): boolean =>
+  userTeamId !== undefined && userTeamId === session.teamId;
+
+export type StartInput = { teamId: string; channel: string; user: string; title: string };
+export type StartResult = { kind: 'started'; session: Session } | { kind: 'cannot-post'; error: string };
+
+/** Posts the root message, stores the session keyed by that thread, then asks the first question in it. */
+export async function startInterview(deps: SlackDeps, client: WebClient, input: StartInput): Promise<StartResult> {
+  assertTeamId(input.teamId);
+  const title = clip(input.title.replace(/\s+/g, ' ').trim() || DEFAULT_TITLE, TITLE_MAX);
+  const now = deps.now();
+  const draft = { title, startedBy: input.user, status: 'open' as const, answers: {} };
+  let threadTs: string;
+  try {
+    const posted = await client.chat.postMessage({ channel: input.channel, ...rootMessage(deps.flow, draft) });
+    if (!posted.ts) return { kind: 'cannot-post', error: 'no_ts' };
+    threadTs = posted.ts;
+  } catch (err) {
+    return { kind: 'cannot-post', error: slackError(err) };
+  }
+  const first = deps.flow.interview.questions[0];
+  const { session, claim } = await deps.store.update(input.teamId, (doc) => {
+    const s = startSession(doc, {
+      id: deps.newId(),
+      startedBy: input.user,
+      title,
+      now,
+      channel: input.channel,
+      threadTs,
+    });
+    const c = claimOf(now);
+    if (first) s.messages[first.id] = c;
+    return { session: structuredClone(s), claim: c };
+  });
+  await schedule(deps, client, {
+    teamId: input.teamId,
+    sessionId: session.id,
+    channel: input.channel,
+    threadTs,
+    refresh: [],
+    retire: [],
+    ...(first ? { postQuestion: { question: first.id, claim } } : {}),
+    root: false,
+  });
+  return { kind: 'started', session };
+}
+
+/** The Slack error code of a failed Web API call, for logs and people. */
+export function slackError(err: unknown): string {
+  const data = (err as { data?: { error?: unknown } }).data;
+  if (typeof data?.error === 'string') return data.error;
+  return (err as { code?: string }).code ?? 'unknown_error';
+}
+
+/** Runs a plan's Slack calls after the calls already queued for the same session. */
+export function schedule(deps: SlackDeps, client: WebClient, plan: Plan): Promise<void> {
+  return deps.effects.run(`${plan.teamId}/${plan.sessionId}`, () => runPlan(deps, client, plan));
+}
+
+export type AnswerInput = {
+  at: MessageRef;
+  question: string;
+  value: AnswerValue;
+  /** The answer revision the clicked message showed. */
+  seenRev: number;
+  user: string;
+  userTeam: string | undefined;
+  candidates: (string | undefined)[];
+};
+
+/** What came of a click on a question; everything but `answered` changed nothing. */
+export type AnswerOutcome =
+  | { kind: 'not-found' }
+  | { kind: 'foreign-team'; owner: string }
+  | { kind: 'closed'; status: Session['status']; decisionNumber?: number | undefined }
+  | { kind: 'not-current' }
+  | { kind: 'not-applicable' }
+  | { kind: 'unchanged' }
+  | { kind: 'stale'; by?: string | undefined; value?: AnswerValue | undefined }
+  | { kind: 'bad-answer'; message: string }
+  | { kind: 'answered'; plan: Plan };
+
+const sameAnswer = (a: AnswerValue | undefined, b: AnswerValue): boolean =>
+  a !== undefined && JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Records an answer from a question message. Inside one serialised store
+ * update it checks the message, the answer revision the person saw and the
+ * session version, applies the answer, and claims whichever message must be
+ * posted next, so that only this request posts it.
+ */
+export async function answerFromSlack(deps: SlackDeps, client: WebClient, input: AnswerInput): Promise<AnswerOutcome> {
+  const found = await locate(deps, input.candidates, input.at.channel, input.at.threadTs);
+  if (!found) return { kind: 'not-found' };
+  if (!mayChange(found.session, input.userTeam)) return { kind: 'foreign-team', owner: found.teamId };
+  const { flow } = deps;
+  const outcome = await deps.store.update(found.teamId, (doc): AnswerOutcome => {
+    const s = doc.sessions.find((x) => x.id === found.session.id && sameThread(x, input.at.channel, input.at.threadTs));
+    if (!s) return { kind: 'not-found' };
+    if (s.status === 'decided' || s.status === 'abandoned') {
+      return { kind: 'closed', status: s.status, decisionNumber: s.decisionNumber };
+    }
+    if (s.messages[input.question] !== input.at.ts) return { kind: 'not-current' };
+    if (!applicableQuestions(flow, s.answers).some((q) => q.id === input.question)) return { kind: 'not-applicable' };
+    const current = s.answers[input.question];
+    const normalised = Array.isArray(input.value) ? [...input.value].sort() : input.value;
+    const currentNormalised = Array.isArray(current) ? [...current].sort() : current;
+    if (sameAnswer(currentNormalised, normalised)) return { kind: 'unchanged' };
+    if ((s.answerRevs?.[input.question] ?? 0) !== input.seenRev) {
+      return { kind: 'stale', by: s.answeredBy[input.question]?.by, value: current };
+    }
+    const wasComplete = s.status === 'complete';
+    const applied = answerSession(flow, doc, s.id, {
+      question: input.question,
+      value: input.value,
+      by: input.user,
+      now: deps.now(),
+      expectedVersion: s.version,
+    });
+    if (!applied.ok) {
+      return match(applied.error)
+        .with({ kind: 'bad-answer' }, (e): AnswerOutcome => ({ kind: 'bad-answer', message: e.error.message }))
+        .with({ kind: 'closed' }, (e): AnswerOutcome => ({ kind: 'closed', status: e.status }))
+        .with({ kind: 'not-found' }, (): AnswerOutcome => ({ kind: 'not-found' }))
+        .with({ kind: 'stale' }, (): AnswerOutcome => ({ kind: 'stale' }))
+        .exhaustive();
+    }
+    const now = deps.now();
+    const plan: Plan = {
+      teamId: found.teamId,
+      sessionId: s.id,
+      channel: input.at.channel,
+      threadTs: input.at.threadTs,
+      refresh: [input.question],
+      retire: [],
+      root: true,
+    };
+    // Questions that no longer apply lose their message slot; a pending one is handled by its poster.
+    const applicable = new Set(applicableQuestions(flow, s.answers).map((q) => q.id));
+    for (const [q, ts] of Object.entries(s.messages)) {
+      if (applicable.has(q)) continue;
+      if (!isPending(ts)) plan.retire.push({ question: q, ts });
+      delete s.messages[q];
+    }
+    const next = nextQuestion(flow, s.answers);
+    if (next && claimable(s.messages[next.id], now)) {
+      const claim = claimOf(now);
+      s.messages[next.id] = claim;
+      plan.postQuestion = { question: next.id, claim };
+    }
+    const oldCard = s.cardTs && !isPending(s.cardTs) ? s.cardTs : undefined;
+    if (s.status === 'complete') {
+      // A new or changed recommendation gets a new card; the old one stops taking decisions.
+      const claim = claimOf(now);
+      s.cardTs = claim;
+      plan.postCard = { claim };
+      if (oldCard) plan.retireCard = oldCard;
+    } else if (wasComplete || s.cardTs) {
+      delete s.cardTs;
+      if (oldCard) plan.retireCard = oldCard;
+    }
+    return { kind: 'answered', plan };
+  });
+  if (outcome.kind === 'answered') await schedule(deps, client, outcome.plan);
+  return outcome;
+}
+
+export type DecideInput = {
+  at: MessageRef;
+  user: string;
+  userTeam: string | undefined;
+  candidates: (string | undefined)[];
+  /** Undefined: accept the recommendation as it is. */
+  override?: { chosen: string[]; reason: string };
+  /** Fetched only once the checks pass: a link to the thread for the record. */
+  permalink?: () => Promise<string | undefined>;
+};
+
+export type DecideOutcome =
+  | { kind: 'not-found' }
+  | { kind: 'foreign-team'; owner: string }
+  | { kind: 'already-decided'; decisionNumber?: number | undefined }
+  | { kind: 'not-current' }
+  | { kind: 'not-ready' }
+  | { kind: 'refused'; message: string }
+  | { kind: 'decided'; decision: Decision; plan: Plan };
+
+/** Checks that a recommendation card can still take a decision from this person (no change made). */
+export function checkCard(
+  found: Located | undefined,
+  at: MessageRef,
+  userTeam: string | undefined,
+): DecideOutcome | undefined {
+  if (!found) return { kind: 'not-found' };
+  const s = found.session;
+  if (!mayChange(s, userTeam)) return { kind: 'foreign-team', owner: found.teamId };
+  if (s.status === 'decided') return { kind: 'already-decided', decisionNumber: s.decisionNumber };
+  if (s.status !== 'complete' || !s.recommendation) return { kind: 'not-ready' };
+  if (s.cardTs !== at.ts) return { kind: 'not-current' };
+  return undefined;
+}
+
+/** Records the team's decision from a recommendation card: the recommendation itself, or an override with its reason. */
+export async function decideFromSlack(deps: SlackDeps, client: WebClient, input: DecideInput): Promise<DecideOutcome> {
+  const found = await locate(deps, input.candidates, input.at.channel, input.at.threadTs);
+  const refused = checkCard(found, input.at, input.userTeam);
+  if (refused || !found) return refused ?? { kind: 'not-found' };
+  const permalink = await input.permalink?.().catch(() => undefined);
+  const outcome = await deps.store.update(found.teamId, (doc: TeamDoc): DecideOutcome => {
+    const s = doc.sessions.find((x) => x.id === found.session.id);
+    const again = checkCard(s ? { teamId: found.teamId, session: s } : undefined, input.at, input.userTeam);
+    if (again || !s?.recommendation) return again ?? { kind: 'not-ready' };
+    const now = deps.now();
+    const recorded = recordDecision(doc, {
+      title: s.title,
+      answers: s.answers,
+      recommendation: s.recommendation,
+      status: 'accepted',
+      by: input.user,
+      now,
+      sessionId: s.id,
+      channel: input.at.channel,
+      threadTs: input.at.threadTs,
+      ...(input.override ? { chosen: input.override.chosen, overrideReason: input.override.reason } : {}),
+      ...(s.revisits ? { supersedes: s.revisits } : {}),
+    });
+    if (!recorded.ok) {
+      return {
+        kind: 'refused',
+        message: match(recorded.error)
+          .with({ kind: 'override-needs-reason' }, () => 'A different choice needs a one-line reason.')
+          .with({ kind: 'not-found' }, (e) => `${adrId(e.number)} does not exist any more.`)
+          .with({ kind: 'bad-transition' }, (e) => `A decision cannot move from ${e.from} to ${e.to}.`)
+          .with({ kind: 'other-team' }, () => 'Only the team that owns this interview can decide it.')
+          .exhaustive(),
+      };
+    }
+    const decision = recorded.value;
+    if (permalink) decision.permalink = permalink;
+    s.status = 'decided';
+    s.decisionNumber = decision.number;
+    s.version += 1;
+    s.updatedAt = now.toISOString();
+    return {
+      kind: 'decided',
+      decision: structuredClone(decision),
+      plan: {
+        teamId: found.teamId,
+        sessionId: s.id,
+        channel: input.at.channel,
+        threadTs: input.at.threadTs,
+        refresh: [],
+        retire: [],
+        refreshCard: input.at.ts,
+        root: true,
+      },
+    };
+  });
+  if (outcome.kind === 'decided') await schedule(deps, client, outcome.plan);
+  return outcome;
+}

@@ -1,0 +1,69 @@
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { overrideModal } from '../../blocks/modals.js';
+import type { SlackDeps } from '../../context.js';
+import { checkCard, decideFromSlack, locate, slackError } from '../../interview.js';
+import { decideNotice } from '../../outcomes.js';
+import { BlockActionBody, messageRef, userTeamOf } from '../../payloads.js';
+import { tellPrivately } from '../../reply.js';
+
+type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+
+/** `decision:accept`: records the recommendation as the team's accepted decision. */
+export function acceptAction(deps: SlackDeps) {
+  return async ({ ack, body, respond, client, context }: Args): Promise<void> => {
+    await ack();
+    const parsed = BlockActionBody.safeParse(body);
+    const at = parsed.success ? messageRef(parsed.data) : undefined;
+    if (!parsed.success || !at) return;
+    const b = parsed.data;
+    const outcome = await decideFromSlack(deps, client, {
+      at,
+      user: b.user.id,
+      userTeam: userTeamOf(b),
+      candidates: [deps.homeTeamId, b.team?.id, context.teamId, b.user.team_id],
+      permalink: async () =>
+        (await client.chat.getPermalink({ channel: at.channel, message_ts: at.threadTs })).permalink,
+    });
+    const notice = decideNotice(outcome);
+    if (notice)
+      await tellPrivately(client, respond, { channel: at.channel, user: b.user.id, threadTs: at.threadTs }, notice);
+  };
+}
+
+/** `decision:override`: opens the modal to record a different choice (checked first, so refusals never open it). */
+export function overrideAction(deps: SlackDeps) {
+  return async ({ ack, body, respond, client, context }: Args): Promise<void> => {
+    await ack();
+    const parsed = BlockActionBody.safeParse(body);
+    const at = parsed.success ? messageRef(parsed.data) : undefined;
+    if (!parsed.success || !at || !parsed.data.trigger_id) return;
+    const b = parsed.data;
+    const found = await locate(
+      deps,
+      [deps.homeTeamId, b.team?.id, context.teamId, b.user.team_id],
+      at.channel,
+      at.threadTs,
+    );
+    const refused = checkCard(found, at, userTeamOf(b));
+    const rec = found?.session.recommendation;
+    if (refused || !found || !rec) {
+      const notice = refused ? decideNotice(refused) : undefined;
+      if (notice)
+        await tellPrivately(client, respond, { channel: at.channel, user: b.user.id, threadTs: at.threadTs }, notice);
+      return;
+    }
+    try {
+      await client.views.open({
+        trigger_id: b.trigger_id ?? '',
+        view: overrideModal(deps.flow, rec, {
+          teamId: found.teamId,
+          channel: at.channel,
+          threadTs: at.threadTs,
+          cardTs: at.ts,
+        }),
+      });
+    } catch (err) {
+      deps.logger.warn(`mesh-help: could not open the override modal: ${slackError(err)}`);
+    }
+  };
+}

@@ -1,0 +1,74 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { match } from 'ts-pattern';
+import { comparisonMessage } from '../../blocks/comparison.js';
+import { decisionsMessage } from '../../blocks/decisions.js';
+import { helpMessage, menuMessage, noticeMessage } from '../../blocks/menu.js';
+import { parseCommand, suggest } from '../../commands.js';
+import type { SlackDeps } from '../../context.js';
+import { escapeText } from '../../escape.js';
+import { exportMessage } from '../../export.js';
+import { startInterview } from '../../interview.js';
+import { CommandBody } from '../../payloads.js';
+
+type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+/** What to say when the bot cannot post in the channel. */
+export const notInChannelHint = (error: string): string =>
+  error === 'not_in_channel' || error === 'channel_not_found'
+    ? 'I can’t post in this channel yet. Invite me with `/invite @mesh-help`, then run the command again.'
+    : `I couldn’t post the interview here (${escapeText(error)}).`;
+
+/** `/mesh-help [subcommand]`: acknowledged at once; anything that reads the store or posts happens after. */
+export function meshHelpCommand(deps: SlackDeps) {
+  return async ({ command, ack, respond, client }: Args): Promise<void> => {
+    const parsed = CommandBody.safeParse(command);
+    if (!parsed.success) {
+      await ack({ response_type: 'ephemeral', text: 'I could not read that command.' });
+      deps.logger.warn(`mesh-help: malformed slash command: ${parsed.error.issues[0]?.message}`);
+      return;
+    }
+    const body = parsed.data;
+    const ephemeral = (m: { text: string; blocks: unknown[] }) =>
+      ack({ response_type: 'ephemeral', text: m.text, blocks: m.blocks as never });
+    await match(parseCommand(body.text))
+      .with({ kind: 'menu' }, () => ephemeral(menuMessage()))
+      .with({ kind: 'help' }, () => ephemeral(helpMessage(deps.flow)))
+      .with({ kind: 'unknown' }, (c) => ephemeral(helpMessage(deps.flow, c)))
+      .with({ kind: 'export' }, () => ephemeral(exportMessage(body.team_id)))
+      .with({ kind: 'compare' }, async (c) => {
+        const known = deps.flow.patterns.map((p) => p.id);
+        const unknown = c.patterns.filter((p) => !known.includes(p));
+        if (unknown.length) {
+          const hints = unknown.map((u) => {
+            const s = suggest(u, known);
+            return `\`${escapeText(u.slice(0, 40))}\`${s ? ` (did you mean \`${s}\`?)` : ''}`;
+          });
+          await ephemeral(
+            noticeMessage(`I don’t know ${hints.join(', ')}. Patterns: ${known.map((k) => `\`${k}\``).join(', ')}.`),
+          );
+          return;
+        }
+        // Discussion material: shown to the whole channel.
+        const msg = comparisonMessage(deps.flow, [...new Set(c.patterns)]);
+        await ack({ response_type: 'in_channel', text: msg.text, blocks: msg.blocks });
+      })
+      .with({ kind: 'decisions' }, async () => {
+        await ack();
+        const doc = await deps.store.read(body.team_id);
+        await respond({ response_type: 'ephemeral', ...decisionsMessage(deps.flow, doc) });
+      })
+      .with({ kind: 'start' }, async (c) => {
+        await ack();
+        const started = await startInterview(deps, client, {
+          teamId: body.team_id,
+          channel: body.channel_id,
+          user: body.user_id,
+          title: c.title,
+        });
+        if (started.kind === 'cannot-post') {
+          await respond({ response_type: 'ephemeral', ...noticeMessage(notInChannelHint(started.error)) });
+        }
+      })
+      .exhaustive();
+  };
+}

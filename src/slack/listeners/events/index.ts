@@ -1,0 +1,8 @@
+import type { App } from '@slack/bolt';
+import type { SlackDeps } from '../../context.js';
+import { appHomeOpened } from './app-home-opened.js';
+
+/** Events API subscriptions; keep in step with BOT_EVENTS in scopes.ts. */
+export function register(app: App, deps: SlackDeps): void {
+  app.event('app_home_opened', appHomeOpened(deps));
+}

@@ -1,0 +1,11 @@
+import type { App, ViewSubmitAction } from '@slack/bolt';
+import type { SlackDeps } from '../../context.js';
+import { CALLBACKS } from '../../ids.js';
+import { overrideSubmit } from './override.js';
+import { startSubmit } from './start.js';
+
+/** Modal submissions. */
+export function register(app: App, deps: SlackDeps): void {
+  app.view<ViewSubmitAction>({ type: 'view_submission', callback_id: CALLBACKS.override }, overrideSubmit(deps));
+  app.view<ViewSubmitAction>({ type: 'view_submission', callback_id: CALLBACKS.start }, startSubmit(deps));
+}

@@ -1,0 +1,33 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { noticeMessage } from '../../blocks/menu.js';
+import type { SlackDeps } from '../../context.js';
+import { INPUTS } from '../../ids.js';
+import { startInterview } from '../../interview.js';
+import { ViewSubmissionBody } from '../../payloads.js';
+import { tellPrivately } from '../../reply.js';
+import { notInChannelHint } from '../commands/mesh-help.js';
+
+type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+/** Submitting "Start an interview" (from App Home or the menu): posts it in the chosen channel. */
+export function startSubmit(deps: SlackDeps) {
+  return async ({ ack, body, client, context }: Args): Promise<void> => {
+    const parsed = ViewSubmissionBody.safeParse(body);
+    const values = parsed.success ? parsed.data.view.state.values : {};
+    const channel = values[INPUTS.startChannel.block]?.[INPUTS.startChannel.action]?.selected_conversation ?? undefined;
+    if (!parsed.success || !channel) {
+      await ack({ response_action: 'errors', errors: { [INPUTS.startChannel.block]: 'Pick a channel.' } });
+      return;
+    }
+    await ack();
+    const b = parsed.data;
+    const teamId = b.team?.id ?? context.teamId ?? b.user.team_id;
+    if (!teamId) return;
+    const title = values[INPUTS.startTitle.block]?.[INPUTS.startTitle.action]?.value ?? '';
+    const started = await startInterview(deps, client, { teamId, channel, user: b.user.id, title });
+    if (started.kind === 'cannot-post') {
+      // The modal is gone and the bot cannot post there: tell the person in the app's messages tab.
+      await tellPrivately(client, undefined, { user: b.user.id }, noticeMessage(notInChannelHint(started.error)));
+    }
+  };
+}

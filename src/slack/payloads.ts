@@ -1,0 +1,102 @@
+import { z } from 'zod';
+
+/** The parts of Slack payloads the bot reads, validated at the boundary (everything else is ignored). */
+
+const Id = z.string().min(1).max(64);
+const Ts = z.string().regex(/^\d{1,12}\.\d{1,8}$/, 'a Slack message ts');
+
+export const CommandBody = z.object({
+  team_id: Id,
+  user_id: Id,
+  channel_id: Id,
+  text: z.string().max(4000).default(''),
+  trigger_id: z.string().optional(),
+});
+export type CommandBody = z.infer<typeof CommandBody>;
+
+const SelectedOption = z.object({ value: z.string() });
+
+export const BlockActionBody = z.object({
+  type: z.literal('block_actions'),
+  user: z.object({ id: Id, team_id: Id.optional() }),
+  team: z.object({ id: Id }).nullable().optional(),
+  channel: z.object({ id: Id }).optional(),
+  container: z
+    .object({
+      channel_id: Id.optional(),
+      message_ts: Ts.optional(),
+      thread_ts: Ts.optional(),
+      is_ephemeral: z.boolean().optional(),
+    })
+    .optional(),
+  message: z.object({ ts: Ts, thread_ts: Ts.optional() }).optional(),
+  trigger_id: z.string().optional(),
+  actions: z
+    .array(
+      z.object({
+        action_id: z.string().max(255),
+        block_id: z.string().max(255).optional(),
+        value: z.string().max(2000).optional(),
+        selected_options: z.array(SelectedOption).optional(),
+      }),
+    )
+    .min(1),
+  state: z
+    .object({
+      values: z.record(
+        z.string(),
+        z.record(z.string(), z.object({ type: z.string(), selected_options: z.array(SelectedOption).optional() })),
+      ),
+    })
+    .optional(),
+});
+export type BlockActionBody = z.infer<typeof BlockActionBody>;
+
+/** Where a clicked message lives: its channel, its ts and the thread it is in. */
+export type MessageRef = { channel: string; ts: string; threadTs: string };
+
+export function messageRef(body: BlockActionBody): MessageRef | undefined {
+  const channel = body.container?.channel_id ?? body.channel?.id;
+  const ts = body.container?.message_ts ?? body.message?.ts;
+  if (!channel || !ts) return undefined;
+  return { channel, ts, threadTs: body.message?.thread_ts ?? body.container?.thread_ts ?? ts };
+}
+
+/** The clicking person's own team: in a shared channel it differs from the session's team. */
+export const userTeamOf = (body: {
+  user: { team_id?: string | undefined };
+  team?: { id: string } | null | undefined;
+}) => body.user.team_id ?? body.team?.id;
+
+export const ViewSubmissionBody = z.object({
+  type: z.literal('view_submission'),
+  user: z.object({ id: Id, team_id: Id.optional() }),
+  team: z.object({ id: Id }).nullable().optional(),
+  view: z.object({
+    callback_id: z.string(),
+    private_metadata: z.string().max(3000).optional(),
+    state: z.object({
+      values: z.record(
+        z.string(),
+        z.record(
+          z.string(),
+          z.object({
+            type: z.string(),
+            value: z.string().nullable().optional(),
+            selected_conversation: z.string().nullable().optional(),
+            selected_options: z.array(SelectedOption).optional(),
+          }),
+        ),
+      ),
+    }),
+  }),
+});
+export type ViewSubmissionBody = z.infer<typeof ViewSubmissionBody>;
+
+export const HomeOpenedEvent = z.object({
+  type: z.literal('app_home_opened'),
+  user: Id,
+  tab: z.string().optional(),
+});
+
+export const EventEnvelope = z.object({ team_id: Id.optional(), event_id: z.string().optional() });

@@ -1,0 +1,154 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { CONTRACT_QUESTIONS } from '../../../src/engine/contract.js';
+import { getFlow } from '../../../src/engine/load.js';
+import { recommend } from '../../../src/engine/recommend.js';
+import {
+  answer,
+  runInterview,
+  SMALL_TEAM,
+  startInterview,
+  waitForCard,
+  waitForQuestion,
+} from '../../support/driver.js';
+import {
+  ALICE,
+  actionPayload,
+  BOB,
+  CHANNEL,
+  elementsOf,
+  type Harness,
+  isPost,
+  postsOfBlock,
+  questionMessage,
+  startHarness,
+  textOf,
+} from '../../support/harness.js';
+
+const flow = getFlow();
+type Json = Record<string, unknown>;
+
+/** A team with several regions and real pains: every question, including the multi-cluster ones, is asked. */
+const SCRIPT: Record<string, string | string[]> = {
+  clusters: 'multi-region',
+  services: '50-plus',
+  pains: ['mtls', 'region-failover', 'cross-cluster-calls'],
+  regulated: 'yes',
+  deploys: 'daily',
+  ops: 'platform-team',
+  overhead: 'normal',
+  cni: 'cilium',
+  l7_between_clusters: 'yes',
+};
+
+let h: Harness;
+afterEach(async () => {
+  await h?.close();
+});
+
+describe('the threaded interview over signed HTTP', () => {
+  it('walks /mesh-help start through every question to the card and records decision:accept in the team file', async () => {
+    h = await startHarness();
+    const rootTs = await startInterview(h);
+    const root = h.fake.message(CHANNEL, rootTs);
+    expect(root?.text).toContain('Payments networking');
+    expect(textOf(root ?? {})).toContain('<@U0ALICE>');
+
+    const asked: string[] = [];
+    const order = Object.keys(SCRIPT);
+    for (const [i, id] of order.entries()) {
+      const q = flow.questionById.get(id);
+      if (!q) throw new Error(`unknown question ${id}`);
+      const msg = await waitForQuestion(h, rootTs, id);
+      // The contract: block_id q:<id>, each choice's value an option id (checkboxes + confirm for pains).
+      const els = elementsOf(msg, `q:${id}`);
+      const contract = CONTRACT_QUESTIONS[id as keyof typeof CONTRACT_QUESTIONS];
+      if (q.kind === 'multi') {
+        const boxes = els.find((e) => e.type === 'checkboxes');
+        expect(((boxes?.options ?? []) as Json[]).map((o) => o.value)).toEqual([...contract]);
+        expect(els.some((e) => e.type === 'button')).toBe(true);
+      } else {
+        expect(els.map((e) => e.value)).toEqual([...contract]);
+      }
+      expect(textOf(msg)).toMatch(new RegExp(`Question ${i + 1} of \\d+`));
+      expect(textOf(msg)).toContain(':bulb:');
+      await answer(h, rootTs, id, SCRIPT[id] ?? '', i % 2 ? BOB : ALICE);
+      asked.push(id);
+      // The answered message is updated to show the choice and who made it.
+      await h.fake.waitFor(
+        (c) =>
+          c.method === 'chat.update' && c.params.ts === msg.ts && JSON.stringify(c.params.blocks).includes('chose'),
+        5000,
+        `update of ${id}`,
+      );
+    }
+    expect(asked).toEqual(Object.keys(SCRIPT));
+    const updated = h.fake.message(CHANNEL, questionMessage(h.fake, CHANNEL, rootTs, 'clusters')?.ts ?? '');
+    expect(textOf(updated ?? {})).toContain('<@U0ALICE> chose');
+    expect(textOf(updated ?? {})).toContain('Clusters in several regions');
+
+    // The recommendation card: in the thread and broadcast to the channel, with both decision buttons.
+    const card = await waitForCard(h);
+    expect(h.fake.calls.find((c) => isPost(c) && c.params.reply_broadcast === true)?.params.thread_ts).toBe(rootTs);
+    const expected = recommend(flow, SCRIPT);
+    const cardText = textOf(card);
+    const primaryName = flow.patternById.get(expected.primary)?.name ?? '';
+    expect(cardText).toContain(`Recommendation: ${primaryName}`);
+    for (const w of expected.warnings) expect(cardText).toContain(w.slice(0, 40));
+    for (const id of expected.notNow) expect(cardText).toContain(flow.patternById.get(id)?.name ?? id);
+    expect(cardText).toContain('Ruled out for now');
+    expect(cardText).toContain('How many Kubernetes clusters run this system?');
+    expect(elementsOf(card, 'decision').map((e) => e.action_id)).toEqual(['decision:accept', 'decision:override']);
+
+    const stored = h.teamFile() as { sessions: Json[] };
+    expect(stored.sessions[0]?.status).toBe('complete');
+    expect(stored.sessions[0]?.cardTs).toBe(card.ts);
+
+    // Accept: stored as the team's accepted decision, the card and the root say so.
+    await h.interact(actionPayload(h.fake, card, 'decision:accept', BOB));
+    await h.fake.waitFor(
+      (c) =>
+        c.method === 'chat.update' && c.params.ts === card.ts && JSON.stringify(c.params.blocks).includes('ADR-0001'),
+      5000,
+      'the decided card',
+    );
+    await h.fake.waitFor(
+      (c) =>
+        c.method === 'chat.update' && c.params.ts === rootTs && JSON.stringify(c.params.blocks).includes('Decided'),
+      5000,
+      'the decided root',
+    );
+    await h.fake.settle();
+    const doc = h.teamFile() as { decisions: Json[]; sessions: Json[] };
+    expect(doc.decisions).toHaveLength(1);
+    const decision = doc.decisions[0] ?? {};
+    expect(decision.status).toBe('accepted');
+    expect(decision.chosen).toEqual([expected.primary, ...expected.complements]);
+    expect(decision.decidedBy).toBe(BOB.id);
+    expect(decision.channel).toBe(CHANNEL);
+    expect(decision.threadTs).toBe(rootTs);
+    expect(String(decision.permalink)).toContain(CHANNEL);
+    expect(doc.sessions[0]?.status).toBe('decided');
+    expect(doc.sessions[0]?.decisionNumber).toBe(1);
+    expect(h.fake.message(CHANNEL, card.ts)?.blocks.some((b) => b.type === 'actions')).toBe(false);
+
+    // Each question was posted exactly once, and every message and view stayed inside Block Kit's limits.
+    for (const id of Object.keys(SCRIPT)) expect(postsOfBlock(h.fake, `q:${id}`)).toHaveLength(1);
+    expect(h.fake.violations).toEqual([]);
+    expect(h.fake.calls.every((c) => c.method === 'response_url' || c.token === 'xoxb-test-token')).toBe(true);
+  });
+
+  it('a second accept (double-click) is refused privately and records nothing more', async () => {
+    h = await startHarness();
+    const rootTs = await startInterview(h);
+    await runInterview(h, rootTs, SMALL_TEAM);
+    const card = await waitForCard(h);
+    const click = actionPayload(h.fake, card, 'decision:accept', ALICE);
+    await Promise.all([h.interact(click), h.interact(click)]);
+    await h.fake.settle();
+    const doc = h.teamFile() as { decisions: Json[] };
+    expect(doc.decisions).toHaveLength(1);
+    const notes = h.fake.called('response_url').map((c) => String(c.params.text));
+    expect(notes.some((t) => t.includes('already decided as ADR-0001'))).toBe(true);
+    expect(h.fake.violations).toEqual([]);
+  });
+});

@@ -1,0 +1,106 @@
+import { expect } from 'vitest';
+import type { StoredMessage } from './fake-slack.js';
+import {
+  ALICE,
+  CHANNEL,
+  clickPayload,
+  confirmPayload,
+  type Harness,
+  isPost,
+  type Person,
+  questionMessage,
+} from './harness.js';
+
+/** Conversation steps a test plays against the harness, named as a person would do them. */
+
+/** `/mesh-help start <title>`; resolves with the root message's ts once the first question is posted. */
+export async function startInterview(h: Harness, title = 'Payments networking', who: Person = ALICE): Promise<string> {
+  const before = h.fake.calls.length;
+  const res = await h.command(`start ${title}`, who);
+  expect(res.status).toBe(200);
+  const root = await h.fake.waitFor(
+    (c) => c.seq > before && isPost(c) && c.params.thread_ts === undefined,
+    5000,
+    'the root message',
+  );
+  const first = await h.fake.waitFor(
+    (c) => c.seq > root.seq && isPost(c) && typeof c.params.thread_ts === 'string',
+    5000,
+    'the first question',
+  );
+  await h.fake.settle(50);
+  return String(first.params.thread_ts);
+}
+
+export async function waitForQuestion(h: Harness, rootTs: string, questionId: string): Promise<StoredMessage> {
+  await h.fake.waitFor(
+    (c) => isPost(c) && c.params.thread_ts === rootTs && JSON.stringify(c.params.blocks).includes(`"q:${questionId}"`),
+    5000,
+    `question ${questionId}`,
+  );
+  await h.fake.settle(30);
+  const msg = questionMessage(h.fake, CHANNEL, rootTs, questionId);
+  if (!msg) throw new Error(`question ${questionId} not stored`);
+  return msg;
+}
+
+/** The click (or ticks + confirm) that answers a question as its message looks now. */
+export function answerPayload(
+  h: Harness,
+  rootTs: string,
+  questionId: string,
+  value: string | string[],
+  who: Person = ALICE,
+) {
+  const msg = questionMessage(h.fake, CHANNEL, rootTs, questionId);
+  if (!msg) throw new Error(`no message for ${questionId}`);
+  return Array.isArray(value)
+    ? confirmPayload(h.fake, msg, `q:${questionId}`, value, who)
+    : clickPayload(h.fake, msg, `q:${questionId}`, value, who);
+}
+
+export async function answer(
+  h: Harness,
+  rootTs: string,
+  questionId: string,
+  value: string | string[],
+  who: Person = ALICE,
+) {
+  const res = await h.interact(answerPayload(h, rootTs, questionId, value, who));
+  expect(res.status).toBe(200);
+  await h.fake.settle(30);
+}
+
+/** Answers each scripted question in order, waiting for each to be posted. */
+export async function runInterview(h: Harness, rootTs: string, script: Record<string, string | string[]>) {
+  for (const [id, value] of Object.entries(script)) {
+    await waitForQuestion(h, rootTs, id);
+    await answer(h, rootTs, id, value);
+  }
+}
+
+/** The newest recommendation card (posted with reply_broadcast). */
+export async function waitForCard(h: Harness, after = 0): Promise<StoredMessage> {
+  const call = await h.fake.waitFor(
+    (c) => c.seq > after && isPost(c) && c.params.reply_broadcast === true,
+    5000,
+    'the recommendation card',
+  );
+  await h.fake.settle(50);
+  const card = [...h.fake.messages.values()].find(
+    (m) => m.text === call.params.text && m.thread_ts === call.params.thread_ts,
+  );
+  if (!card) throw new Error('card not stored');
+  return card;
+}
+
+/** A small team with one cluster: seven questions, nothing multi-cluster. */
+export const SMALL_TEAM: Record<string, string | string[]> = {
+  clusters: 'one',
+  services: 'under-10',
+  pains: ['none'],
+  regulated: 'no',
+  deploys: 'monthly',
+  ops: 'none',
+  overhead: 'tight',
+};

@@ -1,0 +1,253 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { checkMessage, checkView } from './block-kit.js';
+
+type Json = Record<string, unknown>;
+
+/** One call the bot made: a Web API method, or a post to a response_url (`method: 'response_url'`). */
+export type Call = { seq: number; method: string; params: Json; token?: string | undefined; path: string };
+
+/** A message as the fake workspace holds it (posted, then maybe updated). */
+export type StoredMessage = {
+  channel: string;
+  ts: string;
+  thread_ts?: string | undefined;
+  text: string;
+  blocks: Json[];
+};
+
+export const HOME_TEAM = 'T0HOME';
+export const BOT_USER = 'U0BOT';
+
+const MESSAGE_METHODS = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'response_url']);
+const VIEW_METHODS = new Set(['views.open', 'views.publish', 'views.update', 'views.push']);
+
+/**
+ * A loopback Slack Web API: answers every method the bot uses with plausible
+ * data, records each call with its parsed params, keeps the messages it posted,
+ * and checks every message and view against Block Kit's limits.
+ */
+export class FakeSlack {
+  readonly calls: Call[] = [];
+  /** Block Kit problems found in what the bot sent, with the call that sent it. */
+  readonly violations: string[] = [];
+  readonly messages = new Map<string, StoredMessage>();
+  private server: Server | undefined;
+  private seq = 0;
+  private tsCounter = 0;
+  private readonly failures = new Map<string, string[]>();
+  private readonly waiters = new Set<() => void>();
+  private lastCallAt = Date.now();
+  url = '';
+
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((err) => {
+        res.writeHead(500);
+        res.end(String(err));
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** The next call of `method` answers `{ ok: false, error }`. */
+  failNext(method: string, error: string): void {
+    this.failures.set(method, [...(this.failures.get(method) ?? []), error]);
+  }
+
+  /** A fresh response_url for a request payload. */
+  responseUrl(): string {
+    return `${this.url}/respond/${++this.seq}`;
+  }
+
+  called(method: string): Call[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  message(channel: string, ts: string): StoredMessage | undefined {
+    return this.messages.get(`${channel}/${ts}`);
+  }
+
+  /** Messages in a thread (replies only), oldest first. */
+  thread(channel: string, threadTs: string): StoredMessage[] {
+    return [...this.messages.values()]
+      .filter((m) => m.channel === channel && m.thread_ts === threadTs && m.ts !== threadTs)
+      .sort((a, b) => Number(a.ts) - Number(b.ts));
+  }
+
+  /** Resolves with the first call (already made or future) matching `pred`. */
+  waitFor(pred: (c: Call) => boolean, timeoutMs = 5000, what = 'a matching call'): Promise<Call> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const hit = this.calls.find(pred);
+        if (hit) {
+          this.waiters.delete(check);
+          clearTimeout(timer);
+          resolve(hit);
+        }
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        reject(new Error(`timed out waiting for ${what}; calls: ${this.calls.map((c) => c.method).join(', ')}`));
+      }, timeoutMs);
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  /** Resolves once no call has arrived for `quietMs`: the bot's work after an ack has finished. */
+  async settle(quietMs = 200, timeoutMs = 5000): Promise<void> {
+    const start = Date.now();
+    while (Date.now() - this.lastCallAt < quietMs) {
+      if (Date.now() - start > timeoutMs) throw new Error('the bot kept calling Slack');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  private record(call: Omit<Call, 'seq'>): Call {
+    const full = { ...call, seq: this.calls.length + 1 };
+    this.calls.push(full);
+    this.lastCallAt = Date.now();
+    const problems = MESSAGE_METHODS.has(call.method)
+      ? checkMessage(call.params)
+      : VIEW_METHODS.has(call.method)
+        ? checkView(call.params.view)
+        : [];
+    for (const p of problems) this.violations.push(`${call.method} #${full.seq}: ${p}`);
+    for (const w of [...this.waiters]) w();
+    return full;
+  }
+
+  private nextTs(): string {
+    this.tsCounter += 1;
+    return `${1_700_000_000 + this.tsCounter}.${String(this.tsCounter).padStart(6, '0')}`;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const path = new URL(req.url ?? '/', this.url).pathname;
+    const reply = (status: number, body: Json) => {
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (path.startsWith('/respond/')) {
+      this.record({ method: 'response_url', params: JSON.parse(raw || '{}') as Json, path });
+      reply(200, { ok: true });
+      return;
+    }
+    if (path.startsWith('/upload/')) {
+      this.record({ method: 'upload', params: { bytes: raw.length }, path });
+      res.writeHead(200);
+      res.end('OK');
+      return;
+    }
+    if (!path.startsWith('/api/')) {
+      reply(404, { ok: false, error: 'unknown_path' });
+      return;
+    }
+    const method = path.slice('/api/'.length);
+    const params = parseParams(raw, req.headers['content-type']);
+    const auth = req.headers.authorization;
+    const token = typeof auth === 'string' ? auth.replace(/^Bearer /, '') : (params.token as string | undefined);
+    this.record({ method, params, token, path });
+    const failure = this.failures.get(method)?.shift();
+    if (failure) {
+      reply(200, { ok: false, error: failure });
+      return;
+    }
+    reply(200, this.answer(method, params));
+  }
+
+  private answer(method: string, p: Json): Json {
+    const channel = typeof p.channel === 'string' ? p.channel : '';
+    switch (method) {
+      case 'auth.test':
+        return {
+          ok: true,
+          url: 'https://acme.example/',
+          team: 'Acme',
+          team_id: HOME_TEAM,
+          user: 'mesh-help',
+          user_id: BOT_USER,
+          bot_id: 'B0BOT',
+        };
+      case 'chat.postMessage': {
+        const ts = this.nextTs();
+        const stored: StoredMessage = {
+          channel,
+          ts,
+          thread_ts: typeof p.thread_ts === 'string' ? p.thread_ts : undefined,
+          text: String(p.text ?? ''),
+          blocks: (p.blocks as Json[] | undefined) ?? [],
+        };
+        this.messages.set(`${channel}/${ts}`, stored);
+        return { ok: true, channel, ts, message: { text: stored.text, ts, user: BOT_USER } };
+      }
+      case 'chat.update': {
+        const ts = String(p.ts ?? '');
+        const existing = this.messages.get(`${channel}/${ts}`);
+        if (!existing) return { ok: false, error: 'message_not_found' };
+        existing.text = String(p.text ?? existing.text);
+        existing.blocks = (p.blocks as Json[] | undefined) ?? existing.blocks;
+        return { ok: true, channel, ts, text: existing.text };
+      }
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: this.nextTs() };
+      case 'chat.getPermalink':
+        return {
+          ok: true,
+          channel,
+          permalink: `https://acme.example/archives/${channel}/p${String(p.message_ts).replace('.', '')}`,
+        };
+      case 'views.open':
+      case 'views.publish':
+      case 'views.update':
+      case 'views.push':
+        return { ok: true, view: { id: `V${this.calls.length}`, ...(p.view as Json) } };
+      case 'files.getUploadURLExternal':
+        return { ok: true, upload_url: `${this.url}/upload/F0FILE`, file_id: 'F0FILE' };
+      case 'files.completeUploadExternal':
+        return { ok: true, files: [{ id: 'F0FILE', title: p.title ?? 'file' }] };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+}
+
+/** web-api sends form-encoded params with nested values as JSON strings. */
+function parseParams(raw: string, contentType: string | undefined): Json {
+  if (contentType?.includes('application/json')) return JSON.parse(raw || '{}') as Json;
+  const out: Json = {};
+  for (const [k, v] of new URLSearchParams(raw)) {
+    out[k] = /^[[{]/.test(v)
+      ? (() => {
+          try {
+            return JSON.parse(v) as unknown;
+          } catch {
+            return v;
+          }
+        })()
+      : v === 'true'
+        ? true
+        : v === 'false'
+          ? false
+          : v;
+  }
+  return out;
+}

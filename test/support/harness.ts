@@ -1,0 +1,289 @@
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp, type MeshApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { FileStore } from '../../src/store/index.js';
+import { type Call, FakeSlack, HOME_TEAM, type StoredMessage } from './fake-slack.js';
+
+export { HOME_TEAM } from './fake-slack.js';
+export const SIGNING_SECRET = 'test-signing-secret-not-real';
+export const BOT_TOKEN = 'xoxb-test-token';
+export const CHANNEL = 'C0MESH';
+export const ALICE = { id: 'U0ALICE', team: HOME_TEAM };
+export const BOB = { id: 'U0BOB', team: HOME_TEAM };
+/** A Slack Connect guest: same shared channel, another organisation. */
+export const EVE = { id: 'U0EVE', team: 'T0OTHER' };
+export type Person = { id: string; team: string };
+
+type Json = Record<string, unknown>;
+
+/** Signs a raw body exactly as Slack does: v0 HMAC-SHA256 of `v0:{ts}:{body}`. */
+export function sign(
+  body: string,
+  secret = SIGNING_SECRET,
+  ts = Math.floor(Date.now() / 1000),
+): Record<string, string> {
+  const sig = createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex');
+  return { 'X-Slack-Request-Timestamp': String(ts), 'X-Slack-Signature': `v0=${sig}` };
+}
+
+export type Harness = {
+  fake: FakeSlack;
+  dataDir: string;
+  url: string;
+  mesh: MeshApp;
+  /** POSTs a raw body to /slack/events with the given headers (signed unless overridden). */
+  post(body: string, contentType: string, headers?: Record<string, string>): Promise<Response>;
+  command(text: string, who?: Person, channel?: string): Promise<Response>;
+  /** Sends an interaction payload as Slack does (`payload=` form field). */
+  interact(payload: Json): Promise<Response>;
+  event(event: Json, team?: string): Promise<Response>;
+  teamFile(team?: string): Json | undefined;
+  teamFileText(team?: string): string | undefined;
+  /** Stops this app and starts a fresh one on the same data dir and fake Slack. */
+  restart(): Promise<Harness>;
+  close(): Promise<void>;
+};
+
+export type HarnessOptions = { dataDir?: string; fake?: FakeSlack; now?: () => Date };
+
+/** Starts the real app on an ephemeral port with a FileStore in a temp dir, talking to a loopback fake Slack. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const fake = options.fake ?? (await new FakeSlack().start());
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'mesh-help-slack-'));
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    PORT: '0',
+    MESH_HELP_DATA_DIR: dataDir,
+    LOG_LEVEL: 'error',
+  });
+  const mesh = await createApp(config, {
+    store: new FileStore(dataDir, { durable: false }),
+    retryConfig: { retries: 0 },
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const { port } = await mesh.start();
+  const url = `http://127.0.0.1:${port}`;
+  const post = (body: string, contentType: string, headers?: Record<string, string>) =>
+    fetch(`${url}/slack/events`, {
+      method: 'POST',
+      headers: { 'Content-Type': contentType, ...(headers ?? sign(body)) },
+      body,
+    });
+  const fileOf = (team = HOME_TEAM) => join(dataDir, 'teams', `${team}.json`);
+  const teamFileText = (team?: string) => {
+    try {
+      return readFileSync(fileOf(team), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  let closed = false;
+  const h: Harness = {
+    fake,
+    dataDir,
+    url,
+    mesh,
+    post,
+    command: (text, who = ALICE, channel = CHANNEL) =>
+      post(
+        new URLSearchParams({
+          token: 'deprecated-verification-token',
+          team_id: who.team,
+          team_domain: 'acme',
+          channel_id: channel,
+          channel_name: 'platform',
+          user_id: who.id,
+          user_name: who.id.toLowerCase(),
+          command: '/mesh-help',
+          text,
+          api_app_id: 'A0MESH',
+          response_url: fake.responseUrl(),
+          trigger_id: `trigger-${Date.now()}`,
+        }).toString(),
+        'application/x-www-form-urlencoded',
+      ),
+    interact: (payload) =>
+      post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded'),
+    event: (event, team = HOME_TEAM) =>
+      post(
+        JSON.stringify({
+          token: 'deprecated-verification-token',
+          team_id: team,
+          api_app_id: 'A0MESH',
+          type: 'event_callback',
+          event_id: `Ev${Date.now()}${Math.random().toString(36).slice(2, 6)}`,
+          event_time: Math.floor(Date.now() / 1000),
+          authorizations: [{ team_id: team, user_id: 'U0BOT', is_bot: true }],
+          event,
+        }),
+        'application/json',
+      ),
+    teamFile: (team) => {
+      const text = teamFileText(team);
+      return text === undefined ? undefined : (JSON.parse(text) as Json);
+    },
+    teamFileText,
+    restart: async () => {
+      await h.mesh.stop();
+      closed = true;
+      return startHarness({ dataDir, fake, ...(options.now ? { now: options.now } : {}) });
+    },
+    close: async () => {
+      if (!closed) await h.mesh.stop();
+      closed = true;
+      await fake.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return h;
+}
+
+/* ---------- Payloads built from what the bot posted, as a person would click them ---------- */
+
+const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The actions block with this block_id in a stored message. */
+export function blockOf(msg: StoredMessage, blockId: string): Json | undefined {
+  return msg.blocks.find((b) => isObj(b) && b.block_id === blockId);
+}
+
+export function elementsOf(msg: StoredMessage, blockId: string): Json[] {
+  const block = blockOf(msg, blockId);
+  return Array.isArray(block?.elements) ? (block.elements as Json[]) : [];
+}
+
+/** Every action_id in a message. */
+export function actionIds(msg: { blocks: Json[] } | Json): string[] {
+  const blocks = (Array.isArray(msg.blocks) ? msg.blocks : []) as Json[];
+  return blocks
+    .flatMap((b) => (Array.isArray(b.elements) ? (b.elements as Json[]) : []))
+    .map((e) => String(e.action_id ?? ''));
+}
+
+/** All text of a message's blocks, for assertions on wording. */
+export function textOf(msg: { blocks: Json[]; text?: string } | Json): string {
+  return JSON.stringify(msg.blocks ?? []);
+}
+
+function base(fake: FakeSlack, msg: StoredMessage, who: Person): Json {
+  return {
+    type: 'block_actions',
+    api_app_id: 'A0MESH',
+    token: 'deprecated-verification-token',
+    trigger_id: `trigger-${Date.now()}`,
+    user: { id: who.id, username: who.id.toLowerCase(), name: who.id.toLowerCase(), team_id: who.team },
+    team: { id: who.team, domain: 'x' },
+    channel: { id: msg.channel, name: 'platform' },
+    container: {
+      type: 'message',
+      message_ts: msg.ts,
+      channel_id: msg.channel,
+      is_ephemeral: false,
+      ...(msg.thread_ts ? { thread_ts: msg.thread_ts } : {}),
+    },
+    message: {
+      type: 'message',
+      user: 'U0BOT',
+      ts: msg.ts,
+      text: msg.text,
+      blocks: msg.blocks,
+      ...(msg.thread_ts ? { thread_ts: msg.thread_ts } : {}),
+    },
+    response_url: fake.responseUrl(),
+  };
+}
+
+/** Clicks the button with `value` in block `blockId` of a message, as it currently looks. */
+export function clickPayload(fake: FakeSlack, msg: StoredMessage, blockId: string, value: string, who: Person): Json {
+  const button = elementsOf(msg, blockId).find((e) => e.type === 'button' && e.value === value);
+  if (!button) throw new Error(`no button ${value} in ${blockId} of ${msg.ts}`);
+  return {
+    ...base(fake, msg, who),
+    actions: [
+      {
+        type: 'button',
+        action_id: button.action_id,
+        block_id: blockId,
+        value,
+        text: button.text,
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
+  };
+}
+
+/** Ticks `values` in a checkboxes question and clicks its confirm button (state.values as Slack sends it). */
+export function confirmPayload(
+  fake: FakeSlack,
+  msg: StoredMessage,
+  blockId: string,
+  values: string[],
+  who: Person,
+): Json {
+  const els = elementsOf(msg, blockId);
+  const boxes = els.find((e) => e.type === 'checkboxes');
+  const confirm = els.find((e) => e.type === 'button');
+  if (!boxes || !confirm) throw new Error(`no checkboxes + confirm in ${blockId}`);
+  const options = (boxes.options as Json[]).filter((o) => values.includes(String(o.value)));
+  return {
+    ...base(fake, msg, who),
+    state: { values: { [blockId]: { [String(boxes.action_id)]: { type: 'checkboxes', selected_options: options } } } },
+    actions: [
+      {
+        type: 'button',
+        action_id: confirm.action_id,
+        block_id: blockId,
+        value: confirm.value,
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
+  };
+}
+
+/** Clicks a button found by action_id anywhere in the message. */
+export function actionPayload(fake: FakeSlack, msg: StoredMessage, actionId: string, who: Person): Json {
+  for (const b of msg.blocks) {
+    for (const e of (Array.isArray(b.elements) ? b.elements : []) as Json[]) {
+      if (e.action_id === actionId) {
+        return {
+          ...base(fake, msg, who),
+          actions: [
+            {
+              type: 'button',
+              action_id: actionId,
+              block_id: b.block_id,
+              value: e.value,
+              action_ts: `${Date.now() / 1000}`,
+            },
+          ],
+        };
+      }
+    }
+  }
+  throw new Error(`no ${actionId} in ${msg.ts}`);
+}
+
+/** The question message for `questionId` in a thread (the newest that carries its block). */
+export function questionMessage(
+  fake: FakeSlack,
+  channel: string,
+  threadTs: string,
+  questionId: string,
+): StoredMessage | undefined {
+  return fake
+    .thread(channel, threadTs)
+    .filter((m) => blockOf(m, `q:${questionId}`))
+    .at(-1);
+}
+
+export const isPost = (c: Call) => c.method === 'chat.postMessage';
+export const postsOfBlock = (fake: FakeSlack, blockId: string) =>
+  fake.calls.filter(
+    (c) =>
+      isPost(c) && Array.isArray(c.params.blocks) && (c.params.blocks as Json[]).some((b) => b.block_id === blockId),
+  );
