@@ -112,7 +112,8 @@ export class FakeSlack {
   /** Resolves once no call has arrived for `quietMs`: the bot's work after an ack has finished. */
   async settle(quietMs = 200, timeoutMs = 5000): Promise<void> {
     const start = Date.now();
-    while (Date.now() - this.lastCallAt < quietMs) {
+    // Quiet for quietMs from now on too: work acked a moment ago may not have called yet.
+    while (Date.now() - Math.max(this.lastCallAt, start) < quietMs) {
       if (Date.now() - start > timeoutMs) throw new Error('the bot kept calling Slack');
       await new Promise((r) => setTimeout(r, 20));
     }

@@ -59,7 +59,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     SLACK_API_URL: fake.apiUrl,
     PORT: '0',
     MESH_HELP_DATA_DIR: dataDir,
-    LOG_LEVEL: 'error',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
   });
   const mesh = await createApp(config, {
     store: new FileStore(dataDir, { durable: false }),
@@ -162,7 +162,7 @@ export function actionIds(msg: { blocks: Json[] } | Json): string[] {
   const blocks = (Array.isArray(msg.blocks) ? msg.blocks : []) as Json[];
   return blocks
     .flatMap((b) => (Array.isArray(b.elements) ? (b.elements as Json[]) : []))
-    .map((e) => String(e.action_id ?? ''));
+    .flatMap((e) => (typeof e.action_id === 'string' ? [e.action_id] : []));
 }
 
 /** All text of a message's blocks, for assertions on wording. */
