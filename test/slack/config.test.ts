@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const SECRET = 'signing-secret-value-xyz';
+const base = { SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: SECRET };
+
+function problems(env: NodeJS.ProcessEnv): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('HTTP mode with defaults: port 3000, ./data, info', () => {
+    const c = loadConfig(base);
+    expect(c).toMatchObject({ mode: 'http', port: 3000, logLevel: 'info', signingSecret: SECRET });
+    expect(c.dataDir).toMatch(/data$/);
+    expect(c.slackApiUrl).toBeUndefined();
+  });
+
+  it('an app token means Socket Mode, where the signing secret is optional', () => {
+    const c = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_APP_TOKEN: 'xapp-test-token' });
+    expect(c.mode).toBe('socket');
+  });
+
+  it('SLACK_API_URL becomes the Web API base URL, with a trailing slash', () => {
+    expect(loadConfig({ ...base, SLACK_API_URL: 'http://127.0.0.1:4000/api' }).slackApiUrl).toBe(
+      'http://127.0.0.1:4000/api/',
+    );
+  });
+
+  it('a missing bot token or signing secret is named', () => {
+    expect(problems({})).toContain('SLACK_BOT_TOKEN is required');
+    expect(problems({ SLACK_BOT_TOKEN: 'xoxb-test-token' })).toContain('SLACK_SIGNING_SECRET is required in HTTP mode');
+  });
+
+  it('malformed values are named without echoing them', () => {
+    const message = problems({
+      SLACK_BOT_TOKEN: 'xoxp-user-token-secret',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_APP_TOKEN: 'not-an-app-token-secret',
+      PORT: 'eighty',
+      SLACK_API_URL: 'ftp://example',
+      LOG_LEVEL: 'loud',
+    });
+    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'PORT', 'SLACK_API_URL', 'LOG_LEVEL'])
+      expect(message).toContain(name);
+    for (const secret of ['xoxp-user-token-secret', 'not-an-app-token-secret', SECRET])
+      expect(message).not.toContain(secret);
+  });
+
+  it('PORT is a number in range', () => {
+    expect(loadConfig({ ...base, PORT: '0' }).port).toBe(0);
+    expect(problems({ ...base, PORT: '70000' })).toContain('PORT');
+  });
+});

@@ -1,0 +1,72 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { BOT_EVENTS, BOT_SCOPES } from '../../src/slack/scopes.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const manifest = parse(readFileSync(join(root, 'manifest.yml'), 'utf8')) as {
+  display_information: { name: string; description: string; long_description: string };
+  features: {
+    bot_user: { display_name: string };
+    slash_commands: { command: string; description: string; usage_hint?: string; url?: string }[];
+    app_home: { home_tab_enabled: boolean };
+  };
+  oauth_config: { scopes: { bot: string[] } };
+  settings: {
+    event_subscriptions: { bot_events: string[] };
+    interactivity: { is_enabled: boolean };
+    socket_mode_enabled: boolean;
+  };
+};
+
+/** Every source file under src/slack, to see which listeners and Web API methods the code uses. */
+function sources(dir: string): string {
+  return readdirSync(dir, { withFileTypes: true })
+    .map((e) =>
+      e.isDirectory()
+        ? sources(join(dir, e.name))
+        : e.name.endsWith('.ts')
+          ? readFileSync(join(dir, e.name), 'utf8')
+          : '',
+    )
+    .join('\n');
+}
+const code = sources(join(root, 'src', 'slack'));
+
+describe('manifest.yml', () => {
+  it('declares exactly the bot scopes and events the code declares in scopes.ts', () => {
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...BOT_SCOPES].sort());
+    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([...BOT_EVENTS].sort());
+  });
+
+  it('every event the code listens to is in BOT_EVENTS, and every one in BOT_EVENTS is listened to', () => {
+    const listened = [...code.matchAll(/app\.event\('([a-z_.]+)'/g)].map((m) => m[1]);
+    expect([...new Set(listened)].sort()).toEqual([...BOT_EVENTS].sort());
+  });
+
+  it('every scope is needed by something the code calls, and what the code calls is covered', () => {
+    const needs: Record<string, RegExp> = {
+      commands: /app\.command\(/,
+      'chat:write': /chat\.(postMessage|update|postEphemeral)\(/,
+    };
+    for (const scope of BOT_SCOPES) expect(code, scope).toMatch(needs[scope] ?? /^$/);
+    // Calls that would need scopes we do not ask for.
+    expect(code).not.toMatch(/filesUploadV2\(|client\.(files|users|conversations)\.|app\.message\(/);
+  });
+
+  it('has the /mesh-help command with description and usage hint, App Home, interactivity and Socket Mode', () => {
+    const cmd = manifest.features.slash_commands.find((c) => c.command === '/mesh-help');
+    expect(cmd?.description.length).toBeGreaterThan(10);
+    expect(cmd?.usage_hint).toContain('start');
+    expect(cmd?.url).toBeUndefined();
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
+    expect(manifest.settings.interactivity.is_enabled).toBe(true);
+    expect(manifest.settings.socket_mode_enabled).toBe(true);
+    expect(manifest.display_information.name).toBe('mesh-help');
+    expect(manifest.display_information.description.length).toBeLessThanOrEqual(140);
+    const long = manifest.display_information.long_description.length;
+    expect(long).toBeGreaterThanOrEqual(175);
+    expect(long).toBeLessThanOrEqual(4000);
+  });
+});
