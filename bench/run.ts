@@ -1,0 +1,246 @@
+// npm run bench: ack latency beside bare Bolt, the store, memory, start-up and ADR export, in one run.
+// Prints a table, then one JSON object with every figure as the last line.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import type { StoredMessage } from '../test/support/fake-slack.js';
+import { ALICE, clickPayload } from '../test/support/harness.js';
+import { benchExport } from './export.js';
+import { drive, type Latency, waitHealthy } from './load.js';
+import { round } from './stats.js';
+import { benchStore } from './store.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SECRET = 'bench-signing-secret-not-real';
+const TOKEN = 'xoxb-bench-not-real';
+const TEAM = 'T0HOME';
+const CHANNEL = 'C0BENCH';
+const LEVELS = [
+  { concurrency: 1, requests: 100 },
+  { concurrency: 50, requests: 400 },
+  { concurrency: 200, requests: 500 },
+] as const;
+const WARMUP = 50;
+const children: ChildProcess[] = [];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function launch(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  return child;
+}
+
+function firstLine(child: ChildProcess, stream: 'stdout' | 'stderr'): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    child[stream]?.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) resolve(buf.slice(0, nl));
+    });
+    child.once('exit', (code) => reject(new Error(`process exited (${code}) before it was ready: ${buf}`)));
+  });
+}
+
+function rssMb(pid: number | undefined): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+  return round(kb / 1024, 1);
+}
+
+const commandBody = (text: string, responseUrl: string) =>
+  new URLSearchParams({
+    token: 'unused',
+    team_id: TEAM,
+    team_domain: 'bench',
+    channel_id: CHANNEL,
+    channel_name: 'bench',
+    user_id: ALICE.id,
+    user_name: 'alice',
+    command: '/mesh-help',
+    text,
+    api_app_id: 'A0MESH',
+    response_url: responseUrl,
+    trigger_id: 'trigger-bench',
+  }).toString();
+
+async function settled(control: string, quietMs = 500): Promise<void> {
+  let last = -1;
+  for (;;) {
+    const { calls } = (await (await fetch(`${control}/stats`)).json()) as { calls: number };
+    if (calls === last) return;
+    last = calls;
+    await new Promise((r) => setTimeout(r, quietMs));
+  }
+}
+
+type Row = { scenario: string; concurrency: number; bare: Latency; mesh: Latency };
+
+async function main(): Promise<void> {
+  const fake = launch(['--import', 'tsx', 'bench/servers/fake-slack.ts'], {});
+  const {
+    apiUrl,
+    url: fakeUrl,
+    control,
+  } = JSON.parse(await firstLine(fake, 'stdout')) as {
+    apiUrl: string;
+    url: string;
+    control: string;
+  };
+  const dataDir = mkdtempSync(join(tmpdir(), 'mesh-bench-'));
+  const env = {
+    SLACK_BOT_TOKEN: TOKEN,
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: apiUrl,
+    MESH_HELP_DATA_DIR: dataDir,
+    LOG_LEVEL: 'error',
+  };
+
+  // Start-up to a 200 on /healthz, both started as node processes the same way.
+  const meshPort = await freePort();
+  const t0 = performance.now();
+  const mesh = launch(['bin/mesh-help.js', 'start'], { ...env, PORT: String(meshPort) });
+  const meshStartMs = await waitHealthy(`http://127.0.0.1:${meshPort}/healthz`, t0);
+  const barePort = await freePort();
+  const t1 = performance.now();
+  launch(['--import', 'tsx', 'bench/servers/bare-bolt.ts'], { ...env, PORT: String(barePort) });
+  const bareStartMs = await waitHealthy(`http://127.0.0.1:${barePort}/healthz`, t1);
+  const meshUrl = `http://127.0.0.1:${meshPort}/slack/events`;
+  const bareUrl = `http://127.0.0.1:${barePort}/slack/events`;
+  let n = 0;
+  const responseUrl = () => `${fakeUrl}/respond/${++n}`;
+
+  const rows: Row[] = [];
+  // /mesh-help start: each request opens an interview (the memory figure counts them).
+  const starts = (count: number) =>
+    Array.from({ length: count }, (_, i) => commandBody(`start Bench ${n}-${i}`, responseUrl()));
+  await drive(bareUrl, starts(WARMUP), 10, SECRET);
+  await drive(meshUrl, starts(WARMUP), 10, SECRET);
+  for (const level of LEVELS) {
+    const bodies = starts(level.requests);
+    const bare = await drive(bareUrl, bodies, level.concurrency, SECRET);
+    const meshL = await drive(meshUrl, bodies, level.concurrency, SECRET);
+    rows.push({ scenario: '/mesh-help start', concurrency: level.concurrency, bare, mesh: meshL });
+    await settled(control);
+  }
+  await settled(control);
+  const opened = WARMUP + LEVELS.reduce((s, l) => s + l.requests, 0);
+  const rss = rssMb(mesh.pid);
+
+  // Answer clicks: one click on the first question of each open interview.
+  const questions = (await (await fetch(`${control}/questions`)).json()) as StoredMessage[];
+  const fakeLike = { responseUrl } as unknown as Parameters<typeof clickPayload>[0];
+  const clicks = questions.map((msg) =>
+    new URLSearchParams({
+      payload: JSON.stringify(clickPayload(fakeLike, msg, 'q:clusters', 'multi-region', ALICE)),
+    }).toString(),
+  );
+  let used = 0;
+  const take = (count: number) => clicks.slice(used, (used += count));
+  await drive(bareUrl, clicks.slice(0, WARMUP), 10, SECRET);
+  await drive(meshUrl, take(WARMUP), 10, SECRET);
+  for (const level of LEVELS) {
+    const bodies = take(level.requests);
+    const bare = await drive(bareUrl, bodies, level.concurrency, SECRET);
+    const meshL = await drive(meshUrl, bodies, level.concurrency, SECRET);
+    rows.push({ scenario: 'answer click', concurrency: level.concurrency, bare, mesh: meshL });
+    await settled(control);
+  }
+  const violations = ((await (await fetch(`${control}/stats`)).json()) as { violations: number }).violations;
+
+  for (const c of children) c.kill('SIGTERM');
+  if (process.env.BENCH_KEEP_DATA) console.error(`bench data kept in ${dataDir}`);
+  else rmSync(dataDir, { recursive: true, force: true });
+
+  const store = await benchStore(100);
+  const exported = await benchExport(500);
+
+  // The table.
+  const f = (x: number) => round(x, 1).toFixed(1).padStart(7);
+  console.log(
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+  );
+  console.log('');
+  console.log(
+    'ack latency (ms)          conc   bare p50  bare p99  mesh p50  mesh p99  p99 ratio  (target ≤ 1.3 at 200)',
+  );
+  for (const r of rows) {
+    console.log(
+      `${r.scenario.padEnd(24)} ${String(r.concurrency).padStart(5)}  ${f(r.bare.p50)}   ${f(r.bare.p99)}   ${f(r.mesh.p50)}   ${f(r.mesh.p99)}   ${(r.mesh.p99 / r.bare.p99).toFixed(2).padStart(6)}${r.mesh.failures ? `  (${r.mesh.failures} non-200)` : ''}`,
+    );
+  }
+  console.log('');
+  console.log(
+    `store: record one decision, median ms: 10 records ${store.recordMs.total10.toFixed(2)}, 1,000 ${store.recordMs.total1000.toFixed(2)}, 10,000 (1,000 teams) ${store.recordMs.total10000.toFixed(2)}; that team alone with 1,000: ${store.recordMs.ownTeam1000.toFixed(2)}`,
+  );
+  console.log(
+    `store: other teams' data ratio 10,000 vs 10 records: ${store.otherTeamsRatio.toFixed(2)} (target ≤ 1.2)`,
+  );
+  console.log(`memory: RSS after ${opened} open interviews: ${rss} MB (target < 150)`);
+  console.log(`start-up to 200 on /healthz: mesh-help ${round(meshStartMs)} ms, bare Bolt ${round(bareStartMs)} ms`);
+  console.log(
+    `ADR export of ${exported.records} records: ${exported.firstMs} ms into an empty folder (target < 1000), ${exported.unchangedMs} ms unchanged`,
+  );
+  console.log(`Block Kit limit violations in ${opened} interviews: ${violations}`);
+
+  const at200 = rows.filter((r) => r.concurrency === 200);
+  const figures = {
+    machine: {
+      cpus: cpus().length,
+      model: cpus()[0]?.model,
+      memGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
+    ack: rows.map((r) => ({
+      scenario: r.scenario,
+      concurrency: r.concurrency,
+      bare: { p50: round(r.bare.p50), p99: round(r.bare.p99) },
+      mesh: { p50: round(r.mesh.p50), p99: round(r.mesh.p99), failures: r.mesh.failures },
+      p50Ratio: round(r.mesh.p50 / r.bare.p50),
+      p99Ratio: round(r.mesh.p99 / r.bare.p99),
+    })),
+    store: {
+      ...store,
+      recordMs: Object.fromEntries(Object.entries(store.recordMs).map(([k, v]) => [k, round(v, 3)])),
+      otherTeamsRatio: round(store.otherTeamsRatio),
+    },
+    memory: { openInterviews: opened, rssMb: rss },
+    startupMs: { mesh: round(meshStartMs), bare: round(bareStartMs) },
+    export: exported,
+    blockKitViolations: violations,
+    targets: {
+      ackP99Within1_3At200: at200.every((r) => r.mesh.p99 / r.bare.p99 <= 1.3),
+      storeOtherTeamsWithin1_2: store.otherTeamsRatio <= 1.2,
+      rssUnder150Mb: rss < 150,
+      export500UnderOneSecond: exported.firstMs < 1000,
+    },
+  };
+  console.log(JSON.stringify(figures));
+}
+
+main()
+  .catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  });
