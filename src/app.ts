@@ -78,7 +78,12 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
   try {
     auth = await new WebClient(config.botToken, clientOptions).auth.test();
   } catch (err) {
-    throw new ConfigError([`SLACK_BOT_TOKEN was refused by Slack (${slackError(err)})`]);
+    const platform = (err as { code?: string }).code === 'slack_webapi_platform_error';
+    throw new ConfigError([
+      platform
+        ? `SLACK_BOT_TOKEN was refused by Slack (${slackError(err)})`
+        : `SLACK_API_URL: Slack's Web API at ${config.slackApiUrl ?? 'https://slack.com/api/'} could not be reached to check SLACK_BOT_TOKEN (${slackError(err)})`,
+    ]);
   }
 
   const receiver = match(config.mode)
@@ -115,6 +120,17 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     convoStore: false,
   });
   const effects = new KeyedQueue();
+  // Listener work continues after the ack; stop() waits for it so no started write is cut off.
+  const inFlight = new Set<Promise<void>>();
+  app.use(async ({ next }) => {
+    const work = next();
+    inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      inFlight.delete(work);
+    }
+  });
   app.error(async (error) => {
     logger.error(`mesh-help: ${(error as { code?: string }).code ?? 'error'}: ${error.message}`);
   });
@@ -147,6 +163,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
         started = false;
         await app.stop();
       }
+      while (inFlight.size) await Promise.allSettled([...inFlight]);
       await effects.idle();
       await store.close();
     },

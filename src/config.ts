@@ -84,11 +84,15 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const parsed = Env.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map(
-        (i) => `${String(i.path[0] ?? 'environment')} ${i.message.replace(/^Invalid input: /, '')}`,
-      ),
+    const problems = parsed.error.issues.map(
+      (i) => `${String(i.path[0] ?? 'environment')} ${i.message.replace(/^Invalid input: /, '')}`,
     );
+    // zod skips the cross-field rule once a field fails; report it anyway so one run names every problem.
+    const secretMissing = !env.SLACK_APP_TOKEN?.trim() && !env.SLACK_SIGNING_SECRET?.trim();
+    if (secretMissing && !problems.some((p) => p.startsWith('SLACK_SIGNING_SECRET'))) {
+      problems.push('SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
+    }
+    throw new ConfigError(problems);
   }
   const e = parsed.data;
   return {

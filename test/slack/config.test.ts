@@ -53,6 +53,12 @@ describe('loadConfig', () => {
       expect(message).not.toContain(secret);
   });
 
+  it('every problem is named in one run, the missing signing secret too', () => {
+    const message = problems({ SLACK_BOT_TOKEN: 'xoxb-test-token', PORT: 'abc' });
+    expect(message).toContain('PORT');
+    expect(message).toContain('SLACK_SIGNING_SECRET');
+  });
+
   it('PORT is a number in range', () => {
     expect(loadConfig({ ...base, PORT: '0' }).port).toBe(0);
     expect(problems({ ...base, PORT: '70000' })).toContain('PORT');
