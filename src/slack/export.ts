@@ -11,7 +11,7 @@ export function exportMessage(teamId: string): Message {
     text: `Export from Slack is not available yet; run mesh-help export on the command line.`,
     blocks: [
       section(
-        `Export from Slack is coming. For now, on the machine that runs the bot:\n\`\`\`npx mesh-help export --team ${teamId}\`\`\`\nIt writes this team’s decisions as ADR files.`,
+        `Export from Slack is coming. For now, on the machine that runs the bot:\n\`\`\`npx mesh-help export --team ${teamId} --out docs/adr\`\`\`\nIt writes this team’s decisions as ADR files.`,
       ),
       section(`\`${COMMAND} decisions\` lists them here in the meantime.`),
     ],
