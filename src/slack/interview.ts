@@ -87,7 +87,7 @@ export async function startInterview(deps: SlackDeps, client: WebClient, input: 
     });
     const c = claimOf(now);
     if (first) s.messages[first.id] = c;
-    return { session: structuredClone(s), claim: c };
+    return { session: s, claim: c };
   });
   await schedule(deps, client, {
     teamId: input.teamId,
@@ -300,7 +300,7 @@ export async function decideFromSlack(deps: SlackDeps, client: WebClient, input:
     s.updatedAt = now.toISOString();
     return {
       kind: 'decided',
-      decision: structuredClone(decision),
+      decision,
       plan: {
         teamId: found.teamId,
         sessionId: s.id,

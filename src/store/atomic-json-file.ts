@@ -12,6 +12,7 @@ export class AtomicJsonFile<T> implements Adapter<T> {
   constructor(
     readonly file: string,
     private readonly durable = true,
+    private readonly serialise: (data: T) => string = (data) => `${JSON.stringify(data, null, 2)}\n`,
   ) {}
 
   async read(): Promise<T | null> {
@@ -30,7 +31,7 @@ export class AtomicJsonFile<T> implements Adapter<T> {
     try {
       const handle = await open(tmp, 'w');
       try {
-        await handle.writeFile(`${JSON.stringify(data, null, 2)}\n`, 'utf8');
+        await handle.writeFile(this.serialise(data), 'utf8');
         if (this.durable) await handle.sync();
       } finally {
         await handle.close();

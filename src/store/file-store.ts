@@ -2,8 +2,8 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { AtomicJsonFile } from './atomic-json-file.js';
+import { adopt, applyUpdate, serialise } from './docs.js';
 import { emptyTeam, migrate, TeamDoc } from './schema.js';
-import { KeyedQueue } from './serial.js';
 import { assertTeamId, type Store, StoreError, type TeamCheck } from './store.js';
 
 export type FileStoreOptions = {
@@ -11,10 +11,23 @@ export type FileStoreOptions = {
   durable?: boolean;
 };
 
-/** The lowdb store: one JSON file per team under `<dir>/teams/`. */
+type Pending = {
+  fn: (doc: TeamDoc) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+};
+
+/**
+ * The lowdb store: one JSON file per team under `<dir>/teams/`.
+ *
+ * Updates to one team run one after another; those that queue up while a
+ * write is in flight are applied in order and saved by a single write (group
+ * commit), and each resolves only once that write is on disk.
+ */
 export class FileStore implements Store {
-  private readonly queue = new KeyedQueue();
   private readonly cache = new Map<string, Low<TeamDoc>>();
+  private readonly queues = new Map<string, Pending[]>();
+  private readonly flushing = new Map<string, Promise<void>>();
   private readonly teamsDir: string;
   private closed = false;
   private ready: Promise<unknown> | undefined;
@@ -40,7 +53,7 @@ export class FileStore implements Store {
     const cached = this.cache.get(teamId);
     if (cached) return cached;
     const file = this.fileOf(teamId);
-    const adapter = new AtomicJsonFile<unknown>(file, this.options.durable ?? true);
+    const adapter = new AtomicJsonFile<TeamDoc>(file, this.options.durable ?? true, serialise);
     let raw: unknown;
     try {
       raw = await adapter.read();
@@ -75,40 +88,75 @@ export class FileStore implements Store {
       }
       doc = parsed.data;
     }
-    const low = new Low<TeamDoc>(adapter as AtomicJsonFile<TeamDoc>, doc);
+    const low = new Low<TeamDoc>(adapter, adopt(doc));
     this.cache.set(teamId, low);
     return low;
   }
 
+  /** The team's document as stored; frozen, so a caller cannot change it by accident. */
   async read(teamId: string): Promise<TeamDoc> {
     assertTeamId(teamId);
     if (this.closed) throw new StoreError('closed', 'the store is closed');
-    return structuredClone((await this.load(teamId)).data);
+    return (await this.load(teamId)).data;
   }
 
   async update<T>(teamId: string, fn: (doc: TeamDoc) => T | Promise<T>): Promise<T> {
     assertTeamId(teamId);
     if (this.closed) throw new StoreError('closed', 'the store is closed');
-    return this.queue.run(teamId, async () => {
-      await this.ensureDir();
-      const low = await this.load(teamId);
-      const draft = structuredClone(low.data);
-      const result = await fn(draft);
-      const checked = TeamDoc.safeParse(draft);
-      if (!checked.success) {
-        throw new StoreError('write_failed', `refusing to save team ${teamId}: ${checked.error.issues[0]?.message}`);
-      }
-      const previous = low.data;
-      low.data = checked.data;
-      try {
-        await low.write();
-      } catch (err) {
-        low.data = previous;
-        const file = this.fileOf(teamId);
-        throw new StoreError('write_failed', `cannot write ${file}: ${(err as Error).message}`, file);
-      }
-      return result;
+    const result = new Promise<T>((resolve, reject) => {
+      const queue = this.queues.get(teamId) ?? [];
+      queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      this.queues.set(teamId, queue);
     });
+    if (!this.flushing.has(teamId)) {
+      const run = this.flush(teamId).finally(() => this.flushing.delete(teamId));
+      this.flushing.set(teamId, run);
+    }
+    return result;
+  }
+
+  /** Drains a team's queue: applies what is waiting in order, writes once, then settles each caller. */
+  private async flush(teamId: string): Promise<void> {
+    for (;;) {
+      const batch = this.queues.get(teamId) ?? [];
+      this.queues.delete(teamId);
+      if (batch.length === 0) return;
+      let low: Low<TeamDoc>;
+      try {
+        await this.ensureDir();
+        low = await this.load(teamId);
+      } catch (err) {
+        for (const p of batch) p.reject(err);
+        continue;
+      }
+      const base = low.data;
+      let state = base;
+      const done: Array<() => void> = [];
+      const applied: Array<{ p: Pending; value: unknown }> = [];
+      for (const p of batch) {
+        try {
+          const { next, result } = await applyUpdate(teamId, state, p.fn);
+          state = next;
+          applied.push({ p, value: result });
+        } catch (err) {
+          done.push(() => p.reject(err));
+        }
+      }
+      if (state !== base) {
+        low.data = state;
+        try {
+          await low.write();
+        } catch (err) {
+          low.data = base;
+          const file = this.fileOf(teamId);
+          const failure = new StoreError('write_failed', `cannot write ${file}: ${(err as Error).message}`, file);
+          for (const a of applied) done.push(() => a.p.reject(failure));
+          applied.length = 0;
+        }
+      }
+      for (const a of applied) a.p.resolve(a.value);
+      for (const settle of done) settle();
+    }
   }
 
   async teams(): Promise<string[]> {
@@ -129,7 +177,7 @@ export class FileStore implements Store {
     const out: TeamCheck[] = [];
     for (const teamId of await this.teams()) {
       const file = this.fileOf(teamId);
-      this.cache.delete(teamId);
+      if (!this.flushing.has(teamId)) this.cache.delete(teamId);
       try {
         await this.load(teamId);
         out.push({ teamId, file, ok: true });
@@ -142,6 +190,6 @@ export class FileStore implements Store {
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.queue.idle();
+    while (this.flushing.size > 0) await Promise.all([...this.flushing.values()]);
   }
 }

@@ -1,25 +1,23 @@
-import { emptyTeam, TeamDoc } from './schema.js';
+import { adopt, applyUpdate } from './docs.js';
+import { emptyTeam, type TeamDoc } from './schema.js';
 import { KeyedQueue } from './serial.js';
-import { assertTeamId, type Store, StoreError, type TeamCheck } from './store.js';
+import { assertTeamId, type Store, type TeamCheck } from './store.js';
 
-/** A Store in memory, for unit tests of code above the store. */
+/** A Store in memory with the same semantics as the file store, for tests of code above the store. */
 export class MemoryStore implements Store {
   private readonly docs = new Map<string, TeamDoc>();
   private readonly queue = new KeyedQueue();
 
   async read(teamId: string): Promise<TeamDoc> {
     assertTeamId(teamId);
-    return structuredClone(this.docs.get(teamId) ?? emptyTeam(teamId));
+    return this.docs.get(teamId) ?? adopt(emptyTeam(teamId));
   }
 
   async update<T>(teamId: string, fn: (doc: TeamDoc) => T | Promise<T>): Promise<T> {
     assertTeamId(teamId);
     return this.queue.run(teamId, async () => {
-      const draft = structuredClone(this.docs.get(teamId) ?? emptyTeam(teamId));
-      const result = await fn(draft);
-      const checked = TeamDoc.safeParse(draft);
-      if (!checked.success) throw new StoreError('write_failed', `refusing to save team ${teamId}`);
-      this.docs.set(teamId, checked.data);
+      const { next, result } = await applyUpdate(teamId, await this.read(teamId), fn);
+      this.docs.set(teamId, next);
       return result;
     });
   }

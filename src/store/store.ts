@@ -23,11 +23,13 @@ export type TeamCheck =
  * (PostgreSQL, for several replicas) can replace the file store.
  */
 export interface Store {
-  /** The team's document; a fresh empty one when the team has none yet. */
+  /** The team's document, frozen (change it only through `update`); a fresh empty one for a new team. */
   read(teamId: string): Promise<TeamDoc>;
   /**
-   * Serialised read-modify-write for one team: `fn` changes a private copy;
-   * it is validated and saved atomically when `fn` returns, discarded when it throws.
+   * Serialised read-modify-write for one team: `fn` changes a draft of the
+   * document; what changed is validated and saved atomically when `fn` returns,
+   * and discarded when it throws. The value `fn` returns is a plain copy that
+   * outlives the draft. Resolves once the change is on disk.
    */
   update<T>(teamId: string, fn: (doc: TeamDoc) => T | Promise<T>): Promise<T>;
   /** Team ids with a stored document. */

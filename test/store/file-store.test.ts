@@ -174,3 +174,56 @@ describe('AtomicJsonFile', () => {
     await expect(new AtomicJsonFile(join(dir, 'bad.json')).read()).rejects.toThrow(SyntaxError);
   });
 });
+
+describe('FileStore under load', () => {
+  it('saves updates queued behind a write together, and one failing update spoils none of the others', async () => {
+    const dir = tempDir();
+    const store = new FileStore(dir, { durable: false });
+    const results = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) =>
+        i === 7
+          ? store.update('T1', (doc) => {
+              doc.decisions.length = 0;
+              throw new Error('boom');
+            })
+          : addDecision(store, 'T1', `U${i}`),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+    const onDisk = TeamDoc.parse(JSON.parse(readFileSync(join(dir, 'teams', 'T1.json'), 'utf8')));
+    expect(onDisk.decisions.map((d) => d.number)).toEqual(Array.from({ length: 29 }, (_, i) => i + 1));
+  });
+
+  it('hands out frozen documents, and results that outlive the update', async () => {
+    const store = new FileStore(tempDir(), { durable: false });
+    const decision = await store.update('T1', (doc) => {
+      const r = recordDecision(doc, {
+        title: 'kept',
+        answers,
+        recommendation: recommend(flow, answers),
+        status: 'proposed',
+        by: 'U1',
+        now: new Date(),
+      });
+      return r.ok ? r.value : undefined;
+    });
+    expect(decision?.title).toBe('kept');
+    expect(structuredClone(decision)).toEqual(decision);
+    const doc = await store.read('T1');
+    expect(() => {
+      (doc.decisions as unknown[]).push({});
+    }).toThrow(TypeError);
+    expect((await store.read('T1')).decisions).toHaveLength(1);
+  });
+
+  it('refuses to save an update that breaks the schema and keeps the previous state', async () => {
+    const store = new FileStore(tempDir(), { durable: false });
+    await addDecision(store, 'T1', 'U1');
+    await expect(
+      store.update('T1', (doc) => {
+        (doc.decisions[0] as { number: unknown }).number = 'one';
+      }),
+    ).rejects.toMatchObject({ code: 'write_failed' });
+    expect((await store.read('T1')).decisions[0]?.number).toBe(1);
+  });
+});
