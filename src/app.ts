@@ -9,6 +9,7 @@ import type { Flow } from './engine/flow.js';
 import { getFlow } from './engine/load.js';
 import { registerListeners } from './slack/index.js';
 import { slackError } from './slack/interview.js';
+import { WorkLimiter } from './slack/work.js';
 import { FileStore, type Store } from './store/index.js';
 import { KeyedQueue } from './store/serial.js';
 
@@ -21,6 +22,8 @@ export type AppDeps = {
   logger?: Logger;
   /** Web API retries; tests pass `{ retries: 0 }` so a failing call does not stall them. */
   retryConfig?: RetryOptions;
+  /** How many requests' follow-up work runs at once (default 4). */
+  workSlots?: number;
 };
 
 /** A built bot: start it, stop it (after in-flight writes), and reach the Bolt app. */
@@ -141,6 +144,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     newId: deps.newId ?? randomUUID,
     logger,
     effects,
+    work: new WorkLimiter(deps.workSlots ?? 4),
     homeTeamId: auth.team_id,
   });
 

@@ -2,6 +2,7 @@ import type { Logger } from '@slack/bolt';
 import type { Flow } from '../engine/flow.js';
 import type { Store } from '../store/index.js';
 import type { KeyedQueue } from '../store/serial.js';
+import type { WorkLimiter } from './work.js';
 
 /** What every listener works with; tests inject the store and the clock. */
 export type SlackDeps = {
@@ -12,6 +13,8 @@ export type SlackDeps = {
   logger: Logger;
   /** Slack calls of one session run one after another, so messages end in their latest state. */
   effects: KeyedQueue;
+  /** Slots for work after an ack, so acks stay fast under load. */
+  work: WorkLimiter;
   /** The workspace the bot token belongs to (auth.test), where sessions started there live. */
   homeTeamId: string | undefined;
 };

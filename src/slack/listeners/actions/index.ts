@@ -1,16 +1,24 @@
 import type { App, BlockAction } from '@slack/bolt';
 import type { SlackDeps } from '../../context.js';
 import { ACTIONS, ANSWER_ACTION, CONFIRM_ACTION, PICK_ACTION } from '../../ids.js';
+import { afterAck } from '../../work.js';
 import { answerAction, pickAction } from './answer.js';
 import { acceptAction, overrideAction } from './decision.js';
 import { MENU_ACTIONS, menuAction } from './menu.js';
 
 /** Buttons and checkboxes in messages and the Home tab. */
 export function register(app: App, deps: SlackDeps): void {
-  app.action<BlockAction>({ type: 'block_actions', action_id: ANSWER_ACTION }, answerAction(deps));
-  app.action<BlockAction>({ type: 'block_actions', action_id: CONFIRM_ACTION }, answerAction(deps));
+  // Answers and accepts queue their follow-ups; buttons that open a modal do not, since trigger_id expires in 3 s.
+  app.action<BlockAction>({ type: 'block_actions', action_id: ANSWER_ACTION }, afterAck(deps.work, answerAction(deps)));
+  app.action<BlockAction>(
+    { type: 'block_actions', action_id: CONFIRM_ACTION },
+    afterAck(deps.work, answerAction(deps)),
+  );
   app.action<BlockAction>({ type: 'block_actions', action_id: PICK_ACTION }, pickAction());
-  app.action<BlockAction>({ type: 'block_actions', action_id: ACTIONS.accept }, acceptAction(deps));
+  app.action<BlockAction>(
+    { type: 'block_actions', action_id: ACTIONS.accept },
+    afterAck(deps.work, acceptAction(deps)),
+  );
   app.action<BlockAction>({ type: 'block_actions', action_id: ACTIONS.override }, overrideAction(deps));
   for (const id of MENU_ACTIONS) app.action<BlockAction>({ type: 'block_actions', action_id: id }, menuAction(deps));
 }

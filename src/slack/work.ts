@@ -1,0 +1,44 @@
+/**
+ * Bounds how much work after an ack runs at once. Slack wants every request
+ * acknowledged within 3 s; when hundreds of follow-ups (store writes, Web API
+ * calls) run at once, new requests wait behind their callbacks. With a few
+ * slots, acks stay as quick as a bare Bolt app's and the follow-ups queue.
+ */
+export class WorkLimiter {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(readonly slots: number) {}
+
+  /** Resolves with a release function once a slot is free. */
+  async acquire(): Promise<() => void> {
+    if (this.active >= this.slots) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active -= 1;
+    };
+  }
+}
+
+type Acking = { ack: (...args: never[]) => Promise<void> };
+
+/** Wraps a listener so that it acks at once, then waits for a work slot before whatever follows its ack. */
+export function afterAck<A extends Acking>(limiter: WorkLimiter, listener: (args: A) => Promise<void>) {
+  return async (args: A): Promise<void> => {
+    let release: (() => void) | undefined;
+    const ack = (async (...a: Parameters<A['ack']>) => {
+      await args.ack(...a);
+      release ??= await limiter.acquire();
+    }) as A['ack'];
+    try {
+      await listener({ ...args, ack });
+    } finally {
+      release?.();
+    }
+  };
+}
