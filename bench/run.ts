@@ -11,7 +11,7 @@ import type { StoredMessage } from '../test/support/fake-slack.js';
 import { ALICE, clickPayload } from '../test/support/harness.js';
 import { benchExport } from './export.js';
 import { drive, type Latency, waitHealthy } from './load.js';
-import { round } from './stats.js';
+import { median, round } from './stats.js';
 import { benchStore } from './store.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -20,10 +20,12 @@ const TOKEN = 'xoxb-bench-not-real';
 const TEAM = 'T0HOME';
 const CHANNEL = 'C0BENCH';
 const LEVELS = [
-  { concurrency: 1, requests: 100 },
-  { concurrency: 50, requests: 400 },
-  { concurrency: 200, requests: 500 },
+  { concurrency: 1, requests: 50 },
+  { concurrency: 50, requests: 200 },
+  { concurrency: 200, requests: 400 },
 ] as const;
+/** Each level runs this many rounds, bare and mesh-help taking turns; the figures are the rounds' medians. */
+const ROUNDS = 3;
 const WARMUP = 50;
 const children: ChildProcess[] = [];
 
@@ -92,6 +94,14 @@ async function settled(control: string, quietMs = 500): Promise<void> {
   }
 }
 
+/** The median of each figure over rounds. */
+const mid = (runs: Latency[]): Latency => ({
+  p50: median(runs.map((r) => r.p50)),
+  p99: median(runs.map((r) => r.p99)),
+  count: runs.reduce((s, r) => s + r.count, 0),
+  failures: runs.reduce((s, r) => s + r.failures, 0),
+});
+
 type Row = { scenario: string; concurrency: number; bare: Latency; mesh: Latency };
 
 async function main(): Promise<void> {
@@ -117,7 +127,8 @@ async function main(): Promise<void> {
   // Start-up to a 200 on /healthz, both started as node processes the same way.
   const meshPort = await freePort();
   const t0 = performance.now();
-  const mesh = launch(['bin/mesh-help.js', 'start'], { ...env, PORT: String(meshPort) });
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const mesh = launch([...profile, 'bin/mesh-help.js', 'start'], { ...env, PORT: String(meshPort) });
   const meshStartMs = await waitHealthy(`http://127.0.0.1:${meshPort}/healthz`, t0);
   const barePort = await freePort();
   const t1 = performance.now();
@@ -135,14 +146,18 @@ async function main(): Promise<void> {
   await drive(bareUrl, starts(WARMUP), 10, SECRET);
   await drive(meshUrl, starts(WARMUP), 10, SECRET);
   for (const level of LEVELS) {
-    const bodies = starts(level.requests);
-    const bare = await drive(bareUrl, bodies, level.concurrency, SECRET);
-    const meshL = await drive(meshUrl, bodies, level.concurrency, SECRET);
-    rows.push({ scenario: '/mesh-help start', concurrency: level.concurrency, bare, mesh: meshL });
-    await settled(control);
+    const bare: Latency[] = [];
+    const meshL: Latency[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const bodies = starts(level.requests);
+      bare.push(await drive(bareUrl, bodies, level.concurrency, SECRET));
+      meshL.push(await drive(meshUrl, bodies, level.concurrency, SECRET));
+      await settled(control);
+    }
+    rows.push({ scenario: '/mesh-help start', concurrency: level.concurrency, bare: mid(bare), mesh: mid(meshL) });
   }
   await settled(control);
-  const opened = WARMUP + LEVELS.reduce((s, l) => s + l.requests, 0);
+  const opened = WARMUP + ROUNDS * LEVELS.reduce((s, l) => s + l.requests, 0);
   const rss = rssMb(mesh.pid);
 
   // Answer clicks: one click on the first question of each open interview.
@@ -158,11 +173,15 @@ async function main(): Promise<void> {
   await drive(bareUrl, clicks.slice(0, WARMUP), 10, SECRET);
   await drive(meshUrl, take(WARMUP), 10, SECRET);
   for (const level of LEVELS) {
-    const bodies = take(level.requests);
-    const bare = await drive(bareUrl, bodies, level.concurrency, SECRET);
-    const meshL = await drive(meshUrl, bodies, level.concurrency, SECRET);
-    rows.push({ scenario: 'answer click', concurrency: level.concurrency, bare, mesh: meshL });
-    await settled(control);
+    const bare: Latency[] = [];
+    const meshL: Latency[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const bodies = take(level.requests);
+      bare.push(await drive(bareUrl, bodies, level.concurrency, SECRET));
+      meshL.push(await drive(meshUrl, bodies, level.concurrency, SECRET));
+      await settled(control);
+    }
+    rows.push({ scenario: 'answer click', concurrency: level.concurrency, bare: mid(bare), mesh: mid(meshL) });
   }
   const violations = ((await (await fetch(`${control}/stats`)).json()) as { violations: number }).violations;
 

@@ -1,13 +1,20 @@
-import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { CONTRACT_PATTERNS, CONTRACT_QUESTIONS } from './contract.js';
 import { type Condition, type Flow, InterviewFile, PatternsFile, type Question, RulesFile } from './flow.js';
 
-/** The flows/ folder shipped with the project. */
-export const DEFAULT_FLOWS_DIR = fileURLToPath(new URL('../../flows', import.meta.url));
+/** The flows/ folder shipped with the project: the nearest one above this module (sources or bundle). */
+function findFlowsDir(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'flows', 'interview.yaml'))) return join(dir, 'flows');
+    if (dirname(dir) === dir) return fileURLToPath(new URL('../../flows', import.meta.url));
+  }
+}
+
+export const DEFAULT_FLOWS_DIR = process.env.MESH_HELP_FLOWS_DIR || findFlowsDir();
 
 export type FlowIssue = { file: string; path: string; message: string };
 

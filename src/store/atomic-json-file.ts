@@ -12,7 +12,8 @@ export class AtomicJsonFile<T> implements Adapter<T> {
   constructor(
     readonly file: string,
     private readonly durable = true,
-    private readonly serialise: (data: T) => string = (data) => `${JSON.stringify(data, null, 2)}\n`,
+    /** The file's text, whole or in pieces; pieces are written in batches of about 64 KB. */
+    private readonly serialise: (data: T) => string | Iterable<string> = (data) => `${JSON.stringify(data, null, 2)}\n`,
   ) {}
 
   async read(): Promise<T | null> {
@@ -31,7 +32,19 @@ export class AtomicJsonFile<T> implements Adapter<T> {
     try {
       const handle = await open(tmp, 'w');
       try {
-        await handle.writeFile(this.serialise(data), 'utf8');
+        const text = this.serialise(data);
+        if (typeof text === 'string') await handle.writeFile(text, 'utf8');
+        else {
+          let batch = '';
+          for (const piece of text) {
+            batch += piece;
+            if (batch.length >= 65_536) {
+              await handle.write(batch, null, 'utf8');
+              batch = '';
+            }
+          }
+          if (batch) await handle.write(batch, null, 'utf8');
+        }
         if (this.durable) await handle.sync();
       } finally {
         await handle.close();
