@@ -107,7 +107,11 @@ export const Decision = z.looseObject({
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/)
     .optional(),
+  /** Set in the store before the revisit reminder is posted: after a crash the thread is checked instead of posting again. */
+  reminderClaimedAt: Iso.optional(),
   reminderPostedAt: Iso.optional(),
+  /** Slack ts of the posted revisit reminder. */
+  reminderTs: z.string().optional(),
   replies: z.array(Reply).default([]),
   concerns: z.array(Concern).default([]),
   approvals: z.array(Approval).default([]),

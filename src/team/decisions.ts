@@ -3,6 +3,7 @@ import type { Answers } from '../engine/flow.js';
 import type { Recommendation } from '../engine/recommend.js';
 import { err, ok, type Result } from '../engine/result.js';
 import type { Decision, DecisionStatus, TeamDoc } from '../store/schema.js';
+import { carryDiscussion } from './discussion.js';
 
 /** Days until a decision should be looked at again: sooner when the recommendation came with warnings. */
 export const REVISIT_DAYS = { withWarnings: 90, otherwise: 180 } as const;
@@ -84,6 +85,9 @@ export function recordDecision(doc: TeamDoc, input: NewDecision): Result<Decisio
   if (input.supersedes !== undefined && !doc.decisions.some((d) => d.number === input.supersedes)) {
     return err({ kind: 'not-found', number: input.supersedes });
   }
+  // The thread's replies, concerns and approvals so far belong to the record from now on.
+  const session = input.sessionId ? doc.sessions.find((s) => s.id === input.sessionId) : undefined;
+  if (session) carryDiscussion(session, decision);
   doc.decisions.push(decision);
   doc.nextDecisionNumber = number + 1;
   if (input.status === 'accepted') {

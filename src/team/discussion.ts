@@ -23,6 +23,21 @@ function holderOf(doc: TeamDoc, session: Session): Session | Decision {
   return decision ?? session;
 }
 
+/**
+ * Moves what was said in the interview thread (replies, concerns, approvals)
+ * from the session to the decision recorded from it, so the record carries the
+ * whole discussion and later edits find their reply. Each item is kept once.
+ */
+export function carryDiscussion(session: Session, decision: Decision): void {
+  for (const r of session.replies) if (!decision.replies.some((x) => x.ts === r.ts)) decision.replies.push(r);
+  decision.replies.sort((a, b) => Number(a.ts) - Number(b.ts));
+  for (const c of session.concerns) if (!decision.concerns.some((x) => x.id === c.id)) decision.concerns.push(c);
+  for (const a of session.approvals) if (!decision.approvals.some((x) => x.by === a.by)) decision.approvals.push(a);
+  session.replies = [];
+  session.concerns = [];
+  session.approvals = [];
+}
+
 /** Keeps a human reply once (by its ts), as written. */
 export type ReplyInput = { ts: string; user: string; userName?: string; text: string; at: string; permalink?: string };
 

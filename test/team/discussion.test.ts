@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { emptyTeam } from '../../src/store/schema.js';
+import { recordDecision } from '../../src/team/decisions.js';
 import {
   approve,
   captureReply,
+  carryDiscussion,
   deleteReply,
   dueReminders,
   editReply,
@@ -121,5 +123,34 @@ describe('dueReminders', () => {
       { ...base, number: 4, status: 'accepted', revisitOn: '2026-01-01', reminderPostedAt: at },
     );
     expect(dueReminders(doc, '2026-11-25').map((d) => d.number)).toEqual([1]);
+  });
+});
+
+describe('carryDiscussion', () => {
+  it('moves the thread from the session to the decision recorded from it, each item once', () => {
+    const { doc, session } = team();
+    captureReply(doc, session, { ts: '100.2', user: 'U2', text: 'before', at });
+    raiseConcern(session, { by: 'U3', text: 'cost?', at });
+    approve(session, { by: 'U4', at });
+    const recorded = recordDecision(doc, {
+      title: 't',
+      answers: {},
+      recommendation: { primary: 'plain-kubernetes', complements: [], notNow: [], reasons: [], warnings: [] },
+      status: 'accepted',
+      by: 'U1',
+      now,
+      sessionId: 's1',
+    });
+    if (!recorded.ok) throw new Error(recorded.error.kind);
+    session.decisionNumber = recorded.value.number;
+    expect(recorded.value.replies.map((r) => r.text)).toEqual(['before']);
+    expect(recorded.value.concerns.map((c) => c.text)).toEqual(['cost?']);
+    expect(recorded.value.approvals.map((a) => a.by)).toEqual(['U4']);
+    expect(session.replies).toEqual([]);
+    // An edit after the decision finds the reply captured before it.
+    expect(editReply(doc, session, '100.2', 'before, edited', at)).toBe(true);
+    expect(doc.decisions[0]?.replies[0]?.text).toBe('before, edited');
+    carryDiscussion(session, recorded.value);
+    expect(recorded.value.replies).toHaveLength(1);
   });
 });
