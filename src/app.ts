@@ -7,6 +7,7 @@ import { match } from 'ts-pattern';
 import { type Config, ConfigError, type LogLevelName, loadConfig } from './config.js';
 import type { Flow } from './engine/flow.js';
 import { getFlow } from './engine/load.js';
+import { tellFailure } from './slack/failures.js';
 import { registerListeners } from './slack/index.js';
 import { slackError } from './slack/interview.js';
 import { WorkLimiter } from './slack/work.js';
@@ -22,6 +23,8 @@ export type AppDeps = {
   logger?: Logger;
   /** Web API retries; tests pass `{ retries: 0 }` so a failing call does not stall them. */
   retryConfig?: RetryOptions;
+  /** Web API request timeout in ms (default 10 s). */
+  timeoutMs?: number;
   /** How many requests' follow-up work runs at once (default 4). */
   workSlots?: number;
 };
@@ -72,7 +75,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
   const clientOptions: WebClientOptions = {
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
     retryConfig: deps.retryConfig ?? PRODUCTION_RETRIES,
-    timeout: 10_000,
+    timeout: deps.timeoutMs ?? 10_000,
     logger,
   };
 
@@ -121,6 +124,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     clientOptions,
     logger,
     convoStore: false,
+    extendedErrorHandler: true,
   });
   const effects = new KeyedQueue();
   // Listener work continues after the ack; stop() waits for it so no started write is cut off.
@@ -134,9 +138,14 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
       inFlight.delete(work);
     }
   });
-  app.error(async (error) => {
-    logger.error(`mesh-help: ${(error as { code?: string }).code ?? 'error'}: ${error.message}`);
-  });
+  // One sink for every listener's failure: the log gets the detail, the person a short private note.
+  // Bolt does not export this type by name; it is the last overload of app.error.
+  const onError: Parameters<App['error']>[0] = async ({ error, body }) => {
+    const cause = (error as { original?: Error }).original ?? error;
+    logger.error(`mesh-help: ${(cause as { code?: string }).code ?? error.code ?? 'error'}: ${cause.message}`);
+    await tellFailure(app.client, body, error);
+  };
+  app.error(onError);
   registerListeners(app, {
     flow,
     store,

@@ -25,6 +25,8 @@ export type Plan = {
   refreshCard?: string;
   /** Re-render the root message's status. */
   root: boolean;
+  /** Who caused the change: told privately when a message this plan had to post could not be posted. */
+  actor?: string;
 };
 
 type Loaded = { doc: TeamDoc; session: Session };
@@ -106,14 +108,28 @@ export async function runPlan(deps: SlackDeps, client: WebClient, plan: Plan): P
     const msg = questionMessage(flow, loaded.session, question);
     await attempt(`retiring question ${question}`, () => client.chat.update({ channel, ts, ...msg }));
   }
+  /** A post that failed leaves its slot free, so the next click on the last answer posts it again. */
+  const tellActor = async (what: string) => {
+    if (!plan.actor) return;
+    const user = plan.actor;
+    await attempt('telling the user a step failed', () =>
+      client.chat.postEphemeral({
+        channel,
+        user,
+        thread_ts: threadTs,
+        text: `Your answer is saved, but Slack would not take ${what} just now. Click your last answer again to retry.`,
+      }),
+    );
+  };
   if (plan.postQuestion) {
     const { question, claim } = plan.postQuestion;
     const msg = questionMessage(flow, loaded.session, question);
     let ts: string | undefined;
-    await attempt(`posting question ${question}`, async () => {
+    const posted = await attempt(`posting question ${question}`, async () => {
       ts = (await client.chat.postMessage({ channel, thread_ts: threadTs, ...msg })).ts;
     });
     const kept = await fillClaim(deps, plan, questionSlot(question), claim, ts);
+    if (!posted) await tellActor('the next question');
     if (!kept && ts) {
       // Someone changed an earlier answer while this was being posted: the question no longer applies.
       loaded = (await load(deps, plan)) ?? loaded;
@@ -161,6 +177,7 @@ export async function runPlan(deps: SlackDeps, client: WebClient, plan: Plan): P
       });
     }
     const kept = await fillClaim(deps, plan, cardSlot, claim, ts);
+    if (rec && ts === undefined) await tellActor('the recommendation');
     if (!kept && ts) {
       loaded = (await load(deps, plan)) ?? loaded;
       const current = loaded.session.recommendation ?? rec;

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { match } from 'ts-pattern';
 import { applicableQuestions, nextQuestion } from '../engine/answers.js';
-import type { AnswerValue } from '../engine/flow.js';
+import type { AnswerValue, Flow } from '../engine/flow.js';
 import { assertTeamId, type Decision, type Session, type TeamDoc } from '../store/index.js';
 import { adrId, recordDecision } from '../team/decisions.js';
 import { answerSession, startSession } from '../team/sessions.js';
@@ -133,6 +133,7 @@ export type AnswerOutcome =
   | { kind: 'not-current' }
   | { kind: 'not-applicable' }
   | { kind: 'unchanged' }
+  | { kind: 'resumed'; plan: Plan }
   | { kind: 'stale'; by?: string | undefined; value?: AnswerValue | undefined }
   | { kind: 'bad-answer'; message: string }
   | { kind: 'answered'; plan: Plan };
@@ -162,7 +163,11 @@ export async function answerFromSlack(deps: SlackDeps, client: WebClient, input:
     const current = s.answers[input.question];
     const normalised = Array.isArray(input.value) ? [...input.value].sort() : input.value;
     const currentNormalised = Array.isArray(current) ? [...current].sort() : current;
-    if (sameAnswer(currentNormalised, normalised)) return { kind: 'unchanged' };
+    if (sameAnswer(currentNormalised, normalised)) {
+      // A repeat click changes nothing, but posts what an earlier failure left unposted.
+      const plan = resumePlan(flow, s, { teamId: found.teamId, at: input.at, actor: input.user, now: deps.now() });
+      return plan ? { kind: 'resumed', plan } : { kind: 'unchanged' };
+    }
     if ((s.answerRevs?.[input.question] ?? 0) !== input.seenRev) {
       return { kind: 'stale', by: s.answeredBy[input.question]?.by, value: current };
     }
@@ -191,6 +196,7 @@ export async function answerFromSlack(deps: SlackDeps, client: WebClient, input:
       refresh: [input.question],
       retire: [],
       root: true,
+      actor: input.user,
     };
     // Questions that no longer apply lose their message slot; a pending one is handled by its poster.
     const applicable = new Set(applicableQuestions(flow, s.answers).map((q) => q.id));
@@ -218,9 +224,42 @@ export async function answerFromSlack(deps: SlackDeps, client: WebClient, input:
     }
     return { kind: 'answered', plan };
   });
-  if (outcome.kind === 'answered') await schedule(deps, client, outcome.plan);
+  if (outcome.kind === 'answered' || outcome.kind === 'resumed') await schedule(deps, client, outcome.plan);
   return outcome;
 }
+
+/** Claims the next question or the card when nothing holds its slot (a post failed), inside a store update. */
+function resumePlan(
+  flow: Flow,
+  s: Session,
+  input: { teamId: string; at: MessageRef; actor: string; now: Date },
+): Plan | undefined {
+  const plan: Plan = {
+    teamId: input.teamId,
+    sessionId: s.id,
+    channel: input.at.channel,
+    threadTs: input.at.threadTs,
+    refresh: [],
+    retire: [],
+    root: false,
+    actor: input.actor,
+  };
+  const next = nextQuestion(flow, s.answers);
+  if (next && claimable(s.messages[next.id], input.now)) {
+    const claim = claimOf(input.now);
+    s.messages[next.id] = claim;
+    plan.postQuestion = { question: next.id, claim };
+    return plan;
+  }
+  if (!next && s.status === 'complete' && claimable(s.cardTs, input.now)) {
+    const claim = claimOf(input.now);
+    s.cardTs = claim;
+    plan.postCard = { claim };
+    return plan;
+  }
+  return undefined;
+}
+
 
 export type DecideInput = {
   at: MessageRef;

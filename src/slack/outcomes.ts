@@ -13,7 +13,7 @@ export const FOREIGN_TEAM =
 /** The private note a refused answer gets; undefined when there is nothing to say (done, or a double click). */
 export function answerNotice(flow: Flow, question: string, outcome: AnswerOutcome): Message | undefined {
   return match(outcome)
-    .with({ kind: 'answered' }, { kind: 'unchanged' }, () => undefined)
+    .with({ kind: 'answered' }, { kind: 'unchanged' }, { kind: 'resumed' }, () => undefined)
     .with({ kind: 'not-found' }, () => noticeMessage('This message is not part of an interview I know.'))
     .with({ kind: 'foreign-team' }, () => noticeMessage(FOREIGN_TEAM))
     .with({ kind: 'closed' }, (o) =>

@@ -43,8 +43,12 @@ export class FileStore implements Store {
     return join(this.teamsDir, `${teamId}.json`);
   }
 
+  /** Creates the teams folder once; a failure is reported as a failed write and tried again next time. */
   private ensureDir(): Promise<unknown> {
-    this.ready ??= mkdir(this.teamsDir, { recursive: true });
+    this.ready ??= mkdir(this.teamsDir, { recursive: true }).catch((err: Error) => {
+      this.ready = undefined;
+      throw new StoreError('write_failed', `cannot create ${this.teamsDir}: ${err.message}`, this.teamsDir);
+    });
     return this.ready;
   }
 

@@ -5,7 +5,15 @@ import { checkMessage, checkView } from './block-kit.js';
 type Json = Record<string, unknown>;
 
 /** One call the bot made: a Web API method, or a post to a response_url (`method: 'response_url'`). */
-export type Call = { seq: number; method: string; params: Json; token?: string | undefined; path: string };
+export type Call = {
+  seq: number;
+  method: string;
+  params: Json;
+  token?: string | undefined;
+  path: string;
+  /** When the call arrived (ms since the epoch). */
+  at: number;
+};
 
 /** A message as the fake workspace holds it (posted, then maybe updated). */
 export type StoredMessage = {
@@ -15,6 +23,9 @@ export type StoredMessage = {
   text: string;
   blocks: Json[];
 };
+
+/** An HTTP-level failure of one Web API call (see FakeSlack.faultNext). */
+export type HttpFault = { status: number; retryAfter?: number; delayMs?: number };
 
 export const HOME_TEAM = 'T0HOME';
 export const BOT_USER = 'U0BOT';
@@ -36,6 +47,7 @@ export class FakeSlack {
   private seq = 0;
   private tsCounter = 0;
   private readonly failures = new Map<string, string[]>();
+  private readonly httpFaults = new Map<string, HttpFault[]>();
   private readonly waiters = new Set<() => void>();
   private lastCallAt = Date.now();
   url = '';
@@ -67,6 +79,11 @@ export class FakeSlack {
   /** The next call of `method` answers `{ ok: false, error }`. */
   failNext(method: string, error: string): void {
     this.failures.set(method, [...(this.failures.get(method) ?? []), error]);
+  }
+
+  /** The next call of `method` fails at the HTTP level: a status (429 with Retry-After, 500), or a hang. */
+  faultNext(method: string, fault: HttpFault): void {
+    this.httpFaults.set(method, [...(this.httpFaults.get(method) ?? []), fault]);
   }
 
   /** A fresh response_url for a request payload. */
@@ -119,8 +136,8 @@ export class FakeSlack {
     }
   }
 
-  private record(call: Omit<Call, 'seq'>): Call {
-    const full = { ...call, seq: this.calls.length + 1 };
+  private record(call: Omit<Call, 'seq' | 'at'>): Call {
+    const full = { ...call, seq: this.calls.length + 1, at: Date.now() };
     this.calls.push(full);
     this.lastCallAt = Date.now();
     const problems = MESSAGE_METHODS.has(call.method)
@@ -167,6 +184,16 @@ export class FakeSlack {
     const auth = req.headers.authorization;
     const token = typeof auth === 'string' ? auth.replace(/^Bearer /, '') : (params.token as string | undefined);
     this.record({ method, params, token, path });
+    const fault = this.httpFaults.get(method)?.shift();
+    if (fault) {
+      if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+      res.writeHead(fault.status, {
+        'Content-Type': 'application/json',
+        ...(fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {}),
+      });
+      res.end(JSON.stringify({ ok: false, error: fault.status === 429 ? 'ratelimited' : 'internal_error' }));
+      return;
+    }
     const failure = this.failures.get(method)?.shift();
     if (failure) {
       reply(200, { ok: false, error: failure });

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RetryOptions } from '@slack/web-api';
 import { createApp, type MeshApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { FileStore } from '../../src/store/index.js';
@@ -47,7 +48,15 @@ export type Harness = {
   close(): Promise<void>;
 };
 
-export type HarnessOptions = { dataDir?: string; fake?: FakeSlack; now?: () => Date };
+export type HarnessOptions = {
+  dataDir?: string;
+  fake?: FakeSlack;
+  now?: () => Date;
+  /** Web API retries (default none, so a failing call does not stall a test). */
+  retryConfig?: RetryOptions;
+  /** Web API request timeout in ms (default the app's). */
+  timeoutMs?: number;
+};
 
 /** Starts the real app on an ephemeral port with a FileStore in a temp dir, talking to a loopback fake Slack. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -63,7 +72,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const mesh = await createApp(config, {
     store: new FileStore(dataDir, { durable: false }),
-    retryConfig: { retries: 0 },
+    retryConfig: options.retryConfig ?? { retries: 0 },
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
   const { port } = await mesh.start();
@@ -131,13 +141,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     restart: async () => {
       await h.mesh.stop();
       closed = true;
-      return startHarness({ dataDir, fake, ...(options.now ? { now: options.now } : {}) });
+      return startHarness({ ...options, dataDir, fake });
     },
     close: async () => {
       if (!closed) await h.mesh.stop();
       closed = true;
       await fake.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      try {
+        rmSync(dataDir, { recursive: true, force: true });
+      } catch {
+        // a data folder a test made read-only or mounted is the test's to clean up
+      }
     },
   };
   return h;

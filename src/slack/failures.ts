@@ -1,0 +1,53 @@
+import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import { StoreError } from '../store/index.js';
+
+/** The parts of a command or interaction body that say who to tell about a failure, and where. */
+type Where = { user: string; channel: string | undefined; threadTs: string | undefined };
+
+const Reachable: z.ZodType<Where> = z.union([
+  z
+    .object({ user_id: z.string(), channel_id: z.string() })
+    .transform((b): Where => ({ user: b.user_id, channel: b.channel_id, threadTs: undefined })),
+  z
+    .object({
+      user: z.object({ id: z.string() }),
+      channel: z.object({ id: z.string() }).optional(),
+      container: z.object({ channel_id: z.string().optional(), thread_ts: z.string().optional() }).optional(),
+    })
+    .transform(
+      (b): Where => ({
+        user: b.user.id,
+        channel: b.channel?.id ?? b.container?.channel_id,
+        threadTs: b.container?.thread_ts,
+      }),
+    ),
+]) as z.ZodType<Where>;
+
+/** What a person is told when their request could not be completed; undefined for failures not worth a note. */
+export function failureText(error: unknown): string | undefined {
+  const cause = (error as { original?: unknown }).original ?? error;
+  if (cause instanceof StoreError) {
+    return cause.code === 'corrupt'
+      ? 'I could not read this workspace’s saved data, so nothing was changed. An admin can run `mesh-help store check`.'
+      : 'I could not save that (the bot’s storage is failing), so nothing was changed. Please try again later; the admin has the details in the log.';
+  }
+  return 'Something went wrong on my side and that step did not finish. Please try again.';
+}
+
+/** Tells the person behind a failed request, privately, that it failed; never throws. */
+export async function tellFailure(client: WebClient, body: unknown, error: unknown): Promise<void> {
+  const where = Reachable.safeParse(body);
+  const text = failureText(error);
+  if (!where.success || !where.data.channel || !text) return;
+  try {
+    await client.chat.postEphemeral({
+      channel: where.data.channel,
+      user: where.data.user,
+      text,
+      ...(where.data.threadTs ? { thread_ts: where.data.threadTs } : {}),
+    });
+  } catch {
+    // Slack itself is failing: the log already has the error.
+  }
+}
