@@ -169,7 +169,11 @@ async function main(): Promise<void> {
     }).toString(),
   );
   let used = 0;
-  const take = (count: number) => clicks.slice(used, (used += count));
+  const take = (count: number) => {
+    const slice = clicks.slice(used, used + count);
+    used += count;
+    return slice;
+  };
   await drive(bareUrl, clicks.slice(0, WARMUP), 10, SECRET);
   await drive(meshUrl, take(WARMUP), 10, SECRET);
   for (const level of LEVELS) {

@@ -260,7 +260,6 @@ function resumePlan(
   return undefined;
 }
 
-
 export type DecideInput = {
   at: MessageRef;
   user: string;
