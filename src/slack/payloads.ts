@@ -100,3 +100,51 @@ export const HomeOpenedEvent = z.object({
 });
 
 export const EventEnvelope = z.object({ team_id: Id.optional(), event_id: z.string().optional() });
+
+const Text = z.string().max(40_000).default('');
+/** Who wrote a message: a person has `user`; bots (this one included) carry `bot_id`. */
+const Author = { user: Id.optional(), bot_id: z.string().optional() };
+
+/** A message posted in a channel; only subtypes a person makes are read (others fail to parse and are ignored). */
+export const PostedMessage = z.object({
+  type: z.literal('message'),
+  subtype: z.enum(['thread_broadcast', 'file_share']).optional(),
+  channel: Id,
+  ts: Ts,
+  thread_ts: Ts.optional(),
+  text: Text,
+  ...Author,
+});
+
+/** `message_changed`: the edited message as it now reads. */
+export const ChangedMessage = z.object({
+  type: z.literal('message'),
+  subtype: z.literal('message_changed'),
+  channel: Id,
+  message: z.object({
+    subtype: z.string().optional(),
+    ts: Ts,
+    thread_ts: Ts.optional(),
+    text: Text,
+    edited: z.object({ ts: Ts }).optional(),
+    ...Author,
+  }),
+});
+
+/** `message_deleted`: which message went, and the thread it was in. */
+export const DeletedMessage = z.object({
+  type: z.literal('message'),
+  subtype: z.literal('message_deleted'),
+  channel: Id,
+  deleted_ts: Ts,
+  previous_message: z.object({ thread_ts: Ts.optional(), ...Author }).optional(),
+});
+
+export const MentionEvent = z.object({
+  type: z.literal('app_mention'),
+  channel: Id,
+  ts: Ts,
+  thread_ts: Ts.optional(),
+  text: Text,
+  ...Author,
+});

@@ -3,8 +3,17 @@
  * these (test/slack/manifest.test.ts checks it).
  */
 
-/** Bot scopes: the slash command, and posting/updating its own messages in channels it was invited to. */
-export const BOT_SCOPES = ['commands', 'chat:write'] as const;
+/**
+ * Bot scopes: the slash command, posting/updating its own messages in channels it was invited to,
+ * reading interview threads (public and private channels) and mentions of the bot.
+ */
+export const BOT_SCOPES = [
+  'commands',
+  'chat:write',
+  'channels:history',
+  'groups:history',
+  'app_mentions:read',
+] as const;
 
-/** Events the bot subscribes to (app_home_opened needs no scope). */
-export const BOT_EVENTS = ['app_home_opened'] as const;
+/** Events the bot subscribes to (app_home_opened needs no scope; message.* and app_mention need the history and mention scopes). */
+export const BOT_EVENTS = ['app_home_opened', 'message.channels', 'message.groups', 'app_mention'] as const;

@@ -41,7 +41,10 @@ describe('manifest.yml', () => {
   });
 
   it('every event the code listens to is in BOT_EVENTS, and every one in BOT_EVENTS is listened to', () => {
-    const listened = [...code.matchAll(/app\.event\('([a-z_.]+)'/g)].map((m) => m[1]);
+    // Bolt's `message` listener receives both message.channels and message.groups.
+    const listened = [...code.matchAll(/app\.event\('([a-z_.]+)'/g)].flatMap((m) =>
+      m[1] === 'message' ? ['message.channels', 'message.groups'] : [m[1]],
+    );
     expect([...new Set(listened)].sort()).toEqual([...BOT_EVENTS].sort());
   });
 
@@ -49,10 +52,15 @@ describe('manifest.yml', () => {
     const needs: Record<string, RegExp> = {
       commands: /app\.command\(/,
       'chat:write': /chat\.(postMessage|update|postEphemeral)\(/,
+      'channels:history': /app\.event\('message'/,
+      'groups:history': /app\.event\('message'/,
+      'app_mentions:read': /app\.event\('app_mention'/,
     };
     for (const scope of BOT_SCOPES) expect(code, scope).toMatch(needs[scope] ?? /^$/);
-    // Calls that would need scopes we do not ask for.
-    expect(code).not.toMatch(/filesUploadV2\(|client\.(files|users|conversations)\.|app\.message\(/);
+    // Calls that would need scopes we do not ask for (conversations.replies only reads threads: the history scopes).
+    expect(code).not.toMatch(
+      /filesUploadV2\(|client\.(files|users)\.|client\.conversations\.(?!replies\()|app\.message\(/,
+    );
   });
 
   it('has the /mesh-help command with description and usage hint, App Home, interactivity and Socket Mode', () => {

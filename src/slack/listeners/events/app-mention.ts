@@ -1,0 +1,123 @@
+import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { match } from 'ts-pattern';
+import { assertTeamId } from '../../../store/index.js';
+import { comparisonMessage } from '../../blocks/comparison.js';
+import type { Message } from '../../blocks/kit.js';
+import { helpMessage, noticeMessage } from '../../blocks/menu.js';
+import { summaryMessage } from '../../blocks/summary.js';
+import { parseCommand, suggest } from '../../commands.js';
+import type { SlackDeps } from '../../context.js';
+import { discussionOf, firstTime, unescapeSlack } from '../../discussion.js';
+import { escapeText } from '../../escape.js';
+import { COMMAND } from '../../ids.js';
+import { locate, slackError } from '../../interview.js';
+import { EventEnvelope, MentionEvent } from '../../payloads.js';
+import { tellPrivately } from '../../reply.js';
+
+type Args = SlackEventMiddlewareArgs<'app_mention'> & AllMiddlewareArgs;
+
+export const THREAD_HELP = `In an interview thread, mention me with \`summary\` (the discussion so far), \`compare pattern pattern\` or \`help\`.`;
+export const OUTSIDE_THREAD = `I answer mentions inside an interview thread. Start one with \`${COMMAND} start\`, or type \`${COMMAND} help\`.`;
+
+/** What `@mesh-help …` asked for, with the mention itself taken out. */
+export type MentionRequest =
+  | { kind: 'summary' }
+  | { kind: 'compare'; patterns: string[] }
+  | { kind: 'help' }
+  | { kind: 'other' };
+
+export function parseMention(text: string): MentionRequest {
+  const words = unescapeSlack(text.replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, ' ')).trim();
+  if (/^summar(y|ise|ize)\b/i.test(words)) return { kind: 'summary' };
+  return match(parseCommand(words))
+    .with({ kind: 'compare' }, (c): MentionRequest => ({ kind: 'compare', patterns: c.patterns }))
+    .with({ kind: 'help' }, { kind: 'menu' }, (): MentionRequest => ({ kind: 'help' }))
+    .with(
+      { kind: 'start' },
+      { kind: 'decisions' },
+      { kind: 'export' },
+      { kind: 'unknown' },
+      (): MentionRequest => ({
+        kind: 'other',
+      }),
+    )
+    .exhaustive();
+}
+
+/** The compare answer, or which names were not understood. */
+function compareAnswer(deps: SlackDeps, patterns: string[]): Message {
+  const known = deps.flow.patterns.map((p) => p.id);
+  const unknown = patterns.filter((p) => !known.includes(p));
+  if (!unknown.length) return comparisonMessage(deps.flow, [...new Set(patterns)]);
+  const hints = unknown.map((u) => {
+    const s = suggest(u, known);
+    return `\`${escapeText(u.slice(0, 40))}\`${s ? ` (did you mean \`${s}\`?)` : ''}`;
+  });
+  return noticeMessage(`I don’t know ${hints.join(', ')}. Patterns: ${known.map((k) => `\`${k}\``).join(', ')}.`);
+}
+
+async function post(deps: SlackDeps, client: WebClient, channel: string, threadTs: string, msg: Message) {
+  try {
+    await client.chat.postMessage({ channel, thread_ts: threadTs, ...msg });
+  } catch (err) {
+    deps.logger.warn(`mesh-help: could not answer a mention in ${channel}: ${slackError(err)}`);
+  }
+}
+
+/**
+ * `@mesh-help summary | compare X Y | help` inside an interview thread is
+ * answered in that thread, once per event (retries are dropped); anywhere
+ * else the person gets a private pointer to the slash command.
+ */
+export function appMention(deps: SlackDeps) {
+  return async ({ event, body, context, client }: Args): Promise<void> => {
+    const parsed = MentionEvent.safeParse(event);
+    const envelope = EventEnvelope.safeParse(body);
+    const eventId = envelope.success ? envelope.data.event_id : undefined;
+    if (!parsed.success || !eventId || parsed.data.bot_id || !parsed.data.user) return;
+    const m = parsed.data;
+    const user = m.user ?? '';
+    const envelopeTeam = envelope.success ? envelope.data.team_id : undefined;
+    const release = await deps.work.acquire();
+    try {
+      const found = m.thread_ts
+        ? await locate(deps, [deps.homeTeamId, envelopeTeam, context.teamId], m.channel, m.thread_ts)
+        : undefined;
+      const teamId = found?.teamId ?? envelopeTeam ?? context.teamId;
+      if (!teamId) return;
+      try {
+        assertTeamId(teamId);
+      } catch {
+        return;
+      }
+      if (!(await firstTime(deps, teamId, eventId))) return;
+      if (!found || !m.thread_ts) {
+        await tellPrivately(
+          client,
+          undefined,
+          { channel: m.channel, user, threadTs: m.thread_ts },
+          noticeMessage(OUTSIDE_THREAD),
+        ).catch((err) => deps.logger.warn(`mesh-help: could not answer a mention: ${slackError(err)}`));
+        return;
+      }
+      const threadTs = m.thread_ts;
+      const answer = await match(parseMention(m.text))
+        .with({ kind: 'summary' }, async () => {
+          const doc = await deps.store.read(found.teamId);
+          const session = doc.sessions.find((s) => s.id === found.session.id) ?? found.session;
+          return summaryMessage(deps.flow, discussionOf(doc, session));
+        })
+        .with({ kind: 'compare' }, async (r) => compareAnswer(deps, r.patterns))
+        .with({ kind: 'help' }, async () => {
+          const help = helpMessage(deps.flow);
+          return { ...help, blocks: [...help.blocks, ...noticeMessage(THREAD_HELP).blocks] };
+        })
+        .with({ kind: 'other' }, async () => noticeMessage(THREAD_HELP))
+        .exhaustive();
+      await post(deps, client, m.channel, threadTs, answer);
+    } finally {
+      release();
+    }
+  };
+}
