@@ -3,12 +3,69 @@ import { SUBCOMMANDS } from './blocks/menu.js';
 /** A `/mesh-help` invocation, parsed. */
 export type ParsedCommand =
   | { kind: 'menu' }
-  | { kind: 'start'; title: string }
+  | { kind: 'start'; title: string; revisits?: number }
   | { kind: 'compare'; patterns: string[] }
   | { kind: 'decisions' }
   | { kind: 'export' }
+  | { kind: 'config'; change: ConfigChange }
   | { kind: 'help' }
   | { kind: 'unknown'; given: string; suggestion?: string | undefined };
+
+/** `/mesh-help config …`: show the settings, or change one. */
+export type ConfigChange =
+  | { kind: 'show' }
+  | { kind: 'channel'; channel: string }
+  | { kind: 'channel-off' }
+  | { kind: 'approvals'; count: number }
+  | { kind: 'bad'; message: string };
+
+export const MAX_APPROVALS = 10;
+
+/** A channel as Slack sends it when escaping is on (`<#C123|name>`, `<#C123>`) or a raw channel id. */
+export function parseChannel(text: string): string | undefined {
+  const m = /^<#([CG][A-Z0-9]{2,30})(?:\|[^>]*)?>$/.exec(text) ?? /^([CG][A-Z0-9]{2,30})$/.exec(text);
+  return m?.[1];
+}
+
+function parseConfig(args: string[]): ConfigChange {
+  const [what = '', value = '', ...extra] = args;
+  const usage = `\`config channel #name\`, \`config channel none\` or \`config approvals N\` (0 to ${MAX_APPROVALS})`;
+  if (!what) return { kind: 'show' };
+  if (extra.length) return { kind: 'bad', message: `Too many words. Use ${usage}.` };
+  switch (what.toLowerCase()) {
+    case 'channel': {
+      if (/^(none|off)$/i.test(value)) return { kind: 'channel-off' };
+      const channel = parseChannel(value);
+      if (channel) return { kind: 'channel', channel };
+      return {
+        kind: 'bad',
+        message: value
+          ? 'I could not read that channel. Pick it with # so Slack links it, or give its id (channel details, at the bottom).'
+          : `Which channel? Use ${usage}.`,
+      };
+    }
+    case 'approvals': {
+      const count = /^\d{1,2}$/.test(value) ? Number(value) : Number.NaN;
+      return count >= 0 && count <= MAX_APPROVALS
+        ? { kind: 'approvals', count }
+        : { kind: 'bad', message: `Approvals must be a whole number from 0 to ${MAX_APPROVALS}.` };
+    }
+    default:
+      return { kind: 'bad', message: `I don’t know that setting. Use ${usage}.` };
+  }
+}
+
+/** `revisit ADR-0003 …`, `revisit 0003 …` or `revisit 3 …` at the start of a title: the record to supersede. */
+const REVISIT = /^revisit\s+(?:adr-?)?0*(\d{1,6})(?=\s|$)\s*/i;
+
+/** Slack's escaped mentions in a title read as people wrote them (`<#C1|ops>` → `#ops`). */
+const unlink = (text: string): string => text.replace(/<([#@])[A-Z0-9]+\|([^>]+)>/g, '$1$2');
+
+function parseStart(args: string): ParsedCommand {
+  const m = REVISIT.exec(args);
+  if (!m?.[1] || Number(m[1]) < 1) return { kind: 'start', title: unlink(args) };
+  return { kind: 'start', title: unlink(args.slice(m[0].length)), revisits: Number(m[1]) };
+}
 
 /** Edit distance, for "did you mean". */
 export function distance(a: string, b: string): number {
@@ -47,13 +104,15 @@ export function parseCommand(text: string): ParsedCommand {
   const args = trimmed.slice(head.length).trim();
   switch (sub) {
     case 'start':
-      return { kind: 'start', title: args };
+      return parseStart(args);
     case 'compare':
       return { kind: 'compare', patterns: rest.map((p) => p.toLowerCase()) };
     case 'decisions':
       return { kind: 'decisions' };
     case 'export':
       return { kind: 'export' };
+    case 'config':
+      return { kind: 'config', change: parseConfig(rest) };
     case 'help':
       return { kind: 'help' };
     default:

@@ -1,7 +1,9 @@
 import type { WebClient } from '@slack/web-api';
+import type { Recommendation } from '../engine/recommend.js';
 import type { Session, TeamDoc } from '../store/index.js';
+import { decisionCardMessage, supersededNotice } from './blocks/decision-card.js';
 import { questionMessage } from './blocks/question.js';
-import { type CardState, recommendationMessage } from './blocks/recommendation.js';
+import { type CardInput, type CardState, recommendationMessage } from './blocks/recommendation.js';
 import { rootMessage } from './blocks/root.js';
 import type { SlackDeps } from './context.js';
 
@@ -25,6 +27,8 @@ export type Plan = {
   refreshCard?: string;
   /** Re-render the root message's status. */
   root: boolean;
+  /** The record just accepted: post its decision card (thread + channel, and the decisions channel). */
+  postDecisionCard?: number;
   /** Who caused the change: told privately when a message this plan had to post could not be posted. */
   actor?: string;
 };
@@ -48,6 +52,13 @@ function cardState(loaded: Loaded, ts: string): CardState {
     ? { kind: 'active' }
     : { kind: 'superseded' };
 }
+
+/** A recommendation card's input: the session, its recommendation and the team's approval rule. */
+const cardInput = (loaded: Loaded, rec: Recommendation): CardInput => ({
+  ...loaded.session,
+  recommendation: rec,
+  approvalsNeeded: loaded.doc.config.approvals,
+});
 
 /** Fills a claimed slot with the posted ts; false when the claim was dropped meanwhile (the question stopped applying). */
 async function fillClaim(
@@ -170,7 +181,7 @@ export async function runPlan(deps: SlackDeps, client: WebClient, plan: Plan): P
     const rec = loaded.session.recommendation;
     let ts: string | undefined;
     if (rec && loaded.session.cardTs === claim) {
-      const msg = recommendationMessage(flow, { ...loaded.session, recommendation: rec }, { kind: 'active' });
+      const msg = recommendationMessage(flow, cardInput(loaded, rec), { kind: 'active' });
       // Broadcast: the recommendation shows in the channel as well as the thread.
       await attempt('posting the recommendation', async () => {
         ts = (await client.chat.postMessage({ channel, thread_ts: threadTs, reply_broadcast: true, ...msg })).ts;
@@ -193,7 +204,7 @@ export async function runPlan(deps: SlackDeps, client: WebClient, plan: Plan): P
     loaded = (await load(deps, plan)) ?? loaded;
     const rec = loaded.session.recommendation;
     if (rec) {
-      const msg = recommendationMessage(flow, { ...loaded.session, recommendation: rec }, cardState(loaded, ts));
+      const msg = recommendationMessage(flow, cardInput(loaded, rec), cardState(loaded, ts));
       await attempt('updating the recommendation card', () => client.chat.update({ channel, ts, ...msg }));
     }
   }
@@ -201,5 +212,45 @@ export async function runPlan(deps: SlackDeps, client: WebClient, plan: Plan): P
     loaded = (await load(deps, plan)) ?? loaded;
     const msg = rootMessage(flow, loaded.session, decisionOf(loaded));
     await attempt('updating the root message', () => client.chat.update({ channel, ts: threadTs, ...msg }));
+  }
+  if (plan.postDecisionCard !== undefined) await postDecisionCard(deps, client, plan, plan.postDecisionCard, attempt);
+}
+
+/**
+ * The accepted record's card: a thread reply broadcast to the channel, a copy
+ * in the team's decisions channel when one is set, and a note in the thread of
+ * the record it supersedes.
+ */
+async function postDecisionCard(
+  deps: SlackDeps,
+  client: WebClient,
+  plan: Plan,
+  number: number,
+  attempt: (what: string, call: () => Promise<unknown>) => Promise<boolean>,
+): Promise<void> {
+  const doc = await deps.store.read(plan.teamId);
+  const decision = doc.decisions.find((d) => d.number === number);
+  if (!decision) return;
+  const msg = decisionCardMessage(deps.flow, decision, { teamId: plan.teamId, decisions: doc.decisions });
+  const { channel, threadTs } = plan;
+  await attempt('posting the decision card', () =>
+    client.chat.postMessage({ channel, thread_ts: threadTs, reply_broadcast: true, ...msg }),
+  );
+  const elsewhere = doc.config.decisionsChannel;
+  if (elsewhere && elsewhere !== channel) {
+    await attempt(`posting the decision card in ${elsewhere}`, () =>
+      client.chat.postMessage({ channel: elsewhere, ...msg }),
+    );
+  }
+  const old = decision.supersedes ? doc.decisions.find((d) => d.number === decision.supersedes) : undefined;
+  if (old?.supersededBy === decision.number && old.channel && old.threadTs) {
+    const { channel: oldChannel, threadTs: oldThread } = old;
+    await attempt('noting the supersede in the old thread', () =>
+      client.chat.postMessage({
+        channel: oldChannel,
+        thread_ts: oldThread,
+        ...supersededNotice(deps.flow, old, decision),
+      }),
+    );
   }
 }

@@ -22,6 +22,12 @@ export const confirmActionId = (rev: number): string => `confirm:${rev}`;
 export const ACTIONS = {
   accept: 'decision:accept',
   override: 'decision:override',
+  /** Recommendation card, when the team requires approvals before accepting. */
+  approve: 'decision:approve',
+  /** Decision card: upload the record's ADR file into the discussion thread. */
+  export: 'decision:export',
+  /** Decision card: put the record back to `proposed` (its own team only). */
+  reopen: 'decision:reopen',
   homeStart: 'home:start',
   menuStart: 'menu:start',
   menuCompare: 'menu:compare',
@@ -29,6 +35,15 @@ export const ACTIONS = {
   menuExport: 'menu:export',
   menuHelp: 'menu:help',
 } as const;
+
+/** The decision card's buttons carry `<team>:<number>` so a card in the decisions channel still finds its record. */
+export const recordRef = (teamId: string, number: number): string => `${teamId}:${number}`;
+export function parseRecordRef(value: string | undefined): { teamId: string; number: number } | undefined {
+  const m = /^([A-Za-z0-9_-]{1,64}):(\d{1,9})$/.exec(value ?? '');
+  return m?.[1] && m[2] ? { teamId: m[1], number: Number(m[2]) } : undefined;
+}
+/** block_id of the decision card's buttons. */
+export const decisionCardBlockId = (number: number): string => `adr:${number}`;
 
 export const CALLBACKS = {
   override: 'decision:override',
@@ -44,3 +59,18 @@ export const INPUTS = {
 } as const;
 
 export const COMMAND = '/mesh-help';
+
+/** Concerns on a card: raise (opens a modal), resolve (value: the concern id), and the modal's ids. */
+export const CONCERN = {
+  raise: 'concern:raise',
+  resolve: 'concern:resolve',
+  /** block_id of the card's concern buttons. */
+  block: 'concerns',
+  callback: 'concern:raise',
+  text: { block: 'concern:text', action: 'text' },
+} as const;
+/** block_id of one open concern on a card. */
+export const concernBlockId = (id: string): string => `concern:${id}`;
+
+/** The revisit reminder: its button (value: the decision number) and the message metadata that marks it. */
+export const REMINDER = { revisit: 'reminder:revisit', eventType: 'mesh_help_reminder' } as const;

@@ -3,8 +3,9 @@ import { match } from 'ts-pattern';
 import { applicableQuestions, nextQuestion } from '../engine/answers.js';
 import type { AnswerValue, Flow } from '../engine/flow.js';
 import { assertTeamId, type Decision, type Session, type TeamDoc } from '../store/index.js';
-import { adrId, recordDecision } from '../team/decisions.js';
+import { adrId } from '../team/decisions.js';
 import { answerSession, startSession } from '../team/sessions.js';
+import { acceptSession, approvalsMissing } from './accept.js';
 import { rootMessage } from './blocks/root.js';
 import type { SlackDeps } from './context.js';
 import { type Plan, runPlan } from './effects.js';
@@ -58,15 +59,41 @@ export async function locate(
 export const mayChange = (session: Session, userTeamId: string | undefined): boolean =>
   userTeamId !== undefined && userTeamId === session.teamId;
 
-export type StartInput = { teamId: string; channel: string; user: string; title: string };
-export type StartResult = { kind: 'started'; session: Session } | { kind: 'cannot-post'; error: string };
+export type StartInput = {
+  teamId: string;
+  channel: string;
+  user: string;
+  title: string;
+  /** The number of an accepted record this interview revisits; accepting it supersedes that record. */
+  revisits?: number | undefined;
+};
+export type StartResult =
+  | { kind: 'started'; session: Session }
+  | { kind: 'cannot-post'; error: string }
+  | { kind: 'cannot-revisit'; number: number; status?: Decision['status'] | undefined };
+
+/** Why a record cannot be revisited (undefined: it can): it must exist and be the team's accepted decision. */
+export function revisitRefusal(doc: TeamDoc, number: number): StartResult | undefined {
+  const old = doc.decisions.find((d) => d.number === number);
+  return old?.status === 'accepted' ? undefined : { kind: 'cannot-revisit', number, status: old?.status };
+}
 
 /** Posts the root message, stores the session keyed by that thread, then asks the first question in it. */
 export async function startInterview(deps: SlackDeps, client: WebClient, input: StartInput): Promise<StartResult> {
   assertTeamId(input.teamId);
   const title = clip(input.title.replace(/\s+/g, ' ').trim() || DEFAULT_TITLE, TITLE_MAX);
   const now = deps.now();
-  const draft = { title, startedBy: input.user, status: 'open' as const, answers: {} };
+  if (input.revisits !== undefined) {
+    const refused = revisitRefusal(await deps.store.read(input.teamId), input.revisits);
+    if (refused) return refused;
+  }
+  const draft = {
+    title,
+    startedBy: input.user,
+    status: 'open' as const,
+    answers: {},
+    ...(input.revisits ? { revisits: input.revisits } : {}),
+  };
   let threadTs: string;
   try {
     const posted = await client.chat.postMessage({ channel: input.channel, ...rootMessage(deps.flow, draft) });
@@ -84,6 +111,7 @@ export async function startInterview(deps: SlackDeps, client: WebClient, input: 
       now,
       channel: input.channel,
       threadTs,
+      ...(input.revisits ? { revisits: input.revisits } : {}),
     });
     const c = claimOf(now);
     if (first) s.messages[first.id] = c;
@@ -212,6 +240,8 @@ export async function answerFromSlack(deps: SlackDeps, client: WebClient, input:
       plan.postQuestion = { question: next.id, claim };
     }
     const oldCard = s.cardTs && !isPending(s.cardTs) ? s.cardTs : undefined;
+    // Approvals were given to the recommendation as it was; a changed answer asks for them again.
+    if (s.approvals.length) s.approvals = [];
     if (s.status === 'complete') {
       // A new or changed recommendation gets a new card; the old one stops taking decisions.
       const claim = claimOf(now);
@@ -278,6 +308,7 @@ export type DecideOutcome =
   | { kind: 'not-current' }
   | { kind: 'not-ready' }
   | { kind: 'refused'; message: string }
+  | { kind: 'needs-approvals'; have: number; need: number }
   | { kind: 'decided'; decision: Decision; plan: Plan };
 
 /** Checks that a recommendation card can still take a decision from this person (no change made). */
@@ -305,19 +336,15 @@ export async function decideFromSlack(deps: SlackDeps, client: WebClient, input:
     const s = doc.sessions.find((x) => x.id === found.session.id);
     const again = checkCard(s ? { teamId: found.teamId, session: s } : undefined, input.at, input.userTeam);
     if (again || !s?.recommendation) return again ?? { kind: 'not-ready' };
+    const missing = approvalsMissing(doc, s);
+    if (missing) return missing;
     const now = deps.now();
-    const recorded = recordDecision(doc, {
-      title: s.title,
-      answers: s.answers,
-      recommendation: s.recommendation,
-      status: 'accepted',
+    const recorded = acceptSession(doc, s, {
       by: input.user,
       now,
-      sessionId: s.id,
       channel: input.at.channel,
       threadTs: input.at.threadTs,
-      ...(input.override ? { chosen: input.override.chosen, overrideReason: input.override.reason } : {}),
-      ...(s.revisits ? { supersedes: s.revisits } : {}),
+      override: input.override,
     });
     if (!recorded.ok) {
       return {
@@ -348,6 +375,7 @@ export async function decideFromSlack(deps: SlackDeps, client: WebClient, input:
         retire: [],
         refreshCard: input.at.ts,
         root: true,
+        postDecisionCard: decision.number,
       },
     };
   });

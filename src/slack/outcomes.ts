@@ -54,5 +54,12 @@ export function decideNotice(outcome: DecideOutcome): Message | undefined {
     )
     .with({ kind: 'not-ready' }, () => noticeMessage('The interview is not finished yet.'))
     .with({ kind: 'refused' }, (o) => noticeMessage(escapeText(o.message)))
+    .with({ kind: 'needs-approvals' }, (o) => noticeMessage(needsApprovalsText(o.have, o.need)))
     .exhaustive();
+}
+
+/** Why accepting is refused for now: how many more distinct approvals the team's rule asks for. */
+export function needsApprovalsText(have: number, need: number): string {
+  const left = need - have;
+  return `This team needs ${need} approval${need === 1 ? '' : 's'} from different people before accepting: ${have} so far, ${left} more needed. Use *Approve* on the card.`;
 }

@@ -5,11 +5,13 @@
 
 /**
  * Bot scopes: the slash command, posting/updating its own messages in channels it was invited to,
+ * uploading ADR files (files.uploadV2),
  * reading interview threads (public and private channels) and mentions of the bot.
  */
 export const BOT_SCOPES = [
   'commands',
   'chat:write',
+  'files:write',
   'channels:history',
   'groups:history',
   'app_mentions:read',

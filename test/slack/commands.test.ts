@@ -37,3 +37,32 @@ describe('escapeText', () => {
     expect(cut).not.toMatch(/&[a-z]*…$/);
   });
 });
+
+describe('parseCommand: config and revisit', () => {
+  it('reads config settings: channels as Slack escapes them or as ids, approvals 0 to 10', () => {
+    expect(parseCommand('config')).toEqual({ kind: 'config', change: { kind: 'show' } });
+    expect(parseCommand('config channel <#C0DECIDE|decisions>')).toEqual({
+      kind: 'config',
+      change: { kind: 'channel', channel: 'C0DECIDE' },
+    });
+    expect(parseCommand('config channel <#G0PRIV>')).toMatchObject({ change: { channel: 'G0PRIV' } });
+    expect(parseCommand('config channel C0RAW')).toMatchObject({ change: { channel: 'C0RAW' } });
+    expect(parseCommand('config channel none')).toMatchObject({ change: { kind: 'channel-off' } });
+    expect(parseCommand('config channel #decisions')).toMatchObject({ change: { kind: 'bad' } });
+    expect(parseCommand('config approvals 10')).toMatchObject({ change: { kind: 'approvals', count: 10 } });
+    for (const bad of ['config approvals 11', 'config approvals -1', 'config approvals two', 'config colour red'])
+      expect(parseCommand(bad), bad).toMatchObject({ change: { kind: 'bad' } });
+  });
+
+  it('reads start revisit ADR-N in its usual spellings, and leaves other titles alone', () => {
+    expect(parseCommand('start revisit ADR-0003 A year on')).toEqual({
+      kind: 'start',
+      title: 'A year on',
+      revisits: 3,
+    });
+    expect(parseCommand('start revisit 0012')).toEqual({ kind: 'start', title: '', revisits: 12 });
+    expect(parseCommand('start Revisit adr7 x')).toEqual({ kind: 'start', title: 'x', revisits: 7 });
+    expect(parseCommand('start revisit our mesh')).toEqual({ kind: 'start', title: 'revisit our mesh' });
+    expect(parseCommand('start For <#C01|ops> and <@U01|ann>')).toEqual({ kind: 'start', title: 'For #ops and @ann' });
+  });
+});

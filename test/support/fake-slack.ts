@@ -170,7 +170,8 @@ export class FakeSlack {
       return;
     }
     if (path.startsWith('/upload/')) {
-      this.record({ method: 'upload', params: { bytes: raw.length }, path });
+      // The bytes are kept so tests can read what was uploaded; the path names the file id.
+      this.record({ method: 'upload', params: { bytes: raw.length, body: raw }, path });
       res.writeHead(200);
       res.end('OK');
       return;
@@ -248,8 +249,10 @@ export class FakeSlack {
       case 'views.update':
       case 'views.push':
         return { ok: true, view: { id: `V${this.calls.length}`, ...(p.view as Json) } };
-      case 'files.getUploadURLExternal':
-        return { ok: true, upload_url: `${this.url}/upload/F0FILE`, file_id: 'F0FILE' };
+      case 'files.getUploadURLExternal': {
+        const id = `F0FILE${this.calls.length}`;
+        return { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id };
+      }
       case 'files.completeUploadExternal':
         return { ok: true, files: [{ id: 'F0FILE', title: p.title ?? 'file' }] };
       default:

@@ -2,11 +2,12 @@ import type { KnownBlock } from '@slack/types';
 import { match } from 'ts-pattern';
 import type { Answers, Flow } from '../../engine/flow.js';
 import type { Reason, Recommendation } from '../../engine/recommend.js';
-import type { Decision } from '../../store/schema.js';
+import type { Approval, Decision } from '../../store/schema.js';
 import { adrId, isOverride } from '../../team/decisions.js';
 import { escapeText } from '../escape.js';
 import { ACTIONS } from '../ids.js';
 import { comparisonBlocks } from './comparison.js';
+import { type ConcernList, concernBlocks } from './concerns.js';
 import { actions, button, context, divider, header, LIMITS, listSections, type Message, section, who } from './kit.js';
 import { answerLabel, patternName, patternNames } from './labels.js';
 
@@ -20,7 +21,27 @@ function reasonLine(flow: Flow, answers: Answers, r: Reason): string {
   return `• ${escapeText(r.because)}${from}`;
 }
 
-export type CardInput = { title: string; answers: Answers; recommendation: Recommendation };
+export type CardInput = {
+  /** Concerns raised before the decision; open ones are listed with a resolve button. */
+  concerns?: ConcernList;
+
+  title: string;
+  answers: Answers;
+  recommendation: Recommendation;
+  /** Approvals so far (one per person) and how many the team requires before accepting. */
+  approvals?: readonly Approval[];
+  approvalsNeeded?: number;
+};
+
+/** "Approvals: 1 of 2 (@alice)": shown while the team's rule asks for approvals. */
+export function approvalsLine(approvals: readonly Approval[], needed: number): string {
+  const people = [...new Set(approvals.map((a) => a.by))];
+  const names = people.length ? ` (${people.map(who).join(', ')})` : '';
+  const left = Math.max(0, needed - people.length);
+  return `:ballot_box_with_check: Approvals: *${Math.min(people.length, needed)} of ${needed}*${names}. ${
+    left ? `Accepting needs ${left} more from different people.` : 'Ready to accept.'
+  }`;
+}
 
 /** The recommendation card: primary and complements, reasons with their answers, warnings, ruled out, and the decision buttons. */
 export function recommendationMessage(flow: Flow, input: CardInput, state: CardState): Message {
@@ -63,18 +84,30 @@ export function recommendationMessage(flow: Flow, input: CardInput, state: CardS
     blocks.push(...listSections('Ruled out for now', lines, 3));
   }
   // The recommended patterns' cards, when they fit beside the rest of the message.
+  // Concerns stay on the card (the decision's, once decided) until resolved; a replaced card has none.
+  const concerns = match(state)
+    .with({ kind: 'active' }, () => concernBlocks(input.concerns ?? []))
+    .with({ kind: 'decided' }, ({ decision }) => concernBlocks(decision.concerns))
+    .with({ kind: 'superseded' }, () => [])
+    .exhaustive();
   const cards = comparisonBlocks(flow, named);
-  if (blocks.length + cards.length + 4 <= LIMITS.messageBlocks) blocks.push(divider(), ...cards);
+  if (blocks.length + cards.length + concerns.length + 4 <= LIMITS.messageBlocks) blocks.push(divider(), ...cards);
   blocks.push(divider());
   blocks.push(
     ...match(state)
-      .with({ kind: 'active' }, (): KnownBlock[] => [
-        actions('decision', [
-          button('Accept this recommendation', ACTIONS.accept, 'accept', 'primary'),
-          button('Record a different choice', ACTIONS.override, 'override'),
-        ]),
-        context('Accepting records it as the team’s decision (an ADR). Anyone in the channel can decide.'),
-      ])
+      .with({ kind: 'active' }, (): KnownBlock[] => {
+        const needed = input.approvalsNeeded ?? 0;
+        return [
+          actions('decision', [
+            button('Accept this recommendation', ACTIONS.accept, 'accept', 'primary'),
+            ...(needed > 0 ? [button('Approve', ACTIONS.approve, 'approve')] : []),
+            button('Record a different choice', ACTIONS.override, 'override'),
+          ]),
+          needed > 0
+            ? context(approvalsLine(input.approvals ?? [], needed))
+            : context('Accepting records it as the team’s decision (an ADR). Anyone in the channel can decide.'),
+        ];
+      })
       .with({ kind: 'superseded' }, (): KnownBlock[] => [
         context(':arrows_counterclockwise: An answer changed after this card; the newer recommendation is below.'),
       ])
@@ -87,5 +120,6 @@ export function recommendationMessage(flow: Flow, input: CardInput, state: CardS
       ])
       .exhaustive(),
   );
+  blocks.push(...concerns);
   return { text: `Recommendation for ${escapeText(input.title)}: ${patternNames(flow, named)}`, blocks };
 }

@@ -8,7 +8,7 @@ import { context, type Message, section, who } from './kit.js';
 import { patternNames } from './labels.js';
 
 /** What the root message shows of a session. */
-export type RootView = Pick<Session, 'title' | 'startedBy' | 'status' | 'answers' | 'recommendation'>;
+export type RootView = Pick<Session, 'title' | 'startedBy' | 'status' | 'answers' | 'recommendation' | 'revisits'>;
 
 /** One line on where the interview stands. */
 export function statusLine(flow: Flow, view: RootView, decision?: Decision): string {
@@ -38,7 +38,9 @@ export function rootMessage(flow: Flow, view: RootView, decision?: Decision): Me
   return {
     text: `Mesh decision: ${title}`,
     blocks: [
-      section(`:compass: *${title}*\nStarted by ${who(view.startedBy)}`),
+      section(
+        `:compass: *${title}*\nStarted by ${who(view.startedBy)}${view.revisits ? ` to revisit *${adrId(view.revisits)}*` : ''}`,
+      ),
       section(statusLine(flow, view, decision)),
       context(
         'Service mesh, cluster mesh, federation or none: the interview runs in this thread and anyone in the channel can answer.',

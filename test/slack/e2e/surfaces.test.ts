@@ -74,11 +74,15 @@ describe('/mesh-help commands', () => {
     expect(textOf(ack)).toContain('did you mean `service-mesh`');
   });
 
-  it('export points to the command line for now', async () => {
+  it('export with no decisions yet says so privately and uploads nothing (uploads: decisions.test.ts)', async () => {
     h = await startHarness();
-    const ack = await ackOf(await h.command('export'));
-    expect(ack.response_type).toBe('ephemeral');
-    expect(textOf(ack)).toContain('mesh-help export');
+    const res = await h.command('export');
+    expect(res.status).toBe(200);
+    const note = await h.fake.waitFor((c) => c.method === 'response_url');
+    expect(note.params.response_type).toBe('ephemeral');
+    expect(textOf(note.params)).toContain('No decisions to export yet');
+    await h.fake.settle();
+    expect(h.fake.called('files.getUploadURLExternal')).toEqual([]);
   });
 
   it('start is acknowledged at once and the work follows', async () => {

@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { approvalsMissing } from '../../accept.js';
 import { overrideModal } from '../../blocks/modals.js';
 import type { SlackDeps } from '../../context.js';
 import { checkCard, decideFromSlack, locate, slackError } from '../../interview.js';
@@ -44,7 +45,10 @@ export function overrideAction(deps: SlackDeps) {
       at.channel,
       at.threadTs,
     );
-    const refused = checkCard(found, at, userTeamOf(b));
+    const checked = checkCard(found, at, userTeamOf(b));
+    // A different choice is a decision too: it waits for the same approvals.
+    const refused =
+      checked ?? (found ? approvalsMissing(await deps.store.read(found.teamId), found.session) : undefined);
     const rec = found?.session.recommendation;
     if (refused || !found || !rec) {
       const notice = refused ? decideNotice(refused) : undefined;

@@ -5,7 +5,7 @@ import { decisionsMessage } from '../../blocks/decisions.js';
 import { helpMessage } from '../../blocks/menu.js';
 import { startModal } from '../../blocks/modals.js';
 import type { SlackDeps } from '../../context.js';
-import { exportMessage } from '../../export.js';
+import { uploadLog, uploadNotice } from '../../export.js';
 import { ACTIONS } from '../../ids.js';
 import { slackError } from '../../interview.js';
 import { BlockActionBody, messageRef } from '../../payloads.js';
@@ -50,7 +50,12 @@ export function menuAction(deps: SlackDeps) {
         await respond({ response_type: 'in_channel', replace_original: false, text: msg.text, blocks: msg.blocks });
       })
       .with(ACTIONS.menuDecisions, async () => privately(decisionsMessage(deps.flow, await deps.store.read(teamId))))
-      .with(ACTIONS.menuExport, () => privately(exportMessage(teamId)))
+      .with(ACTIONS.menuExport, async () => {
+        const channel = messageRef(b)?.channel ?? b.channel?.id;
+        if (!channel) return;
+        const notice = uploadNotice(await uploadLog(deps, client, { teamId, channel, user: b.user.id }));
+        if (notice) await privately(notice);
+      })
       .with(ACTIONS.menuHelp, () => privately(helpMessage(deps.flow)))
       .exhaustive();
   };

@@ -6,9 +6,11 @@ import { helpMessage, menuMessage, noticeMessage } from '../../blocks/menu.js';
 import { parseCommand, suggest } from '../../commands.js';
 import type { SlackDeps } from '../../context.js';
 import { escapeText } from '../../escape.js';
-import { exportMessage } from '../../export.js';
+import { uploadLog, uploadNotice } from '../../export.js';
 import { startInterview } from '../../interview.js';
 import { CommandBody } from '../../payloads.js';
+import { revisitNotice } from '../../record-notices.js';
+import { configFromSlack } from '../../settings.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -34,7 +36,21 @@ export function meshHelpCommand(deps: SlackDeps) {
       .with({ kind: 'menu' }, () => ephemeral(menuMessage()))
       .with({ kind: 'help' }, () => ephemeral(helpMessage(deps.flow)))
       .with({ kind: 'unknown' }, (c) => ephemeral(helpMessage(deps.flow, c)))
-      .with({ kind: 'export' }, () => ephemeral(exportMessage(body.team_id)))
+      .with({ kind: 'export' }, async () => {
+        await ack();
+        const uploaded = await uploadLog(deps, client, {
+          teamId: body.team_id,
+          channel: body.channel_id,
+          user: body.user_id,
+        });
+        const notice = uploadNotice(uploaded);
+        if (notice) await respond({ response_type: 'ephemeral', ...notice });
+      })
+      .with({ kind: 'config' }, async (c) => {
+        await ack();
+        const reply = await configFromSlack(deps, { teamId: body.team_id, change: c.change });
+        await respond({ response_type: 'ephemeral', ...reply });
+      })
       .with({ kind: 'compare' }, async (c) => {
         const known = deps.flow.patterns.map((p) => p.id);
         const unknown = c.patterns.filter((p) => !known.includes(p));
@@ -64,10 +80,14 @@ export function meshHelpCommand(deps: SlackDeps) {
           channel: body.channel_id,
           user: body.user_id,
           title: c.title,
+          revisits: c.revisits,
         });
-        if (started.kind === 'cannot-post') {
-          await respond({ response_type: 'ephemeral', ...noticeMessage(notInChannelHint(started.error)) });
-        }
+        const notice = match(started)
+          .with({ kind: 'started' }, () => undefined)
+          .with({ kind: 'cannot-post' }, (s) => noticeMessage(notInChannelHint(s.error)))
+          .with({ kind: 'cannot-revisit' }, (s) => revisitNotice(s.number, s.status))
+          .exhaustive();
+        if (notice) await respond({ response_type: 'ephemeral', ...notice });
       })
       .exhaustive();
   };

@@ -37,6 +37,7 @@ export function parseMention(text: string): MentionRequest {
       { kind: 'start' },
       { kind: 'decisions' },
       { kind: 'export' },
+      { kind: 'config' },
       { kind: 'unknown' },
       (): MentionRequest => ({
         kind: 'other',

@@ -1,0 +1,68 @@
+import { err, type Result } from '../engine/result.js';
+import type { Decision, Session, TeamDoc } from '../store/index.js';
+import { type DecisionError, recommendedPatterns, recordDecision, transition } from '../team/decisions.js';
+import { carryDiscussion } from '../team/discussion.js';
+
+/** Why a session's recommendation cannot be accepted yet: the team's rule asks for more distinct approvals. */
+export type MissingApprovals = { kind: 'needs-approvals'; have: number; need: number };
+
+/** Distinct people who approved the session's current recommendation. */
+export const approvers = (s: Pick<Session, 'approvals'>): string[] => [...new Set(s.approvals.map((a) => a.by))];
+
+export function approvalsMissing(doc: TeamDoc, s: Session): MissingApprovals | undefined {
+  const need = doc.config.approvals;
+  const have = approvers(s).length;
+  return have < need ? { kind: 'needs-approvals', have, need } : undefined;
+}
+
+export type AcceptInput = {
+  by: string;
+  now: Date;
+  channel: string;
+  threadTs: string;
+  override?: { chosen: string[]; reason: string } | undefined;
+};
+
+/**
+ * Accepts a complete session inside a store update: a new numbered record, or,
+ * when the session's record was reopened, that same record accepted again with
+ * the current answers (numbers are never spent twice on one interview). The
+ * session's approvals move onto the record (carryDiscussion), where the ADR prints them.
+ */
+export function acceptSession(doc: TeamDoc, s: Session, input: AcceptInput): Result<Decision, DecisionError> {
+  if (!s.recommendation) return err({ kind: 'not-found', number: s.decisionNumber ?? 0 });
+  const reopened = s.decisionNumber ? doc.decisions.find((d) => d.number === s.decisionNumber) : undefined;
+  if (reopened?.status === 'proposed') {
+    reopened.answers = { ...s.answers };
+    reopened.recommendation = copyRecommendation(s.recommendation);
+    reopened.chosen = input.override?.chosen ?? recommendedPatterns(s.recommendation);
+    if (input.override) reopened.overrideReason = input.override.reason;
+    else delete reopened.overrideReason;
+    // What the thread said since the reopen (fresh approvals included) joins the record.
+    carryDiscussion(s, reopened);
+    return transition(doc, reopened.number, 'accepted', input.by, input.now);
+  }
+  const recorded = recordDecision(doc, {
+    title: s.title,
+    answers: s.answers,
+    recommendation: s.recommendation,
+    status: 'accepted',
+    by: input.by,
+    now: input.now,
+    sessionId: s.id,
+    channel: input.channel,
+    threadTs: input.threadTs,
+    ...(input.override ? { chosen: input.override.chosen, overrideReason: input.override.reason } : {}),
+    ...(s.revisits ? { supersedes: s.revisits } : {}),
+  });
+  return recorded;
+}
+
+/** A plain copy of a recommendation held in a store draft. */
+const copyRecommendation = (r: NonNullable<Session['recommendation']>): NonNullable<Session['recommendation']> => ({
+  primary: r.primary,
+  complements: [...r.complements],
+  notNow: [...r.notNow],
+  reasons: r.reasons.map((x) => ({ ...x })),
+  warnings: [...r.warnings],
+});

@@ -1,0 +1,22 @@
+import type { TeamConfig } from '../../store/schema.js';
+import { COMMAND } from '../ids.js';
+import { channelRef, context, fields, header, type Message, section } from './kit.js';
+
+/** `/mesh-help config`: the team's settings and how to change them; `changed` leads when one was just saved. */
+export function configMessage(config: TeamConfig, changed?: string): Message {
+  const channel = config.decisionsChannel ? channelRef(config.decisionsChannel) : 'none';
+  const approvals =
+    config.approvals > 0
+      ? `${config.approvals} from different people before a recommendation can be accepted`
+      : 'none: anyone in the channel can accept';
+  return {
+    text: changed ?? `mesh-help settings: decisions channel ${channel}, approvals ${config.approvals}`,
+    blocks: [
+      ...(changed ? [section(`:white_check_mark: ${changed}`)] : [header('mesh-help settings')]),
+      fields([`*Decisions channel*\n${channel}`, `*Approvals needed*\n${approvals}`]),
+      context(
+        `\`${COMMAND} config channel #name\` (or \`none\`) also posts every accepted decision there; invite @mesh-help to it. \`${COMMAND} config approvals N\` (0–10) asks for N approvals first. Only members of this workspace can change them.`,
+      ),
+    ],
+  };
+}

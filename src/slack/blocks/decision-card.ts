@@ -1,0 +1,137 @@
+import type { KnownBlock } from '@slack/types';
+import { match } from 'ts-pattern';
+import { adrFileOf } from '../../adr/index.js';
+import type { Flow } from '../../engine/flow.js';
+import type { Decision, DecisionStatus } from '../../store/schema.js';
+import { adrId, isOverride, recommendedPatterns } from '../../team/decisions.js';
+import { escapeText } from '../escape.js';
+import { ACTIONS, decisionCardBlockId, recordRef } from '../ids.js';
+import { actions, button, context, day, fields, header, listSections, type Message, section, who } from './kit.js';
+import { answerLabel, patternNames } from './labels.js';
+
+/** What the card needs besides the record: its team (for the buttons) and the log (for supersede links). */
+export type DecisionCardContext = { teamId: string; decisions: readonly Decision[] };
+
+/** Statuses a record can be reopened from; mirrors team/decisions.ts, where the rule is enforced. */
+const reopenable = (s: DecisionStatus): boolean =>
+  match(s)
+    .with('accepted', 'rejected', 'deprecated', () => true)
+    .with('proposed', 'superseded', () => false)
+    .exhaustive();
+
+const statusEmoji = (s: DecisionStatus): string =>
+  match(s)
+    .with('accepted', () => ':white_check_mark:')
+    .with('proposed', () => ':hourglass_flowing_sand:')
+    .with('rejected', () => ':x:')
+    .with('deprecated', () => ':wastebasket:')
+    .with('superseded', () => ':arrows_counterclockwise:')
+    .exhaustive();
+
+const ref = (d: Decision | undefined, n: number): string =>
+  d ? `*${adrId(n)}* ${escapeText(d.title)}` : `*${adrId(n)}*`;
+
+/** The answers the chosen patterns rest on, each with its question and answer label (as the ADR's drivers). */
+function driverLines(flow: Flow, d: Decision): string[] {
+  const rec = d.recommendation;
+  const recommended = recommendedPatterns(rec);
+  const driving = rec.reasons.filter((r) => d.chosen.includes(r.pattern) && recommended.includes(r.pattern));
+  const reasons = driving.length ? driving : rec.reasons.filter((r) => recommended.includes(r.pattern));
+  const lines = reasons.map((r) => {
+    const q = flow.questionById.get(r.question);
+    const answer = q ? `*${escapeText(q.prompt)}* → ${escapeText(answerLabel(flow, q.id, d.answers[q.id]))}: ` : '';
+    return `• ${answer}${escapeText(r.because)}`;
+  });
+  return [...new Set(lines)];
+}
+
+/** Good and bad consequences of the chosen patterns, and the recommendation's warnings. */
+function consequenceLines(flow: Flow, d: Decision): string[] {
+  const several = d.chosen.length > 1;
+  const out: string[] = [];
+  for (const id of d.chosen) {
+    const p = flow.patternById.get(id);
+    if (!p) continue;
+    const tag = several ? ` _(${escapeText(p.name)})_` : '';
+    out.push(...p.pros.map((x) => `• Good: ${escapeText(x)}${tag}`));
+    out.push(...p.cons.map((x) => `• Bad: ${escapeText(x)}${tag}`));
+  }
+  out.push(...d.recommendation.warnings.map((w) => `• :warning: ${escapeText(w)}`));
+  return out;
+}
+
+/**
+ * The decision card: posted when a record is accepted, in its thread, in the
+ * channel and in the team's decisions channel. Title, number, status, what was
+ * chosen (and overridden), drivers, consequences, revisit date, approvals, and
+ * buttons to upload the ADR file and to reopen the record.
+ */
+export function decisionCardMessage(flow: Flow, d: Decision, ctx: DecisionCardContext): Message {
+  const id = adrId(d.number);
+  const chosen = patternNames(flow, d.chosen);
+  const blocks: KnownBlock[] = [header(`${id}: ${d.title}`)];
+  const decided = d.decidedBy ? ` by ${who(d.decidedBy)}${d.decidedAt ? ` on ${day(d.decidedAt)}` : ''}` : '';
+  blocks.push(
+    section(`${statusEmoji(d.status)} *${escapeText(id)}* · *${d.status}*${decided}\n*Chosen:* ${escapeText(chosen)}`),
+  );
+  if (isOverride(d)) {
+    blocks.push(
+      section(
+        `:twisted_rightwards_arrows: *The team overrode the recommendation.* mesh-help recommended *${escapeText(
+          patternNames(flow, recommendedPatterns(d.recommendation)),
+        )}*; the team chose *${escapeText(chosen)}* because “${escapeText(d.overrideReason ?? '')}”.`,
+      ),
+    );
+  }
+  const links: string[] = [];
+  if (d.supersedes) {
+    const old = ctx.decisions.find((x) => x.number === d.supersedes);
+    links.push(
+      d.status === 'proposed'
+        ? `Revisits ${ref(old, d.supersedes)}; accepting this record supersedes it.`
+        : `Supersedes ${ref(old, d.supersedes)}.`,
+    );
+  }
+  if (d.supersededBy) {
+    links.push(
+      `Superseded by ${ref(
+        ctx.decisions.find((x) => x.number === d.supersededBy),
+        d.supersededBy,
+      )}.`,
+    );
+  }
+  if (links.length) blocks.push(section(`:link: ${links.join('\n')}`));
+  const drivers = driverLines(flow, d);
+  if (drivers.length) blocks.push(...listSections('Decision drivers', drivers, 2));
+  const consequences = consequenceLines(flow, d);
+  if (consequences.length) blocks.push(...listSections('Consequences', consequences, 2));
+  const approvals = [...new Map(d.approvals.map((a) => [a.by, a])).values()];
+  blocks.push(
+    fields([
+      `*Revisit by*\n${d.revisitOn ? escapeText(d.revisitOn) : 'not set'}`,
+      `*Approvals*\n${approvals.length ? approvals.map((a) => who(a.by)).join(', ') : 'none'}`,
+    ]),
+  );
+  const value = recordRef(ctx.teamId, d.number);
+  blocks.push(
+    actions(decisionCardBlockId(d.number), [
+      button('Upload the ADR file', ACTIONS.export, value),
+      ...(reopenable(d.status) ? [button('Reopen', ACTIONS.reopen, value)] : []),
+    ]),
+    context(
+      `\`${escapeText(adrFileOf(d))}\` is the MADR file for your repository’s \`docs/decisions/\`. Only this team can reopen the record.`,
+    ),
+  );
+  return {
+    text: `${id} ${d.status}: ${escapeText(d.title)} (${escapeText(chosen)})`,
+    blocks,
+  };
+}
+
+/** The short thread note left on a record that a newer one superseded. */
+export function supersededNotice(flow: Flow, old: Decision, successor: Decision): Message {
+  const text = `:arrows_counterclockwise: *${adrId(old.number)}* is superseded by *${adrId(successor.number)}* ${escapeText(
+    successor.title,
+  )} (${escapeText(patternNames(flow, successor.chosen))}).`;
+  return { text: `${adrId(old.number)} is superseded by ${adrId(successor.number)}`, blocks: [section(text)] };
+}

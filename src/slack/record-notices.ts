@@ -1,0 +1,49 @@
+import { match } from 'ts-pattern';
+import type { Decision } from '../store/index.js';
+import { adrId } from '../team/decisions.js';
+import type { ApproveOutcome } from './approvals.js';
+import type { Message } from './blocks/kit.js';
+import { noticeMessage } from './blocks/menu.js';
+import { escapeText } from './escape.js';
+import { COMMAND } from './ids.js';
+import { decideNotice, FOREIGN_TEAM } from './outcomes.js';
+import type { ReopenOutcome } from './records.js';
+
+/** Why `/mesh-help start revisit N` did not start: the record must exist and be accepted. */
+export function revisitNotice(number: number, status: Decision['status'] | undefined): Message {
+  return noticeMessage(
+    status
+      ? `${adrId(number)} is ${status}, not accepted, so there is nothing to revisit. \`${COMMAND} decisions\` lists the accepted ones.`
+      : `There is no ${adrId(number)} in this team’s log. \`${COMMAND} decisions\` lists the records.`,
+  );
+}
+
+/** The private note after a click on Approve (the card itself shows a counted approval). */
+export function approveNotice(outcome: ApproveOutcome): Message | undefined {
+  return match(outcome)
+    .with({ kind: 'approved' }, () => undefined)
+    .with({ kind: 'already-approved' }, (o) =>
+      noticeMessage(`You already approved this recommendation; it counts once (${o.have} of ${o.need}).`),
+    )
+    .with(
+      { kind: 'not-found' },
+      { kind: 'foreign-team' },
+      { kind: 'already-decided' },
+      { kind: 'not-current' },
+      { kind: 'not-ready' },
+      (o) => decideNotice(o),
+    )
+    .exhaustive();
+}
+
+/** The private note after a click on Reopen; nothing when it worked (the thread says so). */
+export function reopenNotice(outcome: ReopenOutcome): Message | undefined {
+  return match(outcome)
+    .with({ kind: 'reopened' }, () => undefined)
+    .with({ kind: 'not-found' }, () => noticeMessage('I can’t find that decision record any more.'))
+    .with({ kind: 'foreign-team' }, () =>
+      noticeMessage(`${FOREIGN_TEAM} Only people of the record’s own team can reopen it.`),
+    )
+    .with({ kind: 'refused' }, (o) => noticeMessage(escapeText(o.message)))
+    .exhaustive();
+}

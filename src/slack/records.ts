@@ -1,0 +1,128 @@
+import type { WebClient } from '@slack/web-api';
+import { match } from 'ts-pattern';
+import { assertTeamId, type Decision, type TeamDoc } from '../store/index.js';
+import { adrId, reopen } from '../team/decisions.js';
+import { decisionCardMessage } from './blocks/decision-card.js';
+import { section, who } from './blocks/kit.js';
+import type { SlackDeps } from './context.js';
+import type { Plan } from './effects.js';
+import { isPending, schedule, slackError } from './interview.js';
+import type { MessageRef } from './payloads.js';
+
+/** A record named by a decision card's button, checked against the teams this request may speak for. */
+export type RecordRef = { teamId: string; number: number };
+
+export type FoundRecord = { teamId: string; doc: TeamDoc; decision: Decision };
+
+/**
+ * Finds the record a card button names. The team in the button was written by
+ * the bot, but it must still be one of the request's candidate teams (the
+ * bot's own workspace, or the clicking person's).
+ */
+export async function findRecord(
+  deps: SlackDeps,
+  candidates: (string | undefined)[],
+  ref: RecordRef | undefined,
+): Promise<FoundRecord | undefined> {
+  if (!ref || !candidates.includes(ref.teamId)) return undefined;
+  try {
+    assertTeamId(ref.teamId);
+  } catch {
+    return undefined;
+  }
+  const doc = await deps.store.read(ref.teamId);
+  const decision = doc.decisions.find((d) => d.number === ref.number);
+  return decision ? { teamId: ref.teamId, doc, decision } : undefined;
+}
+
+export type ReopenInput = {
+  ref: RecordRef | undefined;
+  /** The decision card that was clicked: re-rendered to show the new status. */
+  at: MessageRef;
+  user: string;
+  userTeam: string | undefined;
+  candidates: (string | undefined)[];
+};
+
+export type ReopenOutcome =
+  | { kind: 'not-found' }
+  | { kind: 'foreign-team' }
+  | { kind: 'refused'; message: string }
+  | { kind: 'reopened'; decision: Decision; plan?: Plan | undefined };
+
+/**
+ * Puts an accepted record back to `proposed`, only for someone of its team.
+ * Its interview takes decisions again on the same recommendation card, and
+ * accepting there accepts this same record (its number is kept).
+ */
+export async function reopenFromSlack(deps: SlackDeps, client: WebClient, input: ReopenInput): Promise<ReopenOutcome> {
+  const found = await findRecord(deps, input.candidates, input.ref);
+  if (!found) return { kind: 'not-found' };
+  // Checked before any write, so a refused person leaves the team's file untouched.
+  if (input.userTeam !== found.teamId) return { kind: 'foreign-team' };
+  const number = found.decision.number;
+  const outcome = await deps.store.update(found.teamId, (doc): ReopenOutcome => {
+    const now = deps.now();
+    const reopened = reopen(doc, number, { by: input.user, teamId: input.userTeam ?? '' }, now, 'reopened from Slack');
+    if (!reopened.ok) {
+      return match(reopened.error)
+        .with({ kind: 'other-team' }, (): ReopenOutcome => ({ kind: 'foreign-team' }))
+        .with({ kind: 'not-found' }, (): ReopenOutcome => ({ kind: 'not-found' }))
+        .with({ kind: 'override-needs-reason' }, (): ReopenOutcome => ({ kind: 'refused', message: 'Not possible.' }))
+        .with(
+          { kind: 'bad-transition' },
+          (e): ReopenOutcome => ({
+            kind: 'refused',
+            message:
+              e.from === 'superseded'
+                ? `${adrId(number)} is superseded; start a revisit of its successor instead.`
+                : `${adrId(number)} is ${e.from} and cannot be reopened.`,
+          }),
+        )
+        .exhaustive();
+    }
+    const s = doc.sessions.find((x) => x.id === reopened.value.sessionId && x.decisionNumber === number);
+    if (s?.status !== 'decided' || !s.channel || !s.threadTs) return { kind: 'reopened', decision: reopened.value };
+    s.status = 'complete';
+    s.version += 1;
+    s.updatedAt = now.toISOString();
+    const card = s.cardTs && !isPending(s.cardTs) ? s.cardTs : undefined;
+    return {
+      kind: 'reopened',
+      decision: reopened.value,
+      plan: {
+        teamId: found.teamId,
+        sessionId: s.id,
+        channel: s.channel,
+        threadTs: s.threadTs,
+        refresh: [],
+        retire: [],
+        ...(card ? { refreshCard: card } : {}),
+        root: true,
+      },
+    };
+  });
+  if (outcome.kind !== 'reopened') return outcome;
+  if (outcome.plan) await schedule(deps, client, outcome.plan);
+  const doc = await deps.store.read(found.teamId);
+  const msg = decisionCardMessage(deps.flow, outcome.decision, { teamId: found.teamId, decisions: doc.decisions });
+  const note = `:leftwards_arrow_with_hook: ${who(input.user)} reopened *${adrId(number)}*. It is proposed again: the recommendation card in this thread takes decisions again.`;
+  const tries: [string, () => Promise<unknown>][] = [
+    ['updating the decision card', () => client.chat.update({ channel: input.at.channel, ts: input.at.ts, ...msg })],
+  ];
+  const { channel, threadTs } = outcome.decision;
+  if (channel && threadTs) {
+    tries.push([
+      'noting the reopen',
+      () => client.chat.postMessage({ channel, thread_ts: threadTs, text: note, blocks: [section(note)] }),
+    ]);
+  }
+  for (const [what, call] of tries) {
+    try {
+      await call();
+    } catch (err) {
+      deps.logger.warn(`mesh-help: ${what} failed: ${slackError(err)}`);
+    }
+  }
+  return outcome;
+}

@@ -1,0 +1,57 @@
+import { match } from 'ts-pattern';
+import type { TeamConfig } from '../store/index.js';
+import { configMessage } from './blocks/config.js';
+import { channelRef, type Message } from './blocks/kit.js';
+import { noticeMessage } from './blocks/menu.js';
+import type { ConfigChange } from './commands.js';
+import type { SlackDeps } from './context.js';
+
+export const CONFIG_FOREIGN =
+  'These settings belong to the workspace mesh-help is installed in; only its members can change them.';
+
+/**
+ * `/mesh-help config …` for the team the command came from. Changes are
+ * refused (nothing written) for a workspace other than the bot's own.
+ */
+export async function configFromSlack(
+  deps: SlackDeps,
+  input: { teamId: string; change: ConfigChange },
+): Promise<Message> {
+  const { teamId, change } = input;
+  const owner = deps.homeTeamId ?? teamId;
+  const set = async (edit: (c: TeamConfig) => void, said: string) => {
+    if (teamId !== owner) return noticeMessage(CONFIG_FOREIGN);
+    const config = await deps.store.update(teamId, (doc) => {
+      edit(doc.config);
+      return doc.config;
+    });
+    return configMessage(config, said);
+  };
+  return match(change)
+    .with({ kind: 'show' }, async () => configMessage((await deps.store.read(teamId)).config))
+    .with({ kind: 'bad' }, async (c) => noticeMessage(c.message))
+    .with({ kind: 'channel' }, (c) =>
+      set(
+        (cfg) => {
+          cfg.decisionsChannel = c.channel;
+        },
+        `Accepted decisions will also be posted in ${channelRef(c.channel)}.`,
+      ),
+    )
+    .with({ kind: 'channel-off' }, () =>
+      set((cfg) => {
+        delete cfg.decisionsChannel;
+      }, 'Accepted decisions are posted only where they were made.'),
+    )
+    .with({ kind: 'approvals' }, (c) =>
+      set(
+        (cfg) => {
+          cfg.approvals = c.count;
+        },
+        c.count
+          ? `A recommendation now needs ${c.count} approval(s) from different people before it can be accepted.`
+          : 'Approvals are no longer required: anyone in the channel can accept.',
+      ),
+    )
+    .exhaustive();
+}
