@@ -7,7 +7,6 @@ import { adrId, isOverride } from '../../team/decisions.js';
 import { escapeText } from '../escape.js';
 import { ACTIONS } from '../ids.js';
 import { comparisonBlocks } from './comparison.js';
-import { type ConcernList, concernBlocks } from './concerns.js';
 import { actions, button, context, divider, header, LIMITS, listSections, type Message, section, who } from './kit.js';
 import { answerLabel, patternName, patternNames } from './labels.js';
 
@@ -22,9 +21,6 @@ function reasonLine(flow: Flow, answers: Answers, r: Reason): string {
 }
 
 export type CardInput = {
-  /** Concerns raised before the decision; open ones are listed with a resolve button. */
-  concerns?: ConcernList;
-
   title: string;
   answers: Answers;
   recommendation: Recommendation;
@@ -84,14 +80,8 @@ export function recommendationMessage(flow: Flow, input: CardInput, state: CardS
     blocks.push(...listSections('Ruled out for now', lines, 3));
   }
   // The recommended patterns' cards, when they fit beside the rest of the message.
-  // Concerns stay on the card (the decision's, once decided) until resolved; a replaced card has none.
-  const concerns = match(state)
-    .with({ kind: 'active' }, () => concernBlocks(input.concerns ?? []))
-    .with({ kind: 'decided' }, ({ decision }) => concernBlocks(decision.concerns))
-    .with({ kind: 'superseded' }, () => [])
-    .exhaustive();
   const cards = comparisonBlocks(flow, named);
-  if (blocks.length + cards.length + concerns.length + 4 <= LIMITS.messageBlocks) blocks.push(divider(), ...cards);
+  if (blocks.length + cards.length + 4 <= LIMITS.messageBlocks) blocks.push(divider(), ...cards);
   blocks.push(divider());
   blocks.push(
     ...match(state)
@@ -120,6 +110,5 @@ export function recommendationMessage(flow: Flow, input: CardInput, state: CardS
       ])
       .exhaustive(),
   );
-  blocks.push(...concerns);
   return { text: `Recommendation for ${escapeText(input.title)}: ${patternNames(flow, named)}`, blocks };
 }
