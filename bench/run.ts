@@ -20,10 +20,12 @@ const TOKEN = 'xoxb-bench-not-real';
 const TEAM = 'T0HOME';
 const CHANNEL = 'C0BENCH';
 const LEVELS = [
-  { concurrency: 1, requests: 50 },
-  { concurrency: 50, requests: 200 },
-  { concurrency: 200, requests: 400 },
+  { concurrency: 1, requests: 100 },
+  { concurrency: 50, requests: 300 },
+  { concurrency: 200, requests: 600 },
 ] as const;
+/** Node's flags for the bot, as `npm start` passes them (see package.json). */
+const NODE_FLAGS = ['--max-semi-space-size=4'];
 /** Each level runs this many rounds, bare and mesh-help taking turns; the figures are the rounds' medians. */
 const ROUNDS = 3;
 const WARMUP = 50;
@@ -127,12 +129,19 @@ async function main(): Promise<void> {
   // Start-up to a 200 on /healthz, both started as node processes the same way.
   const meshPort = await freePort();
   const t0 = performance.now();
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const mesh = launch([...profile, 'bin/mesh-help.js', 'start'], { ...env, PORT: String(meshPort) });
+  // Diagnostics on request: BENCH_PROFILE=DIR writes a CPU profile, BENCH_HEAP_SNAPSHOT=1 a heap snapshot after round one.
+  const profile = [
+    ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+    ...(process.env.BENCH_HEAP_SNAPSHOT ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${tmpdir()}`] : []),
+  ];
+  const mesh = launch([...NODE_FLAGS, ...profile, 'bin/mesh-help.js', 'start'], { ...env, PORT: String(meshPort) });
   const meshStartMs = await waitHealthy(`http://127.0.0.1:${meshPort}/healthz`, t0);
   const barePort = await freePort();
   const t1 = performance.now();
-  launch(['--import', 'tsx', 'bench/servers/bare-bolt.ts'], { ...env, PORT: String(barePort) });
+  const bareProc = launch([...NODE_FLAGS, '--import', 'tsx', 'bench/servers/bare-bolt.ts'], {
+    ...env,
+    PORT: String(barePort),
+  });
   const bareStartMs = await waitHealthy(`http://127.0.0.1:${barePort}/healthz`, t1);
   const meshUrl = `http://127.0.0.1:${meshPort}/slack/events`;
   const bareUrl = `http://127.0.0.1:${barePort}/slack/events`;
@@ -145,20 +154,39 @@ async function main(): Promise<void> {
     Array.from({ length: count }, (_, i) => commandBody(`start Bench ${n}-${i}`, responseUrl()));
   await drive(bareUrl, starts(WARMUP), 10, SECRET);
   await drive(meshUrl, starts(WARMUP), 10, SECRET);
-  for (const level of LEVELS) {
-    const bare: Latency[] = [];
-    const meshL: Latency[] = [];
-    for (let r = 0; r < ROUNDS; r++) {
+  // Rounds outside, levels inside: the memory figure is read after the first round, 1,000 interviews in.
+  const startRuns = LEVELS.map(() => ({ bare: [] as Latency[], mesh: [] as Latency[] }));
+  let rss = Number.NaN;
+  let bareRss = Number.NaN;
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [i, level] of LEVELS.entries()) {
       const bodies = starts(level.requests);
-      bare.push(await drive(bareUrl, bodies, level.concurrency, SECRET));
-      meshL.push(await drive(meshUrl, bodies, level.concurrency, SECRET));
+      startRuns[i]?.bare.push(await drive(bareUrl, bodies, level.concurrency, SECRET));
+      startRuns[i]?.mesh.push(await drive(meshUrl, bodies, level.concurrency, SECRET));
       await settled(control);
     }
-    rows.push({ scenario: '/mesh-help start', concurrency: level.concurrency, bare: mid(bare), mesh: mid(meshL) });
+    if (r === 0) {
+      rss = rssMb(mesh.pid);
+      bareRss = rssMb(bareProc.pid);
+      if (process.env.BENCH_HEAP_SNAPSHOT) {
+        mesh.kill('SIGUSR2');
+        await new Promise((resolve) => setTimeout(resolve, 5000));
+      }
+    }
   }
-  await settled(control);
-  const opened = WARMUP + ROUNDS * LEVELS.reduce((s, l) => s + l.requests, 0);
-  const rss = rssMb(mesh.pid);
+  for (const [i, level] of LEVELS.entries()) {
+    const runs = startRuns[i];
+    if (runs)
+      rows.push({
+        scenario: '/mesh-help start',
+        concurrency: level.concurrency,
+        bare: mid(runs.bare),
+        mesh: mid(runs.mesh),
+      });
+  }
+  const opened = WARMUP + LEVELS.reduce((s, l) => s + l.requests, 0);
+  const totalOpened = WARMUP + ROUNDS * LEVELS.reduce((s, l) => s + l.requests, 0);
+  const rssAll = rssMb(mesh.pid);
 
   // Answer clicks: one click on the first question of each open interview.
   const questions = (await (await fetch(`${control}/questions`)).json()) as StoredMessage[];
@@ -217,12 +245,14 @@ async function main(): Promise<void> {
   console.log(
     `store: other teams' data ratio 10,000 vs 10 records: ${store.otherTeamsRatio.toFixed(2)} (target ≤ 1.2)`,
   );
-  console.log(`memory: RSS after ${opened} open interviews: ${rss} MB (target < 150)`);
+  console.log(
+    `memory: RSS after ${opened} open interviews: ${rss} MB (target < 150); after ${totalOpened}: ${rssAll} MB`,
+  );
   console.log(`start-up to 200 on /healthz: mesh-help ${round(meshStartMs)} ms, bare Bolt ${round(bareStartMs)} ms`);
   console.log(
     `ADR export of ${exported.records} records: ${exported.firstMs} ms into an empty folder (target < 1000), ${exported.unchangedMs} ms unchanged`,
   );
-  console.log(`Block Kit limit violations in ${opened} interviews: ${violations}`);
+  console.log(`Block Kit limit violations in ${totalOpened} interviews: ${violations}`);
 
   const at200 = rows.filter((r) => r.concurrency === 200);
   const figures = {
@@ -245,7 +275,13 @@ async function main(): Promise<void> {
       recordMs: Object.fromEntries(Object.entries(store.recordMs).map(([k, v]) => [k, round(v, 3)])),
       otherTeamsRatio: round(store.otherTeamsRatio),
     },
-    memory: { openInterviews: opened, rssMb: rss },
+    memory: {
+      openInterviews: opened,
+      rssMb: rss,
+      allOpenInterviews: totalOpened,
+      rssAllMb: rssAll,
+      bareBoltRssMb: bareRss,
+    },
     startupMs: { mesh: round(meshStartMs), bare: round(bareStartMs) },
     export: exported,
     blockKitViolations: violations,
