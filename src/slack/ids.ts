@@ -59,3 +59,18 @@ export const INPUTS = {
 } as const;
 
 export const COMMAND = '/mesh-help';
+
+/** Concerns on a card: raise (opens a modal), resolve (value: the concern id), and the modal's ids. */
+export const CONCERN = {
+  raise: 'concern:raise',
+  resolve: 'concern:resolve',
+  /** block_id of the card's concern buttons. */
+  block: 'concerns',
+  callback: 'concern:raise',
+  text: { block: 'concern:text', action: 'text' },
+} as const;
+/** block_id of one open concern on a card. */
+export const concernBlockId = (id: string): string => `concern:${id}`;
+
+/** The revisit reminder: its button (value: the decision number) and the message metadata that marks it. */
+export const REMINDER = { revisit: 'reminder:revisit', eventType: 'mesh_help_reminder' } as const;

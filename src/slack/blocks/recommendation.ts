@@ -7,6 +7,7 @@ import { adrId, isOverride } from '../../team/decisions.js';
 import { escapeText } from '../escape.js';
 import { ACTIONS } from '../ids.js';
 import { comparisonBlocks } from './comparison.js';
+import { type ConcernList, concernBlocks } from './concerns.js';
 import { actions, button, context, divider, header, LIMITS, listSections, type Message, section, who } from './kit.js';
 import { answerLabel, patternName, patternNames } from './labels.js';
 
@@ -27,6 +28,8 @@ export type CardInput = {
   /** Approvals so far (one per person) and how many the team requires before accepting. */
   approvals?: readonly Approval[];
   approvalsNeeded?: number;
+  /** Concerns raised before the decision; open ones are listed with a resolve button. */
+  concerns?: ConcernList;
 };
 
 /** "Approvals: 1 of 2 (@alice)": shown while the team's rule asks for approvals. */
@@ -79,9 +82,15 @@ export function recommendationMessage(flow: Flow, input: CardInput, state: CardS
     ]);
     blocks.push(...listSections('Ruled out for now', lines, 3));
   }
+  // Concerns stay on the card (the decision's, once decided) until resolved; a replaced card has none.
+  const concerns = match(state)
+    .with({ kind: 'active' }, () => concernBlocks(input.concerns ?? []))
+    .with({ kind: 'decided' }, ({ decision }) => concernBlocks(decision.concerns))
+    .with({ kind: 'superseded' }, () => [])
+    .exhaustive();
   // The recommended patterns' cards, when they fit beside the rest of the message.
   const cards = comparisonBlocks(flow, named);
-  if (blocks.length + cards.length + 4 <= LIMITS.messageBlocks) blocks.push(divider(), ...cards);
+  if (blocks.length + cards.length + concerns.length + 4 <= LIMITS.messageBlocks) blocks.push(divider(), ...cards);
   blocks.push(divider());
   blocks.push(
     ...match(state)
@@ -110,5 +119,6 @@ export function recommendationMessage(flow: Flow, input: CardInput, state: CardS
       ])
       .exhaustive(),
   );
+  blocks.push(...concerns);
   return { text: `Recommendation for ${escapeText(input.title)}: ${patternNames(flow, named)}`, blocks };
 }

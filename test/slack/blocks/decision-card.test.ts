@@ -97,7 +97,7 @@ describe('the recommendation card with approvals', () => {
 
   it('offers Approve and shows who approved, counting each person once, only when approvals are required', () => {
     const none = recommendationMessage(flow, input, { kind: 'active' });
-    expect(ids(none.blocks)).toEqual(['decision:accept', 'decision:override']);
+    expect(ids(none.blocks)).toEqual(['decision:accept', 'decision:override', 'concern:raise']);
     const at = now.toISOString();
     const two = recommendationMessage(
       flow,
@@ -111,7 +111,7 @@ describe('the recommendation card with approvals', () => {
       },
       { kind: 'active' },
     );
-    expect(ids(two.blocks)).toEqual(['decision:accept', 'decision:approve', 'decision:override']);
+    expect(ids(two.blocks)).toEqual(['decision:accept', 'decision:approve', 'decision:override', 'concern:raise']);
     const text = JSON.stringify(two.blocks);
     expect(text).toContain('1 of 2');
     expect(text).toContain('(<@U0ALICE>)');

@@ -288,7 +288,7 @@ describe('approvals', () => {
     const rootTs = await startInterview(h, 'Two approvals');
     await runInterview(h, rootTs, SMALL_TEAM);
     let card = await waitForCard(h);
-    expect(actionIds(card)).toEqual(['decision:accept', 'decision:approve', 'decision:override']);
+    expect(actionIds(card)).toEqual(['decision:accept', 'decision:approve', 'decision:override', 'concern:raise']);
     expect(textOf(card)).toContain('0 of 2');
 
     const click = async (action: string, who: Person) => {

@@ -129,7 +129,8 @@ describe('the threaded interview over signed HTTP', () => {
     expect(String(decision.permalink)).toContain(CHANNEL);
     expect(doc.sessions[0]?.status).toBe('decided');
     expect(doc.sessions[0]?.decisionNumber).toBe(1);
-    expect(h.fake.message(CHANNEL, card.ts)?.blocks.some((b) => b.type === 'actions')).toBe(false);
+    // The decided card takes no more decisions (its concern buttons stay: see discussion-concerns.test.ts).
+    expect(h.fake.message(CHANNEL, card.ts)?.blocks.some((b) => b.block_id === 'decision')).toBe(false);
 
     // Each question was posted exactly once, and every message and view stayed inside Block Kit's limits.
     for (const id of Object.keys(SCRIPT)) expect(postsOfBlock(h.fake, `q:${id}`)).toHaveLength(1);

@@ -1,9 +1,10 @@
 import type { App, BlockAction } from '@slack/bolt';
 import type { SlackDeps } from '../../context.js';
-import { ACTIONS, ANSWER_ACTION, CONFIRM_ACTION, PICK_ACTION } from '../../ids.js';
+import { ACTIONS, ANSWER_ACTION, CONCERN, CONFIRM_ACTION, PICK_ACTION } from '../../ids.js';
 import { afterAck } from '../../work.js';
 import { answerAction, pickAction } from './answer.js';
 import { approveAction } from './approve.js';
+import { raiseConcernAction, resolveConcernAction } from './concern.js';
 import { acceptAction, overrideAction } from './decision.js';
 import { exportRecordAction } from './export-record.js';
 import { MENU_ACTIONS, menuAction } from './menu.js';
@@ -34,6 +35,12 @@ export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction>(
     { type: 'block_actions', action_id: ACTIONS.reopen },
     afterAck(deps.work, reopenAction(deps)),
+  );
+  // Raising opens a modal (no queue: trigger_id expires in 3 s); resolving writes and updates the card.
+  app.action<BlockAction>({ type: 'block_actions', action_id: CONCERN.raise }, raiseConcernAction(deps));
+  app.action<BlockAction>(
+    { type: 'block_actions', action_id: CONCERN.resolve },
+    afterAck(deps.work, resolveConcernAction(deps)),
   );
   for (const id of MENU_ACTIONS) app.action<BlockAction>({ type: 'block_actions', action_id: id }, menuAction(deps));
 }

@@ -1,6 +1,7 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import type { SlackDeps } from '../../context.js';
-import { CALLBACKS } from '../../ids.js';
+import { CALLBACKS, CONCERN } from '../../ids.js';
+import { concernSubmit } from './concern.js';
 import { overrideSubmit } from './override.js';
 import { startSubmit } from './start.js';
 
@@ -8,4 +9,5 @@ import { startSubmit } from './start.js';
 export function register(app: App, deps: SlackDeps): void {
   app.view<ViewSubmitAction>({ type: 'view_submission', callback_id: CALLBACKS.override }, overrideSubmit(deps));
   app.view<ViewSubmitAction>({ type: 'view_submission', callback_id: CALLBACKS.start }, startSubmit(deps));
+  app.view<ViewSubmitAction>({ type: 'view_submission', callback_id: CONCERN.callback }, concernSubmit(deps));
 }

@@ -1,0 +1,67 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { z } from 'zod';
+import { CONCERN_MAX } from '../../blocks/concern-modal.js';
+import type { SlackDeps } from '../../context.js';
+import { concernHolder, raiseConcernFromSlack } from '../../discussion.js';
+import { CONCERN } from '../../ids.js';
+import { userTeamOf, ViewSubmissionBody } from '../../payloads.js';
+import { tellPrivately } from '../../reply.js';
+import { concernNotice } from '../actions/concern.js';
+
+type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+const Target = z.object({
+  teamId: z.string().min(1),
+  channel: z.string().min(1),
+  threadTs: z.string().min(1),
+  cardTs: z.string().min(1),
+});
+
+function parseTarget(raw: string | undefined) {
+  try {
+    return Target.safeParse(JSON.parse(raw ?? ''));
+  } catch {
+    return Target.safeParse(undefined);
+  }
+}
+
+const error = (text: string) => ({ response_action: 'errors' as const, errors: { [CONCERN.text.block]: text } });
+
+/** Submitting "Raise a concern": re-checks the thread and the person, then stores it and updates the card. */
+export function concernSubmit(deps: SlackDeps) {
+  return async ({ ack, body, client }: Args): Promise<void> => {
+    const parsed = ViewSubmissionBody.safeParse(body);
+    const target = parsed.success ? parseTarget(parsed.data.view.private_metadata) : undefined;
+    if (!parsed.success || !target?.success) {
+      await ack(error('This form is out of date; close it and try again.'));
+      return;
+    }
+    const b = parsed.data;
+    const text = (b.view.state.values[CONCERN.text.block]?.[CONCERN.text.action]?.value ?? '').trim();
+    if (!text) {
+      await ack(error('Say what worries you.'));
+      return;
+    }
+    if (text.length > CONCERN_MAX) {
+      await ack(error(`Keep it under ${CONCERN_MAX} characters.`));
+      return;
+    }
+    const { teamId, channel, threadTs, cardTs } = target.data;
+    // The metadata came back from Slack: check it against the stored session before acting on it.
+    const checked = await concernHolder(deps, [teamId], { channel, threadTs, cardTs }, userTeamOf(b));
+    if ('refused' in checked) {
+      await ack(error(concernNotice(checked.refused)?.text ?? 'This concern cannot be raised here.'));
+      return;
+    }
+    await ack();
+    const outcome = await raiseConcernFromSlack(deps, client, {
+      candidates: [teamId],
+      at: { channel, threadTs, cardTs },
+      user: b.user.id,
+      userTeam: userTeamOf(b),
+      text,
+    });
+    const notice = concernNotice(outcome);
+    if (notice) await tellPrivately(client, undefined, { channel, user: b.user.id, threadTs }, notice);
+  };
+}
