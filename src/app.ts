@@ -8,8 +8,9 @@ import { type Config, ConfigError, type LogLevelName, loadConfig } from './confi
 import type { Flow } from './engine/flow.js';
 import { getFlow } from './engine/load.js';
 import { tellFailure } from './slack/failures.js';
-import { registerListeners } from './slack/index.js';
+import { registerListeners, type SlackDeps } from './slack/index.js';
 import { slackError } from './slack/interview.js';
+import { startReminders } from './slack/reminders.js';
 import { WorkLimiter } from './slack/work.js';
 import { FileStore, type Store } from './store/index.js';
 import { KeyedQueue } from './store/serial.js';
@@ -27,6 +28,8 @@ export type AppDeps = {
   timeoutMs?: number;
   /** How many requests' follow-up work runs at once (default 4). */
   workSlots?: number;
+  /** How often due revisit reminders are looked for, besides once at start (default a minute). */
+  reminderIntervalMs?: number;
 };
 
 /** A built bot: start it, stop it (after in-flight writes), and reach the Bolt app. */
@@ -146,7 +149,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     await tellFailure(app.client, body, error);
   };
   app.error(onError);
-  registerListeners(app, {
+  const slackDeps: SlackDeps = {
     flow,
     store,
     now: deps.now ?? (() => new Date()),
@@ -155,7 +158,9 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     effects,
     work: new WorkLimiter(deps.workSlots ?? 4),
     homeTeamId: auth.team_id,
-  });
+  };
+  registerListeners(app, slackDeps);
+  let reminders: { stop(): Promise<void> } | undefined;
 
   let started = false;
   return {
@@ -165,13 +170,17 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
       if (config.mode === 'socket') {
         await app.start();
         started = true;
+        reminders = startReminders(slackDeps, app.client, deps.reminderIntervalMs);
         return { port: undefined };
       }
       const server = (await app.start(config.port)) as Server;
       started = true;
+      reminders = startReminders(slackDeps, app.client, deps.reminderIntervalMs);
       return { port: (server.address() as AddressInfo | null)?.port };
     },
     async stop() {
+      await reminders?.stop();
+      reminders = undefined;
       if (started) {
         started = false;
         await app.stop();

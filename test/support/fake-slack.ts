@@ -22,6 +22,8 @@ export type StoredMessage = {
   thread_ts?: string | undefined;
   text: string;
   blocks: Json[];
+  /** Message metadata (`event_type`, `event_payload`) as posted. */
+  metadata?: Json | undefined;
 };
 
 /** An HTTP-level failure of one Web API call (see FakeSlack.faultNext). */
@@ -224,6 +226,7 @@ export class FakeSlack {
           thread_ts: typeof p.thread_ts === 'string' ? p.thread_ts : undefined,
           text: String(p.text ?? ''),
           blocks: (p.blocks as Json[] | undefined) ?? [],
+          metadata: typeof p.metadata === 'object' && p.metadata !== null ? (p.metadata as Json) : undefined,
         };
         this.messages.set(`${channel}/${ts}`, stored);
         return { ok: true, channel, ts, message: { text: stored.text, ts, user: BOT_USER } };
@@ -235,6 +238,21 @@ export class FakeSlack {
         existing.text = String(p.text ?? existing.text);
         existing.blocks = (p.blocks as Json[] | undefined) ?? existing.blocks;
         return { ok: true, channel, ts, text: existing.text };
+      }
+      case 'conversations.replies': {
+        // A thread's parent and replies, oldest first; metadata only when asked for, as Slack does.
+        const root = String(p.ts ?? '');
+        const withMeta = p.include_all_metadata === true;
+        const messages = [...this.messages.values()]
+          .filter((m) => m.channel === channel && (m.ts === root || m.thread_ts === root))
+          .sort((a, b) => Number(a.ts) - Number(b.ts))
+          .map((m) => ({
+            ts: m.ts,
+            text: m.text,
+            ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+            ...(withMeta && m.metadata ? { metadata: m.metadata } : {}),
+          }));
+        return { ok: true, messages, has_more: false, response_metadata: { next_cursor: '' } };
       }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: this.nextTs() };

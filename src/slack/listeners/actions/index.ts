@@ -1,6 +1,6 @@
 import type { App, BlockAction } from '@slack/bolt';
 import type { SlackDeps } from '../../context.js';
-import { ACTIONS, ANSWER_ACTION, CONCERN, CONFIRM_ACTION, PICK_ACTION } from '../../ids.js';
+import { ACTIONS, ANSWER_ACTION, CONCERN, CONFIRM_ACTION, PICK_ACTION, REMINDER } from '../../ids.js';
 import { afterAck } from '../../work.js';
 import { answerAction, pickAction } from './answer.js';
 import { approveAction } from './approve.js';
@@ -8,6 +8,7 @@ import { raiseConcernAction, resolveConcernAction } from './concern.js';
 import { acceptAction, overrideAction } from './decision.js';
 import { exportRecordAction } from './export-record.js';
 import { MENU_ACTIONS, menuAction } from './menu.js';
+import { revisitAction } from './reminder.js';
 import { reopenAction } from './reopen.js';
 
 /** Buttons and checkboxes in messages and the Home tab. */
@@ -41,6 +42,10 @@ export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction>(
     { type: 'block_actions', action_id: CONCERN.resolve },
     afterAck(deps.work, resolveConcernAction(deps)),
+  );
+  app.action<BlockAction>(
+    { type: 'block_actions', action_id: REMINDER.revisit },
+    afterAck(deps.work, revisitAction(deps)),
   );
   for (const id of MENU_ACTIONS) app.action<BlockAction>({ type: 'block_actions', action_id: id }, menuAction(deps));
 }

@@ -1,0 +1,54 @@
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { match } from 'ts-pattern';
+import { adrId } from '../../../team/decisions.js';
+import { noticeMessage } from '../../blocks/menu.js';
+import type { SlackDeps } from '../../context.js';
+import { parseRecordRef } from '../../ids.js';
+import { startInterview } from '../../interview.js';
+import { FOREIGN_TEAM } from '../../outcomes.js';
+import { BlockActionBody, messageRef, userTeamOf } from '../../payloads.js';
+import { tellPrivately } from '../../reply.js';
+import { notInChannelHint } from '../commands/mesh-help.js';
+
+type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+
+/** "Start a follow-up interview" on a revisit reminder: a new interview in the channel that supersedes the record once accepted. */
+export function revisitAction(deps: SlackDeps) {
+  return async ({ ack, body, respond, client }: Args): Promise<void> => {
+    await ack();
+    const parsed = BlockActionBody.safeParse(body);
+    const at = parsed.success ? messageRef(parsed.data) : undefined;
+    const ref = parsed.success ? parseRecordRef(parsed.data.actions[0]?.value) : undefined;
+    if (!parsed.success || !at || !ref) return;
+    const b = parsed.data;
+    const tell = (text: string) =>
+      tellPrivately(
+        client,
+        respond,
+        { channel: at.channel, user: b.user.id, threadTs: at.threadTs },
+        noticeMessage(text),
+      );
+    if (userTeamOf(b) !== ref.teamId) return void (await tell(FOREIGN_TEAM));
+    const doc = await deps.store.read(ref.teamId);
+    const d = doc.decisions.find((x) => x.number === ref.number);
+    // A double click, or a colleague who was quicker: one follow-up is enough.
+    const running = doc.sessions.find(
+      (s) => s.revisits === ref.number && (s.status === 'open' || s.status === 'complete'),
+    );
+    if (d && running) return void (await tell(`A follow-up interview for ${adrId(ref.number)} is already running.`));
+    const started = await startInterview(deps, client, {
+      teamId: ref.teamId,
+      channel: at.channel,
+      user: b.user.id,
+      title: d ? `Revisit: ${d.title}` : '',
+      revisits: ref.number,
+    });
+    await match(started)
+      .with({ kind: 'started' }, async () => undefined)
+      .with({ kind: 'cannot-post' }, async (s) => tell(notInChannelHint(s.error)))
+      .with({ kind: 'cannot-revisit' }, async (s) =>
+        tell(`${adrId(s.number)} is ${s.status ?? 'gone'} now, so there is nothing to revisit.`),
+      )
+      .exhaustive();
+  };
+}

@@ -1,0 +1,130 @@
+import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import { dueReminders } from '../team/discussion.js';
+import { reminderMessage } from './blocks/reminder.js';
+import type { SlackDeps } from './context.js';
+import { REMINDER } from './ids.js';
+import { slackError } from './interview.js';
+
+/** How often due reminders are looked for (besides once at start). */
+export const REMINDER_INTERVAL_MS = 60_000;
+
+const Replies = z.object({
+  messages: z
+    .array(
+      z.object({
+        ts: z.string(),
+        metadata: z
+          .object({ event_type: z.string(), event_payload: z.record(z.string(), z.unknown()).optional() })
+          .optional(),
+      }),
+    )
+    .default([]),
+  response_metadata: z.object({ next_cursor: z.string().optional() }).optional(),
+});
+
+/**
+ * The ts of a reminder for `number` already in the thread (found by its
+ * message metadata), undefined when there is none; throws when the thread
+ * cannot be read, so the caller does not post blind.
+ */
+export async function postedReminder(
+  client: WebClient,
+  channel: string,
+  threadTs: string,
+  number: number,
+): Promise<string | undefined> {
+  let cursor: string | undefined;
+  for (let page = 0; page < 50; page++) {
+    const raw = await client.conversations.replies({
+      channel,
+      ts: threadTs,
+      include_all_metadata: true,
+      limit: 200,
+      ...(cursor ? { cursor } : {}),
+    });
+    const parsed = Replies.safeParse(raw);
+    if (!parsed.success) throw new Error('unreadable conversations.replies answer');
+    const hit = parsed.data.messages.find(
+      (m) => m.metadata?.event_type === REMINDER.eventType && m.metadata.event_payload?.decision === number,
+    );
+    if (hit) return hit.ts;
+    cursor = parsed.data.response_metadata?.next_cursor || undefined;
+    if (!cursor) return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Posts one decision's reminder at most once. The claim is written before the
+ * post and the posted mark after it; a claim found without a mark means the
+ * process stopped in between, so the thread is read for the reminder's
+ * metadata before anything is posted again.
+ */
+export async function remind(deps: SlackDeps, client: WebClient, teamId: string, number: number): Promise<void> {
+  const at = deps.now().toISOString();
+  const claim = await deps.store.update(teamId, (doc) => {
+    const d = doc.decisions.find((x) => x.number === number);
+    if (d?.status !== 'accepted' || d.reminderPostedAt || !d.channel || !d.threadTs) return undefined;
+    const earlier = d.reminderClaimedAt;
+    d.reminderClaimedAt = at;
+    return { earlier, channel: d.channel, threadTs: d.threadTs, decision: d };
+  });
+  if (!claim) return;
+  const { channel, threadTs, decision } = claim;
+  let ts: string | undefined;
+  try {
+    if (claim.earlier) ts = await postedReminder(client, channel, threadTs, number);
+    ts ??= (
+      await client.chat.postMessage({
+        channel,
+        thread_ts: threadTs,
+        ...reminderMessage(teamId, decision),
+        metadata: { event_type: REMINDER.eventType, event_payload: { decision: number } },
+      })
+    ).ts;
+  } catch (err) {
+    // The claim stays: the next round reads the thread first, then posts if it is still missing.
+    deps.logger.warn(`mesh-help: could not post the revisit reminder of decision ${number}: ${slackError(err)}`);
+    return;
+  }
+  await deps.store.update(teamId, (doc) => {
+    const d = doc.decisions.find((x) => x.number === number);
+    if (!d) return;
+    d.reminderPostedAt = deps.now().toISOString();
+    if (ts) d.reminderTs = ts;
+  });
+}
+
+/** One round: every team's accepted decisions whose revisit date has come and whose reminder is not posted. */
+export async function remindDue(deps: SlackDeps, client: WebClient): Promise<void> {
+  const today = deps.now().toISOString().slice(0, 10);
+  for (const teamId of await deps.store.teams()) {
+    const due = dueReminders(await deps.store.read(teamId), today).filter((d) => d.channel && d.threadTs);
+    for (const d of due) await remind(deps, client, teamId, d.number);
+  }
+}
+
+/** Runs `remindDue` at start and then every `intervalMs`, one round at a time; `stop` waits for a running round. */
+export function startReminders(deps: SlackDeps, client: WebClient, intervalMs = REMINDER_INTERVAL_MS) {
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  const round = () => {
+    if (running || stopped) return;
+    running = remindDue(deps, client)
+      .catch((err) => deps.logger.warn(`mesh-help: revisit reminders failed: ${(err as Error).message}`))
+      .finally(() => {
+        running = undefined;
+      });
+  };
+  round();
+  const timer = setInterval(round, intervalMs);
+  timer.unref();
+  return {
+    async stop(): Promise<void> {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
