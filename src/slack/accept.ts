@@ -17,6 +17,7 @@ export function approvalsMissing(doc: TeamDoc, s: Session): MissingApprovals | u
 
 export type AcceptInput = {
   by: string;
+  byName?: string | undefined;
   now: Date;
   channel: string;
   threadTs: string;
@@ -40,7 +41,7 @@ export function acceptSession(doc: TeamDoc, s: Session, input: AcceptInput): Res
     else delete reopened.overrideReason;
     // What the thread said since the reopen (fresh approvals included) joins the record.
     carryDiscussion(s, reopened);
-    return transition(doc, reopened.number, 'accepted', input.by, input.now);
+    return transition(doc, reopened.number, 'accepted', input.by, input.now, undefined, input.byName);
   }
   const recorded = recordDecision(doc, {
     title: s.title,
@@ -48,6 +49,7 @@ export function acceptSession(doc: TeamDoc, s: Session, input: AcceptInput): Res
     recommendation: s.recommendation,
     status: 'accepted',
     by: input.by,
+    ...(input.byName ? { byName: input.byName } : {}),
     now: input.now,
     sessionId: s.id,
     channel: input.channel,

@@ -8,6 +8,8 @@ import { checkCard, type DecideOutcome, locate, schedule } from './interview.js'
 import type { MessageRef } from './payloads.js';
 
 export type ApproveInput = {
+  /** The approver's handle, shown in the ADR beside the id. */
+  userName?: string | undefined;
   at: MessageRef;
   user: string;
   userTeam: string | undefined;
@@ -39,7 +41,7 @@ export async function approveFromSlack(
     const need = doc.config.approvals;
     if (approvers(s).includes(input.user)) return { kind: 'already-approved', have: approvers(s).length, need };
     const now = deps.now();
-    approve(s, { by: input.user, at: now.toISOString() });
+    approve(s, { by: input.user, ...(input.userName ? { byName: input.userName } : {}), at: now.toISOString() });
     s.version += 1;
     s.updatedAt = now.toISOString();
     return {

@@ -133,6 +133,7 @@ export async function raiseConcernFromSlack(
     candidates: (string | undefined)[];
     at: ConcernTarget;
     user: string;
+    userName?: string | undefined;
     userTeam: string | undefined;
     text: string;
   },
@@ -144,7 +145,12 @@ export async function raiseConcernFromSlack(
     const session = doc.sessions.find((s) => s.id === found.session.id);
     if (!session) return { kind: 'not-found' };
     const { decision } = discussionOf(doc, session);
-    raiseConcern(decision ?? session, { by: input.user, text: input.text, at: deps.now().toISOString() });
+    raiseConcern(decision ?? session, {
+      by: input.user,
+      ...(input.userName ? { byName: input.userName } : {}),
+      text: input.text,
+      at: deps.now().toISOString(),
+    });
     return { kind: 'raised' };
   });
   if (outcome.kind === 'raised') await refreshCard(deps, client, found, input.at);

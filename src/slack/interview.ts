@@ -293,6 +293,7 @@ function resumePlan(
 export type DecideInput = {
   at: MessageRef;
   user: string;
+  userName?: string | undefined;
   userTeam: string | undefined;
   candidates: (string | undefined)[];
   /** Undefined: accept the recommendation as it is. */
@@ -341,6 +342,7 @@ export async function decideFromSlack(deps: SlackDeps, client: WebClient, input:
     const now = deps.now();
     const recorded = acceptSession(doc, s, {
       by: input.user,
+      byName: input.userName,
       now,
       channel: input.at.channel,
       threadTs: input.at.threadTs,

@@ -16,9 +16,17 @@ export type CommandBody = z.infer<typeof CommandBody>;
 
 const SelectedOption = z.object({ value: z.string() });
 
+/** Who acted; `name`/`username` are the handle Slack sends with interactions (no users:read needed). */
+const Actor = z.object({
+  id: Id,
+  team_id: Id.optional(),
+  name: z.string().max(80).optional(),
+  username: z.string().max(80).optional(),
+});
+
 export const BlockActionBody = z.object({
   type: z.literal('block_actions'),
-  user: z.object({ id: Id, team_id: Id.optional() }),
+  user: Actor,
   team: z.object({ id: Id }).nullable().optional(),
   channel: z.object({ id: Id }).optional(),
   container: z
@@ -62,6 +70,10 @@ export function messageRef(body: BlockActionBody): MessageRef | undefined {
   return { channel, ts, threadTs: body.message?.thread_ts ?? body.container?.thread_ts ?? ts };
 }
 
+/** The acting person's handle, kept beside their id so records and ADRs read as names. */
+export const userNameOf = (body: { user: { name?: string | undefined; username?: string | undefined } }) =>
+  body.user.username ?? body.user.name;
+
 /** The clicking person's own team: in a shared channel it differs from the session's team. */
 export const userTeamOf = (body: {
   user: { team_id?: string | undefined };
@@ -70,7 +82,7 @@ export const userTeamOf = (body: {
 
 export const ViewSubmissionBody = z.object({
   type: z.literal('view_submission'),
-  user: z.object({ id: Id, team_id: Id.optional() }),
+  user: Actor,
   team: z.object({ id: Id }).nullable().optional(),
   view: z.object({
     callback_id: z.string(),

@@ -150,7 +150,7 @@ describe('concerns on the recommendation card', () => {
     const info = adr.slice(adr.indexOf('## More Information'));
     expect(info).toContain('- Concerns raised:');
     expect(info).toMatch(
-      /Nobody on call knows &lt;Envoy&gt; &amp; friends &lt;!channel&gt; \(resolved by U0ALICE on \d{4}-\d{2}-\d{2}\)/,
+      /Nobody on call knows &lt;Envoy&gt; &amp; friends &lt;!channel&gt; \(resolved by u0alice on \d{4}-\d{2}-\d{2}\)/,
     );
     expect(info).toContain('Revisit once we add a second region (open)');
     expect(h.fake.violations).toEqual([]);

@@ -124,6 +124,8 @@ describe('the threaded interview over signed HTTP', () => {
     expect(decision.status).toBe('accepted');
     expect(decision.chosen).toEqual([expected.primary, ...expected.complements]);
     expect(decision.decidedBy).toBe(BOB.id);
+    // The handle Slack sends with the click is kept, so the ADR's decision-makers read as names.
+    expect(decision.decidedByName).toBe(BOB.id.toLowerCase());
     expect(decision.channel).toBe(CHANNEL);
     expect(decision.threadTs).toBe(rootTs);
     expect(String(decision.permalink)).toContain(CHANNEL);

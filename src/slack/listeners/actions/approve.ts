@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { approveFromSlack } from '../../approvals.js';
 import type { SlackDeps } from '../../context.js';
-import { BlockActionBody, messageRef, userTeamOf } from '../../payloads.js';
+import { BlockActionBody, messageRef, userNameOf, userTeamOf } from '../../payloads.js';
 import { approveNotice } from '../../record-notices.js';
 import { tellPrivately } from '../../reply.js';
 
@@ -18,6 +18,7 @@ export function approveAction(deps: SlackDeps) {
     const outcome = await approveFromSlack(deps, client, {
       at,
       user: b.user.id,
+      userName: userNameOf(b),
       userTeam: userTeamOf(b),
       candidates: [deps.homeTeamId, b.team?.id, context.teamId, b.user.team_id],
     });

@@ -4,7 +4,7 @@ import { overrideModal } from '../../blocks/modals.js';
 import type { SlackDeps } from '../../context.js';
 import { checkCard, decideFromSlack, locate, slackError } from '../../interview.js';
 import { decideNotice } from '../../outcomes.js';
-import { BlockActionBody, messageRef, userTeamOf } from '../../payloads.js';
+import { BlockActionBody, messageRef, userNameOf, userTeamOf } from '../../payloads.js';
 import { tellPrivately } from '../../reply.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
@@ -20,6 +20,7 @@ export function acceptAction(deps: SlackDeps) {
     const outcome = await decideFromSlack(deps, client, {
       at,
       user: b.user.id,
+      userName: userNameOf(b),
       userTeam: userTeamOf(b),
       candidates: [deps.homeTeamId, b.team?.id, context.teamId, b.user.team_id],
       permalink: async () =>

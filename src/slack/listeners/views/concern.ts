@@ -4,7 +4,7 @@ import { CONCERN_MAX } from '../../blocks/concern-modal.js';
 import type { SlackDeps } from '../../context.js';
 import { concernHolder, raiseConcernFromSlack } from '../../discussion.js';
 import { CONCERN } from '../../ids.js';
-import { userTeamOf, ViewSubmissionBody } from '../../payloads.js';
+import { userNameOf, userTeamOf, ViewSubmissionBody } from '../../payloads.js';
 import { tellPrivately } from '../../reply.js';
 import { concernNotice } from '../actions/concern.js';
 
@@ -58,6 +58,7 @@ export function concernSubmit(deps: SlackDeps) {
       candidates: [teamId],
       at: { channel, threadTs, cardTs },
       user: b.user.id,
+      userName: userNameOf(b),
       userTeam: userTeamOf(b),
       text,
     });

@@ -4,7 +4,7 @@ import type { SlackDeps } from '../../context.js';
 import { INPUTS } from '../../ids.js';
 import { checkCard, decideFromSlack, locate } from '../../interview.js';
 import { decideNotice } from '../../outcomes.js';
-import { userTeamOf, ViewSubmissionBody } from '../../payloads.js';
+import { userNameOf, userTeamOf, ViewSubmissionBody } from '../../payloads.js';
 import { tellPrivately } from '../../reply.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -65,6 +65,7 @@ export function overrideSubmit(deps: SlackDeps) {
     const outcome = await decideFromSlack(deps, client, {
       at,
       user: b.user.id,
+      userName: userNameOf(b),
       userTeam: userTeamOf(b),
       candidates: [teamId],
       override: { chosen, reason },
