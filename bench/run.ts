@@ -25,9 +25,12 @@ const LEVELS = [
   { concurrency: 200, requests: 600 },
 ] as const;
 /** Node's flags for the bot, as `npm start` passes them (see package.json). */
-const NODE_FLAGS = ['--max-semi-space-size=4'];
+const NODE_FLAGS =
+  process.env.BENCH_NODE_FLAGS !== undefined
+    ? process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean)
+    : ['--max-semi-space-size=4'];
 /** Each level runs this many rounds, bare and mesh-help taking turns; the figures are the rounds' medians. */
-const ROUNDS = 3;
+const ROUNDS = Number(process.env.BENCH_ROUNDS) || 3;
 const WARMUP = 50;
 const children: ChildProcess[] = [];
 

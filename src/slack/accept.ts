@@ -2,6 +2,7 @@ import { err, type Result } from '../engine/result.js';
 import type { Decision, Session, TeamDoc } from '../store/index.js';
 import { type DecisionError, recommendedPatterns, recordDecision, transition } from '../team/decisions.js';
 import { carryDiscussion } from '../team/discussion.js';
+import { findByKey } from '../team/lookup.js';
 
 /** Why a session's recommendation cannot be accepted yet: the team's rule asks for more distinct approvals. */
 export type MissingApprovals = { kind: 'needs-approvals'; have: number; need: number };
@@ -32,7 +33,7 @@ export type AcceptInput = {
  */
 export function acceptSession(doc: TeamDoc, s: Session, input: AcceptInput): Result<Decision, DecisionError> {
   if (!s.recommendation) return err({ kind: 'not-found', number: s.decisionNumber ?? 0 });
-  const reopened = s.decisionNumber ? doc.decisions.find((d) => d.number === s.decisionNumber) : undefined;
+  const reopened = s.decisionNumber ? findByKey(doc.decisions, (d) => d.number === s.decisionNumber) : undefined;
   if (reopened?.status === 'proposed') {
     reopened.answers = { ...s.answers };
     reopened.recommendation = copyRecommendation(s.recommendation);

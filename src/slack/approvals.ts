@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { TeamDoc } from '../store/index.js';
 import { approve } from '../team/discussion.js';
+import { findByKey } from '../team/lookup.js';
 import { approvers } from './accept.js';
 import type { SlackDeps } from './context.js';
 import type { Plan } from './effects.js';
@@ -35,7 +36,7 @@ export async function approveFromSlack(
   const refused = checkCard(found, input.at, input.userTeam);
   if (refused || !found) return narrow(refused) ?? { kind: 'not-found' };
   const outcome = await deps.store.update(found.teamId, (doc: TeamDoc): ApproveOutcome => {
-    const s = doc.sessions.find((x) => x.id === found.session.id);
+    const s = findByKey(doc.sessions, (x) => x.id === found.session.id);
     const again = checkCard(s ? { teamId: found.teamId, session: s } : undefined, input.at, input.userTeam);
     if (again || !s) return narrow(again) ?? { kind: 'not-found' };
     const need = doc.config.approvals;

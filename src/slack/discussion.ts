@@ -10,6 +10,7 @@ import {
   resolveConcern,
   sessionForThread,
 } from '../team/discussion.js';
+import { findByKey } from '../team/lookup.js';
 import type { SlackDeps } from './context.js';
 import { type Located, locate, mayChange, schedule } from './interview.js';
 
@@ -38,7 +39,9 @@ export type CaptureOutcome = 'not-ours' | 'retry' | 'changed' | 'unchanged';
 
 /** The session of a thread and the decision it became, from a document. */
 export function discussionOf(doc: TeamDoc, session: Session): { session: Session; decision?: Decision } {
-  const decision = session.decisionNumber ? doc.decisions.find((d) => d.number === session.decisionNumber) : undefined;
+  const decision = session.decisionNumber
+    ? findByKey(doc.decisions, (d) => d.number === session.decisionNumber)
+    : undefined;
   return decision ? { session, decision } : { session };
 }
 
@@ -111,7 +114,7 @@ export async function concernHolder(
 /** Re-renders the thread's recommendation card (it lists the open concerns). */
 async function refreshCard(deps: SlackDeps, client: WebClient, found: Located, at: ConcernTarget): Promise<void> {
   const doc = await deps.store.read(found.teamId);
-  const cardTs = doc.sessions.find((s) => s.id === found.session.id)?.cardTs;
+  const cardTs = findByKey(doc.sessions, (s) => s.id === found.session.id)?.cardTs;
   if (!cardTs || cardTs.startsWith('pending:')) return;
   await schedule(deps, client, {
     teamId: found.teamId,
@@ -142,7 +145,7 @@ export async function raiseConcernFromSlack(
   if ('refused' in checked) return checked.refused;
   const { found } = checked;
   const outcome = await deps.store.update(found.teamId, (doc): ConcernOutcome => {
-    const session = doc.sessions.find((s) => s.id === found.session.id);
+    const session = findByKey(doc.sessions, (s) => s.id === found.session.id);
     if (!session) return { kind: 'not-found' };
     const { decision } = discussionOf(doc, session);
     raiseConcern(decision ?? session, {
@@ -173,7 +176,7 @@ export async function resolveConcernFromSlack(
   if ('refused' in checked) return checked.refused;
   const { found } = checked;
   const outcome = await deps.store.update(found.teamId, (doc): ConcernOutcome => {
-    const session = doc.sessions.find((s) => s.id === found.session.id);
+    const session = findByKey(doc.sessions, (s) => s.id === found.session.id);
     if (!session) return { kind: 'not-found' };
     const { decision } = discussionOf(doc, session);
     const resolved = resolveConcern(decision ?? session, input.id, input.user, deps.now().toISOString());

@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Recommendation } from '../engine/recommend.js';
 import type { Session, TeamDoc } from '../store/index.js';
+import { findByKey } from '../team/lookup.js';
 import { decisionCardMessage, supersededNotice } from './blocks/decision-card.js';
 import { questionMessage } from './blocks/question.js';
 import { type CardInput, type CardState, recommendationMessage } from './blocks/recommendation.js';
@@ -37,12 +38,12 @@ type Loaded = { doc: TeamDoc; session: Session };
 
 async function load(deps: SlackDeps, plan: Plan): Promise<Loaded | undefined> {
   const doc = await deps.store.read(plan.teamId);
-  const session = doc.sessions.find((s) => s.id === plan.sessionId);
+  const session = findByKey(doc.sessions, (s) => s.id === plan.sessionId);
   return session ? { doc, session } : undefined;
 }
 
 const decisionOf = ({ doc, session }: Loaded) =>
-  session.decisionNumber ? doc.decisions.find((d) => d.number === session.decisionNumber) : undefined;
+  session.decisionNumber ? findByKey(doc.decisions, (d) => d.number === session.decisionNumber) : undefined;
 
 function cardState(loaded: Loaded, ts: string): CardState {
   const decision = decisionOf(loaded);
@@ -69,7 +70,7 @@ async function fillClaim(
   ts: string | undefined,
 ): Promise<boolean> {
   return deps.store.update(plan.teamId, (doc) => {
-    const s = doc.sessions.find((x) => x.id === plan.sessionId);
+    const s = findByKey(doc.sessions, (x) => x.id === plan.sessionId);
     if (!s) return false;
     const { get, set } = slot(s);
     if (get() !== claim) return false;
@@ -229,7 +230,7 @@ async function postDecisionCard(
   attempt: (what: string, call: () => Promise<unknown>) => Promise<boolean>,
 ): Promise<void> {
   const doc = await deps.store.read(plan.teamId);
-  const decision = doc.decisions.find((d) => d.number === number);
+  const decision = findByKey(doc.decisions, (d) => d.number === number);
   if (!decision) return;
   const msg = decisionCardMessage(deps.flow, decision, { teamId: plan.teamId, decisions: doc.decisions });
   const { channel, threadTs } = plan;
@@ -242,7 +243,7 @@ async function postDecisionCard(
       client.chat.postMessage({ channel: elsewhere, ...msg }),
     );
   }
-  const old = decision.supersedes ? doc.decisions.find((d) => d.number === decision.supersedes) : undefined;
+  const old = decision.supersedes ? findByKey(doc.decisions, (d) => d.number === decision.supersedes) : undefined;
   if (old?.supersededBy === decision.number && old.channel && old.threadTs) {
     const { channel: oldChannel, threadTs: oldThread } = old;
     await attempt('noting the supersede in the old thread', () =>

@@ -4,6 +4,7 @@ import { applicableQuestions, nextQuestion } from '../engine/answers.js';
 import type { AnswerValue, Flow } from '../engine/flow.js';
 import { assertTeamId, type Decision, type Session, type TeamDoc } from '../store/index.js';
 import { adrId } from '../team/decisions.js';
+import { findByKey } from '../team/lookup.js';
 import { answerSession, startSession } from '../team/sessions.js';
 import { acceptSession, approvalsMissing } from './accept.js';
 import { rootMessage } from './blocks/root.js';
@@ -49,7 +50,7 @@ export async function locate(
       continue;
     }
     const doc = await deps.store.read(teamId);
-    const session = doc.sessions.find((s) => sameThread(s, channel, threadTs));
+    const session = findByKey(doc.sessions, (s) => sameThread(s, channel, threadTs));
     if (session && session.teamId === teamId) return { teamId, session };
   }
   return undefined;
@@ -74,7 +75,7 @@ export type StartResult =
 
 /** Why a record cannot be revisited (undefined: it can): it must exist and be the team's accepted decision. */
 export function revisitRefusal(doc: TeamDoc, number: number): StartResult | undefined {
-  const old = doc.decisions.find((d) => d.number === number);
+  const old = findByKey(doc.decisions, (d) => d.number === number);
   return old?.status === 'accepted' ? undefined : { kind: 'cannot-revisit', number, status: old?.status };
 }
 
@@ -181,7 +182,10 @@ export async function answerFromSlack(deps: SlackDeps, client: WebClient, input:
   if (!mayChange(found.session, input.userTeam)) return { kind: 'foreign-team', owner: found.teamId };
   const { flow } = deps;
   const outcome = await deps.store.update(found.teamId, (doc): AnswerOutcome => {
-    const s = doc.sessions.find((x) => x.id === found.session.id && sameThread(x, input.at.channel, input.at.threadTs));
+    const s = findByKey(
+      doc.sessions,
+      (x) => x.id === found.session.id && sameThread(x, input.at.channel, input.at.threadTs),
+    );
     if (!s) return { kind: 'not-found' };
     if (s.status === 'decided' || s.status === 'abandoned') {
       return { kind: 'closed', status: s.status, decisionNumber: s.decisionNumber };
@@ -334,7 +338,7 @@ export async function decideFromSlack(deps: SlackDeps, client: WebClient, input:
   if (refused || !found) return refused ?? { kind: 'not-found' };
   const permalink = await input.permalink?.().catch(() => undefined);
   const outcome = await deps.store.update(found.teamId, (doc: TeamDoc): DecideOutcome => {
-    const s = doc.sessions.find((x) => x.id === found.session.id);
+    const s = findByKey(doc.sessions, (x) => x.id === found.session.id);
     const again = checkCard(s ? { teamId: found.teamId, session: s } : undefined, input.at, input.userTeam);
     if (again || !s?.recommendation) return again ?? { kind: 'not-ready' };
     const missing = approvalsMissing(doc, s);

@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import { match } from 'ts-pattern';
 import { assertTeamId, type Decision, type TeamDoc } from '../store/index.js';
 import { adrId, reopen } from '../team/decisions.js';
+import { findByKey } from '../team/lookup.js';
 import { decisionCardMessage } from './blocks/decision-card.js';
 import { section, who } from './blocks/kit.js';
 import type { SlackDeps } from './context.js';
@@ -31,7 +32,7 @@ export async function findRecord(
     return undefined;
   }
   const doc = await deps.store.read(ref.teamId);
-  const decision = doc.decisions.find((d) => d.number === ref.number);
+  const decision = findByKey(doc.decisions, (d) => d.number === ref.number);
   return decision ? { teamId: ref.teamId, doc, decision } : undefined;
 }
 
@@ -81,7 +82,7 @@ export async function reopenFromSlack(deps: SlackDeps, client: WebClient, input:
         )
         .exhaustive();
     }
-    const s = doc.sessions.find((x) => x.id === reopened.value.sessionId && x.decisionNumber === number);
+    const s = findByKey(doc.sessions, (x) => x.id === reopened.value.sessionId && x.decisionNumber === number);
     if (s?.status !== 'decided' || !s.channel || !s.threadTs) return { kind: 'reopened', decision: reopened.value };
     s.status = 'complete';
     s.version += 1;

@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { dueReminders } from '../team/discussion.js';
+import { findByKey } from '../team/lookup.js';
 import { reminderMessage } from './blocks/reminder.js';
 import type { SlackDeps } from './context.js';
 import { REMINDER } from './ids.js';
@@ -64,7 +65,7 @@ export async function postedReminder(
 export async function remind(deps: SlackDeps, client: WebClient, teamId: string, number: number): Promise<void> {
   const at = deps.now().toISOString();
   const claim = await deps.store.update(teamId, (doc) => {
-    const d = doc.decisions.find((x) => x.number === number);
+    const d = findByKey(doc.decisions, (x) => x.number === number);
     if (d?.status !== 'accepted' || d.reminderPostedAt || !d.channel || !d.threadTs) return undefined;
     const earlier = d.reminderClaimedAt;
     d.reminderClaimedAt = at;
@@ -89,7 +90,7 @@ export async function remind(deps: SlackDeps, client: WebClient, teamId: string,
     return;
   }
   await deps.store.update(teamId, (doc) => {
-    const d = doc.decisions.find((x) => x.number === number);
+    const d = findByKey(doc.decisions, (x) => x.number === number);
     if (!d) return;
     d.reminderPostedAt = deps.now().toISOString();
     if (ts) d.reminderTs = ts;

@@ -12,6 +12,8 @@ export class WorkLimiter {
 
   /** Resolves with a release function once a slot is free. */
   async acquire(): Promise<() => void> {
+    // Let the event loop read waiting requests first: their acks come before this work.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     if (this.active >= this.slots) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.active += 1;
     let released = false;
@@ -19,7 +21,7 @@ export class WorkLimiter {
       if (released) return;
       released = true;
       const next = this.waiting.shift();
-      if (next) next();
+      if (next) setImmediate(next);
       else this.active -= 1;
     };
   }

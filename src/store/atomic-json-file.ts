@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 
@@ -8,12 +8,23 @@ import type { Adapter } from 'lowdb';
  * file beside the target, flushes it and renames it over the target; on failure
  * the temporary file is removed and the previous file stays as it was.
  */
+/** Writes every buffer in order with as few system calls as the OS allows, however many there are. */
+async function writeAll(handle: FileHandle, buffers: Buffer[]): Promise<void> {
+  const MAX = 1024; // IOV_MAX on Linux
+  for (let i = 0; i < buffers.length; i += MAX) {
+    const chunk = buffers.slice(i, i + MAX);
+    const expected = chunk.reduce((n, b) => n + b.length, 0);
+    const { bytesWritten } = await handle.writev(chunk);
+    if (bytesWritten !== expected) await handle.writeFile(Buffer.concat(chunk).subarray(bytesWritten));
+  }
+}
+
 export class AtomicJsonFile<T> implements Adapter<T> {
   constructor(
     readonly file: string,
     private readonly durable = true,
-    /** The file's text, whole or in pieces; pieces are written in batches of about 64 KB. */
-    private readonly serialise: (data: T) => string | Iterable<string> = (data) => `${JSON.stringify(data, null, 2)}\n`,
+    /** The file's content; pretty-printed JSON unless the store encodes it itself. */
+    private readonly serialise: (data: T) => string | Buffer[] = (data) => `${JSON.stringify(data, null, 2)}\n`,
   ) {}
 
   async read(): Promise<T | null> {
@@ -32,19 +43,9 @@ export class AtomicJsonFile<T> implements Adapter<T> {
     try {
       const handle = await open(tmp, 'w');
       try {
-        const text = this.serialise(data);
-        if (typeof text === 'string') await handle.writeFile(text, 'utf8');
-        else {
-          let batch = '';
-          for (const piece of text) {
-            batch += piece;
-            if (batch.length >= 65_536) {
-              await handle.write(batch, null, 'utf8');
-              batch = '';
-            }
-          }
-          if (batch) await handle.write(batch, null, 'utf8');
-        }
+        const content = this.serialise(data);
+        if (typeof content === 'string') await handle.writeFile(content, 'utf8');
+        else await writeAll(handle, content);
         if (this.durable) await handle.sync();
       } finally {
         await handle.close();

@@ -4,6 +4,7 @@ import type { Recommendation } from '../engine/recommend.js';
 import { err, ok, type Result } from '../engine/result.js';
 import type { Decision, DecisionStatus, TeamDoc } from '../store/schema.js';
 import { carryDiscussion } from './discussion.js';
+import { findByKey } from './lookup.js';
 
 /** Days until a decision should be looked at again: sooner when the recommendation came with warnings. */
 export const REVISIT_DAYS = { withWarnings: 90, otherwise: 180 } as const;
@@ -86,7 +87,7 @@ export function recordDecision(doc: TeamDoc, input: NewDecision): Result<Decisio
     return err({ kind: 'not-found', number: input.supersedes });
   }
   // The thread's replies, concerns and approvals so far belong to the record from now on.
-  const session = input.sessionId ? doc.sessions.find((s) => s.id === input.sessionId) : undefined;
+  const session = input.sessionId ? findByKey(doc.sessions, (s) => s.id === input.sessionId) : undefined;
   if (session) carryDiscussion(session, decision);
   doc.decisions.push(decision);
   doc.nextDecisionNumber = number + 1;
@@ -107,7 +108,7 @@ export function transition(
   note?: string,
   byName?: string,
 ): Result<Decision, DecisionError> {
-  const decision = doc.decisions.find((d) => d.number === number);
+  const decision = findByKey(doc.decisions, (d) => d.number === number);
   if (!decision) return err({ kind: 'not-found', number });
   // `superseded` is reached only by accepting a successor, so the link is always written both ways.
   if (!NEXT[decision.status].includes(to) || to === 'superseded') {
@@ -124,7 +125,7 @@ export function transition(
       else delete decision.decidedByName;
       decision.decidedAt = at;
       decision.revisitOn ??= revisitDate(decision.recommendation, now);
-      const old = decision.supersedes ? doc.decisions.find((d) => d.number === decision.supersedes) : undefined;
+      const old = decision.supersedes ? findByKey(doc.decisions, (d) => d.number === decision.supersedes) : undefined;
       if (old && old.status === 'accepted') {
         old.status = 'superseded';
         old.supersededBy = decision.number;
@@ -153,7 +154,7 @@ export function reopen(
   note?: string,
 ): Result<Decision, DecisionError> {
   if (actor.teamId !== doc.teamId) return err({ kind: 'other-team', teamId: actor.teamId });
-  const decision = doc.decisions.find((d) => d.number === number);
+  const decision = findByKey(doc.decisions, (d) => d.number === number);
   if (!decision) return err({ kind: 'not-found', number });
   if (!REOPENABLE.includes(decision.status))
     return err({ kind: 'bad-transition', from: decision.status, to: 'proposed' });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Approval, Concern, Decision, Reply, Session, TeamDoc } from '../store/schema.js';
+import { findByKey } from './lookup.js';
 
 /** How many delivered Slack event ids a team remembers, to drop retries. */
 export const SEEN_EVENTS_KEPT = 500;
@@ -14,12 +15,14 @@ export function firstDelivery(doc: TeamDoc, eventId: string): boolean {
 
 /** The session whose thread this is (by channel and thread ts). */
 export function sessionForThread(doc: TeamDoc, channel: string, threadTs: string): Session | undefined {
-  return doc.sessions.find((s) => s.channel === channel && s.threadTs === threadTs);
+  return findByKey(doc.sessions, (s) => s.channel === channel && s.threadTs === threadTs);
 }
 
 /** Where a captured discussion lives: the decision once there is one, the session before. */
 function holderOf(doc: TeamDoc, session: Session): Session | Decision {
-  const decision = session.decisionNumber ? doc.decisions.find((d) => d.number === session.decisionNumber) : undefined;
+  const decision = session.decisionNumber
+    ? findByKey(doc.decisions, (d) => d.number === session.decisionNumber)
+    : undefined;
   return decision ?? session;
 }
 

@@ -3,6 +3,7 @@ import type { Flow } from '../engine/flow.js';
 import { recommend } from '../engine/recommend.js';
 import { err, ok, type Result } from '../engine/result.js';
 import type { Session, TeamDoc } from '../store/schema.js';
+import { findByKey } from './lookup.js';
 
 export type NewSession = {
   id: string;
@@ -56,7 +57,7 @@ export type AnswerInput = {
 };
 
 export function findSession(doc: TeamDoc, sessionId: string): Session | undefined {
-  return doc.sessions.find((s) => s.id === sessionId);
+  return findByKey(doc.sessions, (s) => s.id === sessionId);
 }
 
 /**

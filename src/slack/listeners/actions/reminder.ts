@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { match } from 'ts-pattern';
 import { adrId } from '../../../team/decisions.js';
+import { findByKey } from '../../../team/lookup.js';
 import { noticeMessage } from '../../blocks/menu.js';
 import type { SlackDeps } from '../../context.js';
 import { parseRecordRef } from '../../ids.js';
@@ -30,7 +31,7 @@ export function revisitAction(deps: SlackDeps) {
       );
     if (userTeamOf(b) !== ref.teamId) return void (await tell(FOREIGN_TEAM));
     const doc = await deps.store.read(ref.teamId);
-    const d = doc.decisions.find((x) => x.number === ref.number);
+    const d = findByKey(doc.decisions, (x) => x.number === ref.number);
     // A double click, or a colleague who was quicker: one follow-up is enough.
     const running = doc.sessions.find(
       (s) => s.revisits === ref.number && (s.status === 'open' || s.status === 'complete'),

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { match } from 'ts-pattern';
 import { assertTeamId } from '../../../store/index.js';
+import { findByKey } from '../../../team/lookup.js';
 import { comparisonMessage } from '../../blocks/comparison.js';
 import type { Message } from '../../blocks/kit.js';
 import { helpMessage, noticeMessage } from '../../blocks/menu.js';
@@ -106,7 +107,7 @@ export function appMention(deps: SlackDeps) {
       const answer = await match(parseMention(m.text))
         .with({ kind: 'summary' }, async () => {
           const doc = await deps.store.read(found.teamId);
-          const session = doc.sessions.find((s) => s.id === found.session.id) ?? found.session;
+          const session = findByKey(doc.sessions, (s) => s.id === found.session.id) ?? found.session;
           return summaryMessage(deps.flow, discussionOf(doc, session));
         })
         .with({ kind: 'compare' }, async (r) => compareAnswer(deps, r.patterns))
