@@ -67,6 +67,16 @@ function firstLine(child: ChildProcess, stream: 'stdout' | 'stderr'): Promise<st
   });
 }
 
+/** RSS is read at one instant, so it swings with the garbage collector: the median of five reads over two seconds. */
+async function steadyRssMb(pid: number | undefined): Promise<number> {
+  const reads: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    reads.push(rssMb(pid));
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return median(reads);
+}
+
 function rssMb(pid: number | undefined): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
@@ -169,8 +179,8 @@ async function main(): Promise<void> {
       await settled(control);
     }
     if (r === 0) {
-      rss = rssMb(mesh.pid);
-      bareRss = rssMb(bareProc.pid);
+      rss = await steadyRssMb(mesh.pid);
+      bareRss = await steadyRssMb(bareProc.pid);
       if (process.env.BENCH_HEAP_SNAPSHOT) {
         mesh.kill('SIGUSR2');
         await new Promise((resolve) => setTimeout(resolve, 5000));
@@ -189,7 +199,7 @@ async function main(): Promise<void> {
   }
   const opened = WARMUP + LEVELS.reduce((s, l) => s + l.requests, 0);
   const totalOpened = WARMUP + ROUNDS * LEVELS.reduce((s, l) => s + l.requests, 0);
-  const rssAll = rssMb(mesh.pid);
+  const rssAll = await steadyRssMb(mesh.pid);
 
   // Answer clicks: one click on the first question of each open interview.
   const questions = (await (await fetch(`${control}/questions`)).json()) as StoredMessage[];
