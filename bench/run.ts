@@ -234,7 +234,7 @@ async function main(): Promise<void> {
   if (process.env.BENCH_KEEP_DATA) console.error(`bench data kept in ${dataDir}`);
   else rmSync(dataDir, { recursive: true, force: true });
 
-  const store = await benchStore(100);
+  const store = await benchStore();
   const exported = await benchExport(500);
 
   // The table.
