@@ -4,32 +4,27 @@ import { overrideModal } from '../../blocks/modals.js';
 import type { SlackDeps } from '../../context.js';
 import { checkCard, decideFromSlack, locate, slackError } from '../../interview.js';
 import { decideNotice } from '../../outcomes.js';
-import { BlockActionBody, messageRef, userNameOf, userTeamOf } from '../../payloads.js';
+import { BlockActionBody, messageRef, userTeamOf } from '../../payloads.js';
 import { tellPrivately } from '../../reply.js';
+import { onClick } from './click.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
 /** `decision:accept`: records the recommendation as the team's accepted decision. */
 export function acceptAction(deps: SlackDeps) {
-  return async ({ ack, body, respond, client, context }: Args): Promise<void> => {
-    await ack();
-    const parsed = BlockActionBody.safeParse(body);
-    const at = parsed.success ? messageRef(parsed.data) : undefined;
-    if (!parsed.success || !at) return;
-    const b = parsed.data;
-    const outcome = await decideFromSlack(deps, client, {
-      at,
-      user: b.user.id,
-      userName: userNameOf(b),
-      userTeam: userTeamOf(b),
-      candidates: [deps.homeTeamId, b.team?.id, context.teamId, b.user.team_id],
-      permalink: async () =>
-        (await client.chat.getPermalink({ channel: at.channel, message_ts: at.threadTs })).permalink,
-    });
-    const notice = decideNotice(outcome);
-    if (notice)
-      await tellPrivately(client, respond, { channel: at.channel, user: b.user.id, threadTs: at.threadTs }, notice);
-  };
+  return onClick(deps, async (c, client) =>
+    decideNotice(
+      await decideFromSlack(deps, client, {
+        at: c.at,
+        user: c.user,
+        userName: c.userName,
+        userTeam: c.userTeam,
+        candidates: c.candidates,
+        permalink: async () =>
+          (await client.chat.getPermalink({ channel: c.at.channel, message_ts: c.at.threadTs })).permalink,
+      }),
+    ),
+  );
 }
 
 /** `decision:override`: opens the modal to record a different choice (checked first, so refusals never open it). */
