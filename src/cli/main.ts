@@ -39,7 +39,7 @@ export type Io = {
 const USAGE = `mesh-help: decide between service mesh, cluster mesh, federation or none, problem first.
 
 Usage:
-  mesh-help interview [--answers FILE] [--team ID] [--title TEXT] [--accept] [--revisits N]
+  mesh-help interview [--answers FILE] [--team ID] [--title TEXT] [--accept] [--revisits N] [--by NAME]
   mesh-help recommend --answers FILE [--json]
   mesh-help compare [PATTERN...]
   mesh-help decisions [--team ID] [--json]
@@ -108,6 +108,7 @@ async function interview(args: string[], io: Io): Promise<number> {
       title: { type: 'string' },
       accept: { type: 'boolean', default: false },
       revisits: { type: 'string' },
+      by: { type: 'string' },
     },
     strict: true,
   });
@@ -139,6 +140,8 @@ async function interview(args: string[], io: Io): Promise<number> {
   const store = openStore(io.env);
   const now = io.now();
   const title = values.title?.trim() || defaultTitle(flow, [rec.primary, ...rec.complements]);
+  // Who decided, for the ADR's decision-makers: --by, else the login name.
+  const byName = (values.by ?? io.env.USER ?? io.env.LOGNAME ?? '').trim().slice(0, 80) || undefined;
   try {
     const decision = await store.update(team, (doc) => {
       if (revisits?.success && !doc.decisions.some((d) => d.number === revisits.data)) {
@@ -161,6 +164,7 @@ async function interview(args: string[], io: Io): Promise<number> {
         recommendation: rec,
         status: values.accept ? 'accepted' : 'proposed',
         by: 'terminal',
+        ...(byName ? { byName } : {}),
         now,
         sessionId: session.id,
         ...(revisits?.success ? { supersedes: revisits.data } : {}),

@@ -85,7 +85,15 @@ describe('mesh-help interview --answers', () => {
       [2, 'accepted'],
     ]);
     expect(doc.decisions[0]).toMatchObject({ title: 'Stay plain', supersededBy: 2 });
+    expect(doc.decisions[1]).not.toHaveProperty('decidedByName');
     expect(doc.decisions[1]).toMatchObject({ supersedes: 1, revisitOn: expect.stringMatching(/^2027-/) });
+  });
+
+  it('--by names the decision-maker that the ADR lists, instead of the word terminal', async () => {
+    const t = setup({ clusters: 'one' });
+    expect(await run(['interview', '--answers', t.file, '--accept', '--by', 'Alice Doe'], t.io)).toBe(0);
+    const doc = await new FileStore(join(t.dir, 'data')).read('local');
+    expect(doc.decisions[0]).toMatchObject({ createdBy: 'terminal', decidedByName: 'Alice Doe' });
   });
 
   it('refuses --revisits of a record that does not exist and saves nothing', async () => {
