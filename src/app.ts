@@ -112,7 +112,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
         new SocketModeReceiver({
           appToken: config.appToken ?? '',
           customRoutes: [healthz],
-          installerOptions: { port: config.port },
+          // The socket client calls apps.connections.open through the same Web API settings (SLACK_API_URL).
+          installerOptions: { port: config.port, clientOptions },
           logger,
         }),
     )

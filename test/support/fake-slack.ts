@@ -222,6 +222,9 @@ export class FakeSlack {
   private answer(method: string, p: Json): Json {
     const channel = typeof p.channel === 'string' ? p.channel : '';
     switch (method) {
+      case 'apps.connections.open':
+        // Socket Mode: the app connects here; see test/slack/e2e/socket-mode.test.ts.
+        return { ok: true, url: `${this.url.replace('http', 'ws')}/link` };
       case 'auth.test':
         return {
           ok: true,
