@@ -1,4 +1,5 @@
 import { SUBCOMMANDS } from './blocks/menu.js';
+import { unescapeSlack } from './escape.js';
 
 /** A `/mesh-help` invocation, parsed. */
 export type ParsedCommand =
@@ -61,10 +62,13 @@ const REVISIT = /^revisit\s+(?:adr-?)?0*(\d{1,6})(?=\s|$)\s*/i;
 /** Slack's escaped mentions in a title read as people wrote them (`<#C1|ops>` → `#ops`). */
 const unlink = (text: string): string => text.replace(/<([#@])[A-Z0-9]+\|([^>]+)>/g, '$1$2');
 
+/** A title as the person typed it: mentions read back, and Slack's `&amp;`, `&lt;`, `&gt;` undone (escaped again on display). */
+const titleOf = (text: string): string => unescapeSlack(unlink(text));
+
 function parseStart(args: string): ParsedCommand {
   const m = REVISIT.exec(args);
-  if (!m?.[1] || Number(m[1]) < 1) return { kind: 'start', title: unlink(args) };
-  return { kind: 'start', title: unlink(args.slice(m[0].length)), revisits: Number(m[1]) };
+  if (!m?.[1] || Number(m[1]) < 1) return { kind: 'start', title: titleOf(args) };
+  return { kind: 'start', title: titleOf(args.slice(m[0].length)), revisits: Number(m[1]) };
 }
 
 /** Edit distance, for "did you mean". */

@@ -15,8 +15,7 @@ import type { SlackDeps } from './context.js';
 import { type Located, locate, mayChange, schedule } from './interview.js';
 
 /** Slack sends `&`, `<` and `>` as entities; the record keeps what the person typed and escapes it when shown. */
-export const unescapeSlack = (text: string): string =>
-  text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+export { unescapeSlack } from './escape.js';
 
 /** A message ts (seconds since the epoch) as an ISO time. */
 export const tsToIso = (ts: string): string => new Date(Math.round(Number(ts) * 1000)).toISOString();

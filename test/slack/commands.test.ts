@@ -4,6 +4,14 @@ import { parseCommand, suggest } from '../../src/slack/commands.js';
 import { clip, escapeText } from '../../src/slack/escape.js';
 
 describe('parseCommand', () => {
+  it('stores a title as typed: Slack sends &, < and > escaped, and the bot escapes them again only on display', () => {
+    expect(parseCommand('start Payments &amp; Ledger &lt;!channel&gt;')).toEqual({
+      kind: 'start',
+      title: 'Payments & Ledger <!channel>',
+    });
+    expect(escapeText('Payments & Ledger <!channel>')).toBe('Payments &amp; Ledger &lt;!channel&gt;');
+  });
+
   it('reads each subcommand and its arguments', () => {
     expect(parseCommand('')).toEqual({ kind: 'menu' });
     expect(parseCommand('  start   Payments  platform ')).toEqual({ kind: 'start', title: 'Payments  platform' });
