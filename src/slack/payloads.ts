@@ -160,3 +160,22 @@ export const MentionEvent = z.object({
   text: Text,
   ...Author,
 });
+
+/** The recommendation card a modal was opened from; round-trips through private_metadata and is re-checked on submit. */
+export const CardTarget = z.object({
+  teamId: Id,
+  channel: Id,
+  threadTs: Ts,
+  cardTs: Ts,
+});
+export type CardTarget = z.infer<typeof CardTarget>;
+
+/** Reads a modal's private_metadata back; undefined when it is not a card target (an old or forged form). */
+export function parseCardTarget(raw: string | undefined): CardTarget | undefined {
+  try {
+    const parsed = CardTarget.safeParse(JSON.parse(raw ?? ''));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

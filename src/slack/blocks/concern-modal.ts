@@ -1,14 +1,12 @@
 import type { ModalView } from '@slack/types';
 import { CONCERN } from '../ids.js';
+import type { CardTarget } from '../payloads.js';
 import { context, LIMITS, plain } from './kit.js';
-
-/** Where a concern goes; round-trips through private_metadata and is re-checked on submit. */
-export type ConcernModalTarget = { teamId: string; channel: string; threadTs: string; cardTs: string };
 
 export const CONCERN_MAX = 500;
 
 /** Raise a concern: one short text, stored with the thread's recommendation or decision. */
-export function concernModal(target: ConcernModalTarget): ModalView {
+export function concernModal(target: CardTarget): ModalView {
   return {
     type: 'modal',
     callback_id: CONCERN.callback,

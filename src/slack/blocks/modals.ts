@@ -2,6 +2,7 @@ import type { ModalView } from '@slack/types';
 import type { Flow } from '../../engine/flow.js';
 import type { Recommendation } from '../../engine/recommend.js';
 import { CALLBACKS, INPUTS } from '../ids.js';
+import type { CardTarget } from '../payloads.js';
 import { context, LIMITS, plain } from './kit.js';
 import { patternNames } from './labels.js';
 
@@ -42,11 +43,8 @@ export function startModal(initialChannel?: string): ModalView {
   };
 }
 
-/** Where an override applies; round-trips through private_metadata and is re-checked on submit. */
-export type OverrideTarget = { teamId: string; channel: string; threadTs: string; cardTs: string };
-
 /** Record a different choice: pick patterns and say why in one line. */
-export function overrideModal(flow: Flow, rec: Recommendation, target: OverrideTarget): ModalView {
+export function overrideModal(flow: Flow, rec: Recommendation, target: CardTarget): ModalView {
   const options = flow.patterns.map((p) => ({ text: plain(p.name, LIMITS.optionText), value: p.id }));
   return {
     type: 'modal',

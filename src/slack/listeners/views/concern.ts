@@ -1,29 +1,13 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { z } from 'zod';
 import { CONCERN_MAX } from '../../blocks/concern-modal.js';
 import type { SlackDeps } from '../../context.js';
 import { concernHolder, raiseConcernFromSlack } from '../../discussion.js';
 import { CONCERN } from '../../ids.js';
-import { userNameOf, userTeamOf, ViewSubmissionBody } from '../../payloads.js';
+import { parseCardTarget, userNameOf, userTeamOf, ViewSubmissionBody } from '../../payloads.js';
 import { tellPrivately } from '../../reply.js';
 import { concernNotice } from '../actions/concern.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
-
-const Target = z.object({
-  teamId: z.string().min(1),
-  channel: z.string().min(1),
-  threadTs: z.string().min(1),
-  cardTs: z.string().min(1),
-});
-
-function parseTarget(raw: string | undefined) {
-  try {
-    return Target.safeParse(JSON.parse(raw ?? ''));
-  } catch {
-    return Target.safeParse(undefined);
-  }
-}
 
 const error = (text: string) => ({ response_action: 'errors' as const, errors: { [CONCERN.text.block]: text } });
 
@@ -31,8 +15,8 @@ const error = (text: string) => ({ response_action: 'errors' as const, errors: {
 export function concernSubmit(deps: SlackDeps) {
   return async ({ ack, body, client }: Args): Promise<void> => {
     const parsed = ViewSubmissionBody.safeParse(body);
-    const target = parsed.success ? parseTarget(parsed.data.view.private_metadata) : undefined;
-    if (!parsed.success || !target?.success) {
+    const target = parsed.success ? parseCardTarget(parsed.data.view.private_metadata) : undefined;
+    if (!parsed.success || !target) {
       await ack(error('This form is out of date; close it and try again.'));
       return;
     }
@@ -46,7 +30,7 @@ export function concernSubmit(deps: SlackDeps) {
       await ack(error(`Keep it under ${CONCERN_MAX} characters.`));
       return;
     }
-    const { teamId, channel, threadTs, cardTs } = target.data;
+    const { teamId, channel, threadTs, cardTs } = target;
     // The metadata came back from Slack: check it against the stored session before acting on it.
     const checked = await concernHolder(deps, [teamId], { channel, threadTs, cardTs }, userTeamOf(b));
     if ('refused' in checked) {

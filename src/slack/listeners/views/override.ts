@@ -1,35 +1,19 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { z } from 'zod';
 import type { SlackDeps } from '../../context.js';
 import { INPUTS } from '../../ids.js';
 import { checkCard, decideFromSlack, locate } from '../../interview.js';
 import { decideNotice } from '../../outcomes.js';
-import { userNameOf, userTeamOf, ViewSubmissionBody } from '../../payloads.js';
+import { parseCardTarget, userNameOf, userTeamOf, ViewSubmissionBody } from '../../payloads.js';
 import { tellPrivately } from '../../reply.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
-
-const Target = z.object({
-  teamId: z.string().min(1),
-  channel: z.string().min(1),
-  threadTs: z.string().min(1),
-  cardTs: z.string().min(1),
-});
-
-function parseTarget(raw: string | undefined) {
-  try {
-    return Target.safeParse(JSON.parse(raw ?? ''));
-  } catch {
-    return Target.safeParse(undefined);
-  }
-}
 
 /** Submitting "Record another choice": validates, re-checks the card and the person, then records the decision. */
 export function overrideSubmit(deps: SlackDeps) {
   return async ({ ack, body, client }: Args): Promise<void> => {
     const parsed = ViewSubmissionBody.safeParse(body);
-    const target = parsed.success ? parseTarget(parsed.data.view.private_metadata) : undefined;
-    if (!parsed.success || !target?.success) {
+    const target = parsed.success ? parseCardTarget(parsed.data.view.private_metadata) : undefined;
+    if (!parsed.success || !target) {
       await ack({
         response_action: 'errors',
         errors: { [INPUTS.overrideReason.block]: 'This form is out of date; close it and try again.' },
@@ -52,7 +36,7 @@ export function overrideSubmit(deps: SlackDeps) {
       await ack({ response_action: 'errors', errors });
       return;
     }
-    const { teamId, channel, threadTs, cardTs } = target.data;
+    const { teamId, channel, threadTs, cardTs } = target;
     const at = { channel, threadTs, ts: cardTs };
     // The metadata came back from Slack: check it against the stored session before acting on it.
     const refused = checkCard(await locate(deps, [teamId], channel, threadTs), at, userTeamOf(b));
