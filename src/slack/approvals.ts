@@ -4,7 +4,7 @@ import { approve } from '../team/discussion.js';
 import { findByKey } from '../team/lookup.js';
 import { approvers } from './accept.js';
 import type { SlackDeps } from './context.js';
-import type { Plan } from './effects.js';
+import { type Plan, planFor } from './effects.js';
 import { checkCard, type DecideOutcome, locate, schedule } from './interview.js';
 import type { MessageRef } from './payloads.js';
 
@@ -49,16 +49,7 @@ export async function approveFromSlack(
       kind: 'approved',
       have: approvers(s).length,
       need,
-      plan: {
-        teamId: found.teamId,
-        sessionId: s.id,
-        channel: input.at.channel,
-        threadTs: input.at.threadTs,
-        refresh: [],
-        retire: [],
-        refreshCard: input.at.ts,
-        root: false,
-      },
+      plan: planFor(found.teamId, s.id, input.at, { refreshCard: input.at.ts }),
     };
   });
   if (outcome.kind === 'approved') await schedule(deps, client, outcome.plan);

@@ -12,6 +12,7 @@ import {
 } from '../team/discussion.js';
 import { findByKey } from '../team/lookup.js';
 import type { SlackDeps } from './context.js';
+import { planFor } from './effects.js';
 import { type Located, locate, mayChange, schedule } from './interview.js';
 
 /** Slack sends `&`, `<` and `>` as entities; the record keeps what the person typed and escapes it when shown. */
@@ -115,16 +116,7 @@ async function refreshCard(deps: SlackDeps, client: WebClient, found: Located, a
   const doc = await deps.store.read(found.teamId);
   const cardTs = findByKey(doc.sessions, (s) => s.id === found.session.id)?.cardTs;
   if (!cardTs || cardTs.startsWith('pending:')) return;
-  await schedule(deps, client, {
-    teamId: found.teamId,
-    sessionId: found.session.id,
-    channel: at.channel,
-    threadTs: at.threadTs,
-    refresh: [],
-    retire: [],
-    refreshCard: cardTs,
-    root: false,
-  });
+  await schedule(deps, client, planFor(found.teamId, found.session.id, at, { refreshCard: cardTs }));
 }
 
 /** Stores a concern on the thread's session, or on its decision once decided, and shows it on the card. */

@@ -34,6 +34,25 @@ export type Plan = {
   actor?: string;
 };
 
+/** A plan for one session's thread that changes nothing until `extra` says what to post or re-render. */
+export function planFor(
+  teamId: string,
+  sessionId: string,
+  where: { channel: string; threadTs: string },
+  extra: Partial<Omit<Plan, 'teamId' | 'sessionId' | 'channel' | 'threadTs'>> = {},
+): Plan {
+  return {
+    teamId,
+    sessionId,
+    channel: where.channel,
+    threadTs: where.threadTs,
+    refresh: [],
+    retire: [],
+    root: false,
+    ...extra,
+  };
+}
+
 type Loaded = { doc: TeamDoc; session: Session };
 
 async function load(deps: SlackDeps, plan: Plan): Promise<Loaded | undefined> {

@@ -9,7 +9,7 @@ import { answerSession, startSession } from '../team/sessions.js';
 import { acceptSession, approvalsMissing } from './accept.js';
 import { rootMessage } from './blocks/root.js';
 import type { SlackDeps } from './context.js';
-import { type Plan, runPlan } from './effects.js';
+import { type Plan, planFor, runPlan } from './effects.js';
 import { clip } from './escape.js';
 import type { MessageRef } from './payloads.js';
 
@@ -118,16 +118,18 @@ export async function startInterview(deps: SlackDeps, client: WebClient, input: 
     if (first) s.messages[first.id] = c;
     return { session: s, claim: c };
   });
-  await schedule(deps, client, {
-    teamId: input.teamId,
-    sessionId: session.id,
-    channel: input.channel,
-    threadTs,
-    refresh: [],
-    retire: [],
-    ...(first ? { postQuestion: { question: first.id, claim } } : {}),
-    root: false,
-  });
+  await schedule(
+    deps,
+    client,
+    planFor(
+      input.teamId,
+      session.id,
+      { channel: input.channel, threadTs },
+      {
+        ...(first ? { postQuestion: { question: first.id, claim } } : {}),
+      },
+    ),
+  );
   return { kind: 'started', session };
 }
 
@@ -220,16 +222,7 @@ export async function answerFromSlack(deps: SlackDeps, client: WebClient, input:
         .exhaustive();
     }
     const now = deps.now();
-    const plan: Plan = {
-      teamId: found.teamId,
-      sessionId: s.id,
-      channel: input.at.channel,
-      threadTs: input.at.threadTs,
-      refresh: [input.question],
-      retire: [],
-      root: true,
-      actor: input.user,
-    };
+    const plan = planFor(found.teamId, s.id, input.at, { refresh: [input.question], root: true, actor: input.user });
     // Questions that no longer apply lose their message slot; a pending one is handled by its poster.
     const applicable = new Set(applicableQuestions(flow, s.answers).map((q) => q.id));
     for (const [q, ts] of Object.entries(s.messages)) {
@@ -268,16 +261,7 @@ function resumePlan(
   s: Session,
   input: { teamId: string; at: MessageRef; actor: string; now: Date },
 ): Plan | undefined {
-  const plan: Plan = {
-    teamId: input.teamId,
-    sessionId: s.id,
-    channel: input.at.channel,
-    threadTs: input.at.threadTs,
-    refresh: [],
-    retire: [],
-    root: false,
-    actor: input.actor,
-  };
+  const plan = planFor(input.teamId, s.id, input.at, { actor: input.actor });
   const next = nextQuestion(flow, s.answers);
   if (next && claimable(s.messages[next.id], input.now)) {
     const claim = claimOf(input.now);
@@ -372,17 +356,11 @@ export async function decideFromSlack(deps: SlackDeps, client: WebClient, input:
     return {
       kind: 'decided',
       decision,
-      plan: {
-        teamId: found.teamId,
-        sessionId: s.id,
-        channel: input.at.channel,
-        threadTs: input.at.threadTs,
-        refresh: [],
-        retire: [],
+      plan: planFor(found.teamId, s.id, input.at, {
         refreshCard: input.at.ts,
         root: true,
         postDecisionCard: decision.number,
-      },
+      }),
     };
   });
   if (outcome.kind === 'decided') await schedule(deps, client, outcome.plan);

@@ -6,7 +6,7 @@ import { findByKey } from '../team/lookup.js';
 import { decisionCardMessage } from './blocks/decision-card.js';
 import { section, who } from './blocks/kit.js';
 import type { SlackDeps } from './context.js';
-import type { Plan } from './effects.js';
+import { type Plan, planFor } from './effects.js';
 import { isPending, schedule, slackError } from './interview.js';
 import type { MessageRef } from './payloads.js';
 
@@ -91,16 +91,15 @@ export async function reopenFromSlack(deps: SlackDeps, client: WebClient, input:
     return {
       kind: 'reopened',
       decision: reopened.value,
-      plan: {
-        teamId: found.teamId,
-        sessionId: s.id,
-        channel: s.channel,
-        threadTs: s.threadTs,
-        refresh: [],
-        retire: [],
-        ...(card ? { refreshCard: card } : {}),
-        root: true,
-      },
+      plan: planFor(
+        found.teamId,
+        s.id,
+        { channel: s.channel, threadTs: s.threadTs },
+        {
+          ...(card ? { refreshCard: card } : {}),
+          root: true,
+        },
+      ),
     };
   });
   if (outcome.kind !== 'reopened') return outcome;
