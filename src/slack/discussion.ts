@@ -119,18 +119,23 @@ async function refreshCard(deps: SlackDeps, client: WebClient, found: Located, a
   await schedule(deps, client, planFor(found.teamId, found.session.id, at, { refreshCard: cardTs }));
 }
 
-/** Stores a concern on the thread's session, or on its decision once decided, and shows it on the card. */
-export async function raiseConcernFromSlack(
+type ConcernInput = {
+  candidates: (string | undefined)[];
+  at: ConcernTarget;
+  user: string;
+  userTeam: string | undefined;
+};
+
+/**
+ * Finds the thread's concern holder (its decision once decided, else its
+ * session), changes it inside one store update, and re-renders the card when
+ * something changed.
+ */
+async function changeConcerns(
   deps: SlackDeps,
   client: WebClient,
-  input: {
-    candidates: (string | undefined)[];
-    at: ConcernTarget;
-    user: string;
-    userName?: string | undefined;
-    userTeam: string | undefined;
-    text: string;
-  },
+  input: ConcernInput,
+  change: (holder: Session | Decision, now: string) => ConcernOutcome,
 ): Promise<ConcernOutcome> {
   const checked = await concernHolder(deps, input.candidates, input.at, input.userTeam);
   if ('refused' in checked) return checked.refused;
@@ -139,40 +144,36 @@ export async function raiseConcernFromSlack(
     const session = findByKey(doc.sessions, (s) => s.id === found.session.id);
     if (!session) return { kind: 'not-found' };
     const { decision } = discussionOf(doc, session);
-    raiseConcern(decision ?? session, {
-      by: input.user,
-      ...(input.userName ? { byName: input.userName } : {}),
-      text: input.text,
-      at: deps.now().toISOString(),
-    });
-    return { kind: 'raised' };
+    return change(decision ?? session, deps.now().toISOString());
   });
-  if (outcome.kind === 'raised') await refreshCard(deps, client, found, input.at);
+  if (outcome.kind === 'raised' || outcome.kind === 'resolved') await refreshCard(deps, client, found, input.at);
   return outcome;
 }
 
-/** Marks an open concern resolved by this person and takes it off the card. */
-export async function resolveConcernFromSlack(
+/** Stores a concern on the thread's session, or on its decision once decided, and shows it on the card. */
+export function raiseConcernFromSlack(
   deps: SlackDeps,
   client: WebClient,
-  input: {
-    candidates: (string | undefined)[];
-    at: ConcernTarget;
-    user: string;
-    userTeam: string | undefined;
-    id: string;
-  },
+  input: ConcernInput & { userName?: string | undefined; text: string },
 ): Promise<ConcernOutcome> {
-  const checked = await concernHolder(deps, input.candidates, input.at, input.userTeam);
-  if ('refused' in checked) return checked.refused;
-  const { found } = checked;
-  const outcome = await deps.store.update(found.teamId, (doc): ConcernOutcome => {
-    const session = findByKey(doc.sessions, (s) => s.id === found.session.id);
-    if (!session) return { kind: 'not-found' };
-    const { decision } = discussionOf(doc, session);
-    const resolved = resolveConcern(decision ?? session, input.id, input.user, deps.now().toISOString());
-    return resolved ? { kind: 'resolved' } : { kind: 'already-resolved' };
+  return changeConcerns(deps, client, input, (holder, at) => {
+    raiseConcern(holder, {
+      by: input.user,
+      ...(input.userName ? { byName: input.userName } : {}),
+      text: input.text,
+      at,
+    });
+    return { kind: 'raised' };
   });
-  if (outcome.kind === 'resolved') await refreshCard(deps, client, found, input.at);
-  return outcome;
+}
+
+/** Marks an open concern resolved by this person and takes it off the card. */
+export function resolveConcernFromSlack(
+  deps: SlackDeps,
+  client: WebClient,
+  input: ConcernInput & { id: string },
+): Promise<ConcernOutcome> {
+  return changeConcerns(deps, client, input, (holder, at) =>
+    resolveConcern(holder, input.id, input.user, at) ? { kind: 'resolved' } : { kind: 'already-resolved' },
+  );
 }
