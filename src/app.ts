@@ -10,10 +10,10 @@ import { getFlow } from './engine/load.js';
 import { tellFailure } from './slack/failures.js';
 import { registerListeners, type SlackDeps } from './slack/index.js';
 import { slackError } from './slack/interview.js';
+import { KeyedQueue } from './slack/keyed-queue.js';
 import { startReminders } from './slack/reminders.js';
 import { WorkLimiter } from './slack/work.js';
 import { FileStore, type Store } from './store/index.js';
-import { KeyedQueue } from './store/serial.js';
 
 /** What tests (and other hosts) may replace. */
 export type AppDeps = {

@@ -1,7 +1,7 @@
 import type { Logger } from '@slack/bolt';
 import type { Flow } from '../engine/flow.js';
 import type { Store } from '../store/index.js';
-import type { KeyedQueue } from '../store/serial.js';
+import type { KeyedQueue } from './keyed-queue.js';
 import type { WorkLimiter } from './work.js';
 
 /** What every listener works with; tests inject the store and the clock. */
