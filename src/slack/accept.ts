@@ -68,4 +68,6 @@ const copyRecommendation = (r: NonNullable<Session['recommendation']>): NonNulla
   notNow: [...r.notNow],
   reasons: r.reasons.map((x) => ({ ...x })),
   warnings: [...r.warnings],
+  tools: r.tools.map((x) => ({ ...x })),
+  checklist: r.checklist.map((x) => ({ ...x })),
 });

@@ -1,20 +1,13 @@
 import { z } from 'zod';
 import { AnswersSchema } from '../engine/flow.js';
+import { Recommendation } from '../engine/recommend.js';
 
 export const SCHEMA_VERSION = 1;
 
 const Iso = z.string().min(1);
 
-export const ReasonSchema = z.object({ pattern: z.string(), question: z.string(), because: z.string() });
-
-/** The recommendation as stored (same shape as the contract's JSON). */
-export const RecommendationSchema = z.object({
-  primary: z.string(),
-  complements: z.array(z.string()),
-  notNow: z.array(z.string()),
-  reasons: z.array(ReasonSchema),
-  warnings: z.array(z.string()),
-});
+/** The recommendation as stored: the engine's own schema, so a new field is never dropped on save. */
+export const RecommendationSchema = Recommendation;
 
 /** Who said what in a discussion thread (captured replies). */
 export const Reply = z.looseObject({

@@ -36,7 +36,15 @@ describe('mesh-help recommend', () => {
     const t = setup({ clusters: 'multi-region', pains: ['one-workload-many-clusters'] });
     expect(await run(['recommend', '--answers', t.file, '--json'], t.io)).toBe(0);
     const json = JSON.parse(t.out.join('\n'));
-    expect(Object.keys(json).sort()).toEqual(['complements', 'notNow', 'primary', 'reasons', 'warnings']);
+    expect(Object.keys(json).sort()).toEqual([
+      'checklist',
+      'complements',
+      'notNow',
+      'primary',
+      'reasons',
+      'tools',
+      'warnings',
+    ]);
     expect(json.primary).toBe('federation');
   });
 
@@ -44,6 +52,11 @@ describe('mesh-help recommend', () => {
     [{ ops: 'sre' }, /"ops".*platform-team, part-time, none/],
     [{ cloud: 'aws' }, /unknown question "cloud".*clusters/],
     [{ pains: ['mtls', 'dns'] }, /"dns" is not an option of "pains".*flaky-calls/],
+    [{ pains: 'mtls' }, /"pains" takes a list.*allowed options for "pains": flaky-calls, mtls/],
+    [{ other_workloads: 'vms' }, /"other_workloads" takes a list.*windows-nodes, vms, none/],
+    [{ platform: 'digitalocean' }, /"platform".*self-managed, eks, gke, aks, openshift, mixed/],
+    [{ network: 'vpn' }, /"network".*flat, overlapping, gateways-only, unknown/],
+    [{ fleet: 600 }, /"fleet".*2-5, 6-50, 51-plus/],
     ['{"clusters": ', /not valid JSON/],
     [['one'], /JSON object/],
   ])('exits 2 with nothing on stdout for a bad file (%j)', async (answers, message) => {

@@ -45,25 +45,25 @@ describe('Slack fails a step (500 or a timeout)', () => {
     h = await startHarness(options);
     const rootTs = await startInterview(h);
     h.fake.faultNext('chat.postMessage', fault);
-    await answer(h, rootTs, 'clusters', 'multi-region');
+    await answer(h, rootTs, 'clusters', 'one');
     await h.fake.waitFor((c) => c.method === 'chat.postEphemeral', 5000, 'the private note');
     expect(ephemeralTexts(h).join('\n')).toMatch(/answer is saved.*Click your last answer again/);
     const storedServices = () =>
       [...(h?.fake.messages.values() ?? [])].filter((m) => JSON.stringify(m.blocks).includes('"q:services"'));
     expect(storedServices()).toHaveLength(0);
     const saved = h.teamFile()?.sessions as { answers: Record<string, unknown>; messages: Record<string, string> }[];
-    expect(saved[0]?.answers).toEqual({ clusters: 'multi-region' });
+    expect(saved[0]?.answers).toEqual({ clusters: 'one' });
     expect(saved[0]?.messages.services).toBeUndefined();
 
     // The next click (the same answer again) posts the missing question, once.
-    const retry = await h.interact(answerPayload(h, rootTs, 'clusters', 'multi-region'));
+    const retry = await h.interact(answerPayload(h, rootTs, 'clusters', 'one'));
     expect(retry.status).toBe(200);
     const services = await waitForQuestion(h, rootTs, 'services');
     expect(services.thread_ts).toBe(rootTs);
     await answer(h, rootTs, 'services', '10-49');
     await waitForQuestion(h, rootTs, 'pains');
     const after = h.teamFile()?.sessions as { answers: Record<string, unknown> }[];
-    expect(after[0]?.answers).toEqual({ clusters: 'multi-region', services: '10-49' });
+    expect(after[0]?.answers).toEqual({ clusters: 'one', services: '10-49' });
     expect(storedServices()).toHaveLength(1);
     expect(h.fake.thread(CHANNEL, rootTs).filter((m) => storedServices().includes(m))).toHaveLength(1);
   });
