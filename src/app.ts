@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
 import { App, type CustomRoute, HTTPReceiver, type Logger, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { ConsoleLogger } from '@slack/logger';
@@ -38,7 +39,7 @@ export type MeshApp = {
   config: Config;
   /** Starts listening; `port` is the bound HTTP port (useful with PORT=0). */
   start(): Promise<{ port: number | undefined }>;
-  /** Stops the receiver, waits for queued Slack calls and store writes, closes the store. */
+  /** Fails /readyz from its first moment, stops the receiver, waits for queued Slack calls and store writes, closes the store. */
   stop(): Promise<void>;
 };
 
@@ -68,6 +69,47 @@ const healthz: CustomRoute = {
   },
 };
 
+/** How long /readyz waits for the store before calling it unavailable (a probe's own timeout is longer). */
+const READY_TIMEOUT_MS = 2000;
+
+/**
+ * Readiness: 200 while the store answers and the app is not stopping, 503 otherwise, so a load balancer
+ * sends no new requests to a replica that is draining or cannot save. The reason's detail goes to the log.
+ */
+function readyzRoute(store: Store, logger: Logger, draining: () => boolean): CustomRoute {
+  let failing = false;
+  const answer = (res: ServerResponse, status: number, body: Record<string, unknown>) => {
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    res.end(JSON.stringify(body));
+  };
+  return {
+    path: '/readyz',
+    method: ['GET'],
+    handler: (_req, res) => {
+      if (draining()) return answer(res, 503, { ok: false, reason: 'draining' });
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer in ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+      });
+      Promise.race([store.ping(), timeout])
+        .finally(() => clearTimeout(timer))
+        .then(
+          () => {
+            if (failing) logger.info('mesh-help: the store answers again; ready');
+            failing = false;
+            answer(res, draining() ? 503 : 200, draining() ? { ok: false, reason: 'draining' } : { ok: true });
+          },
+          (err: unknown) => {
+            // Logged when readiness turns, not on every probe.
+            if (!failing) logger.warn(`mesh-help: not ready, the store does not answer: ${(err as Error).message}`);
+            failing = true;
+            answer(res, 503, { ok: false, reason: 'store' });
+          },
+        );
+    },
+  };
+}
+
 /** Builds the Bolt app: checks the token (auth.test), picks the receiver, registers the listeners. */
 export async function createApp(config: Config, deps: AppDeps = {}): Promise<MeshApp> {
   const logger = deps.logger ?? new ConsoleLogger();
@@ -95,6 +137,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     ]);
   }
 
+  let draining = false;
+  const health = [healthz, readyzRoute(store, logger, () => draining)];
   const receiver = match(config.mode)
     .with(
       'http',
@@ -102,7 +146,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
         new HTTPReceiver({
           signingSecret: config.signingSecret ?? '',
           endpoints: '/slack/events',
-          customRoutes: [healthz],
+          customRoutes: health,
           logger,
         }),
     )
@@ -111,7 +155,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
       () =>
         new SocketModeReceiver({
           appToken: config.appToken ?? '',
-          customRoutes: [healthz],
+          customRoutes: health,
           // The socket client calls apps.connections.open through the same Web API settings (SLACK_API_URL).
           installerOptions: { port: config.port, clientOptions },
           logger,
@@ -180,6 +224,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
       return { port: (server.address() as AddressInfo | null)?.port };
     },
     async stop() {
+      draining = true;
       await reminders?.stop();
       reminders = undefined;
       if (started) {
@@ -208,8 +253,8 @@ export async function startApp(env: NodeJS.ProcessEnv): Promise<void> {
   const { port } = await mesh.start();
   process.stderr.write(
     mesh.config.mode === 'socket'
-      ? `mesh-help: connected to Slack in Socket Mode (health check on :${mesh.config.port}/healthz)\n`
-      : `mesh-help: listening on :${port} (POST /slack/events, GET /healthz)\n`,
+      ? `mesh-help: connected to Slack in Socket Mode (health checks on :${mesh.config.port}/healthz and /readyz)\n`
+      : `mesh-help: listening on :${port} (POST /slack/events, GET /healthz, GET /readyz)\n`,
   );
   let stopping = false;
   const shutdown = (signal: string) => {

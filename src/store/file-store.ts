@@ -1,4 +1,4 @@
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { AtomicJsonFile } from './atomic-json-file.js';
@@ -30,6 +30,7 @@ export class FileStore implements Store {
   private readonly flushing = new Map<string, Promise<void>>();
   private readonly teamsDir: string;
   private closed = false;
+  private pings = 0;
   private ready: Promise<unknown> | undefined;
 
   constructor(
@@ -190,6 +191,26 @@ export class FileStore implements Store {
       }
     }
     return out;
+  }
+
+  /** The teams folder exists, lists and takes a new file: what every read and write needs. */
+  async ping(): Promise<void> {
+    if (this.closed) throw new StoreError('closed', 'the store is closed');
+    await this.ensureDir();
+    try {
+      await readdir(this.teamsDir);
+    } catch (err) {
+      throw new StoreError('corrupt', `cannot read ${this.teamsDir}: ${(err as Error).message}`, this.teamsDir);
+    }
+    // A dot-file, so teams() never lists it; a name of its own, so concurrent pings do not collide.
+    const probe = join(this.teamsDir, `.ping-${process.pid}-${++this.pings}`);
+    try {
+      await writeFile(probe, '');
+      await unlink(probe);
+    } catch (err) {
+      await unlink(probe).catch(() => undefined);
+      throw new StoreError('write_failed', `cannot write in ${this.teamsDir}: ${(err as Error).message}`, probe);
+    }
   }
 
   async close(): Promise<void> {

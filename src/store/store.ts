@@ -36,6 +36,8 @@ export interface Store {
   teams(): Promise<string[]>;
   /** Validates every stored document without changing any. */
   check(): Promise<TeamCheck[]>;
+  /** Resolves when the backend can serve requests; rejects with the reason otherwise. */
+  ping(): Promise<void>;
   /** Waits for in-flight writes; later calls fail. */
   close(): Promise<void>;
 }
