@@ -36,6 +36,10 @@ export type Concern = z.infer<typeof Concern>;
 export const Approval = z.looseObject({ by: z.string(), byName: z.string().optional(), at: Iso });
 export type Approval = z.infer<typeof Approval>;
 
+/** A ticked readiness-checklist item (keyed by checklistKey), and who ticked it. */
+export const Tick = z.looseObject({ by: z.string(), byName: z.string().optional(), at: Iso });
+export type Tick = z.infer<typeof Tick>;
+
 export const SessionStatus = z.enum(['open', 'complete', 'decided', 'abandoned']);
 export type SessionStatus = z.infer<typeof SessionStatus>;
 
@@ -62,6 +66,10 @@ export const Session = z.looseObject({
   replies: z.array(Reply).default([]),
   concerns: z.array(Concern).default([]),
   approvals: z.array(Approval).default([]),
+  /** Readiness checklist ticks by item key; they move to the decision with the discussion. */
+  checklistTicks: z.record(z.string(), Tick).default({}),
+  /** Slack ts of the posted readiness checklist. */
+  checklistTs: z.string().optional(),
   createdAt: Iso,
   updatedAt: Iso,
   version: z.number().int().nonnegative(),
@@ -108,6 +116,10 @@ export const Decision = z.looseObject({
   replies: z.array(Reply).default([]),
   concerns: z.array(Concern).default([]),
   approvals: z.array(Approval).default([]),
+  /** Readiness checklist ticks by item key (see engine/checklist.ts). */
+  checklistTicks: z.record(z.string(), Tick).default({}),
+  /** Slack ts of the posted readiness checklist, which keeps taking ticks after the decision. */
+  checklistTs: z.string().optional(),
   history: z.array(HistoryEntry).default([]),
 });
 export type Decision = z.infer<typeof Decision>;

@@ -65,6 +65,7 @@ describe('thread capture', () => {
       replies: [],
       concerns: [],
       approvals: [],
+      checklistTicks: {},
       history: [],
     });
     captureReply(doc, session, { ts: '100.9', user: 'U2', text: 'late', at });
@@ -130,6 +131,7 @@ describe('dueReminders', () => {
       replies: [],
       concerns: [],
       approvals: [],
+      checklistTicks: {},
       history: [],
     };
     doc.decisions.push(
