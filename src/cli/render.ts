@@ -19,7 +19,7 @@ function wrap(text: string, width: number, indent = ''): string[] {
   return lines;
 }
 
-const FIT_LABEL = { 'first-choice': 'first choice:', alternative: 'alternative: ', avoid: 'avoid:       ' } as const;
+const FIT_LABEL = { 'first-choice': 'first choice:', alternative: 'alternative:', avoid: 'avoid:' } as const;
 
 /** Wraps `text` under `indent`, with continuation lines indented two more. */
 const hang = (text: string, width: number, indent: string): string[] =>

@@ -84,6 +84,13 @@ describe('mesh-help interview --answers', () => {
     expect(doc.decisions[0]).toMatchObject({ number: 1, status: 'proposed', chosen: ['service-mesh'] });
     expect(doc.sessions[0]).toMatchObject({ status: 'decided', decisionNumber: 1 });
     expect(doc.sessions[0]?.answers).toMatchObject({ services: 'under-10', regulated: 'yes' });
+    // The terminal shows the tool level and the readiness checklist, and the stored record keeps both.
+    const shown = t.out.join('\n');
+    expect(shown).toMatch(/Tools:\n {2}Service mesh:\n {4}first choice: Istio, ambient mode \(GA, checked 2026-11\)/);
+    expect(shown).toMatch(/avoid: Cilium Service Mesh \(GA, checked 2026-11\): Its mutual authentication/);
+    expect(shown).toMatch(/Before the first cluster changes:\n {2}\[ \] /);
+    expect(doc.decisions[0]?.recommendation.tools.length).toBeGreaterThan(0);
+    expect(doc.decisions[0]?.recommendation.checklist.length).toBeGreaterThan(0);
   });
 
   it('--accept records it accepted with a revisit date, and --revisits supersedes the earlier record', async () => {
@@ -136,6 +143,9 @@ describe('mesh-help compare and decisions', () => {
     expect(table).toMatch(/Service mesh/);
     expect(table).toMatch(/Cluster mesh/);
     expect(table).not.toMatch(/Federation/);
+    expect(table).toMatch(/Istio, ambient mode \(GA,/);
+    expect(table).toMatch(/AWS App Mesh \(service ended,/);
+    expect(table).toMatch(/checked 2026-11/);
     expect(await run(['compare', 'istio'], t.io)).toBe(2);
     expect(t.err.join('\n')).toMatch(/unknown pattern "istio"/);
   });

@@ -103,6 +103,11 @@ describe('the threaded interview over signed HTTP', () => {
     for (const w of expected.warnings) expect(cardText).toContain(w.slice(0, 40));
     for (const id of expected.notNow) expect(cardText).toContain(flow.patternById.get(id)?.name ?? id);
     expect(cardText).toContain('Ruled out for now');
+    // Contract v2: the card names each layer's first-choice tool with its status, and what to avoid.
+    const firsts = expected.tools.filter((t) => t.fit === 'first-choice');
+    expect(firsts.length).toBeGreaterThan(0);
+    for (const t of firsts) expect(cardText).toContain(`first choice *${flow.toolById.get(t.tool)?.name}* (GA`);
+    expect(cardText).toContain(`${expected.checklist.length} readiness checks`);
     expect(cardText).toContain('How many Kubernetes clusters run this system?');
     expect(elementsOf(card, 'decision').map((e) => e.action_id)).toEqual(['decision:accept', 'decision:override']);
 
