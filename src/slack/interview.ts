@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { match } from 'ts-pattern';
-import { applicableQuestions, nextQuestion } from '../engine/answers.js';
+import { askedQuestions, nextQuestion } from '../engine/answers.js';
 import type { AnswerValue, Flow } from '../engine/flow.js';
 import { assertTeamId, type Decision, type Session, type TeamDoc } from '../store/index.js';
 import { adrId } from '../team/decisions.js';
@@ -193,7 +193,7 @@ export async function answerFromSlack(deps: SlackDeps, client: WebClient, input:
       return { kind: 'closed', status: s.status, decisionNumber: s.decisionNumber };
     }
     if (s.messages[input.question] !== input.at.ts) return { kind: 'not-current' };
-    if (!applicableQuestions(flow, s.answers).some((q) => q.id === input.question)) return { kind: 'not-applicable' };
+    if (!askedQuestions(flow, s.answers).some((q) => q.id === input.question)) return { kind: 'not-applicable' };
     const current = s.answers[input.question];
     const normalised = Array.isArray(input.value) ? [...input.value].sort() : input.value;
     const currentNormalised = Array.isArray(current) ? [...current].sort() : current;
@@ -224,7 +224,7 @@ export async function answerFromSlack(deps: SlackDeps, client: WebClient, input:
     const now = deps.now();
     const plan = planFor(found.teamId, s.id, input.at, { refresh: [input.question], root: true, actor: input.user });
     // Questions that no longer apply lose their message slot; a pending one is handled by its poster.
-    const applicable = new Set(applicableQuestions(flow, s.answers).map((q) => q.id));
+    const applicable = new Set(askedQuestions(flow, s.answers).map((q) => q.id));
     for (const [q, ts] of Object.entries(s.messages)) {
       if (applicable.has(q)) continue;
       if (!isPending(ts)) plan.retire.push({ question: q, ts });
