@@ -4,14 +4,16 @@ import { App, type CustomRoute, HTTPReceiver, type Logger, LogLevel, SocketModeR
 import { ConsoleLogger } from '@slack/logger';
 import { type RetryOptions, WebClient, type WebClientOptions } from '@slack/web-api';
 import { match } from 'ts-pattern';
-import { type Config, ConfigError, type LogLevelName, loadConfig } from './config.js';
+import { type Config, ConfigError, type LogLevelName, loadConfig, redactUrl } from './config.js';
 import type { Flow } from './engine/flow.js';
 import { getFlow } from './engine/load.js';
+import { redactingLogger } from './redacting-logger.js';
 import { tellFailure } from './slack/failures.js';
 import { registerListeners, type SlackDeps } from './slack/index.js';
 import { slackError } from './slack/interview.js';
 import { KeyedQueue } from './slack/keyed-queue.js';
 import { startReminders } from './slack/reminders.js';
+import { BODY_LIMIT, gateRequests } from './slack/request-gate.js';
 import { WorkLimiter } from './slack/work.js';
 import { FileStore, type Store } from './store/index.js';
 
@@ -51,6 +53,8 @@ export const PRODUCTION_RETRIES: RetryOptions = {
   randomize: true,
 };
 
+const EVENTS_PATH = '/slack/events';
+
 const levelOf = (name: LogLevelName): LogLevel =>
   match(name)
     .with('debug', () => LogLevel.DEBUG)
@@ -70,7 +74,7 @@ const healthz: CustomRoute = {
 
 /** Builds the Bolt app: checks the token (auth.test), picks the receiver, registers the listeners. */
 export async function createApp(config: Config, deps: AppDeps = {}): Promise<MeshApp> {
-  const logger = deps.logger ?? new ConsoleLogger();
+  const logger = redactingLogger(deps.logger ?? new ConsoleLogger());
   logger.setLevel(levelOf(config.logLevel));
   logger.setName('mesh-help');
   const flow = deps.flow ?? getFlow();
@@ -91,21 +95,27 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     throw new ConfigError([
       platform
         ? `SLACK_BOT_TOKEN was refused by Slack (${slackError(err)})`
-        : `SLACK_API_URL: Slack's Web API at ${config.slackApiUrl ?? 'https://slack.com/api/'} could not be reached to check SLACK_BOT_TOKEN (${slackError(err)})`,
+        : `SLACK_API_URL: Slack's Web API at ${redactUrl(config.slackApiUrl ?? 'https://slack.com/api/')} could not be reached to check SLACK_BOT_TOKEN (${slackError(err)})`,
     ]);
   }
 
   const receiver = match(config.mode)
-    .with(
-      'http',
-      () =>
-        new HTTPReceiver({
-          signingSecret: config.signingSecret ?? '',
-          endpoints: '/slack/events',
-          customRoutes: [healthz],
-          logger,
-        }),
-    )
+    .with('http', () => {
+      const http = new HTTPReceiver({
+        signingSecret: config.signingSecret ?? '',
+        endpoints: EVENTS_PATH,
+        customRoutes: [healthz],
+        logger,
+        bodyLimit: BODY_LIMIT,
+      });
+      // Oversized, future-dated, replayed and foreign-shaped requests stop here, before Bolt buffers or parses them.
+      http.requestListener = gateRequests(http.requestListener, {
+        signingSecret: config.signingSecret ?? '',
+        endpoints: [EVENTS_PATH],
+        logger,
+      });
+      return http;
+    })
     .with(
       'socket',
       () =>
@@ -127,6 +137,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     tokenVerificationEnabled: false,
     clientOptions,
     logger,
+    // Bolt sets its logger to INFO unless told the level: LOG_LEVEL must hold after start-up too.
+    logLevel: levelOf(config.logLevel),
     convoStore: false,
     extendedErrorHandler: true,
   });

@@ -4,7 +4,7 @@ import { type AdrFile, exportFiles, INDEX_FILE, renderAdr } from '../adr/index.j
 import { adrId } from '../team/decisions.js';
 import { type Message, section, who } from './blocks/kit.js';
 import type { SlackDeps } from './context.js';
-import { escapeText } from './escape.js';
+import { plainSlackProblem } from './failures.js';
 import { COMMAND } from './ids.js';
 import { slackError } from './interview.js';
 import type { FoundRecord } from './records.js';
@@ -99,7 +99,7 @@ export function uploadNotice(outcome: UploadOutcome): Message | undefined {
     .with({ kind: 'failed' }, ({ error }) =>
       error === 'not_in_channel' || error === 'channel_not_found'
         ? 'I can’t upload files in this channel yet. Invite me with `/invite @mesh-help`, then try again.'
-        : `The upload failed (${escapeText(error)}). \`npx mesh-help export --out docs/decisions\` on the machine that runs the bot writes the same files.`,
+        : `The upload failed: ${plainSlackProblem(error)}. \`npx mesh-help export --out docs/decisions\` on the machine that runs the bot writes the same files.`,
     )
     .exhaustive();
   return text ? { text, blocks: [section(text)] } : undefined;

@@ -7,6 +7,7 @@ import { parseCommand, suggest } from '../../commands.js';
 import type { SlackDeps } from '../../context.js';
 import { escapeText } from '../../escape.js';
 import { uploadLog, uploadNotice } from '../../export.js';
+import { plainSlackProblem } from '../../failures.js';
 import { startInterview } from '../../interview.js';
 import { CommandBody } from '../../payloads.js';
 import { revisitNotice } from '../../record-notices.js';
@@ -18,7 +19,7 @@ type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 export const notInChannelHint = (error: string): string =>
   error === 'not_in_channel' || error === 'channel_not_found'
     ? 'I can’t post in this channel yet. Invite me with `/invite @mesh-help`, then run the command again.'
-    : `I couldn’t post the interview here (${escapeText(error)}).`;
+    : `I couldn’t post the interview here: ${plainSlackProblem(error)}. Please try again in a moment.`;
 
 /** `/mesh-help [subcommand]`: acknowledged at once; anything that reads the store or posts happens after. */
 export function meshHelpCommand(deps: SlackDeps) {
