@@ -78,6 +78,16 @@ export type Session = z.infer<typeof Session>;
 export const DecisionStatus = z.enum(['proposed', 'accepted', 'rejected', 'deprecated', 'superseded']);
 export type DecisionStatus = z.infer<typeof DecisionStatus>;
 
+/** One change of a team rule: who, when, old → new (values as shown to people). */
+export const RuleChange = z.object({
+  at: Iso,
+  by: z.string(),
+  setting: z.string(),
+  from: z.string(),
+  to: z.string(),
+});
+export type RuleChange = z.infer<typeof RuleChange>;
+
 export const HistoryEntry = z.object({ at: Iso, by: z.string(), to: DecisionStatus, note: z.string().optional() });
 
 /** A numbered decision record of one team (ADR-0001, …), never renumbered. */
@@ -116,12 +126,28 @@ export const Decision = z.looseObject({
   concerns: z.array(Concern).default([]),
   approvals: z.array(Approval).default([]),
   history: z.array(HistoryEntry).default([]),
+  /** The approvals rule in force when the record was accepted. */
+  acceptedUnderApprovals: z.number().int().nonnegative().optional(),
+  /** Changes of the approvals rule made while its interview was open, and their follow-ups. */
+  ruleChanges: z.array(RuleChange).optional(),
 });
 export type Decision = z.infer<typeof Decision>;
+
+/** Who may change a team's rules (`/mesh-help config …`); absent means `admins-and-owners`. */
+export const RuleEditors = z.enum(['admins-and-owners', 'owners', 'admins', 'anyone']);
+export type RuleEditors = z.infer<typeof RuleEditors>;
 
 export const TeamConfig = z.looseObject({
   decisionsChannel: z.string().optional(),
   approvals: z.number().int().nonnegative().default(0),
+  /** Slack user ids of the team's named owners, who may change its rules. */
+  owners: z.array(z.string()).optional(),
+  editors: RuleEditors.optional(),
+  /** Every rule change, oldest first. */
+  history: z.array(RuleChange).optional(),
+  /** Open interviews allowed at once in one channel and in the whole team (absent: the defaults). */
+  maxOpenPerChannel: z.number().int().positive().optional(),
+  maxOpenPerTeam: z.number().int().positive().optional(),
 });
 export type TeamConfig = z.infer<typeof TeamConfig>;
 

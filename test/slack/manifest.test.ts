@@ -56,10 +56,14 @@ describe('manifest.yml', () => {
       'channels:history': /app\.event\('message'/,
       'groups:history': /app\.event\('message'/,
       'app_mentions:read': /app\.event\('app_mention'/,
+      'users:read': /client\.users\.info\(/,
     };
     for (const scope of BOT_SCOPES) expect(code, scope).toMatch(needs[scope] ?? /^$/);
-    // Calls that would need scopes we do not ask for (conversations.replies only reads threads: the history scopes).
-    expect(code).not.toMatch(/client\.(files|users)\.|client\.conversations\.(?!replies\()|app\.message\(/);
+    // Calls that would need scopes we do not ask for (conversations.replies only reads threads: the history scopes;
+    // users.info is all users:read is for).
+    expect(code).not.toMatch(
+      /client\.files\.|client\.users\.(?!info\()|client\.conversations\.(?!replies\()|app\.message\(/,
+    );
   });
 
   it('has the /mesh-help command with description and usage hint, App Home, interactivity and Socket Mode', () => {

@@ -47,7 +47,7 @@ describe('Slack fails a step (500 or a timeout)', () => {
     h.fake.faultNext('chat.postMessage', fault);
     await answer(h, rootTs, 'clusters', 'multi-region');
     await h.fake.waitFor((c) => c.method === 'chat.postEphemeral', 5000, 'the private note');
-    expect(ephemeralTexts(h).join('\n')).toMatch(/answer is saved.*Click your last answer again/);
+    expect(ephemeralTexts(h).join('\n')).toMatch(/answers are saved.*Resume it.*your last answer again/);
     const storedServices = () =>
       [...(h?.fake.messages.values() ?? [])].filter((m) => JSON.stringify(m.blocks).includes('"q:services"'));
     expect(storedServices()).toHaveLength(0);
