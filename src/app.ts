@@ -12,6 +12,7 @@ import { tellFailure } from './slack/failures.js';
 import { registerListeners, type SlackDeps } from './slack/index.js';
 import { slackError } from './slack/interview.js';
 import { KeyedQueue } from './slack/keyed-queue.js';
+import { rateLanes } from './slack/rate-lanes.js';
 import { startReminders } from './slack/reminders.js';
 import { BODY_LIMIT, gateRequests } from './slack/request-gate.js';
 import { WorkLimiter } from './slack/work.js';
@@ -79,10 +80,15 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
   logger.setName('mesh-help');
   const flow = deps.flow ?? getFlow();
   const store = deps.store ?? new FileStore(config.dataDir);
+  const retryConfig = deps.retryConfig ?? PRODUCTION_RETRIES;
+  const timeout = deps.timeoutMs ?? 10_000;
   const clientOptions: WebClientOptions = {
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
-    retryConfig: deps.retryConfig ?? PRODUCTION_RETRIES,
-    timeout: deps.timeoutMs ?? 10_000,
+    retryConfig,
+    timeout,
+    // 429s are waited out per method (rateLanes), never by pausing every call the client makes.
+    fetch: rateLanes({ retries: retryConfig.retries ?? 3, timeoutMs: timeout }),
+    rejectRateLimitedCalls: true,
     logger,
   };
 
