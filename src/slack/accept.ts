@@ -51,7 +51,7 @@ export function acceptSession(doc: TeamDoc, s: Session, input: AcceptInput): Res
       ? `outcome changed from ${before.replaceAll(',', ', ')}; earlier approvals dropped`
       : undefined;
     const accepted = transition(doc, reopened.number, 'accepted', input.by, input.now, note, input.byName);
-    if (accepted.ok) stampRules(doc, s, accepted.value);
+    if (accepted.ok) settle(doc, s, accepted.value);
     return accepted;
   }
   const recorded = recordDecision(doc, {
@@ -68,8 +68,14 @@ export function acceptSession(doc: TeamDoc, s: Session, input: AcceptInput): Res
     ...(input.override ? { chosen: input.override.chosen, overrideReason: input.override.reason } : {}),
     ...(s.revisits ? { supersedes: s.revisits } : {}),
   });
-  if (recorded.ok) stampRules(doc, s, recorded.value);
+  if (recorded.ok) settle(doc, s, recorded.value);
   return recorded;
+}
+
+/** What an accepted record takes from its interview and the team: its privacy, and the rules it was accepted under. */
+function settle(doc: TeamDoc, s: Session, decision: Decision): void {
+  if (s.privateTo) decision.privateTo = s.privateTo;
+  stampRules(doc, s, decision);
 }
 
 /** A plain copy of a recommendation held in a store draft. */

@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Recommendation } from '../engine/recommend.js';
 import type { Session, TeamDoc } from '../store/index.js';
 import { findByKey } from '../team/lookup.js';
+import { privateConversation } from '../team/visibility.js';
 import { decisionCardMessage, supersededNotice } from './blocks/decision-card.js';
 import { questionMessage } from './blocks/question.js';
 import { type CardInput, type CardState, recommendationMessage } from './blocks/recommendation.js';
@@ -260,7 +261,8 @@ async function postDecisionCard(
     client.chat.postMessage({ channel, thread_ts: threadTs, reply_broadcast: true, ...msg }),
   );
   const elsewhere = doc.config.decisionsChannel;
-  if (elsewhere && elsewhere !== channel) {
+  // A record made in a private conversation stays there: its card is not copied to the decisions channel.
+  if (elsewhere && elsewhere !== channel && privateConversation(decision) === undefined) {
     await attempt(`posting the decision card in ${elsewhere}`, () =>
       client.chat.postMessage({ channel: elsewhere, ...msg }),
     );

@@ -6,6 +6,7 @@ import { assertTeamId, type Decision, type Session, StoreError, type TeamDoc } f
 import { adrId } from '../team/decisions.js';
 import { findByKey } from '../team/lookup.js';
 import { answerSession, startSession } from '../team/sessions.js';
+import { visibleIn } from '../team/visibility.js';
 import { acceptSession, approvalsMissing } from './accept.js';
 import { rootMessage } from './blocks/root.js';
 import type { SlackDeps } from './context.js';
@@ -13,6 +14,7 @@ import { type Plan, planFor, runPlan } from './effects.js';
 import { clip } from './escape.js';
 import { openLimitReached } from './limits.js';
 import type { MessageRef } from './payloads.js';
+import { isPrivateConversation } from './visibility.js';
 
 /** A message slot claimed by the request that will post it; stale claims (a crash mid-post) expire. */
 const PENDING = 'pending:';
@@ -77,9 +79,14 @@ export type StartResult =
   | { kind: 'already-open'; session: Session }
   | { kind: 'too-many-open'; limit: number };
 
-/** Why a record cannot be revisited (undefined: it can): it must exist and be the team's accepted decision. */
-export function revisitRefusal(doc: TeamDoc, number: number): StartResult | undefined {
-  const old = findByKey(doc.decisions, (d) => d.number === number);
+/**
+ * Why a record cannot be revisited (undefined: it can): it must exist, be the
+ * team's accepted decision, and be visible where the revisit starts (a record
+ * private to another conversation is as good as absent there).
+ */
+export function revisitRefusal(doc: TeamDoc, number: number, channel?: string): StartResult | undefined {
+  const found = findByKey(doc.decisions, (d) => d.number === number);
+  const old = found && (channel === undefined || visibleIn(found, channel)) ? found : undefined;
   return old?.status === 'accepted' ? undefined : { kind: 'cannot-revisit', number, status: old?.status };
 }
 
@@ -102,16 +109,17 @@ export async function startInterview(deps: SlackDeps, client: WebClient, input: 
   const title = clip(input.title.replace(/\s+/g, ' ').trim() || DEFAULT_TITLE, TITLE_MAX);
   const now = deps.now();
   const id = deps.newId();
+  const privateTo = (await isPrivateConversation(deps, client, input.channel)) ? input.channel : undefined;
   const reserved = await deps.store.update(input.teamId, (doc): StartResult | { kind: 'reserved' } => {
     if (input.revisits !== undefined) {
-      const refused = revisitRefusal(doc, input.revisits);
+      const refused = revisitRefusal(doc, input.revisits, input.channel);
       if (refused) return refused;
     }
     dropStaleReservations(doc, now);
     const full = openLimitReached(doc, input.channel);
     if (full?.kind === 'channel-full') return { kind: 'already-open', session: full.open };
     if (full?.kind === 'team-full') return { kind: 'too-many-open', limit: full.limit };
-    startSession(doc, {
+    const s = startSession(doc, {
       id,
       startedBy: input.user,
       title,
@@ -120,6 +128,7 @@ export async function startInterview(deps: SlackDeps, client: WebClient, input: 
       threadTs: claimOf(now),
       ...(input.revisits ? { revisits: input.revisits } : {}),
     });
+    if (privateTo) s.privateTo = privateTo;
     return { kind: 'reserved' };
   });
   if (reserved.kind !== 'reserved') return reserved;

@@ -69,6 +69,8 @@ export const Session = z.looseObject({
   replies: z.array(Reply).default([]),
   concerns: z.array(Concern).default([]),
   approvals: z.array(Approval).default([]),
+  /** Set when the interview runs in a private channel or DM: only that conversation sees it. */
+  privateTo: z.string().optional(),
   createdAt: Iso,
   updatedAt: Iso,
   version: z.number().int().nonnegative(),
@@ -126,6 +128,8 @@ export const Decision = z.looseObject({
   concerns: z.array(Concern).default([]),
   approvals: z.array(Approval).default([]),
   history: z.array(HistoryEntry).default([]),
+  /** Set when the record was made in a private channel or DM: shown, listed and exported only there. */
+  privateTo: z.string().optional(),
   /** The approvals rule in force when the record was accepted. */
   acceptedUnderApprovals: z.number().int().nonnegative().optional(),
   /** Changes of the approvals rule made while its interview was open, and their follow-ups. */

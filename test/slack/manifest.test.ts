@@ -57,12 +57,14 @@ describe('manifest.yml', () => {
       'groups:history': /app\.event\('message'/,
       'app_mentions:read': /app\.event\('app_mention'/,
       'users:read': /client\.users\.info\(/,
+      'channels:read': /client\.conversations\.info\(/,
+      'groups:read': /client\.conversations\.(info|members)\(/,
     };
     for (const scope of BOT_SCOPES) expect(code, scope).toMatch(needs[scope] ?? /^$/);
     // Calls that would need scopes we do not ask for (conversations.replies only reads threads: the history scopes;
-    // users.info is all users:read is for).
+    // users.info is all users:read is for, conversations.info/members all channels:read and groups:read are for).
     expect(code).not.toMatch(
-      /client\.files\.|client\.users\.(?!info\()|client\.conversations\.(?!replies\()|app\.message\(/,
+      /client\.files\.|client\.users\.(?!info\()|client\.conversations\.(?!(replies|info|members)\()|app\.message\(/,
     );
   });
 

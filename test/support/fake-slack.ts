@@ -47,6 +47,10 @@ export class FakeSlack {
   readonly messages = new Map<string, StoredMessage>();
   /** Workspace admins as users.info reports them (`is_admin`); Alice administers the fake workspace, Bob does not. */
   readonly admins = new Set<string>(['U0ALICE']);
+  /** C… channels conversations.info reports as private (G… and D… ids the bot knows by their id). */
+  readonly privateChannels = new Set<string>();
+  /** Members of a conversation, for conversations.members (unlisted conversations have none). */
+  readonly members = new Map<string, string[]>();
   private server: Server | undefined;
   private seq = 0;
   private tsCounter = 0;
@@ -265,6 +269,13 @@ export class FakeSlack {
         existing.blocks = (p.blocks as Json[] | undefined) ?? existing.blocks;
         return { ok: true, channel, ts, text: existing.text };
       }
+      case 'conversations.info':
+        return {
+          ok: true,
+          channel: { id: channel, is_channel: true, is_private: this.privateChannels.has(channel), is_im: false },
+        };
+      case 'conversations.members':
+        return { ok: true, members: this.members.get(channel) ?? [], response_metadata: { next_cursor: '' } };
       case 'chat.delete': {
         const key = `${channel}/${String(p.ts ?? '')}`;
         if (!this.messages.has(key)) return { ok: false, error: 'message_not_found' };

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { match } from 'ts-pattern';
 import { comparisonMessage } from '../../blocks/comparison.js';
-import { decisionsMessage } from '../../blocks/decisions.js';
+import { channelDecisions } from '../../blocks/decisions.js';
 import { helpMessage, menuMessage, noticeMessage } from '../../blocks/menu.js';
 import { parseCommand, suggest } from '../../commands.js';
 import type { SlackDeps } from '../../context.js';
@@ -80,8 +80,10 @@ export function meshHelpCommand(deps: SlackDeps) {
       })
       .with({ kind: 'decisions' }, async () => {
         await ack();
-        const doc = await deps.store.read(body.team_id);
-        await respond({ response_type: 'ephemeral', ...decisionsMessage(deps.flow, doc) });
+        await respond({
+          response_type: 'ephemeral',
+          ...channelDecisions(deps, await deps.store.read(body.team_id), body.channel_id),
+        });
       })
       .with({ kind: 'start' }, async (c) => {
         await ack();
