@@ -27,7 +27,7 @@ export type ConfigChange =
 
 export const MAX_APPROVALS = 10;
 export const MAX_OWNERS = 20;
-export const MAX_OPEN_LIMIT = 500;
+export const MAX_OPEN_LIMIT = 10_000;
 
 /** A person as Slack sends a mention with escaping on (`<@U123|name>`, `<@U123>`) or a raw user id. */
 export function parseUser(text: string): string | undefined {
@@ -47,7 +47,7 @@ function parseOwners(words: string[]): ConfigChange {
 }
 
 function parseLimits(words: string[]): ConfigChange {
-  const [perChannel, perTeam] = words.map((w) => (/^\d{1,3}$/.test(w) ? Number(w) : Number.NaN));
+  const [perChannel, perTeam] = words.map((w) => (/^\d{1,5}$/.test(w) ? Number(w) : Number.NaN));
   const ok = (n: number | undefined) => n !== undefined && n >= 1 && n <= MAX_OPEN_LIMIT;
   if (words.length !== 2 || !ok(perChannel) || !ok(perTeam)) {
     return {
