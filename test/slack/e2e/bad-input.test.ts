@@ -131,6 +131,16 @@ describe('timestamps and replays', () => {
   });
 });
 
+describe('what Slack sends unsigned', () => {
+  it('an ssl_check without timestamp or signature still reaches Bolt and gets its 200, with no effect', async () => {
+    h = await startHarness();
+    const res = await h.post('ssl_check=1&token=x&command=%2Fmesh-help&text=start', FORM, {});
+    expect(res.status).toBe(200);
+    await h.fake.settle(200);
+    expect(botCalls(h)).toEqual([]);
+  });
+});
+
 describe('team ids that are not Slack ids', () => {
   it('team_id=__proto__ gets 400, not a 500 from inside Bolt, and nothing is stored or posted', async () => {
     h = await startHarness();
