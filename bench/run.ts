@@ -84,12 +84,12 @@ function rssMb(pid: number | undefined): number {
   return round(kb / 1024, 1);
 }
 
-const commandBody = (text: string, responseUrl: string) =>
+const commandBody = (text: string, responseUrl: string, channel = CHANNEL) =>
   new URLSearchParams({
     token: 'unused',
     team_id: TEAM,
     team_domain: 'bench',
-    channel_id: CHANNEL,
+    channel_id: channel,
     channel_name: 'bench',
     user_id: ALICE.id,
     user_name: 'alice',
@@ -164,9 +164,14 @@ async function main(): Promise<void> {
   const responseUrl = () => `${fakeUrl}/respond/${++n}`;
 
   const rows: Row[] = [];
-  // /mesh-help start: each request opens an interview (the memory figure counts them).
+  // /mesh-help start: each request opens an interview (the memory figure counts them), each in its own
+  // channel and with the team's limit raised, since by default a channel holds one open interview and a team 50.
+  await drive(meshUrl, [commandBody('config limits 1 10000', responseUrl())], 1, SECRET);
   const starts = (count: number) =>
-    Array.from({ length: count }, (_, i) => commandBody(`start Bench ${n}-${i}`, responseUrl()));
+    Array.from({ length: count }, (_, i) => {
+      const url = responseUrl();
+      return commandBody(`start Bench ${n}-${i}`, url, `${CHANNEL}${n}`);
+    });
   await drive(bareUrl, starts(WARMUP), 10, SECRET);
   await drive(meshUrl, starts(WARMUP), 10, SECRET);
   // Rounds outside, levels inside: the memory figure is read after the first round, 1,000 interviews in.

@@ -5,14 +5,17 @@ import { App, type CustomRoute, HTTPReceiver, type Logger, LogLevel, SocketModeR
 import { ConsoleLogger } from '@slack/logger';
 import { type RetryOptions, WebClient, type WebClientOptions } from '@slack/web-api';
 import { match } from 'ts-pattern';
-import { type Config, ConfigError, type LogLevelName, loadConfig } from './config.js';
+import { type Config, ConfigError, type LogLevelName, loadConfig, redactUrl } from './config.js';
 import type { Flow } from './engine/flow.js';
 import { getFlow } from './engine/load.js';
+import { redactingLogger } from './redacting-logger.js';
 import { tellFailure } from './slack/failures.js';
 import { registerListeners, type SlackDeps } from './slack/index.js';
 import { slackError } from './slack/interview.js';
 import { KeyedQueue } from './slack/keyed-queue.js';
+import { rateLanes } from './slack/rate-lanes.js';
 import { startReminders } from './slack/reminders.js';
+import { BODY_LIMIT, gateRequests } from './slack/request-gate.js';
 import { WorkLimiter } from './slack/work.js';
 import { FileStore, type Store } from './store/index.js';
 
@@ -51,6 +54,8 @@ export const PRODUCTION_RETRIES: RetryOptions = {
   maxTimeout: 10_000,
   randomize: true,
 };
+
+const EVENTS_PATH = '/slack/events';
 
 const levelOf = (name: LogLevelName): LogLevel =>
   match(name)
@@ -112,15 +117,20 @@ function readyzRoute(store: Store, logger: Logger, draining: () => boolean): Cus
 
 /** Builds the Bolt app: checks the token (auth.test), picks the receiver, registers the listeners. */
 export async function createApp(config: Config, deps: AppDeps = {}): Promise<MeshApp> {
-  const logger = deps.logger ?? new ConsoleLogger();
+  const logger = redactingLogger(deps.logger ?? new ConsoleLogger());
   logger.setLevel(levelOf(config.logLevel));
   logger.setName('mesh-help');
   const flow = deps.flow ?? getFlow();
   const store = deps.store ?? new FileStore(config.dataDir);
+  const retryConfig = deps.retryConfig ?? PRODUCTION_RETRIES;
+  const timeout = deps.timeoutMs ?? 10_000;
   const clientOptions: WebClientOptions = {
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
-    retryConfig: deps.retryConfig ?? PRODUCTION_RETRIES,
-    timeout: deps.timeoutMs ?? 10_000,
+    retryConfig,
+    timeout,
+    // 429s are waited out per method (rateLanes), never by pausing every call the client makes.
+    fetch: rateLanes({ retries: retryConfig.retries ?? 3, timeoutMs: timeout }),
+    rejectRateLimitedCalls: true,
     logger,
   };
 
@@ -133,23 +143,29 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     throw new ConfigError([
       platform
         ? `SLACK_BOT_TOKEN was refused by Slack (${slackError(err)})`
-        : `SLACK_API_URL: Slack's Web API at ${config.slackApiUrl ?? 'https://slack.com/api/'} could not be reached to check SLACK_BOT_TOKEN (${slackError(err)})`,
+        : `SLACK_API_URL: Slack's Web API at ${redactUrl(config.slackApiUrl ?? 'https://slack.com/api/')} could not be reached to check SLACK_BOT_TOKEN (${slackError(err)})`,
     ]);
   }
 
   let draining = false;
   const health = [healthz, readyzRoute(store, logger, () => draining)];
   const receiver = match(config.mode)
-    .with(
-      'http',
-      () =>
-        new HTTPReceiver({
-          signingSecret: config.signingSecret ?? '',
-          endpoints: '/slack/events',
-          customRoutes: health,
-          logger,
-        }),
-    )
+    .with('http', () => {
+      const http = new HTTPReceiver({
+        signingSecret: config.signingSecret ?? '',
+        endpoints: EVENTS_PATH,
+        customRoutes: health,
+        logger,
+        bodyLimit: BODY_LIMIT,
+      });
+      // Oversized, future-dated, replayed and foreign-shaped requests stop here, before Bolt buffers or parses them.
+      http.requestListener = gateRequests(http.requestListener, {
+        signingSecret: config.signingSecret ?? '',
+        endpoints: [EVENTS_PATH],
+        logger,
+      });
+      return http;
+    })
     .with(
       'socket',
       () =>
@@ -171,6 +187,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     tokenVerificationEnabled: false,
     clientOptions,
     logger,
+    // Bolt sets its logger to INFO unless told the level: LOG_LEVEL must hold after start-up too.
+    logLevel: levelOf(config.logLevel),
     convoStore: false,
     extendedErrorHandler: true,
   });

@@ -108,3 +108,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     logLevel: e.LOG_LEVEL,
   };
 }
+
+/** A URL with any `user:password@` replaced, for logs and messages. */
+export function redactUrl(url: string): string {
+  return redactCredentials(url);
+}
+
+/** Every `scheme://user:password@` (or `user@`) in a text, with the credentials replaced by `***`. */
+export function redactCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1***@');
+}

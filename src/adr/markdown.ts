@@ -347,6 +347,15 @@ function moreInformation(d: Decision, ctx: AdrContext): string[] {
     out.push(`- Approved by ${approvals.map((a) => `${who(a.by, a.byName)} on ${day(a.at)}`).join(', ')}.`);
   }
 
+  if (d.ruleChanges?.length) {
+    const changes = d.ruleChanges.map(
+      (c) => `${inline(c.setting)} ${inline(c.from)} → ${inline(c.to)} by ${who(c.by)} on ${day(c.at)}`,
+    );
+    out.push(
+      `- Accepted under the rule of ${d.acceptedUnderApprovals ?? 0} approval(s); the team's rules changed around this decision: ${changes.join('; ')}.`,
+    );
+  }
+
   const concerns = concernsOf(d);
   if (concerns.length) {
     out.push('- Concerns raised:');

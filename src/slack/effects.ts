@@ -2,11 +2,14 @@ import type { WebClient } from '@slack/web-api';
 import type { Recommendation } from '../engine/recommend.js';
 import type { Session, TeamDoc } from '../store/index.js';
 import { findByKey } from '../team/lookup.js';
+import { privateConversation } from '../team/visibility.js';
 import { decisionCardMessage, supersededNotice } from './blocks/decision-card.js';
 import { questionMessage } from './blocks/question.js';
 import { type CardInput, type CardState, recommendationMessage } from './blocks/recommendation.js';
 import { rootMessage } from './blocks/root.js';
 import type { SlackDeps } from './context.js';
+import { COMMAND } from './ids.js';
+import { resumeMessage } from './resume.js';
 
 /** The Slack calls one change needs; every message is rendered from the stored state when the call runs. */
 export type Plan = {
@@ -143,12 +146,13 @@ export async function runPlan(deps: SlackDeps, client: WebClient, plan: Plan): P
   const tellActor = async (what: string) => {
     if (!plan.actor) return;
     const user = plan.actor;
+    const text = `Your answers are saved, but Slack would not take ${what} just now. Click *Resume it* (or your last answer again, or run \`${COMMAND} resume\` here) to post it.`;
     await attempt('telling the user a step failed', () =>
       client.chat.postEphemeral({
         channel,
         user,
         thread_ts: threadTs,
-        text: `Your answer is saved, but Slack would not take ${what} just now. Click your last answer again to retry.`,
+        ...resumeMessage(text, plan.teamId, { id: plan.sessionId }),
       }),
     );
   };
@@ -257,7 +261,8 @@ async function postDecisionCard(
     client.chat.postMessage({ channel, thread_ts: threadTs, reply_broadcast: true, ...msg }),
   );
   const elsewhere = doc.config.decisionsChannel;
-  if (elsewhere && elsewhere !== channel) {
+  // A record made in a private conversation stays there: its card is not copied to the decisions channel.
+  if (elsewhere && elsewhere !== channel && privateConversation(decision) === undefined) {
     await attempt(`posting the decision card in ${elsewhere}`, () =>
       client.chat.postMessage({ channel: elsewhere, ...msg }),
     );

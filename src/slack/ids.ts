@@ -28,6 +28,8 @@ export const ACTIONS = {
   export: 'decision:export',
   /** Decision card: put the record back to `proposed` (its own team only). */
   reopen: 'decision:reopen',
+  /** Private notes about a stopped or already open interview: post what is missing (value: `<team>:<session id>`). */
+  resume: 'interview:resume',
   homeStart: 'home:start',
   menuStart: 'menu:start',
   menuCompare: 'menu:compare',
@@ -41,6 +43,12 @@ export const recordRef = (teamId: string, number: number): string => `${teamId}:
 export function parseRecordRef(value: string | undefined): { teamId: string; number: number } | undefined {
   const m = /^([A-Za-z0-9_-]{1,64}):(\d{1,9})$/.exec(value ?? '');
   return m?.[1] && m[2] ? { teamId: m[1], number: Number(m[2]) } : undefined;
+}
+/** The Resume button carries `<team>:<session id>`. */
+export const sessionRef = (teamId: string, sessionId: string): string => `${teamId}:${sessionId}`;
+export function parseSessionRef(value: string | undefined): { teamId: string; sessionId: string } | undefined {
+  const m = /^([A-Za-z0-9_-]{1,64}):([A-Za-z0-9-]{1,64})$/.exec(value ?? '');
+  return m?.[1] && m[2] ? { teamId: m[1], sessionId: m[2] } : undefined;
 }
 /** block_id of the decision card's buttons. */
 export const decisionCardBlockId = (number: number): string => `adr:${number}`;

@@ -1,57 +1,184 @@
+import type { WebClient } from '@slack/web-api';
 import { match } from 'ts-pattern';
-import type { TeamConfig } from '../store/index.js';
+import type { RuleChange, TeamConfig, TeamDoc } from '../store/index.js';
+import {
+  DEFAULT_EDITORS,
+  editorsOf,
+  mayChangeRules,
+  needsAdminCheck,
+  ownersOf,
+  recordRuleChange,
+} from '../team/governance.js';
 import { configMessage } from './blocks/config.js';
-import { channelRef, type Message } from './blocks/kit.js';
+import { channelRef, type Message, who } from './blocks/kit.js';
 import { noticeMessage } from './blocks/menu.js';
 import type { ConfigChange } from './commands.js';
 import type { SlackDeps } from './context.js';
+import { plainSlackProblem } from './failures.js';
+import { slackError } from './interview.js';
+import { openLimits } from './limits.js';
 
 export const CONFIG_FOREIGN =
   'These settings belong to the workspace mesh-help is installed in; only its members can change them.';
 
+/** Whether Slack says this person administers or owns the workspace (users.info, `users:read`). */
+export async function isWorkspaceAdmin(client: WebClient, user: string): Promise<boolean> {
+  const info = await client.users.info({ user });
+  const u = info.user;
+  return Boolean(u && (u.is_admin || u.is_owner || u.is_primary_owner));
+}
+
+const whoMay = (config: TeamConfig): string =>
+  match(editorsOf(config))
+    .with('anyone', () => 'anyone in this workspace')
+    .with('owners', () => 'this team’s owners')
+    .with('admins', () => 'workspace admins')
+    .with('admins-and-owners', () => 'workspace admins and this team’s owners')
+    .exhaustive();
+
+export const refusedText = (config: TeamConfig): string => {
+  const owners = ownersOf(config);
+  return `Only ${whoMay(config)} can change these settings${
+    owners.length ? ` (owners: ${owners.map(who).join(', ')})` : ''
+  }. Nothing was changed.`;
+};
+
+type Edit = { setting: string; from: string; to: string; apply: (c: TeamConfig, user: string) => void; said: string };
+
+const people = (ids: string[]) => (ids.length ? ids.join(' ') : 'none');
+
+function editOf(
+  change: Exclude<ConfigChange, { kind: 'show' } | { kind: 'bad' }>,
+  config: TeamConfig,
+  user: string,
+): Edit {
+  return match(change)
+    .with({ kind: 'channel' }, (c) => ({
+      setting: 'decisions channel',
+      from: config.decisionsChannel ?? 'none',
+      to: c.channel,
+      apply: (cfg: TeamConfig) => {
+        cfg.decisionsChannel = c.channel;
+      },
+      said: `Accepted decisions will also be posted in ${channelRef(c.channel)}.`,
+    }))
+    .with({ kind: 'channel-off' }, () => ({
+      setting: 'decisions channel',
+      from: config.decisionsChannel ?? 'none',
+      to: 'none',
+      apply: (cfg: TeamConfig) => {
+        delete cfg.decisionsChannel;
+      },
+      said: 'Accepted decisions are posted only where they were made.',
+    }))
+    .with({ kind: 'approvals' }, (c) => ({
+      setting: 'approvals',
+      from: String(config.approvals),
+      to: String(c.count),
+      apply: (cfg: TeamConfig) => {
+        cfg.approvals = c.count;
+      },
+      said: c.count
+        ? `A recommendation now needs ${c.count} approval(s) from different people before it can be accepted.`
+        : 'Approvals are no longer required: anyone in the channel can accept.',
+    }))
+    .with({ kind: 'owners' }, (c) => {
+      // The first person to name owners becomes one, so the team is never left without one by its founder.
+      const users =
+        c.users.length && ownersOf(config).length === 0 && !c.users.includes(user) ? [user, ...c.users] : c.users;
+      return {
+        setting: 'owners',
+        from: people(ownersOf(config)),
+        to: people(users),
+        apply: (cfg: TeamConfig) => {
+          if (users.length) cfg.owners = users;
+          else delete cfg.owners;
+        },
+        said: users.length
+          ? `This team’s owners are now ${users.map(who).join(', ')}.`
+          : 'This team has no named owners now.',
+      };
+    })
+    .with({ kind: 'editors' }, (c) => ({
+      setting: 'editors',
+      from: editorsOf(config),
+      to: c.editors,
+      apply: (cfg: TeamConfig) => {
+        if (c.editors === DEFAULT_EDITORS) delete cfg.editors;
+        else cfg.editors = c.editors;
+      },
+      said: `From now on ${whoMay({ ...config, editors: c.editors })} can change these settings.`,
+    }))
+    .with({ kind: 'limits' }, (c) => ({
+      setting: 'open interview limits',
+      from: `${openLimits(config).perChannel}/${openLimits(config).perTeam}`,
+      to: `${c.perChannel}/${c.perTeam}`,
+      apply: (cfg: TeamConfig) => {
+        cfg.maxOpenPerChannel = c.perChannel;
+        cfg.maxOpenPerTeam = c.perTeam;
+      },
+      said: `At most ${c.perChannel} open interview(s) per channel and ${c.perTeam} in the team.`,
+    }))
+    .exhaustive();
+}
+
+/** A change that would leave nobody able to change the rules again, explained; undefined when it is fine. */
+function lockOut(config: TeamConfig, change: ConfigChange): string | undefined {
+  const owners = change.kind === 'owners' ? change.users : ownersOf(config);
+  const editors = change.kind === 'editors' ? change.editors : editorsOf(config);
+  return editors === 'owners' && owners.length === 0
+    ? 'Name the owners first (`config owners @a @b`): with no owners, nobody could change these settings.'
+    : undefined;
+}
+
 /**
- * `/mesh-help config …` for the team the command came from. Changes are
- * refused (nothing written) for a workspace other than the bot's own.
+ * `/mesh-help config …` for the team the command came from. Who may change
+ * the settings is itself a setting (workspace admins and the team's named
+ * owners by default); each change is kept in the team's history. Refusals
+ * write nothing; a workspace other than the bot's own changes nothing.
  */
 export async function configFromSlack(
   deps: SlackDeps,
-  input: { teamId: string; change: ConfigChange },
+  client: WebClient,
+  input: { teamId: string; user: string; change: ConfigChange },
 ): Promise<Message> {
-  const { teamId, change } = input;
-  const owner = deps.homeTeamId ?? teamId;
-  const set = async (edit: (c: TeamConfig) => void, said: string) => {
-    if (teamId !== owner) return noticeMessage(CONFIG_FOREIGN);
-    const config = await deps.store.update(teamId, (doc) => {
-      edit(doc.config);
-      return doc.config;
-    });
-    return configMessage(config, said);
-  };
-  return match(change)
-    .with({ kind: 'show' }, async () => configMessage((await deps.store.read(teamId)).config))
-    .with({ kind: 'bad' }, async (c) => noticeMessage(c.message))
-    .with({ kind: 'channel' }, (c) =>
-      set(
-        (cfg) => {
-          cfg.decisionsChannel = c.channel;
-        },
-        `Accepted decisions will also be posted in ${channelRef(c.channel)}.`,
-      ),
-    )
-    .with({ kind: 'channel-off' }, () =>
-      set((cfg) => {
-        delete cfg.decisionsChannel;
-      }, 'Accepted decisions are posted only where they were made.'),
-    )
-    .with({ kind: 'approvals' }, (c) =>
-      set(
-        (cfg) => {
-          cfg.approvals = c.count;
-        },
-        c.count
-          ? `A recommendation now needs ${c.count} approval(s) from different people before it can be accepted.`
-          : 'Approvals are no longer required: anyone in the channel can accept.',
-      ),
-    )
-    .exhaustive();
+  const { teamId, user, change } = input;
+  if (change.kind === 'show') return configMessage((await deps.store.read(teamId)).config);
+  if (change.kind === 'bad') return noticeMessage(change.message);
+  if (teamId !== (deps.homeTeamId ?? teamId)) return noticeMessage(CONFIG_FOREIGN);
+  const before = (await deps.store.read(teamId)).config;
+  let isAdmin = false;
+  if (needsAdminCheck(before, user) && !mayChangeRules(before, { user, isAdmin: false }, change.kind === 'owners')) {
+    try {
+      isAdmin = await isWorkspaceAdmin(client, user);
+    } catch (err) {
+      deps.logger.warn(`mesh-help: users.info failed while checking who may change settings: ${slackError(err)}`);
+      return noticeMessage(
+        `I could not check whether you administer this workspace (${plainSlackProblem(slackError(err))}), so nothing was changed. Please try again later.`,
+      );
+    }
+  }
+  type Outcome = { kind: 'refused'; text: string } | { kind: 'saved'; config: TeamConfig; said: string };
+  const outcome = await deps.store.update(teamId, (doc: TeamDoc): Outcome => {
+    const config = doc.config;
+    if (!mayChangeRules(config, { user, isAdmin }, change.kind === 'owners')) {
+      return { kind: 'refused', text: refusedText(config) };
+    }
+    const locked = lockOut(config, change);
+    if (locked) return { kind: 'refused', text: locked };
+    const edit = editOf(change, config, user);
+    edit.apply(config, user);
+    if (edit.from !== edit.to) {
+      const entry: RuleChange = {
+        at: deps.now().toISOString(),
+        by: user,
+        setting: edit.setting,
+        from: edit.from,
+        to: edit.to,
+      };
+      recordRuleChange(doc, entry);
+    }
+    return { kind: 'saved', config: doc.config, said: edit.said };
+  });
+  return outcome.kind === 'refused' ? noticeMessage(outcome.text) : configMessage(outcome.config, outcome.said);
 }

@@ -70,6 +70,8 @@ export const Session = z.looseObject({
   checklistTicks: z.record(z.string(), Tick).default({}),
   /** Slack ts of the posted readiness checklist. */
   checklistTs: z.string().optional(),
+  /** Set when the interview runs in a private channel or DM: only that conversation sees it. */
+  privateTo: z.string().optional(),
   createdAt: Iso,
   updatedAt: Iso,
   version: z.number().int().nonnegative(),
@@ -78,6 +80,16 @@ export type Session = z.infer<typeof Session>;
 
 export const DecisionStatus = z.enum(['proposed', 'accepted', 'rejected', 'deprecated', 'superseded']);
 export type DecisionStatus = z.infer<typeof DecisionStatus>;
+
+/** One change of a team rule: who, when, old → new (values as shown to people). */
+export const RuleChange = z.object({
+  at: Iso,
+  by: z.string(),
+  setting: z.string(),
+  from: z.string(),
+  to: z.string(),
+});
+export type RuleChange = z.infer<typeof RuleChange>;
 
 export const HistoryEntry = z.object({ at: Iso, by: z.string(), to: DecisionStatus, note: z.string().optional() });
 
@@ -121,12 +133,30 @@ export const Decision = z.looseObject({
   /** Slack ts of the posted readiness checklist, which keeps taking ticks after the decision. */
   checklistTs: z.string().optional(),
   history: z.array(HistoryEntry).default([]),
+  /** Set when the record was made in a private channel or DM: shown, listed and exported only there. */
+  privateTo: z.string().optional(),
+  /** The approvals rule in force when the record was accepted. */
+  acceptedUnderApprovals: z.number().int().nonnegative().optional(),
+  /** Changes of the approvals rule made while its interview was open, and their follow-ups. */
+  ruleChanges: z.array(RuleChange).optional(),
 });
 export type Decision = z.infer<typeof Decision>;
+
+/** Who may change a team's rules (`/mesh-help config …`); absent means `admins-and-owners`. */
+export const RuleEditors = z.enum(['admins-and-owners', 'owners', 'admins', 'anyone']);
+export type RuleEditors = z.infer<typeof RuleEditors>;
 
 export const TeamConfig = z.looseObject({
   decisionsChannel: z.string().optional(),
   approvals: z.number().int().nonnegative().default(0),
+  /** Slack user ids of the team's named owners, who may change its rules. */
+  owners: z.array(z.string()).optional(),
+  editors: RuleEditors.optional(),
+  /** Every rule change, oldest first. */
+  history: z.array(RuleChange).optional(),
+  /** Open interviews allowed at once in one channel and in the whole team (absent: the defaults). */
+  maxOpenPerChannel: z.number().int().positive().optional(),
+  maxOpenPerTeam: z.number().int().positive().optional(),
 });
 export type TeamConfig = z.infer<typeof TeamConfig>;
 

@@ -58,6 +58,8 @@ export type HarnessOptions = {
   timeoutMs?: number;
   /** The store the app uses (default a FileStore in dataDir without fsync). */
   store?: Store;
+  /** Wraps the FileStore the app uses (e.g. to make one write fail). */
+  wrapStore?: (store: Store) => Store;
 };
 
 /** Starts the real app on an ephemeral port with a FileStore in a temp dir, talking to a loopback fake Slack. */
@@ -73,7 +75,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
   });
   const mesh = await createApp(config, {
-    store: options.store ?? new FileStore(dataDir, { durable: false }),
+    store: options.store ?? (options.wrapStore ?? ((s: Store) => s))(new FileStore(dataDir, { durable: false })),
     retryConfig: options.retryConfig ?? { retries: 0 },
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.now ? { now: options.now } : {}),

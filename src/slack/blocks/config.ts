@@ -1,6 +1,11 @@
 import type { TeamConfig } from '../../store/schema.js';
+import { describeRuleChange, editorsOf, ownersOf } from '../../team/governance.js';
 import { COMMAND } from '../ids.js';
-import { channelRef, context, fields, header, type Message, section } from './kit.js';
+import { openLimits } from '../limits.js';
+import { channelRef, context, fields, header, type Message, section, who } from './kit.js';
+
+/** How many recent rule changes the settings message shows. */
+const RECENT_CHANGES = 5;
 
 /** `/mesh-help config`: the team's settings and how to change them; `changed` leads when one was just saved. */
 export function configMessage(config: TeamConfig, changed?: string): Message {
@@ -9,13 +14,25 @@ export function configMessage(config: TeamConfig, changed?: string): Message {
     config.approvals > 0
       ? `${config.approvals} from different people before a recommendation can be accepted`
       : 'none: anyone in the channel can accept';
+  const owners = ownersOf(config);
+  const limits = openLimits(config);
+  const recent = (config.history ?? []).slice(-RECENT_CHANGES).reverse();
   return {
     text: changed ?? `mesh-help settings: decisions channel ${channel}, approvals ${config.approvals}`,
     blocks: [
       ...(changed ? [section(`:white_check_mark: ${changed}`)] : [header('mesh-help settings')]),
-      fields([`*Decisions channel*\n${channel}`, `*Approvals needed*\n${approvals}`]),
+      fields([
+        `*Decisions channel*\n${channel}`,
+        `*Approvals needed*\n${approvals}`,
+        `*Owners*\n${owners.length ? owners.map(who).join(', ') : 'none named yet'}`,
+        `*Who may change settings*\n\`${editorsOf(config)}\``,
+        `*Open interviews*\nat most ${limits.perChannel} per channel, ${limits.perTeam} in the team`,
+      ]),
+      ...(recent.length
+        ? [context(`Recent changes: ${recent.map((c) => describeRuleChange(c, who)).join('; ')}`)]
+        : []),
       context(
-        `\`${COMMAND} config channel #name\` (or \`none\`) also posts every accepted decision there; invite @mesh-help to it. \`${COMMAND} config approvals N\` (0–10) asks for N approvals first. Only members of this workspace can change them.`,
+        `\`${COMMAND} config channel #name\` (or \`none\`) also posts every accepted decision there; invite @mesh-help to it. \`${COMMAND} config approvals N\` (0–10) asks for N approvals first. \`${COMMAND} config owners @a @b\` names the team's owners (the first person to name them becomes one), \`config editors admins-and-owners|owners|admins|anyone\` says who may change settings, \`config limits N M\` bounds open interviews per channel and per team. Only members of this workspace can change them.`,
       ),
     ],
   };

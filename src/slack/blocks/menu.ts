@@ -4,7 +4,7 @@ import { ACTIONS, COMMAND } from '../ids.js';
 import { actions, button, context, type Message, section } from './kit.js';
 
 /** The subcommands, in the order help lists them. */
-export const SUBCOMMANDS = ['start', 'compare', 'decisions', 'export', 'config', 'help'] as const;
+export const SUBCOMMANDS = ['start', 'resume', 'compare', 'decisions', 'export', 'config', 'help'] as const;
 
 function usageLines(flow: Flow): string[] {
   return [
@@ -12,9 +12,10 @@ function usageLines(flow: Flow): string[] {
     `\`${COMMAND} start [title]\`: start an interview in this channel; it runs in a thread and anyone here can answer`,
     `\`${COMMAND} compare [pattern…]\`: patterns side by side, posted in the channel (${flow.patterns.map((p) => `\`${p.id}\``).join(', ')})`,
     `\`${COMMAND} start revisit ADR-0003 [title]\`: a new interview that revisits an accepted decision; accepting it supersedes that record`,
+    `\`${COMMAND} resume\`: post what a failed step left out in this channel’s open interview (the next question or the recommendation)`,
     `\`${COMMAND} decisions\`: this team’s decision log, only for you`,
     `\`${COMMAND} export\`: upload every decision as an ADR file (MADR) plus a README.md index, in a thread here`,
-    `\`${COMMAND} config\`: the settings; \`config channel #name\` (or \`none\`) also posts accepted decisions there, \`config approvals N\` (0–10) asks for N approvals before accepting`,
+    `\`${COMMAND} config\`: the settings; \`config channel #name\` (or \`none\`) also posts accepted decisions there, \`config approvals N\` (0–10) asks for N approvals before accepting, \`config owners @a @b\` names who may change settings (with workspace admins), \`config editors …\` and \`config limits N M\``,
     `\`${COMMAND} help\`: this help`,
   ];
 }

@@ -10,6 +10,7 @@ import { exportRecordAction } from './export-record.js';
 import { MENU_ACTIONS, menuAction } from './menu.js';
 import { revisitAction } from './reminder.js';
 import { reopenAction } from './reopen.js';
+import { resumeAction } from './resume.js';
 
 /** Buttons and checkboxes in messages and the Home tab. */
 export function register(app: App, deps: SlackDeps): void {
@@ -46,6 +47,10 @@ export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction>(
     { type: 'block_actions', action_id: REMINDER.revisit },
     afterAck(deps.work, revisitAction(deps)),
+  );
+  app.action<BlockAction>(
+    { type: 'block_actions', action_id: ACTIONS.resume },
+    afterAck(deps.work, resumeAction(deps)),
   );
   for (const id of MENU_ACTIONS) app.action<BlockAction>({ type: 'block_actions', action_id: id }, menuAction(deps));
 }

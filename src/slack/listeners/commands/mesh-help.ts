@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { match } from 'ts-pattern';
 import { comparisonMessage } from '../../blocks/comparison.js';
-import { decisionsMessage } from '../../blocks/decisions.js';
+import { channelDecisions } from '../../blocks/decisions.js';
 import { helpMessage, menuMessage, noticeMessage } from '../../blocks/menu.js';
 import { parseCommand, suggest } from '../../commands.js';
 import type { SlackDeps } from '../../context.js';
@@ -9,16 +9,12 @@ import { escapeText } from '../../escape.js';
 import { uploadLog, uploadNotice } from '../../export.js';
 import { startInterview } from '../../interview.js';
 import { CommandBody } from '../../payloads.js';
-import { revisitNotice } from '../../record-notices.js';
+import { resumeInterview, startNotice } from '../../resume.js';
 import { configFromSlack } from '../../settings.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
-/** What to say when the bot cannot post in the channel. */
-export const notInChannelHint = (error: string): string =>
-  error === 'not_in_channel' || error === 'channel_not_found'
-    ? 'I can’t post in this channel yet. Invite me with `/invite @mesh-help`, then run the command again.'
-    : `I couldn’t post the interview here (${escapeText(error)}).`;
+export { notInChannelHint } from '../../start-hint.js';
 
 /** `/mesh-help [subcommand]`: acknowledged at once; anything that reads the store or posts happens after. */
 export function meshHelpCommand(deps: SlackDeps) {
@@ -35,6 +31,16 @@ export function meshHelpCommand(deps: SlackDeps) {
     await match(parseCommand(body.text))
       .with({ kind: 'menu' }, () => ephemeral(menuMessage()))
       .with({ kind: 'help' }, () => ephemeral(helpMessage(deps.flow)))
+      .with({ kind: 'resume' }, async () => {
+        await ack();
+        const reply = await resumeInterview(deps, client, {
+          teamId: body.team_id,
+          channel: body.channel_id,
+          user: body.user_id,
+          userTeam: body.team_id,
+        });
+        await respond({ response_type: 'ephemeral', ...reply });
+      })
       .with({ kind: 'unknown' }, (c) => ephemeral(helpMessage(deps.flow, c)))
       .with({ kind: 'export' }, async () => {
         await ack();
@@ -48,7 +54,11 @@ export function meshHelpCommand(deps: SlackDeps) {
       })
       .with({ kind: 'config' }, async (c) => {
         await ack();
-        const reply = await configFromSlack(deps, { teamId: body.team_id, change: c.change });
+        const reply = await configFromSlack(deps, client, {
+          teamId: body.team_id,
+          user: body.user_id,
+          change: c.change,
+        });
         await respond({ response_type: 'ephemeral', ...reply });
       })
       .with({ kind: 'compare' }, async (c) => {
@@ -70,8 +80,10 @@ export function meshHelpCommand(deps: SlackDeps) {
       })
       .with({ kind: 'decisions' }, async () => {
         await ack();
-        const doc = await deps.store.read(body.team_id);
-        await respond({ response_type: 'ephemeral', ...decisionsMessage(deps.flow, doc) });
+        await respond({
+          response_type: 'ephemeral',
+          ...channelDecisions(deps, await deps.store.read(body.team_id), body.channel_id),
+        });
       })
       .with({ kind: 'start' }, async (c) => {
         await ack();
@@ -82,11 +94,7 @@ export function meshHelpCommand(deps: SlackDeps) {
           title: c.title,
           revisits: c.revisits,
         });
-        const notice = match(started)
-          .with({ kind: 'started' }, () => undefined)
-          .with({ kind: 'cannot-post' }, (s) => noticeMessage(notInChannelHint(s.error)))
-          .with({ kind: 'cannot-revisit' }, (s) => revisitNotice(s.number, s.status))
-          .exhaustive();
+        const notice = startNotice(started, body.team_id);
         if (notice) await respond({ response_type: 'ephemeral', ...notice });
       })
       .exhaustive();

@@ -1,11 +1,10 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { noticeMessage } from '../../blocks/menu.js';
 import type { SlackDeps } from '../../context.js';
 import { INPUTS } from '../../ids.js';
 import { startInterview } from '../../interview.js';
 import { ViewSubmissionBody } from '../../payloads.js';
 import { tellPrivately } from '../../reply.js';
-import { notInChannelHint } from '../commands/mesh-help.js';
+import { startNotice } from '../../resume.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -25,9 +24,8 @@ export function startSubmit(deps: SlackDeps) {
     if (!teamId) return;
     const title = values[INPUTS.startTitle.block]?.[INPUTS.startTitle.action]?.value ?? '';
     const started = await startInterview(deps, client, { teamId, channel, user: b.user.id, title });
-    if (started.kind === 'cannot-post') {
-      // The modal is gone and the bot cannot post there: tell the person in the app's messages tab.
-      await tellPrivately(client, undefined, { user: b.user.id }, noticeMessage(notInChannelHint(started.error)));
-    }
+    const notice = startNotice(started, teamId);
+    // The modal is gone: tell the person in the channel if the bot is there, else in the app's messages tab.
+    if (notice) await tellPrivately(client, undefined, { channel, user: b.user.id }, notice);
   };
 }
