@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo, Server } from 'node:net';
+import { join } from 'node:path';
 import { App, type CustomRoute, HTTPReceiver, type Logger, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { ConsoleLogger } from '@slack/logger';
 import { type RetryOptions, WebClient, type WebClientOptions } from '@slack/web-api';
@@ -9,11 +10,13 @@ import type { Flow } from './engine/flow.js';
 import { getFlow } from './engine/load.js';
 import { tellFailure } from './slack/failures.js';
 import { registerListeners, type SlackDeps } from './slack/index.js';
+import { journalIntake } from './slack/intake.js';
 import { slackError } from './slack/interview.js';
 import { KeyedQueue } from './slack/keyed-queue.js';
 import { startReminders } from './slack/reminders.js';
 import { WorkLimiter } from './slack/work.js';
 import { FileStore, type Store } from './store/index.js';
+import { FileJournal, type Journal } from './store/journal.js';
 
 /** What tests (and other hosts) may replace. */
 export type AppDeps = {
@@ -30,6 +33,10 @@ export type AppDeps = {
   workSlots?: number;
   /** How often due revisit reminders are looked for, besides once at start (default a minute). */
   reminderIntervalMs?: number;
+  /** Where requests are recorded before their ack (default `<data dir>/journal/`); false: none (bare Bolt comparisons). */
+  journal?: Journal | false;
+  /** Requests in progress past which new ones are refused as busy (default 1000). */
+  maxBacklog?: number;
 };
 
 /** A built bot: start it, stop it (after in-flight writes), and reach the Bolt app. */
@@ -161,6 +168,15 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     homeTeamId: auth.team_id,
   };
   registerListeners(app, slackDeps);
+  // Every request is journalled before its ack and replayed after a crash; see src/slack/intake.ts.
+  const journal = deps.journal === undefined ? new FileJournal(join(config.dataDir, 'journal')) : deps.journal;
+  const intake = journal ? journalIntake(app, journal, logger, deps.maxBacklog) : undefined;
+  let replaying: Promise<unknown> | undefined;
+  const replay = () => {
+    replaying = intake
+      ?.replay()
+      .catch((err: Error) => logger.error(`mesh-help: could not read the intake journal: ${err.message}`));
+  };
   let reminders: { stop(): Promise<void> } | undefined;
 
   let started = false;
@@ -171,11 +187,13 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
       if (config.mode === 'socket') {
         await app.start();
         started = true;
+        replay();
         reminders = startReminders(slackDeps, app.client, deps.reminderIntervalMs);
         return { port: undefined };
       }
       const server = (await app.start(config.port)) as Server;
       started = true;
+      replay();
       reminders = startReminders(slackDeps, app.client, deps.reminderIntervalMs);
       return { port: (server.address() as AddressInfo | null)?.port };
     },
@@ -186,8 +204,10 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
         started = false;
         await app.stop();
       }
+      await replaying;
       while (inFlight.size) await Promise.allSettled([...inFlight]);
       await effects.idle();
+      if (journal) await journal.close();
       await store.close();
     },
   };

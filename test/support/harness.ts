@@ -6,6 +6,7 @@ import type { RetryOptions } from '@slack/web-api';
 import { createApp, type MeshApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { FileStore } from '../../src/store/index.js';
+import { FileJournal } from '../../src/store/journal.js';
 import { type Call, FakeSlack, HOME_TEAM, type StoredMessage } from './fake-slack.js';
 
 export { HOME_TEAM } from './fake-slack.js';
@@ -56,6 +57,8 @@ export type HarnessOptions = {
   retryConfig?: RetryOptions;
   /** Web API request timeout in ms (default the app's). */
   timeoutMs?: number;
+  /** Requests in progress past which new ones are refused as busy (default the app's). */
+  maxBacklog?: number;
 };
 
 /** Starts the real app on an ephemeral port with a FileStore in a temp dir, talking to a loopback fake Slack. */
@@ -72,8 +75,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const mesh = await createApp(config, {
     store: new FileStore(dataDir, { durable: false }),
+    journal: new FileJournal(join(dataDir, 'journal'), { durable: false }),
     retryConfig: options.retryConfig ?? { retries: 0 },
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.maxBacklog ? { maxBacklog: options.maxBacklog } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
   const { port } = await mesh.start();
