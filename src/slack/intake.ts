@@ -107,7 +107,8 @@ export function journalIntake(app: App, journal: Journal, logger: Logger, maxBac
     async replay() {
       const entries = await journal.pending();
       if (!entries.length) return 0;
-      logger.info(`mesh-help: processing ${entries.length} request(s) taken in before the last stop`);
+      // Only an unclean stop (a crash, SIGKILL, power loss) leaves requests behind.
+      logger.warn(`mesh-help: processing ${entries.length} request(s) taken in before the last stop`);
       let next = 0;
       const worker = async () => {
         for (let i = next++; i < entries.length; i = next++) {
