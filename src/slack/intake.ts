@@ -68,6 +68,11 @@ export type Intake = {
 export function journalIntake(app: App, journal: Journal, logger: Logger, maxBacklog = MAX_BACKLOG): Intake {
   const process = app.processEvent.bind(app);
   let backlog = 0;
+  // Read now, before the app listens: what is appended from then on is live, not left over.
+  const recovered = journal.pending().then(
+    (entries) => ({ entries }),
+    (error: Error) => ({ error }),
+  );
 
   const run = async (event: ReceiverEvent, id: string): Promise<void> => {
     backlog += 1;
@@ -105,7 +110,9 @@ export function journalIntake(app: App, journal: Journal, logger: Logger, maxBac
   return {
     backlog: () => backlog,
     async replay() {
-      const entries = await journal.pending();
+      const read = await recovered;
+      if ('error' in read) throw read.error;
+      const { entries } = read;
       if (!entries.length) return 0;
       // Only an unclean stop (a crash, SIGKILL, power loss) leaves requests behind.
       logger.warn(`mesh-help: processing ${entries.length} request(s) taken in before the last stop`);

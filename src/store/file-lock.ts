@@ -17,6 +17,11 @@ export type LockOwner = {
 
 /** A lock file whose content cannot be read (its creator died between creating and writing it) is stale after this. */
 const UNWRITTEN_STALE_MS = 5_000;
+/**
+ * A lock from another host (a shared volume) cannot be checked by pid: it is
+ * taken over once older than this, far longer than any write holds one.
+ */
+const FOREIGN_STALE_MS = 60_000;
 /** How long an update waits for another process's lock before giving up. */
 export const LOCK_TIMEOUT_MS = 10_000;
 
@@ -63,6 +68,7 @@ const code = (err: unknown) => (err as NodeJS.ErrnoException).code;
 /** Whether the lock file at `path` (with this content) was left by a dead process. */
 async function isStale(path: string, text: string): Promise<boolean> {
   const owner = parseOwner(text);
+  if (owner?.host !== undefined && owner.host !== ME.host) return Date.now() - Date.parse(owner.at) > FOREIGN_STALE_MS;
   if (owner) return !ownerAlive(owner);
   try {
     return Date.now() - (await stat(path)).mtimeMs > UNWRITTEN_STALE_MS;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type FileHandle, mkdir, open } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** One request taken in before its ack: what is needed to process it again after a crash. */
@@ -114,10 +114,10 @@ export class FileJournal implements Journal {
   async pending(): Promise<JournalEntry[]> {
     let text: string;
     try {
-      text = await (await this.fileHandle()).readFile('utf8');
+      text = await readFile(this.file, 'utf8');
     } catch (err) {
-      if (err instanceof JournalError) throw err;
-      throw classify(err);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw classify(err);
+      text = '';
     }
     const entries = new Map<string, JournalEntry>();
     for (const raw of text.split('\n')) {

@@ -171,4 +171,26 @@ describe('a team file changed behind the store', () => {
     expect(readdirSync(teams).sort()).toEqual(['.T5.json.01234567.tmp', '.T5.json.lock', 'T1.json']);
     expect(await addDecision(store, 'T1', 'after the crash')).toBe(2);
   });
+
+  it('a lock held by a live process is waited for, then the write fails naming the holder and changes nothing', async () => {
+    const dir = tempDir();
+    const seed = new FileStore(dir);
+    await addDecision(seed, 'T1', 'kept');
+    const { hostname } = await import('node:os');
+    const live = { pid: process.pid, host: hostname(), token: 'held', at: new Date().toISOString() };
+    writeFileSync(join(dir, 'teams', '.T1.json.lock'), JSON.stringify(live));
+    const store = new FileStore(dir, { lockTimeoutMs: 100 });
+    const failure = await addDecision(store, 'T1', 'refused').catch((e: unknown) => e);
+    expect(failure).toMatchObject({ code: 'locked' });
+    expect((failure as Error).message).toContain(`process ${process.pid}`);
+    expect((await store.read('T1')).decisions.map((d) => d.title)).toEqual(['kept']);
+  });
+
+  it('a lock from another host is taken over once it is older than any write holds one', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'teams'), { recursive: true });
+    const old = { pid: 1, host: 'another-host', token: 'gone', at: new Date(Date.now() - 120_000).toISOString() };
+    writeFileSync(join(dir, 'teams', '.T1.json.lock'), JSON.stringify(old));
+    expect(await addDecision(new FileStore(dir, { lockTimeoutMs: 100 }), 'T1', 'after')).toBe(1);
+  });
 });
