@@ -25,15 +25,20 @@ const FOREIGN_STALE_MS = 60_000;
 /** How long an update waits for another process's lock before giving up. */
 export const LOCK_TIMEOUT_MS = 10_000;
 
-/** The kernel's start time of a process (field 22 of /proc/<pid>/stat), undefined where /proc is not there. */
-export function processStart(pid: number): string | undefined {
+/** Fields 3 onwards of /proc/<pid>/stat, undefined where /proc (or the process) is not there. */
+function procStat(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces and parentheses: count fields after its closing one.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
+}
+
+/** The kernel's start time of a process (field 22 of /proc/<pid>/stat), undefined where /proc is not there. */
+export function processStart(pid: number): string | undefined {
+  return procStat(pid)?.[19];
 }
 
 const ME = { pid: process.pid, start: processStart(process.pid), host: hostname() };
@@ -46,8 +51,11 @@ export function ownerAlive(owner: LockOwner): boolean {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
   }
+  const stat = procStat(owner.pid);
+  // A killed process whose parent has not reaped it yet (no init in a container) is a zombie: dead.
+  if (stat?.[0] === 'Z' || stat?.[0] === 'X') return false;
   if (owner.start === undefined) return true;
-  const start = processStart(owner.pid);
+  const start = stat?.[19];
   return start === undefined || start === owner.start;
 }
 

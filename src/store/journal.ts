@@ -213,6 +213,8 @@ export class FileJournal implements Journal {
   async close(): Promise<void> {
     this.closed = true;
     while (this.writing) await this.writing;
+    // A clean stop with nothing pending leaves an empty journal.
+    if (this.open.size === 0) await this.handle?.truncate(0).catch(() => undefined);
     await this.handle?.close();
     this.handle = undefined;
     this.opening = undefined;
