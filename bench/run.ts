@@ -78,6 +78,22 @@ async function steadyRssMb(pid: number | undefined): Promise<number> {
   return median(reads);
 }
 
+/** CPU time (user + system, ms) a process has used so far: its process.cpuUsage(), read from outside. */
+function cpuMs(pid: number | undefined): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (USER_HZ, 100 on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU time per request of each app, summed over every round of a scenario (mesh-help's includes its work after the ack). */
+type CpuTally = { bareMs: number; meshMs: number; requests: number };
+const perRequest = (t: CpuTally) => ({
+  bare: round(t.bareMs / t.requests, 3),
+  mesh: round(t.meshMs / t.requests, 3),
+  ratio: round(t.meshMs / t.bareMs),
+});
+
 function rssMb(pid: number | undefined): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
@@ -178,12 +194,19 @@ async function main(): Promise<void> {
   const startRuns = LEVELS.map(() => ({ bare: [] as Latency[], mesh: [] as Latency[] }));
   let rss = Number.NaN;
   let bareRss = Number.NaN;
+  const startCpu: CpuTally = { bareMs: 0, meshMs: 0, requests: 0 };
+  const clickCpu: CpuTally = { bareMs: 0, meshMs: 0, requests: 0 };
   for (let r = 0; r < ROUNDS; r++) {
     for (const [i, level] of LEVELS.entries()) {
       const bodies = starts(level.requests);
+      let cpu0 = cpuMs(bareProc.pid);
       startRuns[i]?.bare.push(await drive(bareUrl, bodies, level.concurrency, SECRET));
+      startCpu.bareMs += cpuMs(bareProc.pid) - cpu0;
+      cpu0 = cpuMs(mesh.pid);
       startRuns[i]?.mesh.push(await drive(meshUrl, bodies, level.concurrency, SECRET));
       await settled(control);
+      startCpu.meshMs += cpuMs(mesh.pid) - cpu0;
+      startCpu.requests += level.requests;
     }
     if (r === 0) {
       rss = await steadyRssMb(mesh.pid);
@@ -229,9 +252,14 @@ async function main(): Promise<void> {
     const meshL: Latency[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       const bodies = take(level.requests);
+      let cpu0 = cpuMs(bareProc.pid);
       bare.push(await drive(bareUrl, bodies, level.concurrency, SECRET));
+      clickCpu.bareMs += cpuMs(bareProc.pid) - cpu0;
+      cpu0 = cpuMs(mesh.pid);
       meshL.push(await drive(meshUrl, bodies, level.concurrency, SECRET));
       await settled(control);
+      clickCpu.meshMs += cpuMs(mesh.pid) - cpu0;
+      clickCpu.requests += level.requests;
     }
     rows.push({ scenario: 'answer click', concurrency: level.concurrency, bare: mid(bare), mesh: mid(meshL) });
   }
@@ -250,6 +278,7 @@ async function main(): Promise<void> {
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
   );
   console.log('');
+  console.log('ack latency (ms, mesh-help with its intake journal on)');
   console.log(
     'ack latency (ms)          conc   bare p50  bare p99  mesh p50  mesh p99  p99 ratio  (target ≤ 1.3 at 200)',
   );
@@ -258,6 +287,11 @@ async function main(): Promise<void> {
       `${r.scenario.padEnd(24)} ${String(r.concurrency).padStart(5)}  ${f(r.bare.p50)}   ${f(r.bare.p99)}   ${f(r.mesh.p50)}   ${f(r.mesh.p99)}   ${(r.mesh.p99 / r.bare.p99).toFixed(2).padStart(6)}${r.mesh.failures ? `  (${r.mesh.failures} non-200)` : ''}`,
     );
   }
+  const cpu = { start: perRequest(startCpu), click: perRequest(clickCpu) };
+  console.log('');
+  console.log(
+    `CPU per request (ms, mesh-help's includes its work after the ack): /mesh-help start bare ${cpu.start.bare}, mesh ${cpu.start.mesh} (${cpu.start.ratio}×); answer click bare ${cpu.click.bare}, mesh ${cpu.click.mesh} (${cpu.click.ratio}×)`,
+  );
   console.log('');
   console.log(
     `store: record one decision, median ms: 10 records ${store.recordMs.total10.toFixed(2)}, 1,000 ${store.recordMs.total1000.toFixed(2)}, 10,000 (1,000 teams) ${store.recordMs.total10000.toFixed(2)}; that team alone with 1,000: ${store.recordMs.ownTeam1000.toFixed(2)}`,
@@ -290,6 +324,7 @@ async function main(): Promise<void> {
       p50Ratio: round(r.mesh.p50 / r.bare.p50),
       p99Ratio: round(r.mesh.p99 / r.bare.p99),
     })),
+    cpuMsPerRequest: cpu,
     store: {
       ...store,
       recordMs: Object.fromEntries(Object.entries(store.recordMs).map(([k, v]) => [k, round(v, 3)])),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
+import { join } from 'node:path';
 import { App, type CustomRoute, HTTPReceiver, type Logger, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { ConsoleLogger } from '@slack/logger';
 import { type RetryOptions, WebClient, type WebClientOptions } from '@slack/web-api';
@@ -11,6 +12,7 @@ import { getFlow } from './engine/load.js';
 import { redactingLogger } from './redacting-logger.js';
 import { tellFailure } from './slack/failures.js';
 import { registerListeners, type SlackDeps } from './slack/index.js';
+import { journalIntake } from './slack/intake.js';
 import { slackError } from './slack/interview.js';
 import { KeyedQueue } from './slack/keyed-queue.js';
 import { rateLanes } from './slack/rate-lanes.js';
@@ -18,6 +20,7 @@ import { startReminders } from './slack/reminders.js';
 import { BODY_LIMIT, gateRequests } from './slack/request-gate.js';
 import { WorkLimiter } from './slack/work.js';
 import { FileStore, type Store } from './store/index.js';
+import { FileJournal, type Journal } from './store/journal.js';
 
 /** What tests (and other hosts) may replace. */
 export type AppDeps = {
@@ -34,6 +37,10 @@ export type AppDeps = {
   workSlots?: number;
   /** How often due revisit reminders are looked for, besides once at start (default a minute). */
   reminderIntervalMs?: number;
+  /** Where requests are recorded before their ack (default `<data dir>/journal/`); false: none (bare Bolt comparisons). */
+  journal?: Journal | false;
+  /** Requests in progress past which new ones are refused as busy (default 1000). */
+  maxBacklog?: number;
 };
 
 /** A built bot: start it, stop it (after in-flight writes), and reach the Bolt app. */
@@ -223,6 +230,15 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     homeTeamId: auth.team_id,
   };
   registerListeners(app, slackDeps);
+  // Every request is journalled before its ack and replayed after a crash; see src/slack/intake.ts.
+  const journal = deps.journal === undefined ? new FileJournal(join(config.dataDir, 'journal')) : deps.journal;
+  const intake = journal ? journalIntake(app, journal, logger, deps.maxBacklog) : undefined;
+  let replaying: Promise<unknown> | undefined;
+  const replay = () => {
+    replaying = intake
+      ?.replay()
+      .catch((err: Error) => logger.error(`mesh-help: could not read the intake journal: ${err.message}`));
+  };
   let reminders: { stop(): Promise<void> } | undefined;
 
   let started = false;
@@ -233,11 +249,13 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
       if (config.mode === 'socket') {
         await app.start();
         started = true;
+        replay();
         reminders = startReminders(slackDeps, app.client, deps.reminderIntervalMs);
         return { port: undefined };
       }
       const server = (await app.start(config.port)) as Server;
       started = true;
+      replay();
       reminders = startReminders(slackDeps, app.client, deps.reminderIntervalMs);
       return { port: (server.address() as AddressInfo | null)?.port };
     },
@@ -249,8 +267,10 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
         started = false;
         await app.stop();
       }
+      await replaying;
       while (inFlight.size) await Promise.allSettled([...inFlight]);
       await effects.idle();
+      if (journal) await journal.close();
       await store.close();
     },
   };

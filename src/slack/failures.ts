@@ -28,9 +28,12 @@ const Reachable: z.ZodType<Where> = z.union([
 export function failureText(error: unknown): string | undefined {
   const cause = (error as { original?: unknown }).original ?? error;
   if (cause instanceof StoreError) {
-    return cause.code === 'corrupt'
-      ? 'I could not read this workspace’s saved data, so nothing was changed. An admin can run `mesh-help store check`.'
-      : 'I could not save that (the bot’s storage is failing), so nothing was changed. Please try again later; the admin has the details in the log.';
+    if (cause.code === 'corrupt' || cause.code === 'vanished') {
+      return 'I could not read this workspace’s saved data, so nothing was changed. An admin can run `mesh-help store check`.';
+    }
+    if (cause.code === 'locked')
+      return 'I am busy with this workspace’s data right now, so nothing was changed. Please try again in a minute.';
+    return 'I could not save that (the bot’s storage is failing), so nothing was changed. Please try again later; the admin has the details in the log.';
   }
   return 'Something went wrong on my side and that step did not finish. Please try again.';
 }

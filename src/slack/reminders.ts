@@ -101,8 +101,13 @@ export async function remind(deps: SlackDeps, client: WebClient, teamId: string,
 export async function remindDue(deps: SlackDeps, client: WebClient): Promise<void> {
   const today = deps.now().toISOString().slice(0, 10);
   for (const teamId of await deps.store.teams()) {
-    const due = dueReminders(await deps.store.read(teamId), today).filter((d) => d.channel && d.threadTs);
-    for (const d of due) await remind(deps, client, teamId, d.number);
+    // One team's unreadable file is that team's problem: the teams after it still get their reminders.
+    try {
+      const due = dueReminders(await deps.store.read(teamId), today).filter((d) => d.channel && d.threadTs);
+      for (const d of due) await remind(deps, client, teamId, d.number);
+    } catch (err) {
+      deps.logger.warn(`mesh-help: revisit reminders of team ${teamId} skipped: ${(err as Error).message}`);
+    }
   }
 }
 

@@ -1,6 +1,10 @@
 import type { TeamDoc } from './schema.js';
 
-export type StoreErrorCode = 'corrupt' | 'bad_team' | 'write_failed' | 'closed';
+/**
+ * `locked`: another process held the team's lock too long; `vanished`: a team
+ * file this process had read is gone (moved aside), and is not recreated from memory.
+ */
+export type StoreErrorCode = 'corrupt' | 'bad_team' | 'write_failed' | 'closed' | 'locked' | 'vanished';
 
 /** A store failure with a code callers can match on; the message names the file. */
 export class StoreError extends Error {

@@ -6,6 +6,7 @@ import type { RetryOptions } from '@slack/web-api';
 import { createApp, type MeshApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { FileStore, type Store } from '../../src/store/index.js';
+import { FileJournal } from '../../src/store/journal.js';
 import { type Call, FakeSlack, HOME_TEAM, type StoredMessage } from './fake-slack.js';
 
 export { HOME_TEAM } from './fake-slack.js';
@@ -60,6 +61,8 @@ export type HarnessOptions = {
   store?: Store;
   /** Wraps the FileStore the app uses (e.g. to make one write fail). */
   wrapStore?: (store: Store) => Store;
+  /** Requests in progress past which new ones are refused as busy (default the app's). */
+  maxBacklog?: number;
 };
 
 /** Starts the real app on an ephemeral port with a FileStore in a temp dir, talking to a loopback fake Slack. */
@@ -76,8 +79,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const mesh = await createApp(config, {
     store: options.store ?? (options.wrapStore ?? ((s: Store) => s))(new FileStore(dataDir, { durable: false })),
+    journal: new FileJournal(join(dataDir, 'journal'), { durable: false }),
     retryConfig: options.retryConfig ?? { retries: 0 },
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.maxBacklog ? { maxBacklog: options.maxBacklog } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
   const { port } = await mesh.start();
