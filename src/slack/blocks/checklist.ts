@@ -22,15 +22,21 @@ export const MAX_ITEMS = MAX_GROUPS * MAX_GROUP_SIZE;
 
 const patternName = (flow: Flow, id: string): string => flow.patternById.get(id)?.name ?? id;
 
-const tickText = (line: ChecklistLine): string =>
-  line.tick ? ` · ticked by ${who(line.tick.by)} on ${escapeText(day(line.tick.at))}` : '';
+/** An item in a section of its own (why and who ticked on their own lines), or as one line of a group. */
+type Layout = 'own' | 'grouped';
+
+const tickText = (line: ChecklistLine, layout: Layout): string =>
+  line.tick
+    ? `${layout === 'own' ? '\n' : ' · '}ticked by ${who(line.tick.by)} on ${escapeText(day(line.tick.at))}`
+    : '';
 
 /** One item as mrkdwn within `max` characters: the box, the pattern, the item and why; who ticked it is never cut. */
-function itemText(flow: Flow, line: ChecklistLine, max: number, sep: string, number?: number): string {
+function itemText(flow: Flow, line: ChecklistLine, max: number, layout: Layout, number?: number): string {
   const box = line.tick ? '✅' : '☐';
   const prefix = `${box} ${number === undefined ? '' : `*${number}.* `}`;
+  const sep = layout === 'own' ? '\n' : ' — ';
   const body = `*${escapeText(patternName(flow, line.pattern))}*: ${escapeText(line.item)}${sep}_why:_ ${escapeText(line.because)}`;
-  const tick = tickText(line);
+  const tick = tickText(line, layout);
   return `${prefix}${clip(body, max - prefix.length - tick.length)}${tick}`;
 }
 
@@ -42,7 +48,7 @@ const toggle = (line: ChecklistLine, label: (done: boolean) => string, n?: numbe
 /** One section per item, its Done / Undo button beside it. */
 const oneEach = (flow: Flow, lines: ChecklistLine[]): KnownBlock[] =>
   lines.map((line) =>
-    section(itemText(flow, line, LIMITS.text, '\n'), {
+    section(itemText(flow, line, LIMITS.text, 'own'), {
       block_id: checklistBlockId(line.key),
       accessory: toggle(line, (done) => (done ? 'Done' : 'Undo')),
     }),
@@ -56,7 +62,7 @@ function grouped(flow: Flow, lines: ChecklistLine[]): KnownBlock[] {
   for (let start = 0, g = 0; start < lines.length; start += size, g++) {
     const group = lines.slice(start, start + size);
     blocks.push(
-      section(group.map((line, i) => itemText(flow, line, perLine, ' — ', start + i + 1)).join('\n'), {
+      section(group.map((line, i) => itemText(flow, line, perLine, 'grouped', start + i + 1)).join('\n'), {
         block_id: checklistBlockId(`g${g}`),
       }),
       actions(

@@ -68,7 +68,7 @@ describe('the readiness checklist message', () => {
     const [first, second] = sections(blocks);
     if (!first || !second) throw new Error('missing sections');
     expect((first.text as Json).text).toMatch(/^☐ \*Service mesh\*: Item 1 .*\n_why:_ Because 1/);
-    expect((second.text as Json).text).toMatch(/^✅ \*Service mesh\*: Item 2 .* · ticked by <@U0BOB> on 2026-11-20$/s);
+    expect((second.text as Json).text).toMatch(/^✅ \*Service mesh\*: Item 2 .*\nticked by <@U0BOB> on 2026-11-20$/s);
     expect(first.block_id).toBe(`checklist:${lines[0]?.key}`);
     // The button carries the state it asks for: Done ticks, Undo unticks, so a double click is idempotent.
     expect(buttons(blocks).map((b) => [b.action_id, (b.text as Json).text, b.value])).toEqual([
