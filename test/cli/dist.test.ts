@@ -56,7 +56,15 @@ describe('the built CLI (npm run build → dist/)', () => {
     expect(stderr).toBe('');
     const json = JSON.parse(stdout);
     expect(json.primary).toBe('federation');
-    expect(Object.keys(json).sort()).toEqual(['complements', 'notNow', 'primary', 'reasons', 'warnings']);
+    expect(Object.keys(json).sort()).toEqual([
+      'checklist',
+      'complements',
+      'notNow',
+      'primary',
+      'reasons',
+      'tools',
+      'warnings',
+    ]);
     expect(existsSync(join(ROOT, '.build'))).toBe(false);
   });
 
