@@ -7,6 +7,7 @@ import { decisionCardMessage, supersededNotice } from './blocks/decision-card.js
 import { questionMessage } from './blocks/question.js';
 import { type CardInput, type CardState, recommendationMessage } from './blocks/recommendation.js';
 import { rootMessage } from './blocks/root.js';
+import { postChecklist, refreshChecklist, retireChecklist } from './checklist-messages.js';
 import type { SlackDeps } from './context.js';
 import { COMMAND } from './ids.js';
 import { resumeMessage } from './resume.js';
@@ -29,6 +30,8 @@ export type Plan = {
   retireCard?: string;
   /** A card to re-render after a decision. */
   refreshCard?: string;
+  /** A readiness checklist message to re-render after a tick. */
+  refreshChecklist?: string;
   /** Re-render the root message's status. */
   root: boolean;
   /** The record just accepted: post its decision card (thread + channel, and the decisions channel). */
@@ -198,6 +201,8 @@ export async function runPlan(deps: SlackDeps, client: WebClient, plan: Plan): P
         }),
       );
     }
+    // The retired card's checklist goes with it.
+    await retireChecklist(deps, client, plan, attempt);
   }
   if (plan.postCard) {
     const { claim } = plan.postCard;
@@ -213,6 +218,8 @@ export async function runPlan(deps: SlackDeps, client: WebClient, plan: Plan): P
     }
     const kept = await fillClaim(deps, plan, cardSlot, claim, ts);
     if (rec && ts === undefined) await tellActor('the recommendation');
+    // The readiness checklist goes right under the card it belongs to.
+    if (kept && ts) await postChecklist(deps, client, plan, ts, attempt);
     if (!kept && ts) {
       loaded = (await load(deps, plan)) ?? loaded;
       const current = loaded.session.recommendation ?? rec;
@@ -232,6 +239,7 @@ export async function runPlan(deps: SlackDeps, client: WebClient, plan: Plan): P
       await attempt('updating the recommendation card', () => client.chat.update({ channel, ts, ...msg }));
     }
   }
+  if (plan.refreshChecklist) await refreshChecklist(deps, client, plan, plan.refreshChecklist, attempt);
   if (plan.root) {
     loaded = (await load(deps, plan)) ?? loaded;
     const msg = rootMessage(flow, loaded.session, decisionOf(loaded));

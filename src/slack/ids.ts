@@ -82,3 +82,22 @@ export const concernBlockId = (id: string): string => `concern:${id}`;
 
 /** The revisit reminder: its button (value: the decision number) and the message metadata that marks it. */
 export const REMINDER = { revisit: 'reminder:revisit', eventType: 'mesh_help_reminder' } as const;
+
+/**
+ * The readiness checklist's Done / Undo buttons. Each item's button value
+ * carries the state it asks for (`tick:<key>` / `untick:<key>`), so a repeated
+ * click is idempotent. A grouped checklist (too many items for one section
+ * each) puts several buttons in one actions block, where action ids get a
+ * `:<n>` suffix to stay unique.
+ */
+export const CHECKLIST_ACTION = /^checklist:toggle(?::\d{1,3})?$/;
+export const checklistActionId = (n?: number): string =>
+  n === undefined ? 'checklist:toggle' : `checklist:toggle:${n}`;
+export type ChecklistIntent = 'tick' | 'untick';
+export const checklistValue = (intent: ChecklistIntent, key: string): string => `${intent}:${key}`;
+export function parseChecklistValue(value: string | undefined): { intent: ChecklistIntent; key: string } | undefined {
+  const m = /^(tick|untick):([a-z0-9]{1,64})$/.exec(value ?? '');
+  return m?.[1] && m[2] ? { intent: m[1] as ChecklistIntent, key: m[2] } : undefined;
+}
+/** block_id of one checklist item (or of a group of items, `checklist:g<n>`). */
+export const checklistBlockId = (key: string): string => `checklist:${key}`;

@@ -312,3 +312,22 @@ export const postsOfBlock = (fake: FakeSlack, blockId: string) =>
     (c) =>
       isPost(c) && Array.isArray(c.params.blocks) && (c.params.blocks as Json[]).some((b) => b.block_id === blockId),
   );
+
+/** Clicks the button beside a section (its accessory), found by the section's block_id. */
+export function accessoryPayload(fake: FakeSlack, msg: StoredMessage, blockId: string, who: Person): Json {
+  const accessory = blockOf(msg, blockId)?.accessory;
+  if (!isObj(accessory)) throw new Error(`no button beside ${blockId} in ${msg.ts}`);
+  return {
+    ...base(fake, msg, who),
+    actions: [
+      {
+        type: 'button',
+        action_id: accessory.action_id,
+        block_id: blockId,
+        value: accessory.value,
+        text: accessory.text,
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
+  };
+}
