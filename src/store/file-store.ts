@@ -192,6 +192,11 @@ export class FileStore implements Store {
     return out;
   }
 
+  /** Resolves when the backend can serve requests; rejects with the reason otherwise. */
+  async ping(): Promise<void> {
+    if (this.closed) throw new StoreError('closed', 'the store is closed');
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     while (this.flushing.size > 0) await Promise.all([...this.flushing.values()]);

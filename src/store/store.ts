@@ -1,6 +1,6 @@
 import type { TeamDoc } from './schema.js';
 
-export type StoreErrorCode = 'corrupt' | 'bad_team' | 'write_failed' | 'closed';
+export type StoreErrorCode = 'corrupt' | 'bad_team' | 'write_failed' | 'closed' | 'unavailable';
 
 /** A store failure with a code callers can match on; the message names the file. */
 export class StoreError extends Error {
@@ -36,6 +36,8 @@ export interface Store {
   teams(): Promise<string[]>;
   /** Validates every stored document without changing any. */
   check(): Promise<TeamCheck[]>;
+  /** Resolves when the backend can serve requests; rejects with the reason otherwise. */
+  ping(): Promise<void>;
   /** Waits for in-flight writes; later calls fail. */
   close(): Promise<void>;
 }
