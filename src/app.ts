@@ -13,7 +13,7 @@ import { slackError } from './slack/interview.js';
 import { KeyedQueue } from './slack/keyed-queue.js';
 import { startReminders } from './slack/reminders.js';
 import { WorkLimiter } from './slack/work.js';
-import { FileStore, type Store } from './store/index.js';
+import { describeDatabase, openStore, type Store, StoreError } from './store/index.js';
 
 /** What tests (and other hosts) may replace. */
 export type AppDeps = {
@@ -74,7 +74,6 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
   logger.setLevel(levelOf(config.logLevel));
   logger.setName('mesh-help');
   const flow = deps.flow ?? getFlow();
-  const store = deps.store ?? new FileStore(config.dataDir);
   const clientOptions: WebClientOptions = {
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
     retryConfig: deps.retryConfig ?? PRODUCTION_RETRIES,
@@ -93,6 +92,15 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
         ? `SLACK_BOT_TOKEN was refused by Slack (${slackError(err)})`
         : `SLACK_API_URL: Slack's Web API at ${config.slackApiUrl ?? 'https://slack.com/api/'} could not be reached to check SLACK_BOT_TOKEN (${slackError(err)})`,
     ]);
+  }
+
+  // DATABASE_URL: PostgreSQL, migrated before the first request; otherwise the JSON files in dataDir.
+  let store: Store;
+  try {
+    store = deps.store ?? (await openStore(config));
+  } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
+    throw new ConfigError([`DATABASE_URL: ${err.message}`]);
   }
 
   const receiver = match(config.mode)
@@ -210,6 +218,11 @@ export async function startApp(env: NodeJS.ProcessEnv): Promise<void> {
     mesh.config.mode === 'socket'
       ? `mesh-help: connected to Slack in Socket Mode (health check on :${mesh.config.port}/healthz)\n`
       : `mesh-help: listening on :${port} (POST /slack/events, GET /healthz)\n`,
+  );
+  // The URL's password never reaches the log: describeDatabase keeps user, host and database only.
+  const { databaseUrl, dataDir } = mesh.config;
+  process.stderr.write(
+    `mesh-help: teams are stored in ${databaseUrl ? `PostgreSQL ${describeDatabase(databaseUrl)}` : dataDir}\n`,
   );
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -19,8 +19,22 @@ export type Config = {
   /** Web API base URL (Bolt's clientOptions.slackApiUrl); undefined means slack.com. */
   slackApiUrl?: string;
   dataDir: string;
+  /** PostgreSQL connection URL (DATABASE_URL): teams live there instead of `dataDir`. Holds a password: never log it. */
+  databaseUrl?: string;
   logLevel: LogLevelName;
 };
+
+/** True for a URL the PostgreSQL client takes: postgres:// or postgresql:// with a database name. */
+export function isPostgresUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.pathname.length > 1;
+  } catch {
+    return false;
+  }
+}
+
+export const POSTGRES_URL_HINT = 'must be a PostgreSQL URL such as postgres://USER:PASSWORD@HOST:5432/DATABASE';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
@@ -56,6 +70,10 @@ const Env = z
       z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://slack.com/api/' }).optional(),
     ),
     MESH_HELP_DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
+    DATABASE_URL: z.preprocess(
+      blankToUndefined,
+      z.string().refine(isPostgresUrl, { error: POSTGRES_URL_HINT }).optional(),
+    ),
     LOG_LEVEL: z.preprocess(
       (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
       z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -105,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       ? { slackApiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/` }
       : {}),
     dataDir: resolve(e.MESH_HELP_DATA_DIR),
+    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -53,6 +53,17 @@ describe('loadConfig', () => {
       expect(message).not.toContain(secret);
   });
 
+  it('DATABASE_URL picks PostgreSQL; a URL of another kind is named without echoing its password', () => {
+    const url = 'postgres://mesh:pg-secret-pw@db.internal:5432/mesh';
+    expect(loadConfig({ ...base, DATABASE_URL: url }).databaseUrl).toBe(url);
+    expect(loadConfig({ ...base, DATABASE_URL: ' ' }).databaseUrl).toBeUndefined();
+    for (const bad of ['mysql://mesh:pg-secret-pw@db/mesh', 'postgres://mesh:pg-secret-pw@db', 'pg-secret-pw']) {
+      const message = problems({ ...base, DATABASE_URL: bad });
+      expect(message).toContain('DATABASE_URL must be a PostgreSQL URL');
+      expect(message).not.toContain('pg-secret-pw');
+    }
+  });
+
   it('every problem is named in one run, the missing signing secret too', () => {
     const message = problems({ SLACK_BOT_TOKEN: 'xoxb-test-token', PORT: 'abc' });
     expect(message).toContain('PORT');
