@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { RetryOptions } from '@slack/web-api';
 import { createApp, type MeshApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { FileStore } from '../../src/store/index.js';
+import { FileStore, type Store } from '../../src/store/index.js';
 import { type Call, FakeSlack, HOME_TEAM, type StoredMessage } from './fake-slack.js';
 
 export { HOME_TEAM } from './fake-slack.js';
@@ -56,6 +56,8 @@ export type HarnessOptions = {
   retryConfig?: RetryOptions;
   /** Web API request timeout in ms (default the app's). */
   timeoutMs?: number;
+  /** The store each start (and restart) gets; default a FileStore in `dataDir`. */
+  store?: () => Store;
 };
 
 /** Starts the real app on an ephemeral port with a FileStore in a temp dir, talking to a loopback fake Slack. */
@@ -71,7 +73,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
   });
   const mesh = await createApp(config, {
-    store: new FileStore(dataDir, { durable: false }),
+    store: options.store?.() ?? new FileStore(dataDir, { durable: false }),
     retryConfig: options.retryConfig ?? { retries: 0 },
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.now ? { now: options.now } : {}),
