@@ -18,8 +18,7 @@ export function testDatabaseUrl(): string {
 export type TestSchema = { url: string; schema: string; drop(): Promise<void> };
 
 /** Creates an empty schema and returns a URL whose connections use it (libpq's `options=-c search_path=`). */
-export async function freshSchema(): Promise<TestSchema> {
-  const base = testDatabaseUrl();
+export async function freshSchema(base = testDatabaseUrl()): Promise<TestSchema> {
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
