@@ -164,4 +164,62 @@ describe('two replicas on one PostgreSQL database', () => {
     expect((fake as FakeSlack).violations).toEqual([]);
     await reader.close();
   }, 120_000);
+
+  it('loses no acknowledged command when one replica stops mid-load (what SIGTERM runs)', async () => {
+    schema = await freshSchema();
+    const url = schema.url;
+    fake = await new FakeSlack().start();
+    const options = { fake, store: () => new PgStore(url) };
+    replicas = [await startHarness(options), await startHarness(options)];
+    const [a, b] = replicas as [Harness, Harness];
+    const acked: string[] = [];
+    let failedOver = 0;
+    /** The load balancer: a replica that is gone gets no request; it goes to the other. */
+    const send = async (i: number) => {
+      const title = `Load ${i}`;
+      try {
+        const res = await (i % 2 ? b : a).command(`start ${title}`);
+        if (res.status === 200) acked.push(title);
+      } catch {
+        failedOver += 1;
+        const res = await b.command(`start ${title}`);
+        expect(res.status).toBe(200);
+        acked.push(title);
+      }
+    };
+    const wave = (from: number) => Promise.all(Array.from({ length: 10 }, (_, i) => send(from + i)));
+    await wave(0);
+    // Replica a stops while its follow-up work runs and more requests arrive, then while it refuses them.
+    const stopping = a.mesh.stop();
+    await wave(10);
+    for (;;) {
+      const up = await fetch(`${a.url}/healthz`).then(
+        () => true,
+        () => false,
+      );
+      if (!up) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await wave(20);
+    await stopping;
+    expect(acked).toHaveLength(30);
+    expect(failedOver).toBeGreaterThanOrEqual(5);
+
+    const reader = new PgStore(url);
+    const doc = await until(
+      () => reader.read(HOME_TEAM),
+      (d) => acked.every((t) => d.sessions.some((s) => s.title === t && /^\d/.test(s.messages.clusters ?? ''))),
+      'the first question of every acknowledged interview',
+    );
+    await (fake as FakeSlack).settle(300, 20_000);
+    const posts = (fake as FakeSlack).calls.filter(isPost);
+    for (const title of acked) {
+      const session = doc.sessions.find((s) => s.title === title);
+      const firsts = posts.filter(
+        (c) => c.params.thread_ts === session?.threadTs && blocksOf(c).includes('"q:clusters"'),
+      );
+      expect(firsts).toHaveLength(1);
+    }
+    await reader.close();
+  }, 60_000);
 });
