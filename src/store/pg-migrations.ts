@@ -8,7 +8,8 @@ export type PgMigration = { version: number; name: string; sql: string };
  * A team is one `teams` row (its lock, revision and small fields) plus one row
  * per session, decision and remembered event, so a change writes only the rows
  * it touched. `rev` on a row is the team revision that last wrote it, which lets
- * a replica fetch only what changed since the copy it holds.
+ * a replica fetch only what changed since the copy it holds. Bodies are `json`,
+ * not `jsonb`: stored as given, and jsonb refuses the \u0000 a person's text may hold.
  */
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   {
@@ -20,8 +21,8 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         rev bigint NOT NULL,
         schema_version integer NOT NULL,
         next_decision_number integer NOT NULL,
-        config jsonb NOT NULL,
-        extra jsonb NOT NULL DEFAULT '{}',
+        config json NOT NULL,
+        extra json NOT NULL DEFAULT '{}',
         n_sessions integer NOT NULL DEFAULT 0,
         n_decisions integer NOT NULL DEFAULT 0,
         updated_at timestamptz NOT NULL DEFAULT now()
@@ -31,7 +32,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         id text NOT NULL,
         pos integer NOT NULL,
         rev bigint NOT NULL,
-        body jsonb NOT NULL,
+        body json NOT NULL,
         PRIMARY KEY (team_id, id)
       );
       CREATE INDEX sessions_changed ON sessions (team_id, rev);
@@ -40,7 +41,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         number integer NOT NULL,
         pos integer NOT NULL,
         rev bigint NOT NULL,
-        body jsonb NOT NULL,
+        body json NOT NULL,
         PRIMARY KEY (team_id, number)
       );
       CREATE INDEX decisions_changed ON decisions (team_id, rev);

@@ -492,7 +492,7 @@ export class PgStore implements Store {
     if (s.upserts.length) {
       await client.query(
         `INSERT INTO sessions (team_id, id, pos, rev, body)
-         SELECT $1, u.id, u.pos, $2, u.body::jsonb FROM unnest($3::text[], $4::int[], $5::text[]) AS u(id, pos, body)
+         SELECT $1, u.id, u.pos, $2, u.body::json FROM unnest($3::text[], $4::int[], $5::text[]) AS u(id, pos, body)
          ON CONFLICT (team_id, id) DO UPDATE SET pos = EXCLUDED.pos, rev = EXCLUDED.rev, body = EXCLUDED.body`,
         [teamId, rev, s.upserts.map((u) => u.key), s.upserts.map((u) => u.pos), s.upserts.map((u) => u.json)],
       );
@@ -503,7 +503,7 @@ export class PgStore implements Store {
     if (d.upserts.length) {
       await client.query(
         `INSERT INTO decisions (team_id, number, pos, rev, body)
-         SELECT $1, u.number, u.pos, $2, u.body::jsonb FROM unnest($3::int[], $4::int[], $5::text[]) AS u(number, pos, body)
+         SELECT $1, u.number, u.pos, $2, u.body::json FROM unnest($3::int[], $4::int[], $5::text[]) AS u(number, pos, body)
          ON CONFLICT (team_id, number) DO UPDATE SET pos = EXCLUDED.pos, rev = EXCLUDED.rev, body = EXCLUDED.body`,
         [teamId, rev, d.upserts.map((u) => u.key), d.upserts.map((u) => u.pos), d.upserts.map((u) => u.json)],
       );

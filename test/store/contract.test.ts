@@ -131,13 +131,19 @@ for (const backend of backends) {
         const s = sessionIn(doc, 's1');
         s.answers.clusters = 'one';
         s.messages.clusters = '1700000000.000100';
-        s.replies.push({ ts: '1.2', user: 'U2', text: 'a <b> & "c" \u2603', at: NOW.toISOString(), deleted: false });
+        s.replies.push({
+          ts: '1.2',
+          user: 'U2',
+          text: 'a <b> & "c" \u2603 \u0000 end',
+          at: NOW.toISOString(),
+          deleted: false,
+        });
       });
       const written = await store.read('T1');
       await store.close();
       const other = again();
       expect(await other.read('T1')).toEqual(written);
-      expect(written.sessions[0]?.replies[0]?.text).toBe('a <b> & "c" \u2603');
+      expect(written.sessions[0]?.replies[0]?.text).toBe('a <b> & "c" \u2603 \u0000 end');
       expect((written as Record<string, unknown>).futureField).toEqual({ kept: true });
       expect(await other.teams()).toEqual(['T1']);
     });
