@@ -12,8 +12,10 @@ import { registerListeners, type SlackDeps } from './slack/index.js';
 import { slackError } from './slack/interview.js';
 import { KeyedQueue } from './slack/keyed-queue.js';
 import { startReminders } from './slack/reminders.js';
+import { BOT_SCOPES } from './slack/scopes.js';
 import { WorkLimiter } from './slack/work.js';
 import { describeDatabase, openStore, type Store, StoreError } from './store/index.js';
+import { installationsFor } from './store/open.js';
 
 /** What tests (and other hosts) may replace. */
 export type AppDeps = {
@@ -82,16 +84,19 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
   };
 
   // One auth.test up front: a wrong token stops start-up with Slack's reason, and Bolt needs no second call.
-  let auth: { team_id?: string; user_id?: string; bot_id?: string };
-  try {
-    auth = await new WebClient(config.botToken, clientOptions).auth.test();
-  } catch (err) {
-    const platform = (err as { code?: string }).code === 'slack_webapi_platform_error';
-    throw new ConfigError([
-      platform
-        ? `SLACK_BOT_TOKEN was refused by Slack (${slackError(err)})`
-        : `SLACK_API_URL: Slack's Web API at ${config.slackApiUrl ?? 'https://slack.com/api/'} could not be reached to check SLACK_BOT_TOKEN (${slackError(err)})`,
-    ]);
+  // With OAuth installs there is no one token: each request is authorized by its workspace's install.
+  let auth: { team_id?: string; user_id?: string; bot_id?: string } = {};
+  if (config.botToken) {
+    try {
+      auth = await new WebClient(config.botToken, clientOptions).auth.test();
+    } catch (err) {
+      const platform = (err as { code?: string }).code === 'slack_webapi_platform_error';
+      throw new ConfigError([
+        platform
+          ? `SLACK_BOT_TOKEN was refused by Slack (${slackError(err)})`
+          : `SLACK_API_URL: Slack's Web API at ${config.slackApiUrl ?? 'https://slack.com/api/'} could not be reached to check SLACK_BOT_TOKEN (${slackError(err)})`,
+      ]);
+    }
   }
 
   // DATABASE_URL: PostgreSQL, migrated before the first request; otherwise the JSON files in dataDir.
@@ -102,6 +107,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     if (!(err instanceof StoreError)) throw err;
     throw new ConfigError([`DATABASE_URL: ${err.message}`]);
   }
+  const installs = config.oauth ? installationsFor(store, config.dataDir, config.oauth.tokenKey) : undefined;
 
   const receiver = match(config.mode)
     .with(
@@ -112,6 +118,17 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
           endpoints: '/slack/events',
           customRoutes: [healthz],
           logger,
+          // OAuth: /slack/install starts an install, /slack/oauth_redirect finishes it; state is signed, not kept.
+          ...(config.oauth && installs
+            ? {
+                clientId: config.oauth.clientId,
+                clientSecret: config.oauth.clientSecret,
+                stateSecret: config.oauth.stateSecret,
+                scopes: [...BOT_SCOPES],
+                installationStore: installs,
+                installerOptions: { directInstall: true, clientOptions },
+              }
+            : {}),
         }),
     )
     .with(
@@ -129,7 +146,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
 
   const app = new App({
     receiver,
-    token: config.botToken,
+    ...(config.botToken ? { token: config.botToken } : {}),
     ...(auth.bot_id ? { botId: auth.bot_id } : {}),
     ...(auth.user_id ? { botUserId: auth.user_id } : {}),
     tokenVerificationEnabled: false,
@@ -152,10 +169,12 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
   });
   // One sink for every listener's failure: the log gets the detail, the person a short private note.
   // Bolt does not export this type by name; it is the last overload of app.error.
-  const onError: Parameters<App['error']>[0] = async ({ error, body }) => {
+  const onError: Parameters<App['error']>[0] = async ({ error, body, context }) => {
     const cause = (error as { original?: Error }).original ?? error;
     logger.error(`mesh-help: ${(cause as { code?: string }).code ?? error.code ?? 'error'}: ${cause.message}`);
-    await tellFailure(app.client, body, error);
+    // With installs, the request's own token: app.client has none.
+    const token = (context as { botToken?: string } | undefined)?.botToken;
+    await tellFailure(token ? new WebClient(token, clientOptions) : app.client, body, error);
   };
   app.error(onError);
   const slackDeps: SlackDeps = {
@@ -167,6 +186,15 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     effects,
     work: new WorkLimiter(deps.workSlots ?? 4),
     homeTeamId: auth.team_id,
+    ...(installs ? { installs } : {}),
+  };
+  // Reminders post outside any request: with installs, through the token of the team's install.
+  const clientFor = async (teamId: string): Promise<WebClient | undefined> => {
+    if (!installs) return app.client;
+    const found = await installs
+      .fetchInstallation({ teamId, enterpriseId: undefined, isEnterpriseInstall: false })
+      .catch(() => undefined);
+    return found?.bot?.token ? new WebClient(found.bot.token, clientOptions) : undefined;
   };
   registerListeners(app, slackDeps);
   let reminders: { stop(): Promise<void> } | undefined;
@@ -179,12 +207,12 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
       if (config.mode === 'socket') {
         await app.start();
         started = true;
-        reminders = startReminders(slackDeps, app.client, deps.reminderIntervalMs);
+        reminders = startReminders(slackDeps, clientFor, deps.reminderIntervalMs);
         return { port: undefined };
       }
       const server = (await app.start(config.port)) as Server;
       started = true;
-      reminders = startReminders(slackDeps, app.client, deps.reminderIntervalMs);
+      reminders = startReminders(slackDeps, clientFor, deps.reminderIntervalMs);
       return { port: (server.address() as AddressInfo | null)?.port };
     },
     async stop() {

@@ -240,13 +240,13 @@ async function storeCmd(args: string[], io: Io): Promise<number> {
 }
 
 async function start(args: string[], io: Io): Promise<number> {
-  if (io.env.SLACK_BOT_TOKEN) {
+  if (io.env.SLACK_BOT_TOKEN || io.env.SLACK_CLIENT_ID) {
     const { startApp } = await import('../app.js');
     await startApp(io.env);
     return 0;
   }
   io.err(
-    'No Slack credentials found (SLACK_BOT_TOKEN), so mesh-help runs locally; README.md "Connect to Slack" explains the bot.',
+    'No Slack credentials found (SLACK_BOT_TOKEN, or SLACK_CLIENT_ID for installs), so mesh-help runs locally; README.md "Connect to Slack" explains the bot.',
   );
   return interview(args, io);
 }

@@ -119,23 +119,32 @@ export async function remind(
 }
 
 /** One round: every team's accepted decisions whose revisit date has come and whose reminder is not posted. */
-export async function remindDue(deps: SlackDeps, client: WebClient, owner: string): Promise<void> {
+export async function remindDue(deps: SlackDeps, clientFor: ClientFor, owner: string): Promise<void> {
   const today = deps.now().toISOString().slice(0, 10);
   for (const teamId of await deps.store.teams()) {
     const due = dueReminders(await deps.store.read(teamId), today).filter((d) => d.channel && d.threadTs);
+    if (!due.length) continue;
+    const client = await clientFor(teamId);
+    if (!client) {
+      deps.logger.warn(`mesh-help: no install with a bot token for team ${teamId}; its revisit reminders wait`);
+      continue;
+    }
     for (const d of due) await remind(deps, client, teamId, d.number, owner);
   }
 }
 
+/** The Web API client that speaks for a team: the one bot token, or the team's install. */
+export type ClientFor = (teamId: string) => Promise<WebClient | undefined>;
+
 /** Runs `remindDue` at start and then every `intervalMs`, one round at a time; `stop` waits for a running round. */
-export function startReminders(deps: SlackDeps, client: WebClient, intervalMs = REMINDER_INTERVAL_MS) {
+export function startReminders(deps: SlackDeps, clientFor: ClientFor, intervalMs = REMINDER_INTERVAL_MS) {
   let running: Promise<void> | undefined;
   let stopped = false;
   // Names this bot's claims, so a replica sharing the store leaves them alone.
   const owner = randomUUID();
   const round = () => {
     if (running || stopped) return;
-    running = remindDue(deps, client, owner)
+    running = remindDue(deps, clientFor, owner)
       .catch((err) => deps.logger.warn(`mesh-help: revisit reminders failed: ${(err as Error).message}`))
       .finally(() => {
         running = undefined;

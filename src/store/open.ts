@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { FileStore } from './file-store.js';
+import { SealedInstallationStore, sealedFiles, TokenCipher } from './installations.js';
 import { PgStore } from './pg-store.js';
 import type { Store } from './store.js';
 
@@ -16,4 +18,16 @@ export async function openStore(where: { databaseUrl?: string; dataDir: string }
     throw err;
   }
   return store;
+}
+
+/**
+ * Slack installs kept beside the teams, sealed with `tokenKey`: a table in
+ * PostgreSQL, or files under the data folder's `installations/`.
+ */
+export function installationsFor(store: Store, dataDir: string, tokenKey: Buffer): SealedInstallationStore {
+  const records =
+    store instanceof PgStore
+      ? store.sealedRecords()
+      : sealedFiles(join(store instanceof FileStore ? store.dir : dataDir, 'installations'));
+  return new SealedInstallationStore(records, new TokenCipher(tokenKey));
 }

@@ -53,6 +53,17 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'slack installations',
+    sql: `
+      CREATE TABLE slack_installations (
+        key text PRIMARY KEY,
+        sealed text NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];
 
 /** Any 64-bit number works; this one is mesh-help's, so replicas starting together migrate one at a time. */

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { z } from 'zod';
 import { adopt, applyUpdate } from './docs.js';
+import type { SealedRecords } from './installations.js';
 import { runMigrations } from './pg-migrations.js';
 import { Decision, emptyTeam, migrate, SCHEMA_VERSION, Session, TeamDoc } from './schema.js';
 import { assertTeamId, type Store, StoreError, type TeamCheck } from './store.js';
@@ -658,6 +659,34 @@ export class PgStore implements Store {
     );
     const r = rows[0];
     return { sessions: Number(r?.s), decisions: Number(r?.d), seenEvents: Number(r?.e) };
+  }
+
+  /** Sealed Slack install records (see installations.ts) in the same database. */
+  sealedRecords(): SealedRecords {
+    const query = async <R extends pg.QueryResultRow>(sql: string, values: unknown[]) => {
+      if (this.closed) throw new StoreError('closed', 'the store is closed');
+      await this.migrate();
+      try {
+        return await this.pool.query<R>(sql, values);
+      } catch (err) {
+        throw this.unavailable(err);
+      }
+    };
+    return {
+      get: async (key) =>
+        (await query<{ sealed: string }>('SELECT sealed FROM slack_installations WHERE key = $1', [key])).rows[0]
+          ?.sealed,
+      put: async (key, sealed) => {
+        await query(
+          `INSERT INTO slack_installations (key, sealed) VALUES ($1, $2)
+           ON CONFLICT (key) DO UPDATE SET sealed = EXCLUDED.sealed, updated_at = now()`,
+          [key, sealed],
+        );
+      },
+      delete: async (key) => {
+        await query('DELETE FROM slack_installations WHERE key = $1', [key]);
+      },
+    };
   }
 
   /** Resolves when the backend can serve requests; rejects with the reason otherwise. */

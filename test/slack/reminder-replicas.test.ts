@@ -28,6 +28,8 @@ const quiet: Logger = {
   setName: () => undefined,
 };
 
+const clientOf = (client: WebClient) => async () => client;
+
 const depsOf = (store: Store, now: () => Date): SlackDeps => ({
   flow,
   store,
@@ -121,20 +123,20 @@ describe('revisit reminders with two bots on one database', () => {
     const held = slack.holdNextPost();
     const first = remindDue(
       depsOf(a, () => LATER),
-      slack.client,
+      clientOf(slack.client),
       'bot-a',
     );
     await held.inside;
     await remindDue(
       depsOf(b, () => LATER),
-      slack.client,
+      clientOf(slack.client),
       'bot-b',
     );
     held.release();
     await first;
     await remindDue(
       depsOf(b, () => LATER),
-      slack.client,
+      clientOf(slack.client),
       'bot-b',
     );
     expect(slack.posted).toHaveLength(1);
@@ -161,14 +163,14 @@ describe('revisit reminders with two bots on one database', () => {
     const withinLease = new Date(LATER.getTime() + REMINDER_CLAIM_LEASE_MS - 1000);
     await remindDue(
       depsOf(b, () => withinLease),
-      slack.client,
+      clientOf(slack.client),
       'bot-b',
     );
     expect((await b.read('T1')).decisions[0]?.reminderPostedAt).toBeUndefined();
     const pastLease = new Date(LATER.getTime() + REMINDER_CLAIM_LEASE_MS + 1000);
     await remindDue(
       depsOf(b, () => pastLease),
-      slack.client,
+      clientOf(slack.client),
       'bot-b',
     );
     expect(slack.posted).toHaveLength(1);
@@ -189,12 +191,12 @@ describe('revisit reminders with two bots on one database', () => {
     await Promise.all([
       remindDue(
         depsOf(a, () => pastLease),
-        slack.client,
+        clientOf(slack.client),
         'bot-c',
       ),
       remindDue(
         depsOf(b, () => pastLease),
-        slack.client,
+        clientOf(slack.client),
         'bot-b',
       ),
     ]);

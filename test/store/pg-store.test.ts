@@ -61,7 +61,10 @@ describe('PgStore', () => {
     await Promise.all([store().migrate(), store().migrate(), store().ping()]);
     const db = await sql();
     const { rows } = await db.query('SELECT version, name FROM mesh_help_migrations ORDER BY version');
-    expect(rows).toEqual([{ version: 1, name: 'teams, sessions, decisions, seen events' }]);
+    expect(rows).toEqual([
+      { version: 1, name: 'teams, sessions, decisions, seen events' },
+      { version: 2, name: 'slack installations' },
+    ]);
   });
 
   it('refuses a database migrated by a newer mesh-help', async () => {

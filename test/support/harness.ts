@@ -58,6 +58,8 @@ export type HarnessOptions = {
   timeoutMs?: number;
   /** The store each start (and restart) gets; default a FileStore in `dataDir`. */
   store?: () => Store;
+  /** Environment on top of the default (an undefined value removes a variable), e.g. OAuth instead of a bot token. */
+  env?: Record<string, string | undefined>;
 };
 
 /** Starts the real app on an ephemeral port with a FileStore in a temp dir, talking to a loopback fake Slack. */
@@ -71,6 +73,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     PORT: '0',
     MESH_HELP_DATA_DIR: dataDir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
+    ...options.env,
   });
   const mesh = await createApp(config, {
     store: options.store?.() ?? new FileStore(dataDir, { durable: false }),
