@@ -1,4 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { getFlow } from '../../../src/engine/load.js';
+import { questionMessage as renderQuestion } from '../../../src/slack/blocks/question.js';
+import { rootMessage } from '../../../src/slack/blocks/root.js';
 import { PgStore, type TeamDoc } from '../../../src/store/index.js';
 import { answerPayload, SMALL_TEAM } from '../../support/driver.js';
 import { type Call, FakeSlack, type StoredMessage } from '../../support/fake-slack.js';
@@ -148,6 +151,22 @@ describe('two replicas on one PostgreSQL database', () => {
       expect(thread.filter((c) => c.params.reply_broadcast === true && !blocksOf(c).includes('"adr:'))).toHaveLength(1);
       expect(thread.filter((c) => blocksOf(c).includes('"block_id":"adr:'))).toHaveLength(1);
       expect(questionMessage(fake as FakeSlack, CHANNEL, rootTs, 'clusters')).toBeDefined();
+    }
+
+    // Every message ends as the stored state renders it, whichever replica updated it last.
+    const flow = getFlow();
+    for (const session of doc.sessions) {
+      const rootTs = session.threadTs ?? '';
+      const decision = doc.decisions.find((d) => d.number === session.decisionNumber);
+      expect((fake as FakeSlack).message(CHANNEL, rootTs)?.blocks).toEqual(
+        JSON.parse(JSON.stringify(rootMessage(flow, session, decision).blocks)),
+      );
+      // Questions are last rendered when answered (a decision does not re-render them), so while open or complete.
+      for (const q of Object.keys(SMALL_TEAM)) {
+        const shown = JSON.stringify(questionMessage(fake as FakeSlack, CHANNEL, rootTs, q)?.blocks);
+        const as = (status: 'open' | 'complete') => JSON.stringify(renderQuestion(flow, { ...session, status }, q).blocks);
+        expect([as('open'), as('complete')]).toContain(shown);
+      }
     }
 
     // A year on, both replicas restart at once: each revisit reminder is posted once.
