@@ -14,7 +14,7 @@ import { KeyedQueue } from './slack/keyed-queue.js';
 import { startReminders } from './slack/reminders.js';
 import { BOT_SCOPES } from './slack/scopes.js';
 import { WorkLimiter } from './slack/work.js';
-import { describeDatabase, openStore, type Store, StoreError } from './store/index.js';
+import { describeDatabase, openStore, PgStore, type Store, StoreError } from './store/index.js';
 import { installationsFor } from './store/open.js';
 
 /** What tests (and other hosts) may replace. */
@@ -155,7 +155,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     convoStore: false,
     extendedErrorHandler: true,
   });
-  const effects = new KeyedQueue();
+  // With replicas on PostgreSQL, one interview's Slack calls run one at a time across all of them.
+  const effects = new KeyedQueue(store instanceof PgStore ? (key, task) => store.exclusive(key, task) : undefined);
   // Listener work continues after the ack; stop() waits for it so no started write is cut off.
   const inFlight = new Set<Promise<void>>();
   app.use(async ({ next }) => {

@@ -135,6 +135,8 @@ function diffList<T, K>(
  */
 export class PgStore implements Store {
   private readonly pool: pg.Pool;
+  private readonly poolConfig: pg.PoolConfig;
+  private lockPool: pg.Pool | undefined;
   private readonly cache = new Map<string, Cached>();
   private readonly queues = new Map<string, Pending[]>();
   private readonly flushing = new Map<string, Promise<void>>();
@@ -146,11 +148,8 @@ export class PgStore implements Store {
 
   constructor(connectionString: string, options: PgStoreOptions = {}) {
     this.where = describeDatabase(connectionString);
-    this.pool = new pg.Pool({
-      connectionString,
-      max: options.poolSize ?? 10,
-      application_name: 'mesh-help',
-    });
+    this.poolConfig = { connectionString, application_name: 'mesh-help' };
+    this.pool = new pg.Pool({ ...this.poolConfig, max: options.poolSize ?? 10 });
     // An idle connection that drops is replaced on the next query; without a listener it would crash the process.
     this.pool.on('error', () => undefined);
   }
@@ -661,6 +660,36 @@ export class PgStore implements Store {
     return { sessions: Number(r?.s), decisions: Number(r?.d), seenEvents: Number(r?.e) };
   }
 
+  /**
+   * Runs `task` holding a session-level advisory lock on `key`, so tasks on one
+   * key run one after another in every process on this database (the Slack
+   * calls of one interview, which render the stored state when they run). The
+   * locks use their own connections: a task's store calls never wait for them.
+   */
+  async exclusive<T>(key: string, task: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new StoreError('closed', 'the store is closed');
+    if (!this.lockPool) {
+      this.lockPool = new pg.Pool({ ...this.poolConfig, max: 4 });
+      this.lockPool.on('error', () => undefined);
+    }
+    let client: pg.PoolClient;
+    try {
+      client = await this.lockPool.connect();
+      await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
+    } catch (err) {
+      throw this.unavailable(err);
+    }
+    try {
+      return await task();
+    } finally {
+      // A connection that fails here is dropped, which releases its locks too.
+      await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).then(
+        () => client.release(),
+        (err: Error) => client.release(err),
+      );
+    }
+  }
+
   /** Sealed Slack install records (see installations.ts) in the same database. */
   sealedRecords(): SealedRecords {
     const query = async <R extends pg.QueryResultRow>(sql: string, values: unknown[]) => {
@@ -707,6 +736,7 @@ export class PgStore implements Store {
       await Promise.allSettled([...this.flushing.values(), ...this.reading]);
     }
     await this.pool.end();
+    await this.lockPool?.end();
   }
 }
 

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { KeyedQueue } from '../../src/slack/keyed-queue.js';
 import { PgStore, type Store } from '../../src/store/index.js';
 import { findByKey } from '../../src/team/lookup.js';
 import { startSession } from '../../src/team/sessions.js';
@@ -123,5 +124,37 @@ describe('PgStore', () => {
     expect((failure as Error).message).not.toContain('hunter2pw');
     await expect(s.ping()).rejects.toMatchObject({ code: 'unavailable' });
     await expect(s.update('T1', () => 1)).rejects.toMatchObject({ code: 'unavailable' });
+  });
+
+  it('runs the tasks of one key one at a time across two processes, and other keys meanwhile', async () => {
+    const { store } = await place();
+    const [a, b] = [store(), store()];
+    const queues = [new KeyedQueue((k, t) => a.exclusive(k, t)), new KeyedQueue((k, t) => b.exclusive(k, t))];
+    const log: string[] = [];
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((r) => {
+      open = r;
+    });
+    let entered: () => void = () => undefined;
+    const first = new Promise<void>((r) => {
+      entered = r;
+    });
+    const held = queues[0]?.run('T1/s1', async () => {
+      log.push('a in');
+      entered();
+      await gate;
+      log.push('a out');
+    });
+    await first;
+    const waiting = queues[1]?.run('T1/s1', async () => {
+      log.push('b in');
+    });
+    // Another interview's calls are not held up by the first one.
+    await queues[1]?.run('T1/s2', async () => {
+      log.push('other');
+    });
+    open();
+    await Promise.all([held, waiting]);
+    expect(log).toEqual(['a in', 'other', 'a out', 'b in']);
   });
 });

@@ -164,7 +164,8 @@ describe('two replicas on one PostgreSQL database', () => {
       // Questions are last rendered when answered (a decision does not re-render them), so while open or complete.
       for (const q of Object.keys(SMALL_TEAM)) {
         const shown = JSON.stringify(questionMessage(fake as FakeSlack, CHANNEL, rootTs, q)?.blocks);
-        const as = (status: 'open' | 'complete') => JSON.stringify(renderQuestion(flow, { ...session, status }, q).blocks);
+        const as = (status: 'open' | 'complete') =>
+          JSON.stringify(renderQuestion(flow, { ...session, status }, q).blocks);
         expect([as('open'), as('complete')]).toContain(shown);
       }
     }
