@@ -1,8 +1,9 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { match } from 'ts-pattern';
 import { isPostgresUrl, POSTGRES_URL_HINT } from '../config.js';
 import { canonical, describeDatabase, FileStore, type ImportOutcome, PgStore, type TeamDoc } from '../store/index.js';
+import { sealedFiles } from '../store/installations.js';
 import { CliError, type Io } from './main.js';
 
 const USAGE = 'usage: mesh-help store migrate --to postgres://USER:PASSWORD@HOST:5432/DATABASE [--replace]';
@@ -44,12 +45,20 @@ export async function storeMigrate(args: string[], io: Io): Promise<number> {
   const target = new PgStore(values.to);
   const outcomes = new Map<string, ImportOutcome>();
   const docs = new Map<string, TeamDoc>();
+  // Slack installs (OAuth) move as they are: sealed under the same key, so the bot reads them with MESH_HELP_TOKEN_KEY.
+  const installs = sealedFiles(join(dataDir, 'installations'));
+  const installKeys = await installs.keys();
   try {
     await target.migrate();
     for (const { teamId } of report) {
       const doc = await source.read(teamId);
       docs.set(teamId, doc);
       outcomes.set(teamId, await target.importTeam(doc, { replace: values.replace }));
+    }
+    const records = target.sealedRecords();
+    for (const key of installKeys) {
+      const sealed = await installs.get(key);
+      if (sealed !== undefined) await records.put(key, sealed);
     }
   } finally {
     await target.close();
@@ -93,6 +102,7 @@ export async function storeMigrate(args: string[], io: Io): Promise<number> {
     `${docs.size} team(s) from ${dataDir} to ${where}: ${n('created')} copied, ${n('replaced')} replaced, ` +
       `${n('unchanged')} already there, ${failed} with problems.`,
   );
+  if (installKeys.length) io.out(`${installKeys.length} Slack install(s) copied, still sealed.`);
   if (n('conflict')) io.out('Teams marked DIFFERS were not touched; --replace overwrites them with the JSON data.');
   else if (!failed) io.out(`Set DATABASE_URL to this database and restart the bot to serve from PostgreSQL.`);
   return failed ? 1 : 0;

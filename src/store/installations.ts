@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
 
@@ -118,8 +118,8 @@ export class SealedInstallationStore implements InstallationStore {
   }
 }
 
-/** Sealed records as files, `<dir>/<key>.sealed`, written whole and renamed into place. */
-export function sealedFiles(dir: string): SealedRecords {
+/** Sealed records as files, `<dir>/<key>.sealed`, written whole and renamed into place; `keys` lists them. */
+export function sealedFiles(dir: string): SealedRecords & { keys(): Promise<string[]> } {
   const file = (key: string) => join(dir, `${key.replace(/[^A-Za-z0-9_-]/g, '_')}.sealed`);
   return {
     async get(key) {
@@ -140,6 +140,17 @@ export function sealedFiles(dir: string): SealedRecords {
       await unlink(file(key)).catch((err: NodeJS.ErrnoException) => {
         if (err.code !== 'ENOENT') throw err;
       });
+    },
+    async keys() {
+      try {
+        return (await readdir(dir))
+          .filter((n) => n.endsWith('.sealed'))
+          .map((n) => n.slice(0, -'.sealed'.length))
+          .sort();
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        throw err;
+      }
     },
   };
 }

@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Installation } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Io, run } from '../../src/cli/main.js';
 import { canonical, FileStore, PgStore } from '../../src/store/index.js';
+import { SealedInstallationStore, sealedFiles, TokenCipher } from '../../src/store/installations.js';
 import { firstDelivery } from '../../src/team/discussion.js';
 import { freshSchema, type TestSchema } from '../support/pg.js';
 
@@ -133,5 +136,27 @@ describe('mesh-help store migrate', () => {
     expect(t.out.at(-1)).toBe('2 team file(s) checked, 0 with problems.');
     expect(await run(['decisions'], t.io({ DATABASE_URL: 'http://u:hunter2pw@x/y' }))).toBe(2);
     expect(t.err.join('\n')).not.toContain('hunter2pw');
+  });
+
+  it('carries Slack installs across still sealed, so the bot reads them with the same key', async () => {
+    const t = await setup();
+    await t.seed();
+    const cipher = new TokenCipher(randomBytes(32));
+    const files = new SealedInstallationStore(sealedFiles(join(t.dir, 'data', 'installations')), cipher);
+    await files.storeInstallation({
+      team: { id: 'T1' },
+      enterprise: undefined,
+      user: { id: 'U1', token: undefined, scopes: undefined },
+      bot: { token: 'xoxb-installed-T1', scopes: ['chat:write'], id: 'B1', userId: 'U0BOT' },
+      isEnterpriseInstall: false,
+    } as Installation);
+    expect(await run(['store', 'migrate', '--to', t.url], t.io())).toBe(0);
+    expect(await run(['store', 'migrate', '--to', t.url], t.io())).toBe(0);
+    expect(t.out).toContain('1 Slack install(s) copied, still sealed.');
+    const pg = new PgStore(t.url);
+    const there = new SealedInstallationStore(pg.sealedRecords(), cipher);
+    const found = await there.fetchInstallation({ teamId: 'T1', enterpriseId: undefined, isEnterpriseInstall: false });
+    expect(found.bot?.token).toBe('xoxb-installed-T1');
+    await pg.close();
   });
 });
