@@ -192,9 +192,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
   // Reminders post outside any request: with installs, through the token of the team's install.
   const clientFor = async (teamId: string): Promise<WebClient | undefined> => {
     if (!installs) return app.client;
-    const found = await installs
-      .fetchInstallation({ teamId, enterpriseId: undefined, isEnterpriseInstall: false })
-      .catch(() => undefined);
+    const found = await installs.forWorkspace(teamId).catch(() => undefined);
     return found?.bot?.token ? new WebClient(found.bot.token, clientOptions) : undefined;
   };
   registerListeners(app, slackDeps);

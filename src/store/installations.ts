@@ -90,9 +90,35 @@ export class SealedInstallationStore implements InstallationStore {
     if (!query.isEnterpriseInstall) keys.reverse();
     for (const key of keys) {
       const sealed = await this.records.get(key);
-      if (sealed !== undefined) return JSON.parse(this.cipher.open(sealed, key)) as Installation;
+      if (sealed === undefined) continue;
+      const installation = JSON.parse(this.cipher.open(sealed, key)) as Installation;
+      if (installation.isEnterpriseInstall && query.teamId) await this.rememberOrg(query.teamId, key);
+      return installation;
     }
     throw new Error(`no installation for ${query.enterpriseId ?? ''}/${query.teamId ?? ''}`);
+  }
+
+  private readonly remembered = new Set<string>();
+
+  /** Notes that a workspace is served by its org's install, for work done outside a request (reminders). */
+  private async rememberOrg(teamId: string, orgKey: string): Promise<void> {
+    const alias = `A-${teamId}`;
+    if (this.remembered.has(alias)) return;
+    if ((await this.records.get(alias)) === undefined) await this.records.put(alias, this.cipher.seal(orgKey, alias));
+    this.remembered.add(alias);
+  }
+
+  /** The install that speaks for a workspace outside a request: its own, or its org's once a request showed which. */
+  async forWorkspace(teamId: string): Promise<Installation | undefined> {
+    const own = installKey({ teamId });
+    const sealed = await this.records.get(own);
+    if (sealed !== undefined) return JSON.parse(this.cipher.open(sealed, own)) as Installation;
+    const alias = `A-${teamId}`;
+    const org = await this.records.get(alias);
+    if (org === undefined) return undefined;
+    const orgKey = this.cipher.open(org, alias);
+    const orgSealed = await this.records.get(orgKey);
+    return orgSealed === undefined ? undefined : (JSON.parse(this.cipher.open(orgSealed, orgKey)) as Installation);
   }
 
   async deleteInstallation(query: InstallRef): Promise<void> {

@@ -69,4 +69,21 @@ describe('SealedInstallationStore on files', () => {
     await store.deleteInstallation({ teamId: 'T1' });
     expect(readdirSync(dir)).toEqual([]);
   });
+
+  it('finds the org-wide install for a workspace outside a request once a request from it was served', async () => {
+    const store = new SealedInstallationStore(sealedFiles(folder()), new TokenCipher(randomBytes(32)));
+    await store.storeInstallation({
+      team: undefined,
+      enterprise: { id: 'E0ORG' },
+      user: { id: 'U1', token: undefined, scopes: undefined },
+      bot: { token: 'xoxb-org', scopes: ['chat:write'], id: 'B1', userId: 'U0BOT' },
+      isEnterpriseInstall: true,
+    } as Installation);
+    expect(await store.forWorkspace('T0WS1')).toBeUndefined();
+    const served = await store.fetchInstallation({ teamId: 'T0WS1', enterpriseId: 'E0ORG', isEnterpriseInstall: true });
+    expect(served.bot?.token).toBe('xoxb-org');
+    expect((await store.forWorkspace('T0WS1'))?.bot?.token).toBe('xoxb-org');
+    await store.deleteInstallation({ enterpriseId: 'E0ORG', isEnterpriseInstall: true });
+    expect(await store.forWorkspace('T0WS1')).toBeUndefined();
+  });
 });

@@ -189,9 +189,15 @@ for (const backend of backends) {
         event_time: Math.floor(Date.now() / 1000),
         event: { type: 'tokens_revoked', tokens: { bot: ['U0BOT'] } },
       });
+      // The org's install, and a note per workspace served (which org serves it, no token) for reminders.
+      expect(await place.sealed()).toHaveLength(3);
       expect((await h.post(body, 'application/json', sign(body))).status).toBe(200);
       await h.fake.settle();
-      expect(await place.sealed()).toEqual([]);
+      expect(await place.sealed()).toHaveLength(2);
+      const after = h.fake.calls.length;
+      await command(h, 'T0WS1', 'E0ORG');
+      await h.fake.settle();
+      expect(h.fake.calls.slice(after).filter((c) => c.method === 'chat.postMessage')).toEqual([]);
     });
   });
 }
