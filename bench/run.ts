@@ -13,6 +13,7 @@ import { benchExport } from './export.js';
 import { drive, type Latency, waitHealthy } from './load.js';
 import { median, round } from './stats.js';
 import { benchStore } from './store.js';
+import { benchPgStore, type PgStoreFigures } from './store-pg.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECRET = 'bench-signing-secret-not-real';
@@ -270,6 +271,9 @@ async function main(): Promise<void> {
   else rmSync(dataDir, { recursive: true, force: true });
 
   const store = await benchStore();
+  // PostgreSQL beside the JSON store when a database is at hand (scripts/pg-test-db.sh starts one).
+  const pgUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
+  const pgStore: PgStoreFigures | undefined = pgUrl ? await benchPgStore(pgUrl) : undefined;
   const exported = await benchExport(500);
 
   // The table.
@@ -298,6 +302,11 @@ async function main(): Promise<void> {
   );
   console.log(
     `store: other teams' data ratio 10,000 vs 10 records: ${store.otherTeamsRatio.toFixed(2)} (target ≤ 1.2)`,
+  );
+  console.log(
+    pgStore
+      ? `store (PostgreSQL): change one record, median ms: team of 10 ${pgStore.recordMs.own10.toFixed(2)}, team of 10,000 ${pgStore.recordMs.own10000.toFixed(2)} (ratio ${pgStore.ownTeamRatio.toFixed(2)}; one row written either way), 10,000 records in other teams ${pgStore.recordMs.others10000.toFixed(2)}`
+      : 'store (PostgreSQL): not measured; set BENCH_DATABASE_URL (eval "$(bash scripts/pg-test-db.sh)" sets TEST_DATABASE_URL)',
   );
   console.log(
     `memory: RSS after ${opened} open interviews: ${rss} MB (target < 150); after ${totalOpened}: ${rssAll} MB`,
@@ -329,6 +338,10 @@ async function main(): Promise<void> {
       ...store,
       recordMs: Object.fromEntries(Object.entries(store.recordMs).map(([k, v]) => [k, round(v, 3)])),
       otherTeamsRatio: round(store.otherTeamsRatio),
+    },
+    pgStore: pgStore && {
+      recordMs: Object.fromEntries(Object.entries(pgStore.recordMs).map(([k, v]) => [k, round(v, 3)])),
+      ownTeamRatio: round(pgStore.ownTeamRatio),
     },
     memory: {
       openInterviews: opened,

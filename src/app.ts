@@ -18,9 +18,11 @@ import { KeyedQueue } from './slack/keyed-queue.js';
 import { rateLanes } from './slack/rate-lanes.js';
 import { startReminders } from './slack/reminders.js';
 import { BODY_LIMIT, gateRequests } from './slack/request-gate.js';
+import { BOT_SCOPES } from './slack/scopes.js';
 import { WorkLimiter } from './slack/work.js';
-import { FileStore, type Store } from './store/index.js';
+import { describeDatabase, openStore, PgStore, type Store, StoreError } from './store/index.js';
 import { FileJournal, type Journal } from './store/journal.js';
+import { installationsFor } from './store/open.js';
 
 /** What tests (and other hosts) may replace. */
 export type AppDeps = {
@@ -128,7 +130,6 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
   logger.setLevel(levelOf(config.logLevel));
   logger.setName('mesh-help');
   const flow = deps.flow ?? getFlow();
-  const store = deps.store ?? new FileStore(config.dataDir);
   const retryConfig = deps.retryConfig ?? PRODUCTION_RETRIES;
   const timeout = deps.timeoutMs ?? 10_000;
   const clientOptions: WebClientOptions = {
@@ -142,17 +143,30 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
   };
 
   // One auth.test up front: a wrong token stops start-up with Slack's reason, and Bolt needs no second call.
-  let auth: { team_id?: string; user_id?: string; bot_id?: string };
-  try {
-    auth = await new WebClient(config.botToken, clientOptions).auth.test();
-  } catch (err) {
-    const platform = (err as { code?: string }).code === 'slack_webapi_platform_error';
-    throw new ConfigError([
-      platform
-        ? `SLACK_BOT_TOKEN was refused by Slack (${slackError(err)})`
-        : `SLACK_API_URL: Slack's Web API at ${redactUrl(config.slackApiUrl ?? 'https://slack.com/api/')} could not be reached to check SLACK_BOT_TOKEN (${slackError(err)})`,
-    ]);
+  // With OAuth installs there is no one token: each request is authorized by its workspace's install.
+  let auth: { team_id?: string; user_id?: string; bot_id?: string } = {};
+  if (config.botToken) {
+    try {
+      auth = await new WebClient(config.botToken, clientOptions).auth.test();
+    } catch (err) {
+      const platform = (err as { code?: string }).code === 'slack_webapi_platform_error';
+      throw new ConfigError([
+        platform
+          ? `SLACK_BOT_TOKEN was refused by Slack (${slackError(err)})`
+          : `SLACK_API_URL: Slack's Web API at ${redactUrl(config.slackApiUrl ?? 'https://slack.com/api/')} could not be reached to check SLACK_BOT_TOKEN (${slackError(err)})`,
+      ]);
+    }
   }
+
+  // DATABASE_URL: PostgreSQL, migrated before the first request; otherwise the JSON files in dataDir.
+  let store: Store;
+  try {
+    store = deps.store ?? (await openStore(config));
+  } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
+    throw new ConfigError([`DATABASE_URL: ${err.message}`]);
+  }
+  const installs = config.oauth ? installationsFor(store, config.dataDir, config.oauth.tokenKey) : undefined;
 
   let draining = false;
   const health = [healthz, readyzRoute(store, logger, () => draining)];
@@ -164,6 +178,17 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
         customRoutes: health,
         logger,
         bodyLimit: BODY_LIMIT,
+        // OAuth: /slack/install starts an install, /slack/oauth_redirect finishes it; state is signed, not kept.
+        ...(config.oauth && installs
+          ? {
+              clientId: config.oauth.clientId,
+              clientSecret: config.oauth.clientSecret,
+              stateSecret: config.oauth.stateSecret,
+              scopes: [...BOT_SCOPES],
+              installationStore: installs,
+              installerOptions: { directInstall: true, clientOptions },
+            }
+          : {}),
       });
       // Oversized, future-dated, replayed and foreign-shaped requests stop here, before Bolt buffers or parses them.
       http.requestListener = gateRequests(http.requestListener, {
@@ -188,7 +213,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
 
   const app = new App({
     receiver,
-    token: config.botToken,
+    ...(config.botToken ? { token: config.botToken } : {}),
     ...(auth.bot_id ? { botId: auth.bot_id } : {}),
     ...(auth.user_id ? { botUserId: auth.user_id } : {}),
     tokenVerificationEnabled: false,
@@ -199,7 +224,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     convoStore: false,
     extendedErrorHandler: true,
   });
-  const effects = new KeyedQueue();
+  // With replicas on PostgreSQL, one interview's Slack calls run one at a time across all of them.
+  const effects = new KeyedQueue(store instanceof PgStore ? (key, task) => store.exclusive(key, task) : undefined);
   // Listener work continues after the ack; stop() waits for it so no started write is cut off.
   const inFlight = new Set<Promise<void>>();
   app.use(async ({ next }) => {
@@ -213,10 +239,12 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
   });
   // One sink for every listener's failure: the log gets the detail, the person a short private note.
   // Bolt does not export this type by name; it is the last overload of app.error.
-  const onError: Parameters<App['error']>[0] = async ({ error, body }) => {
+  const onError: Parameters<App['error']>[0] = async ({ error, body, context }) => {
     const cause = (error as { original?: Error }).original ?? error;
     logger.error(`mesh-help: ${(cause as { code?: string }).code ?? error.code ?? 'error'}: ${cause.message}`);
-    await tellFailure(app.client, body, error);
+    // With installs, the request's own token: app.client has none.
+    const token = (context as { botToken?: string } | undefined)?.botToken;
+    await tellFailure(token ? new WebClient(token, clientOptions) : app.client, body, error);
   };
   app.error(onError);
   const slackDeps: SlackDeps = {
@@ -228,6 +256,13 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     effects,
     work: new WorkLimiter(deps.workSlots ?? 4),
     homeTeamId: auth.team_id,
+    ...(installs ? { installs } : {}),
+  };
+  // Reminders post outside any request: with installs, through the token of the team's install.
+  const clientFor = async (teamId: string): Promise<WebClient | undefined> => {
+    if (!installs) return app.client;
+    const found = await installs.forWorkspace(teamId).catch(() => undefined);
+    return found?.bot?.token ? new WebClient(found.bot.token, clientOptions) : undefined;
   };
   registerListeners(app, slackDeps);
   // Every request is journalled before its ack and replayed after a crash; see src/slack/intake.ts.
@@ -250,13 +285,13 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
         await app.start();
         started = true;
         replay();
-        reminders = startReminders(slackDeps, app.client, deps.reminderIntervalMs);
+        reminders = startReminders(slackDeps, clientFor, deps.reminderIntervalMs);
         return { port: undefined };
       }
       const server = (await app.start(config.port)) as Server;
       started = true;
       replay();
-      reminders = startReminders(slackDeps, app.client, deps.reminderIntervalMs);
+      reminders = startReminders(slackDeps, clientFor, deps.reminderIntervalMs);
       return { port: (server.address() as AddressInfo | null)?.port };
     },
     async stop() {
@@ -293,6 +328,11 @@ export async function startApp(env: NodeJS.ProcessEnv): Promise<void> {
     mesh.config.mode === 'socket'
       ? `mesh-help: connected to Slack in Socket Mode (health checks on :${mesh.config.port}/healthz and /readyz)\n`
       : `mesh-help: listening on :${port} (POST /slack/events, GET /healthz, GET /readyz)\n`,
+  );
+  // The URL's password never reaches the log: describeDatabase keeps user, host and database only.
+  const { databaseUrl, dataDir } = mesh.config;
+  process.stderr.write(
+    `mesh-help: teams are stored in ${databaseUrl ? `PostgreSQL ${describeDatabase(databaseUrl)}` : dataDir}\n`,
   );
   let stopping = false;
   const shutdown = (signal: string) => {

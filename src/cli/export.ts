@@ -3,8 +3,9 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { exportFiles, INDEX_FILE, writeExport } from '../adr/index.js';
 import { FlowError, getFlow } from '../engine/load.js';
-import { FileStore, StoreError } from '../store/index.js';
+import { StoreError } from '../store/index.js';
 import type { Io } from './main.js';
+import { openCliStore, storeLocation } from './store.js';
 
 const Args = z.object({
   team: z
@@ -33,13 +34,13 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
     return 2;
   }
   const { team, out } = parsed.data;
-  const dataDir = resolve(io.env.MESH_HELP_DATA_DIR || './data');
-  const store = new FileStore(dataDir);
+  const where = storeLocation(io.env).label;
+  const store = await openCliStore(io.env);
   try {
     const flow = getFlow();
     const doc = await store.read(team);
     if (!doc.decisions.length) {
-      io.err(`mesh-help: team ${team} has no decision records in ${dataDir}; nothing to export`);
+      io.err(`mesh-help: team ${team} has no decision records in ${where}; nothing to export`);
       return 1;
     }
     const files = exportFiles(flow, team, doc.decisions);

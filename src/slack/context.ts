@@ -1,6 +1,7 @@
 import type { Logger } from '@slack/bolt';
 import type { Flow } from '../engine/flow.js';
 import type { Store } from '../store/index.js';
+import type { SealedInstallationStore } from '../store/installations.js';
 import type { KeyedQueue } from './keyed-queue.js';
 import type { WorkLimiter } from './work.js';
 
@@ -17,4 +18,6 @@ export type SlackDeps = {
   work: WorkLimiter;
   /** The workspace the bot token belongs to (auth.test), where sessions started there live. */
   homeTeamId: string | undefined;
+  /** Installs in many workspaces (OAuth); absent with one bot token. */
+  installs?: SealedInstallationStore;
 };

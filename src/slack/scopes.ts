@@ -24,4 +24,12 @@ export const BOT_SCOPES = [
 ] as const;
 
 /** Events the bot subscribes to (app_home_opened needs no scope; message.* and app_mention need the history and mention scopes). */
-export const BOT_EVENTS = ['app_home_opened', 'message.channels', 'message.groups', 'app_mention'] as const;
+export const BOT_EVENTS = [
+  'app_home_opened',
+  'message.channels',
+  'message.groups',
+  'app_mention',
+  // No scope: an install's tokens are deleted when the app is removed or its tokens revoked.
+  'app_uninstalled',
+  'tokens_revoked',
+] as const;

@@ -122,6 +122,8 @@ export const Decision = z.looseObject({
     .optional(),
   /** Set in the store before the revisit reminder is posted: after a crash the thread is checked instead of posting again. */
   reminderClaimedAt: Iso.optional(),
+  /** Which running bot holds the claim: another one leaves it alone until the claim is old (REMINDER_CLAIM_LEASE_MS). */
+  reminderClaimedBy: z.string().optional(),
   reminderPostedAt: Iso.optional(),
   /** Slack ts of the posted revisit reminder. */
   reminderTs: z.string().optional(),

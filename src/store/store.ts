@@ -2,9 +2,10 @@ import type { TeamDoc } from './schema.js';
 
 /**
  * `locked`: another process held the team's lock too long; `vanished`: a team
- * file this process had read is gone (moved aside), and is not recreated from memory.
+ * file this process had read is gone (moved aside), and is not recreated from memory;
+ * `unavailable`: the database cannot be reached.
  */
-export type StoreErrorCode = 'corrupt' | 'bad_team' | 'write_failed' | 'closed' | 'locked' | 'vanished';
+export type StoreErrorCode = 'corrupt' | 'bad_team' | 'write_failed' | 'closed' | 'locked' | 'vanished' | 'unavailable';
 
 /** A store failure with a code callers can match on; the message names the file. */
 export class StoreError extends Error {

@@ -238,6 +238,25 @@ export class FakeSlack {
       case 'apps.connections.open':
         // Socket Mode: the app connects here; see test/slack/e2e/socket-mode.test.ts.
         return { ok: true, url: `${this.url.replace('http', 'ws')}/link` };
+      case 'oauth.v2.access': {
+        // The install flow's code exchange: `code-<team>` installs in a workspace, `org-<enterprise>` org-wide.
+        const code = String(p.code ?? '');
+        const org = code.startsWith('org-') ? code.slice(4) : undefined;
+        const team = code.startsWith('code-') ? code.slice(5) : undefined;
+        if (!org && !team) return { ok: false, error: 'invalid_code' };
+        return {
+          ok: true,
+          app_id: 'A0MESH',
+          authed_user: { id: 'U0INSTALLER' },
+          scope: 'commands,chat:write',
+          token_type: 'bot',
+          access_token: `xoxb-installed-${org ?? team}`,
+          bot_user_id: BOT_USER,
+          team: org ? null : { id: team, name: `Workspace ${team}` },
+          enterprise: org ? { id: org, name: `Org ${org}` } : null,
+          is_enterprise_install: Boolean(org),
+        };
+      }
       case 'auth.test':
         return {
           ok: true,

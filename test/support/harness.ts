@@ -57,12 +57,14 @@ export type HarnessOptions = {
   retryConfig?: RetryOptions;
   /** Web API request timeout in ms (default the app's). */
   timeoutMs?: number;
-  /** The store the app uses (default a FileStore in dataDir without fsync). */
-  store?: Store;
+  /** The store each start (and restart) gets; default a FileStore in `dataDir`. */
+  store?: () => Store;
   /** Wraps the FileStore the app uses (e.g. to make one write fail). */
   wrapStore?: (store: Store) => Store;
   /** Requests in progress past which new ones are refused as busy (default the app's). */
   maxBacklog?: number;
+  /** Environment on top of the default (an undefined value removes a variable), e.g. OAuth instead of a bot token. */
+  env?: Record<string, string | undefined>;
 };
 
 /** Starts the real app on an ephemeral port with a FileStore in a temp dir, talking to a loopback fake Slack. */
@@ -76,9 +78,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     PORT: '0',
     MESH_HELP_DATA_DIR: dataDir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
+    ...options.env,
   });
   const mesh = await createApp(config, {
-    store: options.store ?? (options.wrapStore ?? ((s: Store) => s))(new FileStore(dataDir, { durable: false })),
+    store: options.store?.() ?? (options.wrapStore ?? ((s: Store) => s))(new FileStore(dataDir, { durable: false })),
     journal: new FileJournal(join(dataDir, 'journal'), { durable: false }),
     retryConfig: options.retryConfig ?? { retries: 0 },
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
@@ -150,9 +153,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     restart: async () => {
       await h.mesh.stop();
       closed = true;
-      // stop() closed the given store, so the restarted app reads the same folder through a new FileStore.
-      const { store: _closed, ...rest } = options;
-      return startHarness({ ...rest, dataDir, fake });
+      // The store option is a factory: the restarted app gets a new store on the same data.
+      return startHarness({ ...options, dataDir, fake });
     },
     close: async () => {
       if (!closed) await h.mesh.stop();

@@ -62,7 +62,7 @@ describe('GET /readyz', () => {
       ping: () => file.ping(),
       close: () => file.close(),
     };
-    h = await startHarness({ dataDir, store });
+    h = await startHarness({ dataDir, store: () => store });
     await roundStarted;
     expect((await get(h, '/readyz')).status).toBe(200);
 
