@@ -161,6 +161,26 @@ const PROFILES: Profile[] = [
     primary: 'service-mesh',
     first: { 'service-mesh': 'istio-multicluster' },
   },
+  {
+    name: 'defect 3: a FIPS bank that must also survive a region gets one mesh across networks and a GSLB, no NAT cluster mesh',
+    answers: {
+      clusters: 'multi-region',
+      fleet: '6-50',
+      services: '50-plus',
+      pains: ['cross-cluster-calls', 'mtls', 'region-failover'],
+      traffic: 'both',
+      data: 'replicated',
+      network: 'overlapping',
+      cni: 'calico',
+      regulated: 'yes',
+      fips: 'yes',
+      ops: 'platform-team',
+    },
+    primary: 'service-mesh',
+    complements: ['multi-cluster-without-mesh'],
+    first: { 'service-mesh': 'istio-multicluster', 'multi-cluster-without-mesh': 'k8gb' },
+    warns: [/WireGuard, which is not FIPS-approved/],
+  },
   // --- defect 4: GSLB in front, cluster mesh behind
   {
     name: 'defect 4: failover of user and internal traffic combines a cluster mesh with a global load balancer',
