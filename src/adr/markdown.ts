@@ -249,7 +249,7 @@ function outcome(flow: Flow, d: Decision, ctx: AdrContext): string[] {
 const adoptedLayers = (d: Decision): string[] =>
   recommendedPatterns(d.recommendation).filter((p) => d.chosen.includes(p));
 
-/** "- Service mesh: Istio, ambient mode (GA, checked 2026-11), because …", then alternatives and what to avoid. */
+/** "- Service mesh: Istio, ambient mode (GA, checked 2026-11). Why…", then alternatives and what to avoid. */
 function chosenTools(flow: Flow, d: Decision): string[] {
   const out: string[] = [];
   const label = (id: string) => {
@@ -262,14 +262,14 @@ function chosenTools(flow: Flow, d: Decision): string[] {
     if (!first) continue;
     const source = safeUrl(flow.toolById.get(first.tool)?.source);
     out.push(
-      `- ${inline(nameOf(flow, pattern))}: ${label(first.tool)}, because ${withPeriod(afterBecause(first.because))}${
-        source ? ` [Source](${source}).` : ''
+      `- ${inline(nameOf(flow, pattern))}: ${label(first.tool)}. ${withPeriod(inline(first.because))}${
+        source ? ` [Source](${source})` : ''
       }`,
     );
     const alternatives = choices.filter((t) => t.fit === 'alternative').map((t) => label(t.tool));
     if (alternatives.length) out.push(`  - Alternatives: ${alternatives.join(', ')}.`);
     for (const t of choices.filter((x) => x.fit === 'avoid')) {
-      out.push(`  - Avoid ${inline(toolName(flow, t.tool))}, because ${withPeriod(afterBecause(t.because))}`);
+      out.push(`  - Avoid ${inline(toolName(flow, t.tool))}: ${withPeriod(inline(t.because))}`);
     }
   }
   return out;

@@ -137,7 +137,8 @@ describe('renderAdr, tools and the readiness checklist', () => {
 
   it('lists the tools to avoid with the reason', () => {
     const avoid = d.recommendation.tools.filter((x) => x.fit === 'avoid');
-    for (const t of avoid) expect(outcome.join('\n')).toContain(`Avoid ${flow.toolById.get(t.tool)?.name}, because`);
+    for (const t of avoid)
+      expect(outcome.join('\n')).toContain(`Avoid ${flow.toolById.get(t.tool)?.name}: ${t.because}`);
   });
 
   it('puts the checklist under Confirmation, ticked items with who ticked them and when', () => {
