@@ -44,11 +44,13 @@ Usage:
   mesh-help compare [PATTERN...]
   mesh-help decisions [--team ID] [--json]
   mesh-help export [--team ID] --out DIR   every ADR and a README.md index, e.g. into docs/decisions
+  mesh-help export [--team ID] --pr OWNER/REPO [--path FOLDER]   the same as a GitHub pull request
+  mesh-help export [--team ID] --git REMOTE_URL [--branch B] [--path FOLDER]   pushed to any git remote
   mesh-help store check
   mesh-help start          Slack bot when SLACK_BOT_TOKEN is set, otherwise the terminal interview
   mesh-help help
 
-Environment: MESH_HELP_DATA_DIR (store folder, default ./data).`;
+Environment: MESH_HELP_DATA_DIR (store folder, default ./data); GITHUB_TOKEN and GITHUB_API_URL for --pr.`;
 
 const TeamId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a team id is letters, digits, - and _ (at most 64)');
 
