@@ -159,6 +159,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     effects,
     work: new WorkLimiter(deps.workSlots ?? 4),
     homeTeamId: auth.team_id,
+    github: config.github,
   };
   registerListeners(app, slackDeps);
   let reminders: { stop(): Promise<void> } | undefined;

@@ -20,6 +20,8 @@ export type Config = {
   slackApiUrl?: string;
   dataDir: string;
   logLevel: LogLevelName;
+  /** GitHub access for `/mesh-help export pr`: a token from the environment, never stored in a team file. */
+  github?: { token: string; apiUrl?: string };
 };
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -54,6 +56,19 @@ const Env = z
     SLACK_API_URL: z.preprocess(
       blankToUndefined,
       z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://slack.com/api/' }).optional(),
+    ),
+    GITHUB_TOKEN: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .regex(/^\S{8,}$/, 'must be a GitHub token (no spaces)')
+        .optional(),
+    ),
+    GITHUB_API_URL: z.preprocess(
+      blankToUndefined,
+      z
+        .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://ghe.example.com/api/v3' })
+        .optional(),
     ),
     MESH_HELP_DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
     LOG_LEVEL: z.preprocess(
@@ -106,5 +121,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       : {}),
     dataDir: resolve(e.MESH_HELP_DATA_DIR),
     logLevel: e.LOG_LEVEL,
+    ...(e.GITHUB_TOKEN
+      ? { github: { token: e.GITHUB_TOKEN, ...(e.GITHUB_API_URL ? { apiUrl: e.GITHUB_API_URL } : {}) } }
+      : {}),
   };
 }

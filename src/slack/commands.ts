@@ -1,3 +1,5 @@
+import { BranchName, DEFAULT_PATH, FolderPath, firstIssue, RemoteUrl, RepoSpec } from '../publish/index.js';
+import type { GitTarget, RepoTarget } from '../store/index.js';
 import { SUBCOMMANDS } from './blocks/menu.js';
 import { unescapeSlack } from './escape.js';
 
@@ -7,10 +9,13 @@ export type ParsedCommand =
   | { kind: 'start'; title: string; revisits?: number }
   | { kind: 'compare'; patterns: string[] }
   | { kind: 'decisions' }
-  | { kind: 'export' }
+  | { kind: 'export'; to: ExportTarget }
   | { kind: 'config'; change: ConfigChange }
   | { kind: 'help' }
   | { kind: 'unknown'; given: string; suggestion?: string | undefined };
+
+/** `/mesh-help export` uploads into Slack; `export pr` opens a pull request (or pushes to the git remote); `export git` pushes. */
+export type ExportTarget = 'slack' | 'pr' | 'git' | { bad: string };
 
 /** `/mesh-help config …`: show the settings, or change one. */
 export type ConfigChange =
@@ -18,6 +23,10 @@ export type ConfigChange =
   | { kind: 'channel'; channel: string }
   | { kind: 'channel-off' }
   | { kind: 'approvals'; count: number }
+  | { kind: 'repo'; repo: RepoTarget }
+  | { kind: 'repo-off' }
+  | { kind: 'git'; git: GitTarget }
+  | { kind: 'git-off' }
   | { kind: 'bad'; message: string };
 
 export const MAX_APPROVALS = 10;
@@ -28,10 +37,41 @@ export function parseChannel(text: string): string | undefined {
   return m?.[1];
 }
 
+/** A URL as Slack sends it when it links one (`<https://x|x>`), or as typed. */
+const unlinkUrl = (text: string): string => /^<([^|>]+)(?:\|[^>]*)?>$/.exec(text)?.[1] ?? text;
+
+function parseRepo(args: string[]): ConfigChange {
+  const usage = '`config repo OWNER/REPO [folder]` (default folder `docs/decisions`) or `config repo none`';
+  const [spec = '', path, ...extra] = args;
+  if (/^(none|off)$/i.test(spec) && path === undefined) return { kind: 'repo-off' };
+  if (!spec || extra.length) return { kind: 'bad', message: `Use ${usage}.` };
+  const repo = RepoSpec.safeParse(unlinkUrl(spec).replace(/^https:\/\/github\.com\//, ''));
+  if (!repo.success) return { kind: 'bad', message: `${firstIssue(repo.error)}. Use ${usage}.` };
+  const folder = FolderPath.safeParse(path ?? DEFAULT_PATH);
+  if (!folder.success) return { kind: 'bad', message: `${firstIssue(folder.error)}. Use ${usage}.` };
+  return { kind: 'repo', repo: { ...repo.data, path: folder.data } };
+}
+
+function parseGit(args: string[]): ConfigChange {
+  const usage = '`config git REMOTE_URL [branch] [folder]` or `config git none`';
+  const [spec = '', branch, path, ...extra] = args;
+  if (/^(none|off)$/i.test(spec) && branch === undefined) return { kind: 'git-off' };
+  if (!spec || extra.length) return { kind: 'bad', message: `Use ${usage}.` };
+  const url = RemoteUrl.safeParse(unlinkUrl(spec));
+  if (!url.success) return { kind: 'bad', message: `${firstIssue(url.error)}. Use ${usage}.` };
+  const b = branch === undefined ? undefined : BranchName.safeParse(branch);
+  if (b && !b.success) return { kind: 'bad', message: `${firstIssue(b.error)}. Use ${usage}.` };
+  const folder = FolderPath.safeParse(path ?? DEFAULT_PATH);
+  if (!folder.success) return { kind: 'bad', message: `${firstIssue(folder.error)}. Use ${usage}.` };
+  return { kind: 'git', git: { url: url.data, ...(b?.data ? { branch: b.data } : {}), path: folder.data } };
+}
+
 function parseConfig(args: string[]): ConfigChange {
   const [what = '', value = '', ...extra] = args;
-  const usage = `\`config channel #name\`, \`config channel none\` or \`config approvals N\` (0 to ${MAX_APPROVALS})`;
+  const usage = `\`config channel #name\`, \`config channel none\`, \`config approvals N\` (0 to ${MAX_APPROVALS}), \`config repo OWNER/REPO [folder]\` or \`config git REMOTE_URL [branch] [folder]\``;
   if (!what) return { kind: 'show' };
+  if (what.toLowerCase() === 'repo') return parseRepo(args.slice(1));
+  if (what.toLowerCase() === 'git') return parseGit(args.slice(1));
   if (extra.length) return { kind: 'bad', message: `Too many words. Use ${usage}.` };
   switch (what.toLowerCase()) {
     case 'channel': {
@@ -99,6 +139,17 @@ export function suggest(given: string, known: readonly string[]): string | undef
   return best && best.d <= Math.max(2, Math.floor(word.length / 3)) ? best.word : undefined;
 }
 
+function exportTarget(words: string[]): ExportTarget {
+  const [to = '', ...extra] = words.map((w) => w.toLowerCase());
+  if (extra.length) return { bad: 'Use `export`, `export pr` or `export git`.' };
+  if (!to) return 'slack';
+  if (to === 'pr' || to === 'github') return 'pr';
+  if (to === 'git') return 'git';
+  return {
+    bad: 'Use `export` (files here), `export pr` (a pull request) or `export git` (a push to the team’s git remote).',
+  };
+}
+
 /** Parses the text after `/mesh-help`. */
 export function parseCommand(text: string): ParsedCommand {
   const trimmed = text.trim();
@@ -114,7 +165,7 @@ export function parseCommand(text: string): ParsedCommand {
     case 'decisions':
       return { kind: 'decisions' };
     case 'export':
-      return { kind: 'export' };
+      return { kind: 'export', to: exportTarget(rest) };
     case 'config':
       return { kind: 'config', change: parseConfig(rest) };
     case 'help':

@@ -1,5 +1,6 @@
 import type { Logger } from '@slack/bolt';
 import type { Flow } from '../engine/flow.js';
+import type { GitHubAccess } from '../publish/index.js';
 import type { Store } from '../store/index.js';
 import type { KeyedQueue } from './keyed-queue.js';
 import type { WorkLimiter } from './work.js';
@@ -17,4 +18,6 @@ export type SlackDeps = {
   work: WorkLimiter;
   /** The workspace the bot token belongs to (auth.test), where sessions started there live. */
   homeTeamId: string | undefined;
+  /** GitHub token (and Enterprise API URL) from the environment, for `/mesh-help export pr`. */
+  github?: GitHubAccess | undefined;
 };

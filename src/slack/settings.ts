@@ -5,6 +5,8 @@ import { channelRef, type Message } from './blocks/kit.js';
 import { noticeMessage } from './blocks/menu.js';
 import type { ConfigChange } from './commands.js';
 import type { SlackDeps } from './context.js';
+import { escapeText } from './escape.js';
+import { COMMAND } from './ids.js';
 
 export const CONFIG_FOREIGN =
   'These settings belong to the workspace mesh-help is installed in; only its members can change them.';
@@ -52,6 +54,32 @@ export async function configFromSlack(
           ? `A recommendation now needs ${c.count} approval(s) from different people before it can be accepted.`
           : 'Approvals are no longer required: anyone in the channel can accept.',
       ),
+    )
+    .with({ kind: 'repo' }, (c) =>
+      set(
+        (cfg) => {
+          cfg.repo = c.repo;
+        },
+        `\`${COMMAND} export pr\` now opens a pull request on ${escapeText(`${c.repo.owner}/${c.repo.name}`)} with the records in \`${escapeText(c.repo.path)}/\`.`,
+      ),
+    )
+    .with({ kind: 'repo-off' }, () =>
+      set((cfg) => {
+        delete cfg.repo;
+      }, 'No GitHub repository is set any more.'),
+    )
+    .with({ kind: 'git' }, (c) =>
+      set(
+        (cfg) => {
+          cfg.gitRemote = c.git;
+        },
+        `\`${COMMAND} export git\` now pushes the records to ${escapeText(c.git.url)} (branch \`${escapeText(c.git.branch ?? 'mesh-help/decisions-<team>')}\`, folder \`${escapeText(c.git.path)}/\`).`,
+      ),
+    )
+    .with({ kind: 'git-off' }, () =>
+      set((cfg) => {
+        delete cfg.gitRemote;
+      }, 'No git remote is set any more.'),
     )
     .exhaustive();
 }

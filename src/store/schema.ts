@@ -119,9 +119,19 @@ export const Decision = z.looseObject({
 });
 export type Decision = z.infer<typeof Decision>;
 
+/** Where `/mesh-help export pr` opens pull requests: a GitHub repository and the folder inside it. */
+export const RepoTarget = z.object({ owner: z.string().min(1), name: z.string().min(1), path: z.string().min(1) });
+export type RepoTarget = z.infer<typeof RepoTarget>;
+
+/** A plain git remote to push exports to (no credentials in the URL: git's credential helpers supply them). */
+export const GitTarget = z.object({ url: z.string().min(1), branch: z.string().optional(), path: z.string().min(1) });
+export type GitTarget = z.infer<typeof GitTarget>;
+
 export const TeamConfig = z.looseObject({
   decisionsChannel: z.string().optional(),
   approvals: z.number().int().nonnegative().default(0),
+  repo: RepoTarget.optional(),
+  gitRemote: GitTarget.optional(),
 });
 export type TeamConfig = z.infer<typeof TeamConfig>;
 

@@ -56,6 +56,8 @@ export type HarnessOptions = {
   retryConfig?: RetryOptions;
   /** Web API request timeout in ms (default the app's). */
   timeoutMs?: number;
+  /** More environment for the app (e.g. GITHUB_TOKEN). */
+  env?: Record<string, string>;
 };
 
 /** Starts the real app on an ephemeral port with a FileStore in a temp dir, talking to a loopback fake Slack. */
@@ -69,6 +71,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     PORT: '0',
     MESH_HELP_DATA_DIR: dataDir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
+    ...options.env,
   });
   const mesh = await createApp(config, {
     store: new FileStore(dataDir, { durable: false }),

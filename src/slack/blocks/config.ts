@@ -1,4 +1,5 @@
 import type { TeamConfig } from '../../store/schema.js';
+import { escapeText } from '../escape.js';
 import { COMMAND } from '../ids.js';
 import { channelRef, context, fields, header, type Message, section } from './kit.js';
 
@@ -13,9 +14,14 @@ export function configMessage(config: TeamConfig, changed?: string): Message {
     text: changed ?? `mesh-help settings: decisions channel ${channel}, approvals ${config.approvals}`,
     blocks: [
       ...(changed ? [section(`:white_check_mark: ${changed}`)] : [header('mesh-help settings')]),
-      fields([`*Decisions channel*\n${channel}`, `*Approvals needed*\n${approvals}`]),
+      fields([
+        `*Decisions channel*\n${channel}`,
+        `*Approvals needed*\n${approvals}`,
+        `*GitHub repository*\n${config.repo ? `${escapeText(`${config.repo.owner}/${config.repo.name}`)}, \`${escapeText(config.repo.path)}/\`` : 'none'}`,
+        `*Git remote*\n${config.gitRemote ? `${escapeText(config.gitRemote.url)}, \`${escapeText(config.gitRemote.path)}/\`` : 'none'}`,
+      ]),
       context(
-        `\`${COMMAND} config channel #name\` (or \`none\`) also posts every accepted decision there; invite @mesh-help to it. \`${COMMAND} config approvals N\` (0–10) asks for N approvals first. Only members of this workspace can change them.`,
+        `\`${COMMAND} config channel #name\` (or \`none\`) also posts every accepted decision there; invite @mesh-help to it. \`${COMMAND} config approvals N\` (0–10) asks for N approvals first. \`${COMMAND} config repo OWNER/REPO [folder]\` lets \`export pr\` open pull requests; \`${COMMAND} config git REMOTE_URL [branch] [folder]\` lets \`export git\` push anywhere. Only members of this workspace can change them.`,
       ),
     ],
   };

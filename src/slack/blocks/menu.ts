@@ -14,7 +14,8 @@ function usageLines(flow: Flow): string[] {
     `\`${COMMAND} start revisit ADR-0003 [title]\`: a new interview that revisits an accepted decision; accepting it supersedes that record`,
     `\`${COMMAND} decisions\`: this team’s decision log, only for you`,
     `\`${COMMAND} export\`: upload every decision as an ADR file (MADR) plus a README.md index, in a thread here`,
-    `\`${COMMAND} config\`: the settings; \`config channel #name\` (or \`none\`) also posts accepted decisions there, \`config approvals N\` (0–10) asks for N approvals before accepting`,
+    `\`${COMMAND} export pr\`: open (or update) a pull request with those files on the team’s GitHub repository; \`export git\` pushes them to the team’s git remote`,
+    `\`${COMMAND} config\`: the settings; \`config channel #name\` (or \`none\`) also posts accepted decisions there, \`config approvals N\` (0–10) asks for N approvals before accepting, \`config repo OWNER/REPO [folder]\` and \`config git REMOTE_URL [branch] [folder]\` say where exports go`,
     `\`${COMMAND} help\`: this help`,
   ];
 }

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { match } from 'ts-pattern';
+import { match, P } from 'ts-pattern';
 import { comparisonMessage } from '../../blocks/comparison.js';
 import { decisionsMessage } from '../../blocks/decisions.js';
 import { helpMessage, menuMessage, noticeMessage } from '../../blocks/menu.js';
@@ -9,6 +9,7 @@ import { escapeText } from '../../escape.js';
 import { uploadLog, uploadNotice } from '../../export.js';
 import { startInterview } from '../../interview.js';
 import { CommandBody } from '../../payloads.js';
+import { publishFromSlack } from '../../publish.js';
 import { revisitNotice } from '../../record-notices.js';
 import { configFromSlack } from '../../settings.js';
 
@@ -36,7 +37,13 @@ export function meshHelpCommand(deps: SlackDeps) {
       .with({ kind: 'menu' }, () => ephemeral(menuMessage()))
       .with({ kind: 'help' }, () => ephemeral(helpMessage(deps.flow)))
       .with({ kind: 'unknown' }, (c) => ephemeral(helpMessage(deps.flow, c)))
-      .with({ kind: 'export' }, async () => {
+      .with({ kind: 'export', to: { bad: P.string } }, (c) => ephemeral(noticeMessage(c.to.bad)))
+      .with({ kind: 'export', to: P.union('pr', 'git') }, async (c) => {
+        await ack();
+        const reply = await publishFromSlack(deps, { teamId: body.team_id, user: body.user_id, to: c.to });
+        await respond({ response_type: 'ephemeral', ...reply });
+      })
+      .with({ kind: 'export', to: 'slack' }, async () => {
         await ack();
         const uploaded = await uploadLog(deps, client, {
           teamId: body.team_id,
