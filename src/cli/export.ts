@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import { rename, unlink, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { match } from 'ts-pattern';
 import { z } from 'zod';
-import { exportFiles, INDEX_FILE, writeExport } from '../adr/index.js';
+import { exportFiles, INDEX_FILE, renderHtml, writeExport } from '../adr/index.js';
 import { FlowError, getFlow } from '../engine/load.js';
 import {
   BranchName,
@@ -20,7 +22,7 @@ import {
 import { FileStore, StoreError } from '../store/index.js';
 import type { Io } from './main.js';
 
-const NEEDS = 'export needs --out DIR, --pr OWNER/REPO or --git REMOTE_URL (where to put the records)';
+const NEEDS = 'export needs --out DIR, --pr OWNER/REPO, --git REMOTE_URL or --html FILE (where to put the records)';
 
 const Team = z
   .string()
@@ -34,14 +36,15 @@ const Args = z
     out: z.string().trim().min(1, { error: NEEDS }).optional(),
     pr: RepoSpec.optional(),
     git: RemoteUrl.optional(),
+    html: z.string().trim().min(1, { error: '--html needs a file name, e.g. decisions.html' }).optional(),
     path: FolderPath.optional(),
     branch: BranchName.optional(),
   })
   .superRefine((a, ctx) => {
-    const targets = [a.out, a.pr, a.git].filter((t) => t !== undefined).length;
+    const targets = [a.out, a.pr, a.git, a.html].filter((t) => t !== undefined).length;
     if (targets === 0) ctx.addIssue({ code: 'custom', message: NEEDS });
-    if (targets > 1) ctx.addIssue({ code: 'custom', message: 'export takes one of --out, --pr and --git' });
-    if (a.path !== undefined && a.out !== undefined)
+    if (targets > 1) ctx.addIssue({ code: 'custom', message: 'export takes one of --out, --pr, --git and --html' });
+    if (a.path !== undefined && (a.out !== undefined || a.html !== undefined))
       ctx.addIssue({ code: 'custom', message: '--path goes with --pr or --git; --out already names the folder' });
     if (a.branch !== undefined && a.git === undefined)
       ctx.addIssue({ code: 'custom', message: '--branch goes with --git (a pull request gets its own branch)' });
@@ -49,12 +52,26 @@ const Args = z
 
 const USAGE = `usage: mesh-help export [--team ID] --out DIR
        mesh-help export [--team ID] --pr OWNER/REPO [--path FOLDER]     (GITHUB_TOKEN; GITHUB_API_URL for Enterprise)
-       mesh-help export [--team ID] --git REMOTE_URL [--branch B] [--path FOLDER]`;
+       mesh-help export [--team ID] --git REMOTE_URL [--branch B] [--path FOLDER]
+       mesh-help export [--team ID] --html FILE                         one self-contained page, readable offline`;
 
 type Target =
   | { kind: 'folder'; dir: string }
+  | { kind: 'html'; file: string }
   | { kind: 'pr'; repo: RepoSpec; path: string }
   | { kind: 'git'; remote: string; branch: string | undefined; path: string };
+
+/** Writes through a temporary file and a rename, so a reader never opens half a page. */
+async function writeAtomically(file: string, content: string): Promise<void> {
+  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, content, 'utf8');
+    await rename(tmp, file);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+}
 
 /**
  * `mesh-help export`: every ADR of the team and a README.md index, into a
@@ -70,6 +87,7 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
         out: { type: 'string' },
         pr: { type: 'string' },
         git: { type: 'string' },
+        html: { type: 'string' },
         path: { type: 'string' },
         branch: { type: 'string' },
       },
@@ -91,7 +109,9 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
     ? { kind: 'pr', repo: a.pr, path: a.path ?? DEFAULT_PATH }
     : a.git
       ? { kind: 'git', remote: a.git, branch: a.branch, path: a.path ?? DEFAULT_PATH }
-      : { kind: 'folder', dir: resolve(a.out ?? '.') };
+      : a.html
+        ? { kind: 'html', file: resolve(a.html) }
+        : { kind: 'folder', dir: resolve(a.out ?? '.') };
   const token = io.env.GITHUB_TOKEN?.trim();
   if (target.kind === 'pr' && !token) {
     io.err(
@@ -114,6 +134,13 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
       .with({ kind: 'folder' }, async ({ dir }) => {
         await writeExport(dir, files);
         io.out(`Wrote ${files.length - 1} decision record(s) and ${INDEX_FILE} for team ${team} to ${dir}.`);
+        return 0;
+      })
+      .with({ kind: 'html' }, async ({ file }) => {
+        await writeAtomically(file, renderHtml(flow, team, doc.decisions));
+        io.out(
+          `Wrote ${doc.decisions.length} decision record(s) for team ${team} to ${file} (one page, no network needed).`,
+        );
         return 0;
       })
       .with({ kind: 'pr' }, async ({ repo, path }) => {
@@ -166,8 +193,9 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
       return 1;
     }
     const code = (err as NodeJS.ErrnoException).code;
-    if (code && target.kind === 'folder') {
-      io.err(`mesh-help: cannot write to ${target.dir}: ${code} (${(err as Error).message})`);
+    if (code && (target.kind === 'folder' || target.kind === 'html')) {
+      const where = target.kind === 'folder' ? target.dir : target.file;
+      io.err(`mesh-help: cannot write to ${where}: ${code} (${(err as Error).message})`);
       return 1;
     }
     throw err;
