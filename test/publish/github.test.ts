@@ -436,7 +436,7 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
   it.each([
     [['--pr', 'not a repo'], /a repository is OWNER\/REPO/],
     [['--pr', 'acme/platform', '--path', '../etc'], /cannot contain \. or \.\./],
-    [['--pr', 'acme/platform', '--out', 'x'], /one of --out, --pr and --git/],
+    [['--pr', 'acme/platform', '--out', 'x'], /one of --out, --pr, --git and --html/],
     [['--pr', 'acme/platform', '--branch', 'x'], /--branch goes with --git/],
   ])('bad usage exits 2 before any request (%j)', async (args, message) => {
     const t = setup();
