@@ -11,8 +11,10 @@ import { FlowError, getFlow } from '../engine/load.js';
 import { recommend } from '../engine/recommend.js';
 import { FileStore, type Store, StoreError } from '../store/index.js';
 import { adrId, recordDecision } from '../team/decisions.js';
+import { parseScope } from '../team/scope.js';
 import { answerSession, startSession } from '../team/sessions.js';
 import { exportCommand } from './export.js';
+import { orgDecisions } from './org-log.js';
 import { InputClosed, promptInterview } from './prompt.js';
 import { renderComparison, renderDecisions, renderRecommendation } from './render.js';
 
@@ -39,10 +41,12 @@ export type Io = {
 const USAGE = `mesh-help: decide between service mesh, cluster mesh, federation or none, problem first.
 
 Usage:
-  mesh-help interview [--answers FILE] [--team ID] [--title TEXT] [--accept] [--revisits N] [--by NAME]
+  mesh-help interview [--answers FILE] [--team ID] [--title TEXT] [--accept] [--revisits N] [--by NAME] [--scope TAGS]
   mesh-help recommend --answers FILE [--json]
   mesh-help compare [PATTERN...]
   mesh-help decisions [--team ID] [--json]
+  mesh-help decisions --all [--json] [--status S] [--pattern P] [--tool T] [--team ID] [--scope TAG]
+                           every team's decisions, with conflicts on shared clusters flagged
   mesh-help export [--team ID] --out DIR   every ADR and a README.md index, e.g. into docs/decisions
   mesh-help export [--team ID] --pr OWNER/REPO [--path FOLDER]   the same as a GitHub pull request
   mesh-help export [--team ID] --git REMOTE_URL [--branch B] [--path FOLDER]   pushed to any git remote
@@ -111,6 +115,7 @@ async function interview(args: string[], io: Io): Promise<number> {
       accept: { type: 'boolean', default: false },
       revisits: { type: 'string' },
       by: { type: 'string' },
+      scope: { type: 'string' },
     },
     strict: true,
   });
@@ -119,6 +124,8 @@ async function interview(args: string[], io: Io): Promise<number> {
   const revisits =
     values.revisits === undefined ? undefined : z.coerce.number().int().positive().safeParse(values.revisits);
   if (revisits && !revisits.success) throw new CliError('--revisits takes a decision number, e.g. --revisits 3');
+  const scope = values.scope === undefined ? undefined : parseScope(values.scope);
+  if (scope && !scope.ok) throw new CliError(`--scope: ${scope.error}`);
   let answers: Answers;
   if (values.answers) answers = completeAnswers(flow, readAnswersFile(flow, values.answers));
   else {
@@ -155,6 +162,7 @@ async function interview(args: string[], io: Io): Promise<number> {
         title,
         now,
         revisits: revisits?.data,
+        ...(scope?.ok ? { scope: scope.value } : {}),
       });
       for (const [question, value] of Object.entries(answers)) {
         const r = answerSession(flow, doc, session.id, { question, value, by: 'terminal', now });
@@ -207,6 +215,14 @@ function compare(args: string[], io: Io): number {
 }
 
 async function decisions(args: string[], io: Io): Promise<number> {
+  if (args.includes('--all')) {
+    const store = openStore(io.env);
+    try {
+      return await orgDecisions(flowOrExit(), store, args, io);
+    } finally {
+      await store.close();
+    }
+  }
   const { values } = parseArgs({
     args,
     options: { team: { type: 'string' }, json: { type: 'boolean', default: false } },

@@ -1,18 +1,45 @@
 import { BranchName, DEFAULT_PATH, FolderPath, firstIssue, RemoteUrl, RepoSpec } from '../publish/index.js';
-import type { GitTarget, RepoTarget } from '../store/index.js';
+import { DecisionStatus, type GitTarget, type RepoTarget } from '../store/index.js';
+import type { OrgFilters } from '../team/org-log.js';
+import { parseScope } from '../team/scope.js';
 import { SUBCOMMANDS } from './blocks/menu.js';
 import { unescapeSlack } from './escape.js';
 
 /** A `/mesh-help` invocation, parsed. */
 export type ParsedCommand =
   | { kind: 'menu' }
-  | { kind: 'start'; title: string; revisits?: number }
+  | { kind: 'start'; title: string; revisits?: number; scope?: string[]; scopeError?: string }
   | { kind: 'compare'; patterns: string[] }
-  | { kind: 'decisions' }
+  | { kind: 'decisions'; all?: OrgQuery }
   | { kind: 'export'; to: ExportTarget }
   | { kind: 'config'; change: ConfigChange }
   | { kind: 'help' }
   | { kind: 'unknown'; given: string; suggestion?: string | undefined };
+
+/** `/mesh-help decisions all [status:…] [pattern:…] [tool:…] [team:…] [scope:…]`: filters, or why they were refused. */
+export type OrgQuery = { filters: OrgFilters } | { bad: string };
+
+const DECISIONS_USAGE =
+  '`decisions all` takes filters like `status:accepted`, `pattern:service-mesh`, `tool:istio`, `team:T0123`, `scope:prod-eu`.';
+
+function parseOrgQuery(words: string[]): OrgQuery {
+  const filters: OrgFilters = {};
+  for (const word of words) {
+    const m = /^(status|pattern|tool|team|scope):(.+)$/i.exec(word);
+    if (!m?.[1] || !m[2]) return { bad: `I could not read \`${word.slice(0, 40)}\`. ${DECISIONS_USAGE}` };
+    const key = m[1].toLowerCase();
+    const value = m[2];
+    if (key === 'status') {
+      const status = DecisionStatus.safeParse(value.toLowerCase());
+      if (!status.success) return { bad: `Status is one of ${DecisionStatus.options.join(', ')}.` };
+      filters.status = status.data;
+    } else if (key === 'pattern') filters.pattern = value.toLowerCase();
+    else if (key === 'tool') filters.tool = value;
+    else if (key === 'team') filters.team = value.toUpperCase();
+    else filters.scope = value.toLowerCase();
+  }
+  return { filters };
+}
 
 /** `/mesh-help export` uploads into Slack; `export pr` opens a pull request (or pushes to the git remote); `export git` pushes. */
 export type ExportTarget = 'slack' | 'pr' | 'git' | { bad: string };
@@ -105,7 +132,19 @@ const unlink = (text: string): string => text.replace(/<([#@])[A-Z0-9]+\|([^>]+)
 /** A title as the person typed it: mentions read back, and Slack's `&amp;`, `&lt;`, `&gt;` undone (escaped again on display). */
 const titleOf = (text: string): string => unescapeSlack(unlink(text));
 
-function parseStart(args: string): ParsedCommand {
+/** `… scope: prod-eu, staging` at the end of a start command: the clusters or environments covered. */
+const SCOPE = /\s*\bscope:\s*(.*)$/i;
+
+function parseStart(text: string): ParsedCommand {
+  const s = SCOPE.exec(text);
+  const args = s ? text.slice(0, s.index) : text;
+  const scope = s ? parseScope(s[1] ?? '') : undefined;
+  const parsed = parseTitle(args);
+  if (parsed.kind !== 'start' || !scope) return parsed;
+  return scope.ok ? { ...parsed, scope: scope.value } : { ...parsed, scopeError: scope.error };
+}
+
+function parseTitle(args: string): ParsedCommand {
   const m = REVISIT.exec(args);
   if (!m?.[1] || Number(m[1]) < 1) return { kind: 'start', title: titleOf(args) };
   return { kind: 'start', title: titleOf(args.slice(m[0].length)), revisits: Number(m[1]) };
@@ -162,8 +201,15 @@ export function parseCommand(text: string): ParsedCommand {
       return parseStart(args);
     case 'compare':
       return { kind: 'compare', patterns: rest.map((p) => p.toLowerCase()) };
-    case 'decisions':
-      return { kind: 'decisions' };
+    case 'decisions': {
+      const [first = '', ...more] = rest;
+      if (!first) return { kind: 'decisions' };
+      if (/^(all|org)$/i.test(first)) return { kind: 'decisions', all: parseOrgQuery(more) };
+      return {
+        kind: 'decisions',
+        all: { bad: `Use \`decisions\` for this team or \`decisions all\`. ${DECISIONS_USAGE}` },
+      };
+    }
     case 'export':
       return { kind: 'export', to: exportTarget(rest) };
     case 'config':

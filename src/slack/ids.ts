@@ -56,6 +56,7 @@ export const INPUTS = {
   overrideReason: { block: 'override:reason', action: 'reason' },
   startChannel: { block: 'start:channel', action: 'channel' },
   startTitle: { block: 'start:title', action: 'title' },
+  startScope: { block: 'start:scope', action: 'scope' },
 } as const;
 
 export const COMMAND = '/mesh-help';

@@ -67,6 +67,8 @@ export type StartInput = {
   title: string;
   /** The number of an accepted record this interview revisits; accepting it supersedes that record. */
   revisits?: number | undefined;
+  /** Cluster or environment tags the decision will cover (parsed). */
+  scope?: string[] | undefined;
 };
 export type StartResult =
   | { kind: 'started'; session: Session }
@@ -113,6 +115,7 @@ export async function startInterview(deps: SlackDeps, client: WebClient, input: 
       channel: input.channel,
       threadTs,
       ...(input.revisits ? { revisits: input.revisits } : {}),
+      ...(input.scope?.length ? { scope: input.scope } : {}),
     });
     const c = claimOf(now);
     if (first) s.messages[first.id] = c;

@@ -65,6 +65,8 @@ export const Session = z.looseObject({
   status: SessionStatus,
   recommendation: RecommendationSchema.optional(),
   revisits: z.number().int().positive().optional(),
+  /** Cluster or environment tags the decision will cover (`prod-eu`), given when the interview starts. */
+  scope: z.array(z.string()).optional(),
   decisionNumber: z.number().int().positive().optional(),
   replies: z.array(Reply).default([]),
   concerns: z.array(Concern).default([]),
@@ -103,6 +105,8 @@ export const Decision = z.looseObject({
   permalink: z.string().optional(),
   supersedes: z.number().int().positive().optional(),
   supersededBy: z.number().int().positive().optional(),
+  /** Cluster or environment tags the record covers; the organisation's log flags conflicts on them. */
+  scope: z.array(z.string()).optional(),
   revisitOn: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/)

@@ -13,6 +13,8 @@ export type NewSession = {
   channel?: string;
   threadTs?: string;
   revisits?: number;
+  /** Cluster or environment tags (already parsed). */
+  scope?: string[];
 };
 
 /** Adds an open interview to the team's document and returns it. */
@@ -36,6 +38,7 @@ export function startSession(doc: TeamDoc, input: NewSession): Session {
     ...(input.channel ? { channel: input.channel } : {}),
     ...(input.threadTs ? { threadTs: input.threadTs } : {}),
     ...(input.revisits ? { revisits: input.revisits } : {}),
+    ...(input.scope?.length ? { scope: [...input.scope] } : {}),
   };
   doc.sessions.push(session);
   return session;

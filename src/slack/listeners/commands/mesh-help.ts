@@ -1,8 +1,10 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { match, P } from 'ts-pattern';
+import { orgLog } from '../../../team/org-log.js';
 import { comparisonMessage } from '../../blocks/comparison.js';
 import { decisionsMessage } from '../../blocks/decisions.js';
 import { helpMessage, menuMessage, noticeMessage } from '../../blocks/menu.js';
+import { orgLogMessage } from '../../blocks/org-log.js';
 import { parseCommand, suggest } from '../../commands.js';
 import type { SlackDeps } from '../../context.js';
 import { escapeText } from '../../escape.js';
@@ -75,11 +77,27 @@ export function meshHelpCommand(deps: SlackDeps) {
         const msg = comparisonMessage(deps.flow, [...new Set(c.patterns)]);
         await ack({ response_type: 'in_channel', text: msg.text, blocks: msg.blocks });
       })
+      .with({ kind: 'decisions', all: { bad: P.string } }, (c) => ephemeral(noticeMessage(c.all.bad)))
+      .with({ kind: 'decisions', all: { filters: P.select() } }, async (filters) => {
+        await ack();
+        // Other teams' records are for members of the bot's own workspace; anyone else sees their team's only.
+        const home = deps.homeTeamId === undefined || body.team_id === deps.homeTeamId;
+        const ids = home ? await deps.store.teams() : [body.team_id];
+        const read = await Promise.allSettled(ids.map((id) => deps.store.read(id)));
+        // One unreadable team file must not hide everyone else's log; `mesh-help store check` names it.
+        for (const r of read)
+          if (r.status === 'rejected')
+            deps.logger.warn(`mesh-help: organisation log skipped a team: ${String(r.reason)}`);
+        const teams = read.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+        const log = orgLog(deps.flow, teams, filters);
+        await respond({ response_type: 'ephemeral', ...orgLogMessage(deps.flow, log, filters, !home) });
+      })
       .with({ kind: 'decisions' }, async () => {
         await ack();
         const doc = await deps.store.read(body.team_id);
         await respond({ response_type: 'ephemeral', ...decisionsMessage(deps.flow, doc) });
       })
+      .with({ kind: 'start', scopeError: P.string }, (c) => ephemeral(noticeMessage(escapeText(c.scopeError))))
       .with({ kind: 'start' }, async (c) => {
         await ack();
         const started = await startInterview(deps, client, {
@@ -88,6 +106,7 @@ export function meshHelpCommand(deps: SlackDeps) {
           user: body.user_id,
           title: c.title,
           revisits: c.revisits,
+          scope: c.scope,
         });
         const notice = match(started)
           .with({ kind: 'started' }, () => undefined)
