@@ -7,6 +7,7 @@ import { questionMessage } from './blocks/question.js';
 import { type CardInput, type CardState, recommendationMessage } from './blocks/recommendation.js';
 import { rootMessage } from './blocks/root.js';
 import type { SlackDeps } from './context.js';
+import { announce, type CardCopy, refreshCards, rememberCards } from './status-changes.js';
 
 /** The Slack calls one change needs; every message is rendered from the stored state when the call runs. */
 export type Plan = {
@@ -253,15 +254,20 @@ async function postDecisionCard(
   if (!decision) return;
   const msg = decisionCardMessage(deps.flow, decision, { teamId: plan.teamId, decisions: doc.decisions });
   const { channel, threadTs } = plan;
-  await attempt('posting the decision card', () =>
-    client.chat.postMessage({ channel, thread_ts: threadTs, reply_broadcast: true, ...msg }),
-  );
+  const copies: CardCopy[] = [];
+  await attempt('posting the decision card', async () => {
+    const posted = await client.chat.postMessage({ channel, thread_ts: threadTs, reply_broadcast: true, ...msg });
+    if (posted.ts) copies.push({ channel, ts: posted.ts });
+  });
   const elsewhere = doc.config.decisionsChannel;
   if (elsewhere && elsewhere !== channel) {
-    await attempt(`posting the decision card in ${elsewhere}`, () =>
-      client.chat.postMessage({ channel: elsewhere, ...msg }),
-    );
+    await attempt(`posting the decision card in ${elsewhere}`, async () => {
+      const posted = await client.chat.postMessage({ channel: elsewhere, ...msg });
+      if (posted.ts) copies.push({ channel: elsewhere, ts: posted.ts });
+    });
   }
+  // Where the copies are, so a later status change (reopen, deprecate, supersede) updates each of them.
+  await rememberCards(deps, plan.teamId, number, copies);
   const old = decision.supersedes ? findByKey(doc.decisions, (d) => d.number === decision.supersedes) : undefined;
   if (old?.supersededBy === decision.number && old.channel && old.threadTs) {
     const { channel: oldChannel, threadTs: oldThread } = old;
@@ -272,5 +278,9 @@ async function postDecisionCard(
         ...supersededNotice(deps.flow, old, decision),
       }),
     );
+  }
+  if (old?.supersededBy === decision.number) {
+    await refreshCards(deps, client, plan.teamId, old.number);
+    await announce(deps, client, plan.teamId, old.number, { kind: 'superseded', by: decision });
   }
 }

@@ -28,6 +28,8 @@ export const ACTIONS = {
   export: 'decision:export',
   /** Decision card: put the record back to `proposed` (its own team only). */
   reopen: 'decision:reopen',
+  /** Decision card: an accepted record no longer guides new work (its own team only). */
+  deprecate: 'decision:deprecate',
   homeStart: 'home:start',
   menuStart: 'menu:start',
   menuCompare: 'menu:compare',

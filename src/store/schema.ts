@@ -105,6 +105,8 @@ export const Decision = z.looseObject({
   permalink: z.string().optional(),
   supersedes: z.number().int().positive().optional(),
   supersededBy: z.number().int().positive().optional(),
+  /** Every posted copy of the record's decision card, so a status change updates them all. */
+  cards: z.array(z.object({ channel: z.string(), ts: z.string() })).optional(),
   /** Cluster or environment tags the record covers; the organisation's log flags conflicts on them. */
   scope: z.array(z.string()).optional(),
   revisitOn: z

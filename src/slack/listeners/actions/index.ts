@@ -6,6 +6,7 @@ import { answerAction, pickAction } from './answer.js';
 import { approveAction } from './approve.js';
 import { raiseConcernAction, resolveConcernAction } from './concern.js';
 import { acceptAction, overrideAction } from './decision.js';
+import { deprecateAction } from './deprecate.js';
 import { exportRecordAction } from './export-record.js';
 import { MENU_ACTIONS, menuAction } from './menu.js';
 import { revisitAction } from './reminder.js';
@@ -36,6 +37,10 @@ export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction>(
     { type: 'block_actions', action_id: ACTIONS.reopen },
     afterAck(deps.work, reopenAction(deps)),
+  );
+  app.action<BlockAction>(
+    { type: 'block_actions', action_id: ACTIONS.deprecate },
+    afterAck(deps.work, deprecateAction(deps)),
   );
   // Raising opens a modal (no queue: trigger_id expires in 3 s); resolving writes and updates the card.
   app.action<BlockAction>({ type: 'block_actions', action_id: CONCERN.raise }, raiseConcernAction(deps));
