@@ -232,7 +232,8 @@ export async function runPlan(deps: SlackDeps, client: WebClient, plan: Plan): P
   if (plan.root) {
     loaded = (await load(deps, plan)) ?? loaded;
     const msg = rootMessage(flow, loaded.session, decisionOf(loaded));
-    await attempt('updating the root message', () => client.chat.update({ channel, ts: threadTs, ...msg }));
+    const rootTs = loaded.session.rootTs ?? threadTs;
+    await attempt('updating the root message', () => client.chat.update({ channel, ts: rootTs, ...msg }));
   }
   if (plan.postDecisionCard !== undefined) await postDecisionCard(deps, client, plan, plan.postDecisionCard, attempt);
 }

@@ -50,6 +50,8 @@ export const decisionCardBlockId = (number: number): string => `adr:${number}`;
 export const CALLBACKS = {
   override: 'decision:override',
   start: 'interview:start',
+  /** Message shortcut "Start a mesh decision" (manifest.yml features.shortcuts). */
+  fromThread: 'interview:from_thread',
 } as const;
 
 /** Block and action ids inside modals, read back from view.state.values. */

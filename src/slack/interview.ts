@@ -4,6 +4,7 @@ import { applicableQuestions, nextQuestion } from '../engine/answers.js';
 import type { AnswerValue, Flow } from '../engine/flow.js';
 import { assertTeamId, type Decision, type Session, type TeamDoc } from '../store/index.js';
 import { adrId } from '../team/decisions.js';
+import { captureReply, type ReplyInput } from '../team/discussion.js';
 import { findByKey } from '../team/lookup.js';
 import { answerSession, startSession } from '../team/sessions.js';
 import { acceptSession, approvalsMissing } from './accept.js';
@@ -69,6 +70,12 @@ export type StartInput = {
   revisits?: number | undefined;
   /** Cluster or environment tags the decision will cover (parsed). */
   scope?: string[] | undefined;
+  /**
+   * An existing conversation to run the interview in (the message shortcut):
+   * the bot's opening message becomes a reply there, and the thread's earlier
+   * messages are kept as the discussion.
+   */
+  thread?: { ts: string; replies: ReplyInput[] } | undefined;
 };
 export type StartResult =
   | { kind: 'started'; session: Session }
@@ -98,10 +105,16 @@ export async function startInterview(deps: SlackDeps, client: WebClient, input: 
     ...(input.revisits ? { revisits: input.revisits } : {}),
   };
   let threadTs: string;
+  let rootTs: string;
   try {
-    const posted = await client.chat.postMessage({ channel: input.channel, ...rootMessage(deps.flow, draft) });
+    const posted = await client.chat.postMessage({
+      channel: input.channel,
+      ...(input.thread ? { thread_ts: input.thread.ts } : {}),
+      ...rootMessage(deps.flow, draft),
+    });
     if (!posted.ts) return { kind: 'cannot-post', error: 'no_ts' };
-    threadTs = posted.ts;
+    threadTs = input.thread?.ts ?? posted.ts;
+    rootTs = posted.ts;
   } catch (err) {
     return { kind: 'cannot-post', error: slackError(err) };
   }
@@ -117,6 +130,8 @@ export async function startInterview(deps: SlackDeps, client: WebClient, input: 
       ...(input.revisits ? { revisits: input.revisits } : {}),
       ...(input.scope?.length ? { scope: input.scope } : {}),
     });
+    if (rootTs !== threadTs) s.rootTs = rootTs;
+    for (const reply of input.thread?.replies ?? []) captureReply(doc, s, reply);
     const c = claimOf(now);
     if (first) s.messages[first.id] = c;
     return { session: s, claim: c };

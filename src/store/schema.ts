@@ -65,6 +65,8 @@ export const Session = z.looseObject({
   status: SessionStatus,
   recommendation: RecommendationSchema.optional(),
   revisits: z.number().int().positive().optional(),
+  /** The bot's opening message when the interview runs in someone else's thread (message shortcut); else the thread root. */
+  rootTs: z.string().optional(),
   /** Cluster or environment tags the decision will cover (`prod-eu`), given when the interview starts. */
   scope: z.array(z.string()).optional(),
   decisionNumber: z.number().int().positive().optional(),
