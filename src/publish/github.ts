@@ -87,7 +87,8 @@ export function gitHubClient(access: GitHubAccess, warn: (msg: string) => void =
     auth: access.token,
     ...(access.apiUrl ? { baseUrl: access.apiUrl.replace(/\/+$/, '') } : {}),
     userAgent: 'mesh-help',
-    log: { debug: () => undefined, info: () => undefined, warn, error: warn },
+    // Failed requests become one PublishError message; Octokit's own error log would repeat them.
+    log: { debug: () => undefined, info: () => undefined, warn, error: () => undefined },
   });
 }
 
