@@ -50,6 +50,7 @@ export type ConfigChange =
   | { kind: 'channel'; channel: string }
   | { kind: 'channel-off' }
   | { kind: 'approvals'; count: number }
+  | { kind: 'deadline'; days: number | undefined }
   | { kind: 'repo'; repo: RepoTarget }
   | { kind: 'repo-off' }
   | { kind: 'git'; git: GitTarget }
@@ -57,6 +58,7 @@ export type ConfigChange =
   | { kind: 'bad'; message: string };
 
 export const MAX_APPROVALS = 10;
+export const MAX_DEADLINE_DAYS = 60;
 
 /** A channel as Slack sends it when escaping is on (`<#C123|name>`, `<#C123>`) or a raw channel id. */
 export function parseChannel(text: string): string | undefined {
@@ -111,6 +113,16 @@ function parseConfig(args: string[]): ConfigChange {
           ? 'I could not read that channel. Pick it with # so Slack links it, or give its id (channel details, at the bottom).'
           : `Which channel? Use ${usage}.`,
       };
+    }
+    case 'deadline': {
+      if (/^(none|off)$/i.test(value)) return { kind: 'deadline', days: undefined };
+      const days = /^(\d{1,2})d?$/i.exec(value)?.[1];
+      return days && Number(days) >= 1 && Number(days) <= MAX_DEADLINE_DAYS
+        ? { kind: 'deadline', days: Number(days) }
+        : {
+            kind: 'bad',
+            message: `A deadline is a number of days from 1 to ${MAX_DEADLINE_DAYS}, e.g. \`config deadline 5d\`, or \`none\`.`,
+          };
     }
     case 'approvals': {
       const count = /^\d{1,2}$/.test(value) ? Number(value) : Number.NaN;

@@ -328,6 +328,8 @@ export function checkCard(
   const s = found.session;
   if (!mayChange(s, userTeam)) return { kind: 'foreign-team', owner: found.teamId };
   if (s.status === 'decided') return { kind: 'already-decided', decisionNumber: s.decisionNumber };
+  if (s.status === 'abandoned' && s.expiredReason)
+    return { kind: 'refused', message: `This recommendation expired at its deadline: ${s.expiredReason}` };
   if (s.status !== 'complete' || !s.recommendation) return { kind: 'not-ready' };
   if (s.cardTs !== at.ts) return { kind: 'not-current' };
   return undefined;

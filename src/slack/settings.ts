@@ -55,6 +55,17 @@ export async function configFromSlack(
           : 'Approvals are no longer required: anyone in the channel can accept.',
       ),
     )
+    .with({ kind: 'deadline' }, (c) =>
+      set(
+        (cfg) => {
+          if (c.days) cfg.deadlineDays = c.days;
+          else delete cfg.deadlineDays;
+        },
+        c.days
+          ? `New recommendations must be decided within ${c.days} day(s): I remind the thread once a working day, then accept (enough approvals, no open concern) or let it expire.`
+          : 'Recommendations have no deadline any more.',
+      ),
+    )
     .with({ kind: 'repo' }, (c) =>
       set(
         (cfg) => {

@@ -69,6 +69,15 @@ export const Session = z.looseObject({
   rootTs: z.string().optional(),
   /** Cluster or environment tags the decision will cover (`prod-eu`), given when the interview starts. */
   scope: z.array(z.string()).optional(),
+  /** When the recommendation must be decided by (set when it is first made, from the team's deadline). */
+  deadline: Iso.optional(),
+  deadlineSetAt: Iso.optional(),
+  /** Day (YYYY-MM-DD, UTC) of the last deadline reminder claimed, and of the last one posted: one a working day. */
+  nudgeClaimedOn: z.string().optional(),
+  nudgedOn: z.string().optional(),
+  /** Set with status `abandoned` when the deadline passed without quorum or with an open concern. */
+  expiredAt: Iso.optional(),
+  expiredReason: z.string().optional(),
   decisionNumber: z.number().int().positive().optional(),
   replies: z.array(Reply).default([]),
   concerns: z.array(Concern).default([]),
@@ -138,6 +147,8 @@ export type GitTarget = z.infer<typeof GitTarget>;
 export const TeamConfig = z.looseObject({
   decisionsChannel: z.string().optional(),
   approvals: z.number().int().nonnegative().default(0),
+  /** Days a recommendation has to be decided in; unset means no deadline. */
+  deadlineDays: z.number().int().positive().optional(),
   repo: RepoTarget.optional(),
   gitRemote: GitTarget.optional(),
 });

@@ -97,6 +97,11 @@ export function answerSession(
   if (nextQuestion(flow, session.answers) === undefined) {
     session.status = 'complete';
     session.recommendation = recommend(flow, session.answers);
+    // The deadline starts with the first recommendation and stays when an answer changes later.
+    if (doc.config.deadlineDays && !session.deadline) {
+      session.deadline = new Date(input.now.getTime() + doc.config.deadlineDays * 86_400_000).toISOString();
+      session.deadlineSetAt = at;
+    }
   } else {
     session.status = 'open';
     delete session.recommendation;

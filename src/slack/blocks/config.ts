@@ -17,11 +17,12 @@ export function configMessage(config: TeamConfig, changed?: string): Message {
       fields([
         `*Decisions channel*\n${channel}`,
         `*Approvals needed*\n${approvals}`,
+        `*Deadline*\n${config.deadlineDays ? `${config.deadlineDays} day(s) after the recommendation` : 'none'}`,
         `*GitHub repository*\n${config.repo ? `${escapeText(`${config.repo.owner}/${config.repo.name}`)}, \`${escapeText(config.repo.path)}/\`` : 'none'}`,
         `*Git remote*\n${config.gitRemote ? `${escapeText(config.gitRemote.url)}, \`${escapeText(config.gitRemote.path)}/\`` : 'none'}`,
       ]),
       context(
-        `\`${COMMAND} config channel #name\` (or \`none\`) also posts every accepted decision there; invite @mesh-help to it. \`${COMMAND} config approvals N\` (0–10) asks for N approvals first. \`${COMMAND} config repo OWNER/REPO [folder]\` lets \`export pr\` open pull requests; \`${COMMAND} config git REMOTE_URL [branch] [folder]\` lets \`export git\` push anywhere. Only members of this workspace can change them.`,
+        `\`${COMMAND} config channel #name\` (or \`none\`) also posts every accepted decision there; invite @mesh-help to it. \`${COMMAND} config approvals N\` (0–10) asks for N approvals first. \`${COMMAND} config deadline 5d\` (or \`none\`) gives recommendations a deadline. \`${COMMAND} config repo OWNER/REPO [folder]\` lets \`export pr\` open pull requests; \`${COMMAND} config git REMOTE_URL [branch] [folder]\` lets \`export git\` push anywhere. Only members of this workspace can change them.`,
       ),
     ],
   };
