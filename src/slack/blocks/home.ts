@@ -1,13 +1,34 @@
 import type { HomeView, KnownBlock } from '@slack/types';
 import type { Flow } from '../../engine/flow.js';
 import type { TeamDoc } from '../../store/schema.js';
+import { type OrgLog, orgRef } from '../../team/org-log.js';
 import { escapeText } from '../escape.js';
-import { ACTIONS } from '../ids.js';
+import { ACTIONS, COMMAND } from '../ids.js';
 import { logBlocks } from './decisions.js';
-import { actions, button, context, divider, header, section } from './kit.js';
+import { actions, button, context, divider, header, listSections, section } from './kit.js';
+import { patternNames } from './labels.js';
+
+/** The organisation's log in short: how many records and teams, and every conflict on a shared cluster. */
+function orgBlocks(flow: Flow, org: OrgLog): KnownBlock[] {
+  const conflicts = org.conflicts.map(
+    (c) =>
+      `:warning: \`${escapeText(c.scope)}\`: *${escapeText(orgRef(c.a))}* (${escapeText(patternNames(flow, c.a.chosen))}) vs *${escapeText(orgRef(c.b))}* (${escapeText(patternNames(flow, c.b.chosen))})`,
+  );
+  return [
+    divider(),
+    ...listSections(
+      'Across the organisation',
+      [
+        `${org.records.length} decision(s) in ${org.teams} team(s), ${org.conflicts.length} conflict(s) on shared clusters or environments. \`${COMMAND} decisions all\` lists and filters them.`,
+        ...conflicts,
+      ],
+      4,
+    ),
+  ];
+}
 
 /** The App Home tab: a start button, the open interviews and the decision log. */
-export function homeView(flow: Flow, doc: TeamDoc, notice?: string): HomeView {
+export function homeView(flow: Flow, doc: TeamDoc, notice?: string, org?: OrgLog): HomeView {
   const blocks: KnownBlock[] = [
     header('mesh-help'),
     section(
@@ -19,6 +40,7 @@ export function homeView(flow: Flow, doc: TeamDoc, notice?: string): HomeView {
     actions('home', [button('Start an interview', ACTIONS.homeStart, 'start', 'primary')]),
     divider(),
     ...logBlocks(flow, doc, 60),
+    ...(org ? orgBlocks(flow, org) : []),
     context(`${flow.patterns.length} patterns in the catalogue · \`/mesh-help help\` for the commands`),
   );
   return { type: 'home', blocks };

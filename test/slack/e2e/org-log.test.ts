@@ -18,6 +18,7 @@ import {
   textOf,
 } from '../../support/harness.js';
 
+type Json = Record<string, unknown>;
 let h: Harness;
 const dirs: string[] = [];
 afterEach(async () => {
@@ -89,6 +90,17 @@ describe('/mesh-help decisions all (real app, signed requests)', () => {
     expect(textOf(filtered)).toContain('Filtered by `team:T0SEARCH` `status:accepted`');
     const none = await command('decisions all scope:dev');
     expect(textOf(none)).toContain('No decision matches.');
+
+    // App Home shows the organisation's section with the conflict to members of the bot's workspace.
+    const homeAt = h.fake.calls.length;
+    await h.event({ type: 'app_home_opened', user: ALICE.id, channel: 'D0HOME', tab: 'home' });
+    const home = await h.fake.waitFor((c) => c.seq > homeAt && c.method === 'views.publish');
+    const homeText = textOf(home.params.view as Json);
+    expect(homeText).toContain('*Across the organisation*');
+    expect(homeText).toContain('2 decision(s) in 2 team(s), 1 conflict(s)');
+    expect(homeText).toContain(
+      `:warning: \`prod-eu\`: *${HOME_TEAM}/ADR-0001* (Plain Kubernetes) vs *T0SEARCH/ADR-0001* (Cluster mesh)`,
+    );
 
     // A guest from another organisation sees their own workspace's records only.
     const guest = await command('decisions all', EVE);

@@ -1,10 +1,18 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
+import { type OrgLog, orgLog } from '../../../team/org-log.js';
 import { homeView } from '../../blocks/home.js';
 import type { SlackDeps } from '../../context.js';
 import { slackError } from '../../interview.js';
 import { EventEnvelope, HomeOpenedEvent } from '../../payloads.js';
 
 type Args = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs;
+
+/** Every readable team's log, for the Home tab's organisation section (an unreadable team file is skipped). */
+async function organisation(deps: SlackDeps): Promise<OrgLog | undefined> {
+  const read = await Promise.allSettled((await deps.store.teams()).map((id) => deps.store.read(id)));
+  const teams = read.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  return teams.length > 1 ? orgLog(deps.flow, teams) : undefined;
+}
 
 /** Publishes the Home tab each time someone opens it (publishing twice is harmless, so retries need no de-duplication). */
 export function appHomeOpened(deps: SlackDeps) {
@@ -15,8 +23,13 @@ export function appHomeOpened(deps: SlackDeps) {
     const teamId = (envelope.success ? envelope.data.team_id : undefined) ?? context.teamId;
     if (!teamId) return;
     const doc = await deps.store.read(teamId);
+    // Other teams' records are for members of the bot's own workspace, as in `/mesh-help decisions all`.
+    const org =
+      deps.homeTeamId === undefined || teamId === deps.homeTeamId
+        ? await organisation(deps).catch(() => undefined)
+        : undefined;
     try {
-      await client.views.publish({ user_id: parsed.data.user, view: homeView(deps.flow, doc) });
+      await client.views.publish({ user_id: parsed.data.user, view: homeView(deps.flow, doc, undefined, org) });
     } catch (err) {
       deps.logger.warn(`mesh-help: could not publish the Home tab: ${slackError(err)}`);
     }
