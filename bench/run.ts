@@ -13,6 +13,7 @@ import { benchExport } from './export.js';
 import { drive, type Latency, waitHealthy } from './load.js';
 import { median, round } from './stats.js';
 import { benchStore } from './store.js';
+import { benchPgStore, type PgStoreFigures } from './store-pg.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECRET = 'bench-signing-secret-not-real';
@@ -78,18 +79,34 @@ async function steadyRssMb(pid: number | undefined): Promise<number> {
   return median(reads);
 }
 
+/** CPU time (user + system, ms) a process has used so far: its process.cpuUsage(), read from outside. */
+function cpuMs(pid: number | undefined): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (USER_HZ, 100 on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU time per request of each app, summed over every round of a scenario (mesh-help's includes its work after the ack). */
+type CpuTally = { bareMs: number; meshMs: number; requests: number };
+const perRequest = (t: CpuTally) => ({
+  bare: round(t.bareMs / t.requests, 3),
+  mesh: round(t.meshMs / t.requests, 3),
+  ratio: round(t.meshMs / t.bareMs),
+});
+
 function rssMb(pid: number | undefined): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
   return round(kb / 1024, 1);
 }
 
-const commandBody = (text: string, responseUrl: string) =>
+const commandBody = (text: string, responseUrl: string, channel = CHANNEL) =>
   new URLSearchParams({
     token: 'unused',
     team_id: TEAM,
     team_domain: 'bench',
-    channel_id: CHANNEL,
+    channel_id: channel,
     channel_name: 'bench',
     user_id: ALICE.id,
     user_name: 'alice',
@@ -164,21 +181,33 @@ async function main(): Promise<void> {
   const responseUrl = () => `${fakeUrl}/respond/${++n}`;
 
   const rows: Row[] = [];
-  // /mesh-help start: each request opens an interview (the memory figure counts them).
+  // /mesh-help start: each request opens an interview (the memory figure counts them), each in its own
+  // channel and with the team's limit raised, since by default a channel holds one open interview and a team 50.
+  await drive(meshUrl, [commandBody('config limits 1 10000', responseUrl())], 1, SECRET);
   const starts = (count: number) =>
-    Array.from({ length: count }, (_, i) => commandBody(`start Bench ${n}-${i}`, responseUrl()));
+    Array.from({ length: count }, (_, i) => {
+      const url = responseUrl();
+      return commandBody(`start Bench ${n}-${i}`, url, `${CHANNEL}${n}`);
+    });
   await drive(bareUrl, starts(WARMUP), 10, SECRET);
   await drive(meshUrl, starts(WARMUP), 10, SECRET);
   // Rounds outside, levels inside: the memory figure is read after the first round, 1,000 interviews in.
   const startRuns = LEVELS.map(() => ({ bare: [] as Latency[], mesh: [] as Latency[] }));
   let rss = Number.NaN;
   let bareRss = Number.NaN;
+  const startCpu: CpuTally = { bareMs: 0, meshMs: 0, requests: 0 };
+  const clickCpu: CpuTally = { bareMs: 0, meshMs: 0, requests: 0 };
   for (let r = 0; r < ROUNDS; r++) {
     for (const [i, level] of LEVELS.entries()) {
       const bodies = starts(level.requests);
+      let cpu0 = cpuMs(bareProc.pid);
       startRuns[i]?.bare.push(await drive(bareUrl, bodies, level.concurrency, SECRET));
+      startCpu.bareMs += cpuMs(bareProc.pid) - cpu0;
+      cpu0 = cpuMs(mesh.pid);
       startRuns[i]?.mesh.push(await drive(meshUrl, bodies, level.concurrency, SECRET));
       await settled(control);
+      startCpu.meshMs += cpuMs(mesh.pid) - cpu0;
+      startCpu.requests += level.requests;
     }
     if (r === 0) {
       rss = await steadyRssMb(mesh.pid);
@@ -224,9 +253,14 @@ async function main(): Promise<void> {
     const meshL: Latency[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       const bodies = take(level.requests);
+      let cpu0 = cpuMs(bareProc.pid);
       bare.push(await drive(bareUrl, bodies, level.concurrency, SECRET));
+      clickCpu.bareMs += cpuMs(bareProc.pid) - cpu0;
+      cpu0 = cpuMs(mesh.pid);
       meshL.push(await drive(meshUrl, bodies, level.concurrency, SECRET));
       await settled(control);
+      clickCpu.meshMs += cpuMs(mesh.pid) - cpu0;
+      clickCpu.requests += level.requests;
     }
     rows.push({ scenario: 'answer click', concurrency: level.concurrency, bare: mid(bare), mesh: mid(meshL) });
   }
@@ -237,6 +271,9 @@ async function main(): Promise<void> {
   else rmSync(dataDir, { recursive: true, force: true });
 
   const store = await benchStore();
+  // PostgreSQL beside the JSON store when a database is at hand (scripts/pg-test-db.sh starts one).
+  const pgUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
+  const pgStore: PgStoreFigures | undefined = pgUrl ? await benchPgStore(pgUrl) : undefined;
   const exported = await benchExport(500);
 
   // The table.
@@ -245,6 +282,7 @@ async function main(): Promise<void> {
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
   );
   console.log('');
+  console.log('ack latency (ms, mesh-help with its intake journal on)');
   console.log(
     'ack latency (ms)          conc   bare p50  bare p99  mesh p50  mesh p99  p99 ratio  (target ≤ 1.3 at 200)',
   );
@@ -253,12 +291,22 @@ async function main(): Promise<void> {
       `${r.scenario.padEnd(24)} ${String(r.concurrency).padStart(5)}  ${f(r.bare.p50)}   ${f(r.bare.p99)}   ${f(r.mesh.p50)}   ${f(r.mesh.p99)}   ${(r.mesh.p99 / r.bare.p99).toFixed(2).padStart(6)}${r.mesh.failures ? `  (${r.mesh.failures} non-200)` : ''}`,
     );
   }
+  const cpu = { start: perRequest(startCpu), click: perRequest(clickCpu) };
+  console.log('');
+  console.log(
+    `CPU per request (ms, mesh-help's includes its work after the ack): /mesh-help start bare ${cpu.start.bare}, mesh ${cpu.start.mesh} (${cpu.start.ratio}×); answer click bare ${cpu.click.bare}, mesh ${cpu.click.mesh} (${cpu.click.ratio}×)`,
+  );
   console.log('');
   console.log(
     `store: record one decision, median ms: 10 records ${store.recordMs.total10.toFixed(2)}, 1,000 ${store.recordMs.total1000.toFixed(2)}, 10,000 (1,000 teams) ${store.recordMs.total10000.toFixed(2)}; that team alone with 1,000: ${store.recordMs.ownTeam1000.toFixed(2)}`,
   );
   console.log(
     `store: other teams' data ratio 10,000 vs 10 records: ${store.otherTeamsRatio.toFixed(2)} (target ≤ 1.2)`,
+  );
+  console.log(
+    pgStore
+      ? `store (PostgreSQL): change one record, median ms: team of 10 ${pgStore.recordMs.own10.toFixed(2)}, team of 10,000 ${pgStore.recordMs.own10000.toFixed(2)} (ratio ${pgStore.ownTeamRatio.toFixed(2)}; one row written either way), 10,000 records in other teams ${pgStore.recordMs.others10000.toFixed(2)}`
+      : 'store (PostgreSQL): not measured; set BENCH_DATABASE_URL (eval "$(bash scripts/pg-test-db.sh)" sets TEST_DATABASE_URL)',
   );
   console.log(
     `memory: RSS after ${opened} open interviews: ${rss} MB (target < 150); after ${totalOpened}: ${rssAll} MB`,
@@ -285,10 +333,15 @@ async function main(): Promise<void> {
       p50Ratio: round(r.mesh.p50 / r.bare.p50),
       p99Ratio: round(r.mesh.p99 / r.bare.p99),
     })),
+    cpuMsPerRequest: cpu,
     store: {
       ...store,
       recordMs: Object.fromEntries(Object.entries(store.recordMs).map(([k, v]) => [k, round(v, 3)])),
       otherTeamsRatio: round(store.otherTeamsRatio),
+    },
+    pgStore: pgStore && {
+      recordMs: Object.fromEntries(Object.entries(pgStore.recordMs).map(([k, v]) => [k, round(v, 3)])),
+      ownTeamRatio: round(pgStore.ownTeamRatio),
     },
     memory: {
       openInterviews: opened,

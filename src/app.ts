@@ -1,19 +1,28 @@
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
+import { join } from 'node:path';
 import { App, type CustomRoute, HTTPReceiver, type Logger, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { ConsoleLogger } from '@slack/logger';
 import { type RetryOptions, WebClient, type WebClientOptions } from '@slack/web-api';
 import { match } from 'ts-pattern';
-import { type Config, ConfigError, type LogLevelName, loadConfig } from './config.js';
+import { type Config, ConfigError, type LogLevelName, loadConfig, redactUrl } from './config.js';
 import type { Flow } from './engine/flow.js';
 import { getFlow } from './engine/load.js';
+import { redactingLogger } from './redacting-logger.js';
 import { tellFailure } from './slack/failures.js';
 import { registerListeners, type SlackDeps } from './slack/index.js';
+import { journalIntake } from './slack/intake.js';
 import { slackError } from './slack/interview.js';
 import { KeyedQueue } from './slack/keyed-queue.js';
+import { rateLanes } from './slack/rate-lanes.js';
 import { startReminders } from './slack/reminders.js';
+import { BODY_LIMIT, gateRequests } from './slack/request-gate.js';
+import { BOT_SCOPES } from './slack/scopes.js';
 import { WorkLimiter } from './slack/work.js';
-import { FileStore, type Store } from './store/index.js';
+import { describeDatabase, openStore, PgStore, type Store, StoreError } from './store/index.js';
+import { FileJournal, type Journal } from './store/journal.js';
+import { installationsFor } from './store/open.js';
 
 /** What tests (and other hosts) may replace. */
 export type AppDeps = {
@@ -30,6 +39,10 @@ export type AppDeps = {
   workSlots?: number;
   /** How often due revisit reminders are looked for, besides once at start (default a minute). */
   reminderIntervalMs?: number;
+  /** Where requests are recorded before their ack (default `<data dir>/journal/`); false: none (bare Bolt comparisons). */
+  journal?: Journal | false;
+  /** Requests in progress past which new ones are refused as busy (default 1000). */
+  maxBacklog?: number;
 };
 
 /** A built bot: start it, stop it (after in-flight writes), and reach the Bolt app. */
@@ -38,7 +51,7 @@ export type MeshApp = {
   config: Config;
   /** Starts listening; `port` is the bound HTTP port (useful with PORT=0). */
   start(): Promise<{ port: number | undefined }>;
-  /** Stops the receiver, waits for queued Slack calls and store writes, closes the store. */
+  /** Fails /readyz from its first moment, stops the receiver, waits for queued Slack calls and store writes, closes the store. */
   stop(): Promise<void>;
 };
 
@@ -50,6 +63,8 @@ export const PRODUCTION_RETRIES: RetryOptions = {
   maxTimeout: 10_000,
   randomize: true,
 };
+
+const EVENTS_PATH = '/slack/events';
 
 const levelOf = (name: LogLevelName): LogLevel =>
   match(name)
@@ -68,50 +83,127 @@ const healthz: CustomRoute = {
   },
 };
 
+/** How long /readyz waits for the store before calling it unavailable (a probe's own timeout is longer). */
+const READY_TIMEOUT_MS = 2000;
+
+/**
+ * Readiness: 200 while the store answers and the app is not stopping, 503 otherwise, so a load balancer
+ * sends no new requests to a replica that is draining or cannot save. The reason's detail goes to the log.
+ */
+function readyzRoute(store: Store, logger: Logger, draining: () => boolean): CustomRoute {
+  let failing = false;
+  const answer = (res: ServerResponse, status: number, body: Record<string, unknown>) => {
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    res.end(JSON.stringify(body));
+  };
+  return {
+    path: '/readyz',
+    method: ['GET'],
+    handler: (_req, res) => {
+      if (draining()) return answer(res, 503, { ok: false, reason: 'draining' });
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer in ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+      });
+      Promise.race([store.ping(), timeout])
+        .finally(() => clearTimeout(timer))
+        .then(
+          () => {
+            if (failing) logger.info('mesh-help: the store answers again; ready');
+            failing = false;
+            answer(res, draining() ? 503 : 200, draining() ? { ok: false, reason: 'draining' } : { ok: true });
+          },
+          (err: unknown) => {
+            // Logged when readiness turns, not on every probe.
+            if (!failing) logger.warn(`mesh-help: not ready, the store does not answer: ${(err as Error).message}`);
+            failing = true;
+            answer(res, 503, { ok: false, reason: 'store' });
+          },
+        );
+    },
+  };
+}
+
 /** Builds the Bolt app: checks the token (auth.test), picks the receiver, registers the listeners. */
 export async function createApp(config: Config, deps: AppDeps = {}): Promise<MeshApp> {
-  const logger = deps.logger ?? new ConsoleLogger();
+  const logger = redactingLogger(deps.logger ?? new ConsoleLogger());
   logger.setLevel(levelOf(config.logLevel));
   logger.setName('mesh-help');
   const flow = deps.flow ?? getFlow();
-  const store = deps.store ?? new FileStore(config.dataDir);
+  const retryConfig = deps.retryConfig ?? PRODUCTION_RETRIES;
+  const timeout = deps.timeoutMs ?? 10_000;
   const clientOptions: WebClientOptions = {
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
-    retryConfig: deps.retryConfig ?? PRODUCTION_RETRIES,
-    timeout: deps.timeoutMs ?? 10_000,
+    retryConfig,
+    timeout,
+    // 429s are waited out per method (rateLanes), never by pausing every call the client makes.
+    fetch: rateLanes({ retries: retryConfig.retries ?? 3, timeoutMs: timeout }),
+    rejectRateLimitedCalls: true,
     logger,
   };
 
   // One auth.test up front: a wrong token stops start-up with Slack's reason, and Bolt needs no second call.
-  let auth: { team_id?: string; user_id?: string; bot_id?: string };
-  try {
-    auth = await new WebClient(config.botToken, clientOptions).auth.test();
-  } catch (err) {
-    const platform = (err as { code?: string }).code === 'slack_webapi_platform_error';
-    throw new ConfigError([
-      platform
-        ? `SLACK_BOT_TOKEN was refused by Slack (${slackError(err)})`
-        : `SLACK_API_URL: Slack's Web API at ${config.slackApiUrl ?? 'https://slack.com/api/'} could not be reached to check SLACK_BOT_TOKEN (${slackError(err)})`,
-    ]);
+  // With OAuth installs there is no one token: each request is authorized by its workspace's install.
+  let auth: { team_id?: string; user_id?: string; bot_id?: string } = {};
+  if (config.botToken) {
+    try {
+      auth = await new WebClient(config.botToken, clientOptions).auth.test();
+    } catch (err) {
+      const platform = (err as { code?: string }).code === 'slack_webapi_platform_error';
+      throw new ConfigError([
+        platform
+          ? `SLACK_BOT_TOKEN was refused by Slack (${slackError(err)})`
+          : `SLACK_API_URL: Slack's Web API at ${redactUrl(config.slackApiUrl ?? 'https://slack.com/api/')} could not be reached to check SLACK_BOT_TOKEN (${slackError(err)})`,
+      ]);
+    }
   }
 
+  // DATABASE_URL: PostgreSQL, migrated before the first request; otherwise the JSON files in dataDir.
+  let store: Store;
+  try {
+    store = deps.store ?? (await openStore(config));
+  } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
+    throw new ConfigError([`DATABASE_URL: ${err.message}`]);
+  }
+  const installs = config.oauth ? installationsFor(store, config.dataDir, config.oauth.tokenKey) : undefined;
+
+  let draining = false;
+  const health = [healthz, readyzRoute(store, logger, () => draining)];
   const receiver = match(config.mode)
-    .with(
-      'http',
-      () =>
-        new HTTPReceiver({
-          signingSecret: config.signingSecret ?? '',
-          endpoints: '/slack/events',
-          customRoutes: [healthz],
-          logger,
-        }),
-    )
+    .with('http', () => {
+      const http = new HTTPReceiver({
+        signingSecret: config.signingSecret ?? '',
+        endpoints: EVENTS_PATH,
+        customRoutes: health,
+        logger,
+        bodyLimit: BODY_LIMIT,
+        // OAuth: /slack/install starts an install, /slack/oauth_redirect finishes it; state is signed, not kept.
+        ...(config.oauth && installs
+          ? {
+              clientId: config.oauth.clientId,
+              clientSecret: config.oauth.clientSecret,
+              stateSecret: config.oauth.stateSecret,
+              scopes: [...BOT_SCOPES],
+              installationStore: installs,
+              installerOptions: { directInstall: true, clientOptions },
+            }
+          : {}),
+      });
+      // Oversized, future-dated, replayed and foreign-shaped requests stop here, before Bolt buffers or parses them.
+      http.requestListener = gateRequests(http.requestListener, {
+        signingSecret: config.signingSecret ?? '',
+        endpoints: [EVENTS_PATH],
+        logger,
+      });
+      return http;
+    })
     .with(
       'socket',
       () =>
         new SocketModeReceiver({
           appToken: config.appToken ?? '',
-          customRoutes: [healthz],
+          customRoutes: health,
           // The socket client calls apps.connections.open through the same Web API settings (SLACK_API_URL).
           installerOptions: { port: config.port, clientOptions },
           logger,
@@ -121,16 +213,19 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
 
   const app = new App({
     receiver,
-    token: config.botToken,
+    ...(config.botToken ? { token: config.botToken } : {}),
     ...(auth.bot_id ? { botId: auth.bot_id } : {}),
     ...(auth.user_id ? { botUserId: auth.user_id } : {}),
     tokenVerificationEnabled: false,
     clientOptions,
     logger,
+    // Bolt sets its logger to INFO unless told the level: LOG_LEVEL must hold after start-up too.
+    logLevel: levelOf(config.logLevel),
     convoStore: false,
     extendedErrorHandler: true,
   });
-  const effects = new KeyedQueue();
+  // With replicas on PostgreSQL, one interview's Slack calls run one at a time across all of them.
+  const effects = new KeyedQueue(store instanceof PgStore ? (key, task) => store.exclusive(key, task) : undefined);
   // Listener work continues after the ack; stop() waits for it so no started write is cut off.
   const inFlight = new Set<Promise<void>>();
   app.use(async ({ next }) => {
@@ -144,10 +239,12 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
   });
   // One sink for every listener's failure: the log gets the detail, the person a short private note.
   // Bolt does not export this type by name; it is the last overload of app.error.
-  const onError: Parameters<App['error']>[0] = async ({ error, body }) => {
+  const onError: Parameters<App['error']>[0] = async ({ error, body, context }) => {
     const cause = (error as { original?: Error }).original ?? error;
     logger.error(`mesh-help: ${(cause as { code?: string }).code ?? error.code ?? 'error'}: ${cause.message}`);
-    await tellFailure(app.client, body, error);
+    // With installs, the request's own token: app.client has none.
+    const token = (context as { botToken?: string } | undefined)?.botToken;
+    await tellFailure(token ? new WebClient(token, clientOptions) : app.client, body, error);
   };
   app.error(onError);
   const slackDeps: SlackDeps = {
@@ -160,8 +257,24 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     work: new WorkLimiter(deps.workSlots ?? 4),
     homeTeamId: auth.team_id,
     github: config.github,
+    ...(installs ? { installs } : {}),
+  };
+  // Reminders post outside any request: with installs, through the token of the team's install.
+  const clientFor = async (teamId: string): Promise<WebClient | undefined> => {
+    if (!installs) return app.client;
+    const found = await installs.forWorkspace(teamId).catch(() => undefined);
+    return found?.bot?.token ? new WebClient(found.bot.token, clientOptions) : undefined;
   };
   registerListeners(app, slackDeps);
+  // Every request is journalled before its ack and replayed after a crash; see src/slack/intake.ts.
+  const journal = deps.journal === undefined ? new FileJournal(join(config.dataDir, 'journal')) : deps.journal;
+  const intake = journal ? journalIntake(app, journal, logger, deps.maxBacklog) : undefined;
+  let replaying: Promise<unknown> | undefined;
+  const replay = () => {
+    replaying = intake
+      ?.replay()
+      .catch((err: Error) => logger.error(`mesh-help: could not read the intake journal: ${err.message}`));
+  };
   let reminders: { stop(): Promise<void> } | undefined;
 
   let started = false;
@@ -172,23 +285,28 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
       if (config.mode === 'socket') {
         await app.start();
         started = true;
-        reminders = startReminders(slackDeps, app.client, deps.reminderIntervalMs);
+        replay();
+        reminders = startReminders(slackDeps, clientFor, deps.reminderIntervalMs);
         return { port: undefined };
       }
       const server = (await app.start(config.port)) as Server;
       started = true;
-      reminders = startReminders(slackDeps, app.client, deps.reminderIntervalMs);
+      replay();
+      reminders = startReminders(slackDeps, clientFor, deps.reminderIntervalMs);
       return { port: (server.address() as AddressInfo | null)?.port };
     },
     async stop() {
+      draining = true;
       await reminders?.stop();
       reminders = undefined;
       if (started) {
         started = false;
         await app.stop();
       }
+      await replaying;
       while (inFlight.size) await Promise.allSettled([...inFlight]);
       await effects.idle();
+      if (journal) await journal.close();
       await store.close();
     },
   };
@@ -209,8 +327,13 @@ export async function startApp(env: NodeJS.ProcessEnv): Promise<void> {
   const { port } = await mesh.start();
   process.stderr.write(
     mesh.config.mode === 'socket'
-      ? `mesh-help: connected to Slack in Socket Mode (health check on :${mesh.config.port}/healthz)\n`
-      : `mesh-help: listening on :${port} (POST /slack/events, GET /healthz)\n`,
+      ? `mesh-help: connected to Slack in Socket Mode (health checks on :${mesh.config.port}/healthz and /readyz)\n`
+      : `mesh-help: listening on :${port} (POST /slack/events, GET /healthz, GET /readyz)\n`,
+  );
+  // The URL's password never reaches the log: describeDatabase keeps user, host and database only.
+  const { databaseUrl, dataDir } = mesh.config;
+  process.stderr.write(
+    `mesh-help: teams are stored in ${databaseUrl ? `PostgreSQL ${describeDatabase(databaseUrl)}` : dataDir}\n`,
   );
   let stopping = false;
   const shutdown = (signal: string) => {

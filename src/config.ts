@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { TokenCipher } from './store/installations.js';
 
 /** How the bot talks to Slack: a public HTTP endpoint, or an outbound Socket Mode connection. */
 export type Mode = 'http' | 'socket';
@@ -10,7 +11,10 @@ export type LogLevelName = (typeof LOG_LEVELS)[number];
 /** Everything the bot reads from its environment, validated once at start-up. */
 export type Config = {
   mode: Mode;
-  botToken: string;
+  /** One workspace: the bot token (SLACK_BOT_TOKEN). Absent when `oauth` installs the bot in many. */
+  botToken?: string;
+  /** Installs in many workspaces (Slack's OAuth flow); each install's token is kept sealed in the store. */
+  oauth?: OAuthConfig;
   /** Required in HTTP mode (request signatures); unused in Socket Mode. */
   signingSecret?: string;
   /** `xapp-` token: present means Socket Mode. */
@@ -19,17 +23,73 @@ export type Config = {
   /** Web API base URL (Bolt's clientOptions.slackApiUrl); undefined means slack.com. */
   slackApiUrl?: string;
   dataDir: string;
+  /** PostgreSQL connection URL (DATABASE_URL): teams live there instead of `dataDir`. Holds a password: never log it. */
+  databaseUrl?: string;
   logLevel: LogLevelName;
   /** GitHub access for `/mesh-help export pr`: a token from the environment, never stored in a team file. */
   github?: { token: string; apiUrl?: string };
 };
+
+/** True for a URL the PostgreSQL client takes: postgres:// or postgresql:// with a database name. */
+export function isPostgresUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.pathname.length > 1;
+  } catch {
+    return false;
+  }
+}
+
+/** What the OAuth install flow needs; `tokenKey` seals the tokens at rest (AES-256-GCM). */
+export type OAuthConfig = { clientId: string; clientSecret: string; stateSecret: string; tokenKey: Buffer };
+
+const OAUTH_HINT =
+  'or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET and MESH_HELP_TOKEN_KEY to install in many workspaces';
+
+export const POSTGRES_URL_HINT = 'must be a PostgreSQL URL such as postgres://USER:PASSWORD@HOST:5432/DATABASE';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 // Messages never echo the value: these variables hold secrets.
 const Env = z
   .object({
-    SLACK_BOT_TOKEN: z.string({ error: 'is required' }).regex(/^xoxb-\S+$/, 'must be a bot token starting with xoxb-'),
+    SLACK_BOT_TOKEN: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .regex(/^xoxb-\S+$/, 'must be a bot token starting with xoxb-')
+        .optional(),
+    ),
+    SLACK_CLIENT_ID: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .regex(/^[0-9]+\.[0-9]+$/, 'must be the app’s client id (digits.digits, from Basic Information)')
+        .optional(),
+    ),
+    SLACK_CLIENT_SECRET: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .regex(/^\S{8,}$/, 'must be the app’s client secret (no spaces)')
+        .optional(),
+    ),
+    SLACK_STATE_SECRET: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .regex(/^\S{16,}$/, 'must be at least 16 characters without spaces (it signs the install flow’s state)')
+        .optional(),
+    ),
+    MESH_HELP_TOKEN_KEY: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .refine((v) => TokenCipher.parseKey(v) !== undefined, {
+          error: 'must be 32 random bytes as 64 hex digits or base64 (openssl rand -base64 32)',
+        })
+        .optional(),
+    ),
     SLACK_SIGNING_SECRET: z.preprocess(
       blankToUndefined,
       z
@@ -71,12 +131,38 @@ const Env = z
         .optional(),
     ),
     MESH_HELP_DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
+    DATABASE_URL: z.preprocess(
+      blankToUndefined,
+      z.string().refine(isPostgresUrl, { error: POSTGRES_URL_HINT }).optional(),
+    ),
     LOG_LEVEL: z.preprocess(
       (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
       z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
     ),
   })
   .superRefine((env, ctx) => {
+    if (!env.SLACK_BOT_TOKEN && !env.SLACK_CLIENT_ID) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: `is required (${OAUTH_HINT})` });
+    }
+    if (env.SLACK_BOT_TOKEN && env.SLACK_CLIENT_ID) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_CLIENT_ID'],
+        message: 'cannot be set with SLACK_BOT_TOKEN: one workspace uses the bot token, installs in many use OAuth',
+      });
+    }
+    if (env.SLACK_CLIENT_ID) {
+      for (const name of ['SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'MESH_HELP_TOKEN_KEY'] as const) {
+        if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required with SLACK_CLIENT_ID' });
+      }
+      if (env.SLACK_APP_TOKEN) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SLACK_CLIENT_ID'],
+          message: 'needs HTTP mode: the install flow is served on /slack/install (unset SLACK_APP_TOKEN)',
+        });
+      }
+    }
     if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
       ctx.addIssue({
         code: 'custom',
@@ -102,7 +188,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     const problems = parsed.error.issues.map(
       (i) => `${String(i.path[0] ?? 'environment')} ${i.message.replace(/^Invalid input: /, '')}`,
     );
-    // zod skips the cross-field rule once a field fails; report it anyway so one run names every problem.
+    // zod skips the cross-field rules once a field fails; report these anyway so one run names every problem.
+    if (
+      !env.SLACK_BOT_TOKEN?.trim() &&
+      !env.SLACK_CLIENT_ID?.trim() &&
+      !problems.some((p) => p.startsWith('SLACK_BOT_TOKEN'))
+    ) {
+      problems.push(`SLACK_BOT_TOKEN is required (${OAUTH_HINT})`);
+    }
     const secretMissing = !env.SLACK_APP_TOKEN?.trim() && !env.SLACK_SIGNING_SECRET?.trim();
     if (secretMissing && !problems.some((p) => p.startsWith('SLACK_SIGNING_SECRET'))) {
       problems.push('SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
@@ -112,7 +205,17 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const e = parsed.data;
   return {
     mode: e.SLACK_APP_TOKEN ? 'socket' : 'http',
-    botToken: e.SLACK_BOT_TOKEN,
+    ...(e.SLACK_BOT_TOKEN ? { botToken: e.SLACK_BOT_TOKEN } : {}),
+    ...(e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET && e.SLACK_STATE_SECRET && e.MESH_HELP_TOKEN_KEY
+      ? {
+          oauth: {
+            clientId: e.SLACK_CLIENT_ID,
+            clientSecret: e.SLACK_CLIENT_SECRET,
+            stateSecret: e.SLACK_STATE_SECRET,
+            tokenKey: TokenCipher.parseKey(e.MESH_HELP_TOKEN_KEY) as Buffer,
+          },
+        }
+      : {}),
     ...(e.SLACK_SIGNING_SECRET ? { signingSecret: e.SLACK_SIGNING_SECRET } : {}),
     ...(e.SLACK_APP_TOKEN ? { appToken: e.SLACK_APP_TOKEN } : {}),
     port: e.PORT,
@@ -120,9 +223,20 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       ? { slackApiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/` }
       : {}),
     dataDir: resolve(e.MESH_HELP_DATA_DIR),
+    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     logLevel: e.LOG_LEVEL,
     ...(e.GITHUB_TOKEN
       ? { github: { token: e.GITHUB_TOKEN, ...(e.GITHUB_API_URL ? { apiUrl: e.GITHUB_API_URL } : {}) } }
       : {}),
   };
+}
+
+/** A URL with any `user:password@` replaced, for logs and messages. */
+export function redactUrl(url: string): string {
+  return redactCredentials(url);
+}
+
+/** Every `scheme://user:password@` (or `user@`) in a text, with the credentials replaced by `***`. */
+export function redactCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1***@');
 }

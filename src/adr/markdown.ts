@@ -1,6 +1,8 @@
 import { match } from 'ts-pattern';
 import { Document, Scalar, visit } from 'yaml';
+import { checklistState } from '../engine/checklist.js';
 import type { AnswerValue, Flow } from '../engine/flow.js';
+import { toolName, toolStatusLine } from '../engine/tools.js';
 import type { Approval, Concern, Decision, Reply } from '../store/schema.js';
 import { adrId, isOverride, recommendedPatterns } from '../team/decisions.js';
 import { inline, oneLine, safeUrl } from './escape.js';
@@ -124,6 +126,7 @@ function namesOf(d: Decision): Map<string, string> {
   for (const a of d.approvals) add(a.by, a.byName);
   for (const c of d.concerns) add(c.by, c.byName);
   for (const r of d.replies) add(r.user, r.userName);
+  for (const t of Object.values(d.checklistTicks)) add(t.by, t.byName);
   return names;
 }
 
@@ -234,8 +237,62 @@ function outcome(flow: Flow, d: Decision, ctx: AdrContext): string[] {
     consequences.push(...p.cons.map((x) => `- Bad, because ${afterBecause(x)}${tag}`));
   }
   consequences.push(...rec.warnings.map((w) => `- Bad, because ${withPeriod(afterBecause(w))}`));
+  const tools = chosenTools(flow, d);
+  if (tools.length)
+    out.push('', "Chosen tools, from the tool catalogue mesh-help keeps with each fact's source:", '', ...tools);
   if (consequences.length) out.push('', '### Consequences', '', ...consequences);
+  const confirmation = confirmationOf(d);
+  if (confirmation.length) out.push('', '### Confirmation', '', ...confirmation);
   return out;
+}
+
+/** Layers the team adopted that mesh-help recommended: the ones its tools and checklist speak for. */
+const adoptedLayers = (d: Decision): string[] =>
+  recommendedPatterns(d.recommendation).filter((p) => d.chosen.includes(p));
+
+/** "- Service mesh: Istio, ambient mode (GA, checked 2026-11), because …", then alternatives and what to avoid. */
+function chosenTools(flow: Flow, d: Decision): string[] {
+  const out: string[] = [];
+  const label = (id: string) => {
+    const t = flow.toolById.get(id);
+    return `${inline(toolName(flow, id))}${t ? ` (${inline(toolStatusLine(t))})` : ''}`;
+  };
+  for (const pattern of adoptedLayers(d)) {
+    const choices = d.recommendation.tools.filter((t) => t.pattern === pattern);
+    const first = choices.find((t) => t.fit === 'first-choice');
+    if (!first) continue;
+    const source = safeUrl(flow.toolById.get(first.tool)?.source);
+    out.push(
+      `- ${inline(nameOf(flow, pattern))}: ${label(first.tool)}, because ${withPeriod(afterBecause(first.because))}${
+        source ? ` [Source](${source}).` : ''
+      }`,
+    );
+    const alternatives = choices.filter((t) => t.fit === 'alternative').map((t) => label(t.tool));
+    if (alternatives.length) out.push(`  - Alternatives: ${alternatives.join(', ')}.`);
+    for (const t of choices.filter((x) => x.fit === 'avoid')) {
+      out.push(`  - Avoid ${inline(toolName(flow, t.tool))}, because ${withPeriod(afterBecause(t.because))}`);
+    }
+  }
+  return out;
+}
+
+/** MADR's Confirmation: the readiness checklist, ticked or not, with who ticked each item. */
+function confirmationOf(d: Decision): string[] {
+  const layers = adoptedLayers(d);
+  const lines = checklistState(d.recommendation, d.checklistTicks).filter((l) => layers.includes(l.pattern));
+  if (lines.length === 0) return [];
+  const names = namesOf(d);
+  const done = lines.filter((l) => l.tick).length;
+  return [
+    `Before the first cluster changes, the team confirms each item below (${done} of ${lines.length} done):`,
+    '',
+    ...lines.map((l) => {
+      const by = l.tick
+        ? ` (ticked by ${inline(l.tick.byName?.trim() ? l.tick.byName : (names.get(l.tick.by) ?? l.tick.by))} on ${inline(l.tick.at.slice(0, 10))})`
+        : '';
+      return `- [${l.tick ? 'x' : ' '}] ${withPeriod(inline(l.item))}${by} ${withPeriod(inline(l.because))}`;
+    }),
+  ];
 }
 
 function prosAndCons(flow: Flow, d: Decision): string[] {
@@ -289,6 +346,15 @@ function moreInformation(d: Decision, ctx: AdrContext): string[] {
   const approvals = approvalsOf(d);
   if (approvals.length) {
     out.push(`- Approved by ${approvals.map((a) => `${who(a.by, a.byName)} on ${day(a.at)}`).join(', ')}.`);
+  }
+
+  if (d.ruleChanges?.length) {
+    const changes = d.ruleChanges.map(
+      (c) => `${inline(c.setting)} ${inline(c.from)} → ${inline(c.to)} by ${who(c.by)} on ${day(c.at)}`,
+    );
+    out.push(
+      `- Accepted under the rule of ${d.acceptedUnderApprovals ?? 0} approval(s); the team's rules changed around this decision: ${changes.join('; ')}.`,
+    );
   }
 
   const concerns = concernsOf(d);

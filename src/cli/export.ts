@@ -19,8 +19,10 @@ import {
   RemoteUrl,
   RepoSpec,
 } from '../publish/index.js';
-import { FileStore, StoreError } from '../store/index.js';
+import { StoreError } from '../store/index.js';
+import { sharedOnly } from '../team/visibility.js';
 import type { Io } from './main.js';
+import { openCliStore, storeLocation } from './store.js';
 
 const NEEDS = 'export needs --out DIR, --pr OWNER/REPO, --git REMOTE_URL or --html FILE (where to put the records)';
 
@@ -120,16 +122,27 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
     return 2;
   }
   const team = a.team;
-  const dataDir = resolve(io.env.MESH_HELP_DATA_DIR || './data');
-  const store = new FileStore(dataDir);
+  const where = storeLocation(io.env).label;
+  const store = await openCliStore(io.env);
   try {
     const flow = getFlow();
     const doc = await store.read(team);
     if (!doc.decisions.length) {
-      io.err(`mesh-help: team ${team} has no decision records in ${dataDir}; nothing to export`);
+      io.err(`mesh-help: team ${team} has no decision records in ${where}; nothing to export`);
       return 1;
     }
-    const files = exportFiles(flow, team, doc.decisions);
+    // A page or a repository is outside every conversation: records of private channels and DMs stay out of it
+    // (a folder written with --out is the operator's own copy and keeps every record, as before).
+    const { shared, leftOut } =
+      target.kind === 'folder' ? { shared: doc.decisions, leftOut: 0 } : sharedOnly(doc.decisions);
+    if (leftOut)
+      io.err(`mesh-help: ${leftOut} record(s) from private channels or DMs left out; they stay in their conversation`);
+    if (!shared.length) {
+      io.err(`mesh-help: team ${team} has no record from a public conversation; nothing to export`);
+      return 1;
+    }
+    const decisions = shared;
+    const files = exportFiles(flow, team, decisions);
     return await match(target)
       .with({ kind: 'folder' }, async ({ dir }) => {
         await writeExport(dir, files);
@@ -137,9 +150,9 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
         return 0;
       })
       .with({ kind: 'html' }, async ({ file }) => {
-        await writeAtomically(file, renderHtml(flow, team, doc.decisions));
+        await writeAtomically(file, renderHtml(flow, team, decisions));
         io.out(
-          `Wrote ${doc.decisions.length} decision record(s) for team ${team} to ${file} (one page, no network needed).`,
+          `Wrote ${decisions.length} decision record(s) for team ${team} to ${file} (one page, no network needed).`,
         );
         return 0;
       })
@@ -150,7 +163,7 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
           path,
           teamId: team,
           files,
-          decisions: doc.decisions,
+          decisions,
           now: io.now(),
         });
         io.out(
@@ -176,7 +189,7 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
           path,
           teamId: team,
           files,
-          decisions: doc.decisions,
+          decisions,
           ...(name && email ? { author: { name, email } } : {}),
         });
         io.out(

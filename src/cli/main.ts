@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { match } from 'ts-pattern';
@@ -9,7 +8,7 @@ import { completeAnswers, formatAnswerError, parseAnswers } from '../engine/answ
 import type { Answers, Flow } from '../engine/flow.js';
 import { FlowError, getFlow } from '../engine/load.js';
 import { recommend } from '../engine/recommend.js';
-import { FileStore, type Store, StoreError } from '../store/index.js';
+import { type Store, StoreError } from '../store/index.js';
 import { adrId, recordDecision } from '../team/decisions.js';
 import { parseScope } from '../team/scope.js';
 import { answerSession, startSession } from '../team/sessions.js';
@@ -17,6 +16,8 @@ import { exportCommand } from './export.js';
 import { orgDecisions } from './org-log.js';
 import { InputClosed, promptInterview } from './prompt.js';
 import { renderComparison, renderDecisions, renderRecommendation } from './render.js';
+import { openCliStore } from './store.js';
+import { storeMigrate } from './store-migrate.js';
 
 /** Exit codes: 0 done, 1 failed, 2 bad input or usage. */
 export class CliError extends Error {
@@ -51,10 +52,13 @@ Usage:
   mesh-help export [--team ID] --pr OWNER/REPO [--path FOLDER]   the same as a GitHub pull request
   mesh-help export [--team ID] --git REMOTE_URL [--branch B] [--path FOLDER]   pushed to any git remote
   mesh-help store check
+  mesh-help store migrate --to postgres://USER:PASSWORD@HOST:5432/DB [--replace]
+                           copy every team from the JSON folder into PostgreSQL (safe to run again)
   mesh-help start          Slack bot when SLACK_BOT_TOKEN is set, otherwise the terminal interview
   mesh-help help
 
-Environment: MESH_HELP_DATA_DIR (store folder, default ./data); GITHUB_TOKEN and GITHUB_API_URL for --pr.`;
+Environment: MESH_HELP_DATA_DIR (store folder, default ./data); DATABASE_URL (PostgreSQL instead of the folder);
+GITHUB_TOKEN and GITHUB_API_URL for --pr.`;
 
 const TeamId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a team id is letters, digits, - and _ (at most 64)');
 
@@ -87,8 +91,8 @@ function readAnswersFile(flow: Flow, file: string): Answers {
   return parsed.value;
 }
 
-function openStore(env: NodeJS.ProcessEnv): Store {
-  return new FileStore(resolve(env.MESH_HELP_DATA_DIR || './data'));
+function openStore(env: NodeJS.ProcessEnv): Promise<Store> {
+  return openCliStore(env);
 }
 
 function teamOf(value: string | undefined): string {
@@ -146,7 +150,7 @@ async function interview(args: string[], io: Io): Promise<number> {
   io.out('');
   io.out(renderRecommendation(flow, rec));
 
-  const store = openStore(io.env);
+  const store = await openStore(io.env);
   const now = io.now();
   const title = values.title?.trim() || defaultTitle(flow, [rec.primary, ...rec.complements]);
   // Who decided, for the ADR's decision-makers: --by, else the login name.
@@ -216,7 +220,7 @@ function compare(args: string[], io: Io): number {
 
 async function decisions(args: string[], io: Io): Promise<number> {
   if (args.includes('--all')) {
-    const store = openStore(io.env);
+    const store = await openStore(io.env);
     try {
       return await orgDecisions(flowOrExit(), store, args, io);
     } finally {
@@ -228,7 +232,7 @@ async function decisions(args: string[], io: Io): Promise<number> {
     options: { team: { type: 'string' }, json: { type: 'boolean', default: false } },
   });
   const flow = flowOrExit();
-  const store = openStore(io.env);
+  const store = await openStore(io.env);
   try {
     const doc = await store.read(teamOf(values.team));
     io.out(values.json ? JSON.stringify(doc.decisions, null, 2) : renderDecisions(flow, doc.decisions));
@@ -239,9 +243,15 @@ async function decisions(args: string[], io: Io): Promise<number> {
 }
 
 async function storeCmd(args: string[], io: Io): Promise<number> {
-  if (args[0] !== 'check') throw new CliError('usage: mesh-help store check');
-  const store = openStore(io.env);
-  const report = await store.check();
+  if (args[0] === 'migrate') return storeMigrate(args.slice(1), io);
+  if (args[0] !== 'check') throw new CliError('usage: mesh-help store check | mesh-help store migrate --to URL');
+  const store = await openStore(io.env);
+  let report: Awaited<ReturnType<Store['check']>>;
+  try {
+    report = await store.check();
+  } finally {
+    await store.close();
+  }
   for (const r of report) io.out(r.ok ? `ok       ${r.teamId}  ${r.file}` : `CORRUPT  ${r.teamId}  ${r.error}`);
   const bad = report.filter((r) => !r.ok).length;
   io.out(`${report.length} team file(s) checked, ${bad} with problems.`);
@@ -249,13 +259,13 @@ async function storeCmd(args: string[], io: Io): Promise<number> {
 }
 
 async function start(args: string[], io: Io): Promise<number> {
-  if (io.env.SLACK_BOT_TOKEN) {
+  if (io.env.SLACK_BOT_TOKEN || io.env.SLACK_CLIENT_ID) {
     const { startApp } = await import('../app.js');
     await startApp(io.env);
     return 0;
   }
   io.err(
-    'No Slack credentials found (SLACK_BOT_TOKEN), so mesh-help runs locally; README.md "Connect to Slack" explains the bot.',
+    'No Slack credentials found (SLACK_BOT_TOKEN, or SLACK_CLIENT_ID for installs), so mesh-help runs locally; README.md "Connect to Slack" explains the bot.',
   );
   return interview(args, io);
 }

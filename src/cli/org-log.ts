@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Flow } from '../engine/flow.js';
 import { DecisionStatus, type Store, type TeamDoc } from '../store/index.js';
 import { type OrgFilters, type OrgLog, orgLog, orgRef } from '../team/org-log.js';
+import { sharedOnly } from '../team/visibility.js';
 import { CliError, type Io } from './main.js';
 
 const Filters = z.object({
@@ -72,7 +73,19 @@ export async function orgDecisions(flow: Flow, store: Store, args: string[], io:
     throw new CliError(
       `--pattern: unknown pattern "${f.pattern}"; known: ${flow.patterns.map((p) => p.id).join(', ')}`,
     );
-  const log = orgLog(flow, await allTeams(store), f);
-  io.out(values.json ? JSON.stringify(log, null, 2) : renderOrgLog(flow, log));
+  // The organisation's log is outside every conversation: records of private channels and DMs stay out of it.
+  let leftOut = 0;
+  const teams = (await allTeams(store)).map((doc) => {
+    const part = sharedOnly(doc.decisions);
+    leftOut += part.leftOut;
+    return { ...doc, decisions: part.shared };
+  });
+  const log = orgLog(flow, teams, f);
+  const note = `${leftOut} record(s) from private channels or DMs left out; mesh-help decisions --team ID lists a team's own.`;
+  io.out(
+    values.json
+      ? JSON.stringify(leftOut ? { ...log, privateLeftOut: leftOut } : log, null, 2)
+      : `${renderOrgLog(flow, log)}${leftOut ? `\n${note}` : ''}`,
+  );
   return 0;
 }

@@ -1,5 +1,6 @@
 import type { Flow } from '../engine/flow.js';
 import type { Recommendation } from '../engine/recommend.js';
+import { toolName, toolStatusLine, toolsOf } from '../engine/tools.js';
 import type { Decision } from '../store/schema.js';
 import { adrId } from '../team/decisions.js';
 
@@ -18,7 +19,13 @@ function wrap(text: string, width: number, indent = ''): string[] {
   return lines;
 }
 
-/** The recommendation for a terminal: outcome, reasons by pattern, warnings and next steps. */
+const FIT_LABEL = { 'first-choice': 'first choice:', alternative: 'alternative:', avoid: 'avoid:' } as const;
+
+/** Wraps `text` under `indent`, with continuation lines indented two more. */
+const hang = (text: string, width: number, indent: string): string[] =>
+  wrap(text, width - indent.length).map((l, i) => (i ? `${indent}  ${l}` : `${indent}${l}`));
+
+/** The recommendation for a terminal: outcome, reasons by pattern, warnings, tools, the readiness checklist. */
 export function renderRecommendation(flow: Flow, rec: Recommendation, width = 80): string {
   const out: string[] = [];
   out.push(`Recommendation: ${nameOf(flow, rec.primary)} (${rec.primary})`);
@@ -37,11 +44,34 @@ export function renderRecommendation(flow: Flow, rec: Recommendation, width = 80
     out.push('', 'Warnings:');
     for (const w of rec.warnings) out.push(...wrap(`! ${w}`, width, '  ').map((l, i) => (i ? `  ${l}` : l)));
   }
-  out.push('', 'What to look at next:');
-  for (const id of [rec.primary, ...rec.complements]) {
+  const recommended = [rec.primary, ...rec.complements];
+  if (rec.tools.length) {
+    out.push('', 'Tools:');
+    for (const id of recommended) {
+      const choices = rec.tools.filter((t) => t.pattern === id);
+      if (!choices.length) continue;
+      out.push(`  ${nameOf(flow, id)}:`);
+      for (const t of choices) {
+        const tool = flow.toolById.get(t.tool);
+        const label = FIT_LABEL[t.fit];
+        const status = tool ? ` (${toolStatusLine(tool)})` : '';
+        out.push(...hang(`${label} ${toolName(flow, t.tool)}${status}: ${t.because}`, width, '    '));
+        if (tool && t.fit !== 'avoid') out.push(`      source: ${tool.source}`);
+      }
+    }
+  }
+  if (rec.checklist.length) {
+    out.push('', 'Before the first cluster changes:');
+    for (const c of rec.checklist) {
+      out.push(...hang(`[ ] ${c.item}`, width, '  '));
+      out.push(...wrap(`why: ${c.because}`, width - 6, '      '));
+    }
+  }
+  out.push('', 'What each layer needs:');
+  for (const id of recommended) {
     const p = flow.patternById.get(id);
     if (!p) continue;
-    out.push(`  ${p.name}: ${p.tools.map((t) => t.name).join(', ')}`);
+    out.push(`  ${p.name}:`);
     for (const req of p.requirements) out.push(`    needs: ${req}`);
   }
   return out.join('\n');
@@ -87,7 +117,7 @@ export function renderComparison(flow: Flow, ids: string[], width = 120): string
     ['Avoid when', ...patterns.map((p) => list(p.avoidWhen))],
     ['Pros', ...patterns.map((p) => list(p.pros))],
     ['Cons', ...patterns.map((p) => list(p.cons))],
-    ['Tools', ...patterns.map((p) => list(p.tools.map((t) => `${t.name} (${t.status})`)))],
+    ['Tools', ...patterns.map((p) => list(toolsOf(flow, p.id).map((t) => `${t.name} (${toolStatusLine(t)})`)))],
   ];
   return table(rows, [labelWidth, ...patterns.map(() => colWidth)]);
 }

@@ -29,20 +29,35 @@ export function applicableQuestions(flow: Flow, answers: Answers): Question[] {
   return flow.interview.questions.filter((q) => !q.when || holds(q.when, answers));
 }
 
-/** The next question to ask, or undefined when the interview is complete. */
-export function nextQuestion(flow: Flow, answers: Answers): Question | undefined {
-  return applicableQuestions(flow, answers).find((q) => answers[q.id] === undefined);
+/**
+ * The questions the interview asks for these answers, in order: those that apply and whose answer can
+ * change the outcome (`ask`), capped by `askAtMost`; answered ones always count. The rest keep their defaults.
+ */
+export function askedQuestions(flow: Flow, answers: Answers): Question[] {
+  const cap = flow.interview.askAtMost;
+  const limit = cap && holds(cap.when, answers) ? cap.questions : Number.POSITIVE_INFINITY;
+  const asked: Question[] = [];
+  for (const q of applicableQuestions(flow, answers)) {
+    if (answers[q.id] !== undefined) asked.push(q);
+    else if ((!q.ask || holds(q.ask, answers)) && asked.length < limit) asked.push(q);
+  }
+  return asked;
 }
 
-/** "question 3 of 8": the position of a question among those that apply now. */
+/** The next question to ask, or undefined when the interview is complete. */
+export function nextQuestion(flow: Flow, answers: Answers): Question | undefined {
+  return askedQuestions(flow, answers).find((q) => answers[q.id] === undefined);
+}
+
+/** "question 3 of 8": the position of a question among those asked now. */
 export function progress(flow: Flow, answers: Answers, questionId: string): { index: number; total: number } {
-  const list = applicableQuestions(flow, answers);
+  const list = askedQuestions(flow, answers);
   return { index: list.findIndex((q) => q.id === questionId) + 1, total: list.length };
 }
 
 const allowedOf = (q: Question) => q.options.map((o) => o.id);
 
-/** Checks one answer against its question; a multi answer may be one id or a list. */
+/** Checks one answer against its question; a multi answer must be a list of option ids. */
 export function validateAnswer(flow: Flow, questionId: string, value: unknown): Result<AnswerValue, AnswerError> {
   const q = flow.questionById.get(questionId);
   if (!q) {
@@ -62,9 +77,9 @@ export function validateAnswer(flow: Flow, questionId: string, value: unknown): 
       return ok(value);
     })
     .with('multi', (): Result<AnswerValue, AnswerError> => {
-      const list = typeof value === 'string' ? [value] : value;
+      const list = value;
       if (!Array.isArray(list) || list.some((v) => typeof v !== 'string')) {
-        return refuse(`"${q.id}" takes a list of option ids`);
+        return refuse(`"${q.id}" takes a list (JSON array) of option ids, such as ["${allowed[0]}"]`);
       }
       const bad = (list as string[]).find((v) => !allowed.includes(v));
       if (bad !== undefined) return refuse(`"${bad}" is not an option of "${q.id}"`);
@@ -97,12 +112,25 @@ export function applyAnswer(
   return ok(prune(flow, { ...answers, [questionId]: checked.value }));
 }
 
-/** Answers for every applicable question: given ones kept, missing ones defaulted. */
+/** Answers for every applicable question: given ones kept, missing ones defaulted, an empty multi choice as its default. */
 export function completeAnswers(flow: Flow, answers: Answers): Answers {
   const out: Answers = {};
   for (const q of flow.interview.questions) {
     if (q.when && !holds(q.when, out)) continue;
-    out[q.id] = answers[q.id] ?? q.default;
+    const given = answers[q.id];
+    out[q.id] = given === undefined || (Array.isArray(given) && given.length === 0) ? q.default : given;
+  }
+  return out;
+}
+
+/** A "none" option ticked beside real choices is a contradiction: the real choices win. */
+export function withoutNoneBesideChoices(flow: Flow, answers: Answers): Answers {
+  const out: Answers = { ...answers };
+  for (const q of flow.interview.questions) {
+    const v = out[q.id];
+    if (q.kind === 'multi' && Array.isArray(v) && v.length > 1 && v.includes('none')) {
+      out[q.id] = v.filter((x) => x !== 'none');
+    }
   }
   return out;
 }

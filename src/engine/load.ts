@@ -3,8 +3,23 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { CONTRACT_PATTERNS, CONTRACT_QUESTIONS } from './contract.js';
-import { type Condition, type Flow, InterviewFile, PatternsFile, type Question, RulesFile } from './flow.js';
+import {
+  CONTRACT_DEFAULTS,
+  CONTRACT_PATTERNS,
+  CONTRACT_QUESTIONS,
+  CONTRACT_TOOLS,
+  UNUSABLE_STATUSES,
+} from './contract.js';
+import {
+  ChecklistFile,
+  type Condition,
+  type Flow,
+  InterviewFile,
+  PatternsFile,
+  type Question,
+  RulesFile,
+  ToolsFile,
+} from './flow.js';
 
 /** The flows/ folder shipped with the project: the nearest one above this module (sources or bundle). */
 function findFlowsDir(): string {
@@ -27,7 +42,13 @@ export class FlowError extends Error {
   }
 }
 
-const FILES = { interview: 'interview.yaml', patterns: 'patterns.yaml', rules: 'rules.yaml' } as const;
+const FILES = {
+  interview: 'interview.yaml',
+  patterns: 'patterns.yaml',
+  rules: 'rules.yaml',
+  tools: 'tools.yaml',
+  checklist: 'checklist.yaml',
+} as const;
 
 function formatPath(path: readonly PropertyKey[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
@@ -140,7 +161,9 @@ export function loadFlow(dir: string = DEFAULT_FLOWS_DIR): Flow {
   const interview = validate(InterviewFile, readYaml(dir, FILES.interview, issues), shown(FILES.interview), issues);
   const patternsFile = validate(PatternsFile, readYaml(dir, FILES.patterns, issues), shown(FILES.patterns), issues);
   const rules = validate(RulesFile, readYaml(dir, FILES.rules, issues), shown(FILES.rules), issues);
-  if (!interview || !patternsFile || !rules) throw new FlowError(issues);
+  const tools = validate(ToolsFile, readYaml(dir, FILES.tools, issues), shown(FILES.tools), issues);
+  const checklist = validate(ChecklistFile, readYaml(dir, FILES.checklist, issues), shown(FILES.checklist), issues);
+  if (!interview || !patternsFile || !rules || !tools || !checklist) throw new FlowError(issues);
 
   const questionById = new Map(interview.questions.map((q) => [q.id, q]));
   const patternById = new Map(patternsFile.patterns.map((p) => [p.id, p]));
@@ -159,6 +182,14 @@ export function loadFlow(dir: string = DEFAULT_FLOWS_DIR): Flow {
     );
   }
   const earlier = new Set<string>();
+  const conditionCtx = (file: string, allowRecommends: boolean) => ({
+    file,
+    issues,
+    questions: questionById,
+    patterns: patternIds,
+    allowRecommends,
+  });
+  if (interview.askAtMost) checkCondition(interview.askAtMost.when, 'askAtMost.when', conditionCtx(iFile, false));
   interview.questions.forEach((q, qi) => {
     const base = `questions[${qi}]`;
     for (const dup of duplicates(q.options.map((o) => o.id))) {
@@ -185,6 +216,7 @@ export function loadFlow(dir: string = DEFAULT_FLOWS_DIR): Flow {
         earlier,
       });
     }
+    if (q.ask) checkCondition(q.ask, `${base}.ask`, { ...conditionCtx(iFile, false), earlier });
     earlier.add(q.id);
   });
   for (const [id, options] of Object.entries(CONTRACT_QUESTIONS)) {
@@ -198,6 +230,14 @@ export function loadFlow(dir: string = DEFAULT_FLOWS_DIR): Flow {
             `questions[${interview.questions.indexOf(q)}].options`,
             `contract option "${o}" of "${id}" is missing`,
           );
+      }
+      const want = CONTRACT_DEFAULTS[id];
+      if (want !== undefined && JSON.stringify(want) !== JSON.stringify(q.default)) {
+        push(
+          iFile,
+          `questions[${interview.questions.indexOf(q)}].default`,
+          `the contract's default of "${id}" is ${JSON.stringify(want)}`,
+        );
       }
     }
   }
@@ -239,11 +279,115 @@ export function loadFlow(dir: string = DEFAULT_FLOWS_DIR): Flow {
   }
   if (!patternIds.has(rules.fallback.pattern))
     push(rFile, 'fallback.pattern', `unknown pattern "${rules.fallback.pattern}"`);
-  if (!questionById.has(rules.fallback.question))
-    push(rFile, 'fallback.question', `unknown question "${rules.fallback.question}"`);
+  rules.fallback.reasons.forEach((r, i) => {
+    if (!questionById.has(r.question))
+      push(rFile, `fallback.reasons[${i}].question`, `unknown question "${r.question}"`);
+    if (r.when) checkCondition(r.when, `fallback.reasons[${i}].when`, { ...ctx, allowRecommends: false });
+  });
+  if (rules.fallback.reasons.at(-1)?.when) {
+    push(
+      rFile,
+      `fallback.reasons[${rules.fallback.reasons.length - 1}].when`,
+      'the last fallback reason must have no condition, so one always applies',
+    );
+  }
+  rules.notNowFallback.forEach((r, i) => {
+    if (!patternIds.has(r.pattern)) push(rFile, `notNowFallback[${i}].pattern`, `unknown pattern "${r.pattern}"`);
+    if (!questionById.has(r.question)) push(rFile, `notNowFallback[${i}].question`, `unknown question "${r.question}"`);
+    if (r.when) checkCondition(r.when, `notNowFallback[${i}].when`, { ...ctx, allowRecommends: false });
+  });
+  for (const id of patternIds) {
+    if (!rules.notNowFallback.some((r) => r.pattern === id && !r.when)) {
+      push(rFile, 'notNowFallback', `pattern "${id}" needs an unconditional notNowFallback reason`);
+    }
+  }
+  for (const dup of duplicates(rules.needs.map((n) => n.id))) {
+    push(rFile, `needs[${rules.needs.findIndex((n) => n.id === dup)}].id`, `duplicate need id "${dup}"`);
+  }
+  rules.needs.forEach((n, ni) => {
+    checkCondition(n.when, `needs[${ni}].when`, { ...ctx, allowRecommends: false });
+    checkCondition(n.addressedBy, `needs[${ni}].addressedBy`, { ...ctx, allowRecommends: true });
+    n.unaddressed.forEach((u, ui) => {
+      if (u.when) checkCondition(u.when, `needs[${ni}].unaddressed[${ui}].when`, { ...ctx, allowRecommends: true });
+    });
+    if (n.unaddressed.at(-1)?.when) {
+      push(
+        rFile,
+        `needs[${ni}].unaddressed`,
+        'the last text must have no condition, so an unaddressed need is always named',
+      );
+    }
+  });
+
+  // The tool catalogue: every contract tool under its pattern, rules that name known tools.
+  const tFile = shown(FILES.tools);
+  const toolById = new Map(tools.tools.map((t) => [t.id, t]));
+  for (const dup of duplicates(tools.tools.map((t) => t.id))) {
+    push(tFile, `tools[${tools.tools.findIndex((t) => t.id === dup)}].id`, `duplicate tool id "${dup}"`);
+  }
+  tools.tools.forEach((t, ti) => {
+    if (!patternIds.has(t.pattern)) push(tFile, `tools[${ti}].pattern`, `unknown pattern "${t.pattern}"`);
+  });
+  for (const [pattern, ids] of Object.entries(CONTRACT_TOOLS)) {
+    for (const id of ids) {
+      const t = toolById.get(id);
+      if (!t) push(tFile, 'tools', `contract tool "${id}" is missing`);
+      else if (t.pattern !== pattern) {
+        push(tFile, `tools[${tools.tools.indexOf(t)}].pattern`, `contract tool "${id}" belongs to "${pattern}"`);
+      }
+    }
+  }
+  for (const dup of duplicates(tools.choices.map((c) => c.id))) {
+    push(tFile, `choices[${tools.choices.findIndex((c) => c.id === dup)}].id`, `duplicate choice id "${dup}"`);
+  }
+  tools.choices.forEach((c, ci) => {
+    const t = toolById.get(c.tool);
+    if (!t) push(tFile, `choices[${ci}].tool`, `unknown tool "${c.tool}"`);
+    else if (c.effect === 'support' && UNUSABLE_STATUSES.includes(t.status)) {
+      push(tFile, `choices[${ci}].effect`, `"${c.tool}" is ${t.status}: it may only be avoided, never supported`);
+    }
+    if (c.when) checkCondition(c.when, `choices[${ci}].when`, { ...ctx, file: tFile, allowRecommends: true });
+  });
+  for (const id of patternIds) {
+    if (id === rules.fallback.pattern) continue;
+    const usable = tools.tools.filter((t) => t.pattern === id && !UNUSABLE_STATUSES.includes(t.status));
+    if (usable.length === 0) push(tFile, 'tools', `pattern "${id}" has no tool that may be offered`);
+  }
+
+  // The checklists: known patterns and tools, and at least one unconditional item per layer.
+  const cFile = shown(FILES.checklist);
+  for (const dup of duplicates(checklist.items.map((c) => c.id))) {
+    push(cFile, `items[${checklist.items.findIndex((c) => c.id === dup)}].id`, `duplicate item id "${dup}"`);
+  }
+  checklist.items.forEach((c, ci) => {
+    if (!patternIds.has(c.pattern)) push(cFile, `items[${ci}].pattern`, `unknown pattern "${c.pattern}"`);
+    if (c.tool) {
+      const t = toolById.get(c.tool);
+      if (!t) push(cFile, `items[${ci}].tool`, `unknown tool "${c.tool}"`);
+      else if (t.pattern !== c.pattern) {
+        push(cFile, `items[${ci}].tool`, `tool "${c.tool}" belongs to "${t.pattern}", not "${c.pattern}"`);
+      }
+    }
+    if (c.when) checkCondition(c.when, `items[${ci}].when`, { ...ctx, file: cFile, allowRecommends: true });
+  });
+  for (const id of patternIds) {
+    if (id === rules.fallback.pattern) continue;
+    if (!checklist.items.some((c) => c.pattern === id && !c.tool && !c.when)) {
+      push(cFile, 'items', `pattern "${id}" needs at least one item without a tool or condition`);
+    }
+  }
 
   if (issues.length > 0) throw new FlowError(issues);
-  return { interview, patterns: patternsFile.patterns, rules, questionById, patternById };
+  return {
+    interview,
+    patterns: patternsFile.patterns,
+    rules,
+    tools,
+    checklist,
+    questionById,
+    patternById,
+    toolById,
+  };
 }
 
 const cache = new Map<string, Flow>();

@@ -2,6 +2,7 @@ import { err, type Result } from '../engine/result.js';
 import type { Decision, Session, TeamDoc } from '../store/index.js';
 import { type DecisionError, recommendedPatterns, recordDecision, transition } from '../team/decisions.js';
 import { carryDiscussion } from '../team/discussion.js';
+import { stampRules } from '../team/governance.js';
 import { findByKey } from '../team/lookup.js';
 
 /** Why a session's recommendation cannot be accepted yet: the team's rule asks for more distinct approvals. */
@@ -35,14 +36,23 @@ export function acceptSession(doc: TeamDoc, s: Session, input: AcceptInput): Res
   if (!s.recommendation) return err({ kind: 'not-found', number: s.decisionNumber ?? 0 });
   const reopened = s.decisionNumber ? findByKey(doc.decisions, (d) => d.number === s.decisionNumber) : undefined;
   if (reopened?.status === 'proposed') {
+    const before = [...reopened.chosen].sort().join(',');
     reopened.answers = { ...s.answers };
     reopened.recommendation = copyRecommendation(s.recommendation);
     reopened.chosen = input.override?.chosen ?? recommendedPatterns(s.recommendation);
     if (input.override) reopened.overrideReason = input.override.reason;
     else delete reopened.overrideReason;
+    // Approvals were given to the old outcome: a different one keeps only those given since the reopen.
+    const changed = [...reopened.chosen].sort().join(',') !== before;
+    if (changed) reopened.approvals = [];
     // What the thread said since the reopen (fresh approvals included) joins the record.
     carryDiscussion(s, reopened);
-    return transition(doc, reopened.number, 'accepted', input.by, input.now, undefined, input.byName);
+    const note = changed
+      ? `outcome changed from ${before.replaceAll(',', ', ')}; earlier approvals dropped`
+      : undefined;
+    const accepted = transition(doc, reopened.number, 'accepted', input.by, input.now, note, input.byName);
+    if (accepted.ok) settle(doc, s, accepted.value);
+    return accepted;
   }
   const recorded = recordDecision(doc, {
     title: s.title,
@@ -58,7 +68,14 @@ export function acceptSession(doc: TeamDoc, s: Session, input: AcceptInput): Res
     ...(input.override ? { chosen: input.override.chosen, overrideReason: input.override.reason } : {}),
     ...(s.revisits ? { supersedes: s.revisits } : {}),
   });
+  if (recorded.ok) settle(doc, s, recorded.value);
   return recorded;
+}
+
+/** What an accepted record takes from its interview and the team: its privacy, and the rules it was accepted under. */
+function settle(doc: TeamDoc, s: Session, decision: Decision): void {
+  if (s.privateTo) decision.privateTo = s.privateTo;
+  stampRules(doc, s, decision);
 }
 
 /** A plain copy of a recommendation held in a store draft. */
@@ -68,4 +85,6 @@ const copyRecommendation = (r: NonNullable<Session['recommendation']>): NonNulla
   notNow: [...r.notNow],
   reasons: r.reasons.map((x) => ({ ...x })),
   warnings: [...r.warnings],
+  tools: r.tools.map((x) => ({ ...x })),
+  checklist: r.checklist.map((x) => ({ ...x })),
 });

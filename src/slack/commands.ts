@@ -1,5 +1,5 @@
 import { BranchName, DEFAULT_PATH, FolderPath, firstIssue, RemoteUrl, RepoSpec } from '../publish/index.js';
-import { DecisionStatus, type GitTarget, type RepoTarget } from '../store/index.js';
+import { DecisionStatus, type GitTarget, type RepoTarget, RuleEditors } from '../store/index.js';
 import type { OrgFilters } from '../team/org-log.js';
 import { parseScope } from '../team/scope.js';
 import { SUBCOMMANDS } from './blocks/menu.js';
@@ -14,6 +14,7 @@ export type ParsedCommand =
   | { kind: 'export'; to: ExportTarget }
   | { kind: 'config'; change: ConfigChange }
   | { kind: 'help' }
+  | { kind: 'resume' }
   | { kind: 'unknown'; given: string; suggestion?: string | undefined };
 
 /** `/mesh-help decisions all [status:…] [pattern:…] [tool:…] [team:…] [scope:…]`: filters, or why they were refused. */
@@ -55,10 +56,44 @@ export type ConfigChange =
   | { kind: 'repo-off' }
   | { kind: 'git'; git: GitTarget }
   | { kind: 'git-off' }
+  | { kind: 'owners'; users: string[] }
+  | { kind: 'editors'; editors: RuleEditors }
+  | { kind: 'limits'; perChannel: number; perTeam: number }
   | { kind: 'bad'; message: string };
 
 export const MAX_APPROVALS = 10;
 export const MAX_DEADLINE_DAYS = 60;
+export const MAX_OWNERS = 20;
+export const MAX_OPEN_LIMIT = 10_000;
+
+/** A person as Slack sends a mention with escaping on (`<@U123|name>`, `<@U123>`) or a raw user id. */
+export function parseUser(text: string): string | undefined {
+  const m = /^<@([UW][A-Z0-9]{2,30})(?:\|[^>]*)?>$/.exec(text) ?? /^([UW][A-Z0-9]{2,30})$/.exec(text);
+  return m?.[1];
+}
+
+function parseOwners(words: string[]): ConfigChange {
+  if (words.length === 1 && /^(none|off)$/i.test(words[0] ?? '')) return { kind: 'owners', users: [] };
+  if (!words.length) return { kind: 'bad', message: 'Name the owners: `config owners @a @b` (or `none`).' };
+  if (words.length > MAX_OWNERS) return { kind: 'bad', message: `At most ${MAX_OWNERS} owners.` };
+  const users = words.map(parseUser);
+  if (users.some((u) => u === undefined)) {
+    return { kind: 'bad', message: 'I could not read those people. Mention each one with @ so Slack links them.' };
+  }
+  return { kind: 'owners', users: [...new Set(users as string[])] };
+}
+
+function parseLimits(words: string[]): ConfigChange {
+  const [perChannel, perTeam] = words.map((w) => (/^\d{1,5}$/.test(w) ? Number(w) : Number.NaN));
+  const ok = (n: number | undefined) => n !== undefined && n >= 1 && n <= MAX_OPEN_LIMIT;
+  if (words.length !== 2 || !ok(perChannel) || !ok(perTeam)) {
+    return {
+      kind: 'bad',
+      message: `Use \`config limits N M\`: N open interviews per channel, M per team (1 to ${MAX_OPEN_LIMIT}).`,
+    };
+  }
+  return { kind: 'limits', perChannel: perChannel ?? 1, perTeam: perTeam ?? 1 };
+}
 
 /** A channel as Slack sends it when escaping is on (`<#C123|name>`, `<#C123>`) or a raw channel id. */
 export function parseChannel(text: string): string | undefined {
@@ -97,12 +132,23 @@ function parseGit(args: string[]): ConfigChange {
 
 function parseConfig(args: string[]): ConfigChange {
   const [what = '', value = '', ...extra] = args;
-  const usage = `\`config channel #name\`, \`config channel none\`, \`config approvals N\` (0 to ${MAX_APPROVALS}), \`config repo OWNER/REPO [folder]\` or \`config git REMOTE_URL [branch] [folder]\``;
+  const usage = `\`config channel #name\`, \`config channel none\`, \`config approvals N\` (0 to ${MAX_APPROVALS}), \`config deadline Nd\` (or \`none\`), \`config repo OWNER/REPO [folder]\`, \`config git REMOTE_URL [branch] [folder]\`, \`config owners @a @b\`, \`config editors ${RuleEditors.options.join('|')}\` or \`config limits N M\``;
   if (!what) return { kind: 'show' };
   if (what.toLowerCase() === 'repo') return parseRepo(args.slice(1));
   if (what.toLowerCase() === 'git') return parseGit(args.slice(1));
+  if (what.toLowerCase() === 'owners') return parseOwners(args.slice(1));
+  if (what.toLowerCase() === 'limits') return parseLimits(args.slice(1));
   if (extra.length) return { kind: 'bad', message: `Too many words. Use ${usage}.` };
   switch (what.toLowerCase()) {
+    case 'editors': {
+      const editors = RuleEditors.safeParse(value.toLowerCase());
+      return editors.success
+        ? { kind: 'editors', editors: editors.data }
+        : {
+            kind: 'bad',
+            message: `Who may change these settings: ${RuleEditors.options.map((o) => `\`${o}\``).join(', ')}.`,
+          };
+    }
     case 'channel': {
       if (/^(none|off)$/i.test(value)) return { kind: 'channel-off' };
       const channel = parseChannel(value);
@@ -228,6 +274,8 @@ export function parseCommand(text: string): ParsedCommand {
       return { kind: 'config', change: parseConfig(rest) };
     case 'help':
       return { kind: 'help' };
+    case 'resume':
+      return { kind: 'resume' };
     default:
       return { kind: 'unknown', given: head.slice(0, 40), suggestion: suggest(sub, SUBCOMMANDS) };
   }

@@ -2,6 +2,7 @@ import type { Logger } from '@slack/bolt';
 import type { Flow } from '../engine/flow.js';
 import type { GitHubAccess } from '../publish/index.js';
 import type { Store } from '../store/index.js';
+import type { SealedInstallationStore } from '../store/installations.js';
 import type { KeyedQueue } from './keyed-queue.js';
 import type { WorkLimiter } from './work.js';
 
@@ -20,4 +21,6 @@ export type SlackDeps = {
   homeTeamId: string | undefined;
   /** GitHub token (and Enterprise API URL) from the environment, for `/mesh-help export pr`. */
   github?: GitHubAccess | undefined;
+  /** Installs in many workspaces (OAuth); absent with one bot token. */
+  installs?: SealedInstallationStore;
 };

@@ -176,20 +176,35 @@ async function post(deps: SlackDeps, client: WebClient, channel: string, threadT
  * the others get one reminder a working day (not on the day they were made)
  * while approvals are missing or a concern is open.
  */
-export async function deadlinesDue(deps: SlackDeps, client: WebClient): Promise<void> {
+export async function deadlinesDue(
+  deps: SlackDeps,
+  clientFor: (teamId: string) => Promise<WebClient | undefined>,
+): Promise<void> {
   const now = deps.now();
   for (const teamId of await deps.store.teams()) {
-    const doc = await deps.store.read(teamId);
-    for (const s of doc.sessions) {
-      if (s.status !== 'complete' || !s.deadline) continue;
-      if (now.toISOString() >= s.deadline) {
-        await settle(deps, client, teamId, s.id, now);
+    // One team's unreadable file or missing install is that team's problem: the teams after it still get theirs.
+    try {
+      const doc = await deps.store.read(teamId);
+      const due = doc.sessions.filter((s) => s.status === 'complete' && s.deadline);
+      if (!due.length) continue;
+      const client = await clientFor(teamId);
+      if (!client) {
+        deps.logger.warn(`mesh-help: no install with a bot token for team ${teamId}; its deadlines wait`);
         continue;
       }
-      const { missing, concerns } = blockers(doc, s);
-      const madeOn = (s.deadlineSetAt ?? '').slice(0, 10);
-      if ((missing || concerns) && workingDay(now) && day(now) > madeOn && s.nudgedOn !== day(now))
-        await nudge(deps, client, teamId, s.id, now);
+      for (const s of due) {
+        if (!s.deadline) continue;
+        if (now.toISOString() >= s.deadline) {
+          await settle(deps, client, teamId, s.id, now);
+          continue;
+        }
+        const { missing, concerns } = blockers(doc, s);
+        const madeOn = (s.deadlineSetAt ?? '').slice(0, 10);
+        if ((missing || concerns) && workingDay(now) && day(now) > madeOn && s.nudgedOn !== day(now))
+          await nudge(deps, client, teamId, s.id, now);
+      }
+    } catch (err) {
+      deps.logger.warn(`mesh-help: deadlines of team ${teamId} skipped: ${(err as Error).message}`);
     }
   }
 }

@@ -2,11 +2,15 @@ import type { WebClient } from '@slack/web-api';
 import type { Recommendation } from '../engine/recommend.js';
 import type { Session, TeamDoc } from '../store/index.js';
 import { findByKey } from '../team/lookup.js';
+import { privateConversation } from '../team/visibility.js';
 import { decisionCardMessage, supersededNotice } from './blocks/decision-card.js';
 import { questionMessage } from './blocks/question.js';
 import { type CardInput, type CardState, recommendationMessage } from './blocks/recommendation.js';
 import { rootMessage } from './blocks/root.js';
+import { postChecklist, refreshChecklist, retireChecklist } from './checklist-messages.js';
 import type { SlackDeps } from './context.js';
+import { COMMAND } from './ids.js';
+import { resumeMessage } from './resume.js';
 import { announce, type CardCopy, refreshCards, rememberCards } from './status-changes.js';
 
 /** The Slack calls one change needs; every message is rendered from the stored state when the call runs. */
@@ -27,6 +31,8 @@ export type Plan = {
   retireCard?: string;
   /** A card to re-render after a decision. */
   refreshCard?: string;
+  /** A readiness checklist message to re-render after a tick. */
+  refreshChecklist?: string;
   /** Re-render the root message's status. */
   root: boolean;
   /** The record just accepted: post its decision card (thread + channel, and the decisions channel). */
@@ -144,12 +150,13 @@ export async function runPlan(deps: SlackDeps, client: WebClient, plan: Plan): P
   const tellActor = async (what: string) => {
     if (!plan.actor) return;
     const user = plan.actor;
+    const text = `Your answers are saved, but Slack would not take ${what} just now. Click *Resume it* (or your last answer again, or run \`${COMMAND} resume\` here) to post it.`;
     await attempt('telling the user a step failed', () =>
       client.chat.postEphemeral({
         channel,
         user,
         thread_ts: threadTs,
-        text: `Your answer is saved, but Slack would not take ${what} just now. Click your last answer again to retry.`,
+        ...resumeMessage(text, plan.teamId, { id: plan.sessionId }),
       }),
     );
   };
@@ -195,6 +202,8 @@ export async function runPlan(deps: SlackDeps, client: WebClient, plan: Plan): P
         }),
       );
     }
+    // The retired card's checklist goes with it.
+    await retireChecklist(deps, client, plan, attempt);
   }
   if (plan.postCard) {
     const { claim } = plan.postCard;
@@ -210,6 +219,8 @@ export async function runPlan(deps: SlackDeps, client: WebClient, plan: Plan): P
     }
     const kept = await fillClaim(deps, plan, cardSlot, claim, ts);
     if (rec && ts === undefined) await tellActor('the recommendation');
+    // The readiness checklist goes right under the card it belongs to.
+    if (kept && ts) await postChecklist(deps, client, plan, ts, attempt);
     if (!kept && ts) {
       loaded = (await load(deps, plan)) ?? loaded;
       const current = loaded.session.recommendation ?? rec;
@@ -229,6 +240,7 @@ export async function runPlan(deps: SlackDeps, client: WebClient, plan: Plan): P
       await attempt('updating the recommendation card', () => client.chat.update({ channel, ts, ...msg }));
     }
   }
+  if (plan.refreshChecklist) await refreshChecklist(deps, client, plan, plan.refreshChecklist, attempt);
   if (plan.root) {
     loaded = (await load(deps, plan)) ?? loaded;
     const msg = rootMessage(flow, loaded.session, decisionOf(loaded));
@@ -261,7 +273,8 @@ async function postDecisionCard(
     if (posted.ts) copies.push({ channel, ts: posted.ts });
   });
   const elsewhere = doc.config.decisionsChannel;
-  if (elsewhere && elsewhere !== channel) {
+  // A record made in a private conversation stays there: its card is not copied to the decisions channel.
+  if (elsewhere && elsewhere !== channel && privateConversation(decision) === undefined) {
     await attempt(`posting the decision card in ${elsewhere}`, async () => {
       const posted = await client.chat.postMessage({ channel: elsewhere, ...msg });
       if (posted.ts) copies.push({ channel: elsewhere, ts: posted.ts });

@@ -2,9 +2,10 @@ import type { WebClient } from '@slack/web-api';
 import { match } from 'ts-pattern';
 import { type AdrFile, exportFiles, INDEX_FILE, renderAdr } from '../adr/index.js';
 import { adrId } from '../team/decisions.js';
+import { visibleIn } from '../team/visibility.js';
 import { type Message, section, who } from './blocks/kit.js';
 import type { SlackDeps } from './context.js';
-import { escapeText } from './escape.js';
+import { plainSlackProblem } from './failures.js';
 import { COMMAND } from './ids.js';
 import { slackError } from './interview.js';
 import type { FoundRecord } from './records.js';
@@ -15,7 +16,11 @@ import type { FoundRecord } from './records.js';
  */
 export const FILES_PER_UPLOAD = 10;
 
-export type UploadOutcome = { kind: 'uploaded'; files: number } | { kind: 'empty' } | { kind: 'failed'; error: string };
+/** `leftOut`: records private to other conversations, not exported here. */
+export type UploadOutcome =
+  | { kind: 'uploaded'; files: number; leftOut?: number }
+  | { kind: 'empty'; leftOut?: number }
+  | { kind: 'failed'; error: string };
 
 const asUpload = (f: AdrFile) => ({ file: Buffer.from(f.content, 'utf8'), filename: f.fileName, title: f.fileName });
 
@@ -61,14 +66,20 @@ export async function uploadLog(
   client: WebClient,
   input: { teamId: string; channel: string; user: string },
 ): Promise<UploadOutcome> {
-  const doc = await deps.store.read(input.teamId);
-  if (!doc.decisions.length) return { kind: 'empty' };
-  const files = exportFiles(deps.flow, input.teamId, doc.decisions);
-  const lead = `:card_index_dividers: ${who(input.user)} exported this team’s decision log: ${doc.decisions.length} record(s) and the \`${INDEX_FILE}\` index, in the thread. Commit them as \`docs/decisions/\`.`;
+  const all = await deps.store.read(input.teamId);
+  // A channel exports what it may see: records of private conversations stay in them.
+  const decisions = all.decisions.filter((d) => visibleIn(d, input.channel));
+  const leftOut = all.decisions.length - decisions.length;
+  if (!decisions.length) return { kind: 'empty', leftOut };
+  const files = exportFiles(deps.flow, input.teamId, decisions);
+  const privateNote = leftOut
+    ? ` ${leftOut} record(s) from private channels or DMs were left out; export there to get them.`
+    : '';
+  const lead = `:card_index_dividers: ${who(input.user)} exported this team’s decision log: ${decisions.length} record(s) and the \`${INDEX_FILE}\` index, in the thread. Commit them as \`docs/decisions/\`.${privateNote}`;
   try {
     const parent = await client.chat.postMessage({
       channel: input.channel,
-      text: `Decision log export: ${doc.decisions.length} record(s) and ${INDEX_FILE}`,
+      text: `Decision log export: ${decisions.length} record(s) and ${INDEX_FILE}`,
       blocks: [section(lead)],
     });
     const threadTs = parent.ts;
@@ -80,7 +91,7 @@ export async function uploadLog(
         file_uploads: files.slice(i, i + FILES_PER_UPLOAD).map(asUpload),
       });
     }
-    return { kind: 'uploaded', files: files.length };
+    return { kind: 'uploaded', files: files.length, leftOut };
   } catch (err) {
     deps.logger.warn(`mesh-help: exporting the log failed in ${input.channel}: ${slackError(err)}`);
     return { kind: 'failed', error: slackError(err) };
@@ -90,16 +101,20 @@ export async function uploadLog(
 /** What the person who asked for an upload is told privately (nothing when it simply worked). */
 export function uploadNotice(outcome: UploadOutcome): Message | undefined {
   const text = match(outcome)
-    .with({ kind: 'uploaded' }, () => undefined)
-    .with(
-      { kind: 'empty' },
-      () =>
-        `No decisions to export yet. \`${COMMAND} start\` begins an interview; accepting its recommendation records the first one.`,
+    .with({ kind: 'uploaded' }, ({ leftOut }) =>
+      leftOut
+        ? `${leftOut} record(s) from private channels or DMs were left out of this export; run it there to get them.`
+        : undefined,
+    )
+    .with({ kind: 'empty' }, ({ leftOut }) =>
+      leftOut
+        ? `Every record of this team (${leftOut}) was made in a private channel or DM, so none is exported here; run the export there.`
+        : `No decisions to export yet. \`${COMMAND} start\` begins an interview; accepting its recommendation records the first one.`,
     )
     .with({ kind: 'failed' }, ({ error }) =>
       error === 'not_in_channel' || error === 'channel_not_found'
         ? 'I can’t upload files in this channel yet. Invite me with `/invite @mesh-help`, then try again.'
-        : `The upload failed (${escapeText(error)}). \`npx mesh-help export --out docs/decisions\` on the machine that runs the bot writes the same files.`,
+        : `The upload failed: ${plainSlackProblem(error)}. \`npx mesh-help export --out docs/decisions\` on the machine that runs the bot writes the same files.`,
     )
     .exhaustive();
   return text ? { text, blocks: [section(text)] } : undefined;

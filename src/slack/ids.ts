@@ -30,6 +30,8 @@ export const ACTIONS = {
   reopen: 'decision:reopen',
   /** Decision card: an accepted record no longer guides new work (its own team only). */
   deprecate: 'decision:deprecate',
+  /** Private notes about a stopped or already open interview: post what is missing (value: `<team>:<session id>`). */
+  resume: 'interview:resume',
   homeStart: 'home:start',
   menuStart: 'menu:start',
   menuCompare: 'menu:compare',
@@ -43,6 +45,12 @@ export const recordRef = (teamId: string, number: number): string => `${teamId}:
 export function parseRecordRef(value: string | undefined): { teamId: string; number: number } | undefined {
   const m = /^([A-Za-z0-9_-]{1,64}):(\d{1,9})$/.exec(value ?? '');
   return m?.[1] && m[2] ? { teamId: m[1], number: Number(m[2]) } : undefined;
+}
+/** The Resume button carries `<team>:<session id>`. */
+export const sessionRef = (teamId: string, sessionId: string): string => `${teamId}:${sessionId}`;
+export function parseSessionRef(value: string | undefined): { teamId: string; sessionId: string } | undefined {
+  const m = /^([A-Za-z0-9_-]{1,64}):([A-Za-z0-9-]{1,64})$/.exec(value ?? '');
+  return m?.[1] && m[2] ? { teamId: m[1], sessionId: m[2] } : undefined;
 }
 /** block_id of the decision card's buttons. */
 export const decisionCardBlockId = (number: number): string => `adr:${number}`;
@@ -79,3 +87,22 @@ export const concernBlockId = (id: string): string => `concern:${id}`;
 
 /** The revisit reminder: its button (value: the decision number) and the message metadata that marks it. */
 export const REMINDER = { revisit: 'reminder:revisit', eventType: 'mesh_help_reminder' } as const;
+
+/**
+ * The readiness checklist's Done / Undo buttons. Each item's button value
+ * carries the state it asks for (`tick:<key>` / `untick:<key>`), so a repeated
+ * click is idempotent. A grouped checklist (too many items for one section
+ * each) puts several buttons in one actions block, where action ids get a
+ * `:<n>` suffix to stay unique.
+ */
+export const CHECKLIST_ACTION = /^checklist:toggle(?::\d{1,3})?$/;
+export const checklistActionId = (n?: number): string =>
+  n === undefined ? 'checklist:toggle' : `checklist:toggle:${n}`;
+export type ChecklistIntent = 'tick' | 'untick';
+export const checklistValue = (intent: ChecklistIntent, key: string): string => `${intent}:${key}`;
+export function parseChecklistValue(value: string | undefined): { intent: ChecklistIntent; key: string } | undefined {
+  const m = /^(tick|untick):([a-z0-9]{1,64})$/.exec(value ?? '');
+  return m?.[1] && m[2] ? { intent: m[1] as ChecklistIntent, key: m[2] } : undefined;
+}
+/** block_id of one checklist item (or of a group of items, `checklist:g<n>`). */
+export const checklistBlockId = (key: string): string => `checklist:${key}`;

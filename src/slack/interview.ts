@@ -1,18 +1,21 @@
 import type { WebClient } from '@slack/web-api';
 import { match } from 'ts-pattern';
-import { applicableQuestions, nextQuestion } from '../engine/answers.js';
+import { askedQuestions, nextQuestion } from '../engine/answers.js';
 import type { AnswerValue, Flow } from '../engine/flow.js';
-import { assertTeamId, type Decision, type Session, type TeamDoc } from '../store/index.js';
+import { assertTeamId, type Decision, type Session, StoreError, type TeamDoc } from '../store/index.js';
 import { adrId } from '../team/decisions.js';
 import { captureReply, type ReplyInput } from '../team/discussion.js';
 import { findByKey } from '../team/lookup.js';
 import { answerSession, startSession } from '../team/sessions.js';
+import { visibleIn } from '../team/visibility.js';
 import { acceptSession, approvalsMissing } from './accept.js';
 import { rootMessage } from './blocks/root.js';
 import type { SlackDeps } from './context.js';
 import { type Plan, planFor, runPlan } from './effects.js';
 import { clip } from './escape.js';
+import { openLimitReached } from './limits.js';
 import type { MessageRef } from './payloads.js';
+import { isPrivateConversation } from './visibility.js';
 
 /** A message slot claimed by the request that will post it; stale claims (a crash mid-post) expire. */
 const PENDING = 'pending:';
@@ -80,23 +83,74 @@ export type StartInput = {
 export type StartResult =
   | { kind: 'started'; session: Session }
   | { kind: 'cannot-post'; error: string }
-  | { kind: 'cannot-revisit'; number: number; status?: Decision['status'] | undefined };
+  | { kind: 'cannot-revisit'; number: number; status?: Decision['status'] | undefined }
+  /** This channel already has as many open interviews as the team allows: offer to resume the latest. */
+  | { kind: 'already-open'; session: Session }
+  | { kind: 'too-many-open'; limit: number };
 
-/** Why a record cannot be revisited (undefined: it can): it must exist and be the team's accepted decision. */
-export function revisitRefusal(doc: TeamDoc, number: number): StartResult | undefined {
-  const old = findByKey(doc.decisions, (d) => d.number === number);
+/**
+ * Why a record cannot be revisited (undefined: it can): it must exist, be the
+ * team's accepted decision, and be visible where the revisit starts (a record
+ * private to another conversation is as good as absent there).
+ */
+export function revisitRefusal(doc: TeamDoc, number: number, channel?: string): StartResult | undefined {
+  const found = findByKey(doc.decisions, (d) => d.number === number);
+  const old = found && (channel === undefined || visibleIn(found, channel)) ? found : undefined;
   return old?.status === 'accepted' ? undefined : { kind: 'cannot-revisit', number, status: old?.status };
 }
 
-/** Posts the root message, stores the session keyed by that thread, then asks the first question in it. */
+/** Reservations whose poster crashed before the root message was posted: they hold no thread and free their place. */
+function dropStaleReservations(doc: TeamDoc, now: Date): void {
+  const stale = doc.sessions.filter((s) => isPending(s.threadTs) && claimable(s.threadTs, now));
+  if (stale.length) doc.sessions = doc.sessions.filter((s) => !stale.includes(s));
+}
+
+/**
+ * Starts an interview: reserves its place within the team's limits (one
+ * store write, so two starts cannot both take the last place), posts the root
+ * message, keys the session by that thread, then asks the first question.
+ * A root post that fails gives the place back; a store write that fails after
+ * the root post removes the root message again, so no thread is left without
+ * an interview behind it.
+ */
 export async function startInterview(deps: SlackDeps, client: WebClient, input: StartInput): Promise<StartResult> {
   assertTeamId(input.teamId);
   const title = clip(input.title.replace(/\s+/g, ' ').trim() || DEFAULT_TITLE, TITLE_MAX);
   const now = deps.now();
-  if (input.revisits !== undefined) {
-    const refused = revisitRefusal(await deps.store.read(input.teamId), input.revisits);
-    if (refused) return refused;
-  }
+  const id = deps.newId();
+  const privateTo = (await isPrivateConversation(deps, client, input.channel)) ? input.channel : undefined;
+  const reserved = await deps.store.update(input.teamId, (doc): StartResult | { kind: 'reserved' } => {
+    if (input.revisits !== undefined) {
+      const refused = revisitRefusal(doc, input.revisits, input.channel);
+      if (refused) return refused;
+    }
+    dropStaleReservations(doc, now);
+    const full = openLimitReached(doc, input.channel);
+    if (full?.kind === 'channel-full') return { kind: 'already-open', session: full.open };
+    if (full?.kind === 'team-full') return { kind: 'too-many-open', limit: full.limit };
+    const s = startSession(doc, {
+      id,
+      startedBy: input.user,
+      title,
+      now,
+      channel: input.channel,
+      threadTs: claimOf(now),
+      ...(input.revisits ? { revisits: input.revisits } : {}),
+      ...(input.scope?.length ? { scope: input.scope } : {}),
+    });
+    if (privateTo) s.privateTo = privateTo;
+    return { kind: 'reserved' };
+  });
+  if (reserved.kind !== 'reserved') return reserved;
+  const release = () =>
+    deps.store
+      .update(input.teamId, (doc) => {
+        doc.sessions = doc.sessions.filter((s) => !(s.id === id && isPending(s.threadTs)));
+      })
+      .catch((err: unknown) => {
+        // The reservation expires by itself (CLAIM_TTL_MS); the log has why it stayed.
+        deps.logger.warn(`mesh-help: could not release a start reservation: ${(err as Error).message}`);
+      });
   const draft = {
     title,
     startedBy: input.user,
@@ -112,30 +166,38 @@ export async function startInterview(deps: SlackDeps, client: WebClient, input: 
       ...(input.thread ? { thread_ts: input.thread.ts } : {}),
       ...rootMessage(deps.flow, draft),
     });
-    if (!posted.ts) return { kind: 'cannot-post', error: 'no_ts' };
+    if (!posted.ts) throw Object.assign(new Error('no ts'), { code: 'no_ts' });
     threadTs = input.thread?.ts ?? posted.ts;
     rootTs = posted.ts;
   } catch (err) {
+    await release();
     return { kind: 'cannot-post', error: slackError(err) };
   }
   const first = deps.flow.interview.questions[0];
-  const { session, claim } = await deps.store.update(input.teamId, (doc) => {
-    const s = startSession(doc, {
-      id: deps.newId(),
-      startedBy: input.user,
-      title,
-      now,
-      channel: input.channel,
-      threadTs,
-      ...(input.revisits ? { revisits: input.revisits } : {}),
-      ...(input.scope?.length ? { scope: input.scope } : {}),
+  let started: { session: Session; claim: string };
+  try {
+    started = await deps.store.update(input.teamId, (doc) => {
+      const s = findByKey(doc.sessions, (x) => x.id === id);
+      if (!s) throw new StoreError('write_failed', `the reservation of interview ${id} vanished`);
+      s.threadTs = threadTs;
+      if (rootTs !== threadTs) s.rootTs = rootTs;
+      for (const reply of input.thread?.replies ?? []) captureReply(doc, s, reply);
+      const c = claimOf(deps.now());
+      if (first) s.messages[first.id] = c;
+      return { session: s, claim: c };
     });
-    if (rootTs !== threadTs) s.rootTs = rootTs;
-    for (const reply of input.thread?.replies ?? []) captureReply(doc, s, reply);
-    const c = claimOf(now);
-    if (first) s.messages[first.id] = c;
-    return { session: s, claim: c };
-  });
+  } catch (err) {
+    // Nothing stored holds this thread: take the bot's opening message back (never a person's message the
+    // shortcut started from), so nobody answers into the void.
+    await client.chat.delete({ channel: input.channel, ts: rootTs }).catch((e: unknown) => {
+      deps.logger.warn(
+        `mesh-help: could not remove the root message ${rootTs} of an unsaved interview: ${slackError(e)}`,
+      );
+    });
+    await release();
+    throw err;
+  }
+  const { session, claim } = started;
   await schedule(
     deps,
     client,
@@ -145,6 +207,7 @@ export async function startInterview(deps: SlackDeps, client: WebClient, input: 
       { channel: input.channel, threadTs },
       {
         ...(first ? { postQuestion: { question: first.id, claim } } : {}),
+        actor: input.user,
       },
     ),
   );
@@ -211,7 +274,7 @@ export async function answerFromSlack(deps: SlackDeps, client: WebClient, input:
       return { kind: 'closed', status: s.status, decisionNumber: s.decisionNumber };
     }
     if (s.messages[input.question] !== input.at.ts) return { kind: 'not-current' };
-    if (!applicableQuestions(flow, s.answers).some((q) => q.id === input.question)) return { kind: 'not-applicable' };
+    if (!askedQuestions(flow, s.answers).some((q) => q.id === input.question)) return { kind: 'not-applicable' };
     const current = s.answers[input.question];
     const normalised = Array.isArray(input.value) ? [...input.value].sort() : input.value;
     const currentNormalised = Array.isArray(current) ? [...current].sort() : current;
@@ -242,7 +305,7 @@ export async function answerFromSlack(deps: SlackDeps, client: WebClient, input:
     const now = deps.now();
     const plan = planFor(found.teamId, s.id, input.at, { refresh: [input.question], root: true, actor: input.user });
     // Questions that no longer apply lose their message slot; a pending one is handled by its poster.
-    const applicable = new Set(applicableQuestions(flow, s.answers).map((q) => q.id));
+    const applicable = new Set(askedQuestions(flow, s.answers).map((q) => q.id));
     for (const [q, ts] of Object.entries(s.messages)) {
       if (applicable.has(q)) continue;
       if (!isPending(ts)) plan.retire.push({ question: q, ts });
@@ -274,7 +337,7 @@ export async function answerFromSlack(deps: SlackDeps, client: WebClient, input:
 }
 
 /** Claims the next question or the card when nothing holds its slot (a post failed), inside a store update. */
-function resumePlan(
+export function resumePlan(
   flow: Flow,
   s: Session,
   input: { teamId: string; at: MessageRef; actor: string; now: Date },

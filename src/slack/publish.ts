@@ -9,7 +9,8 @@ import {
   pushWithGit,
 } from '../publish/index.js';
 import type { TeamDoc } from '../store/index.js';
-import { type Message, section } from './blocks/kit.js';
+import { sharedOnly } from '../team/visibility.js';
+import { context, type Message, section } from './blocks/kit.js';
 import { noticeMessage } from './blocks/menu.js';
 import type { SlackDeps } from './context.js';
 import { escapeText } from './escape.js';
@@ -21,6 +22,12 @@ const link = (url: string, label: string): string =>
 
 const NOT_SET = `This team has no repository to export to yet. \`${COMMAND} config repo OWNER/REPO [folder]\` sets a GitHub repository for pull requests; \`${COMMAND} config git REMOTE_URL [branch] [folder]\` sets any git remote.`;
 
+/** The outcome, with how many records of private conversations were kept out of the repository. */
+function withPrivateNote(m: Message, leftOut: number): Message {
+  const note = `${leftOut} record(s) from private channels or DMs were left out: they stay in their conversation.`;
+  return { text: `${m.text} ${note}`, blocks: [...m.blocks, context(note)] };
+}
+
 /**
  * `/mesh-help export pr` and `export git`: the team's records as a GitHub pull
  * request (or a push to its git remote); the person who asked is told the
@@ -31,16 +38,22 @@ export async function publishFromSlack(
   input: { teamId: string; user: string; to: 'pr' | 'git' },
 ): Promise<Message> {
   return deps.effects.run(`export:${input.teamId}`, async () => {
-    const doc = await deps.store.read(input.teamId);
+    const all = await deps.store.read(input.teamId);
+    // A repository is outside every conversation: records of private channels and DMs stay in Slack.
+    const { shared, leftOut } = sharedOnly(all.decisions);
+    const doc = { ...all, decisions: shared };
     if (!doc.decisions.length)
       return noticeMessage(
-        `No decisions to export yet. \`${COMMAND} start\` begins an interview; accepting its recommendation records the first one.`,
+        leftOut
+          ? `Every record of this team (${leftOut}) was made in a private channel or DM, and those stay in Slack: nothing to export to a repository.`
+          : `No decisions to export yet. \`${COMMAND} start\` begins an interview; accepting its recommendation records the first one.`,
       );
     const { repo, gitRemote } = doc.config;
     const useGitHub = input.to === 'pr' && repo !== undefined;
+    const noted = (m: Message): Message => (leftOut ? withPrivateNote(m, leftOut) : m);
     try {
-      if (useGitHub) return await toGitHub(deps, doc, input.teamId);
-      if (gitRemote) return await toGit(deps, doc, input.teamId);
+      if (useGitHub) return noted(await toGitHub(deps, doc, input.teamId));
+      if (gitRemote) return noted(await toGit(deps, doc, input.teamId));
       return noticeMessage(
         input.to === 'git'
           ? `This team has no git remote yet. \`${COMMAND} config git REMOTE_URL [branch] [folder]\` sets one.`

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { dueReminders } from '../team/discussion.js';
@@ -10,6 +11,13 @@ import { slackError } from './interview.js';
 
 /** How often due reminders are looked for (besides once at start). */
 export const REMINDER_INTERVAL_MS = 60_000;
+
+/**
+ * How long another bot's claim on a reminder is left alone: far longer than a
+ * post takes with its retries, so two replicas never post one reminder, while a
+ * replica that died holding a claim delays the reminder by this much at most.
+ */
+export const REMINDER_CLAIM_LEASE_MS = 10 * 60_000;
 
 const Replies = z.object({
   messages: z
@@ -59,17 +67,30 @@ export async function postedReminder(
 
 /**
  * Posts one decision's reminder at most once. The claim is written before the
- * post and the posted mark after it; a claim found without a mark means the
- * process stopped in between, so the thread is read for the reminder's
- * metadata before anything is posted again.
+ * post and the posted mark after it; a claim found without a mark means a bot
+ * stopped in between, so the thread is read for the reminder's metadata before
+ * anything is posted again. A claim another running bot (`owner`) took within
+ * the lease is its to finish, so replicas sharing a store never post twice.
  */
-export async function remind(deps: SlackDeps, client: WebClient, teamId: string, number: number): Promise<void> {
+export async function remind(
+  deps: SlackDeps,
+  client: WebClient,
+  teamId: string,
+  number: number,
+  owner: string,
+): Promise<void> {
   const at = deps.now().toISOString();
   const claim = await deps.store.update(teamId, (doc) => {
     const d = findByKey(doc.decisions, (x) => x.number === number);
     if (d?.status !== 'accepted' || d.reminderPostedAt || !d.channel || !d.threadTs) return undefined;
     const earlier = d.reminderClaimedAt;
+    const othersLease =
+      earlier && d.reminderClaimedBy && d.reminderClaimedBy !== owner
+        ? Date.parse(at) - Date.parse(earlier) < REMINDER_CLAIM_LEASE_MS
+        : false;
+    if (othersLease) return undefined;
     d.reminderClaimedAt = at;
+    d.reminderClaimedBy = owner;
     return { earlier, channel: d.channel, threadTs: d.threadTs, decision: d };
   });
   if (!claim) return;
@@ -99,24 +120,40 @@ export async function remind(deps: SlackDeps, client: WebClient, teamId: string,
 }
 
 /** One round: every team's accepted decisions whose revisit date has come and whose reminder is not posted. */
-export async function remindDue(deps: SlackDeps, client: WebClient): Promise<void> {
+export async function remindDue(deps: SlackDeps, clientFor: ClientFor, owner: string): Promise<void> {
   const today = deps.now().toISOString().slice(0, 10);
   for (const teamId of await deps.store.teams()) {
-    const due = dueReminders(await deps.store.read(teamId), today).filter((d) => d.channel && d.threadTs);
-    for (const d of due) await remind(deps, client, teamId, d.number);
+    // One team's unreadable file is that team's problem: the teams after it still get their reminders.
+    try {
+      const due = dueReminders(await deps.store.read(teamId), today).filter((d) => d.channel && d.threadTs);
+      if (!due.length) continue;
+      const client = await clientFor(teamId);
+      if (!client) {
+        deps.logger.warn(`mesh-help: no install with a bot token for team ${teamId}; its revisit reminders wait`);
+        continue;
+      }
+      for (const d of due) await remind(deps, client, teamId, d.number, owner);
+    } catch (err) {
+      deps.logger.warn(`mesh-help: revisit reminders of team ${teamId} skipped: ${(err as Error).message}`);
+    }
   }
 }
 
+/** The Web API client that speaks for a team: the one bot token, or the team's install. */
+export type ClientFor = (teamId: string) => Promise<WebClient | undefined>;
+
 /** Runs `remindDue` at start and then every `intervalMs`, one round at a time; `stop` waits for a running round. */
-export function startReminders(deps: SlackDeps, client: WebClient, intervalMs = REMINDER_INTERVAL_MS) {
+export function startReminders(deps: SlackDeps, clientFor: ClientFor, intervalMs = REMINDER_INTERVAL_MS) {
   let running: Promise<void> | undefined;
   let stopped = false;
+  // Names this bot's claims, so a replica sharing the store leaves them alone.
+  const owner = randomUUID();
   const round = () => {
     if (running || stopped) return;
-    running = remindDue(deps, client)
+    running = remindDue(deps, clientFor, owner)
       .catch((err) => deps.logger.warn(`mesh-help: revisit reminders failed: ${(err as Error).message}`))
       // Deadlines share the round: reminders of recommendations, and accepting or expiring them when due.
-      .then(() => deadlinesDue(deps, client))
+      .then(() => deadlinesDue(deps, clientFor))
       .catch((err) => deps.logger.warn(`mesh-help: deadlines failed: ${(err as Error).message}`))
       .finally(() => {
         running = undefined;

@@ -3,6 +3,7 @@ import { match } from 'ts-pattern';
 import type { Decision } from '../store/index.js';
 import { adrId } from '../team/decisions.js';
 import { findByKey } from '../team/lookup.js';
+import { visibleIn } from '../team/visibility.js';
 import { decisionCardMessage } from './blocks/decision-card.js';
 import { type Message, section, who } from './blocks/kit.js';
 import type { SlackDeps } from './context.js';
@@ -96,6 +97,8 @@ export async function announce(
   const channel = doc.config.decisionsChannel;
   const decision = findByKey(doc.decisions, (d) => d.number === number);
   if (!channel || !decision) return;
+  // A record of a private conversation is not announced elsewhere (nor one that a private record supersedes).
+  if (!visibleIn(decision, channel) || (change.kind === 'superseded' && !visibleIn(change.by, channel))) return;
   try {
     await client.chat.postMessage({ channel, ...statusNotice(decision, change) });
   } catch (err) {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { BigIntStats } from 'node:fs';
 import { type FileHandle, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
@@ -19,6 +20,20 @@ async function writeAll(handle: FileHandle, buffers: Buffer[]): Promise<void> {
   }
 }
 
+/**
+ * What identifies one version of a file on disk: inode, size and modification
+ * time. Writers set each version's mtime past the previous one's, so a
+ * version is never mistaken for an earlier one even when an inode is reused.
+ */
+export type Version = { fingerprint: string; mtimeMs: number };
+export const versionOf = (s: BigIntStats): Version => ({
+  fingerprint: `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}`,
+  mtimeMs: Number(s.mtimeNs / 1_000_000n),
+});
+
+/** A temporary file of `AtomicJsonFile` (named `.<file>.<random>.tmp` beside its target). */
+export const TEMP_FILE = /^\.(.+)\.[0-9a-f]{8}\.tmp$/;
+
 export class AtomicJsonFile<T> implements Adapter<T> {
   constructor(
     readonly file: string,
@@ -38,19 +53,52 @@ export class AtomicJsonFile<T> implements Adapter<T> {
     return JSON.parse(text) as T;
   }
 
-  async write(data: T): Promise<void> {
+  /**
+   * Reads the file with the fingerprint of exactly the version read (null when
+   * there is no file); a file renamed over it meanwhile does not mix in.
+   */
+  async readVersion(): Promise<{ text: string; version: Version } | null> {
+    let handle: FileHandle;
+    try {
+      handle = await open(this.file, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+    try {
+      const version = versionOf(await handle.stat({ bigint: true }));
+      return { text: await handle.readFile('utf8'), version };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /**
+   * Writes a new version; `after` is the mtime (ms) of the version it replaces,
+   * and the new one gets a later one. `writeVersion` resolves with the new version.
+   */
+  async write(data: T, after = 0): Promise<void> {
+    await this.writeVersion(data, after);
+  }
+
+  async writeVersion(data: T, after = 0): Promise<Version> {
     const tmp = join(dirname(this.file), `.${basename(this.file)}.${randomBytes(4).toString('hex')}.tmp`);
+    let version: Version;
     try {
       const handle = await open(tmp, 'w');
       try {
         const content = this.serialise(data);
         if (typeof content === 'string') await handle.writeFile(content, 'utf8');
         else await writeAll(handle, content);
+        const mtime = Math.max(Date.now(), Math.floor(after) + 1) / 1000;
+        await handle.utimes(mtime, mtime);
         if (this.durable) await handle.sync();
+        version = versionOf(await handle.stat({ bigint: true }));
       } finally {
         await handle.close();
       }
       await rename(tmp, this.file);
+      return version;
     } catch (err) {
       await unlink(tmp).catch(() => undefined);
       throw err;

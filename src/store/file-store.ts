@@ -1,14 +1,16 @@
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Low } from 'lowdb';
-import { AtomicJsonFile } from './atomic-json-file.js';
+import { AtomicJsonFile, TEMP_FILE, type Version } from './atomic-json-file.js';
 import { adopt, applyUpdate, serialise } from './docs.js';
+import { FileLock } from './file-lock.js';
 import { emptyTeam, migrate, TeamDoc } from './schema.js';
 import { assertTeamId, type Store, StoreError, type TeamCheck } from './store.js';
 
 export type FileStoreOptions = {
   /** fsync each write before renaming it into place (default true). */
   durable?: boolean;
+  /** How long an update waits for another process's lock on a team file (default 10 s). */
+  lockTimeoutMs?: number;
 };
 
 type Pending = {
@@ -17,20 +19,35 @@ type Pending = {
   reject: (err: unknown) => void;
 };
 
+/** A team's document as last read or written, and which version of the file it came from (null: no file). */
+type Entry = { adapter: AtomicJsonFile<TeamDoc>; data: TeamDoc; version: Version | null };
+
+const LOCK_SUFFIX = '.lock';
+const code = (err: unknown) => (err as NodeJS.ErrnoException).code;
+
 /**
  * The lowdb store: one JSON file per team under `<dir>/teams/`.
  *
  * Updates to one team run one after another; those that queue up while a
  * write is in flight are applied in order and saved by a single write (group
  * commit), and each resolves only once that write is on disk.
+ *
+ * Several processes may share the folder (the bot and `mesh-help interview
+ * --accept`, or two bots during a deploy): every write holds the team's lock
+ * file (`teams/.<team>.json.lock`), and a document is read again whenever its
+ * file changed on disk, so no process writes over another's change.
  */
 export class FileStore implements Store {
-  private readonly cache = new Map<string, Low<TeamDoc>>();
+  private readonly cache = new Map<string, Entry>();
+  /** Teams whose file this process has seen on disk: a file that disappears later was moved aside. */
+  private readonly seen = new Set<string>();
   private readonly queues = new Map<string, Pending[]>();
   private readonly flushing = new Map<string, Promise<void>>();
   private readonly teamsDir: string;
   private closed = false;
+  private pings = 0;
   private ready: Promise<unknown> | undefined;
+  private swept: Promise<void> | undefined;
 
   constructor(
     readonly dir: string,
@@ -43,6 +60,10 @@ export class FileStore implements Store {
     return join(this.teamsDir, `${teamId}.json`);
   }
 
+  private lockOf(teamId: string): string {
+    return join(this.teamsDir, `.${teamId}.json${LOCK_SUFFIX}`);
+  }
+
   /** Creates the teams folder once; a failure is reported as a failed write and tried again next time. */
   private ensureDir(): Promise<unknown> {
     this.ready ??= mkdir(this.teamsDir, { recursive: true }).catch((err: Error) => {
@@ -52,15 +73,62 @@ export class FileStore implements Store {
     return this.ready;
   }
 
-  /** Loads and validates a team's file; a bad file is reported, never replaced. */
-  private async load(teamId: string): Promise<Low<TeamDoc>> {
-    const cached = this.cache.get(teamId);
-    if (cached) return cached;
-    const file = this.fileOf(teamId);
-    const adapter = new AtomicJsonFile<TeamDoc>(file, this.options.durable ?? true, serialise);
+  /** Once, before the first use: what crashed processes left behind is removed. */
+  private sweep(): Promise<void> {
+    this.swept ??= this.removeLeftovers().then(
+      () => undefined,
+      () => undefined,
+    );
+    return this.swept;
+  }
+
+  /**
+   * Removes lock files of dead processes and temporary files of interrupted
+   * writes. A temporary file is removed only while its team's lock is held, so
+   * a write in progress in another live process keeps its own.
+   */
+  async removeLeftovers(): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.teamsDir);
+    } catch {
+      return [];
+    }
+    const removed: string[] = [];
+    for (const n of names.filter((n) => n.endsWith(LOCK_SUFFIX))) {
+      if (await FileLock.clearStale(join(this.teamsDir, n))) removed.push(n);
+    }
+    const temps = new Map<string, string[]>();
+    for (const n of names) {
+      const m = TEMP_FILE.exec(n);
+      if (m?.[1]) temps.set(m[1], [...(temps.get(m[1]) ?? []), n]);
+    }
+    for (const [target, files] of temps) {
+      let lock: FileLock;
+      try {
+        lock = await FileLock.acquire(join(this.teamsDir, `.${target}${LOCK_SUFFIX}`), 0);
+      } catch {
+        continue;
+      }
+      try {
+        for (const f of files) {
+          await unlink(join(this.teamsDir, f)).then(
+            () => removed.push(f),
+            () => undefined,
+          );
+        }
+      } finally {
+        await lock.release();
+      }
+    }
+    return removed;
+  }
+
+  /** Parses and validates a team file's text; a bad file is reported, never replaced. */
+  private parse(teamId: string, file: string, text: string): TeamDoc {
     let raw: unknown;
     try {
-      raw = await adapter.read();
+      raw = JSON.parse(text);
     } catch (err) {
       throw new StoreError(
         'corrupt',
@@ -68,39 +136,91 @@ export class FileStore implements Store {
         file,
       );
     }
-    let doc: TeamDoc;
-    if (raw === null) doc = emptyTeam(teamId);
-    else {
-      let migrated: unknown;
-      try {
-        migrated = migrate(raw);
-      } catch (err) {
-        throw new StoreError('corrupt', `store file ${file}: ${(err as Error).message}`, file);
-      }
-      const parsed = TeamDoc.safeParse(migrated);
-      if (!parsed.success) {
-        const first = parsed.error.issues[0];
-        const where = first?.path.join('.') || '(root)';
-        throw new StoreError(
-          'corrupt',
-          `store file ${file} fails the schema at ${where}: ${first?.message}; fix or move it aside`,
-          file,
-        );
-      }
-      if (parsed.data.teamId !== teamId) {
-        throw new StoreError('corrupt', `store file ${file} belongs to team "${parsed.data.teamId}"`, file);
-      }
-      doc = parsed.data;
+    let migrated: unknown;
+    try {
+      migrated = migrate(raw);
+    } catch (err) {
+      throw new StoreError('corrupt', `store file ${file}: ${(err as Error).message}`, file);
     }
-    const low = new Low<TeamDoc>(adapter, adopt(doc));
-    this.cache.set(teamId, low);
-    return low;
+    const parsed = TeamDoc.safeParse(migrated);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      const where = first?.path.join('.') || '(root)';
+      throw new StoreError(
+        'corrupt',
+        `store file ${file} fails the schema at ${where}: ${first?.message}; fix or move it aside`,
+        file,
+      );
+    }
+    if (parsed.data.teamId !== teamId) {
+      throw new StoreError('corrupt', `store file ${file} belongs to team "${parsed.data.teamId}"`, file);
+    }
+    return parsed.data;
+  }
+
+  /**
+   * The team's document as the file holds it now: the cached one while the
+   * file is the version it came from, else read again. A file that went away
+   * after this process saw it is refused rather than started afresh.
+   */
+  private async load(teamId: string): Promise<Entry> {
+    const file = this.fileOf(teamId);
+    const cached = this.cache.get(teamId);
+    let current: string | null;
+    try {
+      const s = await stat(file, { bigint: true });
+      current = `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}`;
+    } catch (err) {
+      if (code(err) !== 'ENOENT') {
+        throw new StoreError('corrupt', `store file ${file} cannot be read: ${(err as Error).message}`, file);
+      }
+      current = null;
+    }
+    if (cached && (cached.version?.fingerprint ?? null) === current) return cached;
+    const adapter = cached?.adapter ?? new AtomicJsonFile<TeamDoc>(file, this.options.durable ?? true, serialise);
+    let read: Awaited<ReturnType<AtomicJsonFile<TeamDoc>['readVersion']>>;
+    try {
+      read = await adapter.readVersion();
+    } catch (err) {
+      this.cache.delete(teamId);
+      throw new StoreError(
+        'corrupt',
+        `store file ${file} cannot be read: ${(err as Error).message}; fix or move it aside`,
+        file,
+      );
+    }
+    if (read === null && this.seen.has(teamId)) {
+      this.cache.delete(teamId);
+      throw new StoreError(
+        'vanished',
+        `store file ${file} was there and is gone (moved aside?); not recreating it from memory: put it back, or restart to begin that team afresh`,
+        file,
+      );
+    }
+    let entry: Entry;
+    if (read === null) entry = { adapter, data: adopt(emptyTeam(teamId)), version: null };
+    else {
+      let doc: TeamDoc;
+      try {
+        doc = this.parse(teamId, file, read.text);
+      } catch (err) {
+        // What was in memory is no longer what the file holds: moving the bad file aside starts the team afresh.
+        this.cache.delete(teamId);
+        this.seen.delete(teamId);
+        throw err;
+      }
+      entry = { adapter, data: adopt(doc), version: read.version };
+      this.seen.add(teamId);
+    }
+    this.cache.set(teamId, entry);
+    return entry;
   }
 
   /** The team's document as stored; frozen, so a caller cannot change it by accident. */
   async read(teamId: string): Promise<TeamDoc> {
     assertTeamId(teamId);
     if (this.closed) throw new StoreError('closed', 'the store is closed');
+    await this.sweep();
     return (await this.load(teamId)).data;
   }
 
@@ -125,45 +245,54 @@ export class FileStore implements Store {
       const batch = this.queues.get(teamId) ?? [];
       this.queues.delete(teamId);
       if (batch.length === 0) return;
-      let low: Low<TeamDoc>;
+      let lock: FileLock | undefined;
+      let settle: Array<() => void>;
       try {
+        await this.sweep();
         await this.ensureDir();
-        low = await this.load(teamId);
+        lock = await FileLock.acquire(this.lockOf(teamId), this.options.lockTimeoutMs);
+        settle = await this.apply(teamId, batch, await this.load(teamId));
       } catch (err) {
-        for (const p of batch) p.reject(err);
-        continue;
+        settle = batch.map((p) => () => p.reject(err));
       }
-      const base = low.data;
-      let state = base;
-      const done: Array<() => void> = [];
-      const applied: Array<{ p: Pending; value: unknown }> = [];
-      for (const p of batch) {
-        try {
-          const { next, result } = await applyUpdate(teamId, state, p.fn);
-          state = next;
-          applied.push({ p, value: result });
-        } catch (err) {
-          done.push(() => p.reject(err));
-        }
-      }
-      if (state !== base) {
-        low.data = state;
-        try {
-          await low.write();
-        } catch (err) {
-          low.data = base;
-          const file = this.fileOf(teamId);
-          const failure = new StoreError('write_failed', `cannot write ${file}: ${(err as Error).message}`, file);
-          for (const a of applied) done.push(() => a.p.reject(failure));
-          applied.length = 0;
-        }
-      }
-      for (const a of applied) a.p.resolve(a.value);
-      for (const settle of done) settle();
+      // The lock goes before anyone hears back: a caller's next step (or another process) may want it at once.
+      await lock?.release().catch(() => undefined);
+      for (const s of settle) s();
     }
   }
 
+  /** Applies a batch to the document and saves the result once; returns how to settle each caller. */
+  private async apply(teamId: string, batch: Pending[], entry: Entry): Promise<Array<() => void>> {
+    const base = entry.data;
+    let state = base;
+    const done: Array<() => void> = [];
+    const applied: Array<{ p: Pending; value: unknown }> = [];
+    for (const p of batch) {
+      try {
+        const { next, result } = await applyUpdate(teamId, state, p.fn);
+        state = next;
+        applied.push({ p, value: result });
+      } catch (err) {
+        done.push(() => p.reject(err));
+      }
+    }
+    if (state !== base) {
+      try {
+        const version = await entry.adapter.writeVersion(state, entry.version?.mtimeMs ?? 0);
+        this.cache.set(teamId, { adapter: entry.adapter, data: state, version });
+        this.seen.add(teamId);
+      } catch (err) {
+        const file = this.fileOf(teamId);
+        const failure = new StoreError('write_failed', `cannot write ${file}: ${(err as Error).message}`, file);
+        for (const a of applied) done.push(() => a.p.reject(failure));
+        applied.length = 0;
+      }
+    }
+    return [...applied.map((a) => () => a.p.resolve(a.value)), ...done];
+  }
+
   async teams(): Promise<string[]> {
+    await this.sweep();
     let names: string[];
     try {
       names = await readdir(this.teamsDir);
@@ -181,7 +310,6 @@ export class FileStore implements Store {
     const out: TeamCheck[] = [];
     for (const teamId of await this.teams()) {
       const file = this.fileOf(teamId);
-      if (!this.flushing.has(teamId)) this.cache.delete(teamId);
       try {
         await this.load(teamId);
         out.push({ teamId, file, ok: true });
@@ -190,6 +318,26 @@ export class FileStore implements Store {
       }
     }
     return out;
+  }
+
+  /** The teams folder exists, lists and takes a new file: what every read and write needs. */
+  async ping(): Promise<void> {
+    if (this.closed) throw new StoreError('closed', 'the store is closed');
+    await this.ensureDir();
+    try {
+      await readdir(this.teamsDir);
+    } catch (err) {
+      throw new StoreError('corrupt', `cannot read ${this.teamsDir}: ${(err as Error).message}`, this.teamsDir);
+    }
+    // A dot-file, so teams() never lists it; a name of its own, so concurrent pings do not collide.
+    const probe = join(this.teamsDir, `.ping-${process.pid}-${++this.pings}`);
+    try {
+      await writeFile(probe, '');
+      await unlink(probe);
+    } catch (err) {
+      await unlink(probe).catch(() => undefined);
+      throw new StoreError('write_failed', `cannot write in ${this.teamsDir}: ${(err as Error).message}`, probe);
+    }
   }
 
   async close(): Promise<void> {

@@ -1,20 +1,13 @@
 import { z } from 'zod';
 import { AnswersSchema } from '../engine/flow.js';
+import { Recommendation } from '../engine/recommend.js';
 
 export const SCHEMA_VERSION = 1;
 
 const Iso = z.string().min(1);
 
-export const ReasonSchema = z.object({ pattern: z.string(), question: z.string(), because: z.string() });
-
-/** The recommendation as stored (same shape as the contract's JSON). */
-export const RecommendationSchema = z.object({
-  primary: z.string(),
-  complements: z.array(z.string()),
-  notNow: z.array(z.string()),
-  reasons: z.array(ReasonSchema),
-  warnings: z.array(z.string()),
-});
+/** The recommendation as stored: the engine's own schema, so a new field is never dropped on save. */
+export const RecommendationSchema = Recommendation;
 
 /** Who said what in a discussion thread (captured replies). */
 export const Reply = z.looseObject({
@@ -42,6 +35,10 @@ export type Concern = z.infer<typeof Concern>;
 
 export const Approval = z.looseObject({ by: z.string(), byName: z.string().optional(), at: Iso });
 export type Approval = z.infer<typeof Approval>;
+
+/** A ticked readiness-checklist item (keyed by checklistKey), and who ticked it. */
+export const Tick = z.looseObject({ by: z.string(), byName: z.string().optional(), at: Iso });
+export type Tick = z.infer<typeof Tick>;
 
 export const SessionStatus = z.enum(['open', 'complete', 'decided', 'abandoned']);
 export type SessionStatus = z.infer<typeof SessionStatus>;
@@ -82,6 +79,12 @@ export const Session = z.looseObject({
   replies: z.array(Reply).default([]),
   concerns: z.array(Concern).default([]),
   approvals: z.array(Approval).default([]),
+  /** Readiness checklist ticks by item key; they move to the decision with the discussion. */
+  checklistTicks: z.record(z.string(), Tick).default({}),
+  /** Slack ts of the posted readiness checklist. */
+  checklistTs: z.string().optional(),
+  /** Set when the interview runs in a private channel or DM: only that conversation sees it. */
+  privateTo: z.string().optional(),
   createdAt: Iso,
   updatedAt: Iso,
   version: z.number().int().nonnegative(),
@@ -90,6 +93,16 @@ export type Session = z.infer<typeof Session>;
 
 export const DecisionStatus = z.enum(['proposed', 'accepted', 'rejected', 'deprecated', 'superseded']);
 export type DecisionStatus = z.infer<typeof DecisionStatus>;
+
+/** One change of a team rule: who, when, old → new (values as shown to people). */
+export const RuleChange = z.object({
+  at: Iso,
+  by: z.string(),
+  setting: z.string(),
+  from: z.string(),
+  to: z.string(),
+});
+export type RuleChange = z.infer<typeof RuleChange>;
 
 export const HistoryEntry = z.object({ at: Iso, by: z.string(), to: DecisionStatus, note: z.string().optional() });
 
@@ -126,13 +139,25 @@ export const Decision = z.looseObject({
     .optional(),
   /** Set in the store before the revisit reminder is posted: after a crash the thread is checked instead of posting again. */
   reminderClaimedAt: Iso.optional(),
+  /** Which running bot holds the claim: another one leaves it alone until the claim is old (REMINDER_CLAIM_LEASE_MS). */
+  reminderClaimedBy: z.string().optional(),
   reminderPostedAt: Iso.optional(),
   /** Slack ts of the posted revisit reminder. */
   reminderTs: z.string().optional(),
   replies: z.array(Reply).default([]),
   concerns: z.array(Concern).default([]),
   approvals: z.array(Approval).default([]),
+  /** Readiness checklist ticks by item key (see engine/checklist.ts). */
+  checklistTicks: z.record(z.string(), Tick).default({}),
+  /** Slack ts of the posted readiness checklist, which keeps taking ticks after the decision. */
+  checklistTs: z.string().optional(),
   history: z.array(HistoryEntry).default([]),
+  /** Set when the record was made in a private channel or DM: shown, listed and exported only there. */
+  privateTo: z.string().optional(),
+  /** The approvals rule in force when the record was accepted. */
+  acceptedUnderApprovals: z.number().int().nonnegative().optional(),
+  /** Changes of the approvals rule made while its interview was open, and their follow-ups. */
+  ruleChanges: z.array(RuleChange).optional(),
 });
 export type Decision = z.infer<typeof Decision>;
 
@@ -143,6 +168,9 @@ export type RepoTarget = z.infer<typeof RepoTarget>;
 /** A plain git remote to push exports to (no credentials in the URL: git's credential helpers supply them). */
 export const GitTarget = z.object({ url: z.string().min(1), branch: z.string().optional(), path: z.string().min(1) });
 export type GitTarget = z.infer<typeof GitTarget>;
+/** Who may change a team's rules (`/mesh-help config …`); absent means `admins-and-owners`. */
+export const RuleEditors = z.enum(['admins-and-owners', 'owners', 'admins', 'anyone']);
+export type RuleEditors = z.infer<typeof RuleEditors>;
 
 export const TeamConfig = z.looseObject({
   decisionsChannel: z.string().optional(),
@@ -151,6 +179,14 @@ export const TeamConfig = z.looseObject({
   deadlineDays: z.number().int().positive().optional(),
   repo: RepoTarget.optional(),
   gitRemote: GitTarget.optional(),
+  /** Slack user ids of the team's named owners, who may change its rules. */
+  owners: z.array(z.string()).optional(),
+  editors: RuleEditors.optional(),
+  /** Every rule change, oldest first. */
+  history: z.array(RuleChange).optional(),
+  /** Open interviews allowed at once in one channel and in the whole team (absent: the defaults). */
+  maxOpenPerChannel: z.number().int().positive().optional(),
+  maxOpenPerTeam: z.number().int().positive().optional(),
 });
 export type TeamConfig = z.infer<typeof TeamConfig>;
 

@@ -1,6 +1,11 @@
 import type { TeamDoc } from './schema.js';
 
-export type StoreErrorCode = 'corrupt' | 'bad_team' | 'write_failed' | 'closed';
+/**
+ * `locked`: another process held the team's lock too long; `vanished`: a team
+ * file this process had read is gone (moved aside), and is not recreated from memory;
+ * `unavailable`: the database cannot be reached.
+ */
+export type StoreErrorCode = 'corrupt' | 'bad_team' | 'write_failed' | 'closed' | 'locked' | 'vanished' | 'unavailable';
 
 /** A store failure with a code callers can match on; the message names the file. */
 export class StoreError extends Error {
@@ -36,6 +41,8 @@ export interface Store {
   teams(): Promise<string[]>;
   /** Validates every stored document without changing any. */
   check(): Promise<TeamCheck[]>;
+  /** Resolves when the backend can serve requests; rejects with the reason otherwise. */
+  ping(): Promise<void>;
   /** Waits for in-flight writes; later calls fail. */
   close(): Promise<void>;
 }

@@ -75,6 +75,7 @@ export function recordDecision(doc: TeamDoc, input: NewDecision): Result<Decisio
     replies: [],
     concerns: [],
     approvals: [],
+    checklistTicks: {},
     history: [{ at, by: input.by, to: 'proposed' }],
     ...(input.overrideReason ? { overrideReason: input.overrideReason } : {}),
     ...(input.sessionId ? { sessionId: input.sessionId } : {}),

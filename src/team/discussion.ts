@@ -36,9 +36,12 @@ export function carryDiscussion(session: Session, decision: Decision): void {
   decision.replies.sort((a, b) => Number(a.ts) - Number(b.ts));
   for (const c of session.concerns) if (!decision.concerns.some((x) => x.id === c.id)) decision.concerns.push(c);
   for (const a of session.approvals) if (!decision.approvals.some((x) => x.by === a.by)) decision.approvals.push(a);
+  for (const [key, tick] of Object.entries(session.checklistTicks)) decision.checklistTicks[key] ??= tick;
+  if (session.checklistTs) decision.checklistTs = session.checklistTs;
   session.replies = [];
   session.concerns = [];
   session.approvals = [];
+  session.checklistTicks = {};
 }
 
 /** Keeps a human reply once (by its ts), as written. */

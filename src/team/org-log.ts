@@ -1,4 +1,5 @@
 import type { Flow } from '../engine/flow.js';
+import { toolsOf } from '../engine/tools.js';
 import type { Decision, DecisionStatus } from '../store/schema.js';
 import { adrId } from './decisions.js';
 
@@ -81,8 +82,7 @@ export function orgLog(
   const conflicts = findConflicts(teams);
   const tool = filters.tool?.toLowerCase();
   const usesTool = (d: Decision) =>
-    !tool ||
-    d.chosen.some((p) => flow.patternById.get(p)?.tools.some((t) => t.name.toLowerCase().includes(tool)) ?? false);
+    !tool || d.chosen.some((p) => toolsOf(flow, p).some((t) => t.name.toLowerCase().includes(tool)));
   const records: OrgRecord[] = [];
   for (const t of [...teams].sort((a, b) => a.teamId.localeCompare(b.teamId))) {
     if (filters.team && t.teamId !== filters.team) continue;

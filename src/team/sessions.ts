@@ -32,6 +32,7 @@ export function startSession(doc: TeamDoc, input: NewSession): Session {
     replies: [],
     concerns: [],
     approvals: [],
+    checklistTicks: {},
     createdAt: at,
     updatedAt: at,
     version: 0,

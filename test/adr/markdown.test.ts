@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { adrFileName, renderAdr, slugify } from '../../src/adr/index.js';
+import { checklistKey } from '../../src/engine/checklist.js';
 import { emptyTeam } from '../../src/store/schema.js';
-import { add, day2, flow, HOSTILE, hostileTeam, oneCluster, tokens } from './fixtures.js';
+import { add, day2, flow, HOSTILE, hostileTeam, multiRegion, oneCluster, tokens } from './fixtures.js';
 
 /** Front matter (parsed) and body of a rendered file. */
 function split(content: string) {
@@ -109,6 +110,49 @@ describe('renderAdr', () => {
   it('is deterministic: the same input gives the same bytes', () => {
     const again = renderAdr(structuredClone(d), { flow, decisions: structuredClone(doc.decisions) });
     expect(again).toEqual(file);
+  });
+});
+
+describe('renderAdr, tools and the readiness checklist', () => {
+  const doc = emptyTeam('T1');
+  const d = add(doc, {
+    title: 'Mesh across regions',
+    answers: { ...multiRegion, network: 'flat', ops: 'platform-team' },
+  });
+  const ticked = d.recommendation.checklist[0];
+  if (!ticked) throw new Error('the profile has no checklist');
+  d.checklistTicks = { [checklistKey(ticked)]: { by: 'U9', byName: 'Grace Hopper', at: day2.toISOString() } };
+  const { body } = split(renderAdr(d, { flow, decisions: doc.decisions }).content);
+  const outcome = section(body, 'Decision Outcome');
+
+  it('names the first-choice tool of every adopted layer with its status, checked date and source', () => {
+    for (const t of d.recommendation.tools.filter((x) => x.fit === 'first-choice')) {
+      const tool = flow.toolById.get(t.tool);
+      const line = outcome.find((l) => l.startsWith(`- ${flow.patternById.get(t.pattern)?.name}: ${tool?.name}`));
+      expect(line, t.tool).toBeDefined();
+      expect(line).toContain(`checked ${tool?.checked}`);
+      expect(line).toContain(`[Source](${tool?.source})`);
+    }
+  });
+
+  it('lists the tools to avoid with the reason', () => {
+    const avoid = d.recommendation.tools.filter((x) => x.fit === 'avoid');
+    for (const t of avoid) expect(outcome.join('\n')).toContain(`Avoid ${flow.toolById.get(t.tool)?.name}, because`);
+  });
+
+  it('puts the checklist under Confirmation, ticked items with who ticked them and when', () => {
+    const at = outcome.indexOf('### Confirmation');
+    expect(at).toBeGreaterThan(outcome.indexOf('### Consequences'));
+    const items = outcome.slice(at).filter((l) => /^- \[[ x]\] /.test(l));
+    expect(items).toHaveLength(d.recommendation.checklist.length);
+    expect(items[0]).toMatch(/^- \[x\] .*\(ticked by Grace Hopper on 2026-12-02\)/);
+    expect(items.slice(1).every((l) => l.startsWith('- [ ] '))).toBe(true);
+    expect(outcome.slice(at).join('\n')).toContain(`(1 of ${items.length} done)`);
+  });
+
+  it('is read by Backstage and adr-log like any other record (headings unchanged)', () => {
+    const headings = body.split('\n').filter((l) => /^#{1,2} /.test(l));
+    expect(headings).toEqual(['# Mesh across regions', ...SECTIONS.map((x) => `## ${x}`)]);
   });
 });
 
@@ -274,7 +318,11 @@ describe('renderAdr, hostile user text', () => {
       const hrefs = ts.filter((t) => t.type === 'link_open').map((t) => t.href);
       expect(
         hrefs.every(
-          (h) => h === 'https://acme.slack.com/archives/C1/p1700000000000100' || /^\d{4}-[a-z0-9-]+\.md$/.test(h ?? ''),
+          (h) =>
+            h === 'https://acme.slack.com/archives/C1/p1700000000000100' ||
+            /^\d{4}-[a-z0-9-]+\.md$/.test(h ?? '') ||
+            // The tool catalogue's sources (flows/tools.yaml), never user text.
+            flow.tools.tools.some((t) => new URL(t.source).href === h),
         ),
       ).toBe(true);
       const level = (n: number) => ts.filter((t) => t.type === 'heading_open' && t.hLevel === n).length;

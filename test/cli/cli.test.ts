@@ -36,7 +36,15 @@ describe('mesh-help recommend', () => {
     const t = setup({ clusters: 'multi-region', pains: ['one-workload-many-clusters'] });
     expect(await run(['recommend', '--answers', t.file, '--json'], t.io)).toBe(0);
     const json = JSON.parse(t.out.join('\n'));
-    expect(Object.keys(json).sort()).toEqual(['complements', 'notNow', 'primary', 'reasons', 'warnings']);
+    expect(Object.keys(json).sort()).toEqual([
+      'checklist',
+      'complements',
+      'notNow',
+      'primary',
+      'reasons',
+      'tools',
+      'warnings',
+    ]);
     expect(json.primary).toBe('federation');
   });
 
@@ -44,6 +52,11 @@ describe('mesh-help recommend', () => {
     [{ ops: 'sre' }, /"ops".*platform-team, part-time, none/],
     [{ cloud: 'aws' }, /unknown question "cloud".*clusters/],
     [{ pains: ['mtls', 'dns'] }, /"dns" is not an option of "pains".*flaky-calls/],
+    [{ pains: 'mtls' }, /"pains" takes a list.*allowed options for "pains": flaky-calls, mtls/],
+    [{ other_workloads: 'vms' }, /"other_workloads" takes a list.*windows-nodes, vms, none/],
+    [{ platform: 'digitalocean' }, /"platform".*self-managed, eks, gke, aks, openshift, mixed/],
+    [{ network: 'vpn' }, /"network".*flat, overlapping, gateways-only, unknown/],
+    [{ fleet: 600 }, /"fleet".*2-5, 6-50, 51-plus/],
     ['{"clusters": ', /not valid JSON/],
     [['one'], /JSON object/],
   ])('exits 2 with nothing on stdout for a bad file (%j)', async (answers, message) => {
@@ -71,6 +84,13 @@ describe('mesh-help interview --answers', () => {
     expect(doc.decisions[0]).toMatchObject({ number: 1, status: 'proposed', chosen: ['service-mesh'] });
     expect(doc.sessions[0]).toMatchObject({ status: 'decided', decisionNumber: 1 });
     expect(doc.sessions[0]?.answers).toMatchObject({ services: 'under-10', regulated: 'yes' });
+    // The terminal shows the tool level and the readiness checklist, and the stored record keeps both.
+    const shown = t.out.join('\n');
+    expect(shown).toMatch(/Tools:\n {2}Service mesh:\n {4}first choice: Istio, ambient mode \(GA, checked 2026-11\)/);
+    expect(shown).toMatch(/avoid: Cilium Service Mesh \(GA, checked 2026-11\): Its mutual authentication/);
+    expect(shown).toMatch(/Before the first cluster changes:\n {2}\[ \] /);
+    expect(doc.decisions[0]?.recommendation.tools.length).toBeGreaterThan(0);
+    expect(doc.decisions[0]?.recommendation.checklist.length).toBeGreaterThan(0);
   });
 
   it('--accept records it accepted with a revisit date, and --revisits supersedes the earlier record', async () => {
@@ -123,6 +143,9 @@ describe('mesh-help compare and decisions', () => {
     expect(table).toMatch(/Service mesh/);
     expect(table).toMatch(/Cluster mesh/);
     expect(table).not.toMatch(/Federation/);
+    expect(table).toMatch(/Istio, ambient mode \(GA,/);
+    expect(table).toMatch(/AWS App Mesh \(service ended,/);
+    expect(table).toMatch(/checked 2026-11/);
     expect(await run(['compare', 'istio'], t.io)).toBe(2);
     expect(t.err.join('\n')).toMatch(/unknown pattern "istio"/);
   });

@@ -66,7 +66,12 @@ describe('mesh-help decisions --all', () => {
       {
         scope: 'prod-eu',
         a: { teamId: 'payments', number: 1, title: 'payments choice', chosen: ['plain-kubernetes'] },
-        b: { teamId: 'search', number: 1, title: 'search choice', chosen: ['cluster-mesh'] },
+        b: {
+          teamId: 'search',
+          number: 1,
+          title: 'search choice',
+          chosen: ['cluster-mesh', 'multi-cluster-without-mesh'],
+        },
       },
     ]);
     expect(log.records[0].conflicts).toEqual([{ with: 'search/ADR-0001', scope: 'prod-eu' }]);
@@ -98,6 +103,52 @@ describe('mesh-help decisions --all', () => {
     writeFileSync(join(t.dir, 'data', 'teams', 'broken.json'), '{ nope');
     expect(await run(['decisions', '--all'], t.io)).toBe(1);
     expect(t.err.join('\n')).toMatch(/broken\.json/);
+  });
+
+  it('records of private conversations stay out of the organisation log and of --html exports; --out keeps them', async () => {
+    const t = setup();
+    const one = t.file('one.json', { clusters: 'one' });
+    const multi = t.file('multi.json', { clusters: 'multi-region', pains: ['region-failover'], cni: 'cilium' });
+    const decide = (team: string, answers: string, title: string) =>
+      run(
+        ['interview', '--answers', answers, '--team', team, '--scope', 'prod-eu', '--title', title, '--accept'],
+        t.io,
+      );
+    expect(await decide('payments', one, 'Payments mesh')).toBe(0);
+    expect(await decide('search', multi, 'Secret search plan')).toBe(0);
+    expect(await decide('search', one, 'Open search plan')).toBe(0);
+    // The first search record was made in a private channel.
+    const file = join(t.dir, 'data', 'teams', 'search.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    doc.decisions[0].privateTo = 'C0PRIVATE';
+    writeFileSync(file, JSON.stringify(doc));
+
+    t.out.length = 0;
+    expect(await run(['decisions', '--all', '--json'], t.io)).toBe(0);
+    const log = JSON.parse(t.out.join('\n'));
+    expect(log.records.map((r: { teamId: string; id: string }) => `${r.teamId}/${r.id}`)).toEqual([
+      'payments/ADR-0001',
+      'search/ADR-0002',
+    ]);
+    // Its conflict with payments on prod-eu would name it, so that is left out too.
+    expect(log.conflicts).toEqual([]);
+    expect(log.privateLeftOut).toBe(1);
+    t.out.length = 0;
+    expect(await run(['decisions', '--all'], t.io)).toBe(0);
+    expect(t.out.join('\n')).not.toContain('Secret search plan');
+    expect(t.out.join('\n')).toContain('1 record(s) from private channels or DMs left out');
+
+    const page = join(t.dir, 'search.html');
+    t.err.length = 0;
+    expect(await run(['export', '--team', 'search', '--html', page], t.io)).toBe(0);
+    const html = readFileSync(page, 'utf8');
+    expect(html).toContain('Open search plan');
+    expect(html).not.toContain('Secret search plan');
+    expect(t.err.join('\n')).toMatch(/1 record\(s\) from private channels or DMs left out/);
+
+    // The operator's own folder copy keeps every record, as before.
+    expect(await run(['export', '--team', 'search', '--out', join(t.dir, 'adr')], t.io)).toBe(0);
+    expect(readFileSync(join(t.dir, 'adr', '0001-secret-search-plan.md'), 'utf8')).toContain('Secret search plan');
   });
 
   it('--scope on interview refuses what is not a tag', async () => {

@@ -19,6 +19,7 @@ describe('promptInterview', () => {
   it('walks every question with numbers, multi-select, help and back', async () => {
     const s = script([
       '3', // clusters: multi-region
+      '1', // fleet: 2-5
       '?', // help for services
       '9', // out of range
       '2', // services: 10-49
@@ -26,30 +27,33 @@ describe('promptInterview', () => {
       '3', // services: 50-plus
       '1, 2', // pains
       '', // regulated: default
-      '1', // deploys
+      '1', // existing_mesh: none
+      '2', // platform: eks
       '1', // ops
       '2', // overhead
-      '1', // cni
-      '2', // l7
+      '3', // other_workloads: none
+      '1', // deploys (asked because calls are flaky)
     ]);
     const answers = await promptInterview(flow, s.ask, s.print);
     expect(answers).toEqual({
       clusters: 'multi-region',
+      fleet: '2-5',
       services: '50-plus',
       pains: ['flaky-calls', 'mtls'],
       regulated: 'no',
-      deploys: 'daily',
+      existing_mesh: 'none',
+      platform: 'eks',
       ops: 'platform-team',
       overhead: 'normal',
-      cni: 'cilium',
-      l7_between_clusters: 'no',
+      other_workloads: ['none'],
+      deploys: 'daily',
     });
     const text = s.printed.join('\n');
-    expect(text).toMatch(/Question 1 of 7: How many Kubernetes clusters/);
+    expect(text).toMatch(/Question 1 of 6: How many Kubernetes clusters/);
     expect(text).toMatch(/Why it matters: A mesh pays off/);
     expect(text).toMatch(/between 1 and 3/);
-    expect(text).toMatch(/Question 2 of 9: How many services/);
-    expect(text).toMatch(/Question 9 of 9/);
+    expect(text).toMatch(/Question 3 of 8: How many services/);
+    expect(text).toMatch(/Question 11 of 11: How often do services ship/);
   });
 
   it('fails cleanly when input ends early', async () => {

@@ -146,8 +146,65 @@ describe('loadFlow', () => {
 
   it('formats every issue as file: path: message', () => {
     const dir = brokenFlows('patterns.yaml', (d) => {
-      d.patterns[0].tools = [];
+      d.patterns[0].shines = [];
     });
-    expect(() => loadFlow(dir)).toThrow(/patterns\.yaml: patterns\[0\]\.tools: /);
+    expect(() => loadFlow(dir)).toThrow(/patterns\.yaml: patterns\[0\]\.shines: /);
+  });
+
+  it('rejects a tool catalogue that drops a contract tool, naming the file and field', () => {
+    const dir = brokenFlows('tools.yaml', (d) => {
+      d.tools = d.tools.filter((t: { id: string }) => t.id !== 'linkerd');
+      d.choices = d.choices.filter((c: { tool: string }) => c.tool !== 'linkerd');
+    });
+    expect(issuesOf(dir)).toContainEqual(
+      expect.objectContaining({
+        file: expect.stringMatching(/tools\.yaml$/),
+        path: 'tools',
+        message: expect.stringContaining('"linkerd"'),
+      }),
+    );
+  });
+
+  it('refuses a rule that would offer an archived tool', () => {
+    const dir = brokenFlows('tools.yaml', (d) => {
+      d.choices.push({ id: 'offer-kubefed', tool: 'kubefed', effect: 'support', because: 'x' });
+    });
+    expect(issuesOf(dir)).toContainEqual(
+      expect.objectContaining({ message: expect.stringContaining('"kubefed" is archived') }),
+    );
+  });
+
+  it('rejects a tool with a status outside the catalogue’s list and a date that is not a date', () => {
+    const dir = brokenFlows('tools.yaml', (d) => {
+      d.tools[0].status = 'stable';
+      d.tools[1].checked = 'last week';
+    });
+    const paths = issuesOf(dir).map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['tools[0].status', 'tools[1].checked']));
+  });
+
+  it('rejects a checklist item whose tool belongs to another pattern', () => {
+    const dir = brokenFlows('checklist.yaml', (d) => {
+      d.items[0].tool = 'karmada';
+    });
+    expect(issuesOf(dir)).toContainEqual(
+      expect.objectContaining({ path: 'items[0].tool', message: expect.stringContaining('belongs to "federation"') }),
+    );
+  });
+
+  it('requires every layer to have a checklist item that always applies', () => {
+    const dir = brokenFlows('checklist.yaml', (d) => {
+      d.items = d.items.filter((c: { pattern: string }) => c.pattern !== 'federation');
+    });
+    expect(issuesOf(dir)).toContainEqual(
+      expect.objectContaining({ message: expect.stringContaining('pattern "federation" needs at least one item') }),
+    );
+  });
+
+  it('rejects an ask condition on a later question', () => {
+    const dir = brokenFlows('interview.yaml', (d) => {
+      d.questions[0].ask = { question: 'deploys', anyOf: ['daily'] };
+    });
+    expect(issuesOf(dir)).toContainEqual(expect.objectContaining({ path: 'questions[0].ask.question' }));
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { completeAnswers, holds, withoutNoneBesideChoices } from '../../src/engine/answers.js';
 import type { Answers } from '../../src/engine/flow.js';
 import { getFlow } from '../../src/engine/load.js';
 import { recommend } from '../../src/engine/recommend.js';
@@ -40,10 +41,12 @@ describe('recommend: the guide’s own examples', () => {
     expect(cited(r, 'cluster-mesh')).toEqual(expect.arrayContaining(['pains', 'cni']));
   });
 
-  it('one Deployment spread over US and EU clusters gets federation and the KubeFed warning', () => {
+  it('one Deployment spread over US and EU clusters gets federation, with KubeFed to avoid', () => {
     const r = rec({ clusters: 'multi-region', pains: ['one-workload-many-clusters'], ops: 'platform-team' });
     expect(r.primary).toBe('federation');
-    expect(r.warnings.join(' ')).toMatch(/KubeFed/);
+    expect(r.tools).toContainEqual(
+      expect.objectContaining({ tool: 'kubefed', fit: 'avoid', because: expect.stringMatching(/archived/) }),
+    );
     expect(cited(r, 'federation')).toContain('pains');
   });
 
@@ -61,7 +64,7 @@ describe('recommend: more situations', () => {
     expect(rec({}).primary).toBe('plain-kubernetes');
   });
 
-  it('many services, daily releases and canaries across clusters combine cluster mesh and service mesh', () => {
+  it('canaries across clusters get one service mesh spanning them, with the global load balancer in front', () => {
     const r = rec({
       clusters: 'multi-region',
       services: '50-plus',
@@ -71,8 +74,10 @@ describe('recommend: more situations', () => {
       deploys: 'daily',
       ops: 'platform-team',
     });
-    expect([r.primary, ...r.complements].sort()).toEqual(['cluster-mesh', 'service-mesh']);
+    expect(r.primary).toBe('service-mesh');
+    expect(r.complements).toEqual(['multi-cluster-without-mesh']);
     expect(cited(r, 'service-mesh')).toContain('l7_between_clusters');
+    expect(cited(r, 'cluster-mesh')).toContain('l7_between_clusters');
   });
 
   it('one workload in many clusters that also call each other gets federation with a cluster mesh', () => {
@@ -106,16 +111,18 @@ describe('recommend: more situations', () => {
     expect(r.notNow).toContain('cluster-mesh');
   });
 
-  it('never recommends alternatives together (cluster mesh and multi-cluster without a mesh)', () => {
-    const r = rec({ clusters: 'multi-region', pains: ['region-failover', 'cross-cluster-calls'], cni: 'calico' });
+  it('cross-cluster calls on a Cilium network get a cluster mesh without gateways beside it', () => {
+    const r = rec({ clusters: 'multi-region', pains: ['cross-cluster-calls'], cni: 'cilium', network: 'flat' });
     const named = [r.primary, ...r.complements];
-    expect(named.includes('cluster-mesh') && named.includes('multi-cluster-without-mesh')).toBe(false);
+    expect(named).toContain('cluster-mesh');
+    expect(named).not.toContain('multi-cluster-without-mesh');
   });
 
-  it('an unknown CNI still allows a cluster mesh but warns to find out first', () => {
+  it('an unknown CNI and network are treated cautiously: the global load balancer now, internal failover named', () => {
     const r = rec({ clusters: 'multi-region', pains: ['region-failover'], ops: 'platform-team' });
-    expect(r.primary).toBe('cluster-mesh');
-    expect(r.warnings.join(' ')).toMatch(/CNI/);
+    expect(r.primary).toBe('multi-cluster-without-mesh');
+    expect(r.notNow).toContain('cluster-mesh');
+    expect(r.warnings.join(' ')).toMatch(/find out the\s+CNI/);
   });
 
   it('several clusters with no cross-cluster pain argue against cluster mesh and federation', () => {
@@ -128,7 +135,7 @@ describe('recommend: more situations', () => {
   it('tight overhead with a strong mesh case warns to go sidecar-less', () => {
     const r = rec({ services: '50-plus', pains: ['mtls', 'flaky-calls'], overhead: 'tight', ops: 'platform-team' });
     expect(r.primary).toBe('service-mesh');
-    expect(r.warnings.join(' ')).toMatch(/sidecar-less/);
+    expect(r.warnings.join(' ')).toMatch(/Overhead is tight/);
   });
 
   it('questions that do not apply are ignored: cni with one cluster changes nothing', () => {
@@ -159,7 +166,7 @@ describe('recommend: contradictions and risks', () => {
   it('warns that a regulated team without a mesh must do mTLS itself', () => {
     const r = rec({ regulated: 'yes', ops: 'none' });
     expect(r.primary).toBe('plain-kubernetes');
-    expect(r.warnings.join(' ')).toMatch(/mTLS itself/);
+    expect(r.warnings.join(' ')).toMatch(/every service must do TLS itself/);
   });
 
   it('warns when clusters in one region are expected to survive a region outage', () => {
@@ -210,6 +217,111 @@ describe('recommend: the contract holds for every answer set', () => {
       }
       for (const reason of r.reasons) expect(questions.has(reason.question)).toBe(true);
       expect(r.complements).not.toContain('plain-kubernetes');
+    }
+  });
+
+  it('places all five patterns, each exactly once', () => {
+    for (const answers of answerSets(2000)) {
+      const r = rec(answers);
+      expect([r.primary, ...r.complements, ...r.notNow].sort(), JSON.stringify(answers)).toEqual(
+        [...flow.patternById.keys()].sort(),
+      );
+    }
+  });
+
+  it('gives every recommended layer exactly one usable first-choice tool and a checklist, and never offers a dead tool', () => {
+    for (const answers of answerSets(2000)) {
+      const r = rec(answers);
+      const why = JSON.stringify(answers);
+      const recommended = [r.primary, ...r.complements];
+      for (const t of r.tools) {
+        const tool = flow.toolById.get(t.tool);
+        expect(tool?.pattern, why).toBe(t.pattern);
+        expect(recommended, why).toContain(t.pattern);
+        expect(t.because.length, why).toBeGreaterThan(0);
+        if (t.fit !== 'avoid') expect(['archived', 'service-ended'], why).not.toContain(tool?.status);
+      }
+      for (const p of recommended) {
+        const firsts = r.tools.filter((t) => t.pattern === p && t.fit === 'first-choice');
+        if (p === 'plain-kubernetes') expect(firsts.length, why).toBeLessThanOrEqual(1);
+        else {
+          expect(firsts, `${p} ${why}`).toHaveLength(1);
+          expect(r.checklist.filter((c) => c.pattern === p).length, `${p} ${why}`).toBeGreaterThan(0);
+        }
+      }
+      for (const c of r.checklist) expect(recommended).toContain(c.pattern);
+    }
+  });
+
+  it('names every pain the recommendation leaves unaddressed in a warning', () => {
+    // Which layer takes care of which pain, written here independently of flows/rules.yaml.
+    const handles = (pain: string, a: Answers): string[] => {
+      const traffic = a.traffic as string | undefined;
+      switch (pain) {
+        case 'flaky-calls':
+        case 'tracing':
+          return ['service-mesh', 'plain-kubernetes'];
+        case 'mtls':
+          return ['service-mesh'];
+        case 'canary':
+          return traffic === 'user-facing' ? ['service-mesh', 'plain-kubernetes'] : ['service-mesh'];
+        case 'cross-cluster-calls':
+          return ['cluster-mesh', 'multi-cluster-without-mesh', 'service-mesh'];
+        case 'one-workload-many-clusters':
+          return ['federation'];
+        default:
+          return [];
+      }
+    };
+    const mention: Record<string, RegExp> = {
+      'flaky-calls': /flaky calls/i,
+      tracing: /tracing/i,
+      mtls: /mTLS/,
+      canary: /canar/i,
+      'cross-cluster-calls': /between clusters/i,
+      'one-workload-many-clusters': /workload once/i,
+    };
+    for (const given of answerSets(2000)) {
+      const a = withoutNoneBesideChoices(flow, completeAnswers(flow, given));
+      if (a.clusters === 'one') continue;
+      const r = rec(given);
+      const recommended = [r.primary, ...r.complements];
+      for (const pain of a.pains as string[]) {
+        const by = handles(pain, a);
+        if (by.length === 0 || by.some((p) => recommended.includes(p))) continue;
+        expect(
+          r.warnings.some((w) => mention[pain]?.test(w)),
+          `${pain} unaddressed without a warning: ${JSON.stringify(given)} → ${recommended}`,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it('gives no reason that contradicts an answer: each comes from a rule whose condition holds', () => {
+    const stock = [
+      ...flow.rules.fallback.reasons.map((r) => ({ ...r, pattern: flow.rules.fallback.pattern })),
+      ...flow.rules.notNowFallback,
+    ];
+    for (const given of answerSets(2000)) {
+      const a = withoutNoneBesideChoices(flow, completeAnswers(flow, given));
+      const r = rec(given);
+      for (const reason of r.reasons) {
+        const why = `${reason.because} for ${JSON.stringify(given)}`;
+        expect(a[reason.question], `cites an unasked question: ${why}`).toBeDefined();
+        const rule = flow.rules.rules.find((x) => x.pattern === reason.pattern && x.because === reason.because);
+        if (rule) {
+          expect(holds(rule.when, a), why).toBe(true);
+          continue;
+        }
+        const s = stock.find((x) => x.pattern === reason.pattern && x.because === reason.because);
+        expect(s, `reason from nowhere: ${why}`).toBeDefined();
+        if (s?.when) expect(holds(s.when, a), why).toBe(true);
+      }
+      const all = [...r.reasons.map((x) => x.because), ...r.warnings].join(' ');
+      if (!(a.pains as string[]).includes('none'))
+        expect(all, JSON.stringify(given)).not.toMatch(/Nothing hurts today/);
+      if (a.ops !== 'none') expect(all, JSON.stringify(given)).not.toMatch(/nobody would/i);
+      if (a.clusters !== 'one') expect(all, JSON.stringify(given)).not.toMatch(/With a single cluster/);
     }
   });
 

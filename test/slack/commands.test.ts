@@ -93,6 +93,26 @@ describe('parseCommand: config and revisit', () => {
       expect(parseCommand(bad), bad).toMatchObject({ change: { kind: 'bad', message: expect.stringMatching(why) } });
   });
 
+  it('reads owners as Slack mentions or ids, who may change settings, open interview limits, and resume', () => {
+    expect(parseCommand('config owners <@U0ANN|ann> <@W0BEN> U0ANN')).toMatchObject({
+      change: { kind: 'owners', users: ['U0ANN', 'W0BEN'] },
+    });
+    expect(parseCommand('config owners none')).toMatchObject({ change: { kind: 'owners', users: [] } });
+    expect(parseCommand('config editors Owners')).toMatchObject({ change: { kind: 'editors', editors: 'owners' } });
+    expect(parseCommand('config limits 2 40')).toMatchObject({
+      change: { kind: 'limits', perChannel: 2, perTeam: 40 },
+    });
+    for (const bad of [
+      'config owners',
+      'config owners @ann',
+      'config editors root',
+      'config limits 0 5',
+      'config limits 2',
+    ])
+      expect(parseCommand(bad), bad).toMatchObject({ change: { kind: 'bad' } });
+    expect(parseCommand('resume')).toEqual({ kind: 'resume' });
+  });
+
   it('reads start revisit ADR-N in its usual spellings, and leaves other titles alone', () => {
     expect(parseCommand('start revisit ADR-0003 A year on')).toEqual({
       kind: 'start',

@@ -53,6 +53,43 @@ describe('loadConfig', () => {
       expect(message).not.toContain(secret);
   });
 
+  it('DATABASE_URL picks PostgreSQL; a URL of another kind is named without echoing its password', () => {
+    const url = 'postgres://mesh:pg-secret-pw@db.internal:5432/mesh';
+    expect(loadConfig({ ...base, DATABASE_URL: url }).databaseUrl).toBe(url);
+    expect(loadConfig({ ...base, DATABASE_URL: ' ' }).databaseUrl).toBeUndefined();
+    for (const bad of ['mysql://mesh:pg-secret-pw@db/mesh', 'postgres://mesh:pg-secret-pw@db', 'pg-secret-pw']) {
+      const message = problems({ ...base, DATABASE_URL: bad });
+      expect(message).toContain('DATABASE_URL must be a PostgreSQL URL');
+      expect(message).not.toContain('pg-secret-pw');
+    }
+  });
+
+  it('installs in many workspaces instead of a bot token: OAuth variables, checked together, never echoed', () => {
+    const key = 'a'.repeat(64);
+    const oauth = {
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_CLIENT_ID: '1111.2222',
+      SLACK_CLIENT_SECRET: 'client-secret-value',
+      SLACK_STATE_SECRET: 'state-secret-value-0123',
+      MESH_HELP_TOKEN_KEY: key,
+    };
+    const c = loadConfig(oauth);
+    expect(c.botToken).toBeUndefined();
+    expect(c.oauth).toMatchObject({ clientId: '1111.2222', clientSecret: 'client-secret-value' });
+    expect(c.oauth?.tokenKey).toHaveLength(32);
+    expect(problems({ ...oauth, SLACK_BOT_TOKEN: 'xoxb-test-token' })).toContain(
+      'SLACK_CLIENT_ID cannot be set with SLACK_BOT_TOKEN',
+    );
+    const missing = problems({ SLACK_SIGNING_SECRET: SECRET, SLACK_CLIENT_ID: '1111.2222' });
+    for (const name of ['SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'MESH_HELP_TOKEN_KEY'])
+      expect(missing).toContain(`${name} is required with SLACK_CLIENT_ID`);
+    const bad = problems({ ...oauth, MESH_HELP_TOKEN_KEY: 'short-secret-key' });
+    expect(bad).toContain('MESH_HELP_TOKEN_KEY must be 32 random bytes');
+    expect(bad).not.toContain('short-secret-key');
+    expect(problems({ ...oauth, SLACK_APP_TOKEN: 'xapp-test-token' })).toContain('SLACK_CLIENT_ID needs HTTP mode');
+    expect(problems({ SLACK_SIGNING_SECRET: SECRET })).toContain('SLACK_BOT_TOKEN is required (or SLACK_CLIENT_ID');
+  });
+
   it('every problem is named in one run, the missing signing secret too', () => {
     const message = problems({ SLACK_BOT_TOKEN: 'xoxb-test-token', PORT: 'abc' });
     expect(message).toContain('PORT');

@@ -57,10 +57,16 @@ describe('manifest.yml', () => {
       'channels:history': /app\.event\('message'/,
       'groups:history': /app\.event\('message'/,
       'app_mentions:read': /app\.event\('app_mention'/,
+      'users:read': /client\.users\.info\(/,
+      'channels:read': /client\.conversations\.info\(/,
+      'groups:read': /client\.conversations\.(info|members)\(/,
     };
     for (const scope of BOT_SCOPES) expect(code, scope).toMatch(needs[scope] ?? /^$/);
-    // Calls that would need scopes we do not ask for (conversations.replies only reads threads: the history scopes).
-    expect(code).not.toMatch(/client\.(files|users)\.|client\.conversations\.(?!replies\()|app\.message\(/);
+    // Calls that would need scopes we do not ask for (conversations.replies only reads threads: the history scopes;
+    // users.info is all users:read is for, conversations.info/members all channels:read and groups:read are for).
+    expect(code).not.toMatch(
+      /client\.files\.|client\.users\.(?!info\()|client\.conversations\.(?!(replies|info|members)\()|app\.message\(/,
+    );
   });
 
   it('has the /mesh-help command with description and usage hint, App Home, interactivity and Socket Mode', () => {

@@ -227,3 +227,41 @@ describe('FileStore under load', () => {
     expect((await store.read('T1')).decisions[0]?.number).toBe(1);
   });
 });
+
+describe('FileStore.ping', () => {
+  it('resolves on a usable data folder, creating it, and leaves no file behind', async () => {
+    const dir = join(tempDir(), 'data');
+    const store = new FileStore(dir);
+    await Promise.all([store.ping(), store.ping(), store.ping()]);
+    expect(readdirSync(join(dir, 'teams'))).toEqual([]);
+    expect(await store.teams()).toEqual([]);
+  });
+
+  it('rejects naming the folder when the data folder cannot be written, and resolves once it is repaired', async () => {
+    const base = tempDir();
+    // Tests run as root, which ignores permission bits; a file where the folder should be fails for anyone.
+    writeFileSync(join(base, 'data'), '');
+    const store = new FileStore(join(base, 'data'));
+    await expect(store.ping()).rejects.toMatchObject({
+      code: 'write_failed',
+      message: expect.stringContaining('data'),
+    });
+    rmSync(join(base, 'data'));
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+
+  it('rejects once the store is closed', async () => {
+    const store = new FileStore(tempDir());
+    await store.close();
+    await expect(store.ping()).rejects.toMatchObject({ code: 'closed' });
+  });
+
+  it('rejects when the teams folder can no longer be listed', async () => {
+    const dir = tempDir();
+    const store = new FileStore(dir);
+    await store.ping();
+    rmSync(join(dir, 'teams'), { recursive: true });
+    writeFileSync(join(dir, 'teams'), '');
+    await expect(store.ping()).rejects.toBeInstanceOf(StoreError);
+  });
+});

@@ -94,13 +94,12 @@ export async function waitForCard(h: Harness, after = 0): Promise<StoredMessage>
   return card;
 }
 
-/** A small team with one cluster: seven questions, nothing multi-cluster. */
+/** A small team with one cluster and nothing that hurts: six questions, nothing multi-cluster. */
 export const SMALL_TEAM: Record<string, string | string[]> = {
   clusters: 'one',
   services: 'under-10',
   pains: ['none'],
   regulated: 'no',
-  deploys: 'monthly',
+  existing_mesh: 'none',
   ops: 'none',
-  overhead: 'tight',
 };

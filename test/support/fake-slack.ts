@@ -47,10 +47,17 @@ export class FakeSlack {
   /** Block Kit problems found in what the bot sent, with the call that sent it. */
   readonly violations: string[] = [];
   readonly messages = new Map<string, StoredMessage>();
+  /** Workspace admins as users.info reports them (`is_admin`); Alice administers the fake workspace, Bob does not. */
+  readonly admins = new Set<string>(['U0ALICE']);
+  /** C… channels conversations.info reports as private (G… and D… ids the bot knows by their id). */
+  readonly privateChannels = new Set<string>();
+  /** Members of a conversation, for conversations.members (unlisted conversations have none). */
+  readonly members = new Map<string, string[]>();
   private server: Server | undefined;
   private seq = 0;
   private tsCounter = 0;
   private readonly failures = new Map<string, string[]>();
+  private readonly conditional: { method: string; when: (params: Json) => boolean; error: string }[] = [];
   private readonly httpFaults = new Map<string, HttpFault[]>();
   private readonly waiters = new Set<() => void>();
   private lastCallAt = Date.now();
@@ -109,6 +116,11 @@ export class FakeSlack {
   /** The next call of `method` answers `{ ok: false, error }`. */
   failNext(method: string, error: string): void {
     this.failures.set(method, [...(this.failures.get(method) ?? []), error]);
+  }
+
+  /** The next call of `method` whose params match `when` answers `{ ok: false, error }` (e.g. only thread replies). */
+  failNextMatching(method: string, when: (params: Json) => boolean, error: string): void {
+    this.conditional.push({ method, when, error });
   }
 
   /** The next call of `method` fails at the HTTP level: a status (429 with Retry-After, 500), or a hang. */
@@ -221,7 +233,8 @@ export class FakeSlack {
       res.end(JSON.stringify({ ok: false, error: fault.status === 429 ? 'ratelimited' : 'internal_error' }));
       return;
     }
-    const failure = this.failures.get(method)?.shift();
+    const hit = this.conditional.findIndex((f) => f.method === method && f.when(params));
+    const failure = hit >= 0 ? this.conditional.splice(hit, 1)[0]?.error : this.failures.get(method)?.shift();
     if (failure) {
       reply(200, { ok: false, error: failure });
       return;
@@ -235,6 +248,25 @@ export class FakeSlack {
       case 'apps.connections.open':
         // Socket Mode: the app connects here; see test/slack/e2e/socket-mode.test.ts.
         return { ok: true, url: `${this.url.replace('http', 'ws')}/link` };
+      case 'oauth.v2.access': {
+        // The install flow's code exchange: `code-<team>` installs in a workspace, `org-<enterprise>` org-wide.
+        const code = String(p.code ?? '');
+        const org = code.startsWith('org-') ? code.slice(4) : undefined;
+        const team = code.startsWith('code-') ? code.slice(5) : undefined;
+        if (!org && !team) return { ok: false, error: 'invalid_code' };
+        return {
+          ok: true,
+          app_id: 'A0MESH',
+          authed_user: { id: 'U0INSTALLER' },
+          scope: 'commands,chat:write',
+          token_type: 'bot',
+          access_token: `xoxb-installed-${org ?? team}`,
+          bot_user_id: BOT_USER,
+          team: org ? null : { id: team, name: `Workspace ${team}` },
+          enterprise: org ? { id: org, name: `Org ${org}` } : null,
+          is_enterprise_install: Boolean(org),
+        };
+      }
       case 'auth.test':
         return {
           ok: true,
@@ -266,6 +298,19 @@ export class FakeSlack {
         existing.blocks = (p.blocks as Json[] | undefined) ?? existing.blocks;
         return { ok: true, channel, ts, text: existing.text };
       }
+      case 'conversations.info':
+        return {
+          ok: true,
+          channel: { id: channel, is_channel: true, is_private: this.privateChannels.has(channel), is_im: false },
+        };
+      case 'conversations.members':
+        return { ok: true, members: this.members.get(channel) ?? [], response_metadata: { next_cursor: '' } };
+      case 'chat.delete': {
+        const key = `${channel}/${String(p.ts ?? '')}`;
+        if (!this.messages.has(key)) return { ok: false, error: 'message_not_found' };
+        this.messages.delete(key);
+        return { ok: true, channel, ts: p.ts };
+      }
       case 'conversations.replies': {
         // A thread's parent and replies, oldest first; metadata only when asked for, as Slack does.
         const root = String(p.ts ?? '');
@@ -284,6 +329,14 @@ export class FakeSlack {
       }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: this.nextTs() };
+      case 'users.info': {
+        const id = String(p.user ?? '');
+        if (!/^[UW][A-Z0-9]+$/.test(id)) return { ok: false, error: 'user_not_found' };
+        return {
+          ok: true,
+          user: { id, team_id: HOME_TEAM, name: id.toLowerCase(), is_admin: this.admins.has(id), is_owner: false },
+        };
+      }
       case 'chat.getPermalink':
         return {
           ok: true,

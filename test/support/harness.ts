@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { RetryOptions } from '@slack/web-api';
 import { createApp, type MeshApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { FileStore } from '../../src/store/index.js';
+import { FileStore, type Store } from '../../src/store/index.js';
+import { FileJournal } from '../../src/store/journal.js';
 import { type Call, FakeSlack, HOME_TEAM, type StoredMessage } from './fake-slack.js';
 
 export { HOME_TEAM } from './fake-slack.js';
@@ -56,8 +57,14 @@ export type HarnessOptions = {
   retryConfig?: RetryOptions;
   /** Web API request timeout in ms (default the app's). */
   timeoutMs?: number;
-  /** More environment for the app (e.g. GITHUB_TOKEN). */
-  env?: Record<string, string>;
+  /** The store each start (and restart) gets; default a FileStore in `dataDir`. */
+  store?: () => Store;
+  /** Wraps the FileStore the app uses (e.g. to make one write fail). */
+  wrapStore?: (store: Store) => Store;
+  /** Requests in progress past which new ones are refused as busy (default the app's). */
+  maxBacklog?: number;
+  /** Environment on top of the default (an undefined value removes a variable), e.g. OAuth instead of a bot token. */
+  env?: Record<string, string | undefined>;
 };
 
 /** Starts the real app on an ephemeral port with a FileStore in a temp dir, talking to a loopback fake Slack. */
@@ -74,9 +81,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...options.env,
   });
   const mesh = await createApp(config, {
-    store: new FileStore(dataDir, { durable: false }),
+    store: options.store?.() ?? (options.wrapStore ?? ((s: Store) => s))(new FileStore(dataDir, { durable: false })),
+    journal: new FileJournal(join(dataDir, 'journal'), { durable: false }),
     retryConfig: options.retryConfig ?? { retries: 0 },
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.maxBacklog ? { maxBacklog: options.maxBacklog } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
   const { port } = await mesh.start();
@@ -144,6 +153,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     restart: async () => {
       await h.mesh.stop();
       closed = true;
+      // The store option is a factory: the restarted app gets a new store on the same data.
       return startHarness({ ...options, dataDir, fake });
     },
     close: async () => {
@@ -304,3 +314,22 @@ export const postsOfBlock = (fake: FakeSlack, blockId: string) =>
     (c) =>
       isPost(c) && Array.isArray(c.params.blocks) && (c.params.blocks as Json[]).some((b) => b.block_id === blockId),
   );
+
+/** Clicks the button beside a section (its accessory), found by the section's block_id. */
+export function accessoryPayload(fake: FakeSlack, msg: StoredMessage, blockId: string, who: Person): Json {
+  const accessory = blockOf(msg, blockId)?.accessory;
+  if (!isObj(accessory)) throw new Error(`no button beside ${blockId} in ${msg.ts}`);
+  return {
+    ...base(fake, msg, who),
+    actions: [
+      {
+        type: 'button',
+        action_id: accessory.action_id,
+        block_id: blockId,
+        value: accessory.value,
+        text: accessory.text,
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
+  };
+}

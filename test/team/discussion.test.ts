@@ -49,7 +49,15 @@ describe('thread capture', () => {
       title: 't',
       status: 'accepted',
       answers: {},
-      recommendation: { primary: 'plain-kubernetes', complements: [], notNow: [], reasons: [], warnings: [] },
+      recommendation: {
+        primary: 'plain-kubernetes',
+        complements: [],
+        notNow: [],
+        reasons: [],
+        warnings: [],
+        tools: [],
+        checklist: [],
+      },
       chosen: ['plain-kubernetes'],
       createdBy: 'U1',
       createdAt: at,
@@ -57,6 +65,7 @@ describe('thread capture', () => {
       replies: [],
       concerns: [],
       approvals: [],
+      checklistTicks: {},
       history: [],
     });
     captureReply(doc, session, { ts: '100.9', user: 'U2', text: 'late', at });
@@ -106,7 +115,15 @@ describe('dueReminders', () => {
     const base = {
       title: 't',
       answers: {},
-      recommendation: { primary: 'plain-kubernetes', complements: [], notNow: [], reasons: [], warnings: [] },
+      recommendation: {
+        primary: 'plain-kubernetes',
+        complements: [],
+        notNow: [],
+        reasons: [],
+        warnings: [],
+        tools: [],
+        checklist: [],
+      },
       chosen: ['plain-kubernetes'],
       createdBy: 'U1',
       createdAt: at,
@@ -114,6 +131,7 @@ describe('dueReminders', () => {
       replies: [],
       concerns: [],
       approvals: [],
+      checklistTicks: {},
       history: [],
     };
     doc.decisions.push(
@@ -135,7 +153,15 @@ describe('carryDiscussion', () => {
     const recorded = recordDecision(doc, {
       title: 't',
       answers: {},
-      recommendation: { primary: 'plain-kubernetes', complements: [], notNow: [], reasons: [], warnings: [] },
+      recommendation: {
+        primary: 'plain-kubernetes',
+        complements: [],
+        notNow: [],
+        reasons: [],
+        warnings: [],
+        tools: [],
+        checklist: [],
+      },
       status: 'accepted',
       by: 'U1',
       now,

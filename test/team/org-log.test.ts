@@ -23,6 +23,7 @@ function record(number: number, chosen: string[], status: Decision['status'], sc
     concerns: [],
     approvals: [],
     history: [],
+    checklistTicks: {},
     ...(scope ? { scope } : {}),
   };
 }

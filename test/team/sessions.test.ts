@@ -36,7 +36,7 @@ describe('answerSession', () => {
 
   it('completes with a recommendation after the last question and reopens when an answer makes a new one due', () => {
     const doc = team();
-    for (const q of ['clusters', 'services', 'pains', 'regulated', 'deploys', 'ops', 'overhead']) {
+    for (const q of ['clusters', 'services', 'pains', 'regulated', 'existing_mesh', 'ops']) {
       const value = q === 'clusters' ? 'one' : flow.questionById.get(q)?.default;
       expect(answerSession(flow, doc, 's1', { question: q, value, by: 'U1', now }).ok).toBe(true);
     }

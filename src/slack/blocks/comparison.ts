@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { Flow, Pattern } from '../../engine/flow.js';
+import { toolStatusLine, toolsOf } from '../../engine/tools.js';
 import { escapeText } from '../escape.js';
 import { context, divider, fields, header, type Message, section } from './kit.js';
 import { patternName } from './labels.js';
@@ -8,7 +9,7 @@ const bullets = (title: string, lines: string[]): string =>
   `*${title}*\n${lines.map((l) => `• ${escapeText(l)}`).join('\n')}`;
 
 /** One pattern's card: name, layer and what it solves, then its traits as two-column fields. */
-export function patternCard(p: Pattern): KnownBlock[] {
+export function patternCard(flow: Flow, p: Pattern): KnownBlock[] {
   return [
     section(`*${escapeText(p.name)}*  ·  _${escapeText(p.layer)}_\n${escapeText(p.solves)}`),
     fields([
@@ -18,7 +19,7 @@ export function patternCard(p: Pattern): KnownBlock[] {
       bullets('Cons', p.cons),
       bullets(
         'Example tools',
-        p.tools.map((t) => `${t.name} (${t.status})`),
+        toolsOf(flow, p.id).map((t) => `${t.name} (${toolStatusLine(t)})`),
       ),
       bullets('Needs', p.requirements),
     ]),
@@ -32,7 +33,7 @@ export function comparisonBlocks(flow: Flow, ids: readonly string[]): KnownBlock
     const p = flow.patternById.get(id);
     if (!p) continue;
     if (out.length) out.push(divider());
-    out.push(...patternCard(p));
+    out.push(...patternCard(flow, p));
   }
   return out;
 }

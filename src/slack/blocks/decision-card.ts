@@ -4,6 +4,7 @@ import { adrFileOf } from '../../adr/index.js';
 import type { Flow } from '../../engine/flow.js';
 import type { Decision, DecisionStatus } from '../../store/schema.js';
 import { adrId, isOverride, recommendedPatterns } from '../../team/decisions.js';
+import { describeRuleChange } from '../../team/governance.js';
 import { escapeText } from '../escape.js';
 import { ACTIONS, decisionCardBlockId, recordRef } from '../ids.js';
 import {
@@ -124,6 +125,15 @@ export function decisionCardMessage(flow: Flow, d: Decision, ctx: DecisionCardCo
       `*Approvals*\n${approvals.length ? approvals.map((a) => who(a.by)).join(', ') : 'none'}`,
     ]),
   );
+  if (d.ruleChanges?.length) {
+    blocks.push(
+      context(
+        `:warning: Accepted under the rule of ${d.acceptedUnderApprovals ?? 0} approval(s). Rule changes around this decision: ${d.ruleChanges
+          .map((c) => describeRuleChange(c, who))
+          .join('; ')}.`,
+      ),
+    );
+  }
   const value = recordRef(ctx.teamId, d.number);
   blocks.push(
     actions(decisionCardBlockId(d.number), [

@@ -3,6 +3,7 @@ import { applicableQuestions } from '../../engine/answers.js';
 import type { Flow } from '../../engine/flow.js';
 import type { Decision, Session, TeamDoc } from '../../store/schema.js';
 import { adrId } from '../../team/decisions.js';
+import { visibleIn, visiblePart } from '../../team/visibility.js';
 import { escapeText } from '../escape.js';
 import { channelRef, context, day, header, listSections, type Message, section, who } from './kit.js';
 import { patternNames } from './labels.js';
@@ -49,14 +50,35 @@ export function logBlocks(flow: Flow, doc: TeamDoc, maxSections: number): KnownB
   ];
 }
 
-/** `/mesh-help decisions`: the team's log, only for the person who asked. */
-export function decisionsMessage(flow: Flow, doc: TeamDoc): Message {
+/** What a view left out because it belongs to private conversations elsewhere. */
+export type LeftOut = { decisions: number; sessions: number };
+
+/** "2 records and 1 interview from private conversations are not shown here." (undefined: nothing left out) */
+export function leftOutLine(left: LeftOut | undefined): string | undefined {
+  if (!left || (!left.decisions && !left.sessions)) return undefined;
+  const parts = [
+    ...(left.decisions ? [`${left.decisions} record(s)`] : []),
+    ...(left.sessions ? [`${left.sessions} interview(s)`] : []),
+  ];
+  return `:lock: ${parts.join(' and ')} from private channels or DMs are not shown here; they are listed only there.`;
+}
+
+/** `/mesh-help decisions`: the log this channel may see, only for the person who asked. */
+export function decisionsMessage(flow: Flow, doc: TeamDoc, leftOut?: LeftOut): Message {
+  const hidden = leftOutLine(leftOut);
   return {
     text: `${doc.decisions.length} decision(s), ${openSessions(doc).length} open interview(s)`,
     blocks: [
       header('Our decisions'),
       ...logBlocks(flow, doc, 20),
+      ...(hidden ? [context(hidden)] : []),
       context('`mesh-help decisions --team <id>` on the command line shows the same log.'),
     ],
   };
+}
+
+/** The decisions message for one channel: what that channel may see, and how much was left out. */
+export function channelDecisions(deps: { flow: Flow }, doc: TeamDoc, channel: string): Message {
+  const seen = visiblePart(doc, (x) => visibleIn(x, channel));
+  return decisionsMessage(deps.flow, seen.doc, { decisions: seen.hiddenDecisions, sessions: seen.hiddenSessions });
 }

@@ -4,7 +4,7 @@ import type { TeamDoc } from '../../store/schema.js';
 import { type OrgLog, orgRef } from '../../team/org-log.js';
 import { escapeText } from '../escape.js';
 import { ACTIONS, COMMAND } from '../ids.js';
-import { logBlocks } from './decisions.js';
+import { type LeftOut, leftOutLine, logBlocks } from './decisions.js';
 import { actions, button, context, divider, header, listSections, section } from './kit.js';
 import { patternNames } from './labels.js';
 
@@ -28,7 +28,8 @@ function orgBlocks(flow: Flow, org: OrgLog): KnownBlock[] {
 }
 
 /** The App Home tab: a start button, the open interviews and the decision log. */
-export function homeView(flow: Flow, doc: TeamDoc, notice?: string, org?: OrgLog): HomeView {
+export function homeView(flow: Flow, doc: TeamDoc, notice?: string, leftOut?: LeftOut, org?: OrgLog): HomeView {
+  const hidden = leftOutLine(leftOut);
   const blocks: KnownBlock[] = [
     header('mesh-help'),
     section(
@@ -40,6 +41,7 @@ export function homeView(flow: Flow, doc: TeamDoc, notice?: string, org?: OrgLog
     actions('home', [button('Start an interview', ACTIONS.homeStart, 'start', 'primary')]),
     divider(),
     ...logBlocks(flow, doc, 60),
+    ...(hidden ? [context(hidden)] : []),
     ...(org ? orgBlocks(flow, org) : []),
     context(`${flow.patterns.length} patterns in the catalogue · \`/mesh-help help\` for the commands`),
   );

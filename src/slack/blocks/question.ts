@@ -1,6 +1,6 @@
 import type { ActionsBlock, Checkboxes, KnownBlock, PlainTextOption } from '@slack/types';
 import { match } from 'ts-pattern';
-import { applicableQuestions, progress } from '../../engine/answers.js';
+import { askedQuestions, progress } from '../../engine/answers.js';
 import type { Flow, Question } from '../../engine/flow.js';
 import type { Session } from '../../store/schema.js';
 import { escapeText } from '../escape.js';
@@ -17,7 +17,7 @@ export type QuestionView = Pick<Session, 'answers' | 'answeredBy' | 'status'> & 
 export type QuestionState = 'asked' | 'retired' | 'frozen';
 
 export function questionState(flow: Flow, view: QuestionView, questionId: string): QuestionState {
-  if (!applicableQuestions(flow, view.answers).some((q) => q.id === questionId)) return 'retired';
+  if (!askedQuestions(flow, view.answers).some((q) => q.id === questionId)) return 'retired';
   return view.status === 'decided' || view.status === 'abandoned' ? 'frozen' : 'asked';
 }
 

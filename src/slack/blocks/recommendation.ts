@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { match } from 'ts-pattern';
 import type { Answers, Flow } from '../../engine/flow.js';
 import type { Reason, Recommendation } from '../../engine/recommend.js';
+import { toolName, toolStatusLine } from '../../engine/tools.js';
 import type { Approval, Decision } from '../../store/schema.js';
 import { adrId, isOverride } from '../../team/decisions.js';
 import { escapeText } from '../escape.js';
@@ -19,6 +20,32 @@ function reasonLine(flow: Flow, answers: Answers, r: Reason): string {
   const q = flow.questionById.get(r.question);
   const from = q ? ` _(${escapeText(q.prompt)} → ${escapeText(answerLabel(flow, q.id, answers[q.id]))})_` : '';
   return `• ${escapeText(r.because)}${from}`;
+}
+
+const toolLabel = (flow: Flow, id: string): string => {
+  const tool = flow.toolById.get(id);
+  return `*${escapeText(toolName(flow, id))}*${tool ? ` (${escapeText(toolStatusLine(tool))})` : ''}`;
+};
+
+/** Per recommended layer: the first-choice tool and why, the alternatives, and what to avoid and why. */
+function toolsLines(flow: Flow, rec: Recommendation): string[] {
+  const lines: string[] = [];
+  for (const pattern of [rec.primary, ...rec.complements]) {
+    const choices = rec.tools.filter((t) => t.pattern === pattern);
+    if (!choices.length) continue;
+    const first = choices.find((t) => t.fit === 'first-choice');
+    const alternatives = choices.filter((t) => t.fit === 'alternative');
+    lines.push(
+      `*${escapeText(patternName(flow, pattern))}*${first ? ` · first choice ${toolLabel(flow, first.tool)}: ${escapeText(first.because)}` : ''}`,
+    );
+    if (alternatives.length) {
+      lines.push(`   Alternatives: ${alternatives.map((t) => toolLabel(flow, t.tool)).join(', ')}`);
+    }
+    for (const t of choices.filter((x) => x.fit === 'avoid')) {
+      lines.push(`   :no_entry_sign: Avoid ${toolLabel(flow, t.tool)}: ${escapeText(t.because)}`);
+    }
+  }
+  return lines;
 }
 
 export type CardInput = {
@@ -72,6 +99,15 @@ export function recommendationMessage(flow: Flow, input: CardInput, state: CardS
         'Watch out',
         rec.warnings.map((w) => `:warning: ${escapeText(w)}`),
         2,
+      ),
+    );
+  }
+  const toolLines = toolsLines(flow, rec);
+  if (toolLines.length) blocks.push(...listSections('Tools', toolLines, 2));
+  if (rec.checklist.length) {
+    blocks.push(
+      context(
+        `:clipboard: ${rec.checklist.length} readiness ${rec.checklist.length === 1 ? 'check' : 'checks'} to do before the first cluster changes; the checklist is in the thread.`,
       ),
     );
   }

@@ -1,5 +1,5 @@
 import { match } from 'ts-pattern';
-import { applicableQuestions } from '../../engine/answers.js';
+import { askedQuestions } from '../../engine/answers.js';
 import type { Flow } from '../../engine/flow.js';
 import type { Decision, Session } from '../../store/schema.js';
 import { adrId } from '../../team/decisions.js';
@@ -18,7 +18,7 @@ const when = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)} 
 export function statusLine(flow: Flow, view: RootView, decision?: Decision): string {
   return match(view.status)
     .with('open', () => {
-      const applicable = applicableQuestions(flow, view.answers);
+      const applicable = askedQuestions(flow, view.answers);
       const answered = applicable.filter((q) => view.answers[q.id] !== undefined).length;
       return `:hourglass_flowing_sand: Interview in progress: ${answered} of ${applicable.length} answered`;
     })

@@ -234,10 +234,19 @@ describe('revisit and supersede from Slack', () => {
     expect(textOf(root ?? {})).toContain('to revisit *ADR-0001*');
     expect(doc().sessions[1]?.revisits).toBe(1);
     await runInterview(h, rootTs, {
-      ...SMALL_TEAM,
       clusters: 'multi-region',
+      fleet: '2-5',
+      services: 'under-10',
+      pains: ['cross-cluster-calls'],
+      network: 'flat',
       cni: 'cilium',
       l7_between_clusters: 'no',
+      regulated: 'no',
+      existing_mesh: 'none',
+      platform: 'self-managed',
+      ops: 'none',
+      overhead: 'normal',
+      other_workloads: ['none'],
     });
     const card = await waitForCard(h, start);
     const before = h.fake.calls.length;

@@ -129,7 +129,8 @@ describe('concerns on the recommendation card', () => {
     await h.interact(resolve);
     shown = await cardUpdate(card, seq, '1 resolved');
     expect(textOf(shown)).not.toContain('Nobody on call');
-    await h.interact(resolve);
+    // A second click is a new payload (its own trigger_id), not an exact replay.
+    await h.interact({ ...resolve, trigger_id: `${String(resolve.trigger_id)}-2` });
     await h.fake.settle();
     expect(
       h.fake.calls.some((c) => c.seq > seq && String(c.params.text).includes('resolved this concern already')),

@@ -154,4 +154,17 @@ describe('revisit reminders', () => {
     expect(h.fake.calls.filter(isReminder)).toHaveLength(1);
     expect(doc().decisions[0]?.reminderPostedAt).toBeDefined();
   });
+
+  it('a corrupt team file sorted before a team does not stop that team’s reminder', async () => {
+    clock = Date.now();
+    h = await startHarness({ now });
+    const rootTs = await acceptedDecision();
+    await h.mesh.stop();
+    writeFileSync(join(h.dataDir, 'teams', 'A0BROKEN.json'), '{"not json');
+    clock += 400 * DAY;
+    h = await startHarness({ dataDir: h.dataDir, fake: h.fake, now });
+    const posted = await h.fake.waitFor(isReminder, 5000, 'the reminder after the corrupt team');
+    expect(posted.params.thread_ts).toBe(rootTs);
+    expect(readFileSync(join(h.dataDir, 'teams', 'A0BROKEN.json'), 'utf8')).toBe('{"not json');
+  });
 });

@@ -145,9 +145,9 @@ describe('concurrent clicks', () => {
     const rootTs = await startInterview(h);
     const click = answerPayload(h, rootTs, 'clusters', 'several-same-region');
     await Promise.all([h.interact(click), h.interact(click), h.interact(click)]);
-    await waitForQuestion(h, rootTs, 'services');
+    await waitForQuestion(h, rootTs, 'fleet');
     await h.fake.settle();
-    expect(postsOfBlock(h.fake, 'q:services')).toHaveLength(1);
+    expect(postsOfBlock(h.fake, 'q:fleet')).toHaveLength(1);
     const s = (h.teamFile() as { sessions: Json[] }).sessions[0] as Json & { answers: Json; version: number };
     expect(s.answers).toEqual({ clusters: 'several-same-region' });
     expect(s.version).toBe(1);
@@ -160,13 +160,15 @@ describe('concurrent clicks', () => {
     const a = answerPayload(h, rootTs, 'clusters', 'one', ALICE);
     const b = answerPayload(h, rootTs, 'clusters', 'multi-region', BOB);
     await Promise.all([h.interact(a), h.interact(b)]);
-    await waitForQuestion(h, rootTs, 'services');
+    // The winner decides what comes next: services after one cluster, fleet after several.
+    await h.fake.waitFor((c) => isPost(c) && /"q:(services|fleet)"/.test(JSON.stringify(c.params.blocks)));
     await h.fake.settle();
     const s = (h.teamFile() as { sessions: Json[] }).sessions[0] as Json & { answers: Json; version: number };
     expect(['one', 'multi-region']).toContain(s.answers.clusters);
+    const next = s.answers.clusters === 'one' ? 'q:services' : 'q:fleet';
     expect(Object.keys(s.answers)).toEqual(['clusters']);
     expect(s.version).toBe(1);
-    expect(postsOfBlock(h.fake, 'q:services')).toHaveLength(1);
+    expect(postsOfBlock(h.fake, next)).toHaveLength(1);
     const notes = h.fake.called('response_url');
     expect(notes).toHaveLength(1);
     expect(String(notes[0]?.params.text)).toContain('answered this a moment ago');
@@ -178,19 +180,34 @@ describe('concurrent clicks', () => {
   it('changing an earlier answer retires questions that no longer apply and asks new ones', async () => {
     h = await startHarness();
     const rootTs = await startInterview(h);
-    await runInterview(h, rootTs, { ...SMALL_TEAM, clusters: 'multi-region', cni: 'cilium' });
-    const cni = questionMessage(h.fake, CHANNEL, rootTs, 'cni');
+    await runInterview(h, rootTs, {
+      clusters: 'multi-region',
+      fleet: '2-5',
+      services: 'under-10',
+      pains: ['cross-cluster-calls'],
+      network: 'flat',
+      cni: 'cilium',
+    });
+    const multiOnly = ['fleet', 'network', 'cni'].map((id) => questionMessage(h.fake, CHANNEL, rootTs, id));
+    const cni = multiOnly[2];
     expect(cni).toBeDefined();
     const l7 = await waitForQuestion(h, rootTs, 'l7_between_clusters');
-    // Back to one cluster: cni (answered) and l7 (waiting) no longer apply.
+    // Back to one cluster: fleet, network, cni (answered) and l7 (waiting) no longer apply; the rest is asked.
     const calls = h.fake.calls.length;
     await h.interact(answerPayload(h, rootTs, 'clusters', 'one', BOB));
+    await runInterview(h, rootTs, {
+      regulated: 'no',
+      existing_mesh: 'none',
+      ops: 'none',
+      overhead: 'normal',
+      other_workloads: ['none'],
+    });
     const card = await waitForCard(h, calls);
     await h.fake.settle();
     const retired = h.fake.calls
       .slice(calls)
       .filter((c) => c.method === 'chat.update' && JSON.stringify(c.params.blocks).includes('No longer asked'));
-    expect(retired.map((c) => c.params.ts).sort()).toEqual([cni?.ts, l7.ts].sort());
+    expect(retired.map((c) => c.params.ts).sort()).toEqual([...multiOnly.map((m) => m?.ts), l7.ts].sort());
     const s = (h.teamFile() as { sessions: Json[] }).sessions[0] as Json & { answers: Json; messages: Json };
     expect(s.answers.cni).toBeUndefined();
     expect(s.messages.cni).toBeUndefined();
@@ -198,12 +215,12 @@ describe('concurrent clicks', () => {
     expect(card.ts).toBe(s.cardTs);
     // A client that still shows this card's buttons (clicked after the answers changed again).
     const staleAccept = actionPayload(h.fake, card, 'decision:accept', ALICE);
-    // And back to several regions: cni is asked again in a new message, and the card stops taking decisions.
+    // And back to several regions: fleet is asked again in a new message, and the card stops taking decisions.
     const calls2 = h.fake.calls.length;
     await h.interact(answerPayload(h, rootTs, 'clusters', 'multi-region', ALICE));
-    await h.fake.waitFor((c) => c.seq > calls2 && isPost(c) && JSON.stringify(c.params.blocks).includes('"q:cni"'));
+    await h.fake.waitFor((c) => c.seq > calls2 && isPost(c) && JSON.stringify(c.params.blocks).includes('"q:fleet"'));
     await h.fake.settle();
-    expect(postsOfBlock(h.fake, 'q:cni')).toHaveLength(2);
+    expect(postsOfBlock(h.fake, 'q:fleet')).toHaveLength(2);
     expect(textOf(h.fake.message(CHANNEL, card.ts) ?? {})).toContain('An answer changed');
     const refused = h.fake.calls.length;
     await h.interact(staleAccept);
@@ -231,7 +248,14 @@ describe('restart', () => {
     expect(s.answers).toEqual({ clusters: 'one', services: '10-49', pains: ['flaky-calls', 'tracing'] });
     expect(postsOfBlock(h.fake, 'q:regulated')).toHaveLength(1);
     expect(h.fake.calls.slice(calls).some((c) => c.method === 'response_url')).toBe(false);
-    await runInterview(h, rootTs, { regulated: 'no', deploys: 'weekly', ops: 'part-time', overhead: 'normal' });
+    await runInterview(h, rootTs, {
+      regulated: 'no',
+      existing_mesh: 'none',
+      platform: 'eks',
+      ops: 'part-time',
+      overhead: 'normal',
+      other_workloads: ['none'],
+    });
     await waitForCard(h);
     expect(h.fake.violations).toEqual([]);
   });

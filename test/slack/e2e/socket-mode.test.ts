@@ -123,5 +123,7 @@ describe('Socket Mode (SLACK_APP_TOKEN set)', () => {
     // The health check listens on PORT in Socket Mode too.
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(ready.status).toBe(200);
   });
 });

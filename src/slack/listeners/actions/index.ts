@@ -1,9 +1,10 @@
 import type { App, BlockAction } from '@slack/bolt';
 import type { SlackDeps } from '../../context.js';
-import { ACTIONS, ANSWER_ACTION, CONCERN, CONFIRM_ACTION, PICK_ACTION, REMINDER } from '../../ids.js';
+import { ACTIONS, ANSWER_ACTION, CHECKLIST_ACTION, CONCERN, CONFIRM_ACTION, PICK_ACTION, REMINDER } from '../../ids.js';
 import { afterAck } from '../../work.js';
 import { answerAction, pickAction } from './answer.js';
 import { approveAction } from './approve.js';
+import { checklistAction } from './checklist.js';
 import { raiseConcernAction, resolveConcernAction } from './concern.js';
 import { acceptAction, overrideAction } from './decision.js';
 import { deprecateAction } from './deprecate.js';
@@ -11,6 +12,7 @@ import { exportRecordAction } from './export-record.js';
 import { MENU_ACTIONS, menuAction } from './menu.js';
 import { revisitAction } from './reminder.js';
 import { reopenAction } from './reopen.js';
+import { resumeAction } from './resume.js';
 
 /** Buttons and checkboxes in messages and the Home tab. */
 export function register(app: App, deps: SlackDeps): void {
@@ -51,6 +53,14 @@ export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction>(
     { type: 'block_actions', action_id: REMINDER.revisit },
     afterAck(deps.work, revisitAction(deps)),
+  );
+  app.action<BlockAction>(
+    { type: 'block_actions', action_id: ACTIONS.resume },
+    afterAck(deps.work, resumeAction(deps)),
+  );
+  app.action<BlockAction>(
+    { type: 'block_actions', action_id: CHECKLIST_ACTION },
+    afterAck(deps.work, checklistAction(deps)),
   );
   for (const id of MENU_ACTIONS) app.action<BlockAction>({ type: 'block_actions', action_id: id }, menuAction(deps));
 }

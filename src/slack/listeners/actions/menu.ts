@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { match } from 'ts-pattern';
 import { comparisonMessage } from '../../blocks/comparison.js';
-import { decisionsMessage } from '../../blocks/decisions.js';
+import { channelDecisions } from '../../blocks/decisions.js';
 import { helpMessage } from '../../blocks/menu.js';
 import { startModal } from '../../blocks/modals.js';
 import type { SlackDeps } from '../../context.js';
@@ -49,7 +49,10 @@ export function menuAction(deps: SlackDeps) {
         const msg = comparisonMessage(deps.flow, []);
         await respond({ response_type: 'in_channel', replace_original: false, text: msg.text, blocks: msg.blocks });
       })
-      .with(ACTIONS.menuDecisions, async () => privately(decisionsMessage(deps.flow, await deps.store.read(teamId))))
+      .with(ACTIONS.menuDecisions, async () => {
+        const channel = messageRef(b)?.channel ?? b.channel?.id ?? '';
+        await privately(channelDecisions(deps, await deps.store.read(teamId), channel));
+      })
       .with(ACTIONS.menuExport, async () => {
         const channel = messageRef(b)?.channel ?? b.channel?.id;
         if (!channel) return;

@@ -1,5 +1,4 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { match } from 'ts-pattern';
 import { adrId } from '../../../team/decisions.js';
 import { findByKey } from '../../../team/lookup.js';
 import { noticeMessage } from '../../blocks/menu.js';
@@ -9,7 +8,7 @@ import { startInterview } from '../../interview.js';
 import { FOREIGN_TEAM } from '../../outcomes.js';
 import { BlockActionBody, messageRef, userTeamOf } from '../../payloads.js';
 import { tellPrivately } from '../../reply.js';
-import { notInChannelHint } from '../commands/mesh-help.js';
+import { startNotice } from '../../resume.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -44,12 +43,13 @@ export function revisitAction(deps: SlackDeps) {
       title: d ? `Revisit: ${d.title}` : '',
       revisits: ref.number,
     });
-    await match(started)
-      .with({ kind: 'started' }, async () => undefined)
-      .with({ kind: 'cannot-post' }, async (s) => tell(notInChannelHint(s.error)))
-      .with({ kind: 'cannot-revisit' }, async (s) =>
-        tell(`${adrId(s.number)} is ${s.status ?? 'gone'} now, so there is nothing to revisit.`),
-      )
-      .exhaustive();
+    if (started.kind === 'cannot-revisit') {
+      return void (await tell(
+        `${adrId(started.number)} is ${started.status ?? 'gone'} now, so there is nothing to revisit.`,
+      ));
+    }
+    const notice = startNotice(started, ref.teamId);
+    if (notice)
+      await tellPrivately(client, respond, { channel: at.channel, user: b.user.id, threadTs: at.threadTs }, notice);
   };
 }

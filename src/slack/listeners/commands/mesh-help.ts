@@ -1,8 +1,9 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { match, P } from 'ts-pattern';
 import { orgLog } from '../../../team/org-log.js';
+import { visibleIn } from '../../../team/visibility.js';
 import { comparisonMessage } from '../../blocks/comparison.js';
-import { decisionsMessage } from '../../blocks/decisions.js';
+import { channelDecisions } from '../../blocks/decisions.js';
 import { helpMessage, menuMessage, noticeMessage } from '../../blocks/menu.js';
 import { orgLogMessage } from '../../blocks/org-log.js';
 import { parseCommand, suggest } from '../../commands.js';
@@ -12,16 +13,12 @@ import { uploadLog, uploadNotice } from '../../export.js';
 import { startInterview } from '../../interview.js';
 import { CommandBody } from '../../payloads.js';
 import { publishFromSlack } from '../../publish.js';
-import { revisitNotice } from '../../record-notices.js';
+import { resumeInterview, startNotice } from '../../resume.js';
 import { configFromSlack } from '../../settings.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
-/** What to say when the bot cannot post in the channel. */
-export const notInChannelHint = (error: string): string =>
-  error === 'not_in_channel' || error === 'channel_not_found'
-    ? 'I can’t post in this channel yet. Invite me with `/invite @mesh-help`, then run the command again.'
-    : `I couldn’t post the interview here (${escapeText(error)}).`;
+export { notInChannelHint } from '../../start-hint.js';
 
 /** `/mesh-help [subcommand]`: acknowledged at once; anything that reads the store or posts happens after. */
 export function meshHelpCommand(deps: SlackDeps) {
@@ -38,6 +35,16 @@ export function meshHelpCommand(deps: SlackDeps) {
     await match(parseCommand(body.text))
       .with({ kind: 'menu' }, () => ephemeral(menuMessage()))
       .with({ kind: 'help' }, () => ephemeral(helpMessage(deps.flow)))
+      .with({ kind: 'resume' }, async () => {
+        await ack();
+        const reply = await resumeInterview(deps, client, {
+          teamId: body.team_id,
+          channel: body.channel_id,
+          user: body.user_id,
+          userTeam: body.team_id,
+        });
+        await respond({ response_type: 'ephemeral', ...reply });
+      })
       .with({ kind: 'unknown' }, (c) => ephemeral(helpMessage(deps.flow, c)))
       .with({ kind: 'export', to: { bad: P.string } }, (c) => ephemeral(noticeMessage(c.to.bad)))
       .with({ kind: 'export', to: P.union('pr', 'git') }, async (c) => {
@@ -57,7 +64,11 @@ export function meshHelpCommand(deps: SlackDeps) {
       })
       .with({ kind: 'config' }, async (c) => {
         await ack();
-        const reply = await configFromSlack(deps, { teamId: body.team_id, change: c.change });
+        const reply = await configFromSlack(deps, client, {
+          teamId: body.team_id,
+          user: body.user_id,
+          change: c.change,
+        });
         await respond({ response_type: 'ephemeral', ...reply });
       })
       .with({ kind: 'compare' }, async (c) => {
@@ -88,14 +99,21 @@ export function meshHelpCommand(deps: SlackDeps) {
         for (const r of read)
           if (r.status === 'rejected')
             deps.logger.warn(`mesh-help: organisation log skipped a team: ${String(r.reason)}`);
-        const teams = read.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+        // Records of private conversations show only in their own conversation, as in the team's own log.
+        const teams = read.flatMap((r) =>
+          r.status === 'fulfilled'
+            ? [{ ...r.value, decisions: r.value.decisions.filter((d) => visibleIn(d, body.channel_id)) }]
+            : [],
+        );
         const log = orgLog(deps.flow, teams, filters);
         await respond({ response_type: 'ephemeral', ...orgLogMessage(deps.flow, log, filters, !home) });
       })
       .with({ kind: 'decisions' }, async () => {
         await ack();
-        const doc = await deps.store.read(body.team_id);
-        await respond({ response_type: 'ephemeral', ...decisionsMessage(deps.flow, doc) });
+        await respond({
+          response_type: 'ephemeral',
+          ...channelDecisions(deps, await deps.store.read(body.team_id), body.channel_id),
+        });
       })
       .with({ kind: 'start', scopeError: P.string }, (c) => ephemeral(noticeMessage(escapeText(c.scopeError))))
       .with({ kind: 'start' }, async (c) => {
@@ -108,11 +126,7 @@ export function meshHelpCommand(deps: SlackDeps) {
           revisits: c.revisits,
           scope: c.scope,
         });
-        const notice = match(started)
-          .with({ kind: 'started' }, () => undefined)
-          .with({ kind: 'cannot-post' }, (s) => noticeMessage(notInChannelHint(s.error)))
-          .with({ kind: 'cannot-revisit' }, (s) => revisitNotice(s.number, s.status))
-          .exhaustive();
+        const notice = startNotice(started, body.team_id);
         if (notice) await respond({ response_type: 'ephemeral', ...notice });
       })
       .exhaustive();

@@ -1,16 +1,21 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { type OrgLog, orgLog } from '../../../team/org-log.js';
+import { sharedOnly } from '../../../team/visibility.js';
 import { homeView } from '../../blocks/home.js';
 import type { SlackDeps } from '../../context.js';
 import { slackError } from '../../interview.js';
 import { EventEnvelope, HomeOpenedEvent } from '../../payloads.js';
+import { visibleToUser } from '../../visibility.js';
 
 type Args = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs;
 
 /** Every readable team's log, for the Home tab's organisation section (an unreadable team file is skipped). */
 async function organisation(deps: SlackDeps): Promise<OrgLog | undefined> {
   const read = await Promise.allSettled((await deps.store.teams()).map((id) => deps.store.read(id)));
-  const teams = read.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  // Outside every conversation: records of private channels and DMs stay out of the organisation's log.
+  const teams = read.flatMap((r) =>
+    r.status === 'fulfilled' ? [{ ...r.value, decisions: sharedOnly(r.value.decisions).shared }] : [],
+  );
   return teams.length > 1 ? orgLog(deps.flow, teams) : undefined;
 }
 
@@ -22,14 +27,17 @@ export function appHomeOpened(deps: SlackDeps) {
     if (!parsed.success || parsed.data.tab === 'messages') return;
     const teamId = (envelope.success ? envelope.data.team_id : undefined) ?? context.teamId;
     if (!teamId) return;
-    const doc = await deps.store.read(teamId);
+    const user = parsed.data.user;
+    // Private conversations' records show only to their members.
+    const seen = await visibleToUser(deps, client, await deps.store.read(teamId), user);
+    const leftOut = { decisions: seen.hiddenDecisions, sessions: seen.hiddenSessions };
     // Other teams' records are for members of the bot's own workspace, as in `/mesh-help decisions all`.
     const org =
       deps.homeTeamId === undefined || teamId === deps.homeTeamId
         ? await organisation(deps).catch(() => undefined)
         : undefined;
     try {
-      await client.views.publish({ user_id: parsed.data.user, view: homeView(deps.flow, doc, undefined, org) });
+      await client.views.publish({ user_id: user, view: homeView(deps.flow, seen.doc, undefined, leftOut, org) });
     } catch (err) {
       deps.logger.warn(`mesh-help: could not publish the Home tab: ${slackError(err)}`);
     }

@@ -39,6 +39,7 @@ export function parseMention(text: string): MentionRequest {
       { kind: 'decisions' },
       { kind: 'export' },
       { kind: 'config' },
+      { kind: 'resume' },
       { kind: 'unknown' },
       (): MentionRequest => ({
         kind: 'other',

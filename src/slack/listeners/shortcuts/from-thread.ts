@@ -1,10 +1,10 @@
 import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
-import { match } from 'ts-pattern';
 import { z } from 'zod';
 import { noticeMessage } from '../../blocks/menu.js';
 import type { SlackDeps } from '../../context.js';
 import { readThread } from '../../from-thread.js';
 import { slackError, startInterview } from '../../interview.js';
+import { startNotice } from '../../resume.js';
 import { notInChannelHint } from '../commands/mesh-help.js';
 
 type Args = SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs;
@@ -60,10 +60,8 @@ export function startFromThread(deps: SlackDeps) {
       title: thread.title,
       thread: { ts: threadTs, replies: thread.replies },
     });
-    await match(started)
-      .with({ kind: 'started' }, () => undefined)
-      .with({ kind: 'cannot-post' }, (r) => tell(notInChannelHint(r.error)))
-      .with({ kind: 'cannot-revisit' }, () => undefined)
-      .exhaustive();
+    // The same private notes as /mesh-help start: not in the channel, or the channel's open-interview bound reached.
+    const notice = startNotice(started, teamId);
+    if (notice) await respond({ response_type: 'ephemeral', ...notice });
   };
 }

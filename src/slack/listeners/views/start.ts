@@ -1,12 +1,11 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { parseScope } from '../../../team/scope.js';
-import { noticeMessage } from '../../blocks/menu.js';
 import type { SlackDeps } from '../../context.js';
 import { INPUTS } from '../../ids.js';
 import { startInterview } from '../../interview.js';
 import { ViewSubmissionBody } from '../../payloads.js';
 import { tellPrivately } from '../../reply.js';
-import { notInChannelHint } from '../commands/mesh-help.js';
+import { startNotice } from '../../resume.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -37,9 +36,8 @@ export function startSubmit(deps: SlackDeps) {
       title,
       ...(scope.value.length ? { scope: scope.value } : {}),
     });
-    if (started.kind === 'cannot-post') {
-      // The modal is gone and the bot cannot post there: tell the person in the app's messages tab.
-      await tellPrivately(client, undefined, { user: b.user.id }, noticeMessage(notInChannelHint(started.error)));
-    }
+    const notice = startNotice(started, teamId);
+    // The modal is gone: tell the person in the channel if the bot is there, else in the app's messages tab.
+    if (notice) await tellPrivately(client, undefined, { channel, user: b.user.id }, notice);
   };
 }

@@ -1,0 +1,26 @@
+import type { Session, TeamConfig, TeamDoc } from '../store/index.js';
+
+/** Open interviews allowed at once, unless the team set its own (`/mesh-help config limits N M`). */
+export const DEFAULT_OPEN_PER_CHANNEL = 1;
+export const DEFAULT_OPEN_PER_TEAM = 50;
+
+export const openLimits = (config: TeamConfig): { perChannel: number; perTeam: number } => ({
+  perChannel: config.maxOpenPerChannel ?? DEFAULT_OPEN_PER_CHANNEL,
+  perTeam: config.maxOpenPerTeam ?? DEFAULT_OPEN_PER_TEAM,
+});
+
+/** Still being answered or decided: it holds a place in the limits. */
+export const isOpen = (s: Session): boolean => s.status === 'open' || s.status === 'complete';
+
+/** Why a new interview cannot start in this channel (the open one to resume, when it is here); undefined when it can. */
+export type OpenLimit = { kind: 'channel-full'; open: Session } | { kind: 'team-full'; limit: number };
+
+export function openLimitReached(doc: TeamDoc, channel: string): OpenLimit | undefined {
+  const { perChannel, perTeam } = openLimits(doc.config);
+  const open = doc.sessions.filter(isOpen);
+  const here = open.filter((s) => s.channel === channel);
+  const latest = here.at(-1);
+  if (latest && here.length >= perChannel) return { kind: 'channel-full', open: latest };
+  if (open.length >= perTeam) return { kind: 'team-full', limit: perTeam };
+  return undefined;
+}

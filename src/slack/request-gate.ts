@@ -1,0 +1,201 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
+import type { Logger } from '@slack/bolt';
+
+/** Slack's payloads are far below this; anything larger is refused before it is read. */
+export const BODY_LIMIT = 64 * 1024;
+/** How far in the future a request timestamp may be (clock skew), in seconds. */
+export const FUTURE_SKEW_S = 60;
+/** Slack's replay window: older signed requests are refused (Bolt checks that too). */
+export const REPLAY_WINDOW_S = 5 * 60;
+/** Signatures remembered at most; past it the oldest are forgotten first. */
+const SEEN_MAX = 100_000;
+
+/** A Slack workspace (T…) or Enterprise Grid organisation (E…) id. */
+export const SLACK_TEAM_ID = /^[TE][A-Z0-9]{2,30}$/;
+
+type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+/** The bytes Bolt reads when a request was already buffered (see bolt's bufferIncomingMessage). */
+type Buffered = IncomingMessage & { rawBody?: Buffer };
+
+export type GateOptions = {
+  signingSecret: string;
+  /** Only POSTs to these paths are gated; health checks and other routes pass untouched. */
+  endpoints: string[];
+  logger: Logger;
+  now?: () => number;
+  bodyLimit?: number;
+};
+
+/**
+ * Signed requests already seen inside the replay window. In memory: one
+ * process refuses replays it saw itself; several replicas need this in a shared store.
+ */
+export class SeenSignatures {
+  private readonly until = new Map<string, number>();
+
+  /** True the first time a signature is seen; false for a replay inside the window. */
+  first(signature: string, expiresAtS: number, nowS: number): boolean {
+    for (const [sig, exp] of this.until) {
+      if (exp > nowS && this.until.size < SEEN_MAX) break;
+      this.until.delete(sig);
+    }
+    if (this.until.has(signature)) return false;
+    this.until.set(signature, expiresAtS);
+    return true;
+  }
+}
+
+const refuse = (res: ServerResponse, status: number, close = false) => {
+  res.writeHead(status, close ? { Connection: 'close' } : {});
+  res.end();
+};
+
+const header = (req: IncomingMessage, name: string): string | undefined => {
+  const v = req.headers[name];
+  return typeof v === 'string' ? v : undefined;
+};
+
+/** Reads the body up to `limit` bytes; undefined when it is (or turns out) larger. */
+function readLimited(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.pause();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks, size)));
+    req.once('error', reject);
+  });
+}
+
+function signatureMatches(secret: string, ts: string, body: Buffer, signature: string): boolean {
+  const expected = Buffer.from(
+    `v0=${createHmac('sha256', secret).update(`v0:${ts}:`).update(body).digest('hex')}`,
+    'utf8',
+  );
+  const given = Buffer.from(signature, 'utf8');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+type Json = Record<string, unknown>;
+const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The body as Bolt will read it: JSON, a form, or a form whose `payload` is JSON. */
+function parsedBody(body: Buffer, contentType: string | undefined): Json | undefined {
+  try {
+    const text = body.toString('utf8');
+    if (contentType?.startsWith('application/x-www-form-urlencoded')) {
+      const form = parseQuery(text);
+      return typeof form.payload === 'string' ? (JSON.parse(form.payload) as Json) : (form as Json);
+    }
+    const json = JSON.parse(text) as unknown;
+    return isObj(json) ? json : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every team or enterprise id a payload names, wherever Slack puts one. */
+export function teamIdsOf(body: Json): unknown[] {
+  const event = isObj(body.event) ? body.event : {};
+  const user = isObj(body.user) ? body.user : {};
+  const auths = Array.isArray(body.authorizations) ? body.authorizations.filter(isObj) : [];
+  return [
+    body.team_id,
+    body.enterprise_id,
+    isObj(body.team) ? body.team.id : body.team,
+    isObj(body.enterprise) ? body.enterprise.id : body.enterprise,
+    user.team_id,
+    event.team,
+    event.user_team,
+    event.source_team,
+    ...auths.flatMap((a) => [a.team_id, a.enterprise_id]),
+  ];
+}
+
+/** Absent, null or empty (Slack sends `enterprise_id=` outside Grid) is fine; anything else must be a Slack id. */
+const badTeamId = (v: unknown): boolean =>
+  v !== undefined && v !== null && v !== '' && !(typeof v === 'string' && SLACK_TEAM_ID.test(v));
+
+/**
+ * Screens Slack's requests before Bolt reads them, cheaply and in this order:
+ * a body over the limit gets 413 without being buffered (Content-Length, then
+ * bytes counted while reading); a timestamp in the future, a missing or wrong
+ * signature get 401; an exact replay of a request already seen gets an empty
+ * 200 and no effect; a team id that is not a Slack id gets 400. What passes is
+ * handed to Bolt already buffered.
+ */
+export function gateRequests(next: Listener, options: GateOptions): Listener {
+  const limit = options.bodyLimit ?? BODY_LIMIT;
+  const now = options.now ?? Date.now;
+  const seen = new SeenSignatures();
+  const { logger } = options;
+
+  const screen = async (req: Buffered, res: ServerResponse): Promise<void> => {
+    const declared = Number(header(req, 'content-length') ?? Number.NaN);
+    if (declared > limit) {
+      logger.warn(`mesh-help: refused a ${declared}-byte request (limit ${limit})`);
+      refuse(res, 413, true);
+      return;
+    }
+    const nowS = Math.floor(now() / 1000);
+    const ts = header(req, 'x-slack-request-timestamp') ?? '';
+    const tsS = /^\d{1,12}$/.test(ts) ? Number(ts) : Number.NaN;
+    if (tsS > nowS + FUTURE_SKEW_S) {
+      // A future timestamp would outlive the replay window; stale and missing ones Bolt refuses (ssl_check has none).
+      logger.warn('mesh-help: refused a request whose timestamp is in the future');
+      refuse(res, 401, true);
+      return;
+    }
+    const body = await readLimited(req, limit);
+    if (!body) {
+      logger.warn(`mesh-help: refused a request over ${limit} bytes`);
+      refuse(res, 413, true);
+      return;
+    }
+    req.rawBody = body;
+    const contentType = header(req, 'content-type');
+    // Slack's ssl_check is unsigned; Bolt answers it and strips anything else from it.
+    const sslCheck =
+      contentType?.startsWith('application/x-www-form-urlencoded') && parseQuery(body.toString()).ssl_check === '1';
+    if (sslCheck) return next(req, res);
+    const signature = header(req, 'x-slack-signature') ?? '';
+    if (!signatureMatches(options.signingSecret, ts, body, signature)) {
+      // Bolt answers 401 (and logs why) for bad and stale signatures alike.
+      return next(req, res);
+    }
+    if (tsS < nowS - REPLAY_WINDOW_S) return next(req, res);
+    if (!seen.first(signature, tsS + REPLAY_WINDOW_S + FUTURE_SKEW_S, nowS)) {
+      logger.warn('mesh-help: ignored an exact replay of a signed request');
+      refuse(res, 200);
+      return;
+    }
+    const parsed = parsedBody(body, contentType);
+    if (parsed && teamIdsOf(parsed).some(badTeamId)) {
+      logger.warn('mesh-help: refused a request whose team id is not a Slack id');
+      refuse(res, 400);
+      return;
+    }
+    next(req, res);
+  };
+
+  return (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (req.method !== 'POST' || !options.endpoints.includes(path)) return next(req, res);
+    screen(req, res).catch((err: unknown) => {
+      logger.warn(`mesh-help: could not read a request: ${(err as Error).message}`);
+      if (!res.headersSent) refuse(res, 400, true);
+      else res.end();
+    });
+  };
+}

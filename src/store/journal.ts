@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import { type FileHandle, mkdir, open, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** One request taken in before its ack: what is needed to process it again after a crash. */
+export type JournalEntry = {
+  id: string;
+  /** When it was taken in (ISO). */
+  at: string;
+  /** The request body as the receiver parsed it. */
+  body: Record<string, unknown>;
+  retryNum?: number | undefined;
+  retryReason?: string | undefined;
+};
+
+export type JournalInput = Omit<JournalEntry, 'id' | 'at'>;
+
+/** `full`: no space left; `read_only`: the folder refuses writes; `failed`: any other I/O error; `closed`. */
+export type JournalErrorCode = 'full' | 'read_only' | 'failed' | 'closed';
+
+/** A request that could not be recorded: the caller must refuse it rather than acknowledge it. */
+export class JournalError extends Error {
+  constructor(
+    readonly code: JournalErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'JournalError';
+  }
+}
+
+/**
+ * Where requests wait between their ack and the end of their processing.
+ * Small on purpose so a PostgreSQL table can implement it (insert on append,
+ * delete or flag on markDone, select what is not done on pending).
+ */
+export interface Journal {
+  /** Records a request; resolves once it survives a crash (throws JournalError when it cannot). */
+  append(input: JournalInput): Promise<JournalEntry>;
+  /** The request's effects are done: it is not processed again after a restart. */
+  markDone(id: string): Promise<void>;
+  /** Requests recorded and not marked done, oldest first: call once at start-up, before any append. */
+  pending(): Promise<JournalEntry[]>;
+  /** Waits for queued writes; later appends fail. */
+  close(): Promise<void>;
+}
+
+export type FileJournalOptions = {
+  /** fsync each group of records before they count as recorded (default true). */
+  durable?: boolean;
+  /** The file is emptied when nothing is pending and it has grown past this many bytes (default 1 MiB). */
+  compactBytes?: number;
+};
+
+type Line = { op: 'in'; entry: JournalEntry } | { op: 'done'; id: string };
+type Waiting = { bytes: Buffer; resolve: () => void; reject: (err: JournalError) => void };
+
+const classify = (err: unknown): JournalError => {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why = (err as Error).message;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new JournalError('full', `the disk is full: ${why}`);
+  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
+    return new JournalError('read_only', `the data folder refuses writes: ${why}`);
+  }
+  return new JournalError('failed', `cannot write the intake journal: ${why}`);
+};
+
+/**
+ * The journal as one append-only file of JSON lines (`<dir>/intake.jsonl`):
+ * an `in` line per request, a `done` line when its effects are done. Records
+ * that arrive while a write is in flight are written and fsynced together
+ * (group commit), so a burst costs one fsync per batch, not one per request.
+ * A failed write is cut off again, so the file never keeps a record its
+ * caller was told failed. When nothing is pending the file is emptied.
+ */
+export class FileJournal implements Journal {
+  readonly file: string;
+  private handle: FileHandle | undefined;
+  private opening: Promise<FileHandle> | undefined;
+  private readonly queue: Waiting[] = [];
+  private writing: Promise<void> | undefined;
+  /** Bytes of whole records in the file. */
+  private size = 0;
+  /** Records not marked done (appended here, or found at start-up). */
+  private readonly open = new Set<string>();
+  private closed = false;
+  /** A failed write could not be cut off: the next one starts on a new line. */
+  private torn = false;
+
+  constructor(
+    readonly dir: string,
+    private readonly options: FileJournalOptions = {},
+  ) {
+    this.file = join(dir, 'intake.jsonl');
+  }
+
+  private fileHandle(): Promise<FileHandle> {
+    if (this.handle) return Promise.resolve(this.handle);
+    this.opening ??= (async () => {
+      try {
+        await mkdir(this.dir, { recursive: true });
+        const h = await open(this.file, 'a+', 0o600);
+        this.size = (await h.stat()).size;
+        this.handle = h;
+        return h;
+      } catch (err) {
+        this.opening = undefined;
+        throw classify(err);
+      }
+    })();
+    return this.opening;
+  }
+
+  async pending(): Promise<JournalEntry[]> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw classify(err);
+      text = '';
+    }
+    const entries = new Map<string, JournalEntry>();
+    for (const raw of text.split('\n')) {
+      if (!raw.trim()) continue;
+      let line: Line;
+      try {
+        line = JSON.parse(raw) as Line;
+      } catch {
+        continue; // a record cut short by a crash was never acknowledged
+      }
+      if (line.op === 'in' && line.entry?.id) entries.set(line.entry.id, line.entry);
+      else if (line.op === 'done') entries.delete(line.id);
+    }
+    for (const id of entries.keys()) this.open.add(id);
+    return [...entries.values()];
+  }
+
+  async append(input: JournalInput): Promise<JournalEntry> {
+    if (this.closed) throw new JournalError('closed', 'the intake journal is closed');
+    const entry: JournalEntry = { id: randomUUID(), at: new Date().toISOString(), ...input };
+    this.open.add(entry.id);
+    try {
+      await this.write({ op: 'in', entry });
+    } catch (err) {
+      this.open.delete(entry.id);
+      throw err;
+    }
+    return entry;
+  }
+
+  async markDone(id: string): Promise<void> {
+    if (!this.open.has(id)) return;
+    this.open.delete(id);
+    await this.write({ op: 'done', id });
+  }
+
+  private write(line: Line): Promise<void> {
+    const bytes = Buffer.from(`${JSON.stringify(line)}\n`, 'utf8');
+    return new Promise((resolve, reject) => {
+      this.queue.push({ bytes, resolve, reject });
+      this.writing ??= this.drain().finally(() => {
+        this.writing = undefined;
+      });
+    });
+  }
+
+  /** Writes what is queued, one write and one fsync per batch, until nothing is left. */
+  private async drain(): Promise<void> {
+    while (this.queue.length) {
+      const batch = this.queue.splice(0);
+      let handle: FileHandle;
+      try {
+        handle = await this.fileHandle();
+      } catch (err) {
+        for (const w of batch) w.reject(err as JournalError);
+        continue;
+      }
+      const bytes = Buffer.concat([...(this.torn ? [Buffer.from('\n')] : []), ...batch.map((w) => w.bytes)]);
+      const before = this.size;
+      try {
+        let written = 0;
+        while (written < bytes.length) {
+          written += (await handle.write(bytes, written, bytes.length - written)).bytesWritten;
+        }
+        if (this.options.durable ?? true) await handle.datasync();
+        this.size += bytes.length;
+        this.torn = false;
+      } catch (err) {
+        // Cut the failed records off, so a request refused now is not processed after a restart.
+        await handle.truncate(before).catch(async () => {
+          this.torn = true;
+          this.size = await handle.stat().then(
+            (s) => s.size,
+            () => this.size,
+          );
+        });
+        const failure = classify(err);
+        for (const w of batch) w.reject(failure);
+        continue;
+      }
+      if (this.open.size === 0 && this.size > (this.options.compactBytes ?? 1024 * 1024)) {
+        await handle.truncate(0).then(
+          () => {
+            this.size = 0;
+          },
+          () => undefined,
+        );
+      }
+      for (const w of batch) w.resolve();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.writing) await this.writing;
+    // A clean stop with nothing pending leaves an empty journal.
+    if (this.open.size === 0) await this.handle?.truncate(0).catch(() => undefined);
+    await this.handle?.close();
+    this.handle = undefined;
+    this.opening = undefined;
+  }
+}

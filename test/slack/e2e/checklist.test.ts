@@ -1,0 +1,247 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { checklistKey } from '../../../src/engine/checklist.js';
+import { getFlow } from '../../../src/engine/load.js';
+import { recommend } from '../../../src/engine/recommend.js';
+import { FOREIGN_TEAM } from '../../../src/slack/outcomes.js';
+import { TeamDoc } from '../../../src/store/index.js';
+import { answerPayload, runInterview, startInterview, waitForCard } from '../../support/driver.js';
+import type { Call, StoredMessage } from '../../support/fake-slack.js';
+import {
+  ALICE,
+  accessoryPayload,
+  actionPayload,
+  BOB,
+  CHANNEL,
+  EVE,
+  type Harness,
+  isPost,
+  type Person,
+  startHarness,
+  textOf,
+} from '../../support/harness.js';
+
+const flow = getFlow();
+type Json = Record<string, unknown>;
+
+let h: Harness;
+afterEach(async () => {
+  await h?.close();
+});
+
+const doc = (): TeamDoc => TeamDoc.parse(h.teamFile());
+
+/** One cluster, 50+ services, mTLS and flaky calls: a service mesh with a readiness checklist. */
+const MESH_TEAM: Record<string, string | string[]> = {
+  clusters: 'one',
+  services: '50-plus',
+  pains: ['mtls', 'flaky-calls'],
+  regulated: 'no',
+  existing_mesh: 'none',
+  platform: 'self-managed',
+  ops: 'platform-team',
+  overhead: 'normal',
+  other_workloads: ['none'],
+};
+
+const itemKey = (answers: Record<string, string | string[]>, starts: string): string => {
+  const item = recommend(flow, answers).checklist.find((c) => c.item.startsWith(starts));
+  if (!item) throw new Error(`no checklist item starting "${starts}"`);
+  return checklistKey(item);
+};
+const OWNER = itemKey(MESH_TEAM, 'Name the owner');
+const RETRIES = itemKey(MESH_TEAM, 'Set timeouts and retry budgets');
+const BASELINE = itemKey(MESH_TEAM, 'Measure p99 latency');
+
+const isChecklistPost = (c: Call) => isPost(c) && JSON.stringify(c.params.blocks).includes('"Readiness checklist"');
+
+/** The checklist posted after call `after`, as stored by the fake Slack. */
+async function waitForChecklist(after: number): Promise<{ call: Call; msg: StoredMessage }> {
+  const call = await h.fake.waitFor((c) => c.seq > after && isChecklistPost(c), 5000, 'the readiness checklist');
+  await h.fake.settle(50);
+  const msg = [...h.fake.messages.values()].find(
+    (m) => m.thread_ts === call.params.thread_ts && JSON.stringify(m.blocks) === JSON.stringify(call.params.blocks),
+  );
+  if (!msg) throw new Error('checklist not stored');
+  return { call, msg };
+}
+
+/** Clicks Done / Undo beside an item of the message as this person sees it; returns the calls that followed. */
+async function click(msg: StoredMessage, key: string, who: Person): Promise<Call[]> {
+  const seq = h.fake.calls.length;
+  expect((await h.interact(accessoryPayload(h.fake, msg, `checklist:${key}`, who))).status).toBe(200);
+  await h.fake.settle();
+  return h.fake.calls.filter((c) => c.seq > seq);
+}
+
+const current = (msg: StoredMessage): StoredMessage => h.fake.message(CHANNEL, msg.ts) ?? msg;
+const itemText = (msg: StoredMessage, key: string): string => {
+  const block = current(msg).blocks.find((b) => b.block_id === `checklist:${key}`);
+  return String(((block?.text ?? {}) as Json).text ?? '');
+};
+const notices = (calls: Call[]) => calls.filter((c) => c.method === 'response_url').map((c) => String(c.params.text));
+const updatesOf = (calls: Call[], ts: string) => calls.filter((c) => c.method === 'chat.update' && c.params.ts === ts);
+
+describe('the readiness checklist in the thread', () => {
+  it('is posted after the card, ticked by anyone on the team, kept through a changed answer and the decision', async () => {
+    h = await startHarness();
+    const rootTs = await startInterview(h);
+    await runInterview(h, rootTs, MESH_TEAM);
+    const card = await waitForCard(h);
+    const { call: posted, msg: list } = await waitForChecklist(0);
+
+    // Right after the card, in its thread, not broadcast; its ts is stored on the session.
+    const cardPost = h.fake.calls.find((c) => isPost(c) && c.params.reply_broadcast === true);
+    const postsAfterCard = h.fake.calls.filter((c) => isPost(c) && c.seq > (cardPost?.seq ?? 0));
+    expect(postsAfterCard[0]).toBe(posted);
+    expect(posted.params).toMatchObject({ channel: CHANNEL, thread_ts: rootTs });
+    expect(posted.params.reply_broadcast).toBeUndefined();
+    expect(doc().sessions[0]?.checklistTs).toBe(list.ts);
+    const items = recommend(flow, MESH_TEAM).checklist;
+    expect(String(posted.params.text)).toBe(`Readiness checklist: 0 of ${items.length} done`);
+    for (const item of items) expect(textOf(list)).toContain(item.item.slice(0, 40).replace(/"/g, '\\"'));
+
+    // Bob ticks an item: the message shows who ticked it, the team file stores it.
+    let calls = await click(current(list), OWNER, BOB);
+    expect(updatesOf(calls, list.ts)).toHaveLength(1);
+    expect(itemText(list, OWNER)).toMatch(/^✅ .*\nticked by <@U0BOB> on \d{4}-\d{2}-\d{2}$/s);
+    expect(textOf(current(list))).toContain(`1 of ${items.length} done`);
+    expect(doc().sessions[0]?.checklistTicks[OWNER]).toMatchObject({ by: BOB.id, byName: 'u0bob' });
+    expect(notices(calls)).toEqual([]);
+
+    // A double click (the same Done twice, even at once) stores one tick and says nothing.
+    const done = accessoryPayload(h.fake, current(list), `checklist:${RETRIES}`, ALICE);
+    let seq = h.fake.calls.length;
+    await Promise.all([h.interact(done), h.interact(done)]);
+    await h.fake.settle();
+    calls = h.fake.calls.filter((c) => c.seq > seq);
+    expect(updatesOf(calls, list.ts)).toHaveLength(1);
+    expect(notices(calls)).toEqual([]);
+    expect(Object.keys(doc().sessions[0]?.checklistTicks ?? {}).sort()).toEqual([OWNER, RETRIES].sort());
+    // Bob clicking Done on a message that still shows Alice's item open is told she was quicker.
+    calls = await click({ ...list, blocks: posted.params.blocks as Json[] }, RETRIES, BOB);
+    expect(notices(calls)).toEqual([expect.stringContaining('<@U0ALICE> ticked this item already')]);
+
+    // Someone from another organisation in the shared channel cannot tick.
+    calls = await click(current(list), BASELINE, EVE);
+    expect(notices(calls)).toEqual([FOREIGN_TEAM]);
+    expect(updatesOf(calls, list.ts)).toEqual([]);
+    expect(doc().sessions[0]?.checklistTicks[BASELINE]).toBeUndefined();
+
+    // A changed answer replaces card and checklist; ticks of items still listed stay, the new item is open.
+    const changed = { ...MESH_TEAM, pains: ['mtls', 'tracing'] };
+    const TRACES = itemKey(changed, 'Make every service propagate trace headers');
+    seq = h.fake.calls.length;
+    await h.interact(answerPayload(h, rootTs, 'pains', ['mtls', 'tracing'], BOB));
+    await waitForCard(h, seq);
+    const { msg: list2 } = await waitForChecklist(seq);
+    // Both cards read the same (service mesh), so the new one is found by the ts the session stores.
+    const newCard = h.fake.message(CHANNEL, doc().sessions[0]?.cardTs ?? '');
+    if (!newCard) throw new Error('new card not stored');
+    expect(newCard.ts).not.toBe(card.ts);
+    expect(textOf(current(list))).toContain('this checklist no longer holds');
+    expect(textOf(current(list))).not.toContain('checklist:toggle');
+    expect(doc().sessions[0]?.checklistTs).toBe(list2.ts);
+    expect(itemText(list2, OWNER)).toContain('ticked by <@U0BOB>');
+    expect(itemText(list2, TRACES)).toMatch(/^☐ /);
+    expect(current(list2).blocks.some((b) => b.block_id === `checklist:${RETRIES}`)).toBe(false);
+    const total2 = recommend(flow, changed).checklist.length;
+    expect(textOf(current(list2))).toContain(`1 of ${total2} done`);
+    // A click on the replaced checklist (a client that still shows its buttons) is refused.
+    calls = await click({ ...list, blocks: posted.params.blocks as Json[] }, BASELINE, ALICE);
+    expect(notices(calls)).toEqual([expect.stringContaining('This checklist was replaced')]);
+    expect(doc().sessions[0]?.checklistTicks[BASELINE]).toBeUndefined();
+
+    // Accepting moves the ticks to the decision; ticking goes on there.
+    seq = h.fake.calls.length;
+    await h.interact(actionPayload(h.fake, newCard, 'decision:accept', ALICE));
+    await h.fake.waitFor((c) => c.seq > seq && c.method === 'chat.update' && c.params.ts === newCard.ts);
+    await h.fake.settle();
+    expect(doc().decisions[0]?.checklistTs).toBe(list2.ts);
+    expect(Object.keys(doc().decisions[0]?.checklistTicks ?? {})).toContain(OWNER);
+    calls = await click(current(list2), TRACES, ALICE);
+    expect(notices(calls)).toEqual([]);
+    expect(updatesOf(calls, list2.ts)).toHaveLength(1);
+    expect(doc().decisions[0]?.checklistTicks[TRACES]).toMatchObject({ by: ALICE.id, byName: 'u0alice' });
+    expect(doc().sessions[0]?.checklistTicks).toEqual({});
+    expect(itemText(list2, TRACES)).toContain('ticked by <@U0ALICE>');
+    expect(textOf(current(list2))).toContain(`2 of ${total2} done`);
+
+    // Undo takes the tick off the decision; the same Undo twice at once changes it once.
+    const undo = accessoryPayload(h.fake, current(list2), `checklist:${TRACES}`, BOB);
+    seq = h.fake.calls.length;
+    await Promise.all([h.interact(undo), h.interact(undo)]);
+    await h.fake.settle();
+    calls = h.fake.calls.filter((c) => c.seq > seq);
+    expect(updatesOf(calls, list2.ts)).toHaveLength(1);
+    expect(notices(calls)).toEqual([]);
+    expect(doc().decisions[0]?.checklistTicks[TRACES]).toBeUndefined();
+    expect(itemText(list2, TRACES)).toMatch(/^☐ /);
+
+    // A forged value (an item that is not listed, or no item at all) is refused and stores nothing.
+    const before = JSON.stringify(doc().decisions[0]?.checklistTicks);
+    for (const value of [`tick:${RETRIES}`, 'tick:<!channel>']) {
+      const forged = accessoryPayload(h.fake, current(list2), `checklist:${OWNER}`, ALICE);
+      seq = h.fake.calls.length;
+      await h.interact({ ...forged, actions: [{ ...(forged.actions as Json[])[0], value }] });
+      await h.fake.settle();
+      calls = h.fake.calls.filter((c) => c.seq > seq);
+      expect(notices(calls)).toEqual([expect.stringMatching(/not on this checklist|not one I know/)]);
+      expect(updatesOf(calls, list2.ts)).toEqual([]);
+    }
+    expect(JSON.stringify(doc().decisions[0]?.checklistTicks)).toBe(before);
+    expect(h.fake.violations).toEqual([]);
+  });
+
+  it('goes with its card when a changed answer asks a new question, and comes back with the next card', async () => {
+    h = await startHarness();
+    const rootTs = await startInterview(h);
+    await runInterview(h, rootTs, MESH_TEAM);
+    const card = await waitForCard(h);
+    const { msg: list } = await waitForChecklist(0);
+    await click(current(list), OWNER, BOB);
+    expect(doc().sessions[0]?.checklistTicks[OWNER]).toBeDefined();
+
+    // Regulated now: the FIPS question applies, so the interview is open again and the card and checklist retire.
+    let seq = h.fake.calls.length;
+    await h.interact(answerPayload(h, rootTs, 'regulated', 'yes', ALICE));
+    await h.fake.waitFor((c) => c.seq > seq && isPost(c) && JSON.stringify(c.params.blocks).includes('"q:fips"'));
+    await h.fake.settle();
+    expect(textOf(current(list))).toContain('this checklist no longer holds');
+    expect(textOf(h.fake.message(CHANNEL, card.ts) ?? {})).toContain('An answer changed');
+    expect(doc().sessions[0]?.checklistTs).toBeUndefined();
+    const calls = await click(
+      { ...list, blocks: h.fake.calls.find(isChecklistPost)?.params.blocks as Json[] },
+      RETRIES,
+      ALICE,
+    );
+    expect(notices(calls)).toEqual([expect.stringContaining('This checklist was replaced')]);
+
+    // Answering it brings a new card and a new checklist; Bob's tick is still there.
+    seq = h.fake.calls.length;
+    await h.interact(answerPayload(h, rootTs, 'fips', 'no', ALICE));
+    const { msg: list2 } = await waitForChecklist(seq);
+    expect(list2.ts).not.toBe(list.ts);
+    expect(doc().sessions[0]?.checklistTs).toBe(list2.ts);
+    expect(itemText(list2, OWNER)).toContain('ticked by <@U0BOB>');
+    expect(h.fake.violations).toEqual([]);
+  });
+
+  it('is not posted when the recommendation has no checklist', async () => {
+    h = await startHarness();
+    const rootTs = await startInterview(h);
+    const small = {
+      clusters: 'one',
+      services: 'under-10',
+      pains: ['none'],
+      regulated: 'no',
+      existing_mesh: 'none',
+      ops: 'none',
+    };
+    expect(recommend(flow, small).checklist).toEqual([]);
+    await runInterview(h, rootTs, small);
+    await waitForCard(h);
+    await h.fake.settle();
+    expect(h.fake.calls.filter(isChecklistPost)).toEqual([]);
+    expect(doc().sessions[0]?.checklistTs).toBeUndefined();
+  });
+});

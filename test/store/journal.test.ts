@@ -1,0 +1,87 @@
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FileJournal, JournalError } from '../../src/store/journal.js';
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0).reverse()) c();
+});
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'mesh-journal-'));
+  cleanups.push(() => rmSync(d, { recursive: true, force: true }));
+  return d;
+};
+const body = (n: number) => ({ type: 'event_callback', event_id: `Ev${n}` });
+
+describe('FileJournal', () => {
+  it('gives back after a restart what was appended and not marked done, oldest first', async () => {
+    const dir = tempDir();
+    const j = new FileJournal(dir);
+    const a = await j.append({ body: body(1) });
+    const b = await j.append({ body: body(2), retryNum: 1, retryReason: 'http_timeout' });
+    await j.append({ body: body(3) }).then((c) => j.markDone(c.id));
+    // No close: a crash.
+    const again = new FileJournal(dir);
+    const pending = await again.pending();
+    expect(pending.map((e) => e.id)).toEqual([a.id, b.id]);
+    expect(pending[1]).toMatchObject({ body: body(2), retryNum: 1, retryReason: 'http_timeout' });
+  });
+
+  it('writes a burst of concurrent appends together, losing none', async () => {
+    const dir = tempDir();
+    const j = new FileJournal(dir);
+    const entries = await Promise.all(Array.from({ length: 200 }, (_, i) => j.append({ body: body(i) })));
+    expect(new Set(entries.map((e) => e.id)).size).toBe(200);
+    const pending = await new FileJournal(dir).pending();
+    expect(pending.map((e) => e.body.event_id)).toEqual(entries.map((e) => e.body.event_id));
+  });
+
+  it('ignores a record cut short by a crash', async () => {
+    const dir = tempDir();
+    const j = new FileJournal(dir);
+    const a = await j.append({ body: body(1) });
+    await j.close();
+    appendFileSync(join(dir, 'intake.jsonl'), '{"op":"in","entry":{"id":"torn","bo');
+    expect((await new FileJournal(dir).pending()).map((e) => e.id)).toEqual([a.id]);
+  });
+
+  it('empties the file once everything in it is done and it has grown past the limit', async () => {
+    const dir = tempDir();
+    const j = new FileJournal(dir, { compactBytes: 1000 });
+    const entries = await Promise.all(Array.from({ length: 20 }, (_, i) => j.append({ body: body(i) })));
+    for (const e of entries.slice(0, 19)) await j.markDone(e.id);
+    expect(statSync(j.file).size).toBeGreaterThan(1000);
+    const last = entries[19];
+    if (!last) throw new Error('no entry');
+    await j.markDone(last.id);
+    expect(readFileSync(j.file, 'utf8')).toBe('');
+    expect(await new FileJournal(dir).pending()).toEqual([]);
+  });
+
+  it('a full disk refuses the append and leaves no trace of it', async () => {
+    const dir = tempDir();
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', dir], { stdio: 'ignore' });
+    } catch {
+      throw new Error('this test mounts a small tmpfs: run it as root (CI does)');
+    }
+    cleanups.push(() => execFileSync('umount', ['-l', dir]));
+    const j = new FileJournal(join(dir, 'journal'));
+    const kept = await j.append({ body: body(1) });
+    writeFileSync(join(dir, 'filler'), Buffer.alloc(4096));
+    try {
+      for (let i = 0; ; i++) writeFileSync(join(dir, `filler-${i}`), Buffer.alloc(4096));
+    } catch {
+      // full
+    }
+    const size = statSync(j.file).size;
+    const failure = await j.append({ body: { ...body(2), big: 'x'.repeat(8000) } }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(JournalError);
+    expect((failure as JournalError).code).toBe('full');
+    expect(statSync(j.file).size).toBe(size);
+    expect((await new FileJournal(join(dir, 'journal')).pending()).map((e) => e.id)).toEqual([kept.id]);
+  });
+});
