@@ -256,6 +256,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     effects,
     work: new WorkLimiter(deps.workSlots ?? 4),
     homeTeamId: auth.team_id,
+    github: config.github,
     ...(installs ? { installs } : {}),
   };
   // Reminders post outside any request: with installs, through the token of the team's install.

@@ -26,6 +26,8 @@ export type Config = {
   /** PostgreSQL connection URL (DATABASE_URL): teams live there instead of `dataDir`. Holds a password: never log it. */
   databaseUrl?: string;
   logLevel: LogLevelName;
+  /** GitHub access for `/mesh-help export pr`: a token from the environment, never stored in a team file. */
+  github?: { token: string; apiUrl?: string };
 };
 
 /** True for a URL the PostgreSQL client takes: postgres:// or postgresql:// with a database name. */
@@ -114,6 +116,19 @@ const Env = z
     SLACK_API_URL: z.preprocess(
       blankToUndefined,
       z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://slack.com/api/' }).optional(),
+    ),
+    GITHUB_TOKEN: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .regex(/^\S{8,}$/, 'must be a GitHub token (no spaces)')
+        .optional(),
+    ),
+    GITHUB_API_URL: z.preprocess(
+      blankToUndefined,
+      z
+        .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://ghe.example.com/api/v3' })
+        .optional(),
     ),
     MESH_HELP_DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
     DATABASE_URL: z.preprocess(
@@ -210,6 +225,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     dataDir: resolve(e.MESH_HELP_DATA_DIR),
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     logLevel: e.LOG_LEVEL,
+    ...(e.GITHUB_TOKEN
+      ? { github: { token: e.GITHUB_TOKEN, ...(e.GITHUB_API_URL ? { apiUrl: e.GITHUB_API_URL } : {}) } }
+      : {}),
   };
 }
 

@@ -173,6 +173,7 @@ function context(flow: Flow, d: Decision): string[] {
     'How should this system carry service-to-service and cluster-to-cluster traffic, given what hurts today:',
     'keep plain Kubernetes networking, or add a service mesh, a cluster mesh, multi-cluster without a mesh, or federation?',
     '',
+    ...(d.scope?.length ? [`It covers these clusters or environments: ${d.scope.map(inline).join(', ')}.`, ''] : []),
     lines.length ? "The team's answers to the mesh-help interview:" : 'The interview recorded no answers.',
     ...(lines.length ? ['', ...lines] : []),
   ];

@@ -1,39 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import { rename, unlink, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { match } from 'ts-pattern';
 import { z } from 'zod';
-import { exportFiles, INDEX_FILE, writeExport } from '../adr/index.js';
+import { exportFiles, INDEX_FILE, renderHtml, writeExport } from '../adr/index.js';
 import { FlowError, getFlow } from '../engine/load.js';
+import {
+  BranchName,
+  DEFAULT_PATH,
+  defaultGitBranch,
+  FolderPath,
+  gitHubClient,
+  headline,
+  PublishError,
+  publishPullRequest,
+  pushWithGit,
+  RemoteUrl,
+  RepoSpec,
+} from '../publish/index.js';
 import { StoreError } from '../store/index.js';
+import { sharedOnly } from '../team/visibility.js';
 import type { Io } from './main.js';
 import { openCliStore, storeLocation } from './store.js';
 
-const Args = z.object({
-  team: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, '--team: a team id is letters, digits, - and _ (at most 64)')
-    .default('local'),
-  out: z.string({ error: 'export needs --out DIR (the folder to write, e.g. docs/decisions)' }).trim().min(1, {
-    error: 'export needs --out DIR (the folder to write, e.g. docs/decisions)',
-  }),
-});
+const NEEDS = 'export needs --out DIR, --pr OWNER/REPO, --git REMOTE_URL or --html FILE (where to put the records)';
 
-const USAGE = 'usage: mesh-help export [--team ID] --out DIR';
+const Team = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, '--team: a team id is letters, digits, - and _ (at most 64)')
+  .default('local');
 
-/** `mesh-help export [--team ID] --out DIR`: every ADR of the team and a README.md index, ready to commit. */
+/** Where one export goes: exactly one of the target flags. */
+const Args = z
+  .object({
+    team: Team,
+    out: z.string().trim().min(1, { error: NEEDS }).optional(),
+    pr: RepoSpec.optional(),
+    git: RemoteUrl.optional(),
+    html: z.string().trim().min(1, { error: '--html needs a file name, e.g. decisions.html' }).optional(),
+    path: FolderPath.optional(),
+    branch: BranchName.optional(),
+  })
+  .superRefine((a, ctx) => {
+    const targets = [a.out, a.pr, a.git, a.html].filter((t) => t !== undefined).length;
+    if (targets === 0) ctx.addIssue({ code: 'custom', message: NEEDS });
+    if (targets > 1) ctx.addIssue({ code: 'custom', message: 'export takes one of --out, --pr, --git and --html' });
+    if (a.path !== undefined && (a.out !== undefined || a.html !== undefined))
+      ctx.addIssue({ code: 'custom', message: '--path goes with --pr or --git; --out already names the folder' });
+    if (a.branch !== undefined && a.git === undefined)
+      ctx.addIssue({ code: 'custom', message: '--branch goes with --git (a pull request gets its own branch)' });
+  });
+
+const USAGE = `usage: mesh-help export [--team ID] --out DIR
+       mesh-help export [--team ID] --pr OWNER/REPO [--path FOLDER]     (GITHUB_TOKEN; GITHUB_API_URL for Enterprise)
+       mesh-help export [--team ID] --git REMOTE_URL [--branch B] [--path FOLDER]
+       mesh-help export [--team ID] --html FILE                         one self-contained page, readable offline`;
+
+type Target =
+  | { kind: 'folder'; dir: string }
+  | { kind: 'html'; file: string }
+  | { kind: 'pr'; repo: RepoSpec; path: string }
+  | { kind: 'git'; remote: string; branch: string | undefined; path: string };
+
+/** Writes through a temporary file and a rename, so a reader never opens half a page. */
+async function writeAtomically(file: string, content: string): Promise<void> {
+  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, content, 'utf8');
+    await rename(tmp, file);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * `mesh-help export`: every ADR of the team and a README.md index, into a
+ * folder, as a GitHub pull request, or pushed to a branch of any git remote.
+ */
 export async function exportCommand(args: string[], io: Io): Promise<number> {
   let values: unknown;
   try {
-    values = parseArgs({ args, options: { team: { type: 'string' }, out: { type: 'string' } }, strict: true }).values;
+    values = parseArgs({
+      args,
+      options: {
+        team: { type: 'string' },
+        out: { type: 'string' },
+        pr: { type: 'string' },
+        git: { type: 'string' },
+        html: { type: 'string' },
+        path: { type: 'string' },
+        branch: { type: 'string' },
+      },
+      strict: true,
+    }).values;
   } catch (err) {
     io.err(`mesh-help: ${(err as Error).message}\n${USAGE}`);
     return 2;
   }
   const parsed = Args.safeParse(values);
   if (!parsed.success) {
-    io.err(`mesh-help: ${parsed.error.issues[0]?.message}\n${USAGE}`);
+    const issue = parsed.error.issues[0];
+    const flag = issue?.path[0] && issue.code !== 'custom' ? `--${String(issue.path[0])}: ` : '';
+    io.err(`mesh-help: ${flag}${issue?.message}\n${USAGE}`);
     return 2;
   }
-  const { team, out } = parsed.data;
+  const a = parsed.data;
+  const target: Target = a.pr
+    ? { kind: 'pr', repo: a.pr, path: a.path ?? DEFAULT_PATH }
+    : a.git
+      ? { kind: 'git', remote: a.git, branch: a.branch, path: a.path ?? DEFAULT_PATH }
+      : a.html
+        ? { kind: 'html', file: resolve(a.html) }
+        : { kind: 'folder', dir: resolve(a.out ?? '.') };
+  const token = io.env.GITHUB_TOKEN?.trim();
+  if (target.kind === 'pr' && !token) {
+    io.err(
+      'mesh-help: --pr needs a GitHub token in GITHUB_TOKEN (a fine-grained token or GitHub App installation token with Contents and Pull requests: read and write)',
+    );
+    return 2;
+  }
+  const team = a.team;
   const where = storeLocation(io.env).label;
   const store = await openCliStore(io.env);
   try {
@@ -43,19 +131,84 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
       io.err(`mesh-help: team ${team} has no decision records in ${where}; nothing to export`);
       return 1;
     }
-    const files = exportFiles(flow, team, doc.decisions);
-    const dir = resolve(out);
-    await writeExport(dir, files);
-    io.out(`Wrote ${files.length - 1} decision record(s) and ${INDEX_FILE} for team ${team} to ${dir}.`);
-    return 0;
+    // A page or a repository is outside every conversation: records of private channels and DMs stay out of it
+    // (a folder written with --out is the operator's own copy and keeps every record, as before).
+    const { shared, leftOut } =
+      target.kind === 'folder' ? { shared: doc.decisions, leftOut: 0 } : sharedOnly(doc.decisions);
+    if (leftOut)
+      io.err(`mesh-help: ${leftOut} record(s) from private channels or DMs left out; they stay in their conversation`);
+    if (!shared.length) {
+      io.err(`mesh-help: team ${team} has no record from a public conversation; nothing to export`);
+      return 1;
+    }
+    const decisions = shared;
+    const files = exportFiles(flow, team, decisions);
+    return await match(target)
+      .with({ kind: 'folder' }, async ({ dir }) => {
+        await writeExport(dir, files);
+        io.out(`Wrote ${files.length - 1} decision record(s) and ${INDEX_FILE} for team ${team} to ${dir}.`);
+        return 0;
+      })
+      .with({ kind: 'html' }, async ({ file }) => {
+        await writeAtomically(file, renderHtml(flow, team, decisions));
+        io.out(
+          `Wrote ${decisions.length} decision record(s) for team ${team} to ${file} (one page, no network needed).`,
+        );
+        return 0;
+      })
+      .with({ kind: 'pr' }, async ({ repo, path }) => {
+        const octokit = gitHubClient({ token: token ?? '', apiUrl: io.env.GITHUB_API_URL?.trim() || undefined });
+        const done = await publishPullRequest(octokit, {
+          repo,
+          path,
+          teamId: team,
+          files,
+          decisions,
+          now: io.now(),
+        });
+        io.out(
+          match(done)
+            .with({ kind: 'opened' }, (d) => `Opened pull request #${d.number} (${headline(d.changes)}): ${d.url}`)
+            .with({ kind: 'updated' }, (d) => `Updated pull request #${d.number} (${headline(d.changes)}): ${d.url}`)
+            .with({ kind: 'unchanged' }, (d) =>
+              d.url
+                ? `Pull request #${d.number} already holds these records: ${d.url}`
+                : `${repo.owner}/${repo.name} already holds these records in ${path}/; no pull request needed.`,
+            )
+            .exhaustive(),
+        );
+        return 0;
+      })
+      .with({ kind: 'git' }, async ({ remote, branch, path }) => {
+        const b = branch ?? defaultGitBranch(team);
+        const name = (io.env.GIT_AUTHOR_NAME ?? io.env.USER ?? '').trim();
+        const email = (io.env.GIT_AUTHOR_EMAIL ?? '').trim();
+        const done = await pushWithGit({
+          remote,
+          branch: b,
+          path,
+          teamId: team,
+          files,
+          decisions,
+          ...(name && email ? { author: { name, email } } : {}),
+        });
+        io.out(
+          done.kind === 'pushed'
+            ? `Pushed ${done.commit.slice(0, 12)} (${headline(done.changes)}) to ${b}; ${files.length - 1} record(s) in ${path}/.`
+            : `Branch ${b} already holds these records in ${path}/; nothing pushed.`,
+        );
+        return 0;
+      })
+      .exhaustive();
   } catch (err) {
-    if (err instanceof StoreError || err instanceof FlowError) {
+    if (err instanceof StoreError || err instanceof FlowError || err instanceof PublishError) {
       io.err(`mesh-help: ${err.message}`);
       return 1;
     }
     const code = (err as NodeJS.ErrnoException).code;
-    if (code) {
-      io.err(`mesh-help: cannot write to ${resolve(out)}: ${code} (${(err as Error).message})`);
+    if (code && (target.kind === 'folder' || target.kind === 'html')) {
+      const where = target.kind === 'folder' ? target.dir : target.file;
+      io.err(`mesh-help: cannot write to ${where}: ${code} (${(err as Error).message})`);
       return 1;
     }
     throw err;

@@ -10,8 +10,10 @@ import { FlowError, getFlow } from '../engine/load.js';
 import { recommend } from '../engine/recommend.js';
 import { type Store, StoreError } from '../store/index.js';
 import { adrId, recordDecision } from '../team/decisions.js';
+import { parseScope } from '../team/scope.js';
 import { answerSession, startSession } from '../team/sessions.js';
 import { exportCommand } from './export.js';
+import { orgDecisions } from './org-log.js';
 import { InputClosed, promptInterview } from './prompt.js';
 import { renderComparison, renderDecisions, renderRecommendation } from './render.js';
 import { openCliStore } from './store.js';
@@ -40,18 +42,23 @@ export type Io = {
 const USAGE = `mesh-help: decide between service mesh, cluster mesh, federation or none, problem first.
 
 Usage:
-  mesh-help interview [--answers FILE] [--team ID] [--title TEXT] [--accept] [--revisits N] [--by NAME]
+  mesh-help interview [--answers FILE] [--team ID] [--title TEXT] [--accept] [--revisits N] [--by NAME] [--scope TAGS]
   mesh-help recommend --answers FILE [--json]
   mesh-help compare [PATTERN...]
   mesh-help decisions [--team ID] [--json]
+  mesh-help decisions --all [--json] [--status S] [--pattern P] [--tool T] [--team ID] [--scope TAG]
+                           every team's decisions, with conflicts on shared clusters flagged
   mesh-help export [--team ID] --out DIR   every ADR and a README.md index, e.g. into docs/decisions
+  mesh-help export [--team ID] --pr OWNER/REPO [--path FOLDER]   the same as a GitHub pull request
+  mesh-help export [--team ID] --git REMOTE_URL [--branch B] [--path FOLDER]   pushed to any git remote
   mesh-help store check
   mesh-help store migrate --to postgres://USER:PASSWORD@HOST:5432/DB [--replace]
                            copy every team from the JSON folder into PostgreSQL (safe to run again)
   mesh-help start          Slack bot when SLACK_BOT_TOKEN is set, otherwise the terminal interview
   mesh-help help
 
-Environment: MESH_HELP_DATA_DIR (store folder, default ./data); DATABASE_URL (PostgreSQL instead of the folder).`;
+Environment: MESH_HELP_DATA_DIR (store folder, default ./data); DATABASE_URL (PostgreSQL instead of the folder);
+GITHUB_TOKEN and GITHUB_API_URL for --pr.`;
 
 const TeamId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a team id is letters, digits, - and _ (at most 64)');
 
@@ -112,6 +119,7 @@ async function interview(args: string[], io: Io): Promise<number> {
       accept: { type: 'boolean', default: false },
       revisits: { type: 'string' },
       by: { type: 'string' },
+      scope: { type: 'string' },
     },
     strict: true,
   });
@@ -120,6 +128,8 @@ async function interview(args: string[], io: Io): Promise<number> {
   const revisits =
     values.revisits === undefined ? undefined : z.coerce.number().int().positive().safeParse(values.revisits);
   if (revisits && !revisits.success) throw new CliError('--revisits takes a decision number, e.g. --revisits 3');
+  const scope = values.scope === undefined ? undefined : parseScope(values.scope);
+  if (scope && !scope.ok) throw new CliError(`--scope: ${scope.error}`);
   let answers: Answers;
   if (values.answers) answers = completeAnswers(flow, readAnswersFile(flow, values.answers));
   else {
@@ -156,6 +166,7 @@ async function interview(args: string[], io: Io): Promise<number> {
         title,
         now,
         revisits: revisits?.data,
+        ...(scope?.ok ? { scope: scope.value } : {}),
       });
       for (const [question, value] of Object.entries(answers)) {
         const r = answerSession(flow, doc, session.id, { question, value, by: 'terminal', now });
@@ -208,6 +219,14 @@ function compare(args: string[], io: Io): number {
 }
 
 async function decisions(args: string[], io: Io): Promise<number> {
+  if (args.includes('--all')) {
+    const store = await openStore(io.env);
+    try {
+      return await orgDecisions(flowOrExit(), store, args, io);
+    } finally {
+      await store.close();
+    }
+  }
   const { values } = parseArgs({
     args,
     options: { team: { type: 'string' }, json: { type: 'boolean', default: false } },

@@ -1,5 +1,6 @@
 import type { Logger } from '@slack/bolt';
 import type { Flow } from '../engine/flow.js';
+import type { GitHubAccess } from '../publish/index.js';
 import type { Store } from '../store/index.js';
 import type { SealedInstallationStore } from '../store/installations.js';
 import type { KeyedQueue } from './keyed-queue.js';
@@ -18,6 +19,8 @@ export type SlackDeps = {
   work: WorkLimiter;
   /** The workspace the bot token belongs to (auth.test), where sessions started there live. */
   homeTeamId: string | undefined;
+  /** GitHub token (and Enterprise API URL) from the environment, for `/mesh-help export pr`. */
+  github?: GitHubAccess | undefined;
   /** Installs in many workspaces (OAuth); absent with one bot token. */
   installs?: SealedInstallationStore;
 };

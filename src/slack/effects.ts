@@ -11,6 +11,7 @@ import { postChecklist, refreshChecklist, retireChecklist } from './checklist-me
 import type { SlackDeps } from './context.js';
 import { COMMAND } from './ids.js';
 import { resumeMessage } from './resume.js';
+import { announce, type CardCopy, refreshCards, rememberCards } from './status-changes.js';
 
 /** The Slack calls one change needs; every message is rendered from the stored state when the call runs. */
 export type Plan = {
@@ -243,7 +244,8 @@ export async function runPlan(deps: SlackDeps, client: WebClient, plan: Plan): P
   if (plan.root) {
     loaded = (await load(deps, plan)) ?? loaded;
     const msg = rootMessage(flow, loaded.session, decisionOf(loaded));
-    await attempt('updating the root message', () => client.chat.update({ channel, ts: threadTs, ...msg }));
+    const rootTs = loaded.session.rootTs ?? threadTs;
+    await attempt('updating the root message', () => client.chat.update({ channel, ts: rootTs, ...msg }));
   }
   if (plan.postDecisionCard !== undefined) await postDecisionCard(deps, client, plan, plan.postDecisionCard, attempt);
 }
@@ -265,16 +267,21 @@ async function postDecisionCard(
   if (!decision) return;
   const msg = decisionCardMessage(deps.flow, decision, { teamId: plan.teamId, decisions: doc.decisions });
   const { channel, threadTs } = plan;
-  await attempt('posting the decision card', () =>
-    client.chat.postMessage({ channel, thread_ts: threadTs, reply_broadcast: true, ...msg }),
-  );
+  const copies: CardCopy[] = [];
+  await attempt('posting the decision card', async () => {
+    const posted = await client.chat.postMessage({ channel, thread_ts: threadTs, reply_broadcast: true, ...msg });
+    if (posted.ts) copies.push({ channel, ts: posted.ts });
+  });
   const elsewhere = doc.config.decisionsChannel;
   // A record made in a private conversation stays there: its card is not copied to the decisions channel.
   if (elsewhere && elsewhere !== channel && privateConversation(decision) === undefined) {
-    await attempt(`posting the decision card in ${elsewhere}`, () =>
-      client.chat.postMessage({ channel: elsewhere, ...msg }),
-    );
+    await attempt(`posting the decision card in ${elsewhere}`, async () => {
+      const posted = await client.chat.postMessage({ channel: elsewhere, ...msg });
+      if (posted.ts) copies.push({ channel: elsewhere, ts: posted.ts });
+    });
   }
+  // Where the copies are, so a later status change (reopen, deprecate, supersede) updates each of them.
+  await rememberCards(deps, plan.teamId, number, copies);
   const old = decision.supersedes ? findByKey(doc.decisions, (d) => d.number === decision.supersedes) : undefined;
   if (old?.supersededBy === decision.number && old.channel && old.threadTs) {
     const { channel: oldChannel, threadTs: oldThread } = old;
@@ -285,5 +292,9 @@ async function postDecisionCard(
         ...supersededNotice(deps.flow, old, decision),
       }),
     );
+  }
+  if (old?.supersededBy === decision.number) {
+    await refreshCards(deps, client, plan.teamId, old.number);
+    await announce(deps, client, plan.teamId, old.number, { kind: 'superseded', by: decision });
   }
 }

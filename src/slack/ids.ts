@@ -28,6 +28,8 @@ export const ACTIONS = {
   export: 'decision:export',
   /** Decision card: put the record back to `proposed` (its own team only). */
   reopen: 'decision:reopen',
+  /** Decision card: an accepted record no longer guides new work (its own team only). */
+  deprecate: 'decision:deprecate',
   /** Private notes about a stopped or already open interview: post what is missing (value: `<team>:<session id>`). */
   resume: 'interview:resume',
   homeStart: 'home:start',
@@ -56,6 +58,8 @@ export const decisionCardBlockId = (number: number): string => `adr:${number}`;
 export const CALLBACKS = {
   override: 'decision:override',
   start: 'interview:start',
+  /** Message shortcut "Start a mesh decision" (manifest.yml features.shortcuts). */
+  fromThread: 'interview:from_thread',
 } as const;
 
 /** Block and action ids inside modals, read back from view.state.values. */
@@ -64,6 +68,7 @@ export const INPUTS = {
   overrideReason: { block: 'override:reason', action: 'reason' },
   startChannel: { block: 'start:channel', action: 'channel' },
   startTitle: { block: 'start:title', action: 'title' },
+  startScope: { block: 'start:scope', action: 'scope' },
 } as const;
 
 export const COMMAND = '/mesh-help';

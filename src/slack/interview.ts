@@ -4,6 +4,7 @@ import { askedQuestions, nextQuestion } from '../engine/answers.js';
 import type { AnswerValue, Flow } from '../engine/flow.js';
 import { assertTeamId, type Decision, type Session, StoreError, type TeamDoc } from '../store/index.js';
 import { adrId } from '../team/decisions.js';
+import { captureReply, type ReplyInput } from '../team/discussion.js';
 import { findByKey } from '../team/lookup.js';
 import { answerSession, startSession } from '../team/sessions.js';
 import { visibleIn } from '../team/visibility.js';
@@ -70,6 +71,14 @@ export type StartInput = {
   title: string;
   /** The number of an accepted record this interview revisits; accepting it supersedes that record. */
   revisits?: number | undefined;
+  /** Cluster or environment tags the decision will cover (parsed). */
+  scope?: string[] | undefined;
+  /**
+   * An existing conversation to run the interview in (the message shortcut):
+   * the bot's opening message becomes a reply there, and the thread's earlier
+   * messages are kept as the discussion.
+   */
+  thread?: { ts: string; replies: ReplyInput[] } | undefined;
 };
 export type StartResult =
   | { kind: 'started'; session: Session }
@@ -127,6 +136,7 @@ export async function startInterview(deps: SlackDeps, client: WebClient, input: 
       channel: input.channel,
       threadTs: claimOf(now),
       ...(input.revisits ? { revisits: input.revisits } : {}),
+      ...(input.scope?.length ? { scope: input.scope } : {}),
     });
     if (privateTo) s.privateTo = privateTo;
     return { kind: 'reserved' };
@@ -149,10 +159,16 @@ export async function startInterview(deps: SlackDeps, client: WebClient, input: 
     ...(input.revisits ? { revisits: input.revisits } : {}),
   };
   let threadTs: string;
+  let rootTs: string;
   try {
-    const posted = await client.chat.postMessage({ channel: input.channel, ...rootMessage(deps.flow, draft) });
+    const posted = await client.chat.postMessage({
+      channel: input.channel,
+      ...(input.thread ? { thread_ts: input.thread.ts } : {}),
+      ...rootMessage(deps.flow, draft),
+    });
     if (!posted.ts) throw Object.assign(new Error('no ts'), { code: 'no_ts' });
-    threadTs = posted.ts;
+    threadTs = input.thread?.ts ?? posted.ts;
+    rootTs = posted.ts;
   } catch (err) {
     await release();
     return { kind: 'cannot-post', error: slackError(err) };
@@ -164,15 +180,18 @@ export async function startInterview(deps: SlackDeps, client: WebClient, input: 
       const s = findByKey(doc.sessions, (x) => x.id === id);
       if (!s) throw new StoreError('write_failed', `the reservation of interview ${id} vanished`);
       s.threadTs = threadTs;
+      if (rootTs !== threadTs) s.rootTs = rootTs;
+      for (const reply of input.thread?.replies ?? []) captureReply(doc, s, reply);
       const c = claimOf(deps.now());
       if (first) s.messages[first.id] = c;
       return { session: s, claim: c };
     });
   } catch (err) {
-    // Nothing stored holds this thread: take the root message back, so nobody answers into the void.
-    await client.chat.delete({ channel: input.channel, ts: threadTs }).catch((e: unknown) => {
+    // Nothing stored holds this thread: take the bot's opening message back (never a person's message the
+    // shortcut started from), so nobody answers into the void.
+    await client.chat.delete({ channel: input.channel, ts: rootTs }).catch((e: unknown) => {
       deps.logger.warn(
-        `mesh-help: could not remove the root message ${threadTs} of an unsaved interview: ${slackError(e)}`,
+        `mesh-help: could not remove the root message ${rootTs} of an unsaved interview: ${slackError(e)}`,
       );
     });
     await release();
@@ -372,6 +391,8 @@ export function checkCard(
   const s = found.session;
   if (!mayChange(s, userTeam)) return { kind: 'foreign-team', owner: found.teamId };
   if (s.status === 'decided') return { kind: 'already-decided', decisionNumber: s.decisionNumber };
+  if (s.status === 'abandoned' && s.expiredReason)
+    return { kind: 'refused', message: `This recommendation expired at its deadline: ${s.expiredReason}` };
   if (s.status !== 'complete' || !s.recommendation) return { kind: 'not-ready' };
   if (s.cardTs !== at.ts) return { kind: 'not-current' };
   return undefined;

@@ -3,12 +3,12 @@ import { match } from 'ts-pattern';
 import { assertTeamId, type Decision, type TeamDoc } from '../store/index.js';
 import { adrId, reopen } from '../team/decisions.js';
 import { findByKey } from '../team/lookup.js';
-import { decisionCardMessage } from './blocks/decision-card.js';
 import { section, who } from './blocks/kit.js';
 import type { SlackDeps } from './context.js';
 import { type Plan, planFor } from './effects.js';
 import { isPending, schedule, slackError } from './interview.js';
 import type { MessageRef } from './payloads.js';
+import { announce, refreshCards } from './status-changes.js';
 
 /** A record named by a decision card's button, checked against the teams this request may speak for. */
 export type RecordRef = { teamId: string; number: number };
@@ -104,12 +104,11 @@ export async function reopenFromSlack(deps: SlackDeps, client: WebClient, input:
   });
   if (outcome.kind !== 'reopened') return outcome;
   if (outcome.plan) await schedule(deps, client, outcome.plan);
-  const doc = await deps.store.read(found.teamId);
-  const msg = decisionCardMessage(deps.flow, outcome.decision, { teamId: found.teamId, decisions: doc.decisions });
+  // Every posted copy of the card shows the new status, not only the one clicked.
+  await refreshCards(deps, client, found.teamId, number, { channel: input.at.channel, ts: input.at.ts });
+  await announce(deps, client, found.teamId, number, { kind: 'reopened', actor: input.user });
   const note = `:leftwards_arrow_with_hook: ${who(input.user)} reopened *${adrId(number)}*. It is proposed again: the recommendation card in this thread takes decisions again.`;
-  const tries: [string, () => Promise<unknown>][] = [
-    ['updating the decision card', () => client.chat.update({ channel: input.at.channel, ts: input.at.ts, ...msg })],
-  ];
+  const tries: [string, () => Promise<unknown>][] = [];
   const { channel, threadTs } = outcome.decision;
   if (channel && threadTs) {
     tries.push([

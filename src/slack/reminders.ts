@@ -5,6 +5,7 @@ import { dueReminders } from '../team/discussion.js';
 import { findByKey } from '../team/lookup.js';
 import { reminderMessage } from './blocks/reminder.js';
 import type { SlackDeps } from './context.js';
+import { deadlinesDue } from './deadlines.js';
 import { REMINDER } from './ids.js';
 import { slackError } from './interview.js';
 
@@ -151,6 +152,9 @@ export function startReminders(deps: SlackDeps, clientFor: ClientFor, intervalMs
     if (running || stopped) return;
     running = remindDue(deps, clientFor, owner)
       .catch((err) => deps.logger.warn(`mesh-help: revisit reminders failed: ${(err as Error).message}`))
+      // Deadlines share the round: reminders of recommendations, and accepting or expiring them when due.
+      .then(() => deadlinesDue(deps, clientFor))
+      .catch((err) => deps.logger.warn(`mesh-help: deadlines failed: ${(err as Error).message}`))
       .finally(() => {
         running = undefined;
       });

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { match } from 'ts-pattern';
-import type { RuleChange, TeamConfig, TeamDoc } from '../store/index.js';
+import type { GitTarget, RuleChange, TeamConfig, TeamDoc } from '../store/index.js';
 import {
   DEFAULT_EDITORS,
   editorsOf,
@@ -14,7 +14,9 @@ import { channelRef, type Message, who } from './blocks/kit.js';
 import { noticeMessage } from './blocks/menu.js';
 import type { ConfigChange } from './commands.js';
 import type { SlackDeps } from './context.js';
+import { escapeText } from './escape.js';
 import { plainSlackProblem } from './failures.js';
+import { COMMAND } from './ids.js';
 import { slackError } from './interview.js';
 import { openLimits } from './limits.js';
 
@@ -44,6 +46,8 @@ export const refusedText = (config: TeamConfig): string => {
 };
 
 type Edit = { setting: string; from: string; to: string; apply: (c: TeamConfig, user: string) => void; said: string };
+
+const gitLabel = (g: GitTarget): string => `${g.url} ${g.branch ?? '(default branch)'} ${g.path}`;
 
 const people = (ids: string[]) => (ids.length ? ids.join(' ') : 'none');
 
@@ -81,6 +85,54 @@ function editOf(
       said: c.count
         ? `A recommendation now needs ${c.count} approval(s) from different people before it can be accepted.`
         : 'Approvals are no longer required: anyone in the channel can accept.',
+    }))
+    .with({ kind: 'deadline' }, (c) => ({
+      setting: 'deadline',
+      from: config.deadlineDays ? `${config.deadlineDays}d` : 'none',
+      to: c.days ? `${c.days}d` : 'none',
+      apply: (cfg: TeamConfig) => {
+        if (c.days) cfg.deadlineDays = c.days;
+        else delete cfg.deadlineDays;
+      },
+      said: c.days
+        ? `New recommendations must be decided within ${c.days} day(s): I remind the thread once a working day, then accept (enough approvals, no open concern) or let it expire.`
+        : 'Recommendations have no deadline any more.',
+    }))
+    .with({ kind: 'repo' }, (c) => ({
+      setting: 'GitHub repository',
+      from: config.repo ? `${config.repo.owner}/${config.repo.name} ${config.repo.path}` : 'none',
+      to: `${c.repo.owner}/${c.repo.name} ${c.repo.path}`,
+      apply: (cfg: TeamConfig) => {
+        cfg.repo = c.repo;
+      },
+      said: `\`${COMMAND} export pr\` now opens a pull request on ${escapeText(`${c.repo.owner}/${c.repo.name}`)} with the records in \`${escapeText(c.repo.path)}/\`.`,
+    }))
+    .with({ kind: 'repo-off' }, () => ({
+      setting: 'GitHub repository',
+      from: config.repo ? `${config.repo.owner}/${config.repo.name} ${config.repo.path}` : 'none',
+      to: 'none',
+      apply: (cfg: TeamConfig) => {
+        delete cfg.repo;
+      },
+      said: 'No GitHub repository is set any more.',
+    }))
+    .with({ kind: 'git' }, (c) => ({
+      setting: 'git remote',
+      from: config.gitRemote ? gitLabel(config.gitRemote) : 'none',
+      to: gitLabel(c.git),
+      apply: (cfg: TeamConfig) => {
+        cfg.gitRemote = c.git;
+      },
+      said: `\`${COMMAND} export git\` now pushes the records to ${escapeText(c.git.url)} (branch \`${escapeText(c.git.branch ?? 'mesh-help/decisions-<team>')}\`, folder \`${escapeText(c.git.path)}/\`).`,
+    }))
+    .with({ kind: 'git-off' }, () => ({
+      setting: 'git remote',
+      from: config.gitRemote ? gitLabel(config.gitRemote) : 'none',
+      to: 'none',
+      apply: (cfg: TeamConfig) => {
+        delete cfg.gitRemote;
+      },
+      said: 'No git remote is set any more.',
     }))
     .with({ kind: 'owners' }, (c) => {
       // The first person to name owners becomes one, so the team is never left without one by its founder.

@@ -62,6 +62,19 @@ export const Session = z.looseObject({
   status: SessionStatus,
   recommendation: RecommendationSchema.optional(),
   revisits: z.number().int().positive().optional(),
+  /** The bot's opening message when the interview runs in someone else's thread (message shortcut); else the thread root. */
+  rootTs: z.string().optional(),
+  /** Cluster or environment tags the decision will cover (`prod-eu`), given when the interview starts. */
+  scope: z.array(z.string()).optional(),
+  /** When the recommendation must be decided by (set when it is first made, from the team's deadline). */
+  deadline: Iso.optional(),
+  deadlineSetAt: Iso.optional(),
+  /** Day (YYYY-MM-DD, UTC) of the last deadline reminder claimed, and of the last one posted: one a working day. */
+  nudgeClaimedOn: z.string().optional(),
+  nudgedOn: z.string().optional(),
+  /** Set with status `abandoned` when the deadline passed without quorum or with an open concern. */
+  expiredAt: Iso.optional(),
+  expiredReason: z.string().optional(),
   decisionNumber: z.number().int().positive().optional(),
   replies: z.array(Reply).default([]),
   concerns: z.array(Concern).default([]),
@@ -116,6 +129,10 @@ export const Decision = z.looseObject({
   permalink: z.string().optional(),
   supersedes: z.number().int().positive().optional(),
   supersededBy: z.number().int().positive().optional(),
+  /** Every posted copy of the record's decision card, so a status change updates them all. */
+  cards: z.array(z.object({ channel: z.string(), ts: z.string() })).optional(),
+  /** Cluster or environment tags the record covers; the organisation's log flags conflicts on them. */
+  scope: z.array(z.string()).optional(),
   revisitOn: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/)
@@ -144,6 +161,13 @@ export const Decision = z.looseObject({
 });
 export type Decision = z.infer<typeof Decision>;
 
+/** Where `/mesh-help export pr` opens pull requests: a GitHub repository and the folder inside it. */
+export const RepoTarget = z.object({ owner: z.string().min(1), name: z.string().min(1), path: z.string().min(1) });
+export type RepoTarget = z.infer<typeof RepoTarget>;
+
+/** A plain git remote to push exports to (no credentials in the URL: git's credential helpers supply them). */
+export const GitTarget = z.object({ url: z.string().min(1), branch: z.string().optional(), path: z.string().min(1) });
+export type GitTarget = z.infer<typeof GitTarget>;
 /** Who may change a team's rules (`/mesh-help config …`); absent means `admins-and-owners`. */
 export const RuleEditors = z.enum(['admins-and-owners', 'owners', 'admins', 'anyone']);
 export type RuleEditors = z.infer<typeof RuleEditors>;
@@ -151,6 +175,10 @@ export type RuleEditors = z.infer<typeof RuleEditors>;
 export const TeamConfig = z.looseObject({
   decisionsChannel: z.string().optional(),
   approvals: z.number().int().nonnegative().default(0),
+  /** Days a recommendation has to be decided in; unset means no deadline. */
+  deadlineDays: z.number().int().positive().optional(),
+  repo: RepoTarget.optional(),
+  gitRemote: GitTarget.optional(),
   /** Slack user ids of the team's named owners, who may change its rules. */
   owners: z.array(z.string()).optional(),
   editors: RuleEditors.optional(),

@@ -90,6 +90,7 @@ export function recordDecision(doc: TeamDoc, input: NewDecision): Result<Decisio
   // The thread's replies, concerns and approvals so far belong to the record from now on.
   const session = input.sessionId ? findByKey(doc.sessions, (s) => s.id === input.sessionId) : undefined;
   if (session) carryDiscussion(session, decision);
+  if (session?.scope?.length) decision.scope = [...session.scope];
   doc.decisions.push(decision);
   doc.nextDecisionNumber = number + 1;
   if (input.status === 'accepted') {

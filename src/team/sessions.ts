@@ -13,6 +13,8 @@ export type NewSession = {
   channel?: string;
   threadTs?: string;
   revisits?: number;
+  /** Cluster or environment tags (already parsed). */
+  scope?: string[];
 };
 
 /** Adds an open interview to the team's document and returns it. */
@@ -37,6 +39,7 @@ export function startSession(doc: TeamDoc, input: NewSession): Session {
     ...(input.channel ? { channel: input.channel } : {}),
     ...(input.threadTs ? { threadTs: input.threadTs } : {}),
     ...(input.revisits ? { revisits: input.revisits } : {}),
+    ...(input.scope?.length ? { scope: [...input.scope] } : {}),
   };
   doc.sessions.push(session);
   return session;
@@ -95,6 +98,11 @@ export function answerSession(
   if (nextQuestion(flow, session.answers) === undefined) {
     session.status = 'complete';
     session.recommendation = recommend(flow, session.answers);
+    // The deadline starts with the first recommendation and stays when an answer changes later.
+    if (doc.config.deadlineDays && !session.deadline) {
+      session.deadline = new Date(input.now.getTime() + doc.config.deadlineDays * 86_400_000).toISOString();
+      session.deadlineSetAt = at;
+    }
   } else {
     session.status = 'open';
     delete session.recommendation;

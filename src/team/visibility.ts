@@ -37,3 +37,12 @@ export function visiblePart(doc: TeamDoc, may: (x: Held) => boolean): Visible {
 export const privateConversations = (doc: TeamDoc): string[] => [
   ...new Set([...doc.decisions, ...doc.sessions].map(privateConversation).filter((c): c is string => c !== undefined)),
 ];
+
+/**
+ * What may leave Slack for places no conversation bounds (a repository, an
+ * HTML page, the organisation's log): only records of public conversations.
+ */
+export function sharedOnly<T extends Held>(records: readonly T[]): { shared: T[]; leftOut: number } {
+  const shared = records.filter((x) => privateConversation(x) === undefined);
+  return { shared, leftOut: records.length - shared.length };
+}

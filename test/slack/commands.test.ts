@@ -21,7 +21,10 @@ describe('parseCommand', () => {
       patterns: ['service-mesh', 'cluster-mesh'],
     });
     expect(parseCommand('DECISIONS')).toEqual({ kind: 'decisions' });
-    expect(parseCommand('export')).toEqual({ kind: 'export' });
+    expect(parseCommand('export')).toEqual({ kind: 'export', to: 'slack' });
+    expect(parseCommand('export PR')).toEqual({ kind: 'export', to: 'pr' });
+    expect(parseCommand('export git')).toEqual({ kind: 'export', to: 'git' });
+    expect(parseCommand('export pr now')).toMatchObject({ kind: 'export', to: { bad: expect.any(String) } });
     expect(parseCommand('help')).toEqual({ kind: 'help' });
   });
 
@@ -60,6 +63,34 @@ describe('parseCommand: config and revisit', () => {
     expect(parseCommand('config approvals 10')).toMatchObject({ change: { kind: 'approvals', count: 10 } });
     for (const bad of ['config approvals 11', 'config approvals -1', 'config approvals two', 'config colour red'])
       expect(parseCommand(bad), bad).toMatchObject({ change: { kind: 'bad' } });
+  });
+
+  it('reads config repo and config git: defaults, Slack-linked URLs, and refusals that say why', () => {
+    expect(parseCommand('config repo acme/platform')).toEqual({
+      kind: 'config',
+      change: { kind: 'repo', repo: { owner: 'acme', name: 'platform', path: 'docs/decisions' } },
+    });
+    expect(parseCommand('config repo <https://github.com/acme/platform> /adr/')).toMatchObject({
+      change: { kind: 'repo', repo: { owner: 'acme', name: 'platform', path: 'adr' } },
+    });
+    expect(parseCommand('config repo none')).toMatchObject({ change: { kind: 'repo-off' } });
+    expect(parseCommand('config git <https://gitlab.com/acme/x.git> main docs/adr')).toEqual({
+      kind: 'config',
+      change: { kind: 'git', git: { url: 'https://gitlab.com/acme/x.git', branch: 'main', path: 'docs/adr' } },
+    });
+    expect(parseCommand('config git git@gitlab.com:acme/x.git')).toMatchObject({
+      change: { kind: 'git', git: { url: 'git@gitlab.com:acme/x.git', path: 'docs/decisions' } },
+    });
+    expect(parseCommand('config git off')).toMatchObject({ change: { kind: 'git-off' } });
+    for (const [bad, why] of [
+      ['config repo acme', /OWNER\/REPO/],
+      ['config repo acme/platform ../x', /cannot contain \. or \.\./],
+      ['config repo acme/platform a b', /Use `config repo/],
+      ['config git https://u:p@example.com/x.git', /carries credentials/],
+      ['config git https://example.com/x.git bad..branch', /branch/],
+      ['config git -oProxyCommand=x', /not a git remote URL/],
+    ] as const)
+      expect(parseCommand(bad), bad).toMatchObject({ change: { kind: 'bad', message: expect.stringMatching(why) } });
   });
 
   it('reads owners as Slack mentions or ids, who may change settings, open interview limits, and resume', () => {

@@ -100,4 +100,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...base, PORT: '0' }).port).toBe(0);
     expect(problems({ ...base, PORT: '70000' })).toContain('PORT');
   });
+
+  it('GITHUB_TOKEN and GITHUB_API_URL become GitHub access; a bad URL is named without the token', () => {
+    expect(loadConfig(base).github).toBeUndefined();
+    expect(
+      loadConfig({ ...base, GITHUB_TOKEN: 'ghp_abcdefgh123', GITHUB_API_URL: 'https://ghe.example.com/api/v3' }).github,
+    ).toEqual({ token: 'ghp_abcdefgh123', apiUrl: 'https://ghe.example.com/api/v3' });
+    const message = problems({ ...base, GITHUB_TOKEN: 'ghp_abcdefgh123', GITHUB_API_URL: 'not a url' });
+    expect(message).toContain('GITHUB_API_URL');
+    expect(message).not.toContain('ghp_abcdefgh123');
+  });
 });

@@ -11,6 +11,7 @@ const manifest = parse(readFileSync(join(root, 'manifest.yml'), 'utf8')) as {
     bot_user: { display_name: string };
     slash_commands: { command: string; description: string; usage_hint?: string; url?: string }[];
     app_home: { home_tab_enabled: boolean };
+    shortcuts?: { name: string; type: string; callback_id: string; description: string }[];
   };
   oauth_config: { scopes: { bot: string[] } };
   settings: {
@@ -81,5 +82,14 @@ describe('manifest.yml', () => {
     const long = manifest.display_information.long_description.length;
     expect(long).toBeGreaterThanOrEqual(175);
     expect(long).toBeLessThanOrEqual(4000);
+  });
+
+  it('declares the message shortcut the code listens for, and no other', () => {
+    const declared = (manifest.features.shortcuts ?? []).map((x) => `${x.type}:${x.callback_id}`);
+    expect(declared).toEqual(['message:interview:from_thread']);
+    expect(code).toMatch(
+      /app\.shortcut<MessageShortcut>\(\s*\{ type: 'message_action', callback_id: CALLBACKS\.fromThread \}/,
+    );
+    for (const x of manifest.features.shortcuts ?? []) expect(x.name.length).toBeLessThanOrEqual(24);
   });
 });

@@ -24,6 +24,8 @@ export type StoredMessage = {
   blocks: Json[];
   /** Message metadata (`event_type`, `event_payload`) as posted. */
   metadata?: Json | undefined;
+  /** A person's message (seeded with `personSays`); the bot's own have none. */
+  user?: string | undefined;
 };
 
 /** An HTTP-level failure of one Web API call (see FakeSlack.faultNext). */
@@ -101,6 +103,14 @@ export class FakeSlack {
     this.server = undefined;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** A message a person wrote in the workspace (not through the bot), for threads the bot reads back. */
+  personSays(channel: string, user: string, text: string, threadTs?: string): StoredMessage {
+    const ts = this.nextTs();
+    const stored: StoredMessage = { channel, ts, thread_ts: threadTs, text, blocks: [], user };
+    this.messages.set(`${channel}/${ts}`, stored);
+    return stored;
   }
 
   /** The next call of `method` answers `{ ok: false, error }`. */
@@ -312,6 +322,7 @@ export class FakeSlack {
             ts: m.ts,
             text: m.text,
             ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+            ...(m.user ? { user: m.user } : { user: BOT_USER, bot_id: 'B0BOT' }),
             ...(withMeta && m.metadata ? { metadata: m.metadata } : {}),
           }));
         return { ok: true, messages, has_more: false, response_metadata: { next_cursor: '' } };

@@ -1,5 +1,6 @@
 import type { TeamConfig } from '../../store/schema.js';
 import { describeRuleChange, editorsOf, ownersOf } from '../../team/governance.js';
+import { escapeText } from '../escape.js';
 import { COMMAND } from '../ids.js';
 import { openLimits } from '../limits.js';
 import { channelRef, context, fields, header, type Message, section, who } from './kit.js';
@@ -24,15 +25,22 @@ export function configMessage(config: TeamConfig, changed?: string): Message {
       fields([
         `*Decisions channel*\n${channel}`,
         `*Approvals needed*\n${approvals}`,
+        `*Deadline*\n${config.deadlineDays ? `${config.deadlineDays} day(s) after the recommendation` : 'none'}`,
+        `*GitHub repository*\n${config.repo ? `${escapeText(`${config.repo.owner}/${config.repo.name}`)}, \`${escapeText(config.repo.path)}/\`` : 'none'}`,
+        `*Git remote*\n${config.gitRemote ? `${escapeText(config.gitRemote.url)}, \`${escapeText(config.gitRemote.path)}/\`` : 'none'}`,
         `*Owners*\n${owners.length ? owners.map(who).join(', ') : 'none named yet'}`,
         `*Who may change settings*\n\`${editorsOf(config)}\``,
         `*Open interviews*\nat most ${limits.perChannel} per channel, ${limits.perTeam} in the team`,
       ]),
       ...(recent.length
-        ? [context(`Recent changes: ${recent.map((c) => describeRuleChange(c, who)).join('; ')}`)]
+        ? [
+            context(
+              `Recent changes: ${recent.map((c) => describeRuleChange({ ...c, from: escapeText(c.from), to: escapeText(c.to) }, who)).join('; ')}`,
+            ),
+          ]
         : []),
       context(
-        `\`${COMMAND} config channel #name\` (or \`none\`) also posts every accepted decision there; invite @mesh-help to it. \`${COMMAND} config approvals N\` (0–10) asks for N approvals first. \`${COMMAND} config owners @a @b\` names the team's owners (the first person to name them becomes one), \`config editors admins-and-owners|owners|admins|anyone\` says who may change settings, \`config limits N M\` bounds open interviews per channel and per team. Only members of this workspace can change them.`,
+        `\`${COMMAND} config channel #name\` (or \`none\`) also posts every accepted decision there; invite @mesh-help to it. \`${COMMAND} config approvals N\` (0–10) asks for N approvals first. \`${COMMAND} config deadline 5d\` (or \`none\`) gives recommendations a deadline. \`${COMMAND} config repo OWNER/REPO [folder]\` lets \`export pr\` open pull requests; \`${COMMAND} config git REMOTE_URL [branch] [folder]\` lets \`export git\` push anywhere. \`${COMMAND} config owners @a @b\` names the team's owners (the first person to name them becomes one), \`config editors admins-and-owners|owners|admins|anyone\` says who may change settings, \`config limits N M\` bounds open interviews per channel and per team. Only members of this workspace can change them.`,
       ),
     ],
   };

@@ -7,7 +7,19 @@ import { adrId, isOverride, recommendedPatterns } from '../../team/decisions.js'
 import { describeRuleChange } from '../../team/governance.js';
 import { escapeText } from '../escape.js';
 import { ACTIONS, decisionCardBlockId, recordRef } from '../ids.js';
-import { actions, button, context, day, fields, header, listSections, type Message, section, who } from './kit.js';
+import {
+  actions,
+  button,
+  context,
+  day,
+  fields,
+  header,
+  listSections,
+  type Message,
+  plain,
+  section,
+  who,
+} from './kit.js';
 import { answerLabel, patternNames } from './labels.js';
 
 /** What the card needs besides the record: its team (for the buttons) and the log (for supersede links). */
@@ -127,9 +139,23 @@ export function decisionCardMessage(flow: Flow, d: Decision, ctx: DecisionCardCo
     actions(decisionCardBlockId(d.number), [
       button('Upload the ADR file', ACTIONS.export, value),
       ...(reopenable(d.status) ? [button('Reopen', ACTIONS.reopen, value)] : []),
+      ...(d.status === 'accepted'
+        ? [
+            {
+              ...button('Deprecate', ACTIONS.deprecate, value, 'danger'),
+              confirm: {
+                title: plain('Deprecate this decision?'),
+                text: plain(`${id} will no longer guide new work. Its own team can reopen it later.`),
+                confirm: plain('Deprecate'),
+                deny: plain('Cancel'),
+                style: 'danger' as const,
+              },
+            },
+          ]
+        : []),
     ]),
     context(
-      `\`${escapeText(adrFileOf(d))}\` is the MADR file for your repository’s \`docs/decisions/\`. Only this team can reopen the record.`,
+      `\`${escapeText(adrFileOf(d))}\` is the MADR file for your repository’s \`docs/decisions/\`. Only this team can reopen or deprecate the record.`,
     ),
   );
   return {

@@ -12,10 +12,13 @@ function usageLines(flow: Flow): string[] {
     `\`${COMMAND} start [title]\`: start an interview in this channel; it runs in a thread and anyone here can answer`,
     `\`${COMMAND} compare [pattern…]\`: patterns side by side, posted in the channel (${flow.patterns.map((p) => `\`${p.id}\``).join(', ')})`,
     `\`${COMMAND} start revisit ADR-0003 [title]\`: a new interview that revisits an accepted decision; accepting it supersedes that record`,
+    `\`${COMMAND} start [title] scope: prod-eu, staging\`: the same, for a decision that covers those clusters or environments`,
     `\`${COMMAND} resume\`: post what a failed step left out in this channel’s open interview (the next question or the recommendation)`,
     `\`${COMMAND} decisions\`: this team’s decision log, only for you`,
+    `\`${COMMAND} decisions all [status:… pattern:… tool:… team:… scope:…]\`: every team’s decisions, with conflicts on shared clusters flagged`,
     `\`${COMMAND} export\`: upload every decision as an ADR file (MADR) plus a README.md index, in a thread here`,
-    `\`${COMMAND} config\`: the settings; \`config channel #name\` (or \`none\`) also posts accepted decisions there, \`config approvals N\` (0–10) asks for N approvals before accepting, \`config owners @a @b\` names who may change settings (with workspace admins), \`config editors …\` and \`config limits N M\``,
+    `\`${COMMAND} export pr\`: open (or update) a pull request with those files on the team’s GitHub repository; \`export git\` pushes them to the team’s git remote`,
+    `\`${COMMAND} config\`: the settings; \`config channel #name\` (or \`none\`) also posts accepted decisions there, \`config approvals N\` (0–10) asks for N approvals before accepting, \`config deadline 5d\` gives recommendations a deadline, \`config repo OWNER/REPO [folder]\` and \`config git REMOTE_URL [branch] [folder]\` say where exports go, \`config owners @a @b\` names who may change settings (with workspace admins), \`config editors …\` and \`config limits N M\``,
     `\`${COMMAND} help\`: this help`,
   ];
 }

@@ -39,6 +39,21 @@ export function startModal(initialChannel?: string): ModalView {
           placeholder: plain('e.g. Networking for the payments platform'),
         },
       },
+      {
+        type: 'input',
+        block_id: INPUTS.startScope.block,
+        optional: true,
+        label: plain('Clusters or environments'),
+        hint: plain(
+          'Tags the decision will cover, e.g. prod-eu, staging. The organisation’s log flags two decisions on one.',
+        ),
+        element: {
+          type: 'plain_text_input',
+          action_id: INPUTS.startScope.action,
+          max_length: 200,
+          placeholder: plain('prod-eu, staging'),
+        },
+      },
     ],
   };
 }

@@ -8,7 +8,11 @@ import { context, type Message, section, who } from './kit.js';
 import { patternNames } from './labels.js';
 
 /** What the root message shows of a session. */
-export type RootView = Pick<Session, 'title' | 'startedBy' | 'status' | 'answers' | 'recommendation' | 'revisits'>;
+export type RootView = Pick<Session, 'title' | 'startedBy' | 'status' | 'answers' | 'recommendation' | 'revisits'> &
+  Partial<Pick<Session, 'deadline' | 'expiredReason'>>;
+
+/** `2026-11-27 10:00 UTC`. */
+const when = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
 /** One line on where the interview stands. */
 export function statusLine(flow: Flow, view: RootView, decision?: Decision): string {
@@ -18,17 +22,22 @@ export function statusLine(flow: Flow, view: RootView, decision?: Decision): str
       const answered = applicable.filter((q) => view.answers[q.id] !== undefined).length;
       return `:hourglass_flowing_sand: Interview in progress: ${answered} of ${applicable.length} answered`;
     })
-    .with('complete', () =>
-      view.recommendation
+    .with('complete', () => {
+      const ready = view.recommendation
         ? `:bulb: Recommendation ready: *${escapeText(patternNames(flow, [view.recommendation.primary, ...view.recommendation.complements]))}*. Accept it or record another choice in the thread.`
-        : ':bulb: Recommendation ready in the thread.',
-    )
+        : ':bulb: Recommendation ready in the thread.';
+      return view.deadline ? `${ready}\n:alarm_clock: Decide by ${when(view.deadline)}.` : ready;
+    })
     .with('decided', () =>
       decision
         ? `:white_check_mark: Decided: *${adrId(decision.number)}* ${escapeText(patternNames(flow, decision.chosen))} (${decision.status}${decision.decidedBy ? `, by ${who(decision.decidedBy)}` : ''})`
         : ':white_check_mark: Decided.',
     )
-    .with('abandoned', () => ':no_entry: Abandoned.')
+    .with('abandoned', () =>
+      view.expiredReason
+        ? `:hourglass: Expired at its deadline: ${escapeText(view.expiredReason)}`
+        : ':no_entry: Abandoned.',
+    )
     .exhaustive();
 }
 

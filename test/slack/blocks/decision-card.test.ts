@@ -52,9 +52,10 @@ describe('decisionCardMessage', () => {
     expect(text).toContain('*How many services call each other?* → ');
     expect(text).toContain('Consequences');
     expect(text).toContain(`Revisit by*\\n${d.revisitOn}`);
-    expect(ids(msg.blocks)).toEqual(['decision:export', 'decision:reopen']);
+    expect(ids(msg.blocks)).toEqual(['decision:export', 'decision:reopen', 'decision:deprecate']);
     const buttons = (msg.blocks.find((b) => b.type === 'actions') as unknown as Json).elements as Json[];
-    expect(buttons.map((b) => b.value)).toEqual(['T0HOME:1', 'T0HOME:1']);
+    expect(buttons.map((b) => b.value)).toEqual(['T0HOME:1', 'T0HOME:1', 'T0HOME:1']);
+    expect(buttons[2]?.confirm).toMatchObject({ style: 'danger' });
     expect(checkMessage(msg)).toEqual([]);
   });
 

@@ -181,6 +181,18 @@ describe('other surfaces', () => {
 
   it('the Home tab and both modals', () => {
     expect(checkView(homeView(flow, teamWith(300, 40)))).toEqual([]);
+    // With the organisation's section and a great many conflicts, still within Block Kit's limits.
+    const side = { teamId: 'T0ANOTHERTEAM', number: 9999, title: 'x'.repeat(150), chosen: ['service-mesh'] };
+    const org = {
+      records: [],
+      teams: 40,
+      conflicts: Array.from({ length: 500 }, (_, i) => ({
+        scope: `tag-${i}`,
+        a: side,
+        b: { ...side, chosen: ['cluster-mesh'] },
+      })),
+    };
+    expect(checkView(homeView(flow, teamWith(300, 40), undefined, undefined, org))).toEqual([]);
     expect(checkView(homeView(flow, emptyTeam('T0HOME'), 'Could not post in <#C1>'))).toEqual([]);
     expect(checkView(startModal())).toEqual([]);
     expect(checkView(startModal('C0MESH'))).toEqual([]);

@@ -88,7 +88,7 @@ describe('the decision card', () => {
     expect(shown).toContain('Consequences');
     expect(shown).toContain(String(d.revisitOn));
     expect(shown).toContain('<@U0BOB>');
-    expect(actionIds(card)).toEqual(['decision:export', 'decision:reopen']);
+    expect(actionIds(card)).toEqual(['decision:export', 'decision:reopen', 'decision:deprecate']);
     // No decisions channel is configured: the card went to the thread only (broadcast), nowhere else.
     expect(h.fake.calls.filter((c) => isDecisionCard(c, 1)).map((c) => c.params.channel)).toEqual([CHANNEL]);
 

@@ -64,6 +64,42 @@ describe('who may change a team’s rules', () => {
     expect(h.fake.called('users.info').some((c) => c.params.user === BOB.id)).toBe(true);
   });
 
+  it('covers the export and deadline settings too: refused for a plain member, kept in the history for an admin', async () => {
+    h = await startHarness();
+    await command('config approvals 1'); // the team exists, with its settings
+    const before = h.teamFileText();
+    for (const change of [
+      'config deadline 5d',
+      'config repo acme/platform',
+      'config git https://git.example.com/x.git',
+    ]) {
+      expect(await command(change, BOB), change).toContain('Nothing was changed');
+      expect(h.teamFileText(), change).toBe(before);
+    }
+    expect(await command('config deadline 5d')).toContain('within 5 day(s)');
+    expect(await command('config repo acme/platform')).toContain('acme/platform');
+    expect(await command('config git https://git.example.com/x.git main')).toContain('git.example.com');
+    expect(await command('config repo none')).toContain('No GitHub repository is set any more');
+    expect(doc().config).toMatchObject({
+      deadlineDays: 5,
+      gitRemote: { url: 'https://git.example.com/x.git', branch: 'main', path: 'docs/decisions' },
+    });
+    expect(doc().config.repo).toBeUndefined();
+    const history = (doc().config.history ?? []) as Json[];
+    expect(history.map((c) => [c.setting, c.from, c.to, c.by])).toEqual([
+      ['approvals', '0', '1', ALICE.id],
+      ['deadline', 'none', '5d', ALICE.id],
+      ['GitHub repository', 'none', 'acme/platform docs/decisions', ALICE.id],
+      ['git remote', 'none', 'https://git.example.com/x.git main docs/decisions', ALICE.id],
+      ['GitHub repository', 'acme/platform docs/decisions', 'none', ALICE.id],
+    ]);
+    // The settings message lists them with the rest, and the recent changes.
+    const shown = await command('config');
+    expect(shown).toContain('*Deadline*\\n5 day(s) after the recommendation');
+    expect(shown).toContain('*Who may change settings*');
+    expect(shown).toContain('deadline none → 5d');
+  });
+
   it('the first person to name owners becomes one; owners then change rules without being admins', async () => {
     h = await startHarness();
     const named = await command('config owners <@U0CAROL|carol>', BOB);

@@ -7,6 +7,7 @@ import { approveAction } from './approve.js';
 import { checklistAction } from './checklist.js';
 import { raiseConcernAction, resolveConcernAction } from './concern.js';
 import { acceptAction, overrideAction } from './decision.js';
+import { deprecateAction } from './deprecate.js';
 import { exportRecordAction } from './export-record.js';
 import { MENU_ACTIONS, menuAction } from './menu.js';
 import { revisitAction } from './reminder.js';
@@ -38,6 +39,10 @@ export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction>(
     { type: 'block_actions', action_id: ACTIONS.reopen },
     afterAck(deps.work, reopenAction(deps)),
+  );
+  app.action<BlockAction>(
+    { type: 'block_actions', action_id: ACTIONS.deprecate },
+    afterAck(deps.work, deprecateAction(deps)),
   );
   // Raising opens a modal (no queue: trigger_id expires in 3 s); resolving writes and updates the card.
   app.action<BlockAction>({ type: 'block_actions', action_id: CONCERN.raise }, raiseConcernAction(deps));

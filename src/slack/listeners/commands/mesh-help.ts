@@ -1,14 +1,18 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { match } from 'ts-pattern';
+import { match, P } from 'ts-pattern';
+import { orgLog } from '../../../team/org-log.js';
+import { visibleIn } from '../../../team/visibility.js';
 import { comparisonMessage } from '../../blocks/comparison.js';
 import { channelDecisions } from '../../blocks/decisions.js';
 import { helpMessage, menuMessage, noticeMessage } from '../../blocks/menu.js';
+import { orgLogMessage } from '../../blocks/org-log.js';
 import { parseCommand, suggest } from '../../commands.js';
 import type { SlackDeps } from '../../context.js';
 import { escapeText } from '../../escape.js';
 import { uploadLog, uploadNotice } from '../../export.js';
 import { startInterview } from '../../interview.js';
 import { CommandBody } from '../../payloads.js';
+import { publishFromSlack } from '../../publish.js';
 import { resumeInterview, startNotice } from '../../resume.js';
 import { configFromSlack } from '../../settings.js';
 
@@ -42,7 +46,13 @@ export function meshHelpCommand(deps: SlackDeps) {
         await respond({ response_type: 'ephemeral', ...reply });
       })
       .with({ kind: 'unknown' }, (c) => ephemeral(helpMessage(deps.flow, c)))
-      .with({ kind: 'export' }, async () => {
+      .with({ kind: 'export', to: { bad: P.string } }, (c) => ephemeral(noticeMessage(c.to.bad)))
+      .with({ kind: 'export', to: P.union('pr', 'git') }, async (c) => {
+        await ack();
+        const reply = await publishFromSlack(deps, { teamId: body.team_id, user: body.user_id, to: c.to });
+        await respond({ response_type: 'ephemeral', ...reply });
+      })
+      .with({ kind: 'export', to: 'slack' }, async () => {
         await ack();
         const uploaded = await uploadLog(deps, client, {
           teamId: body.team_id,
@@ -78,6 +88,26 @@ export function meshHelpCommand(deps: SlackDeps) {
         const msg = comparisonMessage(deps.flow, [...new Set(c.patterns)]);
         await ack({ response_type: 'in_channel', text: msg.text, blocks: msg.blocks });
       })
+      .with({ kind: 'decisions', all: { bad: P.string } }, (c) => ephemeral(noticeMessage(c.all.bad)))
+      .with({ kind: 'decisions', all: { filters: P.select() } }, async (filters) => {
+        await ack();
+        // Other teams' records are for members of the bot's own workspace; anyone else sees their team's only.
+        const home = deps.homeTeamId === undefined || body.team_id === deps.homeTeamId;
+        const ids = home ? await deps.store.teams() : [body.team_id];
+        const read = await Promise.allSettled(ids.map((id) => deps.store.read(id)));
+        // One unreadable team file must not hide everyone else's log; `mesh-help store check` names it.
+        for (const r of read)
+          if (r.status === 'rejected')
+            deps.logger.warn(`mesh-help: organisation log skipped a team: ${String(r.reason)}`);
+        // Records of private conversations show only in their own conversation, as in the team's own log.
+        const teams = read.flatMap((r) =>
+          r.status === 'fulfilled'
+            ? [{ ...r.value, decisions: r.value.decisions.filter((d) => visibleIn(d, body.channel_id)) }]
+            : [],
+        );
+        const log = orgLog(deps.flow, teams, filters);
+        await respond({ response_type: 'ephemeral', ...orgLogMessage(deps.flow, log, filters, !home) });
+      })
       .with({ kind: 'decisions' }, async () => {
         await ack();
         await respond({
@@ -85,6 +115,7 @@ export function meshHelpCommand(deps: SlackDeps) {
           ...channelDecisions(deps, await deps.store.read(body.team_id), body.channel_id),
         });
       })
+      .with({ kind: 'start', scopeError: P.string }, (c) => ephemeral(noticeMessage(escapeText(c.scopeError))))
       .with({ kind: 'start' }, async (c) => {
         await ack();
         const started = await startInterview(deps, client, {
@@ -93,6 +124,7 @@ export function meshHelpCommand(deps: SlackDeps) {
           user: body.user_id,
           title: c.title,
           revisits: c.revisits,
+          scope: c.scope,
         });
         const notice = startNotice(started, body.team_id);
         if (notice) await respond({ response_type: 'ephemeral', ...notice });

@@ -1,4 +1,6 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
+import { type OrgLog, orgLog } from '../../../team/org-log.js';
+import { sharedOnly } from '../../../team/visibility.js';
 import { homeView } from '../../blocks/home.js';
 import type { SlackDeps } from '../../context.js';
 import { slackError } from '../../interview.js';
@@ -6,6 +8,16 @@ import { EventEnvelope, HomeOpenedEvent } from '../../payloads.js';
 import { visibleToUser } from '../../visibility.js';
 
 type Args = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs;
+
+/** Every readable team's log, for the Home tab's organisation section (an unreadable team file is skipped). */
+async function organisation(deps: SlackDeps): Promise<OrgLog | undefined> {
+  const read = await Promise.allSettled((await deps.store.teams()).map((id) => deps.store.read(id)));
+  // Outside every conversation: records of private channels and DMs stay out of the organisation's log.
+  const teams = read.flatMap((r) =>
+    r.status === 'fulfilled' ? [{ ...r.value, decisions: sharedOnly(r.value.decisions).shared }] : [],
+  );
+  return teams.length > 1 ? orgLog(deps.flow, teams) : undefined;
+}
 
 /** Publishes the Home tab each time someone opens it (publishing twice is harmless, so retries need no de-duplication). */
 export function appHomeOpened(deps: SlackDeps) {
@@ -19,8 +31,13 @@ export function appHomeOpened(deps: SlackDeps) {
     // Private conversations' records show only to their members.
     const seen = await visibleToUser(deps, client, await deps.store.read(teamId), user);
     const leftOut = { decisions: seen.hiddenDecisions, sessions: seen.hiddenSessions };
+    // Other teams' records are for members of the bot's own workspace, as in `/mesh-help decisions all`.
+    const org =
+      deps.homeTeamId === undefined || teamId === deps.homeTeamId
+        ? await organisation(deps).catch(() => undefined)
+        : undefined;
     try {
-      await client.views.publish({ user_id: user, view: homeView(deps.flow, seen.doc, undefined, leftOut) });
+      await client.views.publish({ user_id: user, view: homeView(deps.flow, seen.doc, undefined, leftOut, org) });
     } catch (err) {
       deps.logger.warn(`mesh-help: could not publish the Home tab: ${slackError(err)}`);
     }

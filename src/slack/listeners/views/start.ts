@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { parseScope } from '../../../team/scope.js';
 import type { SlackDeps } from '../../context.js';
 import { INPUTS } from '../../ids.js';
 import { startInterview } from '../../interview.js';
@@ -18,12 +19,23 @@ export function startSubmit(deps: SlackDeps) {
       await ack({ response_action: 'errors', errors: { [INPUTS.startChannel.block]: 'Pick a channel.' } });
       return;
     }
+    const scope = parseScope(values[INPUTS.startScope.block]?.[INPUTS.startScope.action]?.value ?? '');
+    if (!scope.ok) {
+      await ack({ response_action: 'errors', errors: { [INPUTS.startScope.block]: scope.error.slice(0, 150) } });
+      return;
+    }
     await ack();
     const b = parsed.data;
     const teamId = b.team?.id ?? context.teamId ?? b.user.team_id;
     if (!teamId) return;
     const title = values[INPUTS.startTitle.block]?.[INPUTS.startTitle.action]?.value ?? '';
-    const started = await startInterview(deps, client, { teamId, channel, user: b.user.id, title });
+    const started = await startInterview(deps, client, {
+      teamId,
+      channel,
+      user: b.user.id,
+      title,
+      ...(scope.value.length ? { scope: scope.value } : {}),
+    });
     const notice = startNotice(started, teamId);
     // The modal is gone: tell the person in the channel if the bot is there, else in the app's messages tab.
     if (notice) await tellPrivately(client, undefined, { channel, user: b.user.id }, notice);

@@ -1,0 +1,275 @@
+import type { Flow } from '../engine/flow.js';
+import type { Decision } from '../store/schema.js';
+import { adrId } from '../team/decisions.js';
+import { oneLine, safeUrl } from './escape.js';
+import { adrNumber } from './file-name.js';
+import { supersedeEdges } from './log.js';
+import { adrDate, adrStatus, renderAdr } from './markdown.js';
+
+/** Text as HTML: every character that could open a tag, an entity or end an attribute value is escaped. */
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** The anchor of a record inside the page. */
+const anchor = (n: number): string => `adr-${adrNumber(n)}`;
+
+const ENTITY: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
+
+/**
+ * One line of the Markdown mesh-help writes, as HTML: backslash escapes and
+ * entities read back to characters, `**bold**`, and links. Every character
+ * of text is escaped again on the way out, so only tags made here reach the
+ * page; a link goes to another record of the page or to an http(s) URL, else
+ * it stays plain text.
+ */
+export function inlineHtml(md: string): string {
+  let out = '';
+  let strong = false;
+  let i = 0;
+  while (i < md.length) {
+    const rest = md.slice(i);
+    const esc = /^\\([\\`*_[\]#|~])/.exec(rest);
+    if (esc?.[1]) {
+      out += escapeHtml(esc[1]);
+      i += 2;
+      continue;
+    }
+    const entity = /^&(amp|lt|gt|quot|#39);/.exec(rest);
+    if (entity?.[1]) {
+      out += escapeHtml(ENTITY[entity[1]] ?? '');
+      i += entity[0].length;
+      continue;
+    }
+    if (rest.startsWith('**')) {
+      out += strong ? '</strong>' : '<strong>';
+      strong = !strong;
+      i += 2;
+      continue;
+    }
+    const link = /^\[((?:\\.|[^\]\\])*)\]\(([^)\s]*)\)/.exec(rest);
+    if (link) {
+      const text = inlineHtml(link[1] ?? '');
+      const target = link[2] ?? '';
+      const record = /^(\d{4,})-[^/]*\.md$/.exec(target)?.[1];
+      const href = record ? `#${anchor(Number(record))}` : safeUrl(target);
+      out += href ? `<a href="${escapeHtml(href)}">${text}</a>` : text;
+      i += link[0].length;
+      continue;
+    }
+    out += escapeHtml(md[i] ?? '');
+    i += 1;
+  }
+  return strong ? `${out}</strong>` : out;
+}
+
+/** A MADR body (front matter removed) as HTML; headings move down `shift` levels to sit under the page's own. */
+export function markdownToHtml(md: string, shift = 1): string {
+  const out: string[] = [];
+  let paragraph: string[] = [];
+  let depth = 0;
+  const flush = () => {
+    if (paragraph.length) out.push(`<p>${paragraph.map(inlineHtml).join(' ')}</p>`);
+    paragraph = [];
+  };
+  const closeLists = (to: number) => {
+    while (depth > to) {
+      out.push('</li></ul>');
+      depth -= 1;
+    }
+  };
+  let fence = false;
+  for (const line of md.split('\n')) {
+    if (line.startsWith('```')) {
+      flush();
+      closeLists(0);
+      out.push(fence ? '</code></pre>' : '<pre><code>');
+      fence = !fence;
+      continue;
+    }
+    if (fence) {
+      out.push(escapeHtml(line));
+      continue;
+    }
+    const heading = /^(#{1,6}) (.*)$/.exec(line);
+    const item = /^( *)- (.*)$/.exec(line);
+    if (heading) {
+      flush();
+      closeLists(0);
+      const level = Math.min(6, (heading[1]?.length ?? 1) + shift);
+      out.push(`<h${level}>${inlineHtml(heading[2] ?? '')}</h${level}>`);
+    } else if (item) {
+      flush();
+      const level = Math.floor((item[1]?.length ?? 0) / 2) + 1;
+      if (level > depth) {
+        while (depth < level) {
+          out.push('<ul><li>');
+          depth += 1;
+        }
+      } else {
+        closeLists(level);
+        out.push('</li><li>');
+      }
+      out.push(inlineHtml(item[2] ?? ''));
+    } else if (!line.trim()) {
+      flush();
+    } else {
+      closeLists(0);
+      paragraph.push(line);
+    }
+  }
+  flush();
+  closeLists(0);
+  if (fence) out.push('</code></pre>');
+  return out.join('\n');
+}
+
+const STATUSES = ['proposed', 'accepted', 'rejected', 'deprecated', 'superseded'] as const;
+
+const CSS = `
+:root{--fg:#1d2330;--muted:#5b6475;--line:#d8dde6;--bg:#fff;--accent:#2357c6}
+*{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:#f6f7f9}
+header,nav,section,main{max-width:1100px;margin:0 auto;padding:0 20px}
+header{padding-top:24px}h1{margin:0 0 4px;font-size:26px}.sub{color:var(--muted);margin:0 0 16px}
+nav{position:sticky;top:0;background:#f6f7f9;padding-top:10px;padding-bottom:10px;border-bottom:1px solid var(--line);display:flex;gap:16px;flex-wrap:wrap;align-items:end;z-index:1}
+label{display:flex;flex-direction:column;font-size:12px;color:var(--muted);gap:2px}select,input{font:inherit;padding:4px 6px;border:1px solid var(--line);border-radius:4px;background:#fff}
+#count{margin-left:auto;color:var(--muted);font-size:13px}
+table{width:100%;border-collapse:collapse;background:var(--bg);margin:8px 0 16px}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}th{font-size:12px;color:var(--muted);font-weight:600}
+a{color:var(--accent)}.status{display:inline-block;padding:0 8px;border-radius:10px;font-size:12px;font-weight:600;background:#e8ebf0}
+.s-accepted{background:#dff3e4;color:#17612d}.s-proposed{background:#fff3d6;color:#7a5200}.s-rejected{background:#fde2e1;color:#8a1c17}.s-superseded{background:#e6e6f7;color:#3a3a8c}.s-deprecated{background:#eee;color:#555}
+article{background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:4px 20px 12px;margin:16px 0}article:target{outline:3px solid var(--accent)}
+.meta{color:var(--muted);font-size:13px}pre{background:#f0f2f5;padding:8px;overflow:auto}
+svg a:hover rect{fill:#dfe8fb}[hidden]{display:none!important}
+`;
+
+/** Filters run in the page: status, pattern and text; the hash (`#status=accepted&pattern=service-mesh`) keeps them. */
+const SCRIPT = `
+(function(){
+  var status=document.getElementById('f-status'),pattern=document.getElementById('f-pattern'),text=document.getElementById('f-text');
+  var rows=[].slice.call(document.querySelectorAll('[data-record]'));
+  function apply(){
+    var s=status.value,p=pattern.value,q=text.value.trim().toLowerCase(),shown=0;
+    rows.forEach(function(el){
+      var ok=(!s||el.getAttribute('data-status')===s)&&(!p||(' '+el.getAttribute('data-patterns')+' ').indexOf(' '+p+' ')>=0)&&(!q||el.getAttribute('data-text').indexOf(q)>=0);
+      el.hidden=!ok;if(ok&&el.tagName==='TR')shown++;
+    });
+    document.getElementById('count').textContent=shown+' of '+document.querySelectorAll('tr[data-record]').length+' records shown';
+    document.getElementById('none').hidden=shown>0;
+  }
+  function fromHash(){
+    var h=location.hash.slice(1);if(h.indexOf('=')<0)return;
+    h.split('&').forEach(function(kv){var i=kv.indexOf('='),k=kv.slice(0,i),v=decodeURIComponent(kv.slice(i+1));
+      if(k==='status')status.value=v;if(k==='pattern')pattern.value=v;if(k==='q')text.value=v;});
+  }
+  [status,pattern].forEach(function(el){el.addEventListener('change',apply)});text.addEventListener('input',apply);
+  window.addEventListener('hashchange',function(){fromHash();apply()});
+  fromHash();apply();
+})();
+`;
+
+/** The supersede graph as inline SVG: records in number order, an arrow from each successor to what it replaced. */
+function graphSvg(decisions: readonly Decision[]): string {
+  const edges = supersedeEdges(decisions);
+  if (!edges.length) return '<p>No record supersedes another yet.</p>';
+  const involved = [...new Set(edges.flatMap((e) => [e.from, e.to]))].sort((a, b) => a - b);
+  const x = (n: number) => 20 + involved.indexOf(n) * 130;
+  const width = 40 + involved.length * 130;
+  const nodes = involved.map(
+    (n) =>
+      `<a href="#${anchor(n)}"><rect x="${x(n)}" y="60" width="110" height="30" rx="6" fill="#fff" stroke="#2357c6"/><text x="${x(n) + 55}" y="80" text-anchor="middle" font-size="13">${adrId(n)}</text></a>`,
+  );
+  const arcs = edges.map((e) => {
+    const a = x(e.from) + 55;
+    const b = x(e.to) + 55;
+    const h = 14 + Math.abs(involved.indexOf(e.from) - involved.indexOf(e.to)) * 10;
+    return `<path d="M${a} 60 C${a} ${60 - h * 2} ${b} ${60 - h * 2} ${b} 58" fill="none" stroke="#5b6475" marker-end="url(#arrow)"><title>${adrId(e.from)} supersedes ${adrId(e.to)}</title></path>`;
+  });
+  return [
+    `<svg role="img" aria-label="Which record supersedes which" width="${width}" height="100" viewBox="0 0 ${width} 100">`,
+    '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0 0L10 5L0 10z" fill="#5b6475"/></marker></defs>',
+    ...arcs,
+    ...nodes,
+    '</svg>',
+    '<ul>',
+    ...edges.map(
+      (e) =>
+        `<li><a href="#${anchor(e.from)}">${adrId(e.from)}</a> supersedes <a href="#${anchor(e.to)}">${adrId(e.to)}</a></li>`,
+    ),
+    '</ul>',
+  ].join('\n');
+}
+
+/**
+ * The team's whole log as one self-contained HTML page: index, supersede
+ * graph, filters (status, pattern, text) and every record. No request leaves
+ * the page: styles and script are inline, and its Content-Security-Policy
+ * forbids loading anything else. Deterministic, like the Markdown export.
+ */
+export function renderHtml(flow: Flow, teamId: string, decisions: readonly Decision[]): string {
+  const sorted = [...decisions].sort((a, b) => a.number - b.number);
+  const nameOf = (id: string) => flow.patternById.get(id)?.name ?? id;
+  const used = [...new Set(sorted.flatMap((d) => d.chosen))].sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
+  const statusBadge = (d: Decision) => `<span class="status s-${d.status}">${escapeHtml(adrStatus(d))}</span>`;
+  const attrs = (d: Decision) =>
+    `data-record="${d.number}" data-status="${d.status}" data-patterns="${escapeHtml(d.chosen.join(' '))}" data-text="${escapeHtml(oneLine(`${adrId(d.number)} ${d.title}`).toLowerCase())}"`;
+  const rows = sorted.map(
+    (d) =>
+      `<tr ${attrs(d)}><td><a href="#${anchor(d.number)}">${adrId(d.number)}</a></td><td>${escapeHtml(oneLine(d.title) || 'Untitled decision')}</td><td>${statusBadge(d)}</td><td>${escapeHtml(d.chosen.map(nameOf).join(', '))}</td><td>${adrDate(d)}</td></tr>`,
+  );
+  const articles = sorted.map((d) => {
+    const md = renderAdr(d, { flow, decisions: sorted }).content.replace(/^---\n[\s\S]*?\n---\n/, '');
+    return [
+      `<article id="${anchor(d.number)}" ${attrs(d)}>`,
+      `<p class="meta">${adrId(d.number)} · ${statusBadge(d)} · ${adrDate(d)} · ${escapeHtml(d.chosen.map(nameOf).join(' with '))} · <a href="#index">back to the index</a></p>`,
+      markdownToHtml(md),
+      '</article>',
+    ].join('\n');
+  });
+  const option = (value: string, label: string) => `<option value="${escapeHtml(value)}">${escapeHtml(label)}</option>`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Decision records of team ${escapeHtml(teamId)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header>
+<h1>Architecture decision records</h1>
+<p class="sub">Team <code>${escapeHtml(teamId)}</code> · ${sorted.length} record(s) in the MADR 4 format, exported by mesh-help.</p>
+</header>
+<nav aria-label="Filters">
+<label>Status<select id="f-status">${option('', 'All statuses')}${STATUSES.map((s) => option(s, s)).join('')}</select></label>
+<label>Pattern<select id="f-pattern">${option('', 'All patterns')}${used.map((p) => option(p, nameOf(p))).join('')}</select></label>
+<label>Search<input id="f-text" type="search" placeholder="number or title"></label>
+<span id="count">${sorted.length} of ${sorted.length} records shown</span>
+</nav>
+<section id="index">
+<h2>Index</h2>
+<table>
+<thead><tr><th>Number</th><th>Title</th><th>Status</th><th>Chosen</th><th>Date</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>
+<p id="none" hidden>No record matches these filters.</p>
+</section>
+<section id="graph">
+<h2>Supersedes</h2>
+${graphSvg(sorted)}
+</section>
+<main id="records">
+${articles.join('\n')}
+</main>
+<script>${SCRIPT}</script>
+</body>
+</html>
+`;
+}

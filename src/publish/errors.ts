@@ -1,0 +1,20 @@
+/** Why an export to a repository did not happen; `message` is meant for the person who asked (no secrets). */
+export type PublishErrorCode =
+  | 'not-configured'
+  | 'no-token'
+  | 'no-access'
+  | 'rate-limited'
+  | 'conflict'
+  | 'empty-repo'
+  | 'git-failed'
+  | 'failed';
+
+export class PublishError extends Error {
+  constructor(
+    readonly code: PublishErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PublishError';
+  }
+}

@@ -1,0 +1,230 @@
+import { Octokit } from '@octokit/rest';
+import { type AdrFile, oneLine } from '../adr/index.js';
+import type { Decision } from '../store/schema.js';
+import { type Changes, diffFiles, type Existing, headline, isEmpty, prBody, summarise } from './changes.js';
+import { PublishError } from './errors.js';
+import type { RepoSpec } from './target.js';
+
+/** How to reach GitHub: a token (PAT or App installation token) and, for GitHub Enterprise Server, its API URL. */
+export type GitHubAccess = { token: string; apiUrl?: string | undefined };
+
+export type PublishInput = {
+  repo: RepoSpec;
+  path: string;
+  teamId: string;
+  files: readonly AdrFile[];
+  decisions: readonly Decision[];
+  now: Date;
+};
+
+/** What an export did on GitHub. */
+export type PrOutcome =
+  | { kind: 'opened'; number: number; url: string; branch: string; changes: Changes }
+  | { kind: 'updated'; number: number; url: string; branch: string; changes: Changes }
+  | { kind: 'unchanged'; number?: number; url?: string };
+
+/** Branches mesh-help opens for a team start with this; an open PR from one of them is updated, not duplicated. */
+export const branchPrefix = (teamId: string): string => `mesh-help/decisions-${teamId}-`;
+
+/** `mesh-help/decisions-T123-20261125-120000`: one branch per export that opens a PR. */
+export function branchName(teamId: string, now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${branchPrefix(teamId)}${stamp}`;
+}
+
+type ApiError = { status?: number; response?: { headers?: Record<string, string | undefined> }; message?: string };
+
+/** GitHub's answer as a PublishError that says what to do; the token never appears in it. */
+export function githubError(err: unknown, repo: RepoSpec, step: string): PublishError {
+  const e = err as ApiError;
+  const status = typeof e?.status === 'number' ? e.status : undefined;
+  const headers = e?.response?.headers ?? {};
+  const full = `${repo.owner}/${repo.name}`;
+  if (status === 429 || (status === 403 && (headers['x-ratelimit-remaining'] === '0' || headers['retry-after']))) {
+    const reset = Number(headers['x-ratelimit-reset']);
+    const retryAfter = Number(headers['retry-after']);
+    const when =
+      Number.isFinite(reset) && reset > 0
+        ? `after ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC`
+        : Number.isFinite(retryAfter) && retryAfter > 0
+          ? `in ${Math.ceil(retryAfter / 60)} minute(s)`
+          : 'in a few minutes';
+    return new PublishError(
+      'rate-limited',
+      `GitHub’s rate limit for this token is used up; nothing was changed. Export again ${when}.`,
+    );
+  }
+  if (status === 401)
+    return new PublishError('no-access', 'GitHub refused the token (401). Check GITHUB_TOKEN where mesh-help runs.');
+  if (status === 404)
+    return new PublishError(
+      'no-access',
+      `GitHub has no repository ${full} that this token can see. Check the name, and that the token (or GitHub App) has access to it.`,
+    );
+  if (status === 403)
+    return new PublishError(
+      'no-access',
+      `The token may read ${full} but not write to it (403 while ${step}). It needs Contents and Pull requests: read and write.`,
+    );
+  if (status === 409)
+    return new PublishError('empty-repo', `${full} has no commits yet; push a first commit, then export again.`);
+  if (status === 422 && /ref|branch|fast.forward/i.test(`${step} ${e?.message ?? ''}`))
+    return new PublishError(
+      'conflict',
+      `The branch changed on GitHub while exporting (${step}: not a fast-forward); nothing was overwritten. Export again.`,
+    );
+  if (status === undefined || !e?.response)
+    return new PublishError(
+      'failed',
+      `Could not reach GitHub while ${step} (${oneLine(e?.message ?? 'no answer')}). Check the network, and GITHUB_API_URL for GitHub Enterprise.`,
+    );
+  return new PublishError('failed', `GitHub answered ${status} while ${step}.`);
+}
+
+/** An Octokit client for the access; logs nothing mesh-help does not pass on itself. */
+export function gitHubClient(access: GitHubAccess, warn: (msg: string) => void = () => undefined): Octokit {
+  return new Octokit({
+    auth: access.token,
+    ...(access.apiUrl ? { baseUrl: access.apiUrl.replace(/\/+$/, '') } : {}),
+    userAgent: 'mesh-help',
+    // Failed requests become one PublishError message; Octokit's own error log would repeat them.
+    log: { debug: () => undefined, info: () => undefined, warn, error: () => undefined },
+  });
+}
+
+/**
+ * Opens a pull request with the team's records under `path`, or, when one of
+ * this team's export PRs is still open, adds one commit to its branch and
+ * rewrites its description. One commit made with the git data API (blobs,
+ * tree, commit, ref); the ref moves only by fast-forward. Nothing is left
+ * behind when a step fails before the pull request exists.
+ */
+export async function publishPullRequest(octokit: Octokit, input: PublishInput): Promise<PrOutcome> {
+  const { repo, path, teamId, files } = input;
+  const owner = repo.owner;
+  const name = repo.name;
+  let step = 'reading the repository';
+  const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    step = what;
+    return fn();
+  };
+  try {
+    const { data: info } = await call('reading the repository', () => octokit.repos.get({ owner, repo: name }));
+    if (info.permissions && !info.permissions.push)
+      throw new PublishError(
+        'no-access',
+        `The token can read ${owner}/${name} but not push to it. It needs Contents and Pull requests: read and write.`,
+      );
+    const base = info.default_branch;
+    const { data: pulls } = await call('listing open pull requests', () =>
+      octokit.pulls.list({ owner, repo: name, state: 'open', per_page: 100 }),
+    );
+    const open = pulls.find(
+      (p) => p.head.ref.startsWith(branchPrefix(teamId)) && p.head.repo?.full_name === `${owner}/${name}`,
+    );
+
+    const listing = async (ref: string): Promise<Existing> => {
+      try {
+        const { data } = await call(`reading ${path} on ${ref}`, () =>
+          octokit.repos.getContent({ owner, repo: name, path, ref }),
+        );
+        const entries = Array.isArray(data) ? data : [];
+        return new Map(entries.filter((e) => e.type === 'file').map((e) => [e.name, e.sha]));
+      } catch (err) {
+        if ((err as ApiError).status === 404) return new Map();
+        throw err;
+      }
+    };
+    const blobText = async (sha: string): Promise<string> => {
+      const { data } = await call('reading an existing record', () =>
+        octokit.git.getBlob({ owner, repo: name, file_sha: sha }),
+      );
+      return Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
+    };
+
+    const { data: baseRef } = await call(`reading branch ${base}`, () =>
+      octokit.git.getRef({ owner, repo: name, ref: `heads/${base}` }),
+    );
+    const baseFiles = await listing(base);
+    const headFiles = open ? await listing(open.head.ref) : baseFiles;
+    const { write, remove } = diffFiles(files, headFiles);
+    const changes = await summarise(files, input.decisions, baseFiles, (n) => blobText(baseFiles.get(n) ?? ''));
+    const body = prBody(teamId, path, changes);
+
+    if (!write.length && !remove.length) {
+      if (open && open.body !== body)
+        await call('updating the pull request', () =>
+          octokit.pulls.update({ owner, repo: name, pull_number: open.number, body }),
+        );
+      return open ? { kind: 'unchanged', number: open.number, url: open.html_url } : { kind: 'unchanged' };
+    }
+
+    const parentSha = open ? open.head.sha : baseRef.object.sha;
+    const { data: parent } = await call('reading the parent commit', () =>
+      octokit.git.getCommit({ owner, repo: name, commit_sha: parentSha }),
+    );
+    const blobs: { path: string; sha: string }[] = [];
+    for (const f of write) {
+      const { data } = await call('uploading a record', () =>
+        octokit.git.createBlob({ owner, repo: name, content: f.content, encoding: 'utf-8' }),
+      );
+      blobs.push({ path: `${path}/${f.fileName}`, sha: data.sha });
+    }
+    const { data: tree } = await call('writing the tree', () =>
+      octokit.git.createTree({
+        owner,
+        repo: name,
+        base_tree: parent.tree.sha,
+        tree: [
+          ...blobs.map((b) => ({ path: b.path, mode: '100644' as const, type: 'blob' as const, sha: b.sha })),
+          ...remove.map((r) => ({ path: `${path}/${r}`, mode: '100644' as const, type: 'blob' as const, sha: null })),
+        ],
+      }),
+    );
+    const subject = isEmpty(changes) ? 'Decision records: refresh' : `Decision records: ${headline(changes)}`;
+    const { data: commit } = await call('writing the commit', () =>
+      octokit.git.createCommit({
+        owner,
+        repo: name,
+        message: `${subject}\n\nExported by mesh-help for team ${teamId}.`,
+        tree: tree.sha,
+        parents: [parentSha],
+      }),
+    );
+
+    if (open) {
+      await call('moving the pull request’s branch', () =>
+        octokit.git.updateRef({ owner, repo: name, ref: `heads/${open.head.ref}`, sha: commit.sha, force: false }),
+      );
+      await call('updating the pull request', () =>
+        octokit.pulls.update({ owner, repo: name, pull_number: open.number, body }),
+      );
+      return { kind: 'updated', number: open.number, url: open.html_url, branch: open.head.ref, changes };
+    }
+
+    const branch = branchName(teamId, input.now);
+    await call('creating the branch', () =>
+      octokit.git.createRef({ owner, repo: name, ref: `refs/heads/${branch}`, sha: commit.sha }),
+    );
+    try {
+      const { data: pr } = await call('opening the pull request', () =>
+        octokit.pulls.create({
+          owner,
+          repo: name,
+          base,
+          head: branch,
+          title: `Decision records of team ${teamId} (mesh-help)`,
+          body,
+        }),
+      );
+      return { kind: 'opened', number: pr.number, url: pr.html_url, branch, changes };
+    } catch (err) {
+      // A branch without its pull request would be found by nobody: remove it (best effort) before reporting.
+      await octokit.git.deleteRef({ owner, repo: name, ref: `heads/${branch}` }).catch(() => undefined);
+      throw err;
+    }
+  } catch (err) {
+    if (err instanceof PublishError) throw err;
+    throw githubError(err, repo, step);
+  }
+}

@@ -1,0 +1,12 @@
+export { type Changes, gitBlobSha, headline, prBody, statusOf, summarise } from './changes.js';
+export { PublishError, type PublishErrorCode } from './errors.js';
+export { defaultGitBranch, type GitPushOutcome, pushWithGit } from './git.js';
+export {
+  branchPrefix,
+  type GitHubAccess,
+  gitHubClient,
+  githubError,
+  type PrOutcome,
+  publishPullRequest,
+} from './github.js';
+export { BranchName, DEFAULT_PATH, FolderPath, firstIssue, RemoteUrl, RepoSpec } from './target.js';

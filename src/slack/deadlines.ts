@@ -1,0 +1,210 @@
+import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import type { Session, TeamDoc } from '../store/index.js';
+import { adrId } from '../team/decisions.js';
+import { openConcerns } from '../team/discussion.js';
+import { findByKey } from '../team/lookup.js';
+import { approvalsMissing, approvers } from './accept.js';
+import { type Message, section, who } from './blocks/kit.js';
+import type { SlackDeps } from './context.js';
+import { planFor } from './effects.js';
+import { decideFromSlack, isPending, schedule, slackError } from './interview.js';
+
+/** Metadata on a deadline reminder, so a restart finds it in the thread instead of posting it again. */
+export const NUDGE_EVENT = 'mesh_help_deadline_nudge';
+
+/** The name decisions taken by the deadline are recorded under. */
+export const DEADLINE_ACTOR = 'mesh-help';
+
+const day = (d: Date): string => d.toISOString().slice(0, 10);
+const when = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+/** Monday to Friday (UTC): nobody is reminded on a weekend. */
+const workingDay = (d: Date): boolean => d.getUTCDay() >= 1 && d.getUTCDay() <= 5;
+
+/** What still stands between a recommendation and its acceptance. */
+function blockers(doc: TeamDoc, s: Session): { missing: number; concerns: number } {
+  const missing = approvalsMissing(doc, s);
+  return { missing: missing ? missing.need - missing.have : 0, concerns: openConcerns(s).length };
+}
+
+/** People of the interview (who started it and who answered) who have not approved yet. */
+function notApproved(s: Session): string[] {
+  const done = new Set(approvers(s));
+  return [...new Set([s.startedBy, ...Object.values(s.answeredBy).map((a) => a.by)])].filter(
+    (u) => /^[UW][A-Z0-9]+$/.test(u) && !done.has(u),
+  );
+}
+
+/** The daily reminder in the thread. */
+export function nudgeMessage(doc: TeamDoc, s: Session): Message {
+  const { missing, concerns } = blockers(doc, s);
+  const parts: string[] = [];
+  if (missing) {
+    const people = notApproved(s);
+    parts.push(
+      `${missing} more approval${missing === 1 ? '' : 's'} needed${people.length ? ` (${people.map(who).join(', ')}: yours is not in yet)` : ''}`,
+    );
+  }
+  if (concerns) parts.push(`${concerns} open concern${concerns === 1 ? '' : 's'} to resolve`);
+  const text = `:alarm_clock: Decide by ${when(s.deadline ?? '')}: ${parts.join('; ')}. At the deadline this recommendation is accepted if enough people approved and no concern is open; otherwise it expires.`;
+  return { text: `Deadline ${when(s.deadline ?? '')}: ${parts.join('; ')}`, blocks: [section(text)] };
+}
+
+const Replies = z.looseObject({
+  messages: z.array(
+    z.looseObject({
+      ts: z.string(),
+      metadata: z
+        .looseObject({ event_type: z.string().optional(), event_payload: z.record(z.string(), z.unknown()).optional() })
+        .optional(),
+    }),
+  ),
+});
+
+/** Whether the thread already holds today's reminder (after a restart between posting and marking it). */
+async function nudgedInThread(client: WebClient, s: Session, today: string): Promise<boolean> {
+  if (!s.channel || !s.threadTs) return false;
+  const raw = await client.conversations.replies({
+    channel: s.channel,
+    ts: s.threadTs,
+    include_all_metadata: true,
+    limit: 200,
+  });
+  const parsed = Replies.safeParse(raw);
+  if (!parsed.success) throw new Error('unreadable conversations.replies answer');
+  return parsed.data.messages.some(
+    (m) =>
+      m.metadata?.event_type === NUDGE_EVENT &&
+      m.metadata.event_payload?.session === s.id &&
+      m.metadata.event_payload?.day === today,
+  );
+}
+
+/** Posts today's reminder at most once, across restarts (claimed first, marked after, the thread read when in doubt). */
+async function nudge(deps: SlackDeps, client: WebClient, teamId: string, sessionId: string, now: Date) {
+  const today = day(now);
+  const claim = await deps.store.update(teamId, (doc) => {
+    const s = findByKey(doc.sessions, (x) => x.id === sessionId);
+    if (s?.status !== 'complete' || s.nudgedOn === today || !s.channel || !s.threadTs) return undefined;
+    const earlier = s.nudgeClaimedOn === today;
+    s.nudgeClaimedOn = today;
+    return { earlier, message: nudgeMessage(doc, s), channel: s.channel, threadTs: s.threadTs, session: s };
+  });
+  if (!claim) return;
+  try {
+    const already = claim.earlier && (await nudgedInThread(client, claim.session, today));
+    if (!already)
+      await client.chat.postMessage({
+        channel: claim.channel,
+        thread_ts: claim.threadTs,
+        ...claim.message,
+        metadata: { event_type: NUDGE_EVENT, event_payload: { session: sessionId, day: today } },
+      });
+  } catch (err) {
+    deps.logger.warn(`mesh-help: could not post a deadline reminder: ${slackError(err)}`);
+    return;
+  }
+  await deps.store.update(teamId, (doc) => {
+    const s = findByKey(doc.sessions, (x) => x.id === sessionId);
+    if (s) s.nudgedOn = today;
+  });
+}
+
+/** Why a recommendation expired, in words for the thread and the root message. */
+function expiryReason(missing: number, concerns: number): string {
+  const parts = [
+    missing ? `${missing} approval${missing === 1 ? ' was' : 's were'} still missing` : '',
+    concerns ? `${concerns} concern${concerns === 1 ? ' was' : 's were'} still open` : '',
+  ].filter(Boolean);
+  return `${parts.join(' and ')}. Start a new interview to decide again.`;
+}
+
+/** At the deadline: accept (quorum, no open concern) through the same path as the button, or let it expire. */
+async function settle(deps: SlackDeps, client: WebClient, teamId: string, sessionId: string, now: Date) {
+  const doc = await deps.store.read(teamId);
+  const s = findByKey(doc.sessions, (x) => x.id === sessionId);
+  if (s?.status !== 'complete' || !s.channel || !s.threadTs || !s.cardTs || isPending(s.cardTs)) return;
+  const { missing, concerns } = blockers(doc, s);
+  const at = { channel: s.channel, ts: s.cardTs, threadTs: s.threadTs };
+  if (!missing && !concerns) {
+    const outcome = await decideFromSlack(deps, client, {
+      at,
+      user: DEADLINE_ACTOR,
+      userName: 'mesh-help (deadline)',
+      userTeam: teamId,
+      candidates: [teamId],
+    });
+    if (outcome.kind === 'decided') {
+      const text = `:alarm_clock: The deadline passed with enough approvals and no open concern, so the recommendation is accepted as *${adrId(outcome.decision.number)}*.`;
+      await post(deps, client, at.channel, at.threadTs, text);
+    }
+    return;
+  }
+  const reason = expiryReason(missing, concerns);
+  const expired = await deps.store.update(teamId, (d) => {
+    const x = findByKey(d.sessions, (y) => y.id === sessionId);
+    if (x?.status !== 'complete') return false;
+    x.status = 'abandoned';
+    x.expiredAt = now.toISOString();
+    x.expiredReason = reason;
+    x.version += 1;
+    x.updatedAt = now.toISOString();
+    return true;
+  });
+  if (!expired) return;
+  const text = `:hourglass: The deadline passed: ${reason}`;
+  try {
+    // The card stops taking decisions: its buttons go, the reason stays.
+    await client.chat.update({ channel: at.channel, ts: at.ts, text, blocks: [section(text)] });
+  } catch (err) {
+    deps.logger.warn(`mesh-help: retiring an expired card failed: ${slackError(err)}`);
+  }
+  await post(deps, client, at.channel, at.threadTs, text);
+  await schedule(deps, client, planFor(teamId, sessionId, at, { root: true }));
+}
+
+async function post(deps: SlackDeps, client: WebClient, channel: string, threadTs: string, text: string) {
+  try {
+    await client.chat.postMessage({ channel, thread_ts: threadTs, text, blocks: [section(text)] });
+  } catch (err) {
+    deps.logger.warn(`mesh-help: a deadline note failed in ${channel}: ${slackError(err)}`);
+  }
+}
+
+/**
+ * One round over every team: recommendations past their deadline are settled;
+ * the others get one reminder a working day (not on the day they were made)
+ * while approvals are missing or a concern is open.
+ */
+export async function deadlinesDue(
+  deps: SlackDeps,
+  clientFor: (teamId: string) => Promise<WebClient | undefined>,
+): Promise<void> {
+  const now = deps.now();
+  for (const teamId of await deps.store.teams()) {
+    // One team's unreadable file or missing install is that team's problem: the teams after it still get theirs.
+    try {
+      const doc = await deps.store.read(teamId);
+      const due = doc.sessions.filter((s) => s.status === 'complete' && s.deadline);
+      if (!due.length) continue;
+      const client = await clientFor(teamId);
+      if (!client) {
+        deps.logger.warn(`mesh-help: no install with a bot token for team ${teamId}; its deadlines wait`);
+        continue;
+      }
+      for (const s of due) {
+        if (!s.deadline) continue;
+        if (now.toISOString() >= s.deadline) {
+          await settle(deps, client, teamId, s.id, now);
+          continue;
+        }
+        const { missing, concerns } = blockers(doc, s);
+        const madeOn = (s.deadlineSetAt ?? '').slice(0, 10);
+        if ((missing || concerns) && workingDay(now) && day(now) > madeOn && s.nudgedOn !== day(now))
+          await nudge(deps, client, teamId, s.id, now);
+      }
+    } catch (err) {
+      deps.logger.warn(`mesh-help: deadlines of team ${teamId} skipped: ${(err as Error).message}`);
+    }
+  }
+}

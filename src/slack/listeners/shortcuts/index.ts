@@ -1,0 +1,13 @@
+import type { App, MessageShortcut } from '@slack/bolt';
+import type { SlackDeps } from '../../context.js';
+import { CALLBACKS } from '../../ids.js';
+import { afterAck } from '../../work.js';
+import { startFromThread } from './from-thread.js';
+
+/** Shortcuts (manifest.yml `features.shortcuts`). */
+export function register(app: App, deps: SlackDeps): void {
+  app.shortcut<MessageShortcut>(
+    { type: 'message_action', callback_id: CALLBACKS.fromThread },
+    afterAck(deps.work, startFromThread(deps)),
+  );
+}

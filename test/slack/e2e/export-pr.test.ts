@@ -1,0 +1,171 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runInterview, SMALL_TEAM, startInterview, waitForCard } from '../../support/driver.js';
+import type { Call } from '../../support/fake-slack.js';
+import { fakeGitHub, paths, repoInfo } from '../../support/github.js';
+import { ALICE, actionPayload, type Harness, startHarness, textOf } from '../../support/harness.js';
+
+const TOKEN = 'ghp_slacktesttoken0123456789NOTREAL';
+let h: Harness;
+const dirs: string[] = [];
+beforeEach(() => {
+  nock.disableNetConnect();
+  // The app and the fake Slack talk over loopback; only GitHub is faked by nock.
+  nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
+});
+afterEach(async () => {
+  await h?.close();
+  nock.cleanAll();
+  nock.enableNetConnect();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** `/mesh-help <text>` and the private reply that follows it (through response_url or the ack). */
+async function command(text: string): Promise<Record<string, unknown>> {
+  const before = h.fake.calls.length;
+  const res = await h.command(text);
+  expect(res.status).toBe(200);
+  const acked = await res.text();
+  if (acked) return JSON.parse(acked) as Record<string, unknown>;
+  const reply = await h.fake.waitFor((c: Call) => c.seq > before && c.method === 'response_url', 10_000, text);
+  return reply.params;
+}
+
+async function decide(title: string) {
+  const start = h.fake.calls.length;
+  const rootTs = await startInterview(h, title);
+  await runInterview(h, rootTs, SMALL_TEAM);
+  const card = await waitForCard(h, start);
+  const before = h.fake.calls.length;
+  await h.interact(actionPayload(h.fake, card, 'decision:accept', ALICE));
+  await h.fake.waitFor((c) => c.seq > before && JSON.stringify(c.params.blocks ?? []).includes('"adr:1"'));
+  await h.fake.settle();
+}
+
+describe('/mesh-help export pr and export git (real app, signed requests, nock for GitHub)', () => {
+  it('config repo, then export pr opens a pull request and says where; the token is in no file and no reply', async () => {
+    h = await startHarness({ env: { GITHUB_TOKEN: TOKEN } });
+    const none = await command('export pr');
+    expect(String(none.text)).toContain('No decisions to export yet');
+
+    const bad = await command('config repo ../etc');
+    expect(String(bad.text)).toMatch(/a repository is OWNER\/REPO/);
+    expect(h.teamFile()).toBeUndefined();
+
+    const set = await command('config repo acme/platform docs/adr');
+    expect(textOf(set)).toContain('opens a pull request on acme/platform with the records in `docs/adr/`');
+    expect(((h.teamFile()?.config ?? {}) as Record<string, unknown>).repo).toEqual({
+      owner: 'acme',
+      name: 'platform',
+      path: 'docs/adr',
+    });
+    const shown = await command('config');
+    expect(textOf(shown)).toContain('*GitHub repository*\\nacme/platform, `docs/adr/`');
+
+    await decide('Payments networking');
+    const gh = fakeGitHub();
+    gh.scope
+      .get(gh.at(paths.repo))
+      .reply(200, repoInfo())
+      .get(gh.at(paths.pulls))
+      .reply(200, [])
+      .get(gh.at(paths.ref('main')))
+      .reply(200, { object: { sha: 'base1' } })
+      .get(gh.at(paths.contents('docs/adr', 'main')))
+      .reply(404, {})
+      .get(gh.at(paths.commit('base1')))
+      .reply(200, { tree: { sha: 'tree0' } })
+      .post(gh.at(paths.blobs))
+      .times(2)
+      .reply(201, { sha: 'b' })
+      .post(gh.at(paths.trees))
+      .reply(201, { sha: 't' })
+      .post(gh.at(paths.commits))
+      .reply(201, { sha: 'c' })
+      .post(gh.at(paths.refs))
+      .reply(201, {})
+      .post(gh.at(paths.createPull))
+      .reply(201, { number: 12, html_url: 'https://github.com/acme/platform/pull/12' });
+    const opened = await command('export pr');
+    expect(opened.response_type).toBe('ephemeral');
+    expect(String(opened.text)).toBe(
+      ':arrow_heading_up: Opened <https://github.com/acme/platform/pull/12|acme/platform#12>: 1 new record.',
+    );
+    expect(gh.scope.isDone()).toBe(true);
+    expect(gh.sequence()).toHaveLength(11);
+    const blobs = gh.calls.filter((c) => c.path === paths.blobs).map((c) => String(c.body?.content));
+    expect(blobs[1]).toMatch(/^---\nstatus: accepted\n/);
+    expect(blobs[1]).toContain('# Payments networking');
+    const tree = gh.calls.find((c) => c.path === paths.trees)?.body?.tree as { path: string }[];
+    expect(tree.map((e) => e.path)).toEqual(['docs/adr/README.md', 'docs/adr/0001-payments-networking.md']);
+    expect(h.teamFileText()).not.toContain(TOKEN);
+    expect(JSON.stringify(h.fake.calls)).not.toContain(TOKEN);
+  });
+
+  it('a rate limit is told to the person privately, and nothing is pushed', async () => {
+    h = await startHarness({ env: { GITHUB_TOKEN: TOKEN } });
+    await command('config repo acme/platform');
+    await decide('Payments networking');
+    const gh = fakeGitHub();
+    gh.scope
+      .get(gh.at(paths.repo))
+      .reply(429, { message: 'You have exceeded a secondary rate limit' }, { 'retry-after': '60' });
+    const reply = await command('export pr');
+    expect(String(reply.text)).toBe(
+      ':warning: GitHub’s rate limit for this token is used up; nothing was changed. Export again in 1 minute(s).',
+    );
+    expect(gh.sequence()).toEqual([`GET ${paths.repo}`]);
+  });
+
+  it('without GITHUB_TOKEN the bot says who must set it', async () => {
+    h = await startHarness();
+    await command('config repo acme/platform');
+    await decide('Payments networking');
+    const gh = fakeGitHub();
+    const reply = await command('export pr');
+    expect(String(reply.text)).toContain('The bot has no GitHub token');
+    expect(gh.calls).toEqual([]);
+  });
+
+  it('config git and export git push to a real bare repository; a URL with credentials is refused', async () => {
+    h = await startHarness();
+    const dir = mkdtempSync(join(tmpdir(), 'mesh-slack-git-'));
+    dirs.push(dir);
+    const remote = join(dir, 'remote.git');
+    execFileSync('git', ['init', '--quiet', '--bare', remote]);
+
+    const refused = await command('config git <https://bob:hunter2@gitlab.example.com/acme/platform.git>');
+    expect(String(refused.text)).toContain('carries credentials');
+    expect(h.teamFile()).toBeUndefined();
+
+    const noRemote = await command('export git');
+    expect(String(noRemote.text)).toContain('No decisions to export yet');
+    await decide('Payments networking');
+    const unset = await command('export git');
+    expect(String(unset.text)).toContain('no git remote yet');
+
+    await command(`config git ${remote} decisions`);
+    // export pr with no GitHub repository falls back to the git remote.
+    const pushed = await command('export pr');
+    expect(String(pushed.text)).toMatch(
+      /^:arrow_heading_up: Pushed the decision records to `decisions` of .*remote\.git: 1 new record\.$/,
+    );
+    const files = execFileSync('git', ['ls-tree', '-r', '--name-only', 'decisions'], { cwd: remote, encoding: 'utf8' });
+    expect(files.trim().split('\n')).toEqual([
+      'docs/decisions/0001-payments-networking.md',
+      'docs/decisions/README.md',
+    ]);
+    const again = await command('export git');
+    expect(String(again.text)).toContain('Nothing new');
+  });
+
+  it('export with an unknown target answers with the choices', async () => {
+    h = await startHarness();
+    const reply = await command('export gitlab');
+    expect(String(reply.text)).toContain('`export pr` (a pull request) or `export git`');
+  });
+});

@@ -1,0 +1,60 @@
+import nock from 'nock';
+
+type Json = Record<string, unknown>;
+
+/** One request GitHub's fake saw: method, decoded path with query, parsed JSON body, auth header. */
+export type GitHubCall = { method: string; path: string; body: Json | undefined; auth: string | undefined };
+
+/**
+ * nock in front of GitHub's REST API that records every intercepted call in
+ * order, so a test can pin the exact sequence the exporter makes.
+ */
+export function fakeGitHub(base = 'https://api.github.com') {
+  const calls: GitHubCall[] = [];
+  const scope = nock(base);
+  scope.on('request', (req: { method: string; path: string; headers: Record<string, string> }, _i, body: string) => {
+    calls.push({
+      method: req.method,
+      path: decodeURIComponent(req.path),
+      body: body ? (JSON.parse(body) as Json) : undefined,
+      auth: req.headers.authorization,
+    });
+  });
+  /** Matches a path after decoding (`docs%2Fdecisions` and `docs/decisions` alike), query included. */
+  const at = (path: string) => (uri: string) => decodeURIComponent(uri) === path;
+  return {
+    scope,
+    calls,
+    at,
+    /** `METHOD /path` of each call, for the sequence. */
+    sequence: () => calls.map((c) => `${c.method} ${c.path.replace(/^\/api\/v3/, '')}`),
+  };
+}
+
+export const REPO = { owner: 'acme', name: 'platform' };
+const R = `/repos/${REPO.owner}/${REPO.name}`;
+export const paths = {
+  repo: R,
+  pulls: `${R}/pulls?state=open&per_page=100`,
+  createPull: `${R}/pulls`,
+  pull: (n: number) => `${R}/pulls/${n}`,
+  ref: (branch: string) => `${R}/git/ref/heads/${branch}`,
+  refs: `${R}/git/refs`,
+  updateRef: (branch: string) => `${R}/git/refs/heads/${branch}`,
+  contents: (path: string, ref: string) => `${R}/contents/${path}?ref=${ref}`,
+  commit: (sha: string) => `${R}/git/commits/${sha}`,
+  commits: `${R}/git/commits`,
+  blobs: `${R}/git/blobs`,
+  blob: (sha: string) => `${R}/git/blobs/${sha}`,
+  trees: `${R}/git/trees`,
+};
+
+export const repoInfo = (push = true) => ({
+  full_name: `${REPO.owner}/${REPO.name}`,
+  default_branch: 'main',
+  permissions: { admin: false, push, pull: true },
+});
+
+/** A directory listing as the contents API returns it. */
+export const listing = (folder: string, files: Record<string, string>) =>
+  Object.entries(files).map(([name, sha]) => ({ type: 'file', name, path: `${folder}/${name}`, sha }));
