@@ -1,4 +1,5 @@
-// npm run bench: ack latency beside bare Bolt, the store, memory, start-up and ADR export, in one run.
+// npm run bench: ack latency beside bare Bolt, the store, memory, start-up and ADR export, in one run; with a
+// database at hand (BENCH_DATABASE_URL or TEST_DATABASE_URL) the bot on PostgreSQL is measured beside it.
 // Prints a table, then one JSON object with every figure as the last line.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { StoredMessage } from '../test/support/fake-slack.js';
 import { ALICE, clickPayload } from '../test/support/harness.js';
+import { freshSchema, type TestSchema } from '../test/support/pg.js';
 import { benchExport } from './export.js';
 import { drive, type Latency, waitHealthy } from './load.js';
 import { median, round } from './stats.js';
@@ -88,11 +90,12 @@ function cpuMs(pid: number | undefined): number {
 }
 
 /** CPU time per request of each app, summed over every round of a scenario (mesh-help's includes its work after the ack). */
-type CpuTally = { bareMs: number; meshMs: number; requests: number };
-const perRequest = (t: CpuTally) => ({
+type CpuTally = { bareMs: number; meshMs: number; pgMs: number; requests: number };
+const perRequest = (t: CpuTally, withPg: boolean) => ({
   bare: round(t.bareMs / t.requests, 3),
   mesh: round(t.meshMs / t.requests, 3),
   ratio: round(t.meshMs / t.bareMs),
+  pg: withPg ? round(t.pgMs / t.requests, 3) : undefined,
 });
 
 function rssMb(pid: number | undefined): number {
@@ -135,20 +138,20 @@ const mid = (runs: Latency[]): Latency => ({
   failures: runs.reduce((s, r) => s + r.failures, 0),
 });
 
-type Row = { scenario: string; concurrency: number; bare: Latency; mesh: Latency };
+type Row = { scenario: string; concurrency: number; bare: Latency; mesh: Latency; pg?: Latency };
+
+/** A fake Slack Web API in its own process; each bot gets its own, so neither's calls count in the other's figures. */
+async function startFake(): Promise<{ apiUrl: string; url: string; control: string }> {
+  // Slack's own CPU is not the bot's: the fake runs at the lowest priority so it does not slow the apps.
+  const fake = launch(['--import', 'tsx', 'bench/servers/fake-slack.ts'], {}, true);
+  return JSON.parse(await firstLine(fake, 'stdout')) as { apiUrl: string; url: string; control: string };
+}
+
+/** The same bot on PostgreSQL: its URL, process, fake Slack and database schema. */
+type PgBot = { url: string; proc: ChildProcess; fakeUrl: string; control: string; schema: TestSchema; dataDir: string };
 
 async function main(): Promise<void> {
-  // Slack's own CPU is not the bot's: the fake runs at the lowest priority so it does not slow the two apps.
-  const fake = launch(['--import', 'tsx', 'bench/servers/fake-slack.ts'], {}, true);
-  const {
-    apiUrl,
-    url: fakeUrl,
-    control,
-  } = JSON.parse(await firstLine(fake, 'stdout')) as {
-    apiUrl: string;
-    url: string;
-    control: string;
-  };
+  const { apiUrl, url: fakeUrl, control } = await startFake();
   const dataDir = mkdtempSync(join(tmpdir(), 'mesh-bench-'));
   const env = {
     SLACK_BOT_TOKEN: TOKEN,
@@ -175,28 +178,69 @@ async function main(): Promise<void> {
     PORT: String(barePort),
   });
   const bareStartMs = await waitHealthy(`http://127.0.0.1:${barePort}/healthz`, t1);
+  // The bot again, on PostgreSQL (a fresh schema), with its own data folder for its intake journal.
+  const pgBase = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
+  let pg: PgBot | undefined;
+  let pgStartMs = Number.NaN;
+  if (pgBase) {
+    const schema = await freshSchema(pgBase);
+    const pgFake = await startFake();
+    const pgDataDir = mkdtempSync(join(tmpdir(), 'mesh-bench-pg-'));
+    const port = await freePort();
+    const t2 = performance.now();
+    const proc = launch([...NODE_FLAGS, 'bin/mesh-help.js', 'start'], {
+      ...env,
+      SLACK_API_URL: pgFake.apiUrl,
+      MESH_HELP_DATA_DIR: pgDataDir,
+      DATABASE_URL: schema.url,
+      PORT: String(port),
+    });
+    pgStartMs = await waitHealthy(`http://127.0.0.1:${port}/healthz`, t2);
+    pg = {
+      url: `http://127.0.0.1:${port}/slack/events`,
+      proc,
+      fakeUrl: pgFake.url,
+      control: pgFake.control,
+      schema,
+      dataDir: pgDataDir,
+    };
+  }
   const meshUrl = `http://127.0.0.1:${meshPort}/slack/events`;
   const bareUrl = `http://127.0.0.1:${barePort}/slack/events`;
   let n = 0;
   const responseUrl = () => `${fakeUrl}/respond/${++n}`;
+  // Each bot's response_url points at its own fake Slack.
+  const pgResponseUrl = () => `${pg?.fakeUrl}/respond/${++n}`;
 
   const rows: Row[] = [];
   // /mesh-help start: each request opens an interview (the memory figure counts them), each in its own
   // channel and with the team's limit raised, since by default a channel holds one open interview and a team 50.
   await drive(meshUrl, [commandBody('config limits 1 10000', responseUrl())], 1, SECRET);
-  const starts = (count: number) =>
+  if (pg) await drive(pg.url, [commandBody('config limits 1 10000', pgResponseUrl())], 1, SECRET);
+  const starts = (count: number, respondTo = responseUrl) =>
     Array.from({ length: count }, (_, i) => {
-      const url = responseUrl();
+      const url = respondTo();
       return commandBody(`start Bench ${n}-${i}`, url, `${CHANNEL}${n}`);
     });
   await drive(bareUrl, starts(WARMUP), 10, SECRET);
   await drive(meshUrl, starts(WARMUP), 10, SECRET);
+  if (pg) await drive(pg.url, starts(WARMUP, pgResponseUrl), 10, SECRET);
   // Rounds outside, levels inside: the memory figure is read after the first round, 1,000 interviews in.
-  const startRuns = LEVELS.map(() => ({ bare: [] as Latency[], mesh: [] as Latency[] }));
+  const startRuns = LEVELS.map(() => ({ bare: [] as Latency[], mesh: [] as Latency[], pg: [] as Latency[] }));
   let rss = Number.NaN;
   let bareRss = Number.NaN;
-  const startCpu: CpuTally = { bareMs: 0, meshMs: 0, requests: 0 };
-  const clickCpu: CpuTally = { bareMs: 0, meshMs: 0, requests: 0 };
+  let pgRss = Number.NaN;
+  const startCpu: CpuTally = { bareMs: 0, meshMs: 0, pgMs: 0, requests: 0 };
+  const clickCpu: CpuTally = { bareMs: 0, meshMs: 0, pgMs: 0, requests: 0 };
+  /** The PostgreSQL bot takes the same requests after the JSON one, once its work has settled. */
+  const drivePg = async (bodies: string[], concurrency: number, tally: CpuTally): Promise<Latency | undefined> => {
+    if (!pg) return undefined;
+    const cpu0 = cpuMs(pg.proc.pid);
+    const latency = await drive(pg.url, bodies, concurrency, SECRET);
+    await settled(pg.control);
+    tally.pgMs += cpuMs(pg.proc.pid) - cpu0;
+    return latency;
+  };
   for (let r = 0; r < ROUNDS; r++) {
     for (const [i, level] of LEVELS.entries()) {
       const bodies = starts(level.requests);
@@ -208,10 +252,13 @@ async function main(): Promise<void> {
       await settled(control);
       startCpu.meshMs += cpuMs(mesh.pid) - cpu0;
       startCpu.requests += level.requests;
+      const pgLatency = await drivePg(starts(level.requests, pgResponseUrl), level.concurrency, startCpu);
+      if (pgLatency) startRuns[i]?.pg.push(pgLatency);
     }
     if (r === 0) {
       rss = await steadyRssMb(mesh.pid);
       bareRss = await steadyRssMb(bareProc.pid);
+      if (pg) pgRss = await steadyRssMb(pg.proc.pid);
       if (process.env.BENCH_HEAP_SNAPSHOT) {
         mesh.kill('SIGUSR2');
         await new Promise((resolve) => setTimeout(resolve, 5000));
@@ -226,31 +273,41 @@ async function main(): Promise<void> {
         concurrency: level.concurrency,
         bare: mid(runs.bare),
         mesh: mid(runs.mesh),
+        ...(runs.pg.length ? { pg: mid(runs.pg) } : {}),
       });
   }
   const opened = WARMUP + LEVELS.reduce((s, l) => s + l.requests, 0);
   const totalOpened = WARMUP + ROUNDS * LEVELS.reduce((s, l) => s + l.requests, 0);
   const rssAll = await steadyRssMb(mesh.pid);
+  const pgRssAll = pg ? await steadyRssMb(pg.proc.pid) : Number.NaN;
 
   // Answer clicks: one click on the first question of each open interview.
-  const questions = (await (await fetch(`${control}/questions`)).json()) as StoredMessage[];
-  const fakeLike = { responseUrl } as unknown as Parameters<typeof clickPayload>[0];
-  const clicks = questions.map((msg) =>
-    new URLSearchParams({
-      payload: JSON.stringify(clickPayload(fakeLike, msg, 'q:clusters', 'multi-region', ALICE)),
-    }).toString(),
-  );
-  let used = 0;
-  const take = (count: number) => {
-    const slice = clicks.slice(used, used + count);
-    used += count;
-    return slice;
+  /** One click on the first question of every interview a bot opened, in the order its fake Slack got them. */
+  const clicksOf = async (controlUrl: string, respondTo: () => string) => {
+    const questions = (await (await fetch(`${controlUrl}/questions`)).json()) as StoredMessage[];
+    const fakeLike = { responseUrl: respondTo } as unknown as Parameters<typeof clickPayload>[0];
+    const clicks = questions.map((msg) =>
+      new URLSearchParams({
+        payload: JSON.stringify(clickPayload(fakeLike, msg, 'q:clusters', 'multi-region', ALICE)),
+      }).toString(),
+    );
+    let used = 0;
+    return (count: number) => {
+      const slice = clicks.slice(used, used + count);
+      used += count;
+      return slice;
+    };
   };
-  await drive(bareUrl, clicks.slice(0, WARMUP), 10, SECRET);
-  await drive(meshUrl, take(WARMUP), 10, SECRET);
+  const take = await clicksOf(control, responseUrl);
+  const takePg = pg ? await clicksOf(pg.control, pgResponseUrl) : () => [];
+  const warmClicks = take(WARMUP);
+  await drive(bareUrl, warmClicks, 10, SECRET);
+  await drive(meshUrl, warmClicks, 10, SECRET);
+  await drivePg(takePg(WARMUP), 10, { bareMs: 0, meshMs: 0, pgMs: 0, requests: 0 });
   for (const level of LEVELS) {
     const bare: Latency[] = [];
     const meshL: Latency[] = [];
+    const pgL: Latency[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       const bodies = take(level.requests);
       let cpu0 = cpuMs(bareProc.pid);
@@ -261,19 +318,39 @@ async function main(): Promise<void> {
       await settled(control);
       clickCpu.meshMs += cpuMs(mesh.pid) - cpu0;
       clickCpu.requests += level.requests;
+      const pgLatency = await drivePg(takePg(level.requests), level.concurrency, clickCpu);
+      if (pgLatency) pgL.push(pgLatency);
     }
-    rows.push({ scenario: 'answer click', concurrency: level.concurrency, bare: mid(bare), mesh: mid(meshL) });
+    rows.push({
+      scenario: 'answer click',
+      concurrency: level.concurrency,
+      bare: mid(bare),
+      mesh: mid(meshL),
+      ...(pgL.length ? { pg: mid(pgL) } : {}),
+    });
   }
-  const violations = ((await (await fetch(`${control}/stats`)).json()) as { violations: number }).violations;
+  const violationsOf = async (controlUrl: string) =>
+    ((await (await fetch(`${controlUrl}/stats`)).json()) as { violations: number }).violations;
+  const violations = await violationsOf(control);
+  const pgViolations = pg ? await violationsOf(pg.control) : 0;
 
+  // The bots finish their work and close their pools before the schema they use is dropped.
+  const exits = children.map(
+    (c) =>
+      new Promise((resolve) => (c.exitCode === null && c.signalCode === null ? c.once('exit', resolve) : resolve(0))),
+  );
   for (const c of children) c.kill('SIGTERM');
+  await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 15_000))]);
   if (process.env.BENCH_KEEP_DATA) console.error(`bench data kept in ${dataDir}`);
   else rmSync(dataDir, { recursive: true, force: true });
+  if (pg) {
+    rmSync(pg.dataDir, { recursive: true, force: true });
+    await pg.schema.drop();
+  }
 
   const store = await benchStore();
-  // PostgreSQL beside the JSON store when a database is at hand (scripts/pg-test-db.sh starts one).
-  const pgUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
-  const pgStore: PgStoreFigures | undefined = pgUrl ? await benchPgStore(pgUrl) : undefined;
+  // The PostgreSQL store's write cost beside the JSON store's (scripts/pg-test-db.sh starts a database).
+  const pgStore: PgStoreFigures | undefined = pgBase ? await benchPgStore(pgBase) : undefined;
   const exported = await benchExport(500);
 
   // The table.
@@ -282,19 +359,24 @@ async function main(): Promise<void> {
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
   );
   console.log('');
-  console.log('ack latency (ms, mesh-help with its intake journal on)');
+  console.log('ack latency (ms, mesh-help with its intake journal on; mesh = JSON store, pg = PostgreSQL store)');
   console.log(
-    'ack latency (ms)          conc   bare p50  bare p99  mesh p50  mesh p99  p99 ratio  (target ≤ 1.3 at 200)',
+    `ack latency (ms)          conc   bare p50  bare p99  mesh p50  mesh p99  p99 ratio${pg ? '    pg p50    pg p99  pg ratio' : ''}  (target ≤ 1.3 at 200)`,
   );
+  const failed = (l: Latency) => (l.failures ? `  (${l.failures} non-200)` : '');
   for (const r of rows) {
+    const pgCols = r.pg ? `   ${f(r.pg.p50)}   ${f(r.pg.p99)}   ${(r.pg.p99 / r.bare.p99).toFixed(2).padStart(6)}` : '';
     console.log(
-      `${r.scenario.padEnd(24)} ${String(r.concurrency).padStart(5)}  ${f(r.bare.p50)}   ${f(r.bare.p99)}   ${f(r.mesh.p50)}   ${f(r.mesh.p99)}   ${(r.mesh.p99 / r.bare.p99).toFixed(2).padStart(6)}${r.mesh.failures ? `  (${r.mesh.failures} non-200)` : ''}`,
+      `${r.scenario.padEnd(24)} ${String(r.concurrency).padStart(5)}  ${f(r.bare.p50)}   ${f(r.bare.p99)}   ${f(r.mesh.p50)}   ${f(r.mesh.p99)}   ${(r.mesh.p99 / r.bare.p99).toFixed(2).padStart(6)}${pgCols}${failed(r.mesh)}${r.pg ? failed(r.pg) : ''}`,
     );
   }
-  const cpu = { start: perRequest(startCpu), click: perRequest(clickCpu) };
+  const enablePg =
+    'set BENCH_DATABASE_URL=postgres://USER:PASSWORD@HOST:PORT/DB (a role that may CREATE SCHEMA), or run eval "$(bash scripts/pg-test-db.sh)" first, which sets TEST_DATABASE_URL';
+  if (!pg) console.log(`PostgreSQL rows skipped (no database): ${enablePg}`);
+  const cpu = { start: perRequest(startCpu, !!pg), click: perRequest(clickCpu, !!pg) };
   console.log('');
   console.log(
-    `CPU per request (ms, mesh-help's includes its work after the ack): /mesh-help start bare ${cpu.start.bare}, mesh ${cpu.start.mesh} (${cpu.start.ratio}×); answer click bare ${cpu.click.bare}, mesh ${cpu.click.mesh} (${cpu.click.ratio}×)`,
+    `CPU per request (ms, mesh-help's includes its work after the ack): /mesh-help start bare ${cpu.start.bare}, mesh ${cpu.start.mesh} (${cpu.start.ratio}×)${pg ? `, pg ${cpu.start.pg}` : ''}; answer click bare ${cpu.click.bare}, mesh ${cpu.click.mesh} (${cpu.click.ratio}×)${pg ? `, pg ${cpu.click.pg}` : ''}`,
   );
   console.log('');
   console.log(
@@ -306,16 +388,20 @@ async function main(): Promise<void> {
   console.log(
     pgStore
       ? `store (PostgreSQL): change one record, median ms: team of 10 ${pgStore.recordMs.own10.toFixed(2)}, team of 10,000 ${pgStore.recordMs.own10000.toFixed(2)} (ratio ${pgStore.ownTeamRatio.toFixed(2)}; one row written either way), 10,000 records in other teams ${pgStore.recordMs.others10000.toFixed(2)}`
-      : 'store (PostgreSQL): not measured; set BENCH_DATABASE_URL (eval "$(bash scripts/pg-test-db.sh)" sets TEST_DATABASE_URL)',
+      : `store (PostgreSQL): skipped (no database): ${enablePg}`,
   );
   console.log(
-    `memory: RSS after ${opened} open interviews: ${rss} MB (target < 150); after ${totalOpened}: ${rssAll} MB`,
+    `memory: RSS after ${opened} open interviews: ${rss} MB (target < 150); after ${totalOpened}: ${rssAll} MB${pg ? `; on PostgreSQL ${pgRss} MB and ${pgRssAll} MB` : ''}; bare Bolt ${bareRss} MB`,
   );
-  console.log(`start-up to 200 on /healthz: mesh-help ${round(meshStartMs)} ms, bare Bolt ${round(bareStartMs)} ms`);
+  console.log(
+    `start-up to 200 on /healthz: mesh-help ${round(meshStartMs)} ms${pg ? `, on PostgreSQL ${round(pgStartMs)} ms (schema migrations included)` : ''}, bare Bolt ${round(bareStartMs)} ms`,
+  );
   console.log(
     `ADR export of ${exported.records} records: ${exported.firstMs} ms into an empty folder (target < 1000), ${exported.unchangedMs} ms unchanged`,
   );
-  console.log(`Block Kit limit violations in ${totalOpened} interviews: ${violations}`);
+  console.log(
+    `Block Kit limit violations in ${totalOpened} interviews: ${violations}${pg ? `; on PostgreSQL ${pgViolations}` : ''}`,
+  );
 
   const at200 = rows.filter((r) => r.concurrency === 200);
   const figures = {
@@ -332,6 +418,12 @@ async function main(): Promise<void> {
       mesh: { p50: round(r.mesh.p50), p99: round(r.mesh.p99), failures: r.mesh.failures },
       p50Ratio: round(r.mesh.p50 / r.bare.p50),
       p99Ratio: round(r.mesh.p99 / r.bare.p99),
+      pg: r.pg && {
+        p50: round(r.pg.p50),
+        p99: round(r.pg.p99),
+        failures: r.pg.failures,
+        p99Ratio: round(r.pg.p99 / r.bare.p99),
+      },
     })),
     cpuMsPerRequest: cpu,
     store: {
@@ -349,10 +441,13 @@ async function main(): Promise<void> {
       allOpenInterviews: totalOpened,
       rssAllMb: rssAll,
       bareBoltRssMb: bareRss,
+      pg: pg ? { rssMb: pgRss, rssAllMb: pgRssAll } : undefined,
     },
-    startupMs: { mesh: round(meshStartMs), bare: round(bareStartMs) },
+    startupMs: { mesh: round(meshStartMs), bare: round(bareStartMs), pg: pg ? round(pgStartMs) : undefined },
     export: exported,
     blockKitViolations: violations,
+    pgBlockKitViolations: pg ? pgViolations : undefined,
+    pgSkipped: !pg,
     targets: {
       ackP99Within1_3At200: at200.every((r) => r.mesh.p99 / r.bare.p99 <= 1.3),
       storeOtherTeamsWithin1_2: store.otherTeamsRatio <= 1.2,
