@@ -301,6 +301,15 @@ export class FakeSlack {
         this.messages.delete(key);
         return { ok: true, channel, ts: p.ts };
       }
+      case 'conversations.history': {
+        // A channel's top-level messages, newest first; metadata only when asked for, as Slack does.
+        const withMeta = p.include_all_metadata === true;
+        const messages = [...this.messages.values()]
+          .filter((m) => m.channel === channel && !m.thread_ts)
+          .sort((a, b) => Number(b.ts) - Number(a.ts))
+          .map((m) => ({ ts: m.ts, text: m.text, ...(withMeta && m.metadata ? { metadata: m.metadata } : {}) }));
+        return { ok: true, messages, has_more: false, response_metadata: { next_cursor: '' } };
+      }
       case 'conversations.replies': {
         // A thread's parent and replies, oldest first; metadata only when asked for, as Slack does.
         const root = String(p.ts ?? '');

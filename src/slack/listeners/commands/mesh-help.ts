@@ -93,6 +93,7 @@ export function meshHelpCommand(deps: SlackDeps) {
           user: body.user_id,
           title: c.title,
           revisits: c.revisits,
+          request: body.trigger_id,
         });
         const notice = startNotice(started, body.team_id);
         if (notice) await respond({ response_type: 'ephemeral', ...notice });
