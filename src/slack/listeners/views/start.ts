@@ -23,7 +23,13 @@ export function startSubmit(deps: SlackDeps) {
     const teamId = b.team?.id ?? context.teamId ?? b.user.team_id;
     if (!teamId) return;
     const title = values[INPUTS.startTitle.block]?.[INPUTS.startTitle.action]?.value ?? '';
-    const started = await startInterview(deps, client, { teamId, channel, user: b.user.id, title });
+    const started = await startInterview(deps, client, {
+      teamId,
+      channel,
+      user: b.user.id,
+      title,
+      request: b.trigger_id,
+    });
     const notice = startNotice(started, teamId);
     // The modal is gone: tell the person in the channel if the bot is there, else in the app's messages tab.
     if (notice) await tellPrivately(client, undefined, { channel, user: b.user.id }, notice);
