@@ -8,6 +8,7 @@ import { questionMessage } from './blocks/question.js';
 import { type CardInput, type CardState, recommendationMessage } from './blocks/recommendation.js';
 import { rootMessage } from './blocks/root.js';
 import { postChecklist, refreshChecklist, retireChecklist } from './checklist-messages.js';
+import { claimMetadata, postedClaim } from './claims.js';
 import type { SlackDeps } from './context.js';
 import { COMMAND } from './ids.js';
 import { resumeMessage } from './resume.js';
@@ -23,10 +24,10 @@ export type Plan = {
   refresh: string[];
   /** Question messages whose question no longer applies. */
   retire: { question: string; ts: string }[];
-  /** The next question, claimed by this request. */
-  postQuestion?: { question: string; claim: string };
-  /** A new recommendation card, claimed by this request. */
-  postCard?: { claim: string };
+  /** The next question, claimed by this request (`recover`: a claim it made before a crash; look before posting). */
+  postQuestion?: { question: string; claim: string; recover?: boolean };
+  /** A new recommendation card, claimed by this request (`recover` as for postQuestion). */
+  postCard?: { claim: string; recover?: boolean };
   /** An older card that must stop taking decisions. */
   retireCard?: string;
   /** A card to re-render after a decision. */
@@ -161,11 +162,13 @@ export async function runPlan(deps: SlackDeps, client: WebClient, plan: Plan): P
     );
   };
   if (plan.postQuestion) {
-    const { question, claim } = plan.postQuestion;
+    const { question, claim, recover } = plan.postQuestion;
     const msg = questionMessage(flow, loaded.session, question);
     let ts: string | undefined;
     const posted = await attempt(`posting question ${question}`, async () => {
-      ts = (await client.chat.postMessage({ channel, thread_ts: threadTs, ...msg })).ts;
+      // After a crash between post and mark, the question may be in the thread already.
+      if (recover) ts = await postedClaim(client, channel, threadTs, claim);
+      ts ??= (await client.chat.postMessage({ channel, thread_ts: threadTs, ...msg, ...claimMetadata(claim) })).ts;
     });
     const kept = await fillClaim(deps, plan, questionSlot(question), claim, ts);
     if (!posted) await tellActor('the next question');
@@ -206,7 +209,7 @@ export async function runPlan(deps: SlackDeps, client: WebClient, plan: Plan): P
     await retireChecklist(deps, client, plan, attempt);
   }
   if (plan.postCard) {
-    const { claim } = plan.postCard;
+    const { claim, recover } = plan.postCard;
     loaded = (await load(deps, plan)) ?? loaded;
     const rec = loaded.session.recommendation;
     let ts: string | undefined;
@@ -214,7 +217,16 @@ export async function runPlan(deps: SlackDeps, client: WebClient, plan: Plan): P
       const msg = recommendationMessage(flow, cardInput(loaded, rec), { kind: 'active' });
       // Broadcast: the recommendation shows in the channel as well as the thread.
       await attempt('posting the recommendation', async () => {
-        ts = (await client.chat.postMessage({ channel, thread_ts: threadTs, reply_broadcast: true, ...msg })).ts;
+        if (recover) ts = await postedClaim(client, channel, threadTs, claim);
+        ts ??= (
+          await client.chat.postMessage({
+            channel,
+            thread_ts: threadTs,
+            reply_broadcast: true,
+            ...msg,
+            ...claimMetadata(claim),
+          })
+        ).ts;
       });
     }
     const kept = await fillClaim(deps, plan, cardSlot, claim, ts);

@@ -1,5 +1,6 @@
 import type { App, Logger, ReceiverEvent } from '@slack/bolt';
 import { type Journal, JournalError, type JournalInput } from '../store/journal.js';
+import { replayingRequest } from './claims.js';
 
 /** How many requests may be taken in and not yet done before new ones are turned away (default). */
 export const MAX_BACKLOG = 1000;
@@ -123,6 +124,7 @@ export function journalIntake(app: App, journal: Journal, logger: Logger, maxBac
           if (!e) continue;
           // The ack went out (or Slack will deliver again) before the stop: acknowledging again does nothing.
           const ack = async () => undefined;
+          const done = replayingRequest(e.body);
           await run(
             {
               body: e.body,
@@ -131,7 +133,9 @@ export function journalIntake(app: App, journal: Journal, logger: Logger, maxBac
               ...(e.retryReason !== undefined ? { retryReason: e.retryReason } : {}),
             },
             e.id,
-          ).catch((err: Error) => logger.warn(`mesh-help: a replayed request failed: ${err.message}`));
+          )
+            .catch((err: Error) => logger.warn(`mesh-help: a replayed request failed: ${err.message}`))
+            .finally(done);
         }
       };
       await Promise.all(Array.from({ length: REPLAY_SLOTS }, worker));

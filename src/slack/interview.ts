@@ -10,6 +10,7 @@ import { answerSession, startSession } from '../team/sessions.js';
 import { visibleIn } from '../team/visibility.js';
 import { acceptSession, approvalsMissing } from './accept.js';
 import { rootMessage } from './blocks/root.js';
+import { claimable, claimMetadata, claimOf, isPending, leftBy, postedClaim } from './claims.js';
 import type { SlackDeps } from './context.js';
 import { type Plan, planFor, runPlan } from './effects.js';
 import { clip } from './escape.js';
@@ -17,16 +18,7 @@ import { openLimitReached } from './limits.js';
 import type { MessageRef } from './payloads.js';
 import { isPrivateConversation } from './visibility.js';
 
-/** A message slot claimed by the request that will post it; stale claims (a crash mid-post) expire. */
-const PENDING = 'pending:';
-const CLAIM_TTL_MS = 30_000;
-export const isPending = (ts: string | undefined): boolean => ts?.startsWith(PENDING) ?? false;
-const claimOf = (now: Date) => `${PENDING}${now.toISOString()}`;
-function claimable(ts: string | undefined, now: Date): boolean {
-  if (ts === undefined) return true;
-  if (!isPending(ts)) return false;
-  return now.getTime() - Date.parse(ts.slice(PENDING.length)) > CLAIM_TTL_MS;
-}
+export { isPending };
 
 export const DEFAULT_TITLE = 'Service mesh, cluster mesh or federation?';
 export const TITLE_MAX = 150;
@@ -79,6 +71,8 @@ export type StartInput = {
    * messages are kept as the discussion.
    */
   thread?: { ts: string; replies: ReplyInput[] } | undefined;
+  /** The request's identity (Slack's trigger_id): a replay of the same request after a crash starts nothing twice. */
+  request?: string | undefined;
 };
 export type StartResult =
   | { kind: 'started'; session: Session }
@@ -105,21 +99,56 @@ function dropStaleReservations(doc: TeamDoc, now: Date): void {
   if (stale.length) doc.sessions = doc.sessions.filter((s) => !stale.includes(s));
 }
 
+/** What the reservation step found: a place to post the root in, or this very request's interview already there. */
+type Reservation =
+  | { kind: 'reserved'; id: string; claim: string; recover: boolean }
+  | { kind: 'replayed'; session: Session; plan?: Plan | undefined };
+
+/**
+ * A start that is a replay of an earlier one (same request): its interview is
+ * there already. Finishes what the crash cut off: the root post (looked for in
+ * the channel before posting again), or the first question.
+ */
+function replayedStart(deps: SlackDeps, teamId: string, mine: Session, request: string): Reservation {
+  if (isPending(mine.threadTs)) {
+    // Only a process that stopped leaves its own claim behind; one still running is finishing it.
+    return leftBy(mine.threadTs, request) && mine.threadTs
+      ? { kind: 'reserved', id: mine.id, claim: mine.threadTs, recover: true }
+      : { kind: 'replayed', session: mine };
+  }
+  const first = deps.flow.interview.questions[0];
+  const claim = first ? mine.messages[first.id] : undefined;
+  if (!first || !claim || !leftBy(claim, request) || !mine.channel || !mine.threadTs) {
+    return { kind: 'replayed', session: mine };
+  }
+  const plan = planFor(
+    teamId,
+    mine.id,
+    { channel: mine.channel, threadTs: mine.threadTs },
+    { postQuestion: { question: first.id, claim, recover: true }, actor: mine.startedBy },
+  );
+  return { kind: 'replayed', session: mine, plan };
+}
+
 /**
  * Starts an interview: reserves its place within the team's limits (one
  * store write, so two starts cannot both take the last place), posts the root
  * message, keys the session by that thread, then asks the first question.
  * A root post that fails gives the place back; a store write that fails after
  * the root post removes the root message again, so no thread is left without
- * an interview behind it.
+ * an interview behind it. The session remembers the request that started it:
+ * the same request processed again (replayed after a crash) finds it and
+ * only posts what the crash cut off, never a second root or first question.
  */
 export async function startInterview(deps: SlackDeps, client: WebClient, input: StartInput): Promise<StartResult> {
   assertTeamId(input.teamId);
   const title = clip(input.title.replace(/\s+/g, ' ').trim() || DEFAULT_TITLE, TITLE_MAX);
   const now = deps.now();
-  const id = deps.newId();
+  const { request } = input;
   const privateTo = (await isPrivateConversation(deps, client, input.channel)) ? input.channel : undefined;
-  const reserved = await deps.store.update(input.teamId, (doc): StartResult | { kind: 'reserved' } => {
+  const reserved = await deps.store.update(input.teamId, (doc): StartResult | Reservation => {
+    const mine = request ? findByKey(doc.sessions, (s) => s.startRequest === request) : undefined;
+    if (mine && request) return replayedStart(deps, input.teamId, mine, request);
     if (input.revisits !== undefined) {
       const refused = revisitRefusal(doc, input.revisits, input.channel);
       if (refused) return refused;
@@ -128,27 +157,35 @@ export async function startInterview(deps: SlackDeps, client: WebClient, input: 
     const full = openLimitReached(doc, input.channel);
     if (full?.kind === 'channel-full') return { kind: 'already-open', session: full.open };
     if (full?.kind === 'team-full') return { kind: 'too-many-open', limit: full.limit };
+    const id = deps.newId();
+    const claim = claimOf(now, request);
     const s = startSession(doc, {
       id,
       startedBy: input.user,
       title,
       now,
       channel: input.channel,
-      threadTs: claimOf(now),
+      threadTs: claim,
       ...(input.revisits ? { revisits: input.revisits } : {}),
       ...(input.scope?.length ? { scope: input.scope } : {}),
     });
     if (privateTo) s.privateTo = privateTo;
-    return { kind: 'reserved' };
+    if (request) s.startRequest = request;
+    return { kind: 'reserved', id, claim, recover: false };
   });
+  if (reserved.kind === 'replayed') {
+    if (reserved.plan) await schedule(deps, client, reserved.plan);
+    return { kind: 'started', session: reserved.session };
+  }
   if (reserved.kind !== 'reserved') return reserved;
+  const { id } = reserved;
   const release = () =>
     deps.store
       .update(input.teamId, (doc) => {
         doc.sessions = doc.sessions.filter((s) => !(s.id === id && isPending(s.threadTs)));
       })
       .catch((err: unknown) => {
-        // The reservation expires by itself (CLAIM_TTL_MS); the log has why it stayed.
+        // The reservation expires by itself (CLAIM_TTL_MS in claims.ts); the log has why it stayed.
         deps.logger.warn(`mesh-help: could not release a start reservation: ${(err as Error).message}`);
       });
   const draft = {
@@ -161,14 +198,23 @@ export async function startInterview(deps: SlackDeps, client: WebClient, input: 
   let threadTs: string;
   let rootTs: string;
   try {
-    const posted = await client.chat.postMessage({
-      channel: input.channel,
-      ...(input.thread ? { thread_ts: input.thread.ts } : {}),
-      ...rootMessage(deps.flow, draft),
-    });
-    if (!posted.ts) throw Object.assign(new Error('no ts'), { code: 'no_ts' });
-    threadTs = input.thread?.ts ?? posted.ts;
-    rootTs = posted.ts;
+    // A replay after a crash looks for the root it may have posted before posting one.
+    const found = reserved.recover
+      ? await postedClaim(client, input.channel, input.thread?.ts, reserved.claim)
+      : undefined;
+    const posted =
+      found ??
+      (
+        await client.chat.postMessage({
+          channel: input.channel,
+          ...(input.thread ? { thread_ts: input.thread.ts } : {}),
+          ...rootMessage(deps.flow, draft),
+          ...claimMetadata(reserved.claim),
+        })
+      ).ts;
+    if (!posted) throw Object.assign(new Error('no ts'), { code: 'no_ts' });
+    threadTs = input.thread?.ts ?? posted;
+    rootTs = posted;
   } catch (err) {
     await release();
     return { kind: 'cannot-post', error: slackError(err) };
@@ -182,7 +228,7 @@ export async function startInterview(deps: SlackDeps, client: WebClient, input: 
       s.threadTs = threadTs;
       if (rootTs !== threadTs) s.rootTs = rootTs;
       for (const reply of input.thread?.replies ?? []) captureReply(doc, s, reply);
-      const c = claimOf(deps.now());
+      const c = claimOf(deps.now(), request);
       if (first) s.messages[first.id] = c;
       return { session: s, claim: c };
     });
@@ -235,6 +281,8 @@ export type AnswerInput = {
   user: string;
   userTeam: string | undefined;
   candidates: (string | undefined)[];
+  /** The click's identity (Slack's trigger_id): its replay after a crash posts what the crash cut off. */
+  request?: string | undefined;
 };
 
 /** What came of a click on a question; everything but `answered` changed nothing. */
@@ -280,7 +328,13 @@ export async function answerFromSlack(deps: SlackDeps, client: WebClient, input:
     const currentNormalised = Array.isArray(current) ? [...current].sort() : current;
     if (sameAnswer(currentNormalised, normalised)) {
       // A repeat click changes nothing, but posts what an earlier failure left unposted.
-      const plan = resumePlan(flow, s, { teamId: found.teamId, at: input.at, actor: input.user, now: deps.now() });
+      const plan = resumePlan(flow, s, {
+        teamId: found.teamId,
+        at: input.at,
+        actor: input.user,
+        now: deps.now(),
+        request: input.request,
+      });
       return plan ? { kind: 'resumed', plan } : { kind: 'unchanged' };
     }
     if ((s.answerRevs?.[input.question] ?? 0) !== input.seenRev) {
@@ -313,7 +367,7 @@ export async function answerFromSlack(deps: SlackDeps, client: WebClient, input:
     }
     const next = nextQuestion(flow, s.answers);
     if (next && claimable(s.messages[next.id], now)) {
-      const claim = claimOf(now);
+      const claim = claimOf(now, input.request);
       s.messages[next.id] = claim;
       plan.postQuestion = { question: next.id, claim };
     }
@@ -322,7 +376,7 @@ export async function answerFromSlack(deps: SlackDeps, client: WebClient, input:
     if (s.approvals.length) s.approvals = [];
     if (s.status === 'complete') {
       // A new or changed recommendation gets a new card; the old one stops taking decisions.
-      const claim = claimOf(now);
+      const claim = claimOf(now, input.request);
       s.cardTs = claim;
       plan.postCard = { claim };
       if (oldCard) plan.retireCard = oldCard;
@@ -336,22 +390,36 @@ export async function answerFromSlack(deps: SlackDeps, client: WebClient, input:
   return outcome;
 }
 
-/** Claims the next question or the card when nothing holds its slot (a post failed), inside a store update. */
+/**
+ * Claims the next question or the card when nothing holds its slot (a post
+ * failed), inside a store update; or, when the claim on it is one `request`
+ * made in a process that has since stopped (a replay after a crash), takes
+ * that claim back to finish the post it began.
+ */
 export function resumePlan(
   flow: Flow,
   s: Session,
-  input: { teamId: string; at: MessageRef; actor: string; now: Date },
+  input: { teamId: string; at: MessageRef; actor: string; now: Date; request?: string | undefined },
 ): Plan | undefined {
   const plan = planFor(input.teamId, s.id, input.at, { actor: input.actor });
   const next = nextQuestion(flow, s.answers);
-  if (next && claimable(s.messages[next.id], input.now)) {
-    const claim = claimOf(input.now);
+  const held = next ? s.messages[next.id] : undefined;
+  if (next && held && leftBy(held, input.request)) {
+    plan.postQuestion = { question: next.id, claim: held, recover: true };
+    return plan;
+  }
+  if (next && claimable(held, input.now)) {
+    const claim = claimOf(input.now, input.request);
     s.messages[next.id] = claim;
     plan.postQuestion = { question: next.id, claim };
     return plan;
   }
+  if (!next && s.status === 'complete' && s.cardTs && leftBy(s.cardTs, input.request)) {
+    plan.postCard = { claim: s.cardTs, recover: true };
+    return plan;
+  }
   if (!next && s.status === 'complete' && claimable(s.cardTs, input.now)) {
-    const claim = claimOf(input.now);
+    const claim = claimOf(input.now, input.request);
     s.cardTs = claim;
     plan.postCard = { claim };
     return plan;

@@ -84,6 +84,7 @@ export const ViewSubmissionBody = z.object({
   type: z.literal('view_submission'),
   user: Actor,
   team: z.object({ id: Id }).nullable().optional(),
+  trigger_id: z.string().optional(),
   view: z.object({
     callback_id: z.string(),
     private_metadata: z.string().max(3000).optional(),

@@ -59,6 +59,8 @@ export const Session = z.looseObject({
   answerRevs: z.record(z.string(), z.number().int().nonnegative()).optional(),
   /** Slack ts of the current recommendation card ("pending:…" while one request posts it). */
   cardTs: z.string().optional(),
+  /** The request (Slack trigger_id) that started it: the same request replayed after a crash starts nothing twice. */
+  startRequest: z.string().optional(),
   status: SessionStatus,
   recommendation: RecommendationSchema.optional(),
   revisits: z.number().int().positive().optional(),

@@ -62,10 +62,11 @@ describe('manifest.yml', () => {
       'groups:read': /client\.conversations\.(info|members)\(/,
     };
     for (const scope of BOT_SCOPES) expect(code, scope).toMatch(needs[scope] ?? /^$/);
-    // Calls that would need scopes we do not ask for (conversations.replies only reads threads: the history scopes;
+    // Calls that would need scopes we do not ask for (conversations.replies/history read threads and channels: the
+    // history scopes;
     // users.info is all users:read is for, conversations.info/members all channels:read and groups:read are for).
     expect(code).not.toMatch(
-      /client\.files\.|client\.users\.(?!info\()|client\.conversations\.(?!(replies|info|members)\()|app\.message\(/,
+      /client\.files\.|client\.users\.(?!info\()|client\.conversations\.(?!(replies|history|info|members)\()|app\.message\(/,
     );
   });
 

@@ -81,7 +81,7 @@ export const bodies = {
         text,
         api_app_id: 'A0MESH',
         response_url: fake.responseUrl(),
-        trigger_id: `trigger-${Date.now()}`,
+        trigger_id: `trigger-${Date.now()}-${Math.random().toString(36).slice(2, 10)}`,
       }).toString(),
       FORM,
     ] as const,

@@ -57,6 +57,7 @@ export class FakeSlack {
   private seq = 0;
   private tsCounter = 0;
   private readonly failures = new Map<string, string[]>();
+  private readonly holds: Array<{ method: string; when: (p: Json) => boolean; apply: boolean; held: () => void }> = [];
   private readonly conditional: { method: string; when: (params: Json) => boolean; error: string }[] = [];
   private readonly httpFaults = new Map<string, HttpFault[]>();
   private readonly waiters = new Set<() => void>();
@@ -121,6 +122,15 @@ export class FakeSlack {
   /** The next call of `method` whose params match `when` answers `{ ok: false, error }` (e.g. only thread replies). */
   failNextMatching(method: string, when: (params: Json) => boolean, error: string): void {
     this.conditional.push({ method, when, error });
+  }
+
+  /**
+   * The next call of `method` whose params match `when` is never answered, as
+   * when the bot dies in the middle of it: with `apply` it takes effect first
+   * (a post is stored), without it does not. Resolves once the call came in.
+   */
+  holdNextMatching(method: string, when: (params: Json) => boolean, apply: boolean): Promise<void> {
+    return new Promise((held) => this.holds.push({ method, when, apply, held }));
   }
 
   /** The next call of `method` fails at the HTTP level: a status (429 with Retry-After, 500), or a hang. */
@@ -233,6 +243,13 @@ export class FakeSlack {
       res.end(JSON.stringify({ ok: false, error: fault.status === 429 ? 'ratelimited' : 'internal_error' }));
       return;
     }
+    const holding = this.holds.findIndex((h) => h.method === method && h.when(params));
+    if (holding >= 0) {
+      const [hold] = this.holds.splice(holding, 1);
+      if (hold?.apply) this.answer(method, params);
+      hold?.held();
+      return; // no answer: the connection stays open until the caller goes away or the fake stops
+    }
     const hit = this.conditional.findIndex((f) => f.method === method && f.when(params));
     const failure = hit >= 0 ? this.conditional.splice(hit, 1)[0]?.error : this.failures.get(method)?.shift();
     if (failure) {
@@ -310,6 +327,15 @@ export class FakeSlack {
         if (!this.messages.has(key)) return { ok: false, error: 'message_not_found' };
         this.messages.delete(key);
         return { ok: true, channel, ts: p.ts };
+      }
+      case 'conversations.history': {
+        // A channel's top-level messages, newest first; metadata only when asked for, as Slack does.
+        const withMeta = p.include_all_metadata === true;
+        const messages = [...this.messages.values()]
+          .filter((m) => m.channel === channel && !m.thread_ts)
+          .sort((a, b) => Number(b.ts) - Number(a.ts))
+          .map((m) => ({ ts: m.ts, text: m.text, ...(withMeta && m.metadata ? { metadata: m.metadata } : {}) }));
+        return { ok: true, messages, has_more: false, response_metadata: { next_cursor: '' } };
       }
       case 'conversations.replies': {
         // A thread's parent and replies, oldest first; metadata only when asked for, as Slack does.

@@ -5,21 +5,26 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type Session, TeamDoc } from '../../../src/store/index.js';
 import { FileJournal } from '../../../src/store/journal.js';
 import { type BotProcess, bodies, startBotProcess } from '../../support/bot-process.js';
-import { FakeSlack, HOME_TEAM } from '../../support/fake-slack.js';
+import { BOT_USER, FakeSlack, HOME_TEAM } from '../../support/fake-slack.js';
 import { ALICE, CHANNEL, clickPayload, isPost, questionMessage } from '../../support/harness.js';
 
 /**
  * The Done-when crash test of durable intake: the real bot process is killed
  * with SIGKILL at a random point of a burst of 500 mixed requests (answers,
- * thread replies, edits), five rounds, and started again each time. Every
- * request that got its 200 must have its effect after the restart, and no
- * effect may happen twice.
+ * thread replies, edits, `/mesh-help start` commands and `@mesh-help summary`
+ * mentions), five rounds, and started again each time. Every request that got
+ * its 200 must have its effect after the restart, and no effect may happen
+ * twice: one root message and one first question per start, one answer per
+ * mention.
  */
 const ROUNDS = 5;
 const BURST = 500;
 const INTERVIEWS = 10;
 const SETUP_REPLIES = 100;
 const SENDERS = 16;
+/** Starts and mentions in each burst. */
+const STARTS = 10;
+const MENTIONS = 20;
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -47,6 +52,52 @@ describe('SIGKILL during a burst of requests (the real process)', () => {
     cleanups.push(() => bot.kill('SIGKILL'));
     const teamFile = join(dataDir, 'teams', `${HOME_TEAM}.json`);
     const doc = () => TeamDoc.parse(JSON.parse(readFileSync(teamFile, 'utf8')));
+
+    const postsIn = (channel: string, pred: (c: (typeof fake.calls)[number]) => boolean) =>
+      fake.calls.filter((c) => isPost(c) && c.params.channel === channel && pred(c));
+    const mentionAnswers = (eventId: string) =>
+      fake.calls.filter((c) => isPost(c) && JSON.stringify(c.params.metadata ?? {}).includes(`"event_id":"${eventId}"`))
+        .length;
+    /** Each round's starts go to a channel of their own: one start per title, its thread found by title. */
+    const burstChannel = (round: number) => `C0BURST${round}`;
+    const rootsOf = (channel: string, title: string) =>
+      postsIn(
+        channel,
+        (c) => c.params.thread_ts === undefined && JSON.stringify(c.params.blocks ?? []).includes(title),
+      );
+    const start = (round: number, i: number): Request => {
+      const title = `Burst ${round} start ${i}`;
+      return {
+        body: bodies.command(fake, `start ${title}`, ALICE, burstChannel(round)),
+        // Root posted and recorded, first question posted and recorded.
+        effect: (d) => {
+          const s = d.sessions.find((x) => x.title === title);
+          const q = s?.messages.clusters;
+          return Boolean(s?.threadTs && !s.threadTs.startsWith('pending:') && q && !q.startsWith('pending:'));
+        },
+        what: `start of ${title}`,
+      };
+    };
+    const starts: string[] = [];
+    const mentions: string[] = [];
+    const mention = (threadTs: string, round: number): Request => {
+      const ts = nextTs();
+      const eventId = `Ev${round}M${ts}`;
+      mentions.push(eventId);
+      const event = {
+        type: 'app_mention',
+        channel: CHANNEL,
+        user: ALICE.id,
+        text: `<@${BOT_USER}> summary`,
+        ts,
+        thread_ts: threadTs,
+      };
+      return {
+        body: bodies.event(event, eventId, HOME_TEAM),
+        effect: () => mentionAnswers(eventId) >= 1,
+        what: `the answer to mention ${eventId}`,
+      };
+    };
 
     let seq = 0;
     const nextTs = () => `1800000000.${String(++seq).padStart(6, '0')}`;
@@ -132,6 +183,11 @@ describe('SIGKILL during a burst of requests (the real process)', () => {
         const ts = r.what.slice('reply '.length);
         burst.push(edit(fresh[i % INTERVIEWS] ?? '', ts, round));
       }
+      for (let i = 0; i < STARTS; i++) {
+        burst.push(start(round, i));
+        starts.push(`${round}/Burst ${round} start ${i}`);
+      }
+      for (let i = 0; i < MENTIONS; i++) burst.push(mention(threads[i % threads.length] ?? '', round));
       while (burst.length < BURST) burst.push(reply(threads[burst.length % threads.length] ?? '', round));
       burst.sort(() => Math.random() - 0.5);
 
@@ -171,7 +227,24 @@ describe('SIGKILL during a burst of requests (the real process)', () => {
           expect(posts.length, `posts of ${q} in ${threadTs}`).toBeLessThanOrEqual(1);
         }
       }
-      expect(d.sessions).toHaveLength(round * INTERVIEWS);
+      expect(d.sessions.filter((s) => s.channel === CHANNEL)).toHaveLength(round * INTERVIEWS);
+      // Starts: at most one interview, one root and one first question each (exactly one when acknowledged).
+      for (const key of starts) {
+        const [r = '', title = ''] = key.split('/');
+        const sessions = d.sessions.filter((s) => s.title === title);
+        expect(sessions.length, `interviews titled ${title}`).toBeLessThanOrEqual(1);
+        const roots = rootsOf(burstChannel(Number(r)), title);
+        expect(roots.length, `root messages of ${title}`).toBeLessThanOrEqual(1);
+        const threadTs = sessions[0]?.threadTs;
+        if (!threadTs) continue;
+        const firsts = postsIn(
+          burstChannel(Number(r)),
+          (c) => c.params.thread_ts === threadTs && JSON.stringify(c.params.blocks ?? []).includes('"q:clusters"'),
+        );
+        expect(firsts.length, `first questions of ${title}`).toBe(1);
+      }
+      // Mentions: at most one answer each (exactly one when acknowledged, checked above).
+      for (const eventId of mentions) expect(mentionAnswers(eventId), `answers to ${eventId}`).toBeLessThanOrEqual(1);
     }
 
     // The journal, not Slack's redelivery, brought the acknowledged requests back.

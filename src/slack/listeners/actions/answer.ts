@@ -65,6 +65,7 @@ export function answerAction(deps: SlackDeps) {
       user: b.user.id,
       userTeam: userTeamOf(b),
       candidates: [deps.homeTeamId, b.team?.id, context.teamId, b.user.team_id],
+      request: b.trigger_id,
     });
     const notice = answerNotice(deps.flow, question, outcome);
     if (notice) await tellPrivately(client, respond, privately, notice);

@@ -42,6 +42,7 @@ export function revisitAction(deps: SlackDeps) {
       user: b.user.id,
       title: d ? `Revisit: ${d.title}` : '',
       revisits: ref.number,
+      request: b.trigger_id,
     });
     if (started.kind === 'cannot-revisit') {
       return void (await tell(

@@ -125,6 +125,7 @@ export function meshHelpCommand(deps: SlackDeps) {
           title: c.title,
           revisits: c.revisits,
           scope: c.scope,
+          request: body.trigger_id,
         });
         const notice = startNotice(started, body.team_id);
         if (notice) await respond({ response_type: 'ephemeral', ...notice });

@@ -7,12 +7,14 @@ import { comparisonMessage } from '../../blocks/comparison.js';
 import type { Message } from '../../blocks/kit.js';
 import { helpMessage, noticeMessage } from '../../blocks/menu.js';
 import { summaryMessage } from '../../blocks/summary.js';
+import { postedUnder } from '../../claims.js';
 import { parseCommand, suggest } from '../../commands.js';
 import type { SlackDeps } from '../../context.js';
-import { discussionOf, firstTime, unescapeSlack } from '../../discussion.js';
+import { discussionOf, unescapeSlack } from '../../discussion.js';
 import { escapeText } from '../../escape.js';
 import { COMMAND } from '../../ids.js';
 import { locate, slackError } from '../../interview.js';
+import { claimMention, MENTION_EVENT, markMentionPosted } from '../../mention-once.js';
 import { EventEnvelope, MentionEvent } from '../../payloads.js';
 import { tellPrivately } from '../../reply.js';
 
@@ -60,18 +62,39 @@ function compareAnswer(deps: SlackDeps, patterns: string[]): Message {
   return noticeMessage(`I don’t know ${hints.join(', ')}. Patterns: ${known.map((k) => `\`${k}\``).join(', ')}.`);
 }
 
-async function post(deps: SlackDeps, client: WebClient, channel: string, threadTs: string, msg: Message) {
+/** Posts the answer marked with its event (unless a replay finds it in the thread already); true once it is there. */
+async function post(
+  deps: SlackDeps,
+  client: WebClient,
+  at: { channel: string; threadTs: string; eventId: string; recover: boolean },
+  msg: Message,
+): Promise<boolean> {
+  const { channel, threadTs, eventId } = at;
   try {
-    await client.chat.postMessage({ channel, thread_ts: threadTs, ...msg });
+    const there = at.recover
+      ? await postedUnder(client, channel, threadTs, (p) => p.event_id === eventId, MENTION_EVENT)
+      : undefined;
+    if (there) return true;
+    await client.chat.postMessage({
+      channel,
+      thread_ts: threadTs,
+      ...msg,
+      metadata: { event_type: MENTION_EVENT, event_payload: { event_id: eventId } },
+    });
+    return true;
   } catch (err) {
     deps.logger.warn(`mesh-help: could not answer a mention in ${channel}: ${slackError(err)}`);
+    return false;
   }
 }
 
 /**
  * `@mesh-help summary | compare X Y | help` inside an interview thread is
- * answered in that thread, once per event (retries are dropped); anywhere
- * else the person gets a private pointer to the slash command.
+ * answered in that thread, once per event: the answer is claimed in the
+ * store, posted with the event id in its metadata, and marked posted, so a
+ * retry is dropped and a replay after a crash posts it only if the thread
+ * does not have it yet. Anywhere else the person gets a private pointer to
+ * the slash command (at most once).
  */
 export function appMention(deps: SlackDeps) {
   return async ({ event, body, context, client }: Args): Promise<void> => {
@@ -94,8 +117,11 @@ export function appMention(deps: SlackDeps) {
       } catch {
         return;
       }
-      if (!(await firstTime(deps, teamId, eventId))) return;
+      const claim = await deps.store.update(teamId, (doc) => claimMention(doc, eventId));
+      if (claim === 'skip') return;
       if (!found || !m.thread_ts) {
+        // A private pointer cannot be looked for afterwards: sent at most once.
+        if (claim === 'recover') return;
         await tellPrivately(
           client,
           undefined,
@@ -118,7 +144,8 @@ export function appMention(deps: SlackDeps) {
         })
         .with({ kind: 'other' }, async () => noticeMessage(THREAD_HELP))
         .exhaustive();
-      await post(deps, client, m.channel, threadTs, answer);
+      const at = { channel: m.channel, threadTs, eventId, recover: claim === 'recover' };
+      if (await post(deps, client, at, answer)) await markMentionPosted(deps, found.teamId, eventId);
     } finally {
       release();
     }

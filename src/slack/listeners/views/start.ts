@@ -35,6 +35,7 @@ export function startSubmit(deps: SlackDeps) {
       user: b.user.id,
       title,
       ...(scope.value.length ? { scope: scope.value } : {}),
+      request: b.trigger_id,
     });
     const notice = startNotice(started, teamId);
     // The modal is gone: tell the person in the channel if the bot is there, else in the app's messages tab.
