@@ -279,6 +279,8 @@ async function postDecisionCard(
   if (!decision) return;
   const msg = decisionCardMessage(deps.flow, decision, { teamId: plan.teamId, decisions: doc.decisions });
   const { channel, threadTs } = plan;
+  // A reopened record accepted again: the copies posted the first time show its new status too.
+  if (decision.cards?.length) await refreshCards(deps, client, plan.teamId, number);
   const copies: CardCopy[] = [];
   await attempt('posting the decision card', async () => {
     const posted = await client.chat.postMessage({ channel, thread_ts: threadTs, reply_broadcast: true, ...msg });
@@ -294,6 +296,11 @@ async function postDecisionCard(
   }
   // Where the copies are, so a later status change (reopen, deprecate, supersede) updates each of them.
   await rememberCards(deps, plan.teamId, number, copies);
+  if (decision.status === 'accepted')
+    await announce(deps, client, plan.teamId, number, {
+      kind: 'accepted',
+      actor: decision.decidedBy ?? decision.createdBy,
+    });
   const old = decision.supersedes ? findByKey(doc.decisions, (d) => d.number === decision.supersedes) : undefined;
   if (old?.supersededBy === decision.number && old.channel && old.threadTs) {
     const { channel: oldChannel, threadTs: oldThread } = old;

@@ -30,6 +30,10 @@ export const ACTIONS = {
   reopen: 'decision:reopen',
   /** Decision card: an accepted record no longer guides new work (its own team only). */
   deprecate: 'decision:deprecate',
+  /** Decision card: the Export menu (option values `upload:<team>:<number>` / `pr:<team>:<number>`). */
+  exportMenu: 'decision:export-menu',
+  /** Decision card: a proposed (reopened) record is turned down (its own team only). */
+  reject: 'decision:reject',
   /** Private notes about a stopped or already open interview: post what is missing (value: `<team>:<session id>`). */
   resume: 'interview:resume',
   homeStart: 'home:start',
@@ -54,6 +58,25 @@ export function parseSessionRef(value: string | undefined): { teamId: string; se
 }
 /** block_id of the decision card's buttons. */
 export const decisionCardBlockId = (number: number): string => `adr:${number}`;
+
+/** What the decision card's Export menu asks for, and the record it names. */
+export type ExportChoice = { to: 'upload' | 'pr'; ref: { teamId: string; number: number } };
+export const exportChoiceValue = (to: ExportChoice['to'], teamId: string, number: number): string =>
+  `${to}:${recordRef(teamId, number)}`;
+export function parseExportChoice(value: string | undefined): ExportChoice | undefined {
+  const m = /^(upload|pr):(.*)$/.exec(value ?? '');
+  const ref = parseRecordRef(m?.[2]);
+  return m && ref ? { to: m[1] as ExportChoice['to'], ref } : undefined;
+}
+
+/** "Set a deadline" on a recommendation card, and its modal's ids. */
+export const DEADLINE = {
+  open: 'deadline:open',
+  block: 'deadline',
+  callback: 'deadline:set',
+  days: { block: 'deadline:days', action: 'days' },
+  date: { block: 'deadline:date', action: 'date' },
+} as const;
 
 export const CALLBACKS = {
   override: 'decision:override',

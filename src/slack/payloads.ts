@@ -46,6 +46,8 @@ export const BlockActionBody = z.object({
         block_id: z.string().max(255).optional(),
         value: z.string().max(2000).optional(),
         selected_options: z.array(SelectedOption).optional(),
+        /** A static select's choice (the decision card's Export menu). */
+        selected_option: SelectedOption.optional(),
       }),
     )
     .min(1),
@@ -98,6 +100,7 @@ export const ViewSubmissionBody = z.object({
             value: z.string().nullable().optional(),
             selected_conversation: z.string().nullable().optional(),
             selected_options: z.array(SelectedOption).optional(),
+            selected_date: z.string().nullable().optional(),
           }),
         ),
       ),

@@ -61,6 +61,7 @@ export async function refreshCards(
 
 /** A change of a record's status worth telling the decisions channel about. */
 export type StatusChange =
+  | { kind: 'accepted'; actor: string }
   | { kind: 'superseded'; by: Decision }
   | { kind: 'reopened'; actor: string }
   | { kind: 'deprecated'; actor: string }
@@ -73,6 +74,7 @@ const threadLink = (d: Decision): string =>
 /** The one-line notice of a status change. */
 export function statusNotice(d: Decision, change: StatusChange): Message {
   const text = match(change)
+    .with({ kind: 'accepted' }, (c) => `:white_check_mark: ${title(d)} was accepted by ${who(c.actor)}.`)
     .with({ kind: 'superseded' }, (c) => `:arrows_counterclockwise: ${title(d)} is superseded by ${title(c.by)}.`)
     .with(
       { kind: 'reopened' },

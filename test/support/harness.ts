@@ -333,3 +333,33 @@ export function accessoryPayload(fake: FakeSlack, msg: StoredMessage, blockId: s
     ],
   };
 }
+
+/** Picks the option whose value starts with `prefix` in the static select `actionId`, as Slack sends the choice. */
+export function selectPayload(
+  fake: FakeSlack,
+  msg: StoredMessage,
+  actionId: string,
+  prefix: string,
+  who: Person,
+): Json {
+  for (const b of msg.blocks) {
+    for (const e of (Array.isArray(b.elements) ? b.elements : []) as Json[]) {
+      if (e.action_id !== actionId || e.type !== 'static_select') continue;
+      const option = ((e.options ?? []) as Json[]).find((o) => String(o.value).startsWith(prefix));
+      if (!option) throw new Error(`no option ${prefix}… in ${actionId} of ${msg.ts}`);
+      return {
+        ...base(fake, msg, who),
+        actions: [
+          {
+            type: 'static_select',
+            action_id: actionId,
+            block_id: b.block_id,
+            selected_option: option,
+            action_ts: `${Date.now() / 1000}`,
+          },
+        ],
+      };
+    }
+  }
+  throw new Error(`no select ${actionId} in ${msg.ts}`);
+}

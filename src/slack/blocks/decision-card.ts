@@ -6,7 +6,7 @@ import type { Decision, DecisionStatus } from '../../store/schema.js';
 import { adrId, isOverride, recommendedPatterns } from '../../team/decisions.js';
 import { describeRuleChange } from '../../team/governance.js';
 import { escapeText } from '../escape.js';
-import { ACTIONS, decisionCardBlockId, recordRef } from '../ids.js';
+import { ACTIONS, decisionCardBlockId, exportChoiceValue, recordRef } from '../ids.js';
 import {
   actions,
   button,
@@ -77,7 +77,7 @@ function consequenceLines(flow: Flow, d: Decision): string[] {
  * The decision card: posted when a record is accepted, in its thread, in the
  * channel and in the team's decisions channel. Title, number, status, what was
  * chosen (and overridden), drivers, consequences, revisit date, approvals, and
- * buttons to upload the ADR file and to reopen the record.
+ * an Export menu (upload the ADR here, or open a pull request) and the status buttons.
  */
 export function decisionCardMessage(flow: Flow, d: Decision, ctx: DecisionCardContext): Message {
   const id = adrId(d.number);
@@ -137,7 +137,29 @@ export function decisionCardMessage(flow: Flow, d: Decision, ctx: DecisionCardCo
   const value = recordRef(ctx.teamId, d.number);
   blocks.push(
     actions(decisionCardBlockId(d.number), [
-      button('Upload the ADR file', ACTIONS.export, value),
+      {
+        type: 'static_select',
+        action_id: ACTIONS.exportMenu,
+        placeholder: plain('Export'),
+        options: [
+          { text: plain('Upload the ADR here'), value: exportChoiceValue('upload', ctx.teamId, d.number) },
+          { text: plain('Open a pull request'), value: exportChoiceValue('pr', ctx.teamId, d.number) },
+        ],
+      },
+      ...(d.status === 'proposed'
+        ? [
+            {
+              ...button('Reject', ACTIONS.reject, value, 'danger'),
+              confirm: {
+                title: plain('Reject this proposal?'),
+                text: plain(`${id} will be recorded as rejected. Its own team can reopen it later.`),
+                confirm: plain('Reject'),
+                deny: plain('Cancel'),
+                style: 'danger' as const,
+              },
+            },
+          ]
+        : []),
       ...(reopenable(d.status) ? [button('Reopen', ACTIONS.reopen, value)] : []),
       ...(d.status === 'accepted'
         ? [
@@ -155,7 +177,7 @@ export function decisionCardMessage(flow: Flow, d: Decision, ctx: DecisionCardCo
         : []),
     ]),
     context(
-      `\`${escapeText(adrFileOf(d))}\` is the MADR file for your repository’s \`docs/decisions/\`. Only this team can reopen or deprecate the record.`,
+      `\`${escapeText(adrFileOf(d))}\` is the MADR file for your repository’s \`docs/decisions/\`. Only this team can reject, reopen or deprecate the record.`,
     ),
   );
   return {

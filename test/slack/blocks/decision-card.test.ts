@@ -52,9 +52,10 @@ describe('decisionCardMessage', () => {
     expect(text).toContain('*How many services call each other?* → ');
     expect(text).toContain('Consequences');
     expect(text).toContain(`Revisit by*\\n${d.revisitOn}`);
-    expect(ids(msg.blocks)).toEqual(['decision:export', 'decision:reopen', 'decision:deprecate']);
+    expect(ids(msg.blocks)).toEqual(['decision:export-menu', 'decision:reopen', 'decision:deprecate']);
     const buttons = (msg.blocks.find((b) => b.type === 'actions') as unknown as Json).elements as Json[];
-    expect(buttons.map((b) => b.value)).toEqual(['T0HOME:1', 'T0HOME:1', 'T0HOME:1']);
+    expect((buttons[0]?.options as Json[]).map((o) => o.value)).toEqual(['upload:T0HOME:1', 'pr:T0HOME:1']);
+    expect(buttons.slice(1).map((b) => b.value)).toEqual(['T0HOME:1', 'T0HOME:1']);
     expect(buttons[2]?.confirm).toMatchObject({ style: 'danger' });
     expect(checkMessage(msg)).toEqual([]);
   });
@@ -78,7 +79,7 @@ describe('decisionCardMessage', () => {
     expect(JSON.stringify(decisionCardMessage(flow, successor, ctx).blocks)).toContain('Supersedes *ADR-0001* Old way');
     const oldCard = decisionCardMessage(flow, doc.decisions[0] as Decision, ctx);
     expect(JSON.stringify(oldCard.blocks)).toContain('Superseded by *ADR-0002* New way');
-    expect(ids(oldCard.blocks)).toEqual(['decision:export']);
+    expect(ids(oldCard.blocks)).toEqual(['decision:export-menu']);
   });
 
   it('stays inside Block Kit limits with every pain, warnings, long escaped text and many approvals', () => {

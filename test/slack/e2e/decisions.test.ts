@@ -13,6 +13,7 @@ import {
   type Harness,
   isPost,
   type Person,
+  selectPayload,
   startHarness,
   textOf,
 } from '../../support/harness.js';
@@ -88,13 +89,13 @@ describe('the decision card', () => {
     expect(shown).toContain('Consequences');
     expect(shown).toContain(String(d.revisitOn));
     expect(shown).toContain('<@U0BOB>');
-    expect(actionIds(card)).toEqual(['decision:export', 'decision:reopen', 'decision:deprecate']);
+    expect(actionIds(card)).toEqual(['decision:export-menu', 'decision:reopen', 'decision:deprecate']);
     // No decisions channel is configured: the card went to the thread only (broadcast), nowhere else.
     expect(h.fake.calls.filter((c) => isDecisionCard(c, 1)).map((c) => c.params.channel)).toEqual([CHANNEL]);
 
     const beforeExport = h.fake.calls.length;
     const fileBefore = h.teamFileText();
-    await h.interact(actionPayload(h.fake, card, 'decision:export', ALICE));
+    await h.interact(selectPayload(h.fake, card, 'decision:export-menu', 'upload', ALICE));
     const done = await h.fake.waitFor((c) => c.seq > beforeExport && c.method === 'files.completeUploadExternal');
     await h.fake.settle();
     const calls = h.fake.calls.slice(beforeExport).map((c) => c.method);
@@ -126,11 +127,11 @@ describe('the decision card', () => {
     const { before } = await decide('Shared decisions');
     const copy = await decisionCard(1, before, 'C0LOG');
     expect(copy.thread_ts).toBeUndefined();
-    expect(actionIds(copy)).toContain('decision:export');
+    expect(actionIds(copy)).toContain('decision:export-menu');
     await decisionCard(1, before, CHANNEL);
     // Export from the copy in the decisions channel still uploads into the discussion thread.
     const beforeExport = h.fake.calls.length;
-    await h.interact(actionPayload(h.fake, copy, 'decision:export', BOB));
+    await h.interact(selectPayload(h.fake, copy, 'decision:export-menu', 'upload', BOB));
     const done = await h.fake.waitFor((c) => c.seq > beforeExport && c.method === 'files.completeUploadExternal');
     expect(done.params.channel_id).toBe(CHANNEL);
     expect(done.params.thread_ts).toBe(doc().decisions[0]?.threadTs);
@@ -174,7 +175,7 @@ describe('the decision card', () => {
     expect(shown).not.toContain('<mTLS>');
 
     const beforeExport = h.fake.calls.length;
-    await h.interact(actionPayload(h.fake, decided, 'decision:export', ALICE));
+    await h.interact(selectPayload(h.fake, decided, 'decision:export-menu', 'upload', ALICE));
     await h.fake.waitFor((c) => c.seq > beforeExport && c.method === 'files.completeUploadExternal');
     const [bytes = ''] = uploadedText(beforeExport);
     expect(bytes).toContain('Chosen option: "Service mesh", because Audit wants');
@@ -371,7 +372,7 @@ describe('another organisation in a shared channel', () => {
     expect(h.fake.calls.slice(calls).map((c) => c.method)).toEqual(['response_url']);
     expect(String(h.fake.calls.at(-1)?.params.text)).toContain('Only people of the record’s own team can reopen it');
     // Exporting only reads: it works for a guest, and changes nothing.
-    await h.interact(actionPayload(h.fake, decided, 'decision:export', EVE));
+    await h.interact(selectPayload(h.fake, decided, 'decision:export-menu', 'upload', EVE));
     await h.fake.waitFor((c) => c.seq > calls && c.method === 'files.completeUploadExternal');
     await h.fake.settle();
     expect(h.teamFileText()).toBe(before);
@@ -396,7 +397,7 @@ describe('reopen', () => {
     expect(doc().sessions[0]?.status).toBe('complete');
     const reopenedCard = h.fake.message(CHANNEL, decided.ts);
     expect(textOf(reopenedCard ?? {})).toContain('*proposed*');
-    expect(actionIds(reopenedCard ?? {})).toEqual(['decision:export']);
+    expect(actionIds(reopenedCard ?? {})).toEqual(['decision:export-menu', 'decision:reject']);
     // The recommendation card takes decisions again.
     const recCard = h.fake.message(CHANNEL, card.ts) ?? card;
     expect(actionIds(recCard)).toContain('decision:accept');

@@ -67,7 +67,7 @@ describe('status changes: every copy of the card, and a notice in the decisions 
     const [inThread, inDecisions] = copies(1);
     expect(inThread?.channel).toBe(CHANNEL);
     expect(inDecisions?.channel).toBe(DECISIONS);
-    expect(actionIds(inDecisions ?? {})).toEqual(['decision:export', 'decision:reopen', 'decision:deprecate']);
+    expect(actionIds(inDecisions ?? {})).toEqual(['decision:export-menu', 'decision:reopen', 'decision:deprecate']);
 
     // Someone from another organisation cannot deprecate it: nothing changes.
     const fileBefore = h.teamFileText();
@@ -78,7 +78,7 @@ describe('status changes: every copy of the card, and a notice in the decisions 
     expect(doc().decisions[0]).toMatchObject({ status: 'deprecated' });
     for (const copy of copies(1)) {
       expect(textOf(copy)).toContain('*deprecated*');
-      expect(actionIds(copy)).toEqual(['decision:export', 'decision:reopen']);
+      expect(actionIds(copy)).toEqual(['decision:export-menu', 'decision:reopen']);
     }
     const updated = h.fake.calls
       .filter((c) => c.seq > before && c.method === 'chat.update')
@@ -116,11 +116,83 @@ describe('status changes: every copy of the card, and a notice in the decisions 
     for (const copy of old) {
       expect(textOf(copy)).toContain('*superseded*');
       expect(textOf(copy)).toContain('Superseded by *ADR-0002* Payments, a year on');
-      expect(actionIds(copy)).toEqual(['decision:export']);
+      expect(actionIds(copy)).toEqual(['decision:export-menu']);
     }
     expect(notices(before)).toEqual([
+      expect.stringContaining('*ADR-0002* Payments, a year on was accepted by <@U0BOB>.'),
       expect.stringContaining('*ADR-0001* Mesh for payments is superseded by *ADR-0002* Payments, a year on.'),
     ]);
+    expect(h.fake.violations).toEqual([]);
+  });
+
+  it('accepting announces it; Reject on a reopened record updates every copy, retires its card and announces it', async () => {
+    h = await startHarness();
+    await h.command(`config channel ${DECISIONS}`);
+    await h.fake.waitFor((c) => c.method === 'response_url');
+    const { rootTs, before } = await decide('Payments networking');
+    expect(notices(before)).toEqual([
+      expect.stringContaining('*ADR-0001* Payments networking was accepted by <@U0ALICE>.'),
+    ]);
+
+    // Only a proposed record can be rejected: reopen it first (Reject shows on the card then).
+    await click(copies(1)[1] as StoredMessage, 'decision:reopen', BOB);
+    for (const copy of copies(1)) expect(actionIds(copy)).toEqual(['decision:export-menu', 'decision:reject']);
+    const recCard = doc().sessions as unknown as Json[];
+    const cardTs = String((recCard[0] as Json).cardTs);
+
+    // Another organisation cannot reject it: nothing changes.
+    const fileBefore = h.teamFileText();
+    await click(copies(1)[1] as StoredMessage, 'decision:reject', EVE);
+    expect(h.teamFileText()).toBe(fileBefore);
+
+    // A screen that still shows the proposed card, for a late second click.
+    const stale = structuredClone(copies(1)[0] as StoredMessage);
+    const rejectedAt = await click(copies(1)[1] as StoredMessage, 'decision:reject', BOB);
+    expect(doc().decisions[0]).toMatchObject({ status: 'rejected' });
+    for (const copy of copies(1)) {
+      expect(textOf(copy)).toContain('*rejected*');
+      expect(actionIds(copy)).toEqual(['decision:export-menu', 'decision:reopen']);
+    }
+    expect(notices(rejectedAt)).toEqual([
+      expect.stringContaining('*ADR-0001* Payments networking was rejected by <@U0BOB>.'),
+    ]);
+    // The reopened interview's recommendation card no longer takes decisions.
+    const retired = h.fake.message(CHANNEL, cardTs);
+    expect(textOf(retired ?? {})).toContain('rejected *ADR-0001*');
+    expect(actionIds(retired ?? {})).toEqual([]);
+    expect((doc().sessions as unknown as Json[])[0]).toMatchObject({ status: 'decided' });
+    const threadNote = h.fake.calls.find(
+      (c) =>
+        c.seq > rejectedAt && isPost(c) && c.params.thread_ts === rootTs && String(c.params.text).includes('rejected'),
+    );
+    expect(threadNote).toBeDefined();
+    // A second click changes nothing and says why.
+    const again = h.teamFileText();
+    const late = await click(stale, 'decision:reject', ALICE);
+    expect(h.teamFileText()).toBe(again);
+    const refused = h.fake.calls.find(
+      (c) => c.seq > late && (c.method === 'response_url' || c.method === 'chat.postEphemeral'),
+    );
+    expect(String(refused?.params.text)).toContain('ADR-0001 is rejected; only a proposed record can be rejected.');
+    expect(h.fake.violations).toEqual([]);
+  });
+
+  it('a record of a private channel is never announced in the decisions channel: not its accept, not its deprecation', async () => {
+    h = await startHarness();
+    await h.command(`config channel ${DECISIONS}`);
+    await h.fake.waitFor((c) => c.method === 'response_url');
+    h.fake.privateChannels.add(CHANNEL);
+    const start = h.fake.calls.length;
+    const rootTs = await startInterview(h, 'Quiet payments');
+    await runInterview(h, rootTs, SMALL_TEAM);
+    const card = await waitForCard(h, start);
+    await click(card, 'decision:accept', ALICE);
+    expect(doc().decisions[0]).toMatchObject({ status: 'accepted', privateTo: CHANNEL });
+    const [inThread] = copies(1);
+    await click(inThread as StoredMessage, 'decision:deprecate', BOB);
+    expect(doc().decisions[0]).toMatchObject({ status: 'deprecated' });
+    expect(textOf(copies(1)[0] ?? {})).toContain('*deprecated*');
+    expect(h.fake.calls.filter((c) => c.seq > start && isPost(c) && c.params.channel === DECISIONS)).toEqual([]);
     expect(h.fake.violations).toEqual([]);
   });
 });

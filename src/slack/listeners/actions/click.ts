@@ -17,7 +17,7 @@ export type Click = {
   userTeam: string | undefined;
   /** Teams whose data the clicked message may belong to, most likely first. */
   candidates: (string | undefined)[];
-  /** The button's value, when it has one. */
+  /** The button's value (or a select's chosen option), when it has one. */
   value: string | undefined;
 };
 
@@ -41,7 +41,7 @@ export function onClick(deps: SlackDeps, handle: (click: Click, client: WebClien
         userName: userNameOf(b),
         userTeam: userTeamOf(b),
         candidates: [deps.homeTeamId, b.team?.id, context.teamId, b.user.team_id],
-        value: b.actions[0]?.value,
+        value: b.actions[0]?.value ?? b.actions[0]?.selected_option?.value,
       },
       client,
     );

@@ -8,8 +8,10 @@ import { checklistAction } from './checklist.js';
 import { raiseConcernAction, resolveConcernAction } from './concern.js';
 import { acceptAction, overrideAction } from './decision.js';
 import { deprecateAction } from './deprecate.js';
+import { exportMenuAction } from './export-menu.js';
 import { exportRecordAction } from './export-record.js';
 import { MENU_ACTIONS, menuAction } from './menu.js';
+import { rejectAction } from './reject.js';
 import { revisitAction } from './reminder.js';
 import { reopenAction } from './reopen.js';
 import { resumeAction } from './resume.js';
@@ -35,6 +37,14 @@ export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction>(
     { type: 'block_actions', action_id: ACTIONS.export },
     afterAck(deps.work, exportRecordAction(deps)),
+  );
+  app.action<BlockAction>(
+    { type: 'block_actions', action_id: ACTIONS.exportMenu },
+    afterAck(deps.work, exportMenuAction(deps)),
+  );
+  app.action<BlockAction>(
+    { type: 'block_actions', action_id: ACTIONS.reject },
+    afterAck(deps.work, rejectAction(deps)),
   );
   app.action<BlockAction>(
     { type: 'block_actions', action_id: ACTIONS.reopen },
