@@ -54,7 +54,7 @@ describe('decisionCardMessage', () => {
     expect(text).toContain(`Revisit by*\\n${d.revisitOn}`);
     expect(ids(msg.blocks)).toEqual(['decision:export-menu', 'decision:reopen', 'decision:deprecate']);
     const buttons = (msg.blocks.find((b) => b.type === 'actions') as unknown as Json).elements as Json[];
-    expect((buttons[0]?.options as Json[]).map((o) => o.value)).toEqual(['upload:T0HOME:1', 'pr:T0HOME:1']);
+    expect(((buttons[0]?.options ?? []) as Json[]).map((o) => o.value)).toEqual(['upload:T0HOME:1', 'pr:T0HOME:1']);
     expect(buttons.slice(1).map((b) => b.value)).toEqual(['T0HOME:1', 'T0HOME:1']);
     expect(buttons[2]?.confirm).toMatchObject({ style: 'danger' });
     expect(checkMessage(msg)).toEqual([]);
