@@ -22,7 +22,7 @@ afterEach(async () => {
   await h?.close();
 });
 
-const doc = () => h.teamFile() as { decisions: Json[] };
+const doc = () => h.teamFile() as { decisions: Json[]; sessions: Json[] };
 const isCard = (c: Call, n: number) =>
   isPost(c) && JSON.stringify(c.params.blocks ?? []).includes(`"block_id":"adr:${n}"`);
 
@@ -137,7 +137,7 @@ describe('status changes: every copy of the card, and a notice in the decisions 
     // Only a proposed record can be rejected: reopen it first (Reject shows on the card then).
     await click(copies(1)[1] as StoredMessage, 'decision:reopen', BOB);
     for (const copy of copies(1)) expect(actionIds(copy)).toEqual(['decision:export-menu', 'decision:reject']);
-    const recCard = doc().sessions as unknown as Json[];
+    const recCard = doc().sessions;
     const cardTs = String((recCard[0] as Json).cardTs);
 
     // Another organisation cannot reject it: nothing changes.
@@ -160,7 +160,7 @@ describe('status changes: every copy of the card, and a notice in the decisions 
     const retired = h.fake.message(CHANNEL, cardTs);
     expect(textOf(retired ?? {})).toContain('rejected *ADR-0001*');
     expect(actionIds(retired ?? {})).toEqual([]);
-    expect((doc().sessions as unknown as Json[])[0]).toMatchObject({ status: 'decided' });
+    expect(doc().sessions[0]).toMatchObject({ status: 'decided' });
     const threadNote = h.fake.calls.find(
       (c) =>
         c.seq > rejectedAt && isPost(c) && c.params.thread_ts === rootTs && String(c.params.text).includes('rejected'),
