@@ -11,10 +11,27 @@ export type MissingApprovals = { kind: 'needs-approvals'; have: number; need: nu
 /** Distinct people who approved the session's current recommendation. */
 export const approvers = (s: Pick<Session, 'approvals'>): string[] => [...new Set(s.approvals.map((a) => a.by))];
 
+/** Required approvers (`config approvers`) who have not approved the session's recommendation yet. */
+export function requiredNotApproved(doc: TeamDoc, s: Pick<Session, 'approvals'>): string[] {
+  const done = new Set(approvers(s));
+  return (doc.config.approvers ?? []).filter((u) => !done.has(u));
+}
+
+/** How many approvals the card asks for: the count rule, or every named approver when there are more of them. */
+export const approvalsNeeded = (doc: TeamDoc): number =>
+  Math.max(doc.config.approvals, doc.config.approvers?.length ?? 0);
+
+/**
+ * Quorum: at least `config approvals` different people, and, when the team
+ * named required approvers, every one of them.
+ */
 export function approvalsMissing(doc: TeamDoc, s: Session): MissingApprovals | undefined {
+  const count = approvers(s).length;
+  const required = doc.config.approvers ?? [];
+  const pending = requiredNotApproved(doc, s).length;
+  if (pending) return { kind: 'needs-approvals', have: required.length - pending, need: required.length };
   const need = doc.config.approvals;
-  const have = approvers(s).length;
-  return have < need ? { kind: 'needs-approvals', have, need } : undefined;
+  return count < need ? { kind: 'needs-approvals', have: count, need } : undefined;
 }
 
 export type AcceptInput = {

@@ -57,6 +57,7 @@ export type ConfigChange =
   | { kind: 'git'; git: GitTarget }
   | { kind: 'git-off' }
   | { kind: 'owners'; users: string[] }
+  | { kind: 'approvers'; users: string[] }
   | { kind: 'editors'; editors: RuleEditors }
   | { kind: 'limits'; perChannel: number; perTeam: number }
   | { kind: 'bad'; message: string };
@@ -81,6 +82,18 @@ function parseOwners(words: string[]): ConfigChange {
     return { kind: 'bad', message: 'I could not read those people. Mention each one with @ so Slack links them.' };
   }
   return { kind: 'owners', users: [...new Set(users as string[])] };
+}
+
+function parseApprovers(words: string[]): ConfigChange {
+  if (words.length === 1 && /^(none|off)$/i.test(words[0] ?? '')) return { kind: 'approvers', users: [] };
+  if (!words.length)
+    return { kind: 'bad', message: 'Name the required approvers: `config approvers @a @b` (or `none`).' };
+  if (words.length > MAX_OWNERS) return { kind: 'bad', message: `At most ${MAX_OWNERS} required approvers.` };
+  const users = words.map(parseUser);
+  if (users.some((u) => u === undefined)) {
+    return { kind: 'bad', message: 'I could not read those people. Mention each one with @ so Slack links them.' };
+  }
+  return { kind: 'approvers', users: [...new Set(users as string[])] };
 }
 
 function parseLimits(words: string[]): ConfigChange {
@@ -132,11 +145,12 @@ function parseGit(args: string[]): ConfigChange {
 
 function parseConfig(args: string[]): ConfigChange {
   const [what = '', value = '', ...extra] = args;
-  const usage = `\`config channel #name\`, \`config channel none\`, \`config approvals N\` (0 to ${MAX_APPROVALS}), \`config deadline Nd\` (or \`none\`), \`config repo OWNER/REPO [folder]\`, \`config git REMOTE_URL [branch] [folder]\`, \`config owners @a @b\`, \`config editors ${RuleEditors.options.join('|')}\` or \`config limits N M\``;
+  const usage = `\`config channel #name\`, \`config channel none\`, \`config approvals N\` (0 to ${MAX_APPROVALS}), \`config deadline Nd\` (or \`none\`), \`config repo OWNER/REPO [folder]\`, \`config git REMOTE_URL [branch] [folder]\`, \`config owners @a @b\`, \`config approvers @a @b\`, \`config editors ${RuleEditors.options.join('|')}\` or \`config limits N M\``;
   if (!what) return { kind: 'show' };
   if (what.toLowerCase() === 'repo') return parseRepo(args.slice(1));
   if (what.toLowerCase() === 'git') return parseGit(args.slice(1));
   if (what.toLowerCase() === 'owners') return parseOwners(args.slice(1));
+  if (what.toLowerCase() === 'approvers') return parseApprovers(args.slice(1));
   if (what.toLowerCase() === 'limits') return parseLimits(args.slice(1));
   if (extra.length) return { kind: 'bad', message: `Too many words. Use ${usage}.` };
   switch (what.toLowerCase()) {

@@ -4,7 +4,7 @@ import type { Session, TeamDoc } from '../store/index.js';
 import { adrId } from '../team/decisions.js';
 import { openConcerns } from '../team/discussion.js';
 import { findByKey } from '../team/lookup.js';
-import { approvalsMissing, approvers } from './accept.js';
+import { approvalsMissing, approvers, requiredNotApproved } from './accept.js';
 import { type Message, section, who } from './blocks/kit.js';
 import type { SlackDeps } from './context.js';
 import { planFor } from './effects.js';
@@ -27,8 +27,12 @@ function blockers(doc: TeamDoc, s: Session): { missing: number; concerns: number
   return { missing: missing ? missing.need - missing.have : 0, concerns: openConcerns(s).length };
 }
 
-/** People of the interview (who started it and who answered) who have not approved yet. */
-function notApproved(s: Session): string[] {
+/**
+ * Who the reminder names: the team's required approvers who have not approved,
+ * or, when it names none, people of the interview (who started it and who answered) who have not.
+ */
+function notApproved(doc: TeamDoc, s: Session): string[] {
+  if (doc.config.approvers?.length) return requiredNotApproved(doc, s);
   const done = new Set(approvers(s));
   return [...new Set([s.startedBy, ...Object.values(s.answeredBy).map((a) => a.by)])].filter(
     (u) => /^[UW][A-Z0-9]+$/.test(u) && !done.has(u),
@@ -40,9 +44,12 @@ export function nudgeMessage(doc: TeamDoc, s: Session): Message {
   const { missing, concerns } = blockers(doc, s);
   const parts: string[] = [];
   if (missing) {
-    const people = notApproved(s);
+    const people = notApproved(doc, s);
+    const required = Boolean(doc.config.approvers?.length) && people.length > 0;
     parts.push(
-      `${missing} more approval${missing === 1 ? '' : 's'} needed${people.length ? ` (${people.map(who).join(', ')}: yours is not in yet)` : ''}`,
+      required
+        ? `waiting for the required approval of ${people.map(who).join(', ')}`
+        : `${missing} more approval${missing === 1 ? '' : 's'} needed${people.length ? ` (${people.map(who).join(', ')}: yours is not in yet)` : ''}`,
     );
   }
   if (concerns) parts.push(`${concerns} open concern${concerns === 1 ? '' : 's'} to resolve`);

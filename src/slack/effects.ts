@@ -3,6 +3,8 @@ import type { Recommendation } from '../engine/recommend.js';
 import type { Session, TeamDoc } from '../store/index.js';
 import { findByKey } from '../team/lookup.js';
 import { privateConversation } from '../team/visibility.js';
+import { approvalsNeeded } from './accept.js';
+import { withDeadline } from './blocks/deadline.js';
 import { decisionCardMessage, supersededNotice } from './blocks/decision-card.js';
 import { questionMessage } from './blocks/question.js';
 import { type CardInput, type CardState, recommendationMessage } from './blocks/recommendation.js';
@@ -85,7 +87,13 @@ function cardState(loaded: Loaded, ts: string): CardState {
 const cardInput = (loaded: Loaded, rec: Recommendation): CardInput => ({
   ...loaded.session,
   recommendation: rec,
-  approvalsNeeded: loaded.doc.config.approvals,
+  approvalsNeeded: approvalsNeeded(loaded.doc),
+});
+
+/** The deadline part of an active card: this session's deadline and the team's required approvers. */
+const deadlineView = (loaded: Loaded) => ({
+  deadline: loaded.session.deadline,
+  approvers: loaded.doc.config.approvers,
 });
 
 /** Fills a claimed slot with the posted ts; false when the claim was dropped meanwhile (the question stopped applying). */
@@ -214,7 +222,10 @@ export async function runPlan(deps: SlackDeps, client: WebClient, plan: Plan): P
     const rec = loaded.session.recommendation;
     let ts: string | undefined;
     if (rec && loaded.session.cardTs === claim) {
-      const msg = recommendationMessage(flow, cardInput(loaded, rec), { kind: 'active' });
+      const msg = withDeadline(
+        recommendationMessage(flow, cardInput(loaded, rec), { kind: 'active' }),
+        deadlineView(loaded),
+      );
       // Broadcast: the recommendation shows in the channel as well as the thread.
       await attempt('posting the recommendation', async () => {
         if (recover) ts = await postedClaim(client, channel, threadTs, claim);
@@ -248,7 +259,9 @@ export async function runPlan(deps: SlackDeps, client: WebClient, plan: Plan): P
     loaded = (await load(deps, plan)) ?? loaded;
     const rec = loaded.session.recommendation;
     if (rec) {
-      const msg = recommendationMessage(flow, cardInput(loaded, rec), cardState(loaded, ts));
+      const state = cardState(loaded, ts);
+      const card = recommendationMessage(flow, cardInput(loaded, rec), state);
+      const msg = state.kind === 'active' ? withDeadline(card, deadlineView(loaded)) : card;
       await attempt('updating the recommendation card', () => client.chat.update({ channel, ts, ...msg }));
     }
   }

@@ -151,6 +151,18 @@ function editOf(
           : 'This team has no named owners now.',
       };
     })
+    .with({ kind: 'approvers' }, (c) => ({
+      setting: 'required approvers',
+      from: people(config.approvers ?? []),
+      to: people(c.users),
+      apply: (cfg: TeamConfig) => {
+        if (c.users.length) cfg.approvers = c.users;
+        else delete cfg.approvers;
+      },
+      said: c.users.length
+        ? `A recommendation now needs the approval of ${c.users.map(who).join(', ')}; deadline reminders name whoever has not approved yet.`
+        : 'No approvers are required by name any more.',
+    }))
     .with({ kind: 'editors' }, (c) => ({
       setting: 'editors',
       from: editorsOf(config),

@@ -181,6 +181,8 @@ export const TeamConfig = z.looseObject({
   deadlineDays: z.number().int().positive().optional(),
   repo: RepoTarget.optional(),
   gitRemote: GitTarget.optional(),
+  /** Slack user ids whose approval a recommendation needs (named in the deadline's reminders; its quorum). */
+  approvers: z.array(z.string()).optional(),
   /** Slack user ids of the team's named owners, who may change its rules. */
   owners: z.array(z.string()).optional(),
   editors: RuleEditors.optional(),

@@ -84,6 +84,10 @@ function element(e: unknown, where: string, out: string[]): void {
     case 'channels_select':
     case 'users_select':
       break;
+    case 'datepicker':
+      if (e.initial_date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(e.initial_date)))
+        out.push(`${where}: initial_date is not YYYY-MM-DD`);
+      break;
     default:
       out.push(`${where}: unexpected element type ${String(e.type)}`);
   }

@@ -298,7 +298,13 @@ describe('approvals', () => {
     const rootTs = await startInterview(h, 'Two approvals');
     await runInterview(h, rootTs, SMALL_TEAM);
     let card = await waitForCard(h);
-    expect(actionIds(card)).toEqual(['decision:accept', 'decision:approve', 'decision:override', 'concern:raise']);
+    expect(actionIds(card)).toEqual([
+      'decision:accept',
+      'decision:approve',
+      'decision:override',
+      'concern:raise',
+      'deadline:open',
+    ]);
     expect(textOf(card)).toContain('0 of 2');
 
     const click = async (action: string, who: Person) => {

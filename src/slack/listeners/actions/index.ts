@@ -1,11 +1,21 @@
 import type { App, BlockAction } from '@slack/bolt';
 import type { SlackDeps } from '../../context.js';
-import { ACTIONS, ANSWER_ACTION, CHECKLIST_ACTION, CONCERN, CONFIRM_ACTION, PICK_ACTION, REMINDER } from '../../ids.js';
+import {
+  ACTIONS,
+  ANSWER_ACTION,
+  CHECKLIST_ACTION,
+  CONCERN,
+  CONFIRM_ACTION,
+  DEADLINE,
+  PICK_ACTION,
+  REMINDER,
+} from '../../ids.js';
 import { afterAck } from '../../work.js';
 import { answerAction, pickAction } from './answer.js';
 import { approveAction } from './approve.js';
 import { checklistAction } from './checklist.js';
 import { raiseConcernAction, resolveConcernAction } from './concern.js';
+import { openDeadlineAction } from './deadline.js';
 import { acceptAction, overrideAction } from './decision.js';
 import { deprecateAction } from './deprecate.js';
 import { exportMenuAction } from './export-menu.js';
@@ -60,6 +70,8 @@ export function register(app: App, deps: SlackDeps): void {
     { type: 'block_actions', action_id: CONCERN.resolve },
     afterAck(deps.work, resolveConcernAction(deps)),
   );
+  // Opens a modal: no queue (trigger_id expires in 3 s).
+  app.action<BlockAction>({ type: 'block_actions', action_id: DEADLINE.open }, openDeadlineAction(deps));
   app.action<BlockAction>(
     { type: 'block_actions', action_id: REMINDER.revisit },
     afterAck(deps.work, revisitAction(deps)),

@@ -1,7 +1,8 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import type { SlackDeps } from '../../context.js';
-import { CALLBACKS, CONCERN } from '../../ids.js';
+import { CALLBACKS, CONCERN, DEADLINE } from '../../ids.js';
 import { concernSubmit } from './concern.js';
+import { deadlineSubmit } from './deadline.js';
 import { overrideSubmit } from './override.js';
 import { startSubmit } from './start.js';
 
@@ -10,4 +11,5 @@ export function register(app: App, deps: SlackDeps): void {
   app.view<ViewSubmitAction>({ type: 'view_submission', callback_id: CALLBACKS.override }, overrideSubmit(deps));
   app.view<ViewSubmitAction>({ type: 'view_submission', callback_id: CALLBACKS.start }, startSubmit(deps));
   app.view<ViewSubmitAction>({ type: 'view_submission', callback_id: CONCERN.callback }, concernSubmit(deps));
+  app.view<ViewSubmitAction>({ type: 'view_submission', callback_id: DEADLINE.callback }, deadlineSubmit(deps));
 }
