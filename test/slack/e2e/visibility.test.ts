@@ -53,7 +53,12 @@ describe('records made in a private channel', () => {
       ['Secret plan', CHANNEL],
     ]);
     const copies = h.fake.calls.filter((c) => isPost(c) && c.params.channel === 'C0DECIDE');
-    expect(copies.map((c) => String(c.params.text))).toEqual([expect.stringContaining('Public plan')]);
+    // The public record's card and its accept notice; nothing of the private one.
+    expect(copies.map((c) => String(c.params.text))).toEqual([
+      expect.stringContaining('Public plan'),
+      'ADR-0001: accepted',
+    ]);
+    expect(JSON.stringify(copies)).not.toContain('Secret plan');
   });
 
   it('/mesh-help decisions elsewhere lists only what that channel may see and says how many were left out', async () => {
