@@ -2,15 +2,14 @@ import type { WebClient } from '@slack/web-api';
 import { match } from 'ts-pattern';
 import type { Decision } from '../store/index.js';
 import { adrId, transition } from '../team/decisions.js';
-import { type Message, section, who } from './blocks/kit.js';
+import { type Message, who } from './blocks/kit.js';
 import { noticeMessage } from './blocks/menu.js';
 import type { SlackDeps } from './context.js';
 import { escapeText } from './escape.js';
-import { slackError } from './interview.js';
 import { FOREIGN_TEAM } from './outcomes.js';
 import type { MessageRef } from './payloads.js';
 import { findRecord, type RecordRef } from './records.js';
-import { announce, refreshCards } from './status-changes.js';
+import { announce, noteInThread, refreshCards } from './status-changes.js';
 
 export type DeprecateOutcome =
   | { kind: 'deprecated'; decision: Decision }
@@ -54,15 +53,8 @@ export async function deprecateFromSlack(
   });
   if (outcome.kind !== 'deprecated') return outcome;
   await refreshCards(deps, client, found.teamId, number, { channel: input.at.channel, ts: input.at.ts });
-  const { channel, threadTs } = outcome.decision;
-  if (channel && threadTs) {
-    const note = `:wastebasket: ${who(input.user)} deprecated *${adrId(number)}*: it no longer guides new work. Its team can reopen it from the card.`;
-    try {
-      await client.chat.postMessage({ channel, thread_ts: threadTs, text: note, blocks: [section(note)] });
-    } catch (err) {
-      deps.logger.warn(`mesh-help: noting the deprecation failed: ${slackError(err)}`);
-    }
-  }
+  const note = `:wastebasket: ${who(input.user)} deprecated *${adrId(number)}*: it no longer guides new work. Its team can reopen it from the card.`;
+  await noteInThread(deps, client, outcome.decision, note, 'deprecation');
   await announce(deps, client, found.teamId, number, { kind: 'deprecated', actor: input.user });
   return outcome;
 }

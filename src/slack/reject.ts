@@ -12,7 +12,7 @@ import { isPending, schedule, slackError } from './interview.js';
 import { FOREIGN_TEAM } from './outcomes.js';
 import type { MessageRef } from './payloads.js';
 import { findRecord, type RecordRef } from './records.js';
-import { announce, refreshCards } from './status-changes.js';
+import { announce, noteInThread, refreshCards } from './status-changes.js';
 
 export type RejectOutcome =
   | { kind: 'rejected'; decision: Decision; card?: { channel: string; ts: string; threadTs: string; session: string } }
@@ -79,14 +79,7 @@ export async function rejectFromSlack(
     }
     await schedule(deps, client, planFor(found.teamId, card.session, card, { root: true }));
   }
-  const { channel, threadTs } = outcome.decision;
-  if (channel && threadTs) {
-    try {
-      await client.chat.postMessage({ channel, thread_ts: threadTs, text: note, blocks: [section(note)] });
-    } catch (err) {
-      deps.logger.warn(`mesh-help: noting the rejection failed: ${slackError(err)}`);
-    }
-  }
+  await noteInThread(deps, client, outcome.decision, note, 'rejection');
   await announce(deps, client, found.teamId, number, { kind: 'rejected', actor: input.user });
   return outcome;
 }

@@ -107,3 +107,20 @@ export async function announce(
     deps.logger.warn(`mesh-help: announcing ${adrId(number)} in ${channel} failed: ${slackError(err)}`);
   }
 }
+
+/** A one-line note in the record's own thread; a failure is logged, not thrown (every card copy already says it). */
+export async function noteInThread(
+  deps: SlackDeps,
+  client: WebClient,
+  decision: Pick<Decision, 'channel' | 'threadTs'>,
+  note: string,
+  what: string,
+): Promise<void> {
+  const { channel, threadTs } = decision;
+  if (!channel || !threadTs) return;
+  try {
+    await client.chat.postMessage({ channel, thread_ts: threadTs, text: note, blocks: [section(note)] });
+  } catch (err) {
+    deps.logger.warn(`mesh-help: noting the ${what} failed: ${slackError(err)}`);
+  }
+}
