@@ -43,6 +43,8 @@ export type AppDeps = {
   journal?: Journal | false;
   /** Requests in progress past which new ones are refused as busy (default 1000). */
   maxBacklog?: number;
+  /** How long Bolt waits for a request's ack before answering it as unhandled (default Bolt's 3001 ms; HTTP only). */
+  unhandledRequestTimeoutMs?: number;
 };
 
 /** A built bot: start it, stop it (after in-flight writes), and reach the Bolt app. */
@@ -53,6 +55,12 @@ export type MeshApp = {
   start(): Promise<{ port: number | undefined }>;
   /** Fails /readyz from its first moment, stops the receiver, waits for queued Slack calls and store writes, closes the store. */
   stop(): Promise<void>;
+  /**
+   * Resolves once the bot has nothing left to do: every request's work (after its ack too), queued Slack
+   * calls, journalled requests and a running reminder/deadline round are done, checked again until quiet,
+   * since finishing work can start more. Tests wait on this instead of quiet windows.
+   */
+  idle(): Promise<void>;
 };
 
 /** A few quick retries: an interactive bot should not queue work for half an hour. */
@@ -178,6 +186,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
         customRoutes: health,
         logger,
         bodyLimit: BODY_LIMIT,
+        ...(deps.unhandledRequestTimeoutMs ? { unhandledRequestTimeoutMillis: deps.unhandledRequestTimeoutMs } : {}),
         // OAuth: /slack/install starts an install, /slack/oauth_redirect finishes it; state is signed, not kept.
         ...(config.oauth && installs
           ? {
@@ -271,11 +280,24 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
   const intake = journal ? journalIntake(app, journal, logger, deps.maxBacklog) : undefined;
   let replaying: Promise<unknown> | undefined;
   const replay = () => {
+    replayDone = !intake;
     replaying = intake
       ?.replay()
-      .catch((err: Error) => logger.error(`mesh-help: could not read the intake journal: ${err.message}`));
+      .catch((err: Error) => logger.error(`mesh-help: could not read the intake journal: ${err.message}`))
+      .finally(() => {
+        replayDone = true;
+      });
   };
-  let reminders: { stop(): Promise<void> } | undefined;
+  let reminders: ReturnType<typeof startReminders> | undefined;
+  let replayDone = true;
+  // Anything still to do, looked at in one go: `idle` returns only when a whole look finds nothing.
+  const busy = () =>
+    !replayDone ||
+    inFlight.size > 0 ||
+    (intake?.inFlight() ?? 0) > 0 ||
+    slackDeps.work.busy ||
+    effects.busy ||
+    (reminders?.busy ?? false);
 
   let started = false;
   return {
@@ -308,6 +330,21 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
       await effects.idle();
       if (journal) await journal.close();
       await store.close();
+    },
+    async idle() {
+      for (;;) {
+        // A turn of the event loop first: work acked a moment ago may not have queued its follow-up yet.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (!busy()) return;
+        await Promise.allSettled([
+          replaying,
+          intake?.idle(),
+          ...inFlight,
+          slackDeps.work.idle(),
+          effects.idle(),
+          reminders?.idle(),
+        ]);
+      }
     },
   };
 }

@@ -55,6 +55,10 @@ export type Intake = {
   /** Processes again every request journalled and not done (a crash or SIGKILL came in between). */
   replay(): Promise<number>;
   backlog(): number;
+  /** Requests taken in (or being refused) and not yet done, replayed ones included. */
+  inFlight(): number;
+  /** Resolves once no request is in flight. */
+  idle(): Promise<void>;
 };
 
 /**
@@ -69,6 +73,13 @@ export type Intake = {
 export function journalIntake(app: App, journal: Journal, logger: Logger, maxBacklog = MAX_BACKLOG): Intake {
   const process = app.processEvent.bind(app);
   let backlog = 0;
+  const inFlight = new Set<Promise<void>>();
+  const track = (work: Promise<void>): Promise<void> => {
+    inFlight.add(work);
+    const done = () => inFlight.delete(work);
+    work.then(done, done);
+    return work;
+  };
   // Read now, before the app listens: what is appended from then on is live, not left over.
   const recovered = journal.pending().then(
     (entries) => ({ entries }),
@@ -87,7 +98,7 @@ export function journalIntake(app: App, journal: Journal, logger: Logger, maxBac
     }
   };
 
-  app.processEvent = async (event: ReceiverEvent): Promise<void> => {
+  const take = async (event: ReceiverEvent): Promise<void> => {
     if (backlog >= maxBacklog) {
       logger.warn(`mesh-help: ${backlog} requests in progress; refusing new ones until some finish`);
       return refuse(event, BUSY_TEXT, logger);
@@ -107,9 +118,14 @@ export function journalIntake(app: App, journal: Journal, logger: Logger, maxBac
     }
     return run(event, id);
   };
+  app.processEvent = (event: ReceiverEvent): Promise<void> => track(take(event));
 
   return {
     backlog: () => backlog,
+    inFlight: () => inFlight.size,
+    async idle() {
+      while (inFlight.size) await Promise.allSettled([...inFlight]);
+    },
     async replay() {
       const read = await recovered;
       if ('error' in read) throw read.error;
@@ -125,14 +141,16 @@ export function journalIntake(app: App, journal: Journal, logger: Logger, maxBac
           // The ack went out (or Slack will deliver again) before the stop: acknowledging again does nothing.
           const ack = async () => undefined;
           const done = replayingRequest(e.body);
-          await run(
-            {
-              body: e.body,
-              ack,
-              ...(e.retryNum !== undefined ? { retryNum: e.retryNum } : {}),
-              ...(e.retryReason !== undefined ? { retryReason: e.retryReason } : {}),
-            },
-            e.id,
+          await track(
+            run(
+              {
+                body: e.body,
+                ack,
+                ...(e.retryNum !== undefined ? { retryNum: e.retryNum } : {}),
+                ...(e.retryReason !== undefined ? { retryReason: e.retryReason } : {}),
+              },
+              e.id,
+            ),
           )
             .catch((err: Error) => logger.warn(`mesh-help: a replayed request failed: ${err.message}`))
             .finally(done);

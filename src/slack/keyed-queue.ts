@@ -23,6 +23,11 @@ export class KeyedQueue {
     return next;
   }
 
+  /** True while some task is queued or running. */
+  get busy(): boolean {
+    return this.tails.size > 0;
+  }
+
   /** Resolves when every queued task has settled. */
   async idle(): Promise<void> {
     while (this.tails.size > 0) await Promise.all([...this.tails.values()]);

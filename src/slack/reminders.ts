@@ -168,5 +168,13 @@ export function startReminders(deps: SlackDeps, clientFor: ClientFor, intervalMs
       clearInterval(timer);
       await running;
     },
+    /** True while a round runs. */
+    get busy(): boolean {
+      return running !== undefined;
+    },
+    /** Resolves once no round runs (a round started meanwhile is waited for too). */
+    async idle(): Promise<void> {
+      while (running) await running;
+    },
   };
 }

@@ -7,11 +7,15 @@
 export class WorkLimiter {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
+  /** Work asked for a slot and not yet released (running or waiting). */
+  private held = 0;
+  private readonly quiet: Array<() => void> = [];
 
   constructor(readonly slots: number) {}
 
   /** Resolves with a release function once a slot is free. */
   async acquire(): Promise<() => void> {
+    this.held += 1;
     // Let the event loop read waiting requests first: their acks come before this work.
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (this.active >= this.slots) await new Promise<void>((resolve) => this.waiting.push(resolve));
@@ -23,7 +27,19 @@ export class WorkLimiter {
       const next = this.waiting.shift();
       if (next) setImmediate(next);
       else this.active -= 1;
+      this.held -= 1;
+      if (this.held === 0) for (const resolve of this.quiet.splice(0)) resolve();
     };
+  }
+
+  /** True while some work holds or waits for a slot. */
+  get busy(): boolean {
+    return this.held > 0;
+  }
+
+  /** Resolves once no work holds or waits for a slot. */
+  idle(): Promise<void> {
+    return this.held === 0 ? Promise.resolve() : new Promise((resolve) => this.quiet.push(resolve));
   }
 }
 

@@ -62,6 +62,9 @@ export class FakeSlack {
   private readonly httpFaults = new Map<string, HttpFault[]>();
   private readonly waiters = new Set<() => void>();
   private lastCallAt = Date.now();
+  /** Requests being answered (a held call counts no longer once it is held: it is never answered). */
+  private answering = 0;
+  private readonly answered = new Set<() => void>();
   url = '';
   private readonly unchecked: Call[] = [];
 
@@ -88,10 +91,16 @@ export class FakeSlack {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
-      this.handle(req, res).catch((err) => {
-        res.writeHead(500);
-        res.end(String(err));
-      });
+      this.answering += 1;
+      this.handle(req, res)
+        .catch((err) => {
+          res.writeHead(500);
+          res.end(String(err));
+        })
+        .finally(() => {
+          this.answering -= 1;
+          if (this.answering === 0) for (const resolve of [...this.answered]) resolve();
+        });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
@@ -178,7 +187,27 @@ export class FakeSlack {
     });
   }
 
-  /** Resolves once no call has arrived for `quietMs`: the bot's work after an ack has finished. */
+  /** True while some request is being answered. */
+  get busy(): boolean {
+    return this.answering > 0;
+  }
+
+  /** Resolves once no request is being answered (held calls aside). */
+  idle(): Promise<void> {
+    if (this.answering === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.answered.delete(done);
+        resolve();
+      };
+      this.answered.add(done);
+    });
+  }
+
+  /**
+   * Resolves once no call has arrived for `quietMs`. For a bot in this process, prefer the harness's
+   * `h.idle()`, which waits on the bot itself; this is for bots in other processes.
+   */
   async settle(quietMs = 200, timeoutMs = 5000): Promise<void> {
     const start = Date.now();
     // Quiet for quietMs from now on too: work acked a moment ago may not have called yet.

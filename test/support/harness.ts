@@ -44,6 +44,12 @@ export type Harness = {
   event(event: Json, team?: string): Promise<Response>;
   teamFile(team?: string): Json | undefined;
   teamFileText(team?: string): string | undefined;
+  /**
+   * Resolves once the bot has nothing left to do (its acknowledged work, queued Slack calls, journalled
+   * requests, reminder round) and the fake has answered every call: wait on this, not on the clock,
+   * before asserting that something happened exactly once or not at all.
+   */
+  idle(): Promise<void>;
   /** Stops this app and starts a fresh one on the same data dir and fake Slack. */
   restart(): Promise<Harness>;
   close(): Promise<void>;
@@ -63,9 +69,17 @@ export type HarnessOptions = {
   wrapStore?: (store: Store) => Store;
   /** Requests in progress past which new ones are refused as busy (default the app's). */
   maxBacklog?: number;
+  /** How long Bolt waits for an ack before answering 404 (default UNHANDLED_TIMEOUT_MS, not Bolt's 3 s). */
+  unhandledRequestTimeoutMs?: number;
   /** Environment on top of the default (an undefined value removes a variable), e.g. OAuth instead of a bot token. */
   env?: Record<string, string | undefined>;
 };
+
+/**
+ * Bolt answers a request no listener acknowledged after this long. Its default, 3 s, is Slack's limit; in
+ * tests a request nobody acks would make the test wait that out, and an ack here takes milliseconds.
+ */
+export const UNHANDLED_TIMEOUT_MS = 1000;
 
 /** Starts the real app on an ephemeral port with a FileStore in a temp dir, talking to a loopback fake Slack. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -86,6 +100,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     retryConfig: options.retryConfig ?? { retries: 0 },
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.maxBacklog ? { maxBacklog: options.maxBacklog } : {}),
+    unhandledRequestTimeoutMs: options.unhandledRequestTimeoutMs ?? UNHANDLED_TIMEOUT_MS,
     ...(options.now ? { now: options.now } : {}),
   });
   const { port } = await mesh.start();
@@ -150,6 +165,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return text === undefined ? undefined : (JSON.parse(text) as Json);
     },
     teamFileText,
+    idle: async () => {
+      // The bot's work can wait on the fake and the fake's answers start more work: loop until both are quiet.
+      do {
+        await mesh.idle();
+        await fake.idle();
+      } while (fake.busy);
+      await mesh.idle();
+    },
     restart: async () => {
       await h.mesh.stop();
       closed = true;
