@@ -28,7 +28,7 @@ export async function startInterview(h: Harness, title = 'Payments networking', 
     5000,
     'the first question',
   );
-  await h.fake.settle(50);
+  await h.idle();
   return String(first.params.thread_ts);
 }
 
@@ -38,7 +38,7 @@ export async function waitForQuestion(h: Harness, rootTs: string, questionId: st
     5000,
     `question ${questionId}`,
   );
-  await h.fake.settle(30);
+  await h.idle();
   const msg = questionMessage(h.fake, CHANNEL, rootTs, questionId);
   if (!msg) throw new Error(`question ${questionId} not stored`);
   return msg;
@@ -68,7 +68,7 @@ export async function answer(
 ) {
   const res = await h.interact(answerPayload(h, rootTs, questionId, value, who));
   expect(res.status).toBe(200);
-  await h.fake.settle(30);
+  await h.idle();
 }
 
 /** Answers each scripted question in order, waiting for each to be posted. */
@@ -86,7 +86,7 @@ export async function waitForCard(h: Harness, after = 0): Promise<StoredMessage>
     5000,
     'the recommendation card',
   );
-  await h.fake.settle(50);
+  await h.idle();
   const card = [...h.fake.messages.values()].find(
     (m) => m.text === call.params.text && m.thread_ts === call.params.thread_ts,
   );

@@ -62,7 +62,7 @@ export class FakeSlack {
   private readonly httpFaults = new Map<string, HttpFault[]>();
   private readonly waiters = new Set<() => void>();
   private lastCallAt = Date.now();
-  /** Requests being answered (a held call counts no longer once it is held: it is never answered). */
+  /** Requests being answered (a held call, never answered, counts no longer once it is held). */
   private answering = 0;
   private readonly answered = new Set<() => void>();
   url = '';
@@ -91,16 +91,22 @@ export class FakeSlack {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
+      // Pending until answered, or until the caller went away (a client timeout: nobody waits for it any more).
       this.answering += 1;
+      let pending = true;
+      const done = () => {
+        if (!pending) return;
+        pending = false;
+        this.answering -= 1;
+        if (this.answering === 0) for (const resolve of [...this.answered]) resolve();
+      };
+      res.once('close', done);
       this.handle(req, res)
         .catch((err) => {
           res.writeHead(500);
           res.end(String(err));
         })
-        .finally(() => {
-          this.answering -= 1;
-          if (this.answering === 0) for (const resolve of [...this.answered]) resolve();
-        });
+        .finally(done);
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;

@@ -110,7 +110,7 @@ describe('timestamps and replays', () => {
     const future = Math.floor(Date.now() / 1000) + 10 * 60;
     const res = await h.post(body, FORM, sign(body, SIGNING_SECRET, future));
     expect(res.status).toBe(401);
-    await h.fake.settle(200);
+    await h.idle();
     expect(botCalls(h)).toEqual([]);
     expect(h.teamFile()).toBeUndefined();
   });
@@ -124,7 +124,7 @@ describe('timestamps and replays', () => {
     expect(first.status).toBe(200);
     expect(again.status).toBe(200);
     await h.fake.waitFor((c) => isPost(c) && typeof c.params.thread_ts === 'string', 5000, 'the first question');
-    await h.fake.settle(300);
+    await h.idle();
     const roots = h.fake.calls.filter((c) => isPost(c) && c.params.thread_ts === undefined);
     expect(roots).toHaveLength(1);
     expect(h.teamFile()?.sessions).toHaveLength(1);
@@ -136,7 +136,7 @@ describe('what Slack sends unsigned', () => {
     h = await startHarness();
     const res = await h.post('ssl_check=1&token=x&command=%2Fmesh-help&text=start', FORM, {});
     expect(res.status).toBe(200);
-    await h.fake.settle(200);
+    await h.idle();
     expect(botCalls(h)).toEqual([]);
   });
 });
@@ -147,7 +147,7 @@ describe('team ids that are not Slack ids', () => {
     const body = commandBody('start Pollute', '__proto__');
     const res = await h.post(body, FORM);
     expect(res.status).toBe(400);
-    await h.fake.settle(200);
+    await h.idle();
     expect(botCalls(h)).toEqual([]);
   });
 

@@ -18,7 +18,7 @@ async function reply(text: string, who = ALICE, channel = CHANNEL): Promise<Call
   const res = await h.command(text, who, channel);
   expect(res.status).toBe(200);
   const call = await h.fake.waitFor((c) => c.seq > before && c.method === 'response_url', 5000, `reply to ${text}`);
-  await h.fake.settle(50);
+  await h.idle();
   return call;
 }
 
@@ -74,7 +74,7 @@ describe('open interview limits', () => {
       5000,
       'a root in C0OTHER',
     );
-    await h.fake.settle(100);
+    await h.idle();
     const third = await reply('start Third', ALICE, 'C0THIRD');
     expect(String(third.params.text)).toContain('already has 2 open interviews');
     expect(roots().map((c) => c.params.channel)).toEqual([CHANNEL, 'C0OTHER']);
@@ -85,7 +85,7 @@ describe('open interview limits', () => {
     h = await startHarness();
     await Promise.all([h.command('start A'), h.command('start B', BOB)]);
     await h.fake.waitFor((c) => c.method === 'response_url', 5000, 'the refusal of one');
-    await h.fake.settle(200);
+    await h.idle();
     expect(roots()).toHaveLength(1);
     expect(sessions()).toHaveLength(1);
   });
@@ -99,7 +99,7 @@ describe('a failed step can be resumed', () => {
     const told = await h.fake.waitFor((c) => c.method === 'chat.postEphemeral', 5000, 'the private note');
     expect(String(told.params.text)).toContain('Slack would not take the next question just now');
     expect(resumeValue(told.params)).toBe(`${HOME_TEAM}:${String(sessions()[0]?.id)}`);
-    await h.fake.settle(100);
+    await h.idle();
     expect(roots()).toHaveLength(1);
 
     const before = h.fake.calls.length;
@@ -111,7 +111,7 @@ describe('a failed step can be resumed', () => {
       'the first question',
     );
     expect(question.params.thread_ts).toBeDefined();
-    await h.fake.settle(100);
+    await h.idle();
     expect(((sessions()[0]?.messages ?? {}) as Json).clusters).toMatch(/^\d+\.\d+$/);
   });
 
@@ -120,7 +120,7 @@ describe('a failed step can be resumed', () => {
     h.fake.failNextMatching('chat.postMessage', (p) => p.thread_ts !== undefined, 'internal_error');
     await h.command('start Flaky button');
     const told = await h.fake.waitFor((c) => c.method === 'chat.postEphemeral', 5000, 'the private note');
-    await h.fake.settle(100);
+    await h.idle();
     const before = h.fake.calls.length;
     await h.interact(resumeClick(resumeValue(told.params) ?? ''));
     await h.fake.waitFor(
@@ -153,7 +153,7 @@ describe('a failed step can be resumed', () => {
     expect(h.fake.message(CHANNEL, String(deleted.params.ts))).toBeUndefined();
     const told = await h.fake.waitFor((c) => c.method === 'chat.postEphemeral', 5000, 'the private note');
     expect(String(told.params.text)).toContain('nothing was changed');
-    await h.fake.settle(100);
+    await h.idle();
     expect(sessions()).toEqual([]);
     expect(h.fake.calls.filter((c) => isPost(c) && c.params.thread_ts !== undefined)).toEqual([]);
   });

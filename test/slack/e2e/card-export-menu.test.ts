@@ -45,7 +45,7 @@ async function decisionCard(): Promise<StoredMessage> {
   await h.fake.waitFor(
     (c) => c.seq > before && c.method === 'chat.postMessage' && JSON.stringify(c.params.blocks).includes('"adr:1"'),
   );
-  await h.fake.settle();
+  await h.idle();
   const cards = ((h.teamFile() as { decisions: { cards?: { channel: string; ts: string }[] }[] }).decisions[0]?.cards ??
     []) as { channel: string; ts: string }[];
   const msg = cards[0] ? h.fake.message(cards[0].channel, cards[0].ts) : undefined;
@@ -62,7 +62,7 @@ async function pick(card: StoredMessage, prefix: 'upload' | 'pr', who: Person): 
     10_000,
     `the reply to ${prefix}`,
   );
-  await h.fake.settle();
+  await h.idle();
   return reply;
 }
 

@@ -57,7 +57,7 @@ const isChecklistPost = (c: Call) => isPost(c) && JSON.stringify(c.params.blocks
 /** The checklist posted after call `after`, as stored by the fake Slack. */
 async function waitForChecklist(after: number): Promise<{ call: Call; msg: StoredMessage }> {
   const call = await h.fake.waitFor((c) => c.seq > after && isChecklistPost(c), 5000, 'the readiness checklist');
-  await h.fake.settle(50);
+  await h.idle();
   const msg = [...h.fake.messages.values()].find(
     (m) => m.thread_ts === call.params.thread_ts && JSON.stringify(m.blocks) === JSON.stringify(call.params.blocks),
   );
@@ -69,7 +69,7 @@ async function waitForChecklist(after: number): Promise<{ call: Call; msg: Store
 async function click(msg: StoredMessage, key: string, who: Person): Promise<Call[]> {
   const seq = h.fake.calls.length;
   expect((await h.interact(accessoryPayload(h.fake, msg, `checklist:${key}`, who))).status).toBe(200);
-  await h.fake.settle();
+  await h.idle();
   return h.fake.calls.filter((c) => c.seq > seq);
 }
 
@@ -112,7 +112,7 @@ describe('the readiness checklist in the thread', () => {
     const done = accessoryPayload(h.fake, current(list), `checklist:${RETRIES}`, ALICE);
     let seq = h.fake.calls.length;
     await Promise.all([h.interact(done), h.interact(done)]);
-    await h.fake.settle();
+    await h.idle();
     calls = h.fake.calls.filter((c) => c.seq > seq);
     expect(updatesOf(calls, list.ts)).toHaveLength(1);
     expect(notices(calls)).toEqual([]);
@@ -155,7 +155,7 @@ describe('the readiness checklist in the thread', () => {
     seq = h.fake.calls.length;
     await h.interact(actionPayload(h.fake, newCard, 'decision:accept', ALICE));
     await h.fake.waitFor((c) => c.seq > seq && c.method === 'chat.update' && c.params.ts === newCard.ts);
-    await h.fake.settle();
+    await h.idle();
     expect(doc().decisions[0]?.checklistTs).toBe(list2.ts);
     expect(Object.keys(doc().decisions[0]?.checklistTicks ?? {})).toContain(OWNER);
     calls = await click(current(list2), TRACES, ALICE);
@@ -170,7 +170,7 @@ describe('the readiness checklist in the thread', () => {
     const undo = accessoryPayload(h.fake, current(list2), `checklist:${TRACES}`, BOB);
     seq = h.fake.calls.length;
     await Promise.all([h.interact(undo), h.interact(undo)]);
-    await h.fake.settle();
+    await h.idle();
     calls = h.fake.calls.filter((c) => c.seq > seq);
     expect(updatesOf(calls, list2.ts)).toHaveLength(1);
     expect(notices(calls)).toEqual([]);
@@ -183,7 +183,7 @@ describe('the readiness checklist in the thread', () => {
       const forged = accessoryPayload(h.fake, current(list2), `checklist:${OWNER}`, ALICE);
       seq = h.fake.calls.length;
       await h.interact({ ...forged, actions: [{ ...(forged.actions as Json[])[0], value }] });
-      await h.fake.settle();
+      await h.idle();
       calls = h.fake.calls.filter((c) => c.seq > seq);
       expect(notices(calls)).toEqual([expect.stringMatching(/not on this checklist|not one I know/)]);
       expect(updatesOf(calls, list2.ts)).toEqual([]);
@@ -205,7 +205,7 @@ describe('the readiness checklist in the thread', () => {
     let seq = h.fake.calls.length;
     await h.interact(answerPayload(h, rootTs, 'regulated', 'yes', ALICE));
     await h.fake.waitFor((c) => c.seq > seq && isPost(c) && JSON.stringify(c.params.blocks).includes('"q:fips"'));
-    await h.fake.settle();
+    await h.idle();
     expect(textOf(current(list))).toContain('this checklist no longer holds');
     expect(textOf(h.fake.message(CHANNEL, card.ts) ?? {})).toContain('An answer changed');
     expect(doc().sessions[0]?.checklistTs).toBeUndefined();
@@ -240,7 +240,7 @@ describe('the readiness checklist in the thread', () => {
     expect(recommend(flow, small).checklist).toEqual([]);
     await runInterview(h, rootTs, small);
     await waitForCard(h);
-    await h.fake.settle();
+    await h.idle();
     expect(h.fake.calls.filter(isChecklistPost)).toEqual([]);
     expect(doc().sessions[0]?.checklistTs).toBeUndefined();
   });

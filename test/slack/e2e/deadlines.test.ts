@@ -45,7 +45,7 @@ async function recommendation(config: string[]): Promise<{ rootTs: string; card:
   const rootTs = await startInterview(h);
   await runInterview(h, rootTs, SMALL_TEAM);
   const card = await waitForCard(h);
-  await h.fake.settle();
+  await h.idle();
   return { rootTs, card };
 }
 
@@ -53,7 +53,7 @@ async function recommendation(config: string[]): Promise<{ rootTs: string; card:
 async function nextRound(): Promise<number> {
   const before = h.fake.calls.length;
   h = await h.restart();
-  await h.fake.settle(300);
+  await h.idle();
   return before;
 }
 
@@ -121,7 +121,7 @@ describe('deadlines (real app, signed requests, a clock the test moves)', () => 
     const approveAt = h.fake.calls.length;
     await h.interact(actionPayload(h.fake, card, 'decision:approve', BOB));
     await h.fake.waitFor((c) => c.seq > approveAt && c.method === 'chat.update');
-    await h.fake.settle();
+    await h.idle();
 
     at('2026-11-24T15:00:00Z'); // same day: no reminder, nothing is missing anyway
     await nextRound();
@@ -152,7 +152,7 @@ describe('deadlines (real app, signed requests, a clock the test moves)', () => 
     writeFileSync(join(h.dataDir, 'teams', 'T0HOME.json'), JSON.stringify(raw));
     at('2026-11-25T10:00:00Z');
     h = await startHarness({ dataDir: h.dataDir, fake: h.fake, now });
-    await h.fake.settle(300);
+    await h.idle();
     expect(doc().sessions[0]).toMatchObject({
       status: 'abandoned',
       expiredReason: '1 concern was still open. Start a new interview to decide again.',

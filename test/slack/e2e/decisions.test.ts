@@ -38,7 +38,7 @@ async function decisionCard(number: number, after = 0, channel = CHANNEL): Promi
     5000,
     `the card of ADR-${number} in ${channel}`,
   );
-  await h.fake.settle(50);
+  await h.idle();
   const card = [...h.fake.messages.values()].find(
     (m) => m.channel === channel && m.text === call.params.text && m.thread_ts === call.params.thread_ts,
   );
@@ -62,7 +62,7 @@ async function command(text: string, who: Person = ALICE): Promise<Call> {
   const res = await h.command(text, who);
   expect(res.status).toBe(200);
   const reply = await h.fake.waitFor((c) => c.seq > before && c.method === 'response_url', 5000, `reply to ${text}`);
-  await h.fake.settle();
+  await h.idle();
   return reply;
 }
 
@@ -97,7 +97,7 @@ describe('the decision card', () => {
     const fileBefore = h.teamFileText();
     await h.interact(selectPayload(h.fake, card, 'decision:export-menu', 'upload', ALICE));
     const done = await h.fake.waitFor((c) => c.seq > beforeExport && c.method === 'files.completeUploadExternal');
-    await h.fake.settle();
+    await h.idle();
     const calls = h.fake.calls.slice(beforeExport).map((c) => c.method);
     expect(calls).toEqual(['files.getUploadURLExternal', 'upload', 'files.completeUploadExternal']);
     const asked = h.fake.calls.find((c) => c.seq > beforeExport && c.method === 'files.getUploadURLExternal');
@@ -192,14 +192,14 @@ describe('/mesh-help export', () => {
     expect(h.fake.called('files.completeUploadExternal')).toEqual([]);
 
     await decide('First call');
-    await h.fake.settle();
+    await h.idle();
     await decide('Second call');
-    await h.fake.settle();
+    await h.idle();
     const before = h.fake.calls.length;
     const res = await h.command('export', BOB);
     expect(res.status).toBe(200);
     const done = await h.fake.waitFor((c) => c.seq > before && c.method === 'files.completeUploadExternal');
-    await h.fake.settle();
+    await h.idle();
     const parent = h.fake.calls.find((c) => c.seq > before && isPost(c));
     expect(parent?.params.channel).toBe(CHANNEL);
     expect(textOf(parent?.params ?? {})).toContain('2 record(s)');
@@ -273,7 +273,7 @@ describe('revisit and supersede from Slack', () => {
     const beforeExport = h.fake.calls.length;
     await h.command('export');
     await h.fake.waitFor((c) => c.seq > beforeExport && c.method === 'files.completeUploadExternal');
-    await h.fake.settle();
+    await h.idle();
     const bodies = uploadedText(beforeExport);
     const oldFile = bodies.find((b) => b.includes('# Mesh for payments')) ?? '';
     const newFile = bodies.find((b) => b.includes('# Payments, a year on')) ?? '';
@@ -310,7 +310,7 @@ describe('approvals', () => {
     const click = async (action: string, who: Person) => {
       const before = h.fake.calls.length;
       await h.interact(actionPayload(h.fake, h.fake.message(CHANNEL, card.ts) ?? card, action, who));
-      await h.fake.settle();
+      await h.idle();
       return h.fake.calls.slice(before);
     };
     await click('decision:approve', ALICE);
@@ -352,7 +352,7 @@ describe('another organisation in a shared channel', () => {
     let before = h.teamFileText();
     let calls = h.fake.calls.length;
     await h.interact(actionPayload(h.fake, card, 'decision:approve', EVE));
-    await h.fake.settle();
+    await h.idle();
     expect(h.teamFileText()).toBe(before);
     expect(h.fake.calls.slice(calls).map((c) => c.method)).toEqual(['response_url']);
     expect(String(h.fake.calls.at(-1)?.params.text)).toContain('another organisation');
@@ -365,7 +365,7 @@ describe('another organisation in a shared channel', () => {
     expect(h.teamFile('T0OTHER')).toBeUndefined();
 
     await h.interact(actionPayload(h.fake, card, 'decision:approve', BOB));
-    await h.fake.settle();
+    await h.idle();
     calls = h.fake.calls.length;
     await h.interact(actionPayload(h.fake, h.fake.message(CHANNEL, card.ts) ?? card, 'decision:accept', ALICE));
     const decided = await decisionCard(1, calls);
@@ -373,14 +373,14 @@ describe('another organisation in a shared channel', () => {
     before = h.teamFileText();
     calls = h.fake.calls.length;
     await h.interact(actionPayload(h.fake, decided, 'decision:reopen', EVE));
-    await h.fake.settle();
+    await h.idle();
     expect(h.teamFileText()).toBe(before);
     expect(h.fake.calls.slice(calls).map((c) => c.method)).toEqual(['response_url']);
     expect(String(h.fake.calls.at(-1)?.params.text)).toContain('Only people of the record’s own team can reopen it');
     // Exporting only reads: it works for a guest, and changes nothing.
     await h.interact(selectPayload(h.fake, decided, 'decision:export-menu', 'upload', EVE));
     await h.fake.waitFor((c) => c.seq > calls && c.method === 'files.completeUploadExternal');
-    await h.fake.settle();
+    await h.idle();
     expect(h.teamFileText()).toBe(before);
     expect(doc().decisions[0]?.status).toBe('accepted');
   });
@@ -398,7 +398,7 @@ describe('reopen', () => {
       5000,
       'the reopened card',
     );
-    await h.fake.settle();
+    await h.idle();
     expect(doc().decisions[0]).toMatchObject({ number: 1, status: 'proposed' });
     expect(doc().sessions[0]?.status).toBe('complete');
     const reopenedCard = h.fake.message(CHANNEL, decided.ts);

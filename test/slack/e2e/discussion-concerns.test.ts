@@ -74,7 +74,7 @@ async function cardUpdate(card: StoredMessage, after: number, contains: string):
     5000,
     `card update with ${contains}`,
   );
-  await h.fake.settle(50);
+  await h.idle();
   const now = h.fake.message(CHANNEL, card.ts);
   if (!now) throw new Error('card gone');
   return now;
@@ -107,7 +107,7 @@ describe('concerns on the recommendation card', () => {
     await h.interact(resolvePayload(shown, concern.id, EVE));
     const forged = await submit(view, EVE, 'I object from outside');
     expect(JSON.stringify(await forged.json())).toContain('another organisation');
-    await h.fake.settle();
+    await h.idle();
     const refusals = h.fake.calls.filter((c) => c.seq > seq && c.method === 'response_url');
     expect(refusals.map((c) => c.params.text)).toEqual([FOREIGN_TEAM, FOREIGN_TEAM]);
     expect(h.fake.calls.filter((c) => c.seq > seq && ['views.open', 'chat.update'].includes(c.method))).toEqual([]);
@@ -131,7 +131,7 @@ describe('concerns on the recommendation card', () => {
     expect(textOf(shown)).not.toContain('Nobody on call');
     // A second click is a new payload (its own trigger_id), not an exact replay.
     await h.interact({ ...resolve, trigger_id: `${String(resolve.trigger_id)}-2` });
-    await h.fake.settle();
+    await h.idle();
     expect(
       h.fake.calls.some((c) => c.seq > seq && String(c.params.text).includes('resolved this concern already')),
     ).toBe(true);

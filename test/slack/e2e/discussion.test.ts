@@ -160,7 +160,7 @@ describe('the interview thread as a discussion', () => {
     const late = reply(rootTs, 'U0CAROL', 'late: agreed, revisit when we add a region');
     await deliver(h, late, 'EvLate');
     const d = await until((x) => x.decisions[0]?.replies.some((r) => r.ts === late.ts) ?? false, 'the late reply');
-    await h.fake.settle();
+    await h.idle();
 
     const final = doc();
     const decision = final.decisions[0];
@@ -223,7 +223,7 @@ describe('the interview thread as a discussion', () => {
     );
     // Slack retries the mention: it is not answered twice.
     await deliver(h, mention, 'EvMention', 1);
-    await h.fake.settle();
+    await h.idle();
     const summaries = h.fake.calls.filter(
       (c) => isPost(c) && JSON.stringify(c.params.blocks ?? []).includes('Summary:'),
     );

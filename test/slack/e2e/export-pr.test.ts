@@ -43,7 +43,7 @@ async function decide(title: string) {
   const before = h.fake.calls.length;
   await h.interact(actionPayload(h.fake, card, 'decision:accept', ALICE));
   await h.fake.waitFor((c) => c.seq > before && JSON.stringify(c.params.blocks ?? []).includes('"adr:1"'));
-  await h.fake.settle();
+  await h.idle();
 }
 
 describe('/mesh-help export pr and export git (real app, signed requests, nock for GitHub)', () => {

@@ -27,7 +27,7 @@ describe('Slack answers 429 with Retry-After', () => {
     const res = await h.command('start Rate limited');
     expect(res.status).toBe(200);
     await h.fake.waitFor((c) => isPost(c) && typeof c.params.thread_ts === 'string', 8000, 'the first question');
-    await h.fake.settle(100);
+    await h.idle();
     const attempts = rootPosts(h);
     expect(attempts).toHaveLength(2);
     const stored = [...h.fake.messages.values()].filter((m) => m.thread_ts === undefined);
@@ -77,7 +77,7 @@ describe('the same delivery twice', () => {
     const [a, b] = await Promise.all([h.interact(payload), h.interact(payload)]);
     expect([a.status, b.status]).toEqual([200, 200]);
     await waitForQuestion(h, rootTs, 'services');
-    await h.fake.settle(200);
+    await h.idle();
     expect(postsOfBlock(h.fake, 'q:services')).toHaveLength(1);
     const s = ((h.teamFile()?.sessions ?? []) as { version: number; answers: object }[])[0];
     expect(s?.answers).toEqual({ clusters: 'one' });
@@ -92,7 +92,7 @@ describe('oversized and malformed input', () => {
     const res = await h.command(`start ${'x'.repeat(8 * 1024)}`);
     expect(res.status).toBe(200);
     expect(await res.text()).toMatch(/could not read that command/);
-    await h.fake.settle(300);
+    await h.idle();
     expect(rootPosts(h)).toHaveLength(0);
     expect(h.teamFile()).toBeUndefined();
   });
@@ -102,7 +102,7 @@ describe('oversized and malformed input', () => {
     const res = await h.post('payload=%7Bnot-json', 'application/x-www-form-urlencoded');
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
-    await h.fake.settle(200);
+    await h.idle();
     expect(h.fake.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
     expect(h.teamFile()).toBeUndefined();
   });
@@ -165,7 +165,7 @@ describe('a data folder that cannot be written', () => {
     // The request cannot be journalled, so it is not taken in: the answer to the command says so.
     expect(res.status).toBe(200);
     expect(((await res.json()) as { text: string }).text).toMatch(/can’t save anything right now/);
-    await h.fake.settle(100);
+    await h.idle();
     expect(h.fake.calls.slice(calls).map((c) => c.method)).toEqual([]);
     if (dir) expect(readdirSync(dir)).toEqual([]);
   });

@@ -58,7 +58,7 @@ describe('message shortcut "Start a mesh decision" (real app, signed requests)',
       5000,
       'the first question',
     );
-    await h.fake.settle();
+    await h.idle();
     expect(textOf(intro.params)).toContain('Should payments &amp; search share a mesh?');
     const s = session();
     expect(s).toMatchObject({ channel: CHANNEL, threadTs: root.ts, title: 'Should payments & search share a mesh?' });
@@ -76,7 +76,7 @@ describe('message shortcut "Start a mesh decision" (real app, signed requests)',
     const beforeAccept = h.fake.calls.length;
     await h.interact(actionPayload(h.fake, card, 'decision:accept', ALICE));
     await h.fake.waitFor((c) => c.seq > beforeAccept && JSON.stringify(c.params.blocks ?? []).includes('"adr:1"'));
-    await h.fake.settle();
+    await h.idle();
     const decision = ((h.teamFile()?.decisions ?? []) as Json[])[0] ?? {};
     expect(decision.status).toBe('accepted');
     expect((decision.replies as Json[]).map((r) => r.text)).toContain('and mTLS is asked for by audit');
@@ -107,7 +107,7 @@ describe('message shortcut "Start a mesh decision" (real app, signed requests)',
     await h.interact(shortcut(msg.ts, undefined, ALICE, 'D0DIRECT'));
     const dm = await h.fake.waitFor((c) => c.seq > before && c.method === 'response_url');
     expect(String(dm.params.text)).toContain('Interviews run in channels');
-    await h.fake.settle();
+    await h.idle();
     expect(h.teamFile()).toBeUndefined();
     expect(h.fake.called('chat.postMessage')).toEqual([]);
   });

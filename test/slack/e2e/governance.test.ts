@@ -32,7 +32,7 @@ async function command(text: string, who: Person = ALICE): Promise<string> {
   const res = await h.command(text, who);
   expect(res.status).toBe(200);
   const reply = await h.fake.waitFor((c) => c.seq > before && c.method === 'response_url', 5000, `reply to ${text}`);
-  await h.fake.settle(50);
+  await h.idle();
   return JSON.stringify(reply.params);
 }
 
@@ -43,7 +43,7 @@ async function decisionCard(number: number, after: number): Promise<StoredMessag
     5000,
     `the card of ADR-${number}`,
   );
-  await h.fake.settle(50);
+  await h.idle();
   const card = [...h.fake.messages.values()].find(
     (m) => m.channel === CHANNEL && m.text === call.params.text && m.thread_ts === call.params.thread_ts,
   );
@@ -198,7 +198,7 @@ describe('approvals and reopen', () => {
     const click = async (action: string, who: Person) => {
       const n = h.fake.calls.length;
       await h.interact(actionPayload(h.fake, h.fake.message(CHANNEL, card.ts) ?? card, action, who));
-      await h.fake.settle(100);
+      await h.idle();
       return n;
     };
     await click('decision:approve', BOB);
@@ -208,7 +208,7 @@ describe('approvals and reopen', () => {
 
     // Reopen, then record a different choice (the outcome changes) with Carol's fresh approval.
     await h.interact(actionPayload(h.fake, decided, 'decision:reopen', ALICE));
-    await h.fake.settle(150);
+    await h.idle();
     await click('decision:approve', CAROL);
     await click('decision:override', ALICE);
     const open = await h.fake.waitFor((c) => c.method === 'views.open', 5000, 'the override modal');

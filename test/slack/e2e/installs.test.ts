@@ -152,7 +152,7 @@ for (const backend of backends) {
 
       // A workspace that never installed gets nothing done in its name.
       await command(h, 'T0NEVER');
-      await h.fake.settle();
+      await h.idle();
       expect(h.fake.calls.filter((c) => c.token && !c.token.startsWith('xoxb-installed-T0NEW'))).toEqual([]);
 
       // A restart reads the sealed install back (the key comes from the environment again).
@@ -162,11 +162,11 @@ for (const backend of backends) {
       await h.fake.waitFor((c) => c.seq > before && c.method === 'chat.postMessage', 5000, 'a post after restart');
 
       expect((await event(h, 'T0NEW', { type: 'app_uninstalled' })).status).toBe(200);
-      await h.fake.settle();
+      await h.idle();
       expect(await place.sealed()).toEqual([]);
       const after = h.fake.calls.length;
       await command(h, 'T0NEW');
-      await h.fake.settle();
+      await h.idle();
       expect(h.fake.calls.slice(after).filter((c) => c.method === 'chat.postMessage')).toEqual([]);
     });
 
@@ -195,11 +195,11 @@ for (const backend of backends) {
       // The org's install, and a note per workspace served (which org serves it, no token) for reminders.
       expect(await place.sealed()).toHaveLength(3);
       expect((await h.post(body, 'application/json', sign(body))).status).toBe(200);
-      await h.fake.settle();
+      await h.idle();
       expect(await place.sealed()).toHaveLength(2);
       const after = h.fake.calls.length;
       await command(h, 'T0WS1', 'E0ORG');
-      await h.fake.settle();
+      await h.idle();
       expect(h.fake.calls.slice(after).filter((c) => c.method === 'chat.postMessage')).toEqual([]);
     });
   });

@@ -129,7 +129,7 @@ describe('a bounded backlog', () => {
     expect(((await busy.json()) as { text: string }).text).toMatch(/busy right now.*try again in a minute/);
     // Once the backlog drains, the same command is taken in.
     await h.fake.waitFor(() => h.fake.called('response_url').length === 3, 10_000, 'the three failed starts told');
-    await h.fake.settle(100);
+    await h.idle();
     const calls = h.fake.calls.length;
     expect((await h.command('start One too many')).status).toBe(200);
     const mentions = (c: { params: object }) => JSON.stringify(c.params).includes('One too many');

@@ -129,7 +129,7 @@ describe('the threaded interview over signed HTTP', () => {
       5000,
       'the decided root',
     );
-    await h.fake.settle();
+    await h.idle();
     const doc = h.teamFile() as { decisions: Json[]; sessions: Json[] };
     expect(doc.decisions).toHaveLength(1);
     const decision = doc.decisions[0] ?? {};
@@ -160,7 +160,7 @@ describe('the threaded interview over signed HTTP', () => {
     const click = actionPayload(h.fake, card, 'decision:accept', ALICE);
     // A real double click sends two payloads (each its own trigger_id); an exact replay is dropped earlier (bad-input.test.ts).
     await Promise.all([h.interact(click), h.interact({ ...click, trigger_id: `${String(click.trigger_id)}-2` })]);
-    await h.fake.settle();
+    await h.idle();
     const doc = h.teamFile() as { decisions: Json[] };
     expect(doc.decisions).toHaveLength(1);
     const notes = h.fake.called('response_url').map((c) => String(c.params.text));

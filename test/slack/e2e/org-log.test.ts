@@ -66,7 +66,7 @@ describe('/mesh-help decisions all (real app, signed requests)', () => {
     const card = await waitForCard(h, before);
     await h.interact(actionPayload(h.fake, card, 'decision:accept', ALICE));
     await h.fake.waitFor((c) => JSON.stringify(c.params.blocks ?? []).includes('"adr:1"'));
-    await h.fake.settle();
+    await h.idle();
     const decision = ((h.teamFile()?.decisions ?? []) as Record<string, unknown>[])[0];
     expect(decision?.scope).toEqual(['prod-eu', 'staging']);
 
@@ -117,7 +117,7 @@ describe('/mesh-help decisions all (real app, signed requests)', () => {
     expect(String(word.text)).toContain('`decisions all`');
     const tag = await command('start Payments scope: prod eu!');
     expect(String(tag.text)).toContain('"eu!" is not a cluster or environment tag');
-    await h.fake.settle();
+    await h.idle();
     expect(h.teamFile()).toBeUndefined();
     expect(h.fake.called('chat.postMessage')).toEqual([]);
   });
@@ -152,7 +152,7 @@ describe('/mesh-help decisions all (real app, signed requests)', () => {
     expect(h.teamFile()).toBeUndefined();
     await submit('prod-us staging');
     await h.fake.waitFor((c) => isPost(c) && c.params.channel === 'C0OTHER' && typeof c.params.thread_ts === 'string');
-    await h.fake.settle();
+    await h.idle();
     const session = ((h.teamFile()?.sessions ?? []) as Record<string, unknown>[])[0];
     expect(session?.scope).toEqual(['prod-us', 'staging']);
   });

@@ -43,7 +43,7 @@ async function command(text: string, who: Person = ALICE) {
 async function nextRound(): Promise<number> {
   const before = h.fake.calls.length;
   h = await h.restart();
-  await h.fake.settle(300);
+  await h.idle();
   return before;
 }
 
@@ -79,7 +79,7 @@ async function approve(card: StoredMessage, who: Person) {
   const before = h.fake.calls.length;
   await h.interact(actionPayload(h.fake, card, 'decision:approve', who));
   await h.fake.waitFor((c) => c.seq > before && c.method === 'chat.update');
-  await h.fake.settle();
+  await h.idle();
 }
 
 describe('a deadline per record from its card, and required approvers by name', () => {
@@ -100,7 +100,7 @@ describe('a deadline per record from its card, and required approvers by name', 
     const rootTs = await startInterview(h);
     await runInterview(h, rootTs, SMALL_TEAM);
     const card = await waitForCard(h);
-    await h.fake.settle();
+    await h.idle();
     expect(actionIds(card)).toContain('deadline:open');
     expect(actionIds(card)).toContain('decision:approve');
     expect(textOf(card)).toContain('No deadline for this recommendation. Required approvers: <@U0ALICE>, <@U0BOB>.');
@@ -109,7 +109,7 @@ describe('a deadline per record from its card, and required approvers by name', 
     // Someone of another organisation gets no modal; bad input changes nothing.
     const seq = h.fake.calls.length;
     await h.interact(actionPayload(h.fake, card, 'deadline:open', EVE));
-    await h.fake.settle();
+    await h.idle();
     expect(h.fake.calls.filter((c) => c.seq > seq && c.method === 'views.open')).toEqual([]);
     const view = await openModal(card, BOB);
     expect(view.callback_id).toBe('deadline:set');
@@ -131,7 +131,7 @@ describe('a deadline per record from its card, and required approvers by name', 
     const before = h.fake.calls.length;
     expect((await submit(view, BOB, '2', null)).status).toBe(200);
     await h.fake.waitFor((c) => c.seq > before && c.method === 'chat.update' && c.params.ts === card.ts);
-    await h.fake.settle();
+    await h.idle();
     expect(doc().sessions[0]).toMatchObject({ deadline: '2026-11-24T09:00:00.000Z', status: 'complete' });
     expect(textOf(h.fake.message(CHANNEL, card.ts) ?? {})).toContain('Decide by 2026-11-24 09:00 UTC');
     expect(textOf(h.fake.message(CHANNEL, rootTs) ?? {})).toContain('Decide by 2026-11-24 09:00 UTC');
@@ -181,7 +181,7 @@ describe('a deadline per record from its card, and required approvers by name', 
     const rootTs = await startInterview(h);
     await runInterview(h, rootTs, SMALL_TEAM);
     const card = await waitForCard(h);
-    await h.fake.settle();
+    await h.idle();
     const view = await openModal(card, BOB);
     const before = h.fake.calls.length;
     await submit(view, BOB, null, '2026-11-25');

@@ -44,7 +44,7 @@ async function acceptedDecision(): Promise<string> {
     if (Date.now() - start > 5000) throw new Error('no decision');
     await new Promise((r) => setTimeout(r, 20));
   }
-  await h.fake.settle();
+  await h.idle();
   return rootTs;
 }
 
@@ -77,16 +77,16 @@ describe('revisit reminders', () => {
     expect((posted.params.metadata as Json).event_payload).toEqual({ decision: 1 });
     expect(textOf(posted.params as Json)).toContain('ADR-0001');
     expect(textOf(posted.params as Json)).toContain(revisitOn);
-    await h.fake.settle();
+    await h.idle();
     const marked = doc().decisions[0];
     expect(marked?.reminderClaimedAt).toBeDefined();
     expect(marked?.reminderPostedAt).toBe(new Date(clock).toISOString());
     expect(marked?.reminderTs).toBeDefined();
 
     h = await h.restart();
-    await h.fake.settle(300);
+    await h.idle();
     h = await h.restart();
-    await h.fake.settle(300);
+    await h.idle();
     expect(h.fake.calls.filter(isReminder)).toHaveLength(1);
 
     // The button starts a follow-up interview in the channel that revisits ADR-0001.
@@ -100,11 +100,11 @@ describe('revisit reminders', () => {
       'the follow-up interview',
     );
     expect(textOf(root.params as Json)).toContain('ADR-0001');
-    await h.fake.settle();
+    await h.idle();
     expect(doc().sessions.find((s) => s.threadTs !== rootTs)?.revisits).toBe(1);
     // A second click does not start a second follow-up.
     await h.interact(actionPayload(h.fake, reminder, 'reminder:revisit', BOB));
-    await h.fake.settle();
+    await h.idle();
     expect(doc().sessions.filter((s) => s.revisits === 1)).toHaveLength(1);
     expect(h.fake.violations).toEqual([]);
   });
@@ -128,7 +128,7 @@ describe('revisit reminders', () => {
       firstDecision(raw).reminderClaimedAt = claimedAt;
     });
     await h.fake.waitFor((c) => c.method === 'conversations.replies', 5000, 'the thread check');
-    await h.fake.settle(300);
+    await h.idle();
     const check = h.fake.called('conversations.replies')[0];
     expect(check?.params).toMatchObject({ channel: CHANNEL, ts: rootTs, include_all_metadata: true });
     expect(h.fake.calls.filter(isReminder)).toHaveLength(0);
@@ -136,7 +136,7 @@ describe('revisit reminders', () => {
     expect(doc().decisions[0]?.reminderPostedAt).toBeDefined();
 
     h = await h.restart();
-    await h.fake.settle(300);
+    await h.idle();
     expect(h.fake.calls.filter(isReminder)).toHaveLength(0);
   });
 
@@ -150,7 +150,7 @@ describe('revisit reminders', () => {
     });
     await h.fake.waitFor(isReminder, 5000, 'the reminder');
     h = await h.restart();
-    await h.fake.settle(300);
+    await h.idle();
     expect(h.fake.calls.filter(isReminder)).toHaveLength(1);
     expect(doc().decisions[0]?.reminderPostedAt).toBeDefined();
   });

@@ -51,7 +51,7 @@ describe('two replicas on one PostgreSQL database', () => {
       (d) => d.decisions.length === INTERVIEWS && d.decisions.every((x) => x.replies.length === 1),
       'every decision with its reply',
     );
-    await (fake as FakeSlack).settle(300, 20_000);
+    await Promise.all(replicas.map((r) => r.idle()));
 
     expectOneOfEverything(fake as FakeSlack, doc, roots);
 
@@ -60,7 +60,7 @@ describe('two replicas on one PostgreSQL database', () => {
     replicas = await Promise.all([a.restart(), b.restart()]);
     await until(read, (d) => d.decisions.every((x) => x.reminderPostedAt), 'every reminder marked posted');
     replicas = await Promise.all(replicas.map((r) => r.restart()));
-    await (fake as FakeSlack).settle(300, 20_000);
+    await Promise.all(replicas.map((r) => r.idle()));
     const reminders = (fake as FakeSlack).calls.filter(isReminder);
     expect(reminders).toHaveLength(INTERVIEWS);
     expect(new Set(reminders.map((c) => c.params.thread_ts))).toEqual(new Set(roots));
@@ -117,7 +117,7 @@ describe('two replicas on one PostgreSQL database', () => {
       (d) => acked.every((t) => d.sessions.some((s) => s.title === t && /^\d/.test(s.messages.clusters ?? ''))),
       'the first question of every acknowledged interview',
     );
-    await (fake as FakeSlack).settle(300, 20_000);
+    await Promise.all(replicas.map((r) => r.idle()));
     const posts = (fake as FakeSlack).calls.filter(isPost);
     for (const title of acked) {
       const session = doc.sessions.find((s) => s.title === title);

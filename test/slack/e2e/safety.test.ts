@@ -45,7 +45,7 @@ describe('request signatures', () => {
     const body = startBody('start Forged');
     const res = await h.post(body, 'application/x-www-form-urlencoded', sign(body, 'not-the-signing-secret'));
     expect(res.status).toBe(401);
-    await h.fake.settle(300);
+    await h.idle();
     expect(h.fake.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
     expect(h.teamFile()).toBeUndefined();
   });
@@ -56,7 +56,7 @@ describe('request signatures', () => {
     const stale = Math.floor(Date.now() / 1000) - 6 * 60;
     const res = await h.post(body, 'application/x-www-form-urlencoded', sign(body, undefined, stale));
     expect(res.status).toBe(401);
-    await h.fake.settle(300);
+    await h.idle();
     expect(h.fake.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
     expect(h.teamFile()).toBeUndefined();
   });
@@ -66,7 +66,7 @@ describe('request signatures', () => {
     const signed = sign(startBody('start Honest'));
     const res = await h.post(startBody('start Tampered'), 'application/x-www-form-urlencoded', signed);
     expect(res.status).toBe(401);
-    await h.fake.settle(200);
+    await h.idle();
     expect(h.fake.called('chat.postMessage')).toEqual([]);
   });
 
@@ -88,7 +88,7 @@ describe('who may act', () => {
     const refusal = await h.fake.waitFor((c) => c.method === 'response_url' && c.seq > callsBefore);
     expect(refusal.params.response_type).toBe('ephemeral');
     expect(String(refusal.params.text)).toContain('another organisation');
-    await h.fake.settle();
+    await h.idle();
     expect(h.teamFileText()).toBe(before);
     expect(h.fake.calls.slice(callsBefore).map((c) => c.method)).toEqual(['response_url']);
     expect(h.teamFile('T0OTHER')).toBeUndefined();
@@ -103,7 +103,7 @@ describe('who may act', () => {
     const callsBefore = h.fake.calls.length;
     await h.interact(actionPayload(h.fake, card, 'decision:accept', EVE));
     await h.interact(actionPayload(h.fake, card, 'decision:override', EVE));
-    await h.fake.settle();
+    await h.idle();
     const after = h.fake.calls.slice(callsBefore);
     expect(after.map((c) => c.method)).toEqual(['response_url', 'response_url']);
     expect(after.every((c) => String(c.params.text).includes('another organisation'))).toBe(true);
@@ -119,7 +119,7 @@ describe('who may act', () => {
     payload.message = { ...payload.message, ts: '1699999999.000001' };
     const before = h.teamFileText();
     await h.interact(payload);
-    await h.fake.settle();
+    await h.idle();
     expect(h.teamFileText()).toBe(before);
     expect(String(h.fake.called('response_url').at(-1)?.params.text)).toContain('out of date');
   });
@@ -146,7 +146,7 @@ describe('concurrent clicks', () => {
     const click = answerPayload(h, rootTs, 'clusters', 'several-same-region');
     await Promise.all([h.interact(click), h.interact(click), h.interact(click)]);
     await waitForQuestion(h, rootTs, 'fleet');
-    await h.fake.settle();
+    await h.idle();
     expect(postsOfBlock(h.fake, 'q:fleet')).toHaveLength(1);
     const s = (h.teamFile() as { sessions: Json[] }).sessions[0] as Json & { answers: Json; version: number };
     expect(s.answers).toEqual({ clusters: 'several-same-region' });
@@ -162,7 +162,7 @@ describe('concurrent clicks', () => {
     await Promise.all([h.interact(a), h.interact(b)]);
     // The winner decides what comes next: services after one cluster, fleet after several.
     await h.fake.waitFor((c) => isPost(c) && /"q:(services|fleet)"/.test(JSON.stringify(c.params.blocks)));
-    await h.fake.settle();
+    await h.idle();
     const s = (h.teamFile() as { sessions: Json[] }).sessions[0] as Json & { answers: Json; version: number };
     expect(['one', 'multi-region']).toContain(s.answers.clusters);
     const next = s.answers.clusters === 'one' ? 'q:services' : 'q:fleet';
@@ -203,7 +203,7 @@ describe('concurrent clicks', () => {
       other_workloads: ['none'],
     });
     const card = await waitForCard(h, calls);
-    await h.fake.settle();
+    await h.idle();
     const retired = h.fake.calls
       .slice(calls)
       .filter((c) => c.method === 'chat.update' && JSON.stringify(c.params.blocks).includes('No longer asked'));
@@ -219,12 +219,12 @@ describe('concurrent clicks', () => {
     const calls2 = h.fake.calls.length;
     await h.interact(answerPayload(h, rootTs, 'clusters', 'multi-region', ALICE));
     await h.fake.waitFor((c) => c.seq > calls2 && isPost(c) && JSON.stringify(c.params.blocks).includes('"q:fleet"'));
-    await h.fake.settle();
+    await h.idle();
     expect(postsOfBlock(h.fake, 'q:fleet')).toHaveLength(2);
     expect(textOf(h.fake.message(CHANNEL, card.ts) ?? {})).toContain('An answer changed');
     const refused = h.fake.calls.length;
     await h.interact(staleAccept);
-    await h.fake.settle();
+    await h.idle();
     expect(String(h.fake.calls.slice(refused).find((c) => c.method === 'response_url')?.params.text)).toMatch(
       /not finished|replaced/,
     );
@@ -243,7 +243,7 @@ describe('restart', () => {
     const calls = h.fake.calls.length;
     await h.interact(answerPayload(h, rootTs, 'pains', ['flaky-calls', 'tracing'], BOB));
     await waitForQuestion(h, rootTs, 'regulated');
-    await h.fake.settle();
+    await h.idle();
     const s = (h.teamFile() as { sessions: Json[] }).sessions[0] as Json & { answers: Json };
     expect(s.answers).toEqual({ clusters: 'one', services: '10-49', pains: ['flaky-calls', 'tracing'] });
     expect(postsOfBlock(h.fake, 'q:regulated')).toHaveLength(1);

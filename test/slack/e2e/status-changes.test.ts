@@ -36,7 +36,7 @@ async function decide(title: string, who: Person = ALICE, script = SMALL_TEAM, s
   await h.fake.waitFor(
     (c) => c.seq > before && isCard(c, doc()?.decisions?.length ?? 1) && c.params.channel === DECISIONS,
   );
-  await h.fake.settle();
+  await h.idle();
   return { rootTs, before };
 }
 
@@ -54,7 +54,7 @@ const notices = (after: number) =>
 async function click(card: StoredMessage, action: string, who: Person) {
   const before = h.fake.calls.length;
   await h.interact(actionPayload(h.fake, card, action, who));
-  await h.fake.settle();
+  await h.idle();
   return before;
 }
 

@@ -81,7 +81,7 @@ describe('/mesh-help commands', () => {
     const note = await h.fake.waitFor((c) => c.method === 'response_url');
     expect(note.params.response_type).toBe('ephemeral');
     expect(textOf(note.params)).toContain('No decisions to export yet');
-    await h.fake.settle();
+    await h.idle();
     expect(h.fake.called('files.getUploadURLExternal')).toEqual([]);
   });
 
@@ -102,7 +102,7 @@ describe('/mesh-help commands', () => {
     const note = await h.fake.waitFor((c) => c.method === 'response_url');
     expect(note.params.response_type).toBe('ephemeral');
     expect(String(note.params.text)).toContain('/invite @mesh-help');
-    await h.fake.settle();
+    await h.idle();
     // The place reserved before posting was given back: no interview is stored.
     expect(h.teamFile()?.sessions ?? []).toEqual([]);
   });
@@ -113,7 +113,7 @@ describe('/mesh-help commands', () => {
     await runInterview(h, rootTs, SMALL_TEAM);
     const card = await waitForCard(h);
     await h.interact(actionPayload(h.fake, card, 'decision:accept', ALICE));
-    await h.fake.settle();
+    await h.idle();
     await startInterview(h, 'Still open');
     const calls = h.fake.calls.length;
     await h.command('decisions', BOB);
@@ -227,7 +227,7 @@ describe('App Home and modals', () => {
     const ok = await submit(['service-mesh'], 'Compliance asked for <mTLS> & audit');
     expect(ok.status).toBe(200);
     await h.fake.waitFor((c) => c.method === 'chat.update' && c.params.ts === card.ts);
-    await h.fake.settle();
+    await h.idle();
     const doc = h.teamFile() as { decisions: Json[]; sessions: Json[] };
     expect(doc.decisions[0]).toMatchObject({
       status: 'accepted',

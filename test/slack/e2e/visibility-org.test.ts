@@ -48,7 +48,7 @@ async function decide(title: string): Promise<StoredMessage> {
     5000,
     `the decision card of ${title}`,
   );
-  await h.fake.settle(100);
+  await h.idle();
   const msg = [...h.fake.messages.values()].find(
     (m) => m.channel === posted.params.channel && m.text === posted.params.text,
   );
@@ -63,7 +63,7 @@ async function reply(text: string, channel: string): Promise<Json> {
   const acked = await res.text();
   if (acked) return JSON.parse(acked) as Json;
   const call = await h.fake.waitFor((c: Call) => c.seq > before && c.method === 'response_url', 10_000, text);
-  await h.fake.settle(100);
+  await h.idle();
   return call.params;
 }
 
@@ -146,7 +146,7 @@ describe('private records and the organisation-wide features', () => {
     const before = h.fake.calls.length;
     await h.interact(actionPayload(h.fake, secret, 'decision:deprecate', ALICE));
     await h.fake.waitFor((c) => c.seq > before && isPost(c) && String(c.params.text).includes('deprecated'));
-    await h.fake.settle(100);
+    await h.idle();
     expect(((h.teamFile()?.decisions ?? []) as Json[])[1]).toMatchObject({ status: 'deprecated' });
     const announced = h.fake.calls.filter((c) => c.seq > before && isPost(c) && c.params.channel === DECISIONS);
     expect(announced).toEqual([]);

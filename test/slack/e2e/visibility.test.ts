@@ -23,14 +23,14 @@ async function decide(title: string): Promise<void> {
     5000,
     `the decision card of ${title}`,
   );
-  await h.fake.settle(100);
+  await h.idle();
 }
 
 async function reply(text: string, channel: string, who = ALICE): Promise<Call> {
   const before = h.fake.calls.length;
   await h.command(text, who, channel);
   const call = await h.fake.waitFor((c) => c.seq > before && c.method === 'response_url', 5000, `reply to ${text}`);
-  await h.fake.settle(100);
+  await h.idle();
   return call;
 }
 
@@ -109,7 +109,7 @@ describe('records made in a private channel', () => {
     const info = h.fake.called('conversations.info').length;
     await h.command('start Group chat', ALICE, 'G0GROUP');
     await h.fake.waitFor((c) => isPost(c) && c.params.channel === 'G0GROUP', 5000, 'the root in G0GROUP');
-    await h.fake.settle(100);
+    await h.idle();
     expect(h.fake.called('conversations.info')).toHaveLength(info);
     const session = ((h.teamFile()?.sessions ?? []) as Json[]).find((s) => s.channel === 'G0GROUP');
     expect(session?.privateTo).toBe('G0GROUP');
