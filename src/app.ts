@@ -186,7 +186,19 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
         customRoutes: health,
         logger,
         bodyLimit: BODY_LIMIT,
-        ...(deps.unhandledRequestTimeoutMs ? { unhandledRequestTimeoutMillis: deps.unhandledRequestTimeoutMs } : {}),
+        ...(deps.unhandledRequestTimeoutMs
+          ? {
+              unhandledRequestTimeoutMillis: deps.unhandledRequestTimeoutMs,
+              // Bolt's own handler names its default (3 s) whatever the timeout is.
+              unhandledRequestHandler: ({ response }: { response: ServerResponse }) => {
+                logger.error(`mesh-help: a request was not acknowledged within ${deps.unhandledRequestTimeoutMs} ms`);
+                if (!response.headersSent) {
+                  response.writeHead(404);
+                  response.end();
+                }
+              },
+            }
+          : {}),
         // OAuth: /slack/install starts an install, /slack/oauth_redirect finishes it; state is signed, not kept.
         ...(config.oauth && installs
           ? {
