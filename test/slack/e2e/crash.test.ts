@@ -241,7 +241,10 @@ describe('SIGKILL during a burst of requests (the real process)', () => {
           burstChannel(Number(r)),
           (c) => c.params.thread_ts === threadTs && JSON.stringify(c.params.blocks ?? []).includes('"q:clusters"'),
         );
-        expect(firsts.length, `first questions of ${title}`).toBe(1);
+        // A start cut off before its ack was journalled too: its replay may still be posting, so at most one.
+        const acked = acknowledged.some((a) => a.what === `start of ${title}`);
+        if (acked) expect(firsts.length, `first questions of ${title}`).toBe(1);
+        else expect(firsts.length, `first questions of ${title}`).toBeLessThanOrEqual(1);
       }
       // Mentions: at most one answer each (exactly one when acknowledged, checked above).
       for (const eventId of mentions) expect(mentionAnswers(eventId), `answers to ${eventId}`).toBeLessThanOrEqual(1);
