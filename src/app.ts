@@ -4,13 +4,14 @@ import type { AddressInfo, Server } from 'node:net';
 import { join } from 'node:path';
 import { App, type CustomRoute, HTTPReceiver, type Logger, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { ConsoleLogger } from '@slack/logger';
-import { type RetryOptions, WebClient, type WebClientOptions } from '@slack/web-api';
+import { ErrorCode, type RetryOptions, WebClient, type WebClientOptions } from '@slack/web-api';
 import { match } from 'ts-pattern';
 import { type Config, ConfigError, type LogLevelName, loadConfig, redactUrl } from './config.js';
 import type { Flow } from './engine/flow.js';
 import { getFlow } from './engine/load.js';
+import { exitCodeOf } from './errors.js';
 import { redactingLogger } from './redacting-logger.js';
-import { tellFailure } from './slack/failures.js';
+import { isSlackApiError, tellFailure } from './slack/failures.js';
 import { registerListeners, type SlackDeps } from './slack/index.js';
 import { journalIntake } from './slack/intake.js';
 import { slackError } from './slack/interview.js';
@@ -157,7 +158,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     try {
       auth = await new WebClient(config.botToken, clientOptions).auth.test();
     } catch (err) {
-      const platform = (err as { code?: string }).code === 'slack_webapi_platform_error';
+      const platform = isSlackApiError(err) && err.code === ErrorCode.PlatformError;
       throw new ConfigError([
         platform
           ? `SLACK_BOT_TOKEN was refused by Slack (${slackError(err)})`
@@ -369,7 +370,7 @@ export async function startApp(env: NodeJS.ProcessEnv): Promise<void> {
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
-      process.exit(1);
+      process.exit(exitCodeOf(err));
     }
     throw err;
   }

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { CodedError } from './errors.js';
 import { TokenCipher } from './store/installations.js';
 
 /** How the bot talks to Slack: a public HTTP endpoint, or an outbound Socket Mode connection. */
@@ -173,7 +174,8 @@ const Env = z
   });
 
 /** A configuration problem; the message names each variable and never its value. */
-export class ConfigError extends Error {
+export class ConfigError extends CodedError<'config'> {
+  readonly family = 'config';
   readonly code = 'config_invalid';
   constructor(readonly problems: string[]) {
     super(`mesh-help cannot start, the environment is incomplete:\n${problems.map((p) => `  ${p}`).join('\n')}`);

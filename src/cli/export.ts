@@ -5,7 +5,8 @@ import { parseArgs } from 'node:util';
 import { match } from 'ts-pattern';
 import { z } from 'zod';
 import { exportFiles, INDEX_FILE, renderHtml, writeExport } from '../adr/index.js';
-import { FlowError, getFlow } from '../engine/load.js';
+import { getFlow } from '../engine/load.js';
+import { EXIT_CODES, exitCodeOf } from '../errors.js';
 import {
   BranchName,
   DEFAULT_PATH,
@@ -13,13 +14,11 @@ import {
   FolderPath,
   gitHubClient,
   headline,
-  PublishError,
   publishPullRequest,
   pushWithGit,
   RemoteUrl,
   RepoSpec,
 } from '../publish/index.js';
-import { StoreError } from '../store/index.js';
 import { sharedOnly } from '../team/visibility.js';
 import type { Io } from './main.js';
 import { openCliStore, storeLocation } from './store.js';
@@ -97,14 +96,14 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
     }).values;
   } catch (err) {
     io.err(`mesh-help: ${(err as Error).message}\n${USAGE}`);
-    return 2;
+    return EXIT_CODES['cli.usage'];
   }
   const parsed = Args.safeParse(values);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const flag = issue?.path[0] && issue.code !== 'custom' ? `--${String(issue.path[0])}: ` : '';
     io.err(`mesh-help: ${flag}${issue?.message}\n${USAGE}`);
-    return 2;
+    return EXIT_CODES['cli.usage'];
   }
   const a = parsed.data;
   const target: Target = a.pr
@@ -119,7 +118,7 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
     io.err(
       'mesh-help: --pr needs a GitHub token in GITHUB_TOKEN (a fine-grained token or GitHub App installation token with Contents and Pull requests: read and write)',
     );
-    return 2;
+    return EXIT_CODES['cli.usage'];
   }
   const team = a.team;
   const where = storeLocation(io.env).label;
@@ -129,7 +128,7 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
     const doc = await store.read(team);
     if (!doc.decisions.length) {
       io.err(`mesh-help: team ${team} has no decision records in ${where}; nothing to export`);
-      return 1;
+      return EXIT_CODES['cli.failed'];
     }
     // A page or a repository is outside every conversation: records of private channels and DMs stay out of it
     // (a folder written with --out is the operator's own copy and keeps every record, as before).
@@ -139,7 +138,7 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
       io.err(`mesh-help: ${leftOut} record(s) from private channels or DMs left out; they stay in their conversation`);
     if (!shared.length) {
       io.err(`mesh-help: team ${team} has no record from a public conversation; nothing to export`);
-      return 1;
+      return EXIT_CODES['cli.failed'];
     }
     const decisions = shared;
     const files = exportFiles(flow, team, decisions);
@@ -201,15 +200,16 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
       })
       .exhaustive();
   } catch (err) {
-    if (err instanceof StoreError || err instanceof FlowError || err instanceof PublishError) {
-      io.err(`mesh-help: ${err.message}`);
-      return 1;
+    const exitCode = exitCodeOf(err);
+    if (exitCode !== undefined) {
+      io.err(`mesh-help: ${(err as Error).message}`);
+      return exitCode;
     }
     const code = (err as NodeJS.ErrnoException).code;
     if (code && (target.kind === 'folder' || target.kind === 'html')) {
       const where = target.kind === 'folder' ? target.dir : target.file;
       io.err(`mesh-help: cannot write to ${where}: ${code} (${(err as Error).message})`);
-      return 1;
+      return EXIT_CODES['cli.failed'];
     }
     throw err;
   } finally {

@@ -6,24 +6,26 @@ import { match } from 'ts-pattern';
 import { z } from 'zod';
 import { completeAnswers, formatAnswerError, parseAnswers } from '../engine/answers.js';
 import type { Answers, Flow } from '../engine/flow.js';
-import { FlowError, getFlow } from '../engine/load.js';
+import { getFlow } from '../engine/load.js';
 import { recommend } from '../engine/recommend.js';
-import { type Store, StoreError } from '../store/index.js';
+import { CodedError, type Codes, EXIT_CODES, exitCodeOf } from '../errors.js';
+import type { Store } from '../store/index.js';
 import { adrId, recordDecision } from '../team/decisions.js';
 import { parseScope } from '../team/scope.js';
 import { answerSession, startSession } from '../team/sessions.js';
 import { exportCommand } from './export.js';
 import { orgDecisions } from './org-log.js';
-import { InputClosed, promptInterview } from './prompt.js';
+import { promptInterview } from './prompt.js';
 import { renderComparison, renderDecisions, renderRecommendation } from './render.js';
 import { openCliStore } from './store.js';
 import { storeMigrate } from './store-migrate.js';
 
-/** Exit codes: 0 done, 1 failed, 2 bad input or usage. */
-export class CliError extends Error {
+/** A command that cannot go on: `usage` (bad input, exit 2) or `failed` (exit 1); see EXIT_CODES. */
+export class CliError extends CodedError<'cli'> {
+  readonly family = 'cli';
   constructor(
     message: string,
-    readonly exitCode: 1 | 2 = 2,
+    readonly code: Codes['cli'] = 'usage',
   ) {
     super(message);
   }
@@ -61,15 +63,6 @@ Environment: MESH_HELP_DATA_DIR (store folder, default ./data); DATABASE_URL (Po
 GITHUB_TOKEN and GITHUB_API_URL for --pr.`;
 
 const TeamId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a team id is letters, digits, - and _ (at most 64)');
-
-function flowOrExit(): Flow {
-  try {
-    return getFlow();
-  } catch (err) {
-    if (err instanceof FlowError) throw new CliError(err.message, 1);
-    throw err;
-  }
-}
 
 function readAnswersFile(flow: Flow, file: string): Answers {
   let text: string;
@@ -123,7 +116,7 @@ async function interview(args: string[], io: Io): Promise<number> {
     },
     strict: true,
   });
-  const flow = flowOrExit();
+  const flow = getFlow();
   const team = teamOf(values.team);
   const revisits =
     values.revisits === undefined ? undefined : z.coerce.number().int().positive().safeParse(values.revisits);
@@ -139,12 +132,7 @@ async function interview(args: string[], io: Io): Promise<number> {
       );
     }
     io.out('mesh-help: a few questions about what hurts, then a recommendation. ? explains a question, b goes back.');
-    try {
-      answers = await promptInterview(flow, io.ask, io.out);
-    } catch (err) {
-      if (err instanceof InputClosed) throw new CliError(err.message, 1);
-      throw err;
-    }
+    answers = await promptInterview(flow, io.ask, io.out);
   }
   const rec = recommend(flow, answers);
   io.out('');
@@ -170,7 +158,7 @@ async function interview(args: string[], io: Io): Promise<number> {
       });
       for (const [question, value] of Object.entries(answers)) {
         const r = answerSession(flow, doc, session.id, { question, value, by: 'terminal', now });
-        if (!r.ok) throw new CliError(`cannot record answer to ${question}`, 1);
+        if (!r.ok) throw new CliError(`cannot record answer to ${question}`, 'failed');
       }
       const recorded = recordDecision(doc, {
         title,
@@ -183,7 +171,7 @@ async function interview(args: string[], io: Io): Promise<number> {
         sessionId: session.id,
         ...(revisits?.success ? { supersedes: revisits.data } : {}),
       });
-      if (!recorded.ok) throw new CliError(`cannot record the decision: ${recorded.error.kind}`, 1);
+      if (!recorded.ok) throw new CliError(`cannot record the decision: ${recorded.error.kind}`, 'failed');
       session.status = 'decided';
       session.decisionNumber = recorded.value.number;
       return recorded.value;
@@ -202,14 +190,14 @@ async function recommendCmd(args: string[], io: Io): Promise<number> {
     options: { answers: { type: 'string' }, json: { type: 'boolean', default: false } },
   });
   if (!values.answers) throw new CliError('recommend needs --answers FILE (a JSON object of question id to option id)');
-  const flow = flowOrExit();
+  const flow = getFlow();
   const rec = recommend(flow, readAnswersFile(flow, values.answers));
   io.out(values.json ? JSON.stringify(rec, null, 2) : renderRecommendation(flow, rec));
   return 0;
 }
 
 function compare(args: string[], io: Io): number {
-  const flow = flowOrExit();
+  const flow = getFlow();
   const known = flow.patterns.map((p) => p.id);
   const unknown = args.filter((a) => !known.includes(a));
   if (unknown.length)
@@ -222,7 +210,7 @@ async function decisions(args: string[], io: Io): Promise<number> {
   if (args.includes('--all')) {
     const store = await openStore(io.env);
     try {
-      return await orgDecisions(flowOrExit(), store, args, io);
+      return await orgDecisions(getFlow(), store, args, io);
     } finally {
       await store.close();
     }
@@ -231,7 +219,7 @@ async function decisions(args: string[], io: Io): Promise<number> {
     args,
     options: { team: { type: 'string' }, json: { type: 'boolean', default: false } },
   });
-  const flow = flowOrExit();
+  const flow = getFlow();
   const store = await openStore(io.env);
   try {
     const doc = await store.read(teamOf(values.team));
@@ -288,20 +276,17 @@ export async function run(argv: string[], io: Io): Promise<number> {
       })
       .otherwise(() => {
         io.err(`unknown command "${command}"\n\n${USAGE}`);
-        return 2;
+        return EXIT_CODES['cli.usage'];
       });
   } catch (err) {
-    if (err instanceof CliError) {
-      io.err(`mesh-help: ${err.message}`);
-      return err.exitCode;
-    }
-    if (err instanceof StoreError) {
-      io.err(`mesh-help: ${err.message}`);
-      return 1;
+    const exitCode = exitCodeOf(err);
+    if (exitCode !== undefined) {
+      io.err(`mesh-help: ${(err as Error).message}`);
+      return exitCode;
     }
     if (err instanceof TypeError && (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`mesh-help: ${err.message}\n\n${USAGE}`);
-      return 2;
+      return EXIT_CODES['cli.usage'];
     }
     throw err;
   }

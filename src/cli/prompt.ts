@@ -1,11 +1,14 @@
 import { applyAnswer, formatAnswerError, nextQuestion, progress } from '../engine/answers.js';
 import type { Answers, Flow, Question } from '../engine/flow.js';
+import { CodedError } from '../errors.js';
 
 /** Reads one line of input; resolves undefined at end of input. */
 export type Ask = (prompt: string) => Promise<string | undefined>;
 export type Print = (text: string) => void;
 
-export class InputClosed extends Error {
+export class InputClosed extends CodedError<'input'> {
+  readonly family = 'input';
+  readonly code = 'input_closed';
   constructor() {
     super('input ended before the interview was complete');
   }

@@ -39,7 +39,7 @@ export async function storeMigrate(args: string[], io: Io): Promise<number> {
     for (const r of bad) io.err(`CORRUPT  ${r.teamId}  ${r.ok ? '' : r.error}`);
     throw new CliError(
       `${bad.length} team file(s) in ${dataDir} fail the schema; fix them (mesh-help store check) and run this again. Nothing was copied.`,
-      1,
+      'failed',
     );
   }
   const target = new PgStore(values.to);

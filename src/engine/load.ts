@@ -3,6 +3,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { CodedError } from '../errors.js';
 import {
   CONTRACT_DEFAULTS,
   CONTRACT_PATTERNS,
@@ -34,7 +35,8 @@ export const DEFAULT_FLOWS_DIR = process.env.MESH_HELP_FLOWS_DIR || findFlowsDir
 export type FlowIssue = { file: string; path: string; message: string };
 
 /** A flow file that cannot be used; the message names the file, the path in it and the problem. */
-export class FlowError extends Error {
+export class FlowError extends CodedError<'flow'> {
+  readonly family = 'flow';
   readonly code = 'flow_invalid';
   constructor(readonly issues: FlowIssue[]) {
     super(`Invalid flow files:\n${issues.map((i) => `  ${i.file}: ${i.path || '(root)'}: ${i.message}`).join('\n')}`);

@@ -1,3 +1,5 @@
+import { CodedError } from '../errors.js';
+
 /** Why an export to a repository did not happen; `message` is meant for the person who asked (no secrets). */
 export type PublishErrorCode =
   | 'not-configured'
@@ -9,7 +11,8 @@ export type PublishErrorCode =
   | 'git-failed'
   | 'failed';
 
-export class PublishError extends Error {
+export class PublishError extends CodedError<'publish'> {
+  readonly family = 'publish';
   constructor(
     readonly code: PublishErrorCode,
     message: string,

@@ -1,6 +1,7 @@
-import type { WebClient } from '@slack/web-api';
+import { ErrorCode, type WebAPICallError, type WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { StoreError } from '../store/index.js';
+import { userTextOf } from '../errors.js';
+import { escapeText } from './escape.js';
 
 /** The parts of a command or interaction body that say who to tell about a failure, and where. */
 type Where = { user: string; channel: string | undefined; threadTs: string | undefined };
@@ -24,25 +25,18 @@ const Reachable: z.ZodType<Where> = z.union([
     ),
 ]) as z.ZodType<Where>;
 
-/** What a person is told when their request could not be completed; undefined for failures not worth a note. */
-export function failureText(error: unknown): string | undefined {
-  const cause = (error as { original?: unknown }).original ?? error;
-  if (cause instanceof StoreError) {
-    if (cause.code === 'corrupt' || cause.code === 'vanished') {
-      return 'I could not read this workspace’s saved data, so nothing was changed. An admin can run `mesh-help store check`.';
-    }
-    if (cause.code === 'locked')
-      return 'I am busy with this workspace’s data right now, so nothing was changed. Please try again in a minute.';
-    return 'I could not save that (the bot’s storage is failing), so nothing was changed. Please try again later; the admin has the details in the log.';
-  }
-  return 'Something went wrong on my side and that step did not finish. Please try again.';
+/** What a person is told, as Slack mrkdwn, when their request could not be completed (USER_TEXT in src/errors.ts). */
+export function failureText(error: unknown): string {
+  // Bolt wraps a listener's error; the coded one is its `original`.
+  const { text, own } = userTextOf((error as { original?: unknown }).original ?? error);
+  return own ? escapeText(text) : text;
 }
 
 /** Tells the person behind a failed request, privately, that it failed; never throws. */
 export async function tellFailure(client: WebClient, body: unknown, error: unknown): Promise<void> {
   const where = Reachable.safeParse(body);
   const text = failureText(error);
-  if (!where.success || !where.data.channel || !text) return;
+  if (!where.success || !where.data.channel) return;
   try {
     await client.chat.postEphemeral({
       channel: where.data.channel,
@@ -53,6 +47,20 @@ export async function tellFailure(client: WebClient, body: unknown, error: unkno
   } catch {
     // Slack itself is failing: the log already has the error.
   }
+}
+
+const SLACK_API_CODES: ReadonlySet<unknown> = new Set(Object.values(ErrorCode));
+
+/** An error the Web API client raised, recognised by @slack/web-api's own ErrorCode. */
+export function isSlackApiError(err: unknown): err is WebAPICallError {
+  return typeof err === 'object' && err !== null && SLACK_API_CODES.has((err as { code?: unknown }).code);
+}
+
+/** Slack's error code of a failed call (`not_in_channel`), or the client's own (ErrorCode) when Slack never answered. */
+export function slackError(err: unknown): string {
+  if (isSlackApiError(err)) return err.code === ErrorCode.PlatformError ? err.data.error : err.code;
+  const code = (err as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' ? code : 'unknown_error';
 }
 
 /**
@@ -67,10 +75,10 @@ export function plainSlackProblem(code: string): string {
     case 'is_archived':
       return 'this channel is archived';
     case 'ratelimited':
-    case 'slack_webapi_rate_limited_error':
+    case ErrorCode.RateLimitedError:
       return 'Slack asked me to slow down';
-    case 'slack_webapi_request_error':
-    case 'slack_webapi_http_error':
+    case ErrorCode.RequestError:
+    case ErrorCode.HTTPError:
     case 'internal_error':
     case 'fatal_error':
     case 'service_unavailable':

@@ -14,6 +14,7 @@ import { claimable, claimMetadata, claimOf, isPending, leftBy, postedClaim } fro
 import type { SlackDeps } from './context.js';
 import { type Plan, planFor, runPlan } from './effects.js';
 import { clip } from './escape.js';
+import { slackError } from './failures.js';
 import { openLimitReached } from './limits.js';
 import type { MessageRef } from './payloads.js';
 import { isPrivateConversation } from './visibility.js';
@@ -260,12 +261,8 @@ export async function startInterview(deps: SlackDeps, client: WebClient, input: 
   return { kind: 'started', session };
 }
 
-/** The Slack error code of a failed Web API call, for logs and people. */
-export function slackError(err: unknown): string {
-  const data = (err as { data?: { error?: unknown } }).data;
-  if (typeof data?.error === 'string') return data.error;
-  return (err as { code?: string }).code ?? 'unknown_error';
-}
+/** The Slack error code of a failed Web API call, for logs and people (its home is failures.ts). */
+export { slackError };
 
 /** Runs a plan's Slack calls after the calls already queued for the same session. */
 export function schedule(deps: SlackDeps, client: WebClient, plan: Plan): Promise<void> {

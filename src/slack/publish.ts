@@ -14,6 +14,7 @@ import { context, type Message, section } from './blocks/kit.js';
 import { noticeMessage } from './blocks/menu.js';
 import type { SlackDeps } from './context.js';
 import { escapeText } from './escape.js';
+import { failureText } from './failures.js';
 import { COMMAND } from './ids.js';
 
 /** A Slack link whose label and URL cannot break out of `<url|label>`. */
@@ -62,7 +63,7 @@ export async function publishFromSlack(
     } catch (err) {
       if (!(err instanceof PublishError)) throw err;
       deps.logger.warn(`mesh-help: export for team ${input.teamId} failed: ${err.code}: ${err.message}`);
-      return noticeMessage(`:warning: ${escapeText(err.message)}`);
+      return noticeMessage(`:warning: ${failureText(err)}`);
     }
   });
 }

@@ -8,10 +8,7 @@ import { decisionCardMessage } from './blocks/decision-card.js';
 import { type Message, section, who } from './blocks/kit.js';
 import type { SlackDeps } from './context.js';
 import { escapeText } from './escape.js';
-
-/** Slack's error code of a failed call (kept here so effects.ts does not import interview.ts back). */
-const slackError = (err: unknown): string =>
-  (err as { data?: { error?: string } }).data?.error ?? (err as { code?: string }).code ?? 'unknown_error';
+import { slackError } from './failures.js';
 
 /** Where one copy of a decision card was posted. */
 export type CardCopy = { channel: string; ts: string };

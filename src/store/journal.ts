@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type FileHandle, mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CodedError } from '../errors.js';
 
 /** One request taken in before its ack: what is needed to process it again after a crash. */
 export type JournalEntry = {
@@ -19,7 +20,8 @@ export type JournalInput = Omit<JournalEntry, 'id' | 'at'>;
 export type JournalErrorCode = 'full' | 'read_only' | 'failed' | 'closed';
 
 /** A request that could not be recorded: the caller must refuse it rather than acknowledge it. */
-export class JournalError extends Error {
+export class JournalError extends CodedError<'journal'> {
+  readonly family = 'journal';
   constructor(
     readonly code: JournalErrorCode,
     message: string,

@@ -1,3 +1,4 @@
+import { CodedError } from '../errors.js';
 import type { TeamDoc } from './schema.js';
 
 /**
@@ -8,7 +9,8 @@ import type { TeamDoc } from './schema.js';
 export type StoreErrorCode = 'corrupt' | 'bad_team' | 'write_failed' | 'closed' | 'locked' | 'vanished' | 'unavailable';
 
 /** A store failure with a code callers can match on; the message names the file. */
-export class StoreError extends Error {
+export class StoreError extends CodedError<'store'> {
+  readonly family = 'store';
   constructor(
     readonly code: StoreErrorCode,
     message: string,
