@@ -7,7 +7,7 @@ import { noticeMessage } from './blocks/menu.js';
 import { escapeText } from './escape.js';
 import { COMMAND } from './ids.js';
 import { decideNotice, FOREIGN_TEAM } from './outcomes.js';
-import type { ReopenOutcome } from './records.js';
+import type { RecordRefusal, ReopenOutcome } from './records.js';
 
 /** Why `/mesh-help start revisit N` did not start: the record must exist and be accepted. */
 export function revisitNotice(number: number, status: Decision['status'] | undefined): Message {
@@ -36,14 +36,17 @@ export function approveNotice(outcome: ApproveOutcome): Message | undefined {
     .exhaustive();
 }
 
-/** The private note after a click on Reopen; nothing when it worked (the thread says so). */
-export function reopenNotice(outcome: ReopenOutcome): Message | undefined {
+/** Why a life-cycle click (reopen, deprecate, reject) changed nothing, told privately. */
+export function refusalNotice(outcome: RecordRefusal, verb: string): Message {
   return match(outcome)
-    .with({ kind: 'reopened' }, () => undefined)
     .with({ kind: 'not-found' }, () => noticeMessage('I can’t find that decision record any more.'))
     .with({ kind: 'foreign-team' }, () =>
-      noticeMessage(`${FOREIGN_TEAM} Only people of the record’s own team can reopen it.`),
+      noticeMessage(`${FOREIGN_TEAM} Only people of the record’s own team can ${verb} it.`),
     )
     .with({ kind: 'refused' }, (o) => noticeMessage(escapeText(o.message)))
     .exhaustive();
 }
+
+/** The private note after a click on Reopen; nothing when it worked (the thread says so). */
+export const reopenNotice = (outcome: ReopenOutcome): Message | undefined =>
+  outcome.kind === 'reopened' ? undefined : refusalNotice(outcome, 'reopen');

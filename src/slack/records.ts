@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { match } from 'ts-pattern';
-import { assertTeamId, type Decision, type TeamDoc } from '../store/index.js';
-import { adrId, reopen } from '../team/decisions.js';
+import { assertTeamId, type Decision, type DecisionStatus, type TeamDoc } from '../store/index.js';
+import { adrId, type DecisionError, reopen } from '../team/decisions.js';
 import { findByKey } from '../team/lookup.js';
 import { section, who } from './blocks/kit.js';
 import type { SlackDeps } from './context.js';
@@ -36,27 +36,42 @@ export async function findRecord(
   return decision ? { teamId: ref.teamId, doc, decision } : undefined;
 }
 
-export type ReopenInput = {
+/** A click on a decision card's life-cycle button (reopen, deprecate, reject). */
+export type RecordActionInput = {
   ref: RecordRef | undefined;
   /** The decision card that was clicked: re-rendered to show the new status. */
   at: MessageRef;
   user: string;
+  userName?: string | undefined;
   userTeam: string | undefined;
   candidates: (string | undefined)[];
 };
 
-export type ReopenOutcome =
-  | { kind: 'not-found' }
-  | { kind: 'foreign-team' }
-  | { kind: 'refused'; message: string }
-  | { kind: 'reopened'; decision: Decision; plan?: Plan | undefined };
+/** Why a life-cycle action was refused; it wrote nothing. */
+export type RecordRefusal = { kind: 'not-found' } | { kind: 'foreign-team' } | { kind: 'refused'; message: string };
+
+/** A life-cycle error as the refusal a person is told; `notFrom` words the status rule that was broken. */
+export function refusalOf(error: DecisionError, notFrom: (from: DecisionStatus) => string): RecordRefusal {
+  return match(error)
+    .with({ kind: 'other-team' }, (): RecordRefusal => ({ kind: 'foreign-team' }))
+    .with({ kind: 'not-found' }, (): RecordRefusal => ({ kind: 'not-found' }))
+    .with({ kind: 'override-needs-reason' }, (): RecordRefusal => ({ kind: 'refused', message: 'Not possible.' }))
+    .with({ kind: 'bad-transition' }, (e): RecordRefusal => ({ kind: 'refused', message: notFrom(e.from) }))
+    .exhaustive();
+}
+
+export type ReopenOutcome = RecordRefusal | { kind: 'reopened'; decision: Decision; plan?: Plan | undefined };
 
 /**
  * Puts an accepted record back to `proposed`, only for someone of its team.
  * Its interview takes decisions again on the same recommendation card, and
  * accepting there accepts this same record (its number is kept).
  */
-export async function reopenFromSlack(deps: SlackDeps, client: WebClient, input: ReopenInput): Promise<ReopenOutcome> {
+export async function reopenFromSlack(
+  deps: SlackDeps,
+  client: WebClient,
+  input: RecordActionInput,
+): Promise<ReopenOutcome> {
   const found = await findRecord(deps, input.candidates, input.ref);
   if (!found) return { kind: 'not-found' };
   // Checked before any write, so a refused person leaves the team's file untouched.
@@ -66,21 +81,11 @@ export async function reopenFromSlack(deps: SlackDeps, client: WebClient, input:
     const now = deps.now();
     const reopened = reopen(doc, number, { by: input.user, teamId: input.userTeam ?? '' }, now, 'reopened from Slack');
     if (!reopened.ok) {
-      return match(reopened.error)
-        .with({ kind: 'other-team' }, (): ReopenOutcome => ({ kind: 'foreign-team' }))
-        .with({ kind: 'not-found' }, (): ReopenOutcome => ({ kind: 'not-found' }))
-        .with({ kind: 'override-needs-reason' }, (): ReopenOutcome => ({ kind: 'refused', message: 'Not possible.' }))
-        .with(
-          { kind: 'bad-transition' },
-          (e): ReopenOutcome => ({
-            kind: 'refused',
-            message:
-              e.from === 'superseded'
-                ? `${adrId(number)} is superseded; start a revisit of its successor instead.`
-                : `${adrId(number)} is ${e.from} and cannot be reopened.`,
-          }),
-        )
-        .exhaustive();
+      return refusalOf(reopened.error, (from) =>
+        from === 'superseded'
+          ? `${adrId(number)} is superseded; start a revisit of its successor instead.`
+          : `${adrId(number)} is ${from} and cannot be reopened.`,
+      );
     }
     const s = findByKey(doc.sessions, (x) => x.id === reopened.value.sessionId && x.decisionNumber === number);
     if (s?.status !== 'decided' || !s.channel || !s.threadTs) return { kind: 'reopened', decision: reopened.value };

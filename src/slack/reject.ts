@@ -1,24 +1,18 @@
 import type { WebClient } from '@slack/web-api';
-import { match } from 'ts-pattern';
 import type { Decision } from '../store/index.js';
 import { adrId, transition } from '../team/decisions.js';
 import { findByKey } from '../team/lookup.js';
 import { type Message, section, who } from './blocks/kit.js';
-import { noticeMessage } from './blocks/menu.js';
 import type { SlackDeps } from './context.js';
 import { planFor } from './effects.js';
-import { escapeText } from './escape.js';
 import { isPending, schedule, slackError } from './interview.js';
-import { FOREIGN_TEAM } from './outcomes.js';
-import type { MessageRef } from './payloads.js';
-import { findRecord, type RecordRef } from './records.js';
+import { refusalNotice } from './record-notices.js';
+import { findRecord, type RecordActionInput, type RecordRefusal, refusalOf } from './records.js';
 import { announce, noteInThread, refreshCards } from './status-changes.js';
 
 export type RejectOutcome =
   | { kind: 'rejected'; decision: Decision; card?: { channel: string; ts: string; threadTs: string; session: string } }
-  | { kind: 'not-found' }
-  | { kind: 'foreign-team' }
-  | { kind: 'refused'; message: string };
+  | RecordRefusal;
 
 /**
  * `decision:reject`: a proposed (reopened) record is turned down. Same checks
@@ -29,14 +23,7 @@ export type RejectOutcome =
 export async function rejectFromSlack(
   deps: SlackDeps,
   client: WebClient,
-  input: {
-    ref: RecordRef | undefined;
-    at: MessageRef;
-    user: string;
-    userName: string | undefined;
-    userTeam: string | undefined;
-    candidates: (string | undefined)[];
-  },
+  input: RecordActionInput,
 ): Promise<RejectOutcome> {
   const found = await findRecord(deps, input.candidates, input.ref);
   if (!found) return { kind: 'not-found' };
@@ -46,15 +33,7 @@ export async function rejectFromSlack(
     const now = deps.now();
     const r = transition(doc, number, 'rejected', input.user, now, 'rejected from Slack', input.userName);
     if (!r.ok)
-      return match(r.error)
-        .with({ kind: 'bad-transition' }, (e) => ({
-          kind: 'refused' as const,
-          message: `${adrId(number)} is ${e.from}; only a proposed record can be rejected.`,
-        }))
-        .with({ kind: 'not-found' }, () => ({ kind: 'not-found' as const }))
-        .with({ kind: 'other-team' }, () => ({ kind: 'foreign-team' as const }))
-        .with({ kind: 'override-needs-reason' }, () => ({ kind: 'refused' as const, message: 'Not possible.' }))
-        .exhaustive();
+      return refusalOf(r.error, (from) => `${adrId(number)} is ${from}; only a proposed record can be rejected.`);
     // The reopened interview's recommendation card stops taking decisions on a rejected record.
     const s = findByKey(doc.sessions, (x) => x.id === r.value.sessionId && x.decisionNumber === number);
     if (s?.status !== 'complete') return { kind: 'rejected', decision: r.value };
@@ -85,13 +64,5 @@ export async function rejectFromSlack(
 }
 
 /** The private note after a click on Reject; nothing when it worked (the card and thread say so). */
-export function rejectNotice(outcome: RejectOutcome): Message | undefined {
-  return match(outcome)
-    .with({ kind: 'rejected' }, () => undefined)
-    .with({ kind: 'not-found' }, () => noticeMessage('I can’t find that decision record any more.'))
-    .with({ kind: 'foreign-team' }, () =>
-      noticeMessage(`${FOREIGN_TEAM} Only people of the record’s own team can reject it.`),
-    )
-    .with({ kind: 'refused' }, (o) => noticeMessage(escapeText(o.message)))
-    .exhaustive();
-}
+export const rejectNotice = (outcome: RejectOutcome): Message | undefined =>
+  outcome.kind === 'rejected' ? undefined : refusalNotice(outcome, 'reject');
