@@ -8,7 +8,7 @@ import { type Io, run } from '../../src/cli/main.js';
 import { getFlow } from '../../src/engine/load.js';
 import { gitBlobSha } from '../../src/publish/index.js';
 import { FileStore } from '../../src/store/index.js';
-import { fakeGitHub, listing, paths, repoInfo } from '../support/github.js';
+import { fakeGitHub, listing, paths, readsBeforeFirstExport, repoInfo, writesOneCommit } from '../support/github.js';
 
 const TOKEN = 'ghp_testtoken0123456789abcdefNOTREAL';
 const BRANCH = 'mesh-help/decisions-local-20261126-120000';
@@ -330,17 +330,7 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
     await t.decide('Adopt a cluster mesh');
     const gh = fakeGitHub();
     const reset = String(Date.parse('2026-11-26T12:42:00Z') / 1000);
-    gh.scope
-      .get(gh.at(paths.repo))
-      .reply(200, repoInfo())
-      .get(gh.at(paths.pulls))
-      .reply(200, [])
-      .get(gh.at(paths.ref('main')))
-      .reply(200, { object: { sha: 'base1' } })
-      .get(gh.at(paths.contents('docs/decisions', 'main')))
-      .reply(404, {})
-      .get(gh.at(paths.commit('base1')))
-      .reply(200, { tree: { sha: 'tree0' } })
+    readsBeforeFirstExport(gh)
       .post(gh.at(paths.blobs))
       .reply(403, { message: 'API rate limit exceeded' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset });
     expect(await t.exportPr()).toBe(1);
@@ -355,26 +345,7 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
     const t = setup();
     await t.decide('Adopt a cluster mesh');
     const gh = fakeGitHub();
-    gh.scope
-      .get(gh.at(paths.repo))
-      .reply(200, repoInfo())
-      .get(gh.at(paths.pulls))
-      .reply(200, [])
-      .get(gh.at(paths.ref('main')))
-      .reply(200, { object: { sha: 'base1' } })
-      .get(gh.at(paths.contents('docs/decisions', 'main')))
-      .reply(404, {})
-      .get(gh.at(paths.commit('base1')))
-      .reply(200, { tree: { sha: 'tree0' } })
-      .post(gh.at(paths.blobs))
-      .times(2)
-      .reply(201, { sha: 'b' })
-      .post(gh.at(paths.trees))
-      .reply(201, { sha: 't' })
-      .post(gh.at(paths.commits))
-      .reply(201, { sha: 'c' })
-      .post(gh.at(paths.refs))
-      .reply(201, {})
+    writesOneCommit(gh, readsBeforeFirstExport(gh))
       .post(gh.at(paths.createPull))
       .reply(429, { message: 'secondary rate limit' }, { 'retry-after': '120' })
       .delete(gh.at(paths.updateRef(BRANCH)))

@@ -58,3 +58,32 @@ export const repoInfo = (push = true) => ({
 /** A directory listing as the contents API returns it. */
 export const listing = (folder: string, files: Record<string, string>) =>
   Object.entries(files).map(([name, sha]) => ({ type: 'file', name, path: `${folder}/${name}`, sha }));
+
+type FakeGitHub = ReturnType<typeof fakeGitHub>;
+
+/** What an export reads before it writes, in a repository with no open pull request and no decision folder yet. */
+export const readsBeforeFirstExport = (gh: FakeGitHub, folder = 'docs/decisions') =>
+  gh.scope
+    .get(gh.at(paths.repo))
+    .reply(200, repoInfo())
+    .get(gh.at(paths.pulls))
+    .reply(200, [])
+    .get(gh.at(paths.ref('main')))
+    .reply(200, { object: { sha: 'base1' } })
+    .get(gh.at(paths.contents(folder, 'main')))
+    .reply(404, {})
+    .get(gh.at(paths.commit('base1')))
+    .reply(200, { tree: { sha: 'tree0' } });
+
+/** The one commit of an export (`files` blobs, a tree, a commit), up to the new branch. */
+export const writesOneCommit = (gh: FakeGitHub, scope: nock.Scope, files = 2) =>
+  scope
+    .post(gh.at(paths.blobs))
+    .times(files)
+    .reply(201, { sha: 'b' })
+    .post(gh.at(paths.trees))
+    .reply(201, { sha: 't' })
+    .post(gh.at(paths.commits))
+    .reply(201, { sha: 'c' })
+    .post(gh.at(paths.refs))
+    .reply(201, {});

@@ -2,7 +2,7 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runInterview, SMALL_TEAM, startInterview, waitForCard } from '../../support/driver.js';
 import type { Call, StoredMessage } from '../../support/fake-slack.js';
-import { fakeGitHub, paths, repoInfo } from '../../support/github.js';
+import { fakeGitHub, paths, readsBeforeFirstExport, writesOneCommit } from '../../support/github.js';
 import {
   ALICE,
   actionIds,
@@ -84,26 +84,7 @@ describe('the decision card’s Export menu (real app, signed requests, nock for
     expect(String(foreign.params.text)).toContain('Only people of the record’s own team can export its log');
 
     const gh = fakeGitHub();
-    gh.scope
-      .get(gh.at(paths.repo))
-      .reply(200, repoInfo())
-      .get(gh.at(paths.pulls))
-      .reply(200, [])
-      .get(gh.at(paths.ref('main')))
-      .reply(200, { object: { sha: 'base1' } })
-      .get(gh.at(paths.contents('docs/adr', 'main')))
-      .reply(404, {})
-      .get(gh.at(paths.commit('base1')))
-      .reply(200, { tree: { sha: 'tree0' } })
-      .post(gh.at(paths.blobs))
-      .times(2)
-      .reply(201, { sha: 'b' })
-      .post(gh.at(paths.trees))
-      .reply(201, { sha: 't' })
-      .post(gh.at(paths.commits))
-      .reply(201, { sha: 'c' })
-      .post(gh.at(paths.refs))
-      .reply(201, {})
+    writesOneCommit(gh, readsBeforeFirstExport(gh, 'docs/adr'))
       .post(gh.at(paths.createPull))
       .reply(201, { number: 12, html_url: 'https://github.com/acme/platform/pull/12' });
     const opened = await pick(card, 'pr', BOB);

@@ -6,7 +6,7 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runInterview, SMALL_TEAM, startInterview, waitForCard } from '../../support/driver.js';
 import type { Call } from '../../support/fake-slack.js';
-import { fakeGitHub, paths, repoInfo } from '../../support/github.js';
+import { fakeGitHub, paths, readsBeforeFirstExport, writesOneCommit } from '../../support/github.js';
 import { ALICE, actionPayload, type Harness, startHarness, textOf } from '../../support/harness.js';
 
 const TOKEN = 'ghp_slacktesttoken0123456789NOTREAL';
@@ -68,26 +68,7 @@ describe('/mesh-help export pr and export git (real app, signed requests, nock f
 
     await decide('Payments networking');
     const gh = fakeGitHub();
-    gh.scope
-      .get(gh.at(paths.repo))
-      .reply(200, repoInfo())
-      .get(gh.at(paths.pulls))
-      .reply(200, [])
-      .get(gh.at(paths.ref('main')))
-      .reply(200, { object: { sha: 'base1' } })
-      .get(gh.at(paths.contents('docs/adr', 'main')))
-      .reply(404, {})
-      .get(gh.at(paths.commit('base1')))
-      .reply(200, { tree: { sha: 'tree0' } })
-      .post(gh.at(paths.blobs))
-      .times(2)
-      .reply(201, { sha: 'b' })
-      .post(gh.at(paths.trees))
-      .reply(201, { sha: 't' })
-      .post(gh.at(paths.commits))
-      .reply(201, { sha: 'c' })
-      .post(gh.at(paths.refs))
-      .reply(201, {})
+    writesOneCommit(gh, readsBeforeFirstExport(gh, 'docs/adr'))
       .post(gh.at(paths.createPull))
       .reply(201, { number: 12, html_url: 'https://github.com/acme/platform/pull/12' });
     const opened = await command('export pr');
