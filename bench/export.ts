@@ -8,7 +8,7 @@ import { exportFiles, writeExport } from '../src/adr/index.js';
 import { getFlow } from '../src/engine/load.js';
 import { recommend } from '../src/engine/recommend.js';
 import { emptyTeam } from '../src/store/index.js';
-import { recordDecision } from '../src/team/decisions.js';
+import { recordDecision } from '../src/domain/machine/record.js';
 import { median, round } from './stats.js';
 
 export type ExportFigures = { records: number; firstMs: number; unchangedMs: number; renderMs: number };

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { getFlow } from '../src/engine/load.js';
 import { recommend } from '../src/engine/recommend.js';
 import { emptyTeam, FileStore, type TeamDoc } from '../src/store/index.js';
-import { recordDecision } from '../src/team/decisions.js';
+import { recordDecision } from '../src/domain/machine/record.js';
 import { median } from './stats.js';
 
 const flow = getFlow();

@@ -1,6 +1,6 @@
+import { adrId } from '../domain/machine/record.js';
 import type { Flow } from '../engine/flow.js';
 import type { Decision } from '../store/schema.js';
-import { adrId } from '../team/decisions.js';
 import { oneLine, safeUrl } from './escape.js';
 import { adrNumber } from './file-name.js';
 import { supersedeEdges } from './log.js';

@@ -1,8 +1,8 @@
 import type { KnownBlock } from '@slack/types';
+import { adrId } from '../../domain/machine/record.js';
 import { applicableQuestions } from '../../engine/answers.js';
 import type { Flow } from '../../engine/flow.js';
 import type { Decision, Session, TeamDoc } from '../../store/schema.js';
-import { adrId } from '../../team/decisions.js';
 import { visibleIn, visiblePart } from '../../team/visibility.js';
 import { escapeText } from '../escape.js';
 import { channelRef, context, day, header, listSections, type Message, section, who } from './kit.js';
