@@ -111,13 +111,6 @@ export async function startInterview(deps: SlackDeps, client: WebClient, input: 
       // The reservation expires by itself (CLAIM_TTL_MS in claims.ts); the log has why it stayed.
       deps.logger.warn(`mesh-help: could not release a start reservation: ${(err as Error).message}`);
     });
-  const draft = {
-    title,
-    startedBy: input.user,
-    status: 'open' as const,
-    answers: {},
-    ...(input.revisits ? { revisits: input.revisits } : {}),
-  };
   let threadTs: string;
   let rootTs: string;
   try {
@@ -131,7 +124,7 @@ export async function startInterview(deps: SlackDeps, client: WebClient, input: 
         await client.chat.postMessage({
           channel: input.channel,
           ...(input.thread ? { thread_ts: input.thread.ts } : {}),
-          ...rootMessage(deps.flow, draft),
+          ...rootMessage(deps.flow, reserved.session),
           ...claimMetadata(reserved.claim),
         })
       ).ts;

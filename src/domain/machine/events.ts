@@ -121,7 +121,7 @@ export type EventType = Event['type'];
 export type RecordRefusal = { kind: 'not-found' } | { kind: 'foreign-team' } | { kind: 'refused'; message: string };
 
 export type StartOutcome =
-  | { kind: 'reserved'; id: string; claim: string; recover: boolean }
+  | { kind: 'reserved'; id: string; claim: string; recover: boolean; session: Session }
   /** The same request started this interview before a crash: only what the crash cut off is posted. */
   | { kind: 'replayed'; session: Session }
   | { kind: 'cannot-revisit'; number: number; status?: Decision['status'] | undefined }

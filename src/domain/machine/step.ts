@@ -1,4 +1,4 @@
-import { Immer } from 'immer';
+import { current, Immer, isDraft } from 'immer';
 import { match } from 'ts-pattern';
 import { askedQuestions, nextQuestion } from '../../engine/answers.js';
 import { checklistState } from '../../engine/checklist.js';
@@ -53,10 +53,20 @@ const immer = new Immer({ autoFreeze: true });
 export function step<E extends Event>(flow: Flow, state: TeamDoc, event: E, now: Date): Step<E> {
   let result: { effects: Effect[]; outcome: OutcomeOf<E> } | undefined;
   const next = immer.produce(state, (draft) => {
-    result = advance(flow, draft as TeamDoc, event, now);
+    result = plain(advance(flow, draft as TeamDoc, event, now));
   });
   if (!result) throw new Error('the state machine returned nothing');
   return { state: next, ...result };
+}
+
+/** A copy of a result that outlives the draft it was read from (outcomes name sessions and records). */
+function plain<T>(value: T): T {
+  if (isDraft(value)) return current(value as object) as T;
+  if (Array.isArray(value)) return value.map(plain) as T;
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)])) as T;
+  }
+  return value;
 }
 
 /**
@@ -152,7 +162,7 @@ function start(flow: Flow, doc: TeamDoc, e: Of<'start'>, now: Date, fx: Effect[]
   });
   if (e.privateTo) s.privateTo = e.privateTo;
   if (e.request) s.startRequest = e.request.id;
-  return { kind: 'reserved', id: e.id, claim, recover: false };
+  return { kind: 'reserved', id: e.id, claim, recover: false, session: s };
 }
 
 /**
@@ -164,7 +174,7 @@ function replayedStart(flow: Flow, mine: Session, request: RequestRef | undefine
   if (isPending(mine.threadTs)) {
     // Only a process that stopped leaves its own claim behind; one still running is finishing it.
     return leftBy(mine.threadTs, request) && mine.threadTs
-      ? { kind: 'reserved', id: mine.id, claim: mine.threadTs, recover: true }
+      ? { kind: 'reserved', id: mine.id, claim: mine.threadTs, recover: true, session: mine }
       : { kind: 'replayed', session: mine };
   }
   const first = flow.interview.questions[0];
