@@ -1,5 +1,5 @@
+import type { Decision } from '../domain/model.js';
 import type { Flow } from '../engine/flow.js';
-import type { Decision } from '../store/schema.js';
 import { adrId } from '../team/decisions.js';
 import { oneLine, safeUrl } from './escape.js';
 import { adrNumber } from './file-name.js';

@@ -1,4 +1,4 @@
-import type { Decision } from '../store/schema.js';
+import type { Decision } from '../domain/model.js';
 import { adrId } from '../team/decisions.js';
 import { mermaidLabel } from './escape.js';
 import { adrNumber } from './file-name.js';

@@ -1,9 +1,9 @@
 import { match } from 'ts-pattern';
 import { Document, Scalar, visit } from 'yaml';
+import type { Approval, Concern, Decision, Reply } from '../domain/model.js';
 import { checklistState } from '../engine/checklist.js';
 import type { AnswerValue, Flow } from '../engine/flow.js';
 import { toolName, toolStatusLine } from '../engine/tools.js';
-import type { Approval, Concern, Decision, Reply } from '../store/schema.js';
 import { adrId, isOverride, recommendedPatterns } from '../team/decisions.js';
 import { inline, oneLine, safeUrl } from './escape.js';
 import { adrFileName } from './file-name.js';

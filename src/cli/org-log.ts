@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { DecisionStatus } from '../domain/model.js';
 import type { Flow } from '../engine/flow.js';
-import { DecisionStatus, type Store, type TeamDoc } from '../store/index.js';
+import type { Store, TeamDoc } from '../store/index.js';
 import { type OrgFilters, type OrgLog, orgLog, orgRef } from '../team/org-log.js';
 import { sharedOnly } from '../team/visibility.js';
 import { CliError, type Io } from './main.js';

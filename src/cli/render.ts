@@ -1,7 +1,7 @@
+import type { Decision } from '../domain/model.js';
 import type { Flow } from '../engine/flow.js';
 import type { Recommendation } from '../engine/recommend.js';
 import { toolName, toolStatusLine, toolsOf } from '../engine/tools.js';
-import type { Decision } from '../store/schema.js';
 import { adrId } from '../team/decisions.js';
 
 const nameOf = (flow: Flow, id: string) => flow.patternById.get(id)?.name ?? id;

@@ -1,6 +1,6 @@
+import type { Decision, DecisionStatus } from '../domain/model.js';
 import type { Flow } from '../engine/flow.js';
 import { toolsOf } from '../engine/tools.js';
-import type { Decision, DecisionStatus } from '../store/schema.js';
 import { adrId } from './decisions.js';
 
 /** What the organisation-wide log can be narrowed to; every field optional, all must match. */

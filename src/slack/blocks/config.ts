@@ -1,4 +1,4 @@
-import type { TeamConfig } from '../../store/schema.js';
+import type { TeamConfig } from '../../domain/model.js';
 import { describeRuleChange, editorsOf, ownersOf } from '../../team/governance.js';
 import { escapeText } from '../escape.js';
 import { COMMAND } from '../ids.js';

@@ -1,8 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import { match } from 'ts-pattern';
 import { adrFileOf } from '../../adr/index.js';
+import type { Decision, DecisionStatus } from '../../domain/model.js';
 import type { Flow } from '../../engine/flow.js';
-import type { Decision, DecisionStatus } from '../../store/schema.js';
 import { adrId, isOverride, recommendedPatterns } from '../../team/decisions.js';
 import { describeRuleChange } from '../../team/governance.js';
 import { escapeText } from '../escape.js';

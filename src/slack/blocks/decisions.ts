@@ -1,7 +1,8 @@
 import type { KnownBlock } from '@slack/types';
+import type { Decision, Session } from '../../domain/model.js';
 import { applicableQuestions } from '../../engine/answers.js';
 import type { Flow } from '../../engine/flow.js';
-import type { Decision, Session, TeamDoc } from '../../store/schema.js';
+import type { TeamDoc } from '../../store/schema.js';
 import { adrId } from '../../team/decisions.js';
 import { visibleIn, visiblePart } from '../../team/visibility.js';
 import { escapeText } from '../escape.js';

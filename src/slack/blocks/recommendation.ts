@@ -1,9 +1,9 @@
 import type { KnownBlock } from '@slack/types';
 import { match } from 'ts-pattern';
+import type { Approval, Decision } from '../../domain/model.js';
 import type { Answers, Flow } from '../../engine/flow.js';
 import type { Reason, Recommendation } from '../../engine/recommend.js';
 import { toolName, toolStatusLine } from '../../engine/tools.js';
-import type { Approval, Decision } from '../../store/schema.js';
 import { adrId, isOverride } from '../../team/decisions.js';
 import { escapeText } from '../escape.js';
 import { ACTIONS } from '../ids.js';

@@ -1,7 +1,7 @@
 import { match } from 'ts-pattern';
+import type { Decision, Session } from '../../domain/model.js';
 import { askedQuestions } from '../../engine/answers.js';
 import type { Flow } from '../../engine/flow.js';
-import type { Decision, Session } from '../../store/schema.js';
 import { adrId } from '../../team/decisions.js';
 import { escapeText } from '../escape.js';
 import { context, type Message, section, who } from './kit.js';
