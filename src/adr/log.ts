@@ -1,5 +1,5 @@
 import type { Decision } from '../domain/model.js';
-import { adrId } from '../team/decisions.js';
+import { adrId } from '../domain/presentation.js';
 import { mermaidLabel } from './escape.js';
 import { adrNumber } from './file-name.js';
 import { adrDate, adrFileOf, adrHeading, adrStatus } from './markdown.js';

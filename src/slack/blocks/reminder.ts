@@ -1,5 +1,5 @@
 import type { Decision } from '../../domain/model.js';
-import { adrId } from '../../team/decisions.js';
+import { adrId } from '../../domain/presentation.js';
 import { escapeText } from '../escape.js';
 import { REMINDER, recordRef } from '../ids.js';
 import { actions, button, context, type Message, section } from './kit.js';

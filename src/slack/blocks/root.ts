@@ -1,8 +1,8 @@
 import { match } from 'ts-pattern';
 import type { Decision, Session } from '../../domain/model.js';
+import { adrId } from '../../domain/presentation.js';
 import { askedQuestions } from '../../engine/answers.js';
 import type { Flow } from '../../engine/flow.js';
-import { adrId } from '../../team/decisions.js';
 import { escapeText } from '../escape.js';
 import { context, type Message, section, who } from './kit.js';
 import { patternNames } from './labels.js';
