@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { exportFiles, writeExport } from '../src/adr/index.js';
+import { recordDecision } from '../src/domain/machine/record.js';
 import { getFlow } from '../src/engine/load.js';
 import { recommend } from '../src/engine/recommend.js';
 import { emptyTeam } from '../src/store/index.js';
-import { recordDecision } from '../src/team/decisions.js';
 import { median, round } from './stats.js';
 
 export type ExportFigures = { records: number; firstMs: number; unchangedMs: number; renderMs: number };

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
+import { recordDecision } from '../src/domain/machine/record.js';
 import { getFlow } from '../src/engine/load.js';
 import { recommend } from '../src/engine/recommend.js';
 import { emptyTeam, PgStore, type TeamDoc } from '../src/store/index.js';
-import { recordDecision } from '../src/team/decisions.js';
 import { findByKey } from '../src/team/lookup.js';
 import { freshSchema } from '../test/support/pg.js';
 import { median } from './stats.js';

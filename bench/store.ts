@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { recordDecision } from '../src/domain/machine/record.js';
 import { getFlow } from '../src/engine/load.js';
 import { recommend } from '../src/engine/recommend.js';
 import { emptyTeam, FileStore, type TeamDoc } from '../src/store/index.js';
-import { recordDecision } from '../src/team/decisions.js';
 import { median } from './stats.js';
 
 const flow = getFlow();

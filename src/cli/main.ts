@@ -4,15 +4,15 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { match } from 'ts-pattern';
 import { z } from 'zod';
+import { adrId } from '../domain/machine/record.js';
+import { advance } from '../domain/machine/step.js';
 import { completeAnswers, formatAnswerError, parseAnswers } from '../engine/answers.js';
 import type { Answers, Flow } from '../engine/flow.js';
 import { getFlow } from '../engine/load.js';
 import { recommend } from '../engine/recommend.js';
 import { CodedError, type Codes, EXIT_CODES, exitCodeOf } from '../errors.js';
 import type { Store } from '../store/index.js';
-import { adrId, recordDecision } from '../team/decisions.js';
 import { parseScope } from '../team/scope.js';
-import { answerSession, startSession } from '../team/sessions.js';
 import { exportCommand } from './export.js';
 import { orgDecisions } from './org-log.js';
 import { promptInterview } from './prompt.js';
@@ -144,38 +144,39 @@ async function interview(args: string[], io: Io): Promise<number> {
   // Who decided, for the ADR's decision-makers: --by, else the login name.
   const byName = (values.by ?? io.env.USER ?? io.env.LOGNAME ?? '').trim().slice(0, 80) || undefined;
   try {
-    const decision = await store.update(team, (doc) => {
-      if (revisits?.success && !doc.decisions.some((d) => d.number === revisits.data)) {
-        throw new CliError(`--revisits: team ${team} has no ${adrId(revisits.data)}`);
-      }
-      const session = startSession(doc, {
-        id: randomUUID(),
-        startedBy: 'terminal',
-        title,
-        now,
-        revisits: revisits?.data,
-        ...(scope?.ok ? { scope: scope.value } : {}),
-      });
-      for (const [question, value] of Object.entries(answers)) {
-        const r = answerSession(flow, doc, session.id, { question, value, by: 'terminal', now });
-        if (!r.ok) throw new CliError(`cannot record answer to ${question}`, 'failed');
-      }
-      const recorded = recordDecision(doc, {
-        title,
-        answers: session.answers,
-        recommendation: rec,
-        status: values.accept ? 'accepted' : 'proposed',
-        by: 'terminal',
-        ...(byName ? { byName } : {}),
-        now,
-        sessionId: session.id,
-        ...(revisits?.success ? { supersedes: revisits.data } : {}),
-      });
-      if (!recorded.ok) throw new CliError(`cannot record the decision: ${recorded.error.kind}`, 'failed');
-      session.status = 'decided';
-      session.decisionNumber = recorded.value.number;
-      return recorded.value;
-    });
+    const outcome = await store.update(
+      team,
+      (doc) =>
+        advance(
+          flow,
+          doc,
+          {
+            type: 'record',
+            id: randomUUID(),
+            title,
+            answers,
+            recommendation: rec,
+            accept: Boolean(values.accept),
+            revisits: revisits?.success ? revisits.data : undefined,
+            scope: scope?.ok ? scope.value : undefined,
+            by: 'terminal',
+            byName,
+          },
+          now,
+        ).outcome,
+    );
+    const decision = match(outcome)
+      .with({ kind: 'recorded' }, (o) => o.decision)
+      .with({ kind: 'no-such-record' }, (o) => {
+        throw new CliError(`--revisits: team ${team} has no ${adrId(o.number)}`);
+      })
+      .with({ kind: 'bad-answer' }, (o) => {
+        throw new CliError(`cannot record answer to ${o.question}: ${o.message}`, 'failed');
+      })
+      .with({ kind: 'refused' }, (o) => {
+        throw new CliError(`cannot record the decision: ${o.error.kind}`, 'failed');
+      })
+      .exhaustive();
     io.out('');
     io.out(`Saved ${adrId(decision.number)} "${decision.title}" as ${decision.status} for team ${team}.`);
   } finally {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'yaml';
 import type { AdrFile } from '../adr/index.js';
+import { adrId } from '../domain/machine/record.js';
 import type { Decision } from '../store/schema.js';
-import { adrId } from '../team/decisions.js';
 
 /** A record file name: `NNNN-slug.md`; group 1 is the number. */
 export const RECORD_FILE = /^(\d{4,})-.+\.md$/;

@@ -1,4 +1,3 @@
-import type { WebClient } from '@slack/web-api';
 import { checklistState } from '../engine/checklist.js';
 import type { Flow } from '../engine/flow.js';
 import type { Recommendation } from '../engine/recommend.js';
@@ -6,10 +5,7 @@ import type { Decision, Session, TeamDoc } from '../store/index.js';
 import { findByKey } from '../team/lookup.js';
 import { type ChecklistState, checklistMessage } from './blocks/checklist.js';
 import type { Message } from './blocks/kit.js';
-import type { SlackDeps } from './context.js';
-
-/** A Web API call that logs its failure instead of throwing (runPlan's `attempt`). */
-export type Attempt = (what: string, call: () => Promise<unknown>) => Promise<boolean>;
+import type { Run } from './effects.js';
 
 /** Where a thread's checklist is posted. */
 export type ChecklistWhere = { teamId: string; sessionId: string; channel: string; threadTs: string };
@@ -51,23 +47,16 @@ export function renderChecklist(flow: Flow, found: ChecklistHolder, state: Check
   return rec ? checklistMessage(flow, checklistState(rec, found.holder.checklistTicks), state) : undefined;
 }
 
-async function loadHolder(deps: SlackDeps, where: ChecklistWhere): Promise<ChecklistHolder | undefined> {
-  return checklistHolder(await deps.store.read(where.teamId), where.sessionId);
-}
-
 /** Marks the thread's posted checklist replaced and forgets it (its recommendation card was retired). */
-export async function retireChecklist(
-  deps: SlackDeps,
-  client: WebClient,
-  where: ChecklistWhere,
-  attempt: Attempt,
-): Promise<void> {
-  const found = await loadHolder(deps, where);
+export async function retireChecklist(run: Run, where: ChecklistWhere): Promise<void> {
+  const found = checklistHolder(run.doc, where.sessionId);
   const ts = found && checklistTsOf(found);
   if (!found || !ts) return;
-  const msg = checklistMessage(deps.flow, [], 'replaced');
-  await attempt('retiring a readiness checklist', () => client.chat.update({ channel: where.channel, ts, ...msg }));
-  await deps.store.update(where.teamId, (doc) => {
+  const msg = checklistMessage(run.deps.flow, [], 'replaced');
+  await run.attempt('retiring a readiness checklist', () =>
+    run.client.chat.update({ channel: where.channel, ts, ...msg }),
+  );
+  await run.write((doc) => {
     const now = checklistHolder(doc, where.sessionId);
     if (now && checklistTsOf(now) === ts) setChecklistTs(now, undefined);
   });
@@ -79,52 +68,42 @@ export async function retireChecklist(
  * posted when the recommendation has no checklist, and a checklist whose card
  * was replaced while it was being posted is marked replaced at once.
  */
-export async function postChecklist(
-  deps: SlackDeps,
-  client: WebClient,
-  where: ChecklistWhere,
-  cardTs: string,
-  attempt: Attempt,
-): Promise<void> {
-  let found = await loadHolder(deps, where);
+export async function postChecklist(run: Run, where: ChecklistWhere, cardTs: string): Promise<void> {
+  let found = checklistHolder(run.doc, where.sessionId);
   if (!found || found.session.cardTs !== cardTs) return;
   if (checklistTsOf(found)) {
-    await retireChecklist(deps, client, where, attempt);
-    found = (await loadHolder(deps, where)) ?? found;
+    await retireChecklist(run, where);
+    found = checklistHolder(run.doc, where.sessionId) ?? found;
   }
-  const msg = renderChecklist(deps.flow, found, 'active');
+  const msg = renderChecklist(run.deps.flow, found, 'active');
   if (!msg || !found.session.recommendation?.checklist.length) return;
   let ts: string | undefined;
-  await attempt('posting the readiness checklist', async () => {
-    ts = (await client.chat.postMessage({ channel: where.channel, thread_ts: where.threadTs, ...msg })).ts;
+  await run.attempt('posting the readiness checklist', async () => {
+    ts = (await run.client.chat.postMessage({ channel: where.channel, thread_ts: where.threadTs, ...msg })).ts;
   });
   const posted = ts;
   if (!posted) return;
-  const kept = await deps.store.update(where.teamId, (doc) => {
+  const kept = await run.write((doc) => {
     const now = checklistHolder(doc, where.sessionId);
     if (!now || now.session.cardTs !== cardTs) return false;
     setChecklistTs(now, posted);
     return true;
   });
   if (!kept) {
-    const replaced = checklistMessage(deps.flow, [], 'replaced');
-    await attempt('retiring a readiness checklist', () =>
-      client.chat.update({ channel: where.channel, ts: posted, ...replaced }),
+    const replaced = checklistMessage(run.deps.flow, [], 'replaced');
+    await run.attempt('retiring a readiness checklist', () =>
+      run.client.chat.update({ channel: where.channel, ts: posted, ...replaced }),
     );
   }
 }
 
-/** Re-renders a checklist message from the store: with its ticks while it is the thread's, else as replaced. */
-export async function refreshChecklist(
-  deps: SlackDeps,
-  client: WebClient,
-  where: ChecklistWhere,
-  ts: string,
-  attempt: Attempt,
-): Promise<void> {
-  const found = await loadHolder(deps, where);
+/** Re-renders a checklist message: with its ticks while it is the thread's, else as replaced. */
+export async function refreshChecklist(run: Run, where: ChecklistWhere, ts: string): Promise<void> {
+  const found = checklistHolder(run.doc, where.sessionId);
   if (!found) return;
-  const msg = renderChecklist(deps.flow, found, checklistTsOf(found) === ts ? 'active' : 'replaced');
+  const msg = renderChecklist(run.deps.flow, found, checklistTsOf(found) === ts ? 'active' : 'replaced');
   if (msg)
-    await attempt('updating the readiness checklist', () => client.chat.update({ channel: where.channel, ts, ...msg }));
+    await run.attempt('updating the readiness checklist', () =>
+      run.client.chat.update({ channel: where.channel, ts, ...msg }),
+    );
 }

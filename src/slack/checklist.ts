@@ -1,11 +1,9 @@
 import type { WebClient } from '@slack/web-api';
-import { checklistState } from '../engine/checklist.js';
-import type { Tick } from '../store/index.js';
-import { checklistHolder, checklistRecommendation, checklistTsOf } from './checklist-messages.js';
+import type { TickOutcome as MachineTickOutcome } from '../domain/machine/events.js';
 import type { SlackDeps } from './context.js';
-import { type Plan, planFor } from './effects.js';
+import { dispatch } from './dispatch.js';
 import { parseChecklistValue } from './ids.js';
-import { locate, mayChange, schedule } from './interview.js';
+import { locate, mayChange } from './interview.js';
 import type { MessageRef } from './payloads.js';
 
 export type TickInput = {
@@ -20,21 +18,12 @@ export type TickInput = {
 };
 
 /** What came of a click on a checklist button; only `changed` stored anything. */
-export type TickOutcome =
-  | { kind: 'bad-value' }
-  | { kind: 'not-found' }
-  | { kind: 'foreign-team' }
-  | { kind: 'not-current' }
-  | { kind: 'unknown-item' }
-  /** The item was already in the state the button asks for (a double click, or someone was quicker). */
-  | { kind: 'unchanged'; intent: 'tick' | 'untick'; tick?: Tick | undefined }
-  | { kind: 'changed'; intent: 'tick' | 'untick'; plan: Plan };
+export type TickOutcome = { kind: 'bad-value' } | { kind: 'foreign-team' } | MachineTickOutcome;
 
 /**
- * Ticks or unticks one readiness item of a thread's checklist in one store
- * update: on the session, or on its decision once decided. The button says
- * which state it asks for, so a repeated click changes nothing. Only people
- * of the owning team tick; the item must be on the checklist shown.
+ * Ticks or unticks one readiness item of a thread's checklist (the state
+ * machine's `tick`). Only people of the owning team tick; the item must be on
+ * the checklist shown.
  */
 export async function tickFromSlack(deps: SlackDeps, client: WebClient, input: TickInput): Promise<TickOutcome> {
   const asked = parseChecklistValue(input.value);
@@ -42,32 +31,13 @@ export async function tickFromSlack(deps: SlackDeps, client: WebClient, input: T
   const found = await locate(deps, input.candidates, input.at.channel, input.at.threadTs);
   if (!found) return { kind: 'not-found' };
   if (!mayChange(found.session, input.userTeam)) return { kind: 'foreign-team' };
-  const outcome = await deps.store.update(found.teamId, (doc): TickOutcome => {
-    const held = checklistHolder(doc, found.session.id);
-    if (!held) return { kind: 'not-found' };
-    if (checklistTsOf(held) !== input.at.ts) return { kind: 'not-current' };
-    const { session, holder } = held;
-    const rec = checklistRecommendation(held);
-    if (!rec || !checklistState(rec).some((line) => line.key === asked.key)) return { kind: 'unknown-item' };
-    const current = holder.checklistTicks[asked.key];
-    if (asked.intent === 'tick' ? current : !current) return { kind: 'unchanged', intent: asked.intent, tick: current };
-    const now = deps.now().toISOString();
-    if (asked.intent === 'tick') {
-      holder.checklistTicks[asked.key] = {
-        by: input.user,
-        ...(input.userName ? { byName: input.userName } : {}),
-        at: now,
-      };
-    } else {
-      delete holder.checklistTicks[asked.key];
-    }
-    // Like concerns, a tick leaves updatedAt alone: it is the record's date in the ADR, and the decision did not change.
-    return {
-      kind: 'changed',
-      intent: asked.intent,
-      plan: planFor(found.teamId, session.id, input.at, { refreshChecklist: input.at.ts }),
-    };
+  return dispatch(deps, client, found.teamId, {
+    type: 'tick',
+    sessionId: found.session.id,
+    ts: input.at.ts,
+    key: asked.key,
+    intent: asked.intent,
+    by: input.user,
+    byName: input.userName,
   });
-  if (outcome.kind === 'changed') await schedule(deps, client, outcome.plan);
-  return outcome;
 }

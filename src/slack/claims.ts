@@ -2,43 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 
-/**
- * A message slot (root, question, card) is claimed in the store by the
- * request that will post it: `pending:<when>` or, when the request has an
- * identity (Slack's trigger_id or event_id), `pending:<when>|<request>|<boot>`.
- * Another request may take a claim over once it is stale; the request that
- * made it may take it over at once when the process that made it has stopped
- * and this process replays that request from its journal, after looking in
- * Slack for the message it may have posted before the crash.
- */
-export const PENDING = 'pending:';
-export const CLAIM_TTL_MS = 30_000;
+import { keyed, type RequestRef, safeRequestId } from '../domain/claims.js';
+
+export { CLAIM_TTL_MS, claimable, claimOf, isPending, keyed, leftBy, PENDING } from '../domain/claims.js';
+
 /** Message metadata that carries the claim a message was posted under. */
 export const CLAIM_EVENT = 'mesh_help_claim';
 
 /** Names this process: a claim made under another boot was left by a process that stopped. */
 export const BOOT = randomUUID().slice(0, 8);
-
-export const isPending = (ts: string | undefined): boolean => ts?.startsWith(PENDING) ?? false;
-
-const safe = (request: string) => request.replace(/[|\s]/g, '_').slice(0, 100);
-
-/** A claim made now, by `request` when it has an identity. */
-export const claimOf = (now: Date, request?: string | undefined): string =>
-  `${PENDING}${now.toISOString()}${request ? `|${safe(request)}|${BOOT}` : ''}`;
-
-type Parsed = { at: number; request?: string | undefined; boot?: string | undefined };
-function parse(claim: string): Parsed {
-  const [at = '', request, boot] = claim.slice(PENDING.length).split('|');
-  return { at: Date.parse(at), request, boot };
-}
-
-/** A free slot, or a claim gone stale (its poster crashed and nobody replays it). */
-export function claimable(ts: string | undefined, now: Date): boolean {
-  if (ts === undefined) return true;
-  if (!isPending(ts)) return false;
-  return now.getTime() - parse(ts).at > CLAIM_TTL_MS;
-}
 
 /**
  * Requests this process is replaying from its own journal. Only those may take over a claim another boot made
@@ -56,23 +28,17 @@ export function requestIdOf(body: Record<string, unknown>): string | undefined {
 export function replayingRequest(body: Record<string, unknown>): () => void {
   const id = requestIdOf(body);
   if (!id) return () => undefined;
-  replaying.add(safe(id));
-  return () => replaying.delete(safe(id));
+  replaying.add(safeRequestId(id));
+  return () => replaying.delete(safeRequestId(id));
 }
 
 /** Whether this process is replaying the request with this id from its journal. */
 export const isReplaying = (request: string | undefined): boolean =>
-  request !== undefined && replaying.has(safe(request));
+  request !== undefined && replaying.has(safeRequestId(request));
 
-/** A claim `request` made in a process that has stopped, and this process replays it: it finishes what it began. */
-export function leftBy(ts: string | undefined, request: string | undefined): boolean {
-  if (!ts || !request || !isPending(ts) || !isReplaying(request)) return false;
-  const p = parse(ts);
-  return p.request === safe(request) && p.boot !== undefined && p.boot !== BOOT;
-}
-
-/** Whether a message posted under this claim is worth marking (only claims with a request can be looked for). */
-export const keyed = (claim: string): boolean => parse(claim).request !== undefined;
+/** A request id as the state machine sees it: with this process's boot and whether it is a journal replay. */
+export const requestRef = (id: string | undefined): RequestRef | undefined =>
+  id ? { id, boot: BOOT, replaying: isReplaying(id) } : undefined;
 
 /** Metadata to post with a message under `claim`, so a replay can find it. */
 export const claimMetadata = (claim: string) =>

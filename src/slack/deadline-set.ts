@@ -1,12 +1,10 @@
 import type { WebClient } from '@slack/web-api';
 import { err, ok, type Result } from '../engine/result.js';
-import type { TeamDoc } from '../store/index.js';
-import { findByKey } from '../team/lookup.js';
 import { MAX_WORKING_DAYS } from './blocks/deadline.js';
-import { type Message, section, who } from './blocks/kit.js';
+import type { Message } from './blocks/kit.js';
 import type { SlackDeps } from './context.js';
-import { planFor } from './effects.js';
-import { checkCard, type DecideOutcome, locate, schedule, slackError } from './interview.js';
+import { dispatch } from './dispatch.js';
+import { checkCard, type DecideOutcome, locate } from './interview.js';
 import { decideNotice } from './outcomes.js';
 import type { CardTarget } from './payloads.js';
 
@@ -86,36 +84,13 @@ export async function setDeadlineFromSlack(
   const found = await locate(deps, [target.teamId], target.channel, target.threadTs);
   const first = checkCard(found, at, input.userTeam);
   if (first || !found) return narrow(first) ?? { kind: 'not-found' };
-  const outcome = await deps.store.update(found.teamId, (doc: TeamDoc): DeadlineOutcome => {
-    const s = findByKey(doc.sessions, (x) => x.id === found.session.id);
-    const again = checkCard(s ? { teamId: found.teamId, session: s } : undefined, at, input.userTeam);
-    if (again || !s) return narrow(again) ?? { kind: 'not-found' };
-    const now = deps.now().toISOString();
-    s.deadline = input.deadline.toISOString();
-    s.deadlineSetAt = now;
-    s.version += 1;
-    s.updatedAt = now;
-    return { kind: 'set' };
+  return dispatch(deps, client, found.teamId, {
+    type: 'set-deadline',
+    sessionId: found.session.id,
+    at,
+    deadline: input.deadline.toISOString(),
+    by: input.user,
   });
-  if (outcome.kind !== 'set') return outcome;
-  await schedule(
-    deps,
-    client,
-    planFor(found.teamId, found.session.id, target, { refreshCard: target.cardTs, root: true }),
-  );
-  const iso = input.deadline.toISOString();
-  const note = `:alarm_clock: ${who(input.user)} set a deadline: decide by ${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC.`;
-  try {
-    await client.chat.postMessage({
-      channel: target.channel,
-      thread_ts: target.threadTs,
-      text: note,
-      blocks: [section(note)],
-    });
-  } catch (e) {
-    deps.logger.warn(`mesh-help: noting a deadline failed: ${slackError(e)}`);
-  }
-  return outcome;
 }
 
 /** The private note after setting a deadline; nothing when it worked (the card and thread say so). */

@@ -1,14 +1,13 @@
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
+import { approvers, requiredNotApproved } from '../domain/machine/accept.js';
+import { blockers } from '../domain/machine/step.js';
 import type { Session, TeamDoc } from '../store/index.js';
-import { adrId } from '../team/decisions.js';
-import { openConcerns } from '../team/discussion.js';
 import { findByKey } from '../team/lookup.js';
-import { approvalsMissing, approvers, requiredNotApproved } from './accept.js';
 import { type Message, section, who } from './blocks/kit.js';
 import type { SlackDeps } from './context.js';
-import { planFor } from './effects.js';
-import { decideFromSlack, isPending, schedule, slackError } from './interview.js';
+import { dispatch } from './dispatch.js';
+import { slackError } from './interview.js';
 
 /** Metadata on a deadline reminder, so a restart finds it in the thread instead of posting it again. */
 export const NUDGE_EVENT = 'mesh_help_deadline_nudge';
@@ -20,12 +19,6 @@ const day = (d: Date): string => d.toISOString().slice(0, 10);
 const when = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 /** Monday to Friday (UTC): nobody is reminded on a weekend. */
 const workingDay = (d: Date): boolean => d.getUTCDay() >= 1 && d.getUTCDay() <= 5;
-
-/** What still stands between a recommendation and its acceptance. */
-function blockers(doc: TeamDoc, s: Session): { missing: number; concerns: number } {
-  const missing = approvalsMissing(doc, s);
-  return { missing: missing ? missing.need - missing.have : 0, concerns: openConcerns(s).length };
-}
 
 /**
  * Who the reminder names: the team's required approvers who have not approved,
@@ -117,65 +110,14 @@ async function nudge(deps: SlackDeps, client: WebClient, teamId: string, session
   });
 }
 
-/** Why a recommendation expired, in words for the thread and the root message. */
-function expiryReason(missing: number, concerns: number): string {
-  const parts = [
-    missing ? `${missing} approval${missing === 1 ? ' was' : 's were'} still missing` : '',
-    concerns ? `${concerns} concern${concerns === 1 ? ' was' : 's were'} still open` : '',
-  ].filter(Boolean);
-  return `${parts.join(' and ')}. Start a new interview to decide again.`;
-}
-
-/** At the deadline: accept (quorum, no open concern) through the same path as the button, or let it expire. */
-async function settle(deps: SlackDeps, client: WebClient, teamId: string, sessionId: string, now: Date) {
-  const doc = await deps.store.read(teamId);
-  const s = findByKey(doc.sessions, (x) => x.id === sessionId);
-  if (s?.status !== 'complete' || !s.channel || !s.threadTs || !s.cardTs || isPending(s.cardTs)) return;
-  const { missing, concerns } = blockers(doc, s);
-  const at = { channel: s.channel, ts: s.cardTs, threadTs: s.threadTs };
-  if (!missing && !concerns) {
-    const outcome = await decideFromSlack(deps, client, {
-      at,
-      user: DEADLINE_ACTOR,
-      userName: 'mesh-help (deadline)',
-      userTeam: teamId,
-      candidates: [teamId],
-    });
-    if (outcome.kind === 'decided') {
-      const text = `:alarm_clock: The deadline passed with enough approvals and no open concern, so the recommendation is accepted as *${adrId(outcome.decision.number)}*.`;
-      await post(deps, client, at.channel, at.threadTs, text);
-    }
-    return;
-  }
-  const reason = expiryReason(missing, concerns);
-  const expired = await deps.store.update(teamId, (d) => {
-    const x = findByKey(d.sessions, (y) => y.id === sessionId);
-    if (x?.status !== 'complete') return false;
-    x.status = 'abandoned';
-    x.expiredAt = now.toISOString();
-    x.expiredReason = reason;
-    x.version += 1;
-    x.updatedAt = now.toISOString();
-    return true;
+/** At the deadline: the state machine accepts (quorum, no open concern) the way the button does, or lets it expire. */
+async function settle(deps: SlackDeps, client: WebClient, teamId: string, sessionId: string) {
+  await dispatch(deps, client, teamId, {
+    type: 'deadline',
+    sessionId,
+    actor: DEADLINE_ACTOR,
+    actorName: 'mesh-help (deadline)',
   });
-  if (!expired) return;
-  const text = `:hourglass: The deadline passed: ${reason}`;
-  try {
-    // The card stops taking decisions: its buttons go, the reason stays.
-    await client.chat.update({ channel: at.channel, ts: at.ts, text, blocks: [section(text)] });
-  } catch (err) {
-    deps.logger.warn(`mesh-help: retiring an expired card failed: ${slackError(err)}`);
-  }
-  await post(deps, client, at.channel, at.threadTs, text);
-  await schedule(deps, client, planFor(teamId, sessionId, at, { root: true }));
-}
-
-async function post(deps: SlackDeps, client: WebClient, channel: string, threadTs: string, text: string) {
-  try {
-    await client.chat.postMessage({ channel, thread_ts: threadTs, text, blocks: [section(text)] });
-  } catch (err) {
-    deps.logger.warn(`mesh-help: a deadline note failed in ${channel}: ${slackError(err)}`);
-  }
 }
 
 /**
@@ -202,7 +144,7 @@ export async function deadlinesDue(
       for (const s of due) {
         if (!s.deadline) continue;
         if (now.toISOString() >= s.deadline) {
-          await settle(deps, client, teamId, s.id, now);
+          await settle(deps, client, teamId, s.id);
           continue;
         }
         const { missing, concerns } = blockers(doc, s);

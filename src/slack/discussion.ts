@@ -1,19 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import { match } from 'ts-pattern';
 import type { Decision, Session, TeamDoc } from '../store/index.js';
-import {
-  captureReply,
-  deleteReply,
-  editReply,
-  firstDelivery,
-  raiseConcern,
-  resolveConcern,
-  sessionForThread,
-} from '../team/discussion.js';
+import { captureReply, deleteReply, editReply, firstDelivery, sessionForThread } from '../team/discussion.js';
 import { findByKey } from '../team/lookup.js';
 import type { SlackDeps } from './context.js';
-import { planFor } from './effects.js';
-import { type Located, locate, mayChange, schedule } from './interview.js';
+import { dispatch } from './dispatch.js';
+import { type Located, locate, mayChange } from './interview.js';
 
 /** Slack sends `&`, `<` and `>` as entities; the record keeps what the person typed and escapes it when shown. */
 export { unescapeSlack } from './escape.js';
@@ -111,14 +104,6 @@ export async function concernHolder(
   return { found };
 }
 
-/** Re-renders the thread's recommendation card (it lists the open concerns). */
-async function refreshCard(deps: SlackDeps, client: WebClient, found: Located, at: ConcernTarget): Promise<void> {
-  const doc = await deps.store.read(found.teamId);
-  const cardTs = findByKey(doc.sessions, (s) => s.id === found.session.id)?.cardTs;
-  if (!cardTs || cardTs.startsWith('pending:')) return;
-  await schedule(deps, client, planFor(found.teamId, found.session.id, at, { refreshCard: cardTs }));
-}
-
 type ConcernInput = {
   candidates: (string | undefined)[];
   at: ConcernTarget;
@@ -126,54 +111,36 @@ type ConcernInput = {
   userTeam: string | undefined;
 };
 
-/**
- * Finds the thread's concern holder (its decision once decided, else its
- * session), changes it inside one store update, and re-renders the card when
- * something changed.
- */
-async function changeConcerns(
-  deps: SlackDeps,
-  client: WebClient,
-  input: ConcernInput,
-  change: (holder: Session | Decision, now: string) => ConcernOutcome,
-): Promise<ConcernOutcome> {
-  const checked = await concernHolder(deps, input.candidates, input.at, input.userTeam);
-  if ('refused' in checked) return checked.refused;
-  const { found } = checked;
-  const outcome = await deps.store.update(found.teamId, (doc): ConcernOutcome => {
-    const session = findByKey(doc.sessions, (s) => s.id === found.session.id);
-    if (!session) return { kind: 'not-found' };
-    const { decision } = discussionOf(doc, session);
-    return change(decision ?? session, deps.now().toISOString());
-  });
-  if (outcome.kind === 'raised' || outcome.kind === 'resolved') await refreshCard(deps, client, found, input.at);
-  return outcome;
-}
-
 /** Stores a concern on the thread's session, or on its decision once decided, and shows it on the card. */
-export function raiseConcernFromSlack(
+export async function raiseConcernFromSlack(
   deps: SlackDeps,
   client: WebClient,
   input: ConcernInput & { userName?: string | undefined; text: string },
 ): Promise<ConcernOutcome> {
-  return changeConcerns(deps, client, input, (holder, at) => {
-    raiseConcern(holder, {
-      by: input.user,
-      ...(input.userName ? { byName: input.userName } : {}),
-      text: input.text,
-      at,
-    });
-    return { kind: 'raised' };
+  const checked = await concernHolder(deps, input.candidates, input.at, input.userTeam);
+  if ('refused' in checked) return checked.refused;
+  return dispatch(deps, client, checked.found.teamId, {
+    type: 'raise-concern',
+    sessionId: checked.found.session.id,
+    id: randomUUID().slice(0, 8),
+    by: input.user,
+    byName: input.userName,
+    text: input.text,
   });
 }
 
 /** Marks an open concern resolved by this person and takes it off the card. */
-export function resolveConcernFromSlack(
+export async function resolveConcernFromSlack(
   deps: SlackDeps,
   client: WebClient,
   input: ConcernInput & { id: string },
 ): Promise<ConcernOutcome> {
-  return changeConcerns(deps, client, input, (holder, at) =>
-    resolveConcern(holder, input.id, input.user, at) ? { kind: 'resolved' } : { kind: 'already-resolved' },
-  );
+  const checked = await concernHolder(deps, input.candidates, input.at, input.userTeam);
+  if ('refused' in checked) return checked.refused;
+  return dispatch(deps, client, checked.found.teamId, {
+    type: 'resolve-concern',
+    sessionId: checked.found.session.id,
+    id: input.id,
+    by: input.user,
+  });
 }

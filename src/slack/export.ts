@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { match } from 'ts-pattern';
 import { type AdrFile, exportFiles, INDEX_FILE, renderAdr } from '../adr/index.js';
-import { adrId } from '../team/decisions.js';
+import { adrId } from '../domain/machine/record.js';
 import { visibleIn } from '../team/visibility.js';
 import { type Message, section, who } from './blocks/kit.js';
 import type { SlackDeps } from './context.js';

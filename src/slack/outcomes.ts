@@ -1,6 +1,6 @@
 import { match } from 'ts-pattern';
+import { adrId } from '../domain/machine/record.js';
 import type { Flow } from '../engine/flow.js';
-import { adrId } from '../team/decisions.js';
 import { type Message, who } from './blocks/kit.js';
 import { answerLabel } from './blocks/labels.js';
 import { noticeMessage } from './blocks/menu.js';

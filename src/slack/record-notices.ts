@@ -1,13 +1,13 @@
 import { match } from 'ts-pattern';
+import { adrId } from '../domain/machine/record.js';
 import type { Decision } from '../store/index.js';
-import { adrId } from '../team/decisions.js';
 import type { ApproveOutcome } from './approvals.js';
 import type { Message } from './blocks/kit.js';
 import { noticeMessage } from './blocks/menu.js';
 import { escapeText } from './escape.js';
 import { COMMAND } from './ids.js';
 import { decideNotice, FOREIGN_TEAM } from './outcomes.js';
-import type { RecordRefusal, ReopenOutcome } from './records.js';
+import type { RecordRefusal } from './records.js';
 
 /** Why `/mesh-help start revisit N` did not start: the record must exist and be accepted. */
 export function revisitNotice(number: number, status: Decision['status'] | undefined): Message {
@@ -47,6 +47,8 @@ export function refusalNotice(outcome: RecordRefusal, verb: string): Message {
     .exhaustive();
 }
 
-/** The private note after a click on Reopen; nothing when it worked (the thread says so). */
-export const reopenNotice = (outcome: ReopenOutcome): Message | undefined =>
-  outcome.kind === 'reopened' ? undefined : refusalNotice(outcome, 'reopen');
+/** The private note after a click on Reopen, Reject or Deprecate; nothing when it worked (the card and thread say so). */
+export const lifeCycleNotice = (
+  outcome: RecordRefusal | { kind: 'reopened' | 'rejected' | 'deprecated'; decision: Decision },
+  verb: string,
+): Message | undefined => ('decision' in outcome ? undefined : refusalNotice(outcome, verb));

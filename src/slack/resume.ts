@@ -1,15 +1,13 @@
 import type { WebClient } from '@slack/web-api';
 import { match } from 'ts-pattern';
-import { nextQuestion } from '../engine/answers.js';
 import { assertTeamId, type Session } from '../store/index.js';
-import { findByKey } from '../team/lookup.js';
 import { actions, button, type Message, section } from './blocks/kit.js';
 import { noticeMessage } from './blocks/menu.js';
 import type { SlackDeps } from './context.js';
+import { dispatch } from './dispatch.js';
 import { clip, escapeText } from './escape.js';
 import { ACTIONS, COMMAND, sessionRef } from './ids.js';
-import { isPending, resumePlan, type StartResult, schedule } from './interview.js';
-import { isOpen } from './limits.js';
+import type { StartResult } from './interview.js';
 import { revisitNotice } from './record-notices.js';
 import { notInChannelHint } from './start-hint.js';
 
@@ -64,27 +62,12 @@ export type ResumeInput = {
 export async function resumeInterview(deps: SlackDeps, client: WebClient, input: ResumeInput): Promise<Message> {
   assertTeamId(input.teamId);
   if (input.userTeam !== input.teamId) return noticeMessage('Only the team that owns this interview can resume it.');
-  type Outcome =
-    | { kind: 'none' }
-    | { kind: 'closed'; session: Session }
-    | { kind: 'busy'; session: Session }
-    | { kind: 'waiting'; session: Session; question: string | undefined }
-    | { kind: 'resumed'; session: Session; plan: NonNullable<ReturnType<typeof resumePlan>> };
-  const outcome = await deps.store.update(input.teamId, (doc): Outcome => {
-    const s = input.sessionId
-      ? findByKey(doc.sessions, (x) => x.id === input.sessionId)
-      : doc.sessions.filter((x) => isOpen(x) && x.channel === input.channel && !isPending(x.threadTs)).at(-1);
-    if (!s?.channel || !s.threadTs) return { kind: 'none' };
-    if (!isOpen(s)) return { kind: 'closed', session: s };
-    if (isPending(s.threadTs)) return { kind: 'busy', session: s };
-    const at = { channel: s.channel, threadTs: s.threadTs, ts: s.threadTs };
-    const plan = resumePlan(deps.flow, s, { teamId: input.teamId, at, actor: input.user, now: deps.now() });
-    if (plan) return { kind: 'resumed', session: s, plan };
-    const next = nextQuestion(deps.flow, s.answers);
-    if (next && isPending(s.messages[next.id])) return { kind: 'busy', session: s };
-    return { kind: 'waiting', session: s, question: next?.id };
+  const outcome = await dispatch(deps, client, input.teamId, {
+    type: 'resume',
+    sessionId: input.sessionId,
+    channel: input.channel,
+    by: input.user,
   });
-  if (outcome.kind === 'resumed') await schedule(deps, client, outcome.plan);
   return match(outcome)
     .with({ kind: 'none' }, () =>
       noticeMessage(`There is no open interview here to resume. \`${COMMAND} start\` begins one.`),

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { match } from 'ts-pattern';
+import { openLimits } from '../domain/limits.js';
 import type { GitTarget, RuleChange, TeamConfig, TeamDoc } from '../store/index.js';
 import {
   DEFAULT_EDITORS,
@@ -18,7 +19,6 @@ import { escapeText } from './escape.js';
 import { plainSlackProblem } from './failures.js';
 import { COMMAND } from './ids.js';
 import { slackError } from './interview.js';
-import { openLimits } from './limits.js';
 
 export const CONFIG_FOREIGN =
   'These settings belong to the workspace mesh-help is installed in; only its members can change them.';

@@ -77,9 +77,9 @@ export function deleteReply(doc: TeamDoc, session: Session, ts: string): boolean
 
 export function raiseConcern(
   holder: Session | Decision,
-  input: { by: string; byName?: string; text: string; at: string },
+  input: { id?: string; by: string; byName?: string; text: string; at: string },
 ): Concern {
-  const concern: Concern = { id: randomUUID().slice(0, 8), ...input };
+  const concern: Concern = { ...input, id: input.id ?? randomUUID().slice(0, 8) };
   holder.concerns.push(concern);
   return concern;
 }

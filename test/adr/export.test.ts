@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exportFiles, writeExport } from '../../src/adr/index.js';
+import { recordDecision } from '../../src/domain/machine/record.js';
 import { recommend } from '../../src/engine/recommend.js';
 import { emptyTeam, type TeamDoc } from '../../src/store/schema.js';
-import { recordDecision } from '../../src/team/decisions.js';
 import { add, day2, flow, hostileTeam, multiRegion, oneCluster } from './fixtures.js';
 
 const dirs: string[] = [];

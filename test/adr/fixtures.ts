@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
+import { type NewDecision, recordDecision } from '../../src/domain/machine/record.js';
 import { getFlow } from '../../src/engine/load.js';
 import { recommend } from '../../src/engine/recommend.js';
 import { type Decision, emptyTeam, type TeamDoc } from '../../src/store/schema.js';
-import { type NewDecision, recordDecision } from '../../src/team/decisions.js';
 
 export const flow = getFlow();
 export const multiRegion = {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as team from '../../src/domain/machine/record.js';
 import { DecisionStatus } from '../../src/domain/model.js';
 import {
   adrId,
@@ -20,7 +21,6 @@ import { recommend } from '../../src/engine/recommend.js';
 import { decisionCardMessage } from '../../src/slack/blocks/decision-card.js';
 import { ACTIONS } from '../../src/slack/ids.js';
 import { type Decision, emptyTeam, type TeamDoc } from '../../src/store/index.js';
-import * as team from '../../src/team/decisions.js';
 
 const flow = getFlow();
 const now = new Date('2026-11-25T10:00:00Z');
@@ -198,7 +198,7 @@ describe('life-cycle actions of a record', () => {
     expect(REOPENABLE).toEqual(['accepted', 'rejected', 'deprecated']);
   });
 
-  it('agrees with what team/decisions enforces, status by status', () => {
+  it('agrees with what the record machine (domain/machine/record.ts) enforces, status by status', () => {
     for (const status of DecisionStatus.options) {
       const actions = recordActions(status);
       expect(team.reopen(teamWith(status), 1, { by: 'U1', teamId: 'T1' }, now).ok, `reopen ${status}`).toBe(
@@ -236,7 +236,7 @@ describe('record identity and status wording', () => {
     expect(statusLabel({ status: 'accepted', supersededBy: 7 })).toBe('accepted');
   });
 
-  it('matches the copies team/decisions still keeps until it imports these', () => {
+  it('matches the copies domain/machine/record.ts still keeps until it imports these', () => {
     expect(team.adrId(42)).toBe(adrId(42));
     expect(team.recommendedPatterns(rec)).toEqual(recommendedPatterns(rec));
     for (const chosen of [['service-mesh'], recommendedPatterns(rec), [...recommendedPatterns(rec)].reverse()]) {

@@ -1,6 +1,7 @@
 import type { Logger } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
+import { recordDecision } from '../../src/domain/machine/record.js';
 import { getFlow } from '../../src/engine/load.js';
 import { recommend } from '../../src/engine/recommend.js';
 import type { SlackDeps } from '../../src/slack/context.js';
@@ -8,7 +9,6 @@ import { KeyedQueue } from '../../src/slack/keyed-queue.js';
 import { REMINDER_CLAIM_LEASE_MS, remindDue } from '../../src/slack/reminders.js';
 import { WorkLimiter } from '../../src/slack/work.js';
 import { PgStore, type Store } from '../../src/store/index.js';
-import { recordDecision } from '../../src/team/decisions.js';
 import { freshSchema, type TestSchema } from '../support/pg.js';
 
 /** Two bots on one PostgreSQL database, each running its reminder round against one shared Slack thread. */

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { recordDecision } from '../../src/domain/machine/record.js';
+import { startSession } from '../../src/domain/machine/session.js';
 import { getFlow } from '../../src/engine/load.js';
 import { recommend } from '../../src/engine/recommend.js';
 import {
@@ -13,10 +15,8 @@ import {
   StoreError,
   type TeamDoc,
 } from '../../src/store/index.js';
-import { recordDecision } from '../../src/team/decisions.js';
 import { approve, firstDelivery, SEEN_EVENTS_KEPT } from '../../src/team/discussion.js';
 import { findByKey } from '../../src/team/lookup.js';
-import { startSession } from '../../src/team/sessions.js';
 import { freshSchema } from '../support/pg.js';
 
 /**

@@ -2,11 +2,11 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { recordDecision } from '../../src/domain/machine/record.js';
 import { getFlow } from '../../src/engine/load.js';
 import { recommend } from '../../src/engine/recommend.js';
 import { AtomicJsonFile } from '../../src/store/atomic-json-file.js';
 import { FileStore, StoreError, TeamDoc } from '../../src/store/index.js';
-import { recordDecision } from '../../src/team/decisions.js';
 
 const flow = getFlow();
 const dirs: string[] = [];

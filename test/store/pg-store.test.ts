@@ -1,9 +1,9 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startSession } from '../../src/domain/machine/session.js';
 import { KeyedQueue } from '../../src/slack/keyed-queue.js';
 import { PgStore, type Store } from '../../src/store/index.js';
 import { findByKey } from '../../src/team/lookup.js';
-import { startSession } from '../../src/team/sessions.js';
 import { freshSchema, type TestSchema } from '../support/pg.js';
 
 /** What only the PostgreSQL store promises, beyond the contract both stores keep (contract.test.ts). */

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { recordDecision } from '../../src/domain/machine/record.js';
 import { getFlow } from '../../src/engine/load.js';
 import { recommend } from '../../src/engine/recommend.js';
 import { FileStore, StoreError, TeamDoc } from '../../src/store/index.js';
-import { recordDecision } from '../../src/team/decisions.js';
 
 const RECORDER = new URL('./fixtures/recorder.ts', import.meta.url).pathname;
 const BIN = new URL('../../bin/mesh-help.js', import.meta.url).pathname;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { recordDecision } from '../../src/domain/machine/record.js';
+import { startSession } from '../../src/domain/machine/session.js';
 import { emptyTeam } from '../../src/store/schema.js';
-import { recordDecision } from '../../src/team/decisions.js';
 import {
   approve,
   captureReply,
@@ -15,7 +16,6 @@ import {
   SEEN_EVENTS_KEPT,
   sessionForThread,
 } from '../../src/team/discussion.js';
-import { startSession } from '../../src/team/sessions.js';
 
 const now = new Date('2026-11-25T10:00:00Z');
 const at = now.toISOString();

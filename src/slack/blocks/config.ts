@@ -1,8 +1,8 @@
+import { openLimits } from '../../domain/limits.js';
 import type { TeamConfig } from '../../domain/model.js';
 import { describeRuleChange, editorsOf, ownersOf } from '../../team/governance.js';
 import { escapeText } from '../escape.js';
 import { COMMAND } from '../ids.js';
-import { openLimits } from '../limits.js';
 import { channelRef, context, fields, header, type Message, section, who } from './kit.js';
 
 /** How many recent rule changes the settings message shows. */

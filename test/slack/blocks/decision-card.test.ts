@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { recordDecision, transition } from '../../../src/domain/machine/record.js';
 import type { Answers } from '../../../src/engine/flow.js';
 import { getFlow } from '../../../src/engine/load.js';
 import { recommend } from '../../../src/engine/recommend.js';
@@ -6,7 +7,6 @@ import { configMessage } from '../../../src/slack/blocks/config.js';
 import { decisionCardMessage } from '../../../src/slack/blocks/decision-card.js';
 import { recommendationMessage } from '../../../src/slack/blocks/recommendation.js';
 import { type Decision, emptyTeam, type TeamDoc } from '../../../src/store/index.js';
-import { recordDecision, transition } from '../../../src/team/decisions.js';
 import { checkMessage } from '../../support/block-kit.js';
 
 const flow = getFlow();

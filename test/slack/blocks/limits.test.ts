@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { recordDecision } from '../../../src/domain/machine/record.js';
+import { startSession } from '../../../src/domain/machine/session.js';
 import { CONTRACT_QUESTIONS } from '../../../src/engine/contract.js';
 import type { Answers } from '../../../src/engine/flow.js';
 import { getFlow } from '../../../src/engine/load.js';
@@ -12,8 +14,6 @@ import { questionMessage } from '../../../src/slack/blocks/question.js';
 import { recommendationMessage } from '../../../src/slack/blocks/recommendation.js';
 import { rootMessage } from '../../../src/slack/blocks/root.js';
 import { emptyTeam, type Session, type TeamDoc } from '../../../src/store/index.js';
-import { recordDecision } from '../../../src/team/decisions.js';
-import { startSession } from '../../../src/team/sessions.js';
 import { checkMessage, checkView } from '../../support/block-kit.js';
 
 const flow = getFlow();

@@ -1,4 +1,4 @@
-import { approvalsMissing } from '../../accept.js';
+import { approvalsMissing } from '../../../domain/machine/accept.js';
 import { overrideModal } from '../../blocks/modals.js';
 import type { SlackDeps } from '../../context.js';
 import { checkCard, decideFromSlack, locate, slackError } from '../../interview.js';

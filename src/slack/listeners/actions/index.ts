@@ -17,13 +17,11 @@ import { checklistAction } from './checklist.js';
 import { raiseConcernAction, resolveConcernAction } from './concern.js';
 import { openDeadlineAction } from './deadline.js';
 import { acceptAction, overrideAction } from './decision.js';
-import { deprecateAction } from './deprecate.js';
 import { exportMenuAction } from './export-menu.js';
 import { exportRecordAction } from './export-record.js';
+import { lifeCycleAction } from './lifecycle.js';
 import { MENU_ACTIONS, menuAction } from './menu.js';
-import { rejectAction } from './reject.js';
 import { revisitAction } from './reminder.js';
-import { reopenAction } from './reopen.js';
 import { resumeAction } from './resume.js';
 
 /** Buttons and checkboxes in messages and the Home tab. */
@@ -54,15 +52,15 @@ export function register(app: App, deps: SlackDeps): void {
   );
   app.action<BlockAction>(
     { type: 'block_actions', action_id: ACTIONS.reject },
-    afterAck(deps.work, rejectAction(deps)),
+    afterAck(deps.work, lifeCycleAction(deps, 'reject')),
   );
   app.action<BlockAction>(
     { type: 'block_actions', action_id: ACTIONS.reopen },
-    afterAck(deps.work, reopenAction(deps)),
+    afterAck(deps.work, lifeCycleAction(deps, 'reopen')),
   );
   app.action<BlockAction>(
     { type: 'block_actions', action_id: ACTIONS.deprecate },
-    afterAck(deps.work, deprecateAction(deps)),
+    afterAck(deps.work, lifeCycleAction(deps, 'deprecate')),
   );
   // Raising opens a modal (no queue: trigger_id expires in 3 s); resolving writes and updates the card.
   app.action<BlockAction>({ type: 'block_actions', action_id: CONCERN.raise }, raiseConcernAction(deps));

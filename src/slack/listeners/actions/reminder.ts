@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { adrId } from '../../../team/decisions.js';
+import { adrId } from '../../../domain/machine/record.js';
 import { findByKey } from '../../../team/lookup.js';
 import { noticeMessage } from '../../blocks/menu.js';
 import type { SlackDeps } from '../../context.js';

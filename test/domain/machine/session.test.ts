@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { getFlow } from '../../src/engine/load.js';
-import { emptyTeam } from '../../src/store/schema.js';
-import { answerSession, startSession } from '../../src/team/sessions.js';
+import { answerSession, startSession } from '../../../src/domain/machine/session.js';
+import { getFlow } from '../../../src/engine/load.js';
+import { emptyTeam } from '../../../src/store/schema.js';
 
 const flow = getFlow();
 const now = new Date('2026-11-25T10:00:00Z');

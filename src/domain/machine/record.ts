@@ -1,10 +1,10 @@
 import { match } from 'ts-pattern';
-import type { Answers } from '../engine/flow.js';
-import type { Recommendation } from '../engine/recommend.js';
-import { err, ok, type Result } from '../engine/result.js';
-import type { Decision, DecisionStatus, TeamDoc } from '../store/schema.js';
-import { carryDiscussion } from './discussion.js';
-import { findByKey } from './lookup.js';
+import type { Answers } from '../../engine/flow.js';
+import type { Recommendation } from '../../engine/recommend.js';
+import { err, ok, type Result } from '../../engine/result.js';
+import type { Decision, DecisionStatus, TeamDoc } from '../../store/schema.js';
+import { carryDiscussion } from '../../team/discussion.js';
+import { findByKey } from '../../team/lookup.js';
 
 /** Days until a decision should be looked at again: sooner when the recommendation came with warnings. */
 export const REVISIT_DAYS = { withWarnings: 90, otherwise: 180 } as const;

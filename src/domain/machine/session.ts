@@ -1,9 +1,9 @@
-import { type AnswerError, applyAnswer, nextQuestion } from '../engine/answers.js';
-import type { Flow } from '../engine/flow.js';
-import { recommend } from '../engine/recommend.js';
-import { err, ok, type Result } from '../engine/result.js';
-import type { Session, TeamDoc } from '../store/schema.js';
-import { findByKey } from './lookup.js';
+import { type AnswerError, applyAnswer, nextQuestion } from '../../engine/answers.js';
+import type { Flow } from '../../engine/flow.js';
+import { recommend } from '../../engine/recommend.js';
+import { err, ok, type Result } from '../../engine/result.js';
+import type { Session, TeamDoc } from '../../store/schema.js';
+import { findByKey } from '../../team/lookup.js';
 
 export type NewSession = {
   id: string;

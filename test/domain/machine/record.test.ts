@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { getFlow } from '../../src/engine/load.js';
-import { recommend } from '../../src/engine/recommend.js';
-import { emptyTeam, TeamDoc } from '../../src/store/schema.js';
-import { isOverride, recordDecision, reopen, transition } from '../../src/team/decisions.js';
+import { isOverride, recordDecision, reopen, transition } from '../../../src/domain/machine/record.js';
+import { getFlow } from '../../../src/engine/load.js';
+import { recommend } from '../../../src/engine/recommend.js';
+import { emptyTeam, TeamDoc } from '../../../src/store/schema.js';
 
 const flow = getFlow();
 const answers = { clusters: 'multi-region', pains: ['region-failover'], cni: 'cilium' };
