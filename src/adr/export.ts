@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Decision } from '../domain/model.js';
 import type { Flow } from '../engine/flow.js';
-import type { Decision } from '../store/schema.js';
 import { renderIndex } from './log.js';
 import { type AdrFile, renderAdr } from './markdown.js';
 

@@ -1,6 +1,6 @@
-import { adrId } from '../domain/machine/record.js';
+import type { Decision } from '../domain/model.js';
+import { adrId, patternName } from '../domain/presentation.js';
 import type { Flow } from '../engine/flow.js';
-import type { Decision } from '../store/schema.js';
 import { oneLine, safeUrl } from './escape.js';
 import { adrNumber } from './file-name.js';
 import { supersedeEdges } from './log.js';
@@ -212,7 +212,7 @@ function graphSvg(decisions: readonly Decision[]): string {
  */
 export function renderHtml(flow: Flow, teamId: string, decisions: readonly Decision[]): string {
   const sorted = [...decisions].sort((a, b) => a.number - b.number);
-  const nameOf = (id: string) => flow.patternById.get(id)?.name ?? id;
+  const nameOf = (id: string) => patternName(flow, id);
   const used = [...new Set(sorted.flatMap((d) => d.chosen))].sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
   const statusBadge = (d: Decision) => `<span class="status s-${d.status}">${escapeHtml(adrStatus(d))}</span>`;
   const attrs = (d: Decision) =>

@@ -1,5 +1,5 @@
-import { adrId } from '../domain/machine/record.js';
-import type { Decision } from '../store/schema.js';
+import type { Decision } from '../domain/model.js';
+import { adrId } from '../domain/presentation.js';
 import { mermaidLabel } from './escape.js';
 import { adrNumber } from './file-name.js';
 import { adrDate, adrFileOf, adrHeading, adrStatus } from './markdown.js';

@@ -1,10 +1,19 @@
 import { match } from 'ts-pattern';
 import { Document, Scalar, visit } from 'yaml';
-import { adrId, isOverride, recommendedPatterns } from '../domain/machine/record.js';
+import type { Approval, Concern, Decision, Reply } from '../domain/model.js';
+import {
+  adrId,
+  answerLabels,
+  choiceView,
+  decisionConsequences,
+  decisionDrivers,
+  patternName,
+  recommendedPatterns,
+  statusLabel,
+} from '../domain/presentation.js';
 import { checklistState } from '../engine/checklist.js';
 import type { AnswerValue, Flow } from '../engine/flow.js';
 import { toolName, toolStatusLine } from '../engine/tools.js';
-import type { Approval, Concern, Decision, Reply } from '../store/schema.js';
 import { inline, oneLine, safeUrl } from './escape.js';
 import { adrFileName } from './file-name.js';
 
@@ -27,9 +36,7 @@ export const adrDate = (d: Pick<Decision, 'updatedAt'>): string => d.updatedAt.s
 export const adrHeading = (d: Pick<Decision, 'title'>): string => inline(d.title) || 'Untitled decision';
 
 /** MADR's status value: `superseded by ADR-0007` names the successor, as MADR's template shows. */
-export function adrStatus(d: Pick<Decision, 'status' | 'supersededBy'>): string {
-  return d.status === 'superseded' && d.supersededBy ? `superseded by ${adrId(d.supersededBy)}` : d.status;
-}
+export const adrStatus = statusLabel;
 
 export const adrFileOf = (d: Pick<Decision, 'number' | 'title'>): string => adrFileName(d.number, d.title);
 
@@ -38,7 +45,7 @@ export function adrLink(d: Pick<Decision, 'number' | 'title'>): string {
   return `[${adrId(d.number)}: ${adrHeading(d)}](${adrFileOf(d)})`;
 }
 
-const nameOf = (flow: Flow, id: string): string => flow.patternById.get(id)?.name ?? id;
+const nameOf = patternName;
 
 /** Lower-cases a leading capital so a phrase reads on after "because", but leaves acronyms (CNI, L7) alone. */
 function afterBecause(text: string): string {
@@ -50,11 +57,8 @@ const withPeriod = (text: string): string => (/[.!?]$/.test(text) ? text : `${te
 const withoutPeriod = (text: string): string => text.replace(/[.!?\s]+$/, '');
 const dedupe = <T>(xs: T[]): T[] => [...new Set(xs)];
 
-function labelsOf(flow: Flow, question: string, value: AnswerValue): string {
-  const options = flow.questionById.get(question)?.options ?? [];
-  const ids = Array.isArray(value) ? value : [value];
-  return ids.map((id) => options.find((o) => o.id === id)?.label ?? id).join('; ');
-}
+const labelsOf = (flow: Flow, question: string, value: AnswerValue): string =>
+  answerLabels(flow, question, value).join('; ');
 
 /** Question ids in interview order, then any the flow no longer has, by id. */
 function answeredQuestions(flow: Flow, answers: Record<string, AnswerValue>): string[] {
@@ -180,31 +184,27 @@ function context(flow: Flow, d: Decision): string[] {
 }
 
 function drivers(flow: Flow, d: Decision): string[] {
-  const rec = d.recommendation;
-  const recommended = recommendedPatterns(rec);
-  const driving = rec.reasons.filter((r) => d.chosen.includes(r.pattern) && recommended.includes(r.pattern));
-  const reasons = driving.length ? driving : rec.reasons.filter((r) => recommended.includes(r.pattern));
+  const { answers, teamReason, warnings } = decisionDrivers(flow, d);
   const lines = dedupe(
-    reasons.map((r) => {
-      const answer = answerLine(flow, d, r.question);
+    answers.map((r) => {
+      const answer = r.labels && `${inline(r.prompt ?? r.question)} **${inline(r.labels.join('; '))}**`;
       return `- ${answer ? `${answer}: ` : ''}${withPeriod(inline(r.because))}`;
     }),
   );
-  if (isOverride(d) && d.overrideReason?.trim())
-    lines.push(`- The team's own reason: ${withPeriod(inline(d.overrideReason))}`);
-  for (const w of rec.warnings) lines.push(`- Warning: ${withPeriod(inline(w))}`);
+  if (teamReason !== undefined) lines.push(`- The team's own reason: ${withPeriod(inline(teamReason))}`);
+  for (const w of warnings) lines.push(`- Warning: ${withPeriod(inline(w))}`);
   return lines.length ? lines : ['- No single answer weighed more than the others.'];
 }
 
 function outcome(flow: Flow, d: Decision, ctx: AdrContext): string[] {
   const rec = d.recommendation;
-  const chosenNames = d.chosen.map((p) => inline(nameOf(flow, p))).join(' with ');
+  const choice = choiceView(flow, d);
+  const chosenNames = choice.chosen.map(inline).join(' with ');
   const out: string[] = [];
-  if (isOverride(d)) {
-    const why = d.overrideReason?.trim() ? withoutPeriod(inline(d.overrideReason)) : 'the team chose it';
-    const recNames = recommendedPatterns(rec)
-      .map((p) => inline(nameOf(flow, p)))
-      .join(' with ');
+  if (choice.override) {
+    const reason = choice.override.reason;
+    const why = reason?.trim() ? withoutPeriod(inline(reason)) : 'the team chose it';
+    const recNames = choice.override.recommended.map(inline).join(' with ');
     out.push(`Chosen option: "${chosenNames}", because ${why}.`);
     out.push('', `The team overrode mesh-help's recommendation, "${recNames}", and gave the reason above.`);
   } else {
@@ -227,16 +227,14 @@ function outcome(flow: Flow, d: Decision, ctx: AdrContext): string[] {
     .exhaustive();
   if (state) out.push('', state);
 
-  const several = d.chosen.length > 1;
+  const effects = decisionConsequences(flow, d);
   const consequences: string[] = [];
-  for (const id of d.chosen) {
-    const p = flow.patternById.get(id);
-    if (!p) continue;
-    const tag = several ? ` (${inline(p.name)})` : '';
-    consequences.push(...p.pros.map((x) => `- Good, because ${afterBecause(x)}${tag}`));
-    consequences.push(...p.cons.map((x) => `- Bad, because ${afterBecause(x)}${tag}`));
+  for (const p of effects.patterns) {
+    const tag = effects.tagged ? ` (${inline(p.name)})` : '';
+    consequences.push(...p.good.map((x) => `- Good, because ${afterBecause(x)}${tag}`));
+    consequences.push(...p.bad.map((x) => `- Bad, because ${afterBecause(x)}${tag}`));
   }
-  consequences.push(...rec.warnings.map((w) => `- Bad, because ${withPeriod(afterBecause(w))}`));
+  consequences.push(...effects.warnings.map((w) => `- Bad, because ${withPeriod(afterBecause(w))}`));
   const tools = chosenTools(flow, d);
   if (tools.length)
     out.push('', "Chosen tools, from the tool catalogue mesh-help keeps with each fact's source:", '', ...tools);

@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { DecisionStatus } from '../domain/model.js';
+import { patternName } from '../domain/presentation.js';
 import type { Flow } from '../engine/flow.js';
-import { DecisionStatus, type Store, type TeamDoc } from '../store/index.js';
+import type { Store, TeamDoc } from '../store/index.js';
 import { type OrgFilters, type OrgLog, orgLog, orgRef } from '../team/org-log.js';
 import { sharedOnly } from '../team/visibility.js';
 import { CliError, type Io } from './main.js';
@@ -26,7 +28,7 @@ export async function allTeams(store: Store): Promise<TeamDoc[]> {
 
 /** The organisation's log as text: one line a record, conflicts flagged beside it and listed after. */
 export function renderOrgLog(flow: Flow, log: OrgLog): string {
-  const name = (p: string) => flow.patternById.get(p)?.name ?? p;
+  const name = (p: string) => patternName(flow, p);
   if (!log.records.length) return `No decision matches (${log.teams} team(s) searched).`;
   const lines = log.records.map((r) => {
     const scope = r.scope.length ? `  [${r.scope.join(', ')}]` : '';

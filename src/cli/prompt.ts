@@ -1,3 +1,4 @@
+import { answerLabels } from '../domain/presentation.js';
 import { applyAnswer, formatAnswerError, nextQuestion, progress } from '../engine/answers.js';
 import type { Answers, Flow, Question } from '../engine/flow.js';
 import { CodedError } from '../errors.js';
@@ -83,8 +84,7 @@ export async function promptInterview(flow: Flow, ask: Ask, print: Print, start:
       }
       answers = applied.value;
       asked.push(q.id);
-      const chosen = Array.isArray(value) ? value : [value];
-      print(`  ✓ ${chosen.map((id) => q.options.find((o) => o.id === id)?.label ?? id).join(', ')}`);
+      print(`  ✓ ${answerLabels(flow, q.id, value).join(', ')}`);
       break;
     }
   }

@@ -1,10 +1,10 @@
-import { adrId } from '../domain/machine/record.js';
+import type { Decision } from '../domain/model.js';
+import { adrId, patternName, patternNameList } from '../domain/presentation.js';
 import type { Flow } from '../engine/flow.js';
 import type { Recommendation } from '../engine/recommend.js';
 import { toolName, toolStatusLine, toolsOf } from '../engine/tools.js';
-import type { Decision } from '../store/schema.js';
 
-const nameOf = (flow: Flow, id: string) => flow.patternById.get(id)?.name ?? id;
+const nameOf = patternName;
 
 function wrap(text: string, width: number, indent = ''): string[] {
   const lines: string[] = [];
@@ -128,7 +128,7 @@ export function renderDecisions(flow: Flow, decisions: Decision[]): string {
   return decisions
     .map((d) => {
       const date = (d.decidedAt ?? d.updatedAt).slice(0, 10);
-      const chosen = d.chosen.map((p) => nameOf(flow, p)).join(' + ');
+      const chosen = patternNameList(flow, d.chosen).join(' + ');
       const links = [
         d.supersedes ? `supersedes ${adrId(d.supersedes)}` : '',
         d.supersededBy ? `superseded by ${adrId(d.supersededBy)}` : '',

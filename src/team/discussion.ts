@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Approval, Concern, Decision, Reply, Session, TeamDoc } from '../store/schema.js';
+import type { Approval, Concern, Decision, Reply, Session } from '../domain/model.js';
+import type { TeamDoc } from '../store/schema.js';
 import { findByKey } from './lookup.js';
 
 /** How many delivered Slack event ids a team remembers, to drop retries. */

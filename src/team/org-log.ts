@@ -1,7 +1,7 @@
 import { adrId } from '../domain/machine/record.js';
+import type { Decision, DecisionStatus } from '../domain/model.js';
 import type { Flow } from '../engine/flow.js';
 import { toolsOf } from '../engine/tools.js';
-import type { Decision, DecisionStatus } from '../store/schema.js';
 
 /** What the organisation-wide log can be narrowed to; every field optional, all must match. */
 export type OrgFilters = {

@@ -1,4 +1,5 @@
-import type { Decision, Session, TeamDoc } from '../store/schema.js';
+import type { Decision, Session } from '../domain/model.js';
+import type { TeamDoc } from '../store/schema.js';
 
 type Held = Pick<Session | Decision, 'privateTo' | 'channel'>;
 

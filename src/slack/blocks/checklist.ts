@@ -5,6 +5,7 @@ import type { Flow } from '../../engine/flow.js';
 import { clip, escapeText } from '../escape.js';
 import { checklistActionId, checklistBlockId, checklistValue } from '../ids.js';
 import { actions, button, context, day, header, LIMITS, type Message, section, who } from './kit.js';
+import { patternName } from './labels.js';
 
 /** A posted checklist is current (takes ticks) or replaced, after an answer changed the recommendation. */
 export type ChecklistState = 'active' | 'replaced';
@@ -19,8 +20,6 @@ const MAX_GROUPS = Math.floor(ITEMS_ONE_EACH / 2);
 const MAX_GROUP_SIZE = 10;
 /** The most items one message can show with a button each. */
 export const MAX_ITEMS = MAX_GROUPS * MAX_GROUP_SIZE;
-
-const patternName = (flow: Flow, id: string): string => flow.patternById.get(id)?.name ?? id;
 
 /** An item in a section of its own (why and who ticked on their own lines), or as one line of a group. */
 type Layout = 'own' | 'grouped';

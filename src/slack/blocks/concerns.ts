@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { Concern } from '../../store/schema.js';
+import type { Concern } from '../../domain/model.js';
 import { escapeText } from '../escape.js';
 import { CONCERN, concernBlockId } from '../ids.js';
 import { actions, button, context, day, section, who } from './kit.js';

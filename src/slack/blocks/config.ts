@@ -1,5 +1,5 @@
 import { openLimits } from '../../domain/limits.js';
-import type { TeamConfig } from '../../store/schema.js';
+import type { TeamConfig } from '../../domain/model.js';
 import { describeRuleChange, editorsOf, ownersOf } from '../../team/governance.js';
 import { escapeText } from '../escape.js';
 import { COMMAND } from '../ids.js';

@@ -1,9 +1,16 @@
 import type { KnownBlock } from '@slack/types';
 import { match } from 'ts-pattern';
 import { adrFileOf } from '../../adr/index.js';
-import { adrId, isOverride, recommendedPatterns } from '../../domain/machine/record.js';
+import type { Decision, DecisionStatus } from '../../domain/model.js';
+import {
+  adrId,
+  choiceView,
+  decisionConsequences,
+  decisionDrivers,
+  type RecordAction,
+  recordActions,
+} from '../../domain/presentation.js';
 import type { Flow } from '../../engine/flow.js';
-import type { Decision, DecisionStatus } from '../../store/schema.js';
 import { describeRuleChange } from '../../team/governance.js';
 import { escapeText } from '../escape.js';
 import { ACTIONS, decisionCardBlockId, exportChoiceValue, recordRef } from '../ids.js';
@@ -20,17 +27,10 @@ import {
   section,
   who,
 } from './kit.js';
-import { answerLabel, patternNames } from './labels.js';
+import { patternNames } from './labels.js';
 
 /** What the card needs besides the record: its team (for the buttons) and the log (for supersede links). */
 export type DecisionCardContext = { teamId: string; decisions: readonly Decision[] };
-
-/** Statuses a record can be reopened from; mirrors team/decisions.ts, where the rule is enforced. */
-const reopenable = (s: DecisionStatus): boolean =>
-  match(s)
-    .with('accepted', 'rejected', 'deprecated', () => true)
-    .with('proposed', 'superseded', () => false)
-    .exhaustive();
 
 const statusEmoji = (s: DecisionStatus): string =>
   match(s)
@@ -46,13 +46,11 @@ const ref = (d: Decision | undefined, n: number): string =>
 
 /** The answers the chosen patterns rest on, each with its question and answer label (as the ADR's drivers). */
 function driverLines(flow: Flow, d: Decision): string[] {
-  const rec = d.recommendation;
-  const recommended = recommendedPatterns(rec);
-  const driving = rec.reasons.filter((r) => d.chosen.includes(r.pattern) && recommended.includes(r.pattern));
-  const reasons = driving.length ? driving : rec.reasons.filter((r) => recommended.includes(r.pattern));
-  const lines = reasons.map((r) => {
-    const q = flow.questionById.get(r.question);
-    const answer = q ? `*${escapeText(q.prompt)}* → ${escapeText(answerLabel(flow, q.id, d.answers[q.id]))}: ` : '';
+  const lines = decisionDrivers(flow, d).answers.map((r) => {
+    const answer =
+      r.prompt !== undefined
+        ? `*${escapeText(r.prompt)}* → ${escapeText(r.labels?.join(', ') ?? 'not answered')}: `
+        : '';
     return `• ${answer}${escapeText(r.because)}`;
   });
   return [...new Set(lines)];
@@ -60,17 +58,42 @@ function driverLines(flow: Flow, d: Decision): string[] {
 
 /** Good and bad consequences of the chosen patterns, and the recommendation's warnings. */
 function consequenceLines(flow: Flow, d: Decision): string[] {
-  const several = d.chosen.length > 1;
+  const { patterns, tagged, warnings } = decisionConsequences(flow, d);
   const out: string[] = [];
-  for (const id of d.chosen) {
-    const p = flow.patternById.get(id);
-    if (!p) continue;
-    const tag = several ? ` _(${escapeText(p.name)})_` : '';
-    out.push(...p.pros.map((x) => `• Good: ${escapeText(x)}${tag}`));
-    out.push(...p.cons.map((x) => `• Bad: ${escapeText(x)}${tag}`));
+  for (const p of patterns) {
+    const tag = tagged ? ` _(${escapeText(p.name)})_` : '';
+    out.push(...p.good.map((x) => `• Good: ${escapeText(x)}${tag}`));
+    out.push(...p.bad.map((x) => `• Bad: ${escapeText(x)}${tag}`));
   }
-  out.push(...d.recommendation.warnings.map((w) => `• :warning: ${escapeText(w)}`));
+  out.push(...warnings.map((w) => `• :warning: ${escapeText(w)}`));
   return out;
+}
+
+/** A life-cycle button of the card; the dangerous ones ask first. */
+function actionButton(action: RecordAction, id: string, value: string) {
+  return match(action)
+    .with('reject', () => ({
+      ...button('Reject', ACTIONS.reject, value, 'danger'),
+      confirm: {
+        title: plain('Reject this proposal?'),
+        text: plain(`${id} will be recorded as rejected. Its own team can reopen it later.`),
+        confirm: plain('Reject'),
+        deny: plain('Cancel'),
+        style: 'danger' as const,
+      },
+    }))
+    .with('reopen', () => button('Reopen', ACTIONS.reopen, value))
+    .with('deprecate', () => ({
+      ...button('Deprecate', ACTIONS.deprecate, value, 'danger'),
+      confirm: {
+        title: plain('Deprecate this decision?'),
+        text: plain(`${id} will no longer guide new work. Its own team can reopen it later.`),
+        confirm: plain('Deprecate'),
+        deny: plain('Cancel'),
+        style: 'danger' as const,
+      },
+    }))
+    .exhaustive();
 }
 
 /**
@@ -81,18 +104,19 @@ function consequenceLines(flow: Flow, d: Decision): string[] {
  */
 export function decisionCardMessage(flow: Flow, d: Decision, ctx: DecisionCardContext): Message {
   const id = adrId(d.number);
-  const chosen = patternNames(flow, d.chosen);
+  const choice = choiceView(flow, d);
+  const chosen = choice.chosen.join(' + ');
   const blocks: KnownBlock[] = [header(`${id}: ${d.title}`)];
   const decided = d.decidedBy ? ` by ${who(d.decidedBy)}${d.decidedAt ? ` on ${day(d.decidedAt)}` : ''}` : '';
   blocks.push(
     section(`${statusEmoji(d.status)} *${escapeText(id)}* · *${d.status}*${decided}\n*Chosen:* ${escapeText(chosen)}`),
   );
-  if (isOverride(d)) {
+  if (choice.override) {
     blocks.push(
       section(
         `:twisted_rightwards_arrows: *The team overrode the recommendation.* mesh-help recommended *${escapeText(
-          patternNames(flow, recommendedPatterns(d.recommendation)),
-        )}*; the team chose *${escapeText(chosen)}* because “${escapeText(d.overrideReason ?? '')}”.`,
+          choice.override.recommended.join(' + '),
+        )}*; the team chose *${escapeText(chosen)}* because “${escapeText(choice.override.reason ?? '')}”.`,
       ),
     );
   }
@@ -146,35 +170,7 @@ export function decisionCardMessage(flow: Flow, d: Decision, ctx: DecisionCardCo
           { text: plain('Open a pull request'), value: exportChoiceValue('pr', ctx.teamId, d.number) },
         ],
       },
-      ...(d.status === 'proposed'
-        ? [
-            {
-              ...button('Reject', ACTIONS.reject, value, 'danger'),
-              confirm: {
-                title: plain('Reject this proposal?'),
-                text: plain(`${id} will be recorded as rejected. Its own team can reopen it later.`),
-                confirm: plain('Reject'),
-                deny: plain('Cancel'),
-                style: 'danger' as const,
-              },
-            },
-          ]
-        : []),
-      ...(reopenable(d.status) ? [button('Reopen', ACTIONS.reopen, value)] : []),
-      ...(d.status === 'accepted'
-        ? [
-            {
-              ...button('Deprecate', ACTIONS.deprecate, value, 'danger'),
-              confirm: {
-                title: plain('Deprecate this decision?'),
-                text: plain(`${id} will no longer guide new work. Its own team can reopen it later.`),
-                confirm: plain('Deprecate'),
-                deny: plain('Cancel'),
-                style: 'danger' as const,
-              },
-            },
-          ]
-        : []),
+      ...recordActions(d.status).map((action) => actionButton(action, id, value)),
     ]),
     context(
       `\`${escapeText(adrFileOf(d))}\` is the MADR file for your repository’s \`docs/decisions/\`. Only this team can reject, reopen or deprecate the record.`,

@@ -1,8 +1,9 @@
 import type { KnownBlock } from '@slack/types';
-import { adrId } from '../../domain/machine/record.js';
+import type { Decision, Session } from '../../domain/model.js';
+import { adrId } from '../../domain/presentation.js';
 import { applicableQuestions } from '../../engine/answers.js';
 import type { Flow } from '../../engine/flow.js';
-import type { Decision, Session, TeamDoc } from '../../store/schema.js';
+import type { TeamDoc } from '../../store/schema.js';
 import { visibleIn, visiblePart } from '../../team/visibility.js';
 import { escapeText } from '../escape.js';
 import { channelRef, context, day, header, listSections, type Message, section, who } from './kit.js';

@@ -1,14 +1,11 @@
+import { answerLabels, patternNameList } from '../../domain/presentation.js';
 import type { AnswerValue, Flow } from '../../engine/flow.js';
 
-/** The label(s) of an answer, as people read them. */
+export { patternName } from '../../domain/presentation.js';
+
+/** The label(s) of an answer, as people read them in Slack. */
 export function answerLabel(flow: Flow, questionId: string, value: AnswerValue | undefined): string {
-  if (value === undefined) return 'not answered';
-  const q = flow.questionById.get(questionId);
-  const labelOf = (id: string) => q?.options.find((o) => o.id === id)?.label ?? id;
-  return Array.isArray(value) ? value.map(labelOf).join(', ') : labelOf(value);
+  return value === undefined ? 'not answered' : answerLabels(flow, questionId, value).join(', ');
 }
 
-export const patternName = (flow: Flow, id: string): string => flow.patternById.get(id)?.name ?? id;
-
-export const patternNames = (flow: Flow, ids: readonly string[]): string =>
-  ids.map((id) => patternName(flow, id)).join(' + ');
+export const patternNames = (flow: Flow, ids: readonly string[]): string => patternNameList(flow, ids).join(' + ');

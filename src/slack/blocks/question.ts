@@ -1,8 +1,8 @@
 import type { ActionsBlock, Checkboxes, KnownBlock, PlainTextOption } from '@slack/types';
 import { match } from 'ts-pattern';
+import type { Session } from '../../domain/model.js';
 import { askedQuestions, progress } from '../../engine/answers.js';
 import type { Flow, Question } from '../../engine/flow.js';
-import type { Session } from '../../store/schema.js';
 import { escapeText } from '../escape.js';
 import { answerActionId, confirmActionId, pickActionId, questionBlockId } from '../ids.js';
 import { actions, button, context, LIMITS, type Message, plain, section, who } from './kit.js';

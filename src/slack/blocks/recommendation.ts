@@ -1,10 +1,10 @@
 import type { KnownBlock } from '@slack/types';
 import { match } from 'ts-pattern';
-import { adrId, isOverride } from '../../domain/machine/record.js';
+import type { Approval, Decision } from '../../domain/model.js';
+import { adrId, choiceView } from '../../domain/presentation.js';
 import type { Answers, Flow } from '../../engine/flow.js';
 import type { Reason, Recommendation } from '../../engine/recommend.js';
 import { toolName, toolStatusLine } from '../../engine/tools.js';
-import type { Approval, Decision } from '../../store/schema.js';
 import { escapeText } from '../escape.js';
 import { ACTIONS } from '../ids.js';
 import { comparisonBlocks } from './comparison.js';
@@ -146,13 +146,17 @@ export function recommendationMessage(flow: Flow, input: CardInput, state: CardS
       .with({ kind: 'superseded' }, (): KnownBlock[] => [
         context(':arrows_counterclockwise: An answer changed after this card; the newer recommendation is below.'),
       ])
-      .with({ kind: 'decided' }, ({ decision }): KnownBlock[] => [
-        context(
-          isOverride(decision)
-            ? `:white_check_mark: ${who(decision.decidedBy ?? decision.createdBy)} recorded *${adrId(decision.number)}*: chose *${escapeText(patternNames(flow, decision.chosen))}* instead, because “${escapeText(decision.overrideReason ?? '')}”.`
-            : `:white_check_mark: ${who(decision.decidedBy ?? decision.createdBy)} accepted this as *${adrId(decision.number)}*.`,
-        ),
-      ])
+      .with({ kind: 'decided' }, ({ decision }): KnownBlock[] => {
+        const choice = choiceView(flow, decision);
+        const by = who(decision.decidedBy ?? decision.createdBy);
+        return [
+          context(
+            choice.override
+              ? `:white_check_mark: ${by} recorded *${adrId(decision.number)}*: chose *${escapeText(choice.chosen.join(' + '))}* instead, because “${escapeText(choice.override.reason ?? '')}”.`
+              : `:white_check_mark: ${by} accepted this as *${adrId(decision.number)}*.`,
+          ),
+        ];
+      })
       .exhaustive(),
   );
   blocks.push(...concerns);

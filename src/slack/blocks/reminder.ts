@@ -1,5 +1,5 @@
-import { adrId } from '../../domain/machine/record.js';
-import type { Decision } from '../../store/schema.js';
+import type { Decision } from '../../domain/model.js';
+import { adrId } from '../../domain/presentation.js';
 import { escapeText } from '../escape.js';
 import { REMINDER, recordRef } from '../ids.js';
 import { actions, button, context, type Message, section } from './kit.js';

@@ -1,8 +1,8 @@
 import { match } from 'ts-pattern';
-import { adrId } from '../../domain/machine/record.js';
+import type { Decision, Session } from '../../domain/model.js';
+import { adrId } from '../../domain/presentation.js';
 import { askedQuestions } from '../../engine/answers.js';
 import type { Flow } from '../../engine/flow.js';
-import type { Decision, Session } from '../../store/schema.js';
 import { escapeText } from '../escape.js';
 import { context, type Message, section, who } from './kit.js';
 import { patternNames } from './labels.js';

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
+import type { Decision, Session } from '../../domain/model.js';
 import { applicableQuestions } from '../../engine/answers.js';
 import type { Flow } from '../../engine/flow.js';
-import type { Decision, Session } from '../../store/schema.js';
 import { openConcerns } from '../../team/discussion.js';
 import { escapeText } from '../escape.js';
 import { context, day, header, listSections, type Message, section, who } from './kit.js';

@@ -1,0 +1,153 @@
+import { match } from 'ts-pattern';
+import type { AnswerValue, Flow } from '../engine/flow.js';
+import { type Decision, DecisionStatus, type Recommendation } from './model.js';
+
+/**
+ * What a decision record shows, computed once for every surface: the Slack
+ * blocks, the MADR and HTML exports and the terminal all read these values
+ * and only format and escape them. Everything here is pure and returns plain,
+ * unescaped text.
+ */
+
+/** `ADR-0007`: a record's number as people cite it. */
+export const adrId = (n: number): string => `ADR-${String(n).padStart(4, '0')}`;
+
+/** The patterns a recommendation puts forward: the primary, then its complements. */
+export const recommendedPatterns = (r: Pick<Recommendation, 'primary' | 'complements'>): string[] => [
+  r.primary,
+  ...r.complements,
+];
+
+/** True when the team chose something other than what was recommended. */
+export function isOverride(d: Pick<Decision, 'chosen' | 'recommendation'>): boolean {
+  const rec = recommendedPatterns(d.recommendation);
+  return rec.length !== d.chosen.length || rec.some((p) => !d.chosen.includes(p));
+}
+
+/** A pattern's name as people read it; its id when the catalogue no longer has it. */
+export const patternName = (flow: Flow, id: string): string => flow.patternById.get(id)?.name ?? id;
+
+/** The names of several patterns, in order (each surface joins them its own way). */
+export const patternNameList = (flow: Flow, ids: readonly string[]): string[] => ids.map((id) => patternName(flow, id));
+
+/** The option labels of an answer, one per chosen option (an option the flow lost shows its id); none when unanswered. */
+export function answerLabels(flow: Flow, questionId: string, value: AnswerValue | undefined): string[] {
+  if (value === undefined) return [];
+  const options = flow.questionById.get(questionId)?.options ?? [];
+  const labelOf = (id: string) => options.find((o) => o.id === id)?.label ?? id;
+  return (Array.isArray(value) ? value : [value]).map(labelOf);
+}
+
+/** What the team chose, by name, and, when it overrode the recommendation, what was recommended and why. */
+export type ChoiceView = {
+  chosen: string[];
+  override: { recommended: string[]; reason: string | undefined } | undefined;
+};
+
+export function choiceView(flow: Flow, d: Pick<Decision, 'chosen' | 'recommendation' | 'overrideReason'>): ChoiceView {
+  return {
+    chosen: patternNameList(flow, d.chosen),
+    override: isOverride(d)
+      ? { recommended: patternNameList(flow, recommendedPatterns(d.recommendation)), reason: d.overrideReason }
+      : undefined,
+  };
+}
+
+/** One answer a chosen pattern rests on: the reason, the question it cites and how it was answered. */
+export type Driver = {
+  pattern: string;
+  question: string;
+  because: string;
+  /** The question's prompt; undefined when the flow no longer has the question. */
+  prompt: string | undefined;
+  /** The answer's option labels; undefined when the record has no answer to the question. */
+  labels: string[] | undefined;
+};
+
+/** The decision drivers: the answers the adopted patterns rest on, the team's own reason, the warnings. */
+export type Drivers = {
+  answers: Driver[];
+  /** The reason the team gave for overriding the recommendation (only on an override, and only when not blank). */
+  teamReason: string | undefined;
+  warnings: string[];
+};
+
+export function decisionDrivers(
+  flow: Flow,
+  d: Pick<Decision, 'chosen' | 'recommendation' | 'answers' | 'overrideReason'>,
+): Drivers {
+  const rec = d.recommendation;
+  const recommended = recommendedPatterns(rec);
+  const driving = rec.reasons.filter((r) => d.chosen.includes(r.pattern) && recommended.includes(r.pattern));
+  // On an override that kept none of the recommended patterns, the recommendation's own reasons still explain it.
+  const reasons = driving.length ? driving : rec.reasons.filter((r) => recommended.includes(r.pattern));
+  const seen = new Set<string>();
+  const answers: Driver[] = [];
+  for (const r of reasons) {
+    const key = `${r.question}\n${r.because}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const value = d.answers[r.question];
+    answers.push({
+      pattern: r.pattern,
+      question: r.question,
+      because: r.because,
+      prompt: flow.questionById.get(r.question)?.prompt,
+      labels: value === undefined ? undefined : answerLabels(flow, r.question, value),
+    });
+  }
+  const teamReason = isOverride(d) && d.overrideReason?.trim() ? d.overrideReason : undefined;
+  return { answers, teamReason, warnings: [...rec.warnings] };
+}
+
+/** The good and bad that come with one chosen pattern, from the pattern catalogue. */
+export type PatternConsequences = { pattern: string; name: string; good: string[]; bad: string[] };
+
+/** The consequences of a decision: per chosen pattern the catalogue knows, then the recommendation's warnings. */
+export type Consequences = {
+  patterns: PatternConsequences[];
+  /** Several patterns were chosen: each consequence says which one it belongs to. */
+  tagged: boolean;
+  warnings: string[];
+};
+
+export function decisionConsequences(flow: Flow, d: Pick<Decision, 'chosen' | 'recommendation'>): Consequences {
+  const patterns = d.chosen.flatMap((id) => {
+    const p = flow.patternById.get(id);
+    return p ? [{ pattern: id, name: p.name, good: [...p.pros], bad: [...p.cons] }] : [];
+  });
+  return { patterns, tagged: d.chosen.length > 1, warnings: [...d.recommendation.warnings] };
+}
+
+/** A life-cycle change a person may ask for on a record (the decision card's buttons, in this order). */
+export type RecordAction = 'reject' | 'reopen' | 'deprecate';
+
+/** A proposal can be rejected. */
+export const canReject = (s: DecisionStatus): boolean => s === 'proposed';
+
+/** A decided record can go back to `proposed`; a superseded one stays closed (revisit it instead). */
+export const canReopen = (s: DecisionStatus): boolean =>
+  match(s)
+    .with('accepted', 'rejected', 'deprecated', () => true)
+    .with('proposed', 'superseded', () => false)
+    .exhaustive();
+
+/** Only an accepted decision can be deprecated. */
+export const canDeprecate = (s: DecisionStatus): boolean => s === 'accepted';
+
+/** Statuses a record can be reopened from. */
+export const REOPENABLE: readonly DecisionStatus[] = DecisionStatus.options.filter(canReopen);
+
+/** The life-cycle changes a record in this status offers, in the order its card shows them. */
+export function recordActions(s: DecisionStatus): RecordAction[] {
+  return [
+    ...(canReject(s) ? (['reject'] as const) : []),
+    ...(canReopen(s) ? (['reopen'] as const) : []),
+    ...(canDeprecate(s) ? (['deprecate'] as const) : []),
+  ];
+}
+
+/** A record's status in words, as MADR writes it: `superseded by ADR-0007` names the successor. */
+export function statusLabel(d: Pick<Decision, 'status' | 'supersededBy'>): string {
+  return d.status === 'superseded' && d.supersededBy ? `superseded by ${adrId(d.supersededBy)}` : d.status;
+}
