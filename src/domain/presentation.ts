@@ -1,6 +1,8 @@
-import { match } from 'ts-pattern';
 import type { AnswerValue, Flow } from '../engine/flow.js';
-import { type Decision, DecisionStatus, type Recommendation } from './model.js';
+import { canDeprecate, canReject, canReopen } from './lifecycle.js';
+import type { Decision, DecisionStatus, Recommendation } from './model.js';
+
+export { canDeprecate, canReject, canReopen, REOPENABLE } from './lifecycle.js';
 
 /**
  * What a decision record shows, computed once for every surface: the Slack
@@ -121,22 +123,6 @@ export function decisionConsequences(flow: Flow, d: Pick<Decision, 'chosen' | 'r
 
 /** A life-cycle change a person may ask for on a record (the decision card's buttons, in this order). */
 export type RecordAction = 'reject' | 'reopen' | 'deprecate';
-
-/** A proposal can be rejected. */
-export const canReject = (s: DecisionStatus): boolean => s === 'proposed';
-
-/** A decided record can go back to `proposed`; a superseded one stays closed (revisit it instead). */
-export const canReopen = (s: DecisionStatus): boolean =>
-  match(s)
-    .with('accepted', 'rejected', 'deprecated', () => true)
-    .with('proposed', 'superseded', () => false)
-    .exhaustive();
-
-/** Only an accepted decision can be deprecated. */
-export const canDeprecate = (s: DecisionStatus): boolean => s === 'accepted';
-
-/** Statuses a record can be reopened from. */
-export const REOPENABLE: readonly DecisionStatus[] = DecisionStatus.options.filter(canReopen);
 
 /** The life-cycle changes a record in this status offers, in the order its card shows them. */
 export function recordActions(s: DecisionStatus): RecordAction[] {

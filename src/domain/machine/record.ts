@@ -5,6 +5,10 @@ import { err, ok, type Result } from '../../engine/result.js';
 import type { Decision, DecisionStatus, TeamDoc } from '../../store/schema.js';
 import { carryDiscussion } from '../../team/discussion.js';
 import { findByKey } from '../../team/lookup.js';
+import { NEXT, REOPENABLE } from '../lifecycle.js';
+import { adrId, isOverride, recommendedPatterns } from '../presentation.js';
+
+export { adrId, isOverride, recommendedPatterns };
 
 /** Days until a decision should be looked at again: sooner when the recommendation came with warnings. */
 export const REVISIT_DAYS = { withWarnings: 90, otherwise: 180 } as const;
@@ -37,23 +41,6 @@ export type DecisionError =
   | { kind: 'bad-transition'; from: DecisionStatus; to: DecisionStatus }
   | { kind: 'override-needs-reason' }
   | { kind: 'other-team'; teamId: string };
-
-/** Statuses a record may move to from each status. */
-const NEXT: Record<DecisionStatus, DecisionStatus[]> = {
-  proposed: ['accepted', 'rejected'],
-  accepted: ['deprecated', 'superseded'],
-  rejected: [],
-  deprecated: [],
-  superseded: [],
-};
-
-export const recommendedPatterns = (r: Recommendation): string[] => [r.primary, ...r.complements];
-
-/** True when the team chose something other than what was recommended. */
-export function isOverride(d: Pick<Decision, 'chosen' | 'recommendation'>): boolean {
-  const rec = recommendedPatterns(d.recommendation);
-  return rec.length !== d.chosen.length || rec.some((p) => !d.chosen.includes(p));
-}
 
 /** Appends a numbered record (numbers are never reused); accepting also supersedes the revisited record. */
 export function recordDecision(doc: TeamDoc, input: NewDecision): Result<Decision, DecisionError> {
@@ -140,9 +127,6 @@ export function transition(
   return ok(decision);
 }
 
-/** Statuses a record can be reopened from (back to `proposed`); superseded records stay closed: revisit them instead. */
-const REOPENABLE: readonly DecisionStatus[] = ['accepted', 'rejected', 'deprecated'];
-
 /**
  * Puts a decided record back to `proposed` for another look. Only someone of the
  * record's own team may do it (the caller passes the actor's team); the old
@@ -178,5 +162,3 @@ export function reopen(
   }
   return ok(decision);
 }
-
-export const adrId = (n: number): string => `ADR-${String(n).padStart(4, '0')}`;
