@@ -5,22 +5,22 @@ import type { Answers, Flow, Rule, StockReason, Tool, ToolRule } from './flow.js
 import { conditionQuestions } from './load.js';
 
 /** Why a pattern is placed where it is: the rule's words and the question they came from. */
-export const Reason = z.object({ pattern: z.string(), question: z.string(), because: z.string() });
+export const Reason = z.looseObject({ pattern: z.string(), question: z.string(), because: z.string() });
 export type Reason = z.infer<typeof Reason>;
 
 export const ToolFit = z.enum(['first-choice', 'alternative', 'avoid']);
 export type ToolFit = z.infer<typeof ToolFit>;
 
 /** A concrete tool within a recommended pattern, and why it fits (or must be avoided). */
-export const ToolChoice = z.object({ pattern: z.string(), tool: z.string(), fit: ToolFit, because: z.string() });
+export const ToolChoice = z.looseObject({ pattern: z.string(), tool: z.string(), fit: ToolFit, because: z.string() });
 export type ToolChoice = z.infer<typeof ToolChoice>;
 
 /** Something that must be true before the first cluster changes, and why. */
-export const ChecklistItem = z.object({ pattern: z.string(), item: z.string(), because: z.string() });
+export const ChecklistItem = z.looseObject({ pattern: z.string(), item: z.string(), because: z.string() });
 export type ChecklistItem = z.infer<typeof ChecklistItem>;
 
-/** The contract's recommendation (shared/spec/interview.md, v2); stored records from v1 have no tools or checklist. */
-export const Recommendation = z.object({
+/** The contract's recommendation (shared/spec/interview.md, v2); stored records from v1 have no tools or checklist. Loose: a field a newer version stored survives a save by this one. */
+export const Recommendation = z.looseObject({
   primary: z.string(),
   complements: z.array(z.string()),
   notNow: z.array(z.string()),

@@ -12,10 +12,11 @@ const recommendation = {
   primary: 'service-mesh',
   complements: [],
   notNow: ['federation'],
-  reasons: [{ pattern: 'service-mesh', question: 'pains', because: 'mTLS everywhere' }],
+  reasons: [{ pattern: 'service-mesh', question: 'pains', because: 'mTLS everywhere', futureReason: 'r' }],
   warnings: [],
-  tools: [],
-  checklist: [],
+  tools: [{ pattern: 'service-mesh', tool: 'istio', fit: 'first-choice', because: 'mTLS', futureTool: 't' }],
+  checklist: [{ pattern: 'service-mesh', item: 'one root CA', because: 'trust', futureItem: 'i' }],
+  futureRecommendation: 'a field a newer engine adds',
 };
 
 /** A team document as a newer mesh-help might write it: a `future*` field on every object the domain defines. */
@@ -120,7 +121,7 @@ describe('the domain model', () => {
   it('keeps a field a newer version wrote, at every level, through a parse and save by the store schema', () => {
     const raw = futureDoc();
     const before = futureKeys(raw);
-    expect(before).toHaveLength(19);
+    expect(before).toHaveLength(27);
     const again = TeamDoc.parse(JSON.parse(JSON.stringify(TeamDoc.parse(raw))));
     expect(futureKeys(again)).toEqual(before);
     expect(again.decisions[0]).toMatchObject({ futureDecision: 42 });
