@@ -11,16 +11,16 @@ import type { Flow } from './engine/flow.js';
 import { getFlow } from './engine/load.js';
 import { exitCodeOf } from './errors.js';
 import { redactingLogger } from './redacting-logger.js';
-import { isSlackApiError, tellFailure } from './slack/failures.js';
 import { registerListeners, type SlackDeps } from './slack/index.js';
-import { journalIntake } from './slack/intake.js';
-import { slackError } from './slack/interview.js';
-import { KeyedQueue } from './slack/keyed-queue.js';
-import { rateLanes } from './slack/rate-lanes.js';
-import { startReminders } from './slack/reminders.js';
-import { BODY_LIMIT, gateRequests } from './slack/request-gate.js';
-import { BOT_SCOPES } from './slack/scopes.js';
-import { WorkLimiter } from './slack/work.js';
+import { isSlackApiError, tellFailure } from './slack/runtime/failures.js';
+import { journalIntake } from './slack/runtime/intake.js';
+import { KeyedQueue } from './slack/runtime/keyed-queue.js';
+import { rateLanes } from './slack/runtime/rate-lanes.js';
+import { BODY_LIMIT, gateRequests } from './slack/runtime/request-gate.js';
+import { BOT_SCOPES } from './slack/runtime/scopes.js';
+import { WorkLimiter } from './slack/runtime/work.js';
+import { slackError } from './slack/use-cases/interview.js';
+import { startReminders } from './slack/use-cases/reminders.js';
 import { describeDatabase, openStore, PgStore, type Store, StoreError } from './store/index.js';
 import { FileJournal, type Journal } from './store/journal.js';
 import { installationsFor } from './store/open.js';
@@ -288,7 +288,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     return found?.bot?.token ? new WebClient(found.bot.token, clientOptions) : undefined;
   };
   registerListeners(app, slackDeps);
-  // Every request is journalled before its ack and replayed after a crash; see src/slack/intake.ts.
+  // Every request is journalled before its ack and replayed after a crash; see src/slack/runtime/intake.ts.
   const journal = deps.journal === undefined ? new FileJournal(join(config.dataDir, 'journal')) : deps.journal;
   const intake = journal ? journalIntake(app, journal, logger, deps.maxBacklog) : undefined;
   let replaying: Promise<unknown> | undefined;

@@ -23,7 +23,7 @@ import {
   USER_TEXT,
 } from '../src/errors.js';
 import { PublishError } from '../src/publish/index.js';
-import { failureText, isSlackApiError, plainSlackProblem, slackError } from '../src/slack/failures.js';
+import { failureText, isSlackApiError, plainSlackProblem, slackError } from '../src/slack/runtime/failures.js';
 import { StoreError } from '../src/store/index.js';
 import { JournalError } from '../src/store/journal.js';
 

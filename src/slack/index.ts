@@ -1,13 +1,13 @@
 import type { App } from '@slack/bolt';
-import type { SlackDeps } from './context.js';
 import { register as registerActions } from './listeners/actions/index.js';
 import { register as registerCommands } from './listeners/commands/index.js';
 import { register as registerEvents } from './listeners/events/index.js';
 import { register as registerShortcuts } from './listeners/shortcuts/index.js';
 import { register as registerViews } from './listeners/views/index.js';
+import type { SlackDeps } from './runtime/context.js';
 
-export type { SlackDeps } from './context.js';
-export { BOT_EVENTS, BOT_SCOPES } from './scopes.js';
+export type { SlackDeps } from './runtime/context.js';
+export { BOT_EVENTS, BOT_SCOPES } from './runtime/scopes.js';
 
 /** Registers every surface's listeners. */
 export function registerListeners(app: App, deps: SlackDeps): void {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { BOT_EVENTS, BOT_SCOPES } from '../../src/slack/scopes.js';
+import { BOT_EVENTS, BOT_SCOPES } from '../../src/slack/runtime/scopes.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const manifest = parse(readFileSync(join(root, 'manifest.yml'), 'utf8')) as {

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSession } from '../../src/domain/machine/session.js';
-import { KeyedQueue } from '../../src/slack/keyed-queue.js';
+import { KeyedQueue } from '../../src/slack/runtime/keyed-queue.js';
 import { PgStore, type Store } from '../../src/store/index.js';
 import { findByKey } from '../../src/team/lookup.js';
 import { freshSchema, type TestSchema } from '../support/pg.js';

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { checklistKey } from '../../../src/engine/checklist.js';
 import { getFlow } from '../../../src/engine/load.js';
 import { recommend } from '../../../src/engine/recommend.js';
-import { FOREIGN_TEAM } from '../../../src/slack/outcomes.js';
+import { FOREIGN_TEAM } from '../../../src/slack/notices/outcomes.js';
 import { TeamDoc } from '../../../src/store/index.js';
 import { answerPayload, runInterview, startInterview, waitForCard } from '../../support/driver.js';
 import type { Call, StoredMessage } from '../../support/fake-slack.js';

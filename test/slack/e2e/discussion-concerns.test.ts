@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { exportFiles } from '../../../src/adr/index.js';
 import { getFlow } from '../../../src/engine/load.js';
-import { FOREIGN_TEAM } from '../../../src/slack/outcomes.js';
+import { FOREIGN_TEAM } from '../../../src/slack/notices/outcomes.js';
 import { TeamDoc } from '../../../src/store/index.js';
 import { runInterview, SMALL_TEAM, startInterview, waitForCard } from '../../support/driver.js';
 import type { StoredMessage } from '../../support/fake-slack.js';

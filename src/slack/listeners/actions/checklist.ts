@@ -1,10 +1,10 @@
 import { match } from 'ts-pattern';
 import { day, type Message, who } from '../../blocks/kit.js';
 import { noticeMessage } from '../../blocks/menu.js';
-import { type TickOutcome, tickFromSlack } from '../../checklist.js';
-import type { SlackDeps } from '../../context.js';
 import { escapeText } from '../../escape.js';
-import { FOREIGN_TEAM } from '../../outcomes.js';
+import { FOREIGN_TEAM } from '../../notices/outcomes.js';
+import type { SlackDeps } from '../../runtime/context.js';
+import { type TickOutcome, tickFromSlack } from '../../use-cases/tick.js';
 import { onClick } from './click.js';
 
 /** The private note a checklist click gets; undefined when it worked or was the clicker's own double click. */

@@ -1,9 +1,9 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Message } from '../../blocks/kit.js';
-import type { SlackDeps } from '../../context.js';
 import { BlockActionBody, type MessageRef, messageRef, userNameOf, userTeamOf } from '../../payloads.js';
-import { tellPrivately } from '../../reply.js';
+import type { SlackDeps } from '../../runtime/context.js';
+import { tellPrivately } from '../../runtime/reply.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 

@@ -4,11 +4,11 @@ import { comparisonMessage } from '../../blocks/comparison.js';
 import { channelDecisions } from '../../blocks/decisions.js';
 import { helpMessage } from '../../blocks/menu.js';
 import { startModal } from '../../blocks/modals.js';
-import type { SlackDeps } from '../../context.js';
-import { uploadLog, uploadNotice } from '../../export.js';
 import { ACTIONS } from '../../ids.js';
-import { slackError } from '../../interview.js';
 import { BlockActionBody, messageRef } from '../../payloads.js';
+import type { SlackDeps } from '../../runtime/context.js';
+import { uploadLog, uploadNotice } from '../../use-cases/export.js';
+import { slackError } from '../../use-cases/interview.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 

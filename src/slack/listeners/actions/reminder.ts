@@ -2,13 +2,13 @@ import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '
 import { adrId } from '../../../domain/machine/record.js';
 import { findByKey } from '../../../team/lookup.js';
 import { noticeMessage } from '../../blocks/menu.js';
-import type { SlackDeps } from '../../context.js';
 import { parseRecordRef } from '../../ids.js';
-import { startInterview } from '../../interview.js';
-import { FOREIGN_TEAM } from '../../outcomes.js';
+import { FOREIGN_TEAM } from '../../notices/outcomes.js';
 import { BlockActionBody, messageRef, userTeamOf } from '../../payloads.js';
-import { tellPrivately } from '../../reply.js';
-import { startNotice } from '../../resume.js';
+import type { SlackDeps } from '../../runtime/context.js';
+import { tellPrivately } from '../../runtime/reply.js';
+import { startInterview } from '../../use-cases/interview.js';
+import { startNotice } from '../../use-cases/resume.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 

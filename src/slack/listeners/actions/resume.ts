@@ -1,10 +1,10 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { noticeMessage } from '../../blocks/menu.js';
-import type { SlackDeps } from '../../context.js';
 import { parseSessionRef } from '../../ids.js';
 import { BlockActionBody, userTeamOf } from '../../payloads.js';
-import { tellPrivately } from '../../reply.js';
-import { resumeInterview } from '../../resume.js';
+import type { SlackDeps } from '../../runtime/context.js';
+import { tellPrivately } from '../../runtime/reply.js';
+import { resumeInterview } from '../../use-cases/resume.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 

@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
-import type { SlackDeps } from '../../context.js';
 import { COMMAND } from '../../ids.js';
-import { afterAck } from '../../work.js';
+import type { SlackDeps } from '../../runtime/context.js';
+import { afterAck } from '../../runtime/work.js';
 import { meshHelpCommand } from './mesh-help.js';
 
 /** The slash command surface. */

@@ -6,19 +6,19 @@ import { comparisonMessage } from '../../blocks/comparison.js';
 import { channelDecisions } from '../../blocks/decisions.js';
 import { helpMessage, menuMessage, noticeMessage } from '../../blocks/menu.js';
 import { orgLogMessage } from '../../blocks/org-log.js';
-import { parseCommand, suggest } from '../../commands.js';
-import type { SlackDeps } from '../../context.js';
 import { escapeText } from '../../escape.js';
-import { uploadLog, uploadNotice } from '../../export.js';
-import { startInterview } from '../../interview.js';
 import { CommandBody } from '../../payloads.js';
-import { publishFromSlack } from '../../publish.js';
-import { resumeInterview, startNotice } from '../../resume.js';
-import { configFromSlack } from '../../settings.js';
+import type { SlackDeps } from '../../runtime/context.js';
+import { uploadLog, uploadNotice } from '../../use-cases/export.js';
+import { startInterview } from '../../use-cases/interview.js';
+import { publishFromSlack } from '../../use-cases/publish.js';
+import { resumeInterview, startNotice } from '../../use-cases/resume.js';
+import { configFromSlack } from '../../use-cases/settings.js';
+import { parseCommand, suggest } from './parse.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
-export { notInChannelHint } from '../../start-hint.js';
+export { notInChannelHint } from '../../notices/start-hint.js';
 
 /** `/mesh-help [subcommand]`: acknowledged at once; anything that reads the store or posts happens after. */
 export function meshHelpCommand(deps: SlackDeps) {

@@ -2,10 +2,10 @@ import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { type OrgLog, orgLog } from '../../../team/org-log.js';
 import { sharedOnly } from '../../../team/visibility.js';
 import { homeView } from '../../blocks/home.js';
-import type { SlackDeps } from '../../context.js';
-import { slackError } from '../../interview.js';
 import { EventEnvelope, HomeOpenedEvent } from '../../payloads.js';
-import { visibleToUser } from '../../visibility.js';
+import type { SlackDeps } from '../../runtime/context.js';
+import { visibleToUser } from '../../runtime/visibility.js';
+import { slackError } from '../../use-cases/interview.js';
 
 type Args = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs;
 

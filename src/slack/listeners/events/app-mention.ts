@@ -7,16 +7,16 @@ import { comparisonMessage } from '../../blocks/comparison.js';
 import type { Message } from '../../blocks/kit.js';
 import { helpMessage, noticeMessage } from '../../blocks/menu.js';
 import { summaryMessage } from '../../blocks/summary.js';
-import { postedUnder } from '../../claims.js';
-import { parseCommand, suggest } from '../../commands.js';
-import type { SlackDeps } from '../../context.js';
-import { discussionOf, unescapeSlack } from '../../discussion.js';
 import { escapeText } from '../../escape.js';
 import { COMMAND } from '../../ids.js';
-import { locate, slackError } from '../../interview.js';
-import { claimMention, MENTION_EVENT, markMentionPosted } from '../../mention-once.js';
 import { EventEnvelope, MentionEvent } from '../../payloads.js';
-import { tellPrivately } from '../../reply.js';
+import { postedUnder } from '../../runtime/claims.js';
+import type { SlackDeps } from '../../runtime/context.js';
+import { claimMention, MENTION_EVENT, markMentionPosted } from '../../runtime/mention-once.js';
+import { tellPrivately } from '../../runtime/reply.js';
+import { discussionOf, unescapeSlack } from '../../use-cases/discussion.js';
+import { locate, slackError } from '../../use-cases/interview.js';
+import { parseCommand, suggest } from '../commands/parse.js';
 
 type Args = SlackEventMiddlewareArgs<'app_mention'> & AllMiddlewareArgs;
 

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
-import type { SlackDeps } from '../../context.js';
-import { captureFromSlack, type ThreadChange, tsToIso, unescapeSlack } from '../../discussion.js';
 import { ChangedMessage, DeletedMessage, EventEnvelope, PostedMessage } from '../../payloads.js';
+import type { SlackDeps } from '../../runtime/context.js';
+import { captureFromSlack, type ThreadChange, tsToIso, unescapeSlack } from '../../use-cases/discussion.js';
 
 type Args = SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs;
 

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
-import type { SlackDeps } from '../../context.js';
+import type { SlackDeps } from '../../runtime/context.js';
 
 type Uninstalled = SlackEventMiddlewareArgs<'app_uninstalled'> & AllMiddlewareArgs;
 type Revoked = SlackEventMiddlewareArgs<'tokens_revoked'> & AllMiddlewareArgs;

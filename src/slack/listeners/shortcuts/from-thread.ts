@@ -1,10 +1,10 @@
 import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import { noticeMessage } from '../../blocks/menu.js';
-import type { SlackDeps } from '../../context.js';
-import { readThread } from '../../from-thread.js';
-import { slackError, startInterview } from '../../interview.js';
-import { startNotice } from '../../resume.js';
+import type { SlackDeps } from '../../runtime/context.js';
+import { readThread } from '../../use-cases/from-thread.js';
+import { slackError, startInterview } from '../../use-cases/interview.js';
+import { startNotice } from '../../use-cases/resume.js';
 import { notInChannelHint } from '../commands/mesh-help.js';
 
 type Args = SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs;

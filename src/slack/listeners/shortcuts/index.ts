@@ -1,7 +1,7 @@
 import type { App, MessageShortcut } from '@slack/bolt';
-import type { SlackDeps } from '../../context.js';
 import { CALLBACKS } from '../../ids.js';
-import { afterAck } from '../../work.js';
+import type { SlackDeps } from '../../runtime/context.js';
+import { afterAck } from '../../runtime/work.js';
 import { startFromThread } from './from-thread.js';
 
 /** Shortcuts (manifest.yml `features.shortcuts`). */

@@ -1,11 +1,11 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { CONCERN_MAX } from '../../blocks/concern-modal.js';
-import type { SlackDeps } from '../../context.js';
-import { concernHolder, raiseConcernFromSlack } from '../../discussion.js';
 import { CONCERN } from '../../ids.js';
 import { parseCardTarget, userNameOf, userTeamOf, ViewSubmissionBody } from '../../payloads.js';
-import { tellPrivately } from '../../reply.js';
-import { concernNotice } from '../actions/concern.js';
+import type { SlackDeps } from '../../runtime/context.js';
+import { tellPrivately } from '../../runtime/reply.js';
+import { concernHolder, raiseConcernFromSlack } from '../../use-cases/discussion.js';
+import { concernNotice } from '../actions/recommendation-card.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 

@@ -1,9 +1,9 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import type { SlackDeps } from '../../context.js';
-import { deadlineHolder, deadlineNotice, parseDeadline, setDeadlineFromSlack } from '../../deadline-set.js';
 import { DEADLINE } from '../../ids.js';
 import { parseCardTarget, userTeamOf, ViewSubmissionBody } from '../../payloads.js';
-import { tellPrivately } from '../../reply.js';
+import type { SlackDeps } from '../../runtime/context.js';
+import { tellPrivately } from '../../runtime/reply.js';
+import { deadlineHolder, deadlineNotice, parseDeadline, setDeadlineFromSlack } from '../../use-cases/deadline-set.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 

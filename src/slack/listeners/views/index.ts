@@ -1,6 +1,6 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
-import type { SlackDeps } from '../../context.js';
 import { CALLBACKS, CONCERN, DEADLINE } from '../../ids.js';
+import type { SlackDeps } from '../../runtime/context.js';
 import { concernSubmit } from './concern.js';
 import { deadlineSubmit } from './deadline.js';
 import { overrideSubmit } from './override.js';

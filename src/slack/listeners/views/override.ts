@@ -1,10 +1,10 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import type { SlackDeps } from '../../context.js';
 import { INPUTS } from '../../ids.js';
-import { checkCard, decideFromSlack, locate } from '../../interview.js';
-import { decideNotice } from '../../outcomes.js';
+import { decideNotice } from '../../notices/outcomes.js';
 import { parseCardTarget, userNameOf, userTeamOf, ViewSubmissionBody } from '../../payloads.js';
-import { tellPrivately } from '../../reply.js';
+import type { SlackDeps } from '../../runtime/context.js';
+import { tellPrivately } from '../../runtime/reply.js';
+import { checkCard, decideFromSlack, locate } from '../../use-cases/interview.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 

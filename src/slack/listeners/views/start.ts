@@ -1,11 +1,11 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { parseScope } from '../../../team/scope.js';
-import type { SlackDeps } from '../../context.js';
 import { INPUTS } from '../../ids.js';
-import { startInterview } from '../../interview.js';
 import { ViewSubmissionBody } from '../../payloads.js';
-import { tellPrivately } from '../../reply.js';
-import { startNotice } from '../../resume.js';
+import type { SlackDeps } from '../../runtime/context.js';
+import { tellPrivately } from '../../runtime/reply.js';
+import { startInterview } from '../../use-cases/interview.js';
+import { startNotice } from '../../use-cases/resume.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 

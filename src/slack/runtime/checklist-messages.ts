@@ -1,0 +1,109 @@
+import { checklistState } from '../../engine/checklist.js';
+import type { Flow } from '../../engine/flow.js';
+import type { Recommendation } from '../../engine/recommend.js';
+import type { Decision, Session, TeamDoc } from '../../store/index.js';
+import { findByKey } from '../../team/lookup.js';
+import { type ChecklistState, checklistMessage } from '../blocks/checklist.js';
+import type { Message } from '../blocks/kit.js';
+import type { Run } from './effects.js';
+
+/** Where a thread's checklist is posted. */
+export type ChecklistWhere = { teamId: string; sessionId: string; channel: string; threadTs: string };
+
+/** The session of a plan, and where its checklist ticks live: the decision once there is one, else the session. */
+export type ChecklistHolder = { session: Session; holder: Session | Decision };
+
+export function checklistHolder(doc: TeamDoc, sessionId: string): ChecklistHolder | undefined {
+  const session = findByKey(doc.sessions, (s) => s.id === sessionId);
+  if (!session) return undefined;
+  const decision = session.decisionNumber
+    ? findByKey(doc.decisions, (d) => d.number === session.decisionNumber)
+    : undefined;
+  return { session, holder: decision ?? session };
+}
+
+/** The posted checklist of a thread (the holder's; the session's before a decision carries it over). */
+export const checklistTsOf = ({ session, holder }: ChecklistHolder): string | undefined =>
+  holder.checklistTs ?? session.checklistTs;
+
+/**
+ * Records (or forgets) the posted checklist on the session and on its
+ * decision alike, so re-accepting a reopened record never brings back an old one.
+ */
+export function setChecklistTs({ session, holder }: ChecklistHolder, ts: string | undefined): void {
+  for (const x of new Set<Session | Decision>([session, holder])) {
+    if (ts) x.checklistTs = ts;
+    else delete x.checklistTs;
+  }
+}
+
+/** The recommendation whose checklist the thread shows: the interview's (a reopened record's may have moved on). */
+export const checklistRecommendation = ({ session, holder }: ChecklistHolder): Recommendation | undefined =>
+  session.recommendation ?? ('chosen' in holder ? holder.recommendation : undefined);
+
+/** The thread's checklist as stored now: the interview's recommendation with the holder's ticks. */
+export function renderChecklist(flow: Flow, found: ChecklistHolder, state: ChecklistState): Message | undefined {
+  const rec = checklistRecommendation(found);
+  return rec ? checklistMessage(flow, checklistState(rec, found.holder.checklistTicks), state) : undefined;
+}
+
+/** Marks the thread's posted checklist replaced and forgets it (its recommendation card was retired). */
+export async function retireChecklist(run: Run, where: ChecklistWhere): Promise<void> {
+  const found = checklistHolder(run.doc, where.sessionId);
+  const ts = found && checklistTsOf(found);
+  if (!found || !ts) return;
+  const msg = checklistMessage(run.deps.flow, [], 'replaced');
+  await run.attempt('retiring a readiness checklist', () =>
+    run.client.chat.update({ channel: where.channel, ts, ...msg }),
+  );
+  await run.write((doc) => {
+    const now = checklistHolder(doc, where.sessionId);
+    if (now && checklistTsOf(now) === ts) setChecklistTs(now, undefined);
+  });
+}
+
+/**
+ * Posts the checklist of the card just posted (`cardTs`), right under it, and
+ * stores its ts; an older checklist still stored is retired first. Nothing is
+ * posted when the recommendation has no checklist, and a checklist whose card
+ * was replaced while it was being posted is marked replaced at once.
+ */
+export async function postChecklist(run: Run, where: ChecklistWhere, cardTs: string): Promise<void> {
+  let found = checklistHolder(run.doc, where.sessionId);
+  if (!found || found.session.cardTs !== cardTs) return;
+  if (checklistTsOf(found)) {
+    await retireChecklist(run, where);
+    found = checklistHolder(run.doc, where.sessionId) ?? found;
+  }
+  const msg = renderChecklist(run.deps.flow, found, 'active');
+  if (!msg || !found.session.recommendation?.checklist.length) return;
+  let ts: string | undefined;
+  await run.attempt('posting the readiness checklist', async () => {
+    ts = (await run.client.chat.postMessage({ channel: where.channel, thread_ts: where.threadTs, ...msg })).ts;
+  });
+  const posted = ts;
+  if (!posted) return;
+  const kept = await run.write((doc) => {
+    const now = checklistHolder(doc, where.sessionId);
+    if (!now || now.session.cardTs !== cardTs) return false;
+    setChecklistTs(now, posted);
+    return true;
+  });
+  if (!kept) {
+    const replaced = checklistMessage(run.deps.flow, [], 'replaced');
+    await run.attempt('retiring a readiness checklist', () =>
+      run.client.chat.update({ channel: where.channel, ts: posted, ...replaced }),
+    );
+  }
+}
+
+/** Re-renders a checklist message: with its ticks while it is the thread's, else as replaced. */
+export async function refreshChecklist(run: Run, where: ChecklistWhere, ts: string): Promise<void> {
+  const found = checklistHolder(run.doc, where.sessionId);
+  if (!found) return;
+  const msg = renderChecklist(run.deps.flow, found, checklistTsOf(found) === ts ? 'active' : 'replaced');
+  if (msg)
+    await run.attempt('updating the readiness checklist', () =>
+      run.client.chat.update({ channel: where.channel, ts, ...msg }),
+    );
+}

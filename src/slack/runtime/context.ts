@@ -1,0 +1,26 @@
+import type { Logger } from '@slack/bolt';
+import type { Flow } from '../../engine/flow.js';
+import type { GitHubAccess } from '../../publish/index.js';
+import type { Store } from '../../store/index.js';
+import type { SealedInstallationStore } from '../../store/installations.js';
+import type { KeyedQueue } from './keyed-queue.js';
+import type { WorkLimiter } from './work.js';
+
+/** What every listener works with; tests inject the store and the clock. */
+export type SlackDeps = {
+  flow: Flow;
+  store: Store;
+  now: () => Date;
+  newId: () => string;
+  logger: Logger;
+  /** Slack calls of one session run one after another, so messages end in their latest state. */
+  effects: KeyedQueue;
+  /** Slots for work after an ack, so acks stay fast under load. */
+  work: WorkLimiter;
+  /** The workspace the bot token belongs to (auth.test), where sessions started there live. */
+  homeTeamId: string | undefined;
+  /** GitHub token (and Enterprise API URL) from the environment, for `/mesh-help export pr`. */
+  github?: GitHubAccess | undefined;
+  /** Installs in many workspaces (OAuth); absent with one bot token. */
+  installs?: SealedInstallationStore;
+};

@@ -1,0 +1,408 @@
+import type { WebClient } from '@slack/web-api';
+import { match } from 'ts-pattern';
+import { approvalsNeeded } from '../../domain/machine/accept.js';
+import type { Effect, RecordNote, Thread, ThreadNote } from '../../domain/machine/effects.js';
+import { adrId } from '../../domain/machine/record.js';
+import type { Recommendation } from '../../engine/recommend.js';
+import type { Decision, Session, TeamDoc } from '../../store/index.js';
+import { findByKey } from '../../team/lookup.js';
+import { privateConversation } from '../../team/visibility.js';
+import { withDeadline } from '../blocks/deadline.js';
+import { decisionCardMessage, supersededNotice } from '../blocks/decision-card.js';
+import { type Message, section, who } from '../blocks/kit.js';
+import { questionMessage } from '../blocks/question.js';
+import { type CardInput, type CardState, recommendationMessage } from '../blocks/recommendation.js';
+import { rootMessage } from '../blocks/root.js';
+import { COMMAND } from '../ids.js';
+import { resumeMessage } from '../use-cases/resume.js';
+import { postChecklist, refreshChecklist, retireChecklist } from './checklist-messages.js';
+import { claimMetadata, postedClaim } from './claims.js';
+import type { SlackDeps } from './context.js';
+import { announce, type CardCopy, refreshCards } from './status-changes.js';
+
+/** A Web API call that logs its failure instead of throwing. */
+export type Attempt = (what: string, call: () => Promise<unknown>) => Promise<boolean>;
+
+/**
+ * What one run of effects knows: the team's document, read once when the run
+ * starts and replaced by what each of the run's own writes saved (never read
+ * again between effects), and how to write.
+ */
+export type Run = {
+  deps: SlackDeps;
+  client: WebClient;
+  teamId: string;
+  doc: TeamDoc;
+  attempt: Attempt;
+  /** A store update whose result and saved document this run keeps. */
+  write<T>(fn: (doc: TeamDoc) => T): Promise<T>;
+};
+
+/**
+ * Runs a step's effects after the effects already queued for the same
+ * session: one job per step, in the order the step listed them. A failed
+ * Slack call is logged and the rest still run. `sessionId` names the queue
+ * when no effect names a thread (a record's life-cycle change).
+ */
+export function runEffects(
+  deps: SlackDeps,
+  client: WebClient,
+  teamId: string,
+  effects: readonly Effect[],
+  sessionId?: string,
+): Promise<void> {
+  if (!effects.length) return Promise.resolve();
+  const threaded = effects.find((e): e is Extract<Effect, { thread: Thread }> => 'thread' in e);
+  const key =
+    threaded?.thread.sessionId ?? sessionId ?? `record-${effects.map((e) => ('number' in e ? e.number : '')).join('')}`;
+  return deps.effects.run(`${teamId}/${key}`, async () => {
+    const run = await startRun(deps, client, teamId);
+    for (const effect of effects) await runEffect(run, effect);
+  });
+}
+
+async function startRun(deps: SlackDeps, client: WebClient, teamId: string): Promise<Run> {
+  const run: Run = {
+    deps,
+    client,
+    teamId,
+    doc: await deps.store.read(teamId),
+    attempt: async (what, call) => {
+      try {
+        await call();
+        return true;
+      } catch (err) {
+        deps.logger.warn(`mesh-help: ${what} failed: ${(err as Error).message}`);
+        return false;
+      }
+    },
+    write: async (fn) => {
+      const { result, doc } = await deps.store.update(teamId, (d) => ({ result: fn(d), doc: d }));
+      run.doc = doc;
+      return result;
+    },
+  };
+  return run;
+}
+
+/** One effect, matched exhaustively: a new kind of effect does not compile until it is handled here. */
+function runEffect(run: Run, effect: Effect): Promise<void> {
+  return match(effect)
+    .with({ type: 'post-question' }, (e) => postQuestion(run, e))
+    .with({ type: 'update-question' }, (e) => updateQuestion(run, e.thread, e.question))
+    .with({ type: 'retire-question' }, (e) => retireQuestion(run, e.thread, e.question, e.ts))
+    .with({ type: 'post-card' }, (e) => postCard(run, e))
+    .with({ type: 'retire-card' }, (e) => retireCard(run, e.thread, e.ts))
+    .with({ type: 'update-card' }, (e) => updateCard(run, e.thread, e.ts))
+    .with({ type: 'close-card' }, (e) => closeCard(run, e.thread, e.ts, e.note))
+    .with({ type: 'update-checklist' }, (e) => refreshChecklist(run, where(run, e.thread), e.ts))
+    .with({ type: 'update-root' }, (e) => updateRoot(run, e.thread))
+    .with({ type: 'post-note' }, (e) => postNote(run, e.thread, e.note))
+    .with({ type: 'post-decision-card' }, (e) => postDecisionCard(run, e.thread, e.number))
+    .with({ type: 'update-record-cards' }, (e) => refreshCards(run, e.number))
+    .with({ type: 'note-record-thread' }, (e) => noteRecordThread(run, e.note))
+    .with({ type: 'announce' }, (e) => announce(run, e.number, e.change))
+    .exhaustive();
+}
+
+const where = (run: Run, thread: Thread) => ({ teamId: run.teamId, ...thread });
+const sessionIn = (doc: TeamDoc, thread: Thread): Session | undefined =>
+  findByKey(doc.sessions, (s) => s.id === thread.sessionId);
+const decisionOf = (doc: TeamDoc, s: Session): Decision | undefined =>
+  s.decisionNumber ? findByKey(doc.decisions, (d) => d.number === s.decisionNumber) : undefined;
+
+function cardState(doc: TeamDoc, s: Session, ts: string): CardState {
+  const decision = decisionOf(doc, s);
+  if (decision && s.status === 'decided' && s.cardTs === ts) return { kind: 'decided', decision };
+  return s.cardTs === ts && s.status === 'complete' ? { kind: 'active' } : { kind: 'superseded' };
+}
+
+/** A recommendation card's input: the session, its recommendation and the team's approval rule. */
+const cardInput = (doc: TeamDoc, s: Session, rec: Recommendation): CardInput => ({
+  ...s,
+  recommendation: rec,
+  approvalsNeeded: approvalsNeeded(doc),
+});
+
+/** The deadline part of an active card: this session's deadline and the team's required approvers. */
+const deadlineView = (doc: TeamDoc, s: Session) => ({ deadline: s.deadline, approvers: doc.config.approvers });
+
+/** Fills a claimed slot with the posted ts; false when the claim was dropped meanwhile (the question stopped applying). */
+function fillClaim(
+  run: Run,
+  thread: Thread,
+  slot: (s: Session) => { get: () => string | undefined; set: (ts: string | undefined) => void },
+  claim: string,
+  ts: string | undefined,
+): Promise<boolean> {
+  return run.write((doc) => {
+    const s = sessionIn(doc, thread);
+    if (!s) return false;
+    const { get, set } = slot(s);
+    if (get() !== claim) return false;
+    set(ts);
+    return true;
+  });
+}
+
+const questionSlot = (question: string) => (s: Session) => ({
+  get: () => s.messages[question],
+  set: (ts: string | undefined) => {
+    if (ts) s.messages[question] = ts;
+    else delete s.messages[question];
+  },
+});
+const cardSlot = (s: Session) => ({
+  get: () => s.cardTs,
+  set: (ts: string | undefined) => {
+    if (ts) s.cardTs = ts;
+    else delete s.cardTs;
+  },
+});
+
+/** A post that failed leaves its slot free, so the next click on the last answer (or Resume) posts it again. */
+async function tellActor(run: Run, thread: Thread, actor: string | undefined, what: string): Promise<void> {
+  if (!actor) return;
+  const text = `Your answers are saved, but Slack would not take ${what} just now. Click *Resume it* (or your last answer again, or run \`${COMMAND} resume\` here) to post it.`;
+  await run.attempt('telling the user a step failed', () =>
+    run.client.chat.postEphemeral({
+      channel: thread.channel,
+      user: actor,
+      thread_ts: thread.threadTs,
+      ...resumeMessage(text, run.teamId, { id: thread.sessionId }),
+    }),
+  );
+}
+
+async function updateQuestion(run: Run, thread: Thread, question: string): Promise<void> {
+  const s = sessionIn(run.doc, thread);
+  const ts = s?.messages[question];
+  if (!s || !ts || ts.startsWith('pending:')) return;
+  const msg = questionMessage(run.deps.flow, s, question);
+  await run.attempt(`updating question ${question}`, () =>
+    run.client.chat.update({ channel: thread.channel, ts, ...msg }),
+  );
+}
+
+async function retireQuestion(run: Run, thread: Thread, question: string, ts: string): Promise<void> {
+  const s = sessionIn(run.doc, thread);
+  if (!s) return;
+  const msg = questionMessage(run.deps.flow, s, question);
+  await run.attempt(`retiring question ${question}`, () =>
+    run.client.chat.update({ channel: thread.channel, ts, ...msg }),
+  );
+}
+
+async function postQuestion(run: Run, e: Extract<Effect, { type: 'post-question' }>): Promise<void> {
+  const { thread, question, claim, recover } = e;
+  const s = sessionIn(run.doc, thread);
+  if (!s) return;
+  const msg = questionMessage(run.deps.flow, s, question);
+  let ts: string | undefined;
+  const posted = await run.attempt(`posting question ${question}`, async () => {
+    // After a crash between post and mark, the question may be in the thread already.
+    if (recover) ts = await postedClaim(run.client, thread.channel, thread.threadTs, claim);
+    ts ??= (
+      await run.client.chat.postMessage({
+        channel: thread.channel,
+        thread_ts: thread.threadTs,
+        ...msg,
+        ...claimMetadata(claim),
+      })
+    ).ts;
+  });
+  const kept = await fillClaim(run, thread, questionSlot(question), claim, ts);
+  if (!posted) await tellActor(run, thread, e.actor, 'the next question');
+  // Someone changed an earlier answer while this was being posted: the question no longer applies.
+  if (!kept && ts) await retireQuestion(run, thread, question, ts);
+}
+
+async function retireCard(run: Run, thread: Thread, ts: string): Promise<void> {
+  const s = sessionIn(run.doc, thread);
+  if (!s) return;
+  const msg: Message = s.recommendation
+    ? recommendationMessage(run.deps.flow, { ...s, recommendation: s.recommendation }, { kind: 'superseded' })
+    : {
+        text: 'An answer changed, so this recommendation no longer holds.',
+        blocks: [
+          section(
+            ':arrows_counterclockwise: An answer changed, so this recommendation no longer holds. The interview goes on below.',
+          ),
+        ],
+      };
+  await run.attempt('retiring a recommendation card', () =>
+    run.client.chat.update({ channel: thread.channel, ts, ...msg }),
+  );
+  // The retired card's checklist goes with it.
+  await retireChecklist(run, where(run, thread));
+}
+
+async function postCard(run: Run, e: Extract<Effect, { type: 'post-card' }>): Promise<void> {
+  const { thread, claim, recover } = e;
+  const s = sessionIn(run.doc, thread);
+  const rec = s?.recommendation;
+  let ts: string | undefined;
+  if (s && rec && s.cardTs === claim) {
+    const msg = withDeadline(
+      recommendationMessage(run.deps.flow, cardInput(run.doc, s, rec), { kind: 'active' }),
+      deadlineView(run.doc, s),
+    );
+    // Broadcast: the recommendation shows in the channel as well as the thread.
+    await run.attempt('posting the recommendation', async () => {
+      if (recover) ts = await postedClaim(run.client, thread.channel, thread.threadTs, claim);
+      ts ??= (
+        await run.client.chat.postMessage({
+          channel: thread.channel,
+          thread_ts: thread.threadTs,
+          reply_broadcast: true,
+          ...msg,
+          ...claimMetadata(claim),
+        })
+      ).ts;
+    });
+  }
+  const kept = await fillClaim(run, thread, cardSlot, claim, ts);
+  if (rec && ts === undefined) await tellActor(run, thread, e.actor, 'the recommendation');
+  // The readiness checklist goes right under the card it belongs to.
+  if (kept && ts) await postChecklist(run, where(run, thread), ts);
+  if (!kept && ts) {
+    const now = sessionIn(run.doc, thread);
+    const current = now?.recommendation ?? rec;
+    if (now && current) {
+      const msg = recommendationMessage(run.deps.flow, { ...now, recommendation: current }, { kind: 'superseded' });
+      const postedTs = ts;
+      await run.attempt('retiring a recommendation card', () =>
+        run.client.chat.update({ channel: thread.channel, ts: postedTs, ...msg }),
+      );
+    }
+  }
+}
+
+async function updateCard(run: Run, thread: Thread, ts: string): Promise<void> {
+  const s = sessionIn(run.doc, thread);
+  const rec = s?.recommendation;
+  if (!s || !rec) return;
+  const state = cardState(run.doc, s, ts);
+  const card = recommendationMessage(run.deps.flow, cardInput(run.doc, s, rec), state);
+  const msg = state.kind === 'active' ? withDeadline(card, deadlineView(run.doc, s)) : card;
+  await run.attempt('updating the recommendation card', () =>
+    run.client.chat.update({ channel: thread.channel, ts, ...msg }),
+  );
+}
+
+/** The words of a note in an interview's thread. */
+export function threadNoteText(note: ThreadNote): string {
+  return match(note)
+    .with(
+      { kind: 'deadline-accepted' },
+      (n) =>
+        `:alarm_clock: The deadline passed with enough approvals and no open concern, so the recommendation is accepted as *${adrId(n.number)}*.`,
+    )
+    .with({ kind: 'expired' }, (n) => `:hourglass: The deadline passed: ${n.reason}`)
+    .with(
+      { kind: 'deadline-set' },
+      (n) =>
+        `:alarm_clock: ${who(n.actor)} set a deadline: decide by ${n.deadline.slice(0, 10)} ${n.deadline.slice(11, 16)} UTC.`,
+    )
+    .with(
+      { kind: 'rejected' },
+      (n) => `:x: ${who(n.actor)} rejected *${adrId(n.number)}*. Its team can reopen it from the decision card.`,
+    )
+    .exhaustive();
+}
+
+async function closeCard(run: Run, thread: Thread, ts: string, note: ThreadNote): Promise<void> {
+  const text = threadNoteText(note);
+  await run.attempt('closing a recommendation card', () =>
+    run.client.chat.update({ channel: thread.channel, ts, text, blocks: [section(text)] }),
+  );
+}
+
+async function postNote(run: Run, thread: Thread, note: ThreadNote): Promise<void> {
+  const text = threadNoteText(note);
+  await run.attempt(`a note in ${thread.channel}`, () =>
+    run.client.chat.postMessage({ channel: thread.channel, thread_ts: thread.threadTs, text, blocks: [section(text)] }),
+  );
+}
+
+async function updateRoot(run: Run, thread: Thread): Promise<void> {
+  const s = sessionIn(run.doc, thread);
+  if (!s) return;
+  const msg = rootMessage(run.deps.flow, s, decisionOf(run.doc, s));
+  const rootTs = s.rootTs ?? thread.threadTs;
+  await run.attempt('updating the root message', () =>
+    run.client.chat.update({ channel: thread.channel, ts: rootTs, ...msg }),
+  );
+}
+
+/** Most copies kept per record: the thread's broadcast, the decisions channel, and a few re-posts. */
+const MAX_COPIES = 20;
+
+/**
+ * The accepted record's card: a thread reply broadcast to the channel, and a
+ * copy in the team's decisions channel when one is set (not for a record of
+ * a private conversation). Where the copies are is kept, so a later status
+ * change updates each of them.
+ */
+async function postDecisionCard(run: Run, thread: Thread, number: number): Promise<void> {
+  const decision = findByKey(run.doc.decisions, (d) => d.number === number);
+  if (!decision) return;
+  const msg = decisionCardMessage(run.deps.flow, decision, { teamId: run.teamId, decisions: run.doc.decisions });
+  const { channel, threadTs } = thread;
+  const copies: CardCopy[] = [];
+  await run.attempt('posting the decision card', async () => {
+    const posted = await run.client.chat.postMessage({ channel, thread_ts: threadTs, reply_broadcast: true, ...msg });
+    if (posted.ts) copies.push({ channel, ts: posted.ts });
+  });
+  const elsewhere = run.doc.config.decisionsChannel;
+  if (elsewhere && elsewhere !== channel && privateConversation(decision) === undefined) {
+    await run.attempt(`posting the decision card in ${elsewhere}`, async () => {
+      const posted = await run.client.chat.postMessage({ channel: elsewhere, ...msg });
+      if (posted.ts) copies.push({ channel: elsewhere, ts: posted.ts });
+    });
+  }
+  if (!copies.length) return;
+  await run.write((doc) => {
+    const d = findByKey(doc.decisions, (x) => x.number === number);
+    if (!d) return;
+    const known = d.cards ?? [];
+    for (const c of copies)
+      if (!known.some((k) => k.channel === c.channel && k.ts === c.ts)) known.push({ channel: c.channel, ts: c.ts });
+    d.cards = known.slice(-MAX_COPIES);
+  });
+}
+
+/** The words of a note in a record's own thread. */
+function recordNoteMessage(run: Run, note: RecordNote): Message | undefined {
+  const text = match(note)
+    .with(
+      { kind: 'reopened' },
+      (n) =>
+        `:leftwards_arrow_with_hook: ${who(n.actor)} reopened *${adrId(n.number)}*. It is proposed again: the recommendation card in this thread takes decisions again.`,
+    )
+    .with(
+      { kind: 'deprecated' },
+      (n) =>
+        `:wastebasket: ${who(n.actor)} deprecated *${adrId(n.number)}*: it no longer guides new work. Its team can reopen it from the card.`,
+    )
+    .with({ kind: 'rejected' }, (n) => threadNoteText(n))
+    .with({ kind: 'superseded' }, () => undefined)
+    .exhaustive();
+  if (text !== undefined) return { text, blocks: [section(text)] };
+  if (note.kind !== 'superseded') return undefined;
+  const old = findByKey(run.doc.decisions, (d) => d.number === note.number);
+  const successor = findByKey(run.doc.decisions, (d) => d.number === note.by);
+  return old && successor && old.supersededBy === successor.number
+    ? supersededNotice(run.deps.flow, old, successor)
+    : undefined;
+}
+
+async function noteRecordThread(run: Run, note: RecordNote): Promise<void> {
+  const decision = findByKey(run.doc.decisions, (d) => d.number === note.number);
+  const msg = recordNoteMessage(run, note);
+  if (!decision?.channel || !decision.threadTs || !msg) return;
+  const { channel, threadTs } = decision;
+  await run.attempt(`noting the ${note.kind} of ${adrId(note.number)}`, () =>
+    run.client.chat.postMessage({ channel, thread_ts: threadTs, ...msg }),
+  );
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { KeyedQueue } from '../../../src/slack/runtime/keyed-queue.js';
+import { afterAck, WorkLimiter } from '../../../src/slack/runtime/work.js';
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe('WorkLimiter.idle', () => {
+  it('resolves at once with no work, and only after running and waiting work has released its slot', async () => {
+    const limiter = new WorkLimiter(1);
+    await limiter.idle();
+    expect(limiter.busy).toBe(false);
+    const order: string[] = [];
+    let finishFirst: () => void = () => undefined;
+    const first = afterAck(limiter, async ({ ack }: { ack: () => Promise<void> }) => {
+      await ack();
+      await new Promise<void>((resolve) => {
+        finishFirst = resolve;
+      });
+      order.push('first');
+    });
+    const second = afterAck(limiter, async ({ ack }: { ack: () => Promise<void> }) => {
+      await ack();
+      order.push('second');
+    });
+    const runs = [first({ ack: async () => undefined }), second({ ack: async () => undefined })];
+    await turn();
+    expect(limiter.busy).toBe(true);
+    let idle = false;
+    const waiting = limiter.idle().then(() => {
+      idle = true;
+    });
+    for (let i = 0; i < 10; i++) await turn();
+    expect(idle).toBe(false);
+    finishFirst();
+    await waiting;
+    expect(order).toEqual(['first', 'second']);
+    expect(limiter.busy).toBe(false);
+    await Promise.all(runs);
+  });
+});
+
+describe('KeyedQueue.idle', () => {
+  it('waits for a task queued by a task that was running when idle() was called', async () => {
+    const queue = new KeyedQueue();
+    const done: string[] = [];
+    void queue.run('a', async () => {
+      await turn();
+      void queue.run('b', async () => {
+        await turn();
+        done.push('b');
+      });
+      done.push('a');
+    });
+    expect(queue.busy).toBe(true);
+    await queue.idle();
+    expect(done).toEqual(['a', 'b']);
+    expect(queue.busy).toBe(false);
+  });
+});
