@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
 import { join } from 'node:path';
-import { App, type CustomRoute, HTTPReceiver, type Logger, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { App, type Logger, LogLevel } from '@slack/bolt';
 import { ConsoleLogger } from '@slack/logger';
 import { ErrorCode, type RetryOptions, WebClient, type WebClientOptions } from '@slack/web-api';
 import { match } from 'ts-pattern';
@@ -13,11 +12,11 @@ import { exitCodeOf } from './errors.js';
 import { redactingLogger } from './redacting-logger.js';
 import { registerListeners, type SlackDeps } from './slack/index.js';
 import { isSlackApiError, tellFailure } from './slack/runtime/failures.js';
+import { buildReceiver, healthRoutes } from './slack/runtime/http.js';
 import { journalIntake } from './slack/runtime/intake.js';
 import { KeyedQueue } from './slack/runtime/keyed-queue.js';
+import { trackInFlight } from './slack/runtime/middleware.js';
 import { rateLanes } from './slack/runtime/rate-lanes.js';
-import { BODY_LIMIT, gateRequests } from './slack/runtime/request-gate.js';
-import { BOT_SCOPES } from './slack/runtime/scopes.js';
 import { WorkLimiter } from './slack/runtime/work.js';
 import { slackError } from './slack/use-cases/interview.js';
 import { startReminders } from './slack/use-cases/reminders.js';
@@ -73,7 +72,7 @@ export const PRODUCTION_RETRIES: RetryOptions = {
   randomize: true,
 };
 
-const EVENTS_PATH = '/slack/events';
+const _EVENTS_PATH = '/slack/events';
 
 const levelOf = (name: LogLevelName): LogLevel =>
   match(name)
@@ -82,56 +81,6 @@ const levelOf = (name: LogLevelName): LogLevel =>
     .with('warn', () => LogLevel.WARN)
     .with('error', () => LogLevel.ERROR)
     .exhaustive();
-
-const healthz: CustomRoute = {
-  path: '/healthz',
-  method: ['GET'],
-  handler: (_req, res) => {
-    res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end('{"ok":true}');
-  },
-};
-
-/** How long /readyz waits for the store before calling it unavailable (a probe's own timeout is longer). */
-const READY_TIMEOUT_MS = 2000;
-
-/**
- * Readiness: 200 while the store answers and the app is not stopping, 503 otherwise, so a load balancer
- * sends no new requests to a replica that is draining or cannot save. The reason's detail goes to the log.
- */
-function readyzRoute(store: Store, logger: Logger, draining: () => boolean): CustomRoute {
-  let failing = false;
-  const answer = (res: ServerResponse, status: number, body: Record<string, unknown>) => {
-    res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-    res.end(JSON.stringify(body));
-  };
-  return {
-    path: '/readyz',
-    method: ['GET'],
-    handler: (_req, res) => {
-      if (draining()) return answer(res, 503, { ok: false, reason: 'draining' });
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer in ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
-      });
-      Promise.race([store.ping(), timeout])
-        .finally(() => clearTimeout(timer))
-        .then(
-          () => {
-            if (failing) logger.info('mesh-help: the store answers again; ready');
-            failing = false;
-            answer(res, draining() ? 503 : 200, draining() ? { ok: false, reason: 'draining' } : { ok: true });
-          },
-          (err: unknown) => {
-            // Logged when readiness turns, not on every probe.
-            if (!failing) logger.warn(`mesh-help: not ready, the store does not answer: ${(err as Error).message}`);
-            failing = true;
-            answer(res, 503, { ok: false, reason: 'store' });
-          },
-        );
-    },
-  };
-}
 
 /** Builds the Bolt app: checks the token (auth.test), picks the receiver, registers the listeners. */
 export async function createApp(config: Config, deps: AppDeps = {}): Promise<MeshApp> {
@@ -178,60 +127,13 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
   const installs = config.oauth ? installationsFor(store, config.dataDir, config.oauth.tokenKey) : undefined;
 
   let draining = false;
-  const health = [healthz, readyzRoute(store, logger, () => draining)];
-  const receiver = match(config.mode)
-    .with('http', () => {
-      const http = new HTTPReceiver({
-        signingSecret: config.signingSecret ?? '',
-        endpoints: EVENTS_PATH,
-        customRoutes: health,
-        logger,
-        bodyLimit: BODY_LIMIT,
-        ...(deps.unhandledRequestTimeoutMs
-          ? {
-              unhandledRequestTimeoutMillis: deps.unhandledRequestTimeoutMs,
-              // Bolt's own handler names its default (3 s) whatever the timeout is.
-              unhandledRequestHandler: ({ response }: { response: ServerResponse }) => {
-                logger.error(`mesh-help: a request was not acknowledged within ${deps.unhandledRequestTimeoutMs} ms`);
-                if (!response.headersSent) {
-                  response.writeHead(404);
-                  response.end();
-                }
-              },
-            }
-          : {}),
-        // OAuth: /slack/install starts an install, /slack/oauth_redirect finishes it; state is signed, not kept.
-        ...(config.oauth && installs
-          ? {
-              clientId: config.oauth.clientId,
-              clientSecret: config.oauth.clientSecret,
-              stateSecret: config.oauth.stateSecret,
-              scopes: [...BOT_SCOPES],
-              installationStore: installs,
-              installerOptions: { directInstall: true, clientOptions },
-            }
-          : {}),
-      });
-      // Oversized, future-dated, replayed and foreign-shaped requests stop here, before Bolt buffers or parses them.
-      http.requestListener = gateRequests(http.requestListener, {
-        signingSecret: config.signingSecret ?? '',
-        endpoints: [EVENTS_PATH],
-        logger,
-      });
-      return http;
-    })
-    .with(
-      'socket',
-      () =>
-        new SocketModeReceiver({
-          appToken: config.appToken ?? '',
-          customRoutes: health,
-          // The socket client calls apps.connections.open through the same Web API settings (SLACK_API_URL).
-          installerOptions: { port: config.port, clientOptions },
-          logger,
-        }),
-    )
-    .exhaustive();
+  const receiver = buildReceiver(config, {
+    logger,
+    clientOptions,
+    routes: healthRoutes(store, logger, () => draining),
+    installs,
+    unhandledRequestTimeoutMs: deps.unhandledRequestTimeoutMs,
+  });
 
   const app = new App({
     receiver,
@@ -250,15 +152,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
   const effects = new KeyedQueue(store instanceof PgStore ? (key, task) => store.exclusive(key, task) : undefined);
   // Listener work continues after the ack; stop() waits for it so no started write is cut off.
   const inFlight = new Set<Promise<void>>();
-  app.use(async ({ next }) => {
-    const work = next();
-    inFlight.add(work);
-    try {
-      await work;
-    } finally {
-      inFlight.delete(work);
-    }
-  });
+  app.use(trackInFlight(inFlight));
   // One sink for every listener's failure: the log gets the detail, the person a short private note.
   // Bolt does not export this type by name; it is the last overload of app.error.
   const onError: Parameters<App['error']>[0] = async ({ error, body, context }) => {

@@ -6,11 +6,15 @@ import { register as registerShortcuts } from './listeners/shortcuts/index.js';
 import { register as registerViews } from './listeners/views/index.js';
 import type { SlackDeps } from './runtime/context.js';
 
+import { teamLookup } from './runtime/middleware.js';
+
 export type { SlackDeps } from './runtime/context.js';
 export { BOT_EVENTS, BOT_SCOPES } from './runtime/scopes.js';
 
 /** Registers every surface's listeners. */
 export function registerListeners(app: App, deps: SlackDeps): void {
+  // Which teams a payload may concern, worked out once per request for every listener.
+  app.use(teamLookup(deps.homeTeamId));
   registerCommands(app, deps);
   registerActions(app, deps);
   registerViews(app, deps);

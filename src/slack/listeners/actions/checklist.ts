@@ -31,7 +31,7 @@ export function tickNotice(outcome: TickOutcome, user: string): Message | undefi
 
 /** `checklist:toggle`: Done / Undo on a readiness item; the checklist message shows who ticked what. */
 export function checklistAction(deps: SlackDeps) {
-  return onClick(deps, async (c, client) =>
+  return onClick(async (c, client) =>
     tickNotice(
       await tickFromSlack(deps, client, {
         at: c.at,

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '
 import type { WebClient } from '@slack/web-api';
 import type { Message } from '../../blocks/kit.js';
 import { BlockActionBody, type MessageRef, messageRef, userNameOf, userTeamOf } from '../../payloads.js';
-import type { SlackDeps } from '../../runtime/context.js';
+import { candidatesOf } from '../../runtime/middleware.js';
 import { tellPrivately } from '../../runtime/reply.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
@@ -26,7 +26,7 @@ export type Click = {
  * that is not a valid click on a message), handle it, and tell the person
  * privately whatever the handler returns.
  */
-export function onClick(deps: SlackDeps, handle: (click: Click, client: WebClient) => Promise<Message | undefined>) {
+export function onClick(handle: (click: Click, client: WebClient) => Promise<Message | undefined>) {
   return async ({ ack, body, respond, client, context }: Args): Promise<void> => {
     await ack();
     const parsed = BlockActionBody.safeParse(body);
@@ -40,7 +40,7 @@ export function onClick(deps: SlackDeps, handle: (click: Click, client: WebClien
         user: b.user.id,
         userName: userNameOf(b),
         userTeam: userTeamOf(b),
-        candidates: [deps.homeTeamId, b.team?.id, context.teamId, b.user.team_id],
+        candidates: candidatesOf(context),
         value: b.actions[0]?.value ?? b.actions[0]?.selected_option?.value,
       },
       client,

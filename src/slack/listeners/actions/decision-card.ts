@@ -31,7 +31,7 @@ export function registerDecisionCard(app: App, deps: SlackDeps): void {
  * discussion thread. It only reads the record, so anyone who sees the card may.
  */
 export function exportRecordAction(deps: SlackDeps) {
-  return onClick(deps, async (c, client) => {
+  return onClick(async (c, client) => {
     const found = await findRecord(deps, c.candidates, parseRecordRef(c.value));
     if (!found) return noticeMessage('I can’t find that decision record any more.');
     return uploadNotice(await uploadRecord(deps, client, found, c.at));
@@ -45,7 +45,7 @@ export function exportRecordAction(deps: SlackDeps) {
  * unset repository is explained), so only people of that team may ask for it.
  */
 export function exportMenuAction(deps: SlackDeps) {
-  return onClick(deps, async (c, client) => {
+  return onClick(async (c, client) => {
     const choice = parseExportChoice(c.value);
     const found = await findRecord(deps, c.candidates, choice?.ref);
     if (!choice || !found) return noticeMessage('I can’t find that decision record any more.');
@@ -66,7 +66,7 @@ export function exportMenuAction(deps: SlackDeps) {
  * only. Nothing is said privately when it worked: the card and thread say so.
  */
 export function lifeCycleAction(deps: SlackDeps, type: 'reopen' | 'reject' | 'deprecate') {
-  return onClick(deps, async (c, client) =>
+  return onClick(async (c, client) =>
     lifeCycleNotice(
       await recordAction(deps, client, type, {
         ref: parseRecordRef(c.value),

@@ -5,6 +5,7 @@ import { ANSWER_ACTION, CONFIRM_ACTION, questionOfBlockId } from '../../ids.js';
 import { answerNotice } from '../../notices/outcomes.js';
 import { BlockActionBody, messageRef, userTeamOf } from '../../payloads.js';
 import type { SlackDeps } from '../../runtime/context.js';
+import { candidatesOf } from '../../runtime/middleware.js';
 import { tellPrivately } from '../../runtime/reply.js';
 import { answerFromSlack } from '../../use-cases/interview.js';
 
@@ -64,7 +65,7 @@ export function answerAction(deps: SlackDeps) {
       seenRev: picked.rev,
       user: b.user.id,
       userTeam: userTeamOf(b),
-      candidates: [deps.homeTeamId, b.team?.id, context.teamId, b.user.team_id],
+      candidates: candidatesOf(context),
       request: b.trigger_id,
     });
     const notice = answerNotice(deps.flow, question, outcome);

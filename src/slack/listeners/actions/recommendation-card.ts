@@ -38,7 +38,7 @@ export function registerRecommendationCard(app: App, deps: SlackDeps): void {
 
 /** `decision:accept`: records the recommendation as the team's accepted decision. */
 export function acceptAction(deps: SlackDeps) {
-  return onClick(deps, async (c, client) =>
+  return onClick(async (c, client) =>
     decideNotice(
       await decideFromSlack(deps, client, {
         at: c.at,
@@ -55,7 +55,7 @@ export function acceptAction(deps: SlackDeps) {
 
 /** `decision:override`: opens the modal to record a different choice (checked first, so refusals never open it). */
 export function overrideAction(deps: SlackDeps) {
-  return onClick(deps, async (c, client) => {
+  return onClick(async (c, client) => {
     const trigger = c.body.trigger_id;
     if (!trigger) return undefined;
     const found = await locate(deps, c.candidates, c.at.channel, c.at.threadTs);
@@ -85,7 +85,7 @@ export function overrideAction(deps: SlackDeps) {
 
 /** `decision:approve`: one person's approval of the current recommendation; the card shows who approved. */
 export function approveAction(deps: SlackDeps) {
-  return onClick(deps, async (c, client) =>
+  return onClick(async (c, client) =>
     approveNotice(
       await approveFromSlack(deps, client, {
         at: c.at,
@@ -110,7 +110,7 @@ export function concernNotice(outcome: ConcernOutcome): Message | undefined {
 
 /** "Raise a concern": checks the thread and the person, then opens the modal at once (trigger_id lasts 3 s). */
 export function raiseConcernAction(deps: SlackDeps) {
-  return onClick(deps, async (c, client) => {
+  return onClick(async (c, client) => {
     const trigger = c.body.trigger_id;
     if (!trigger) return undefined;
     const target = { channel: c.at.channel, threadTs: c.at.threadTs, cardTs: c.at.ts };
@@ -127,7 +127,7 @@ export function raiseConcernAction(deps: SlackDeps) {
 
 /** "Resolve" on an open concern: marks it resolved by this person (their own team only) and updates the card. */
 export function resolveConcernAction(deps: SlackDeps) {
-  return onClick(deps, async (c, client) => {
+  return onClick(async (c, client) => {
     if (!c.value) return undefined;
     return concernNotice(
       await resolveConcernFromSlack(deps, client, {
@@ -143,7 +143,7 @@ export function resolveConcernAction(deps: SlackDeps) {
 
 /** "Set a deadline" on a recommendation card: checks the card and the person, then opens the modal at once (trigger_id lasts 3 s). */
 export function openDeadlineAction(deps: SlackDeps) {
-  return onClick(deps, async (c, client) => {
+  return onClick(async (c, client) => {
     const trigger = c.body.trigger_id;
     if (!trigger) return undefined;
     const target = { channel: c.at.channel, threadTs: c.at.threadTs, cardTs: c.at.ts };

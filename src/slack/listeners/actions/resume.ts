@@ -3,6 +3,7 @@ import { noticeMessage } from '../../blocks/menu.js';
 import { parseSessionRef } from '../../ids.js';
 import { BlockActionBody, userTeamOf } from '../../payloads.js';
 import type { SlackDeps } from '../../runtime/context.js';
+import { candidatesOf } from '../../runtime/middleware.js';
 import { tellPrivately } from '../../runtime/reply.js';
 import { resumeInterview } from '../../use-cases/resume.js';
 
@@ -10,7 +11,7 @@ type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
 /** *Resume it* on a private note: posts what a failed step left unposted in that interview's thread. */
 export function resumeAction(deps: SlackDeps) {
-  return async ({ ack, body, respond, client }: Args): Promise<void> => {
+  return async ({ ack, body, respond, client, context }: Args): Promise<void> => {
     await ack();
     const parsed = BlockActionBody.safeParse(body);
     const ref = parsed.success ? parseSessionRef(parsed.data.actions[0]?.value) : undefined;
@@ -18,8 +19,7 @@ export function resumeAction(deps: SlackDeps) {
     const b = parsed.data;
     const channel = b.container?.channel_id ?? b.channel?.id;
     // The ref was written by the bot, but the team in it must still be one this request may speak for.
-    const candidates = [deps.homeTeamId, b.team?.id, b.user.team_id];
-    const reply = candidates.includes(ref.teamId)
+    const reply = candidatesOf(context).includes(ref.teamId)
       ? await resumeInterview(deps, client, {
           teamId: ref.teamId,
           sessionId: ref.sessionId,

@@ -13,6 +13,7 @@ import { EventEnvelope, MentionEvent } from '../../payloads.js';
 import { postedUnder } from '../../runtime/claims.js';
 import type { SlackDeps } from '../../runtime/context.js';
 import { claimMention, MENTION_EVENT, markMentionPosted } from '../../runtime/mention-once.js';
+import { candidatesOf } from '../../runtime/middleware.js';
 import { tellPrivately } from '../../runtime/reply.js';
 import { discussionOf, unescapeSlack } from '../../use-cases/discussion.js';
 import { locate, slackError } from '../../use-cases/interview.js';
@@ -107,9 +108,7 @@ export function appMention(deps: SlackDeps) {
     const envelopeTeam = envelope.success ? envelope.data.team_id : undefined;
     const release = await deps.work.acquire();
     try {
-      const found = m.thread_ts
-        ? await locate(deps, [deps.homeTeamId, envelopeTeam, context.teamId], m.channel, m.thread_ts)
-        : undefined;
+      const found = m.thread_ts ? await locate(deps, candidatesOf(context), m.channel, m.thread_ts) : undefined;
       const teamId = found?.teamId ?? envelopeTeam ?? context.teamId;
       if (!teamId) return;
       try {

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { ChangedMessage, DeletedMessage, EventEnvelope, PostedMessage } from '../../payloads.js';
 import type { SlackDeps } from '../../runtime/context.js';
+import { candidatesOf } from '../../runtime/middleware.js';
 import { captureFromSlack, type ThreadChange, tsToIso, unescapeSlack } from '../../use-cases/discussion.js';
 
 type Args = SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs;
@@ -63,7 +64,7 @@ export function threadMessage(deps: SlackDeps) {
     try {
       await captureFromSlack(deps, client, {
         eventId,
-        candidates: [deps.homeTeamId, envelope.success ? envelope.data.team_id : undefined, context.teamId],
+        candidates: candidatesOf(context),
         ...read,
       });
     } finally {

@@ -1,0 +1,143 @@
+import type { ServerResponse } from 'node:http';
+import {
+  type CustomRoute,
+  HTTPReceiver,
+  type InstallationStore,
+  type Logger,
+  type Receiver,
+  SocketModeReceiver,
+} from '@slack/bolt';
+import type { WebClientOptions } from '@slack/web-api';
+import { match } from 'ts-pattern';
+import type { Config } from '../../config.js';
+import type { Store } from '../../store/index.js';
+import { BODY_LIMIT, gateRequests } from './request-gate.js';
+import { BOT_SCOPES } from './scopes.js';
+
+/** Where Slack sends commands, events and interactions. */
+export const EVENTS_PATH = '/slack/events';
+
+const healthz: CustomRoute = {
+  path: '/healthz',
+  method: ['GET'],
+  handler: (_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end('{"ok":true}');
+  },
+};
+
+/** How long /readyz waits for the store before calling it unavailable (a probe's own timeout is longer). */
+const READY_TIMEOUT_MS = 2000;
+
+/**
+ * Readiness: 200 while the store answers and the app is not stopping, 503 otherwise, so a load balancer
+ * sends no new requests to a replica that is draining or cannot save. The reason's detail goes to the log.
+ */
+function readyzRoute(store: Store, logger: Logger, draining: () => boolean): CustomRoute {
+  let failing = false;
+  const answer = (res: ServerResponse, status: number, body: Record<string, unknown>) => {
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    res.end(JSON.stringify(body));
+  };
+  return {
+    path: '/readyz',
+    method: ['GET'],
+    handler: (_req, res) => {
+      if (draining()) return answer(res, 503, { ok: false, reason: 'draining' });
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer in ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+      });
+      Promise.race([store.ping(), timeout])
+        .finally(() => clearTimeout(timer))
+        .then(
+          () => {
+            if (failing) logger.info('mesh-help: the store answers again; ready');
+            failing = false;
+            answer(res, draining() ? 503 : 200, draining() ? { ok: false, reason: 'draining' } : { ok: true });
+          },
+          (err: unknown) => {
+            // Logged when readiness turns, not on every probe.
+            if (!failing) logger.warn(`mesh-help: not ready, the store does not answer: ${(err as Error).message}`);
+            failing = true;
+            answer(res, 503, { ok: false, reason: 'store' });
+          },
+        );
+    },
+  };
+}
+
+/** Liveness and readiness for load balancers and Kubernetes probes. */
+export const healthRoutes = (store: Store, logger: Logger, draining: () => boolean): CustomRoute[] => [
+  healthz,
+  readyzRoute(store, logger, draining),
+];
+
+export type ReceiverOptions = {
+  logger: Logger;
+  clientOptions: WebClientOptions;
+  routes: CustomRoute[];
+  installs?: InstallationStore | undefined;
+  unhandledRequestTimeoutMs?: number | undefined;
+};
+
+/**
+ * The receiver for the configured mode: HTTP (with the request gate in front
+ * of Bolt, and OAuth installs when configured) or Socket Mode. Both serve the
+ * health routes.
+ */
+export function buildReceiver(config: Config, o: ReceiverOptions): Receiver {
+  return match(config.mode)
+    .with('http', () => {
+      const http = new HTTPReceiver({
+        signingSecret: config.signingSecret ?? '',
+        endpoints: EVENTS_PATH,
+        customRoutes: o.routes,
+        logger: o.logger,
+        bodyLimit: BODY_LIMIT,
+        ...(o.unhandledRequestTimeoutMs
+          ? {
+              unhandledRequestTimeoutMillis: o.unhandledRequestTimeoutMs,
+              // Bolt's own handler names its default (3 s) whatever the timeout is.
+              unhandledRequestHandler: ({ response }: { response: ServerResponse }) => {
+                o.logger.error(`mesh-help: a request was not acknowledged within ${o.unhandledRequestTimeoutMs} ms`);
+                if (!response.headersSent) {
+                  response.writeHead(404);
+                  response.end();
+                }
+              },
+            }
+          : {}),
+        // OAuth: /slack/install starts an install, /slack/oauth_redirect finishes it; state is signed, not kept.
+        ...(config.oauth && o.installs
+          ? {
+              clientId: config.oauth.clientId,
+              clientSecret: config.oauth.clientSecret,
+              stateSecret: config.oauth.stateSecret,
+              scopes: [...BOT_SCOPES],
+              installationStore: o.installs,
+              installerOptions: { directInstall: true, clientOptions: o.clientOptions },
+            }
+          : {}),
+      });
+      // Oversized, future-dated, replayed and foreign-shaped requests stop here, before Bolt buffers or parses them.
+      http.requestListener = gateRequests(http.requestListener, {
+        signingSecret: config.signingSecret ?? '',
+        endpoints: [EVENTS_PATH],
+        logger: o.logger,
+      });
+      return http;
+    })
+    .with(
+      'socket',
+      () =>
+        new SocketModeReceiver({
+          appToken: config.appToken ?? '',
+          customRoutes: o.routes,
+          // The socket client calls apps.connections.open through the same Web API settings (SLACK_API_URL).
+          installerOptions: { port: config.port, clientOptions: o.clientOptions },
+          logger: o.logger,
+        }),
+    )
+    .exhaustive();
+}
