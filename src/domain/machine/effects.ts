@@ -58,6 +58,10 @@ export type Effect =
   /** A one-line note in the record's own thread. */
   | { type: 'note-record-thread'; number: number; note: RecordNote }
   /** Tell the team's decisions channel. */
-  | { type: 'announce'; number: number; change: StatusChange };
+  | { type: 'announce'; number: number; change: StatusChange }
+  /** Post a record's revisit reminder in its thread (`recover`: an earlier claim was left unmarked; look first). */
+  | { type: 'post-reminder'; number: number; recover: boolean }
+  /** Post today's deadline reminder in the thread (`recover` as for post-reminder). */
+  | { type: 'post-nudge'; thread: Thread; day: string; recover: boolean };
 
 export type EffectType = Effect['type'];

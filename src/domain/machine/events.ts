@@ -90,6 +90,10 @@ export type Event =
   | { type: 'set-deadline'; sessionId: string; at: At; deadline: string; by: string }
   /** The recommendation's deadline passed: accepted with quorum and no open concern, else abandoned. */
   | { type: 'deadline'; sessionId: string; actor: string; actorName: string }
+  /** An accepted record's revisit date has come: `owner` (a running bot) claims its reminder, unless another holds it. */
+  | { type: 'reminder-due'; number: number; owner: string; leaseMs: number }
+  /** A deadline reminder is due today (`day`, YYYY-MM-DD) in a recommendation's thread. */
+  | { type: 'nudge-due'; sessionId: string; day: string }
   /** The terminal: a whole interview answered at once, saved as a proposed or accepted record. */
   | {
       type: 'record';
@@ -206,6 +210,11 @@ export type Outcomes = {
   'set-deadline': CardRefusal | { kind: 'set' };
   deadline: DeadlineOutcome;
   record: RecordOutcome;
+  'reminder-due':
+    | { kind: 'claimed'; sessionId?: string | undefined }
+    | { kind: 'not-due' }
+    | { kind: 'held-by-another' };
+  'nudge-due': { kind: 'claimed' } | { kind: 'not-due' };
 };
 
 export type OutcomeOf<E extends Event> = Outcomes[E['type']];

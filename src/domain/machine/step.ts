@@ -96,6 +96,8 @@ export function advance<E extends Event>(
     .with({ type: 'deprecate' }, (e) => deprecateRecord(doc, e, now, fx))
     .with({ type: 'set-deadline' }, (e) => setDeadline(doc, e, now, fx))
     .with({ type: 'deadline' }, (e) => deadline(doc, e, now, fx))
+    .with({ type: 'reminder-due' }, (e) => reminderDue(doc, e, now, fx))
+    .with({ type: 'nudge-due' }, (e) => nudgeDue(doc, e, fx))
     .with({ type: 'record' }, (e) => recordFromTerminal(flow, doc, e, now))
     .exhaustive();
   return { effects: fx, outcome: outcome as OutcomeOf<E> };
@@ -642,6 +644,39 @@ function deadline(doc: TeamDoc, e: Of<'deadline'>, now: Date, fx: Effect[]): Dea
     { type: 'update-root', thread },
   );
   return { kind: 'expired', reason };
+}
+
+// ---------------------------------------------------------------- reminders
+
+/**
+ * Claims a record's revisit reminder for `owner` before it is posted (marked
+ * posted after). A claim found without the mark means a bot stopped in
+ * between: the thread is read before anything is posted again. A claim
+ * another running bot took within the lease is its to finish, so replicas
+ * sharing a store never post one reminder twice.
+ */
+function reminderDue(doc: TeamDoc, e: Of<'reminder-due'>, now: Date, fx: Effect[]): Outcomes['reminder-due'] {
+  const d = recordOf(doc, e.number);
+  if (d?.status !== 'accepted' || d.reminderPostedAt || !d.channel || !d.threadTs) return { kind: 'not-due' };
+  const earlier = d.reminderClaimedAt;
+  if (earlier && d.reminderClaimedBy && d.reminderClaimedBy !== e.owner) {
+    if (now.getTime() - Date.parse(earlier) < e.leaseMs) return { kind: 'held-by-another' };
+  }
+  d.reminderClaimedAt = now.toISOString();
+  d.reminderClaimedBy = e.owner;
+  fx.push({ type: 'post-reminder', number: d.number, recover: earlier !== undefined });
+  return { kind: 'claimed', sessionId: d.sessionId };
+}
+
+/** Claims today's deadline reminder of a recommendation still waiting for its decision (marked posted after). */
+function nudgeDue(doc: TeamDoc, e: Of<'nudge-due'>, fx: Effect[]): Outcomes['nudge-due'] {
+  const s = sessionOf(doc, e.sessionId);
+  const thread = s && threadOf(s);
+  if (s?.status !== 'complete' || s.nudgedOn === e.day || !thread) return { kind: 'not-due' };
+  const earlier = s.nudgeClaimedOn === e.day;
+  s.nudgeClaimedOn = e.day;
+  fx.push({ type: 'post-nudge', thread, day: e.day, recover: earlier });
+  return { kind: 'claimed' };
 }
 
 // ---------------------------------------------------------------- the terminal

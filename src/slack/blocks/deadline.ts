@@ -1,7 +1,10 @@
 import type { KnownBlock, ModalView } from '@slack/types';
+import { approvers, requiredNotApproved } from '../../domain/machine/accept.js';
+import { blockers } from '../../domain/machine/step.js';
+import type { Session, TeamDoc } from '../../store/index.js';
 import { DEADLINE } from '../ids.js';
 import type { CardTarget } from '../payloads.js';
-import { actions, button, context, LIMITS, type Message, plain, who } from './kit.js';
+import { actions, button, context, LIMITS, type Message, plain, section, who } from './kit.js';
 
 /** `2026-11-27 10:00 UTC`. */
 const when = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
@@ -68,4 +71,37 @@ export function deadlineModal(target: CardTarget): ModalView {
       ),
     ],
   };
+}
+
+/** Metadata on a deadline reminder, so a restart finds it in the thread instead of posting it again. */
+export const NUDGE_EVENT = 'mesh_help_deadline_nudge';
+
+/**
+ * Who the reminder names: the team's required approvers who have not approved,
+ * or, when it names none, people of the interview (who started it and who answered) who have not.
+ */
+function notApproved(doc: TeamDoc, s: Session): string[] {
+  if (doc.config.approvers?.length) return requiredNotApproved(doc, s);
+  const done = new Set(approvers(s));
+  return [...new Set([s.startedBy, ...Object.values(s.answeredBy).map((a) => a.by)])].filter(
+    (u) => /^[UW][A-Z0-9]+$/.test(u) && !done.has(u),
+  );
+}
+
+/** The daily reminder in the thread. */
+export function nudgeMessage(doc: TeamDoc, s: Session): Message {
+  const { missing, concerns } = blockers(doc, s);
+  const parts: string[] = [];
+  if (missing) {
+    const people = notApproved(doc, s);
+    const required = Boolean(doc.config.approvers?.length) && people.length > 0;
+    parts.push(
+      required
+        ? `waiting for the required approval of ${people.map(who).join(', ')}`
+        : `${missing} more approval${missing === 1 ? '' : 's'} needed${people.length ? ` (${people.map(who).join(', ')}: yours is not in yet)` : ''}`,
+    );
+  }
+  if (concerns) parts.push(`${concerns} open concern${concerns === 1 ? '' : 's'} to resolve`);
+  const text = `:alarm_clock: Decide by ${when(s.deadline ?? '')}: ${parts.join('; ')}. At the deadline this recommendation is accepted if enough people approved and no concern is open; otherwise it expires.`;
+  return { text: `Deadline ${when(s.deadline ?? '')}: ${parts.join('; ')}`, blocks: [section(text)] };
 }

@@ -7,16 +7,17 @@ import type { Recommendation } from '../../engine/recommend.js';
 import type { Decision, Session, TeamDoc } from '../../store/index.js';
 import { findByKey } from '../../team/lookup.js';
 import { privateConversation } from '../../team/visibility.js';
-import { withDeadline } from '../blocks/deadline.js';
+import { NUDGE_EVENT, nudgeMessage, withDeadline } from '../blocks/deadline.js';
 import { decisionCardMessage, supersededNotice } from '../blocks/decision-card.js';
 import { type Message, section, who } from '../blocks/kit.js';
 import { questionMessage } from '../blocks/question.js';
 import { type CardInput, type CardState, recommendationMessage } from '../blocks/recommendation.js';
+import { reminderMessage } from '../blocks/reminder.js';
 import { rootMessage } from '../blocks/root.js';
-import { COMMAND } from '../ids.js';
+import { COMMAND, REMINDER } from '../ids.js';
 import { resumeMessage } from '../use-cases/resume.js';
 import { postChecklist, refreshChecklist, retireChecklist } from './checklist-messages.js';
-import { claimMetadata, postedClaim } from './claims.js';
+import { claimMetadata, postedClaim, postedUnder } from './claims.js';
 import type { SlackDeps } from './context.js';
 import { announce, type CardCopy, refreshCards } from './status-changes.js';
 
@@ -102,6 +103,8 @@ function runEffect(run: Run, effect: Effect): Promise<void> {
     .with({ type: 'update-record-cards' }, (e) => refreshCards(run, e.number))
     .with({ type: 'note-record-thread' }, (e) => noteRecordThread(run, e.note))
     .with({ type: 'announce' }, (e) => announce(run, e.number, e.change))
+    .with({ type: 'post-reminder' }, (e) => postReminder(run, e.number, e.recover))
+    .with({ type: 'post-nudge' }, (e) => postNudge(run, e.thread, e.day, e.recover))
     .exhaustive();
 }
 
@@ -405,4 +408,59 @@ async function noteRecordThread(run: Run, note: RecordNote): Promise<void> {
   await run.attempt(`noting the ${note.kind} of ${adrId(note.number)}`, () =>
     run.client.chat.postMessage({ channel, thread_ts: threadTs, ...msg }),
   );
+}
+
+/**
+ * A record's revisit reminder, posted under the claim the step made and
+ * marked posted after. When an earlier claim was left unmarked the thread is
+ * read first; a thread that cannot be read, or a post that fails, leaves the
+ * claim for the next round.
+ */
+async function postReminder(run: Run, number: number, recover: boolean): Promise<void> {
+  const d = findByKey(run.doc.decisions, (x) => x.number === number);
+  if (!d?.channel || !d.threadTs) return;
+  const { channel, threadTs } = d;
+  let ts: string | undefined;
+  const posted = await run.attempt(`posting the revisit reminder of ${adrId(number)}`, async () => {
+    if (recover)
+      ts = await postedUnder(run.client, channel, threadTs, (p) => p.decision === number, REMINDER.eventType);
+    ts ??= (
+      await run.client.chat.postMessage({
+        channel,
+        thread_ts: threadTs,
+        ...reminderMessage(run.teamId, d),
+        metadata: { event_type: REMINDER.eventType, event_payload: { decision: number } },
+      })
+    ).ts;
+  });
+  if (!posted) return;
+  const at = run.deps.now().toISOString();
+  await run.write((doc) => {
+    const x = findByKey(doc.decisions, (y) => y.number === number);
+    if (!x) return;
+    x.reminderPostedAt = at;
+    if (ts) x.reminderTs = ts;
+  });
+}
+
+/** Today's deadline reminder in a recommendation's thread, at most once (claimed by the step, marked here). */
+async function postNudge(run: Run, thread: Thread, day: string, recover: boolean): Promise<void> {
+  const s = sessionIn(run.doc, thread);
+  if (!s) return;
+  const mine = (p: Record<string, unknown>) => p.session === s.id && p.day === day;
+  const posted = await run.attempt('posting a deadline reminder', async () => {
+    const already = recover && (await postedUnder(run.client, thread.channel, thread.threadTs, mine, NUDGE_EVENT));
+    if (already) return;
+    await run.client.chat.postMessage({
+      channel: thread.channel,
+      thread_ts: thread.threadTs,
+      ...nudgeMessage(run.doc, s),
+      metadata: { event_type: NUDGE_EVENT, event_payload: { session: s.id, day } },
+    });
+  });
+  if (!posted) return;
+  await run.write((doc) => {
+    const x = sessionIn(doc, thread);
+    if (x) x.nudgedOn = day;
+  });
 }

@@ -272,6 +272,38 @@ describe('the interview state machine (transcripts)', () => {
     expect(worried.send({ type: 'accept', sessionId: 's1', at: CARD, by: 'U1' }).kind).toBe('refused');
   });
 
+  it('a revisit reminder is claimed once per bot lease, and a claim left unmarked is recovered by reading the thread first', () => {
+    const c = withPostedCard();
+    c.send({ type: 'accept', sessionId: 's1', at: CARD, by: 'U1' });
+    const due = { type: 'reminder-due', number: 1, leaseMs: 10 * 60_000 } as const;
+    expect(c.send({ ...due, owner: 'bot-a' })).toEqual({ kind: 'claimed', sessionId: 's1' });
+    expect(c.effects).toEqual([{ type: 'post-reminder', number: 1, recover: false }]);
+    // Another bot within the lease leaves it alone; after the lease it takes over, looking in the thread first.
+    expect(c.send({ ...due, owner: 'bot-b' })).toEqual({ kind: 'held-by-another' });
+    expect(c.effects).toEqual([]);
+    expect(c.send({ ...due, owner: 'bot-b' }, later(60))).toEqual({ kind: 'claimed', sessionId: 's1' });
+    expect(c.effects).toEqual([{ type: 'post-reminder', number: 1, recover: true }]);
+    c.runnerWrote((d) => {
+      (d.decisions[0] as TeamDoc['decisions'][number]).reminderPostedAt = later(61).toISOString();
+    });
+    expect(c.send({ ...due, owner: 'bot-a' }, later(62))).toEqual({ kind: 'not-due' });
+  });
+
+  it('a deadline reminder is claimed once a day, and only while the recommendation waits', () => {
+    const c = withPostedCard();
+    expect(c.send({ type: 'nudge-due', sessionId: 's1', day: '2026-11-26' })).toEqual({ kind: 'claimed' });
+    expect(c.effects).toMatchObject([{ type: 'post-nudge', day: '2026-11-26', recover: false }]);
+    // Claimed but not marked (a crash between post and mark): the next round looks in the thread first.
+    c.send({ type: 'nudge-due', sessionId: 's1', day: '2026-11-26' });
+    expect(c.effects).toMatchObject([{ type: 'post-nudge', recover: true }]);
+    c.runnerWrote((d) => {
+      first(d).nudgedOn = '2026-11-26';
+    });
+    expect(c.send({ type: 'nudge-due', sessionId: 's1', day: '2026-11-26' })).toEqual({ kind: 'not-due' });
+    c.send({ type: 'accept', sessionId: 's1', at: CARD, by: 'U1' });
+    expect(c.send({ type: 'nudge-due', sessionId: 's1', day: '2026-11-27' })).toEqual({ kind: 'not-due' });
+  });
+
   it('the terminal records a whole interview in one event: a decided session (version bumped) and its record', () => {
     const c = conversation();
     const outcome = c.send({
