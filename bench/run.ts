@@ -104,6 +104,8 @@ function rssMb(pid: number | undefined): number {
   return round(kb / 1024, 1);
 }
 
+/** Every request has its own trigger_id, as Slack's do: the bot treats a repeated one as a replay of the same request. */
+let triggers = 0;
 const commandBody = (text: string, responseUrl: string, channel = CHANNEL) =>
   new URLSearchParams({
     token: 'unused',
@@ -117,7 +119,7 @@ const commandBody = (text: string, responseUrl: string, channel = CHANNEL) =>
     text,
     api_app_id: 'A0MESH',
     response_url: responseUrl,
-    trigger_id: 'trigger-bench',
+    trigger_id: `trigger-bench-${++triggers}`,
   }).toString();
 
 async function settled(control: string, quietMs = 500): Promise<void> {

@@ -47,6 +47,12 @@ export function renderChecklist(flow: Flow, found: ChecklistHolder, state: Check
   return rec ? checklistMessage(flow, checklistState(rec, found.holder.checklistTicks), state) : undefined;
 }
 
+/** A checklist write touches the session and, once decided, its record (setChecklistTs keeps both). */
+const touched = (run: Run, where: ChecklistWhere) => ({
+  session: where.sessionId,
+  decision: checklistHolder(run.doc, where.sessionId)?.session.decisionNumber,
+});
+
 /** Marks the thread's posted checklist replaced and forgets it (its recommendation card was retired). */
 export async function retireChecklist(run: Run, where: ChecklistWhere): Promise<void> {
   const found = checklistHolder(run.doc, where.sessionId);
@@ -56,7 +62,7 @@ export async function retireChecklist(run: Run, where: ChecklistWhere): Promise<
   await run.attempt('retiring a readiness checklist', () =>
     run.client.chat.update({ channel: where.channel, ts, ...msg }),
   );
-  await run.write((doc) => {
+  await run.write(touched(run, where), (doc) => {
     const now = checklistHolder(doc, where.sessionId);
     if (now && checklistTsOf(now) === ts) setChecklistTs(now, undefined);
   });
@@ -83,7 +89,7 @@ export async function postChecklist(run: Run, where: ChecklistWhere, cardTs: str
   });
   const posted = ts;
   if (!posted) return;
-  const kept = await run.write((doc) => {
+  const kept = await run.write(touched(run, where), (doc) => {
     const now = checklistHolder(doc, where.sessionId);
     if (!now || now.session.cardTs !== cardTs) return false;
     setChecklistTs(now, posted);

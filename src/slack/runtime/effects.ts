@@ -21,6 +21,9 @@ import { claimMetadata, postedClaim, postedUnder } from './claims.js';
 import type { SlackDeps } from './context.js';
 import { announce, type CardCopy, refreshCards } from './status-changes.js';
 
+/** What one of the runner's writes changes: the run's copy of these is replaced by what was saved. */
+export type Touches = { session?: string | undefined; decision?: number | undefined };
+
 /** A Web API call that logs its failure instead of throwing. */
 export type Attempt = (what: string, call: () => Promise<unknown>) => Promise<boolean>;
 
@@ -35,8 +38,11 @@ export type Run = {
   teamId: string;
   doc: TeamDoc;
   attempt: Attempt;
-  /** A store update whose result and saved document this run keeps. */
-  write<T>(fn: (doc: TeamDoc) => T): Promise<T>;
+  /**
+   * A store update whose result this run keeps, with the session and record
+   * it `touches` as saved (copied out of the update, not read back).
+   */
+  write<T>(touches: Touches, fn: (doc: TeamDoc) => T): Promise<T>;
 };
 
 /**
@@ -77,10 +83,24 @@ async function startRun(deps: SlackDeps, client: WebClient, teamId: string): Pro
         return false;
       }
     },
-    write: async (fn) => {
-      const { result, doc } = await deps.store.update(teamId, (d) => ({ result: fn(d), doc: d }));
-      run.doc = doc;
-      return result;
+    write: async (touches, fn) => {
+      const saved = await deps.store.update(teamId, (d) => {
+        const result = fn(d);
+        const { session, decision } = touches;
+        return {
+          result,
+          session: session === undefined ? undefined : findByKey(d.sessions, (x) => x.id === session),
+          decision: decision === undefined ? undefined : findByKey(d.decisions, (x) => x.number === decision),
+        };
+      });
+      // Only what this write touched is replaced: copying a large team's whole document per write would cost more.
+      const { session, decision } = saved;
+      run.doc = {
+        ...run.doc,
+        ...(session ? { sessions: run.doc.sessions.map((x) => (x.id === session.id ? session : x)) } : {}),
+        ...(decision ? { decisions: run.doc.decisions.map((x) => (x.number === decision.number ? decision : x)) } : {}),
+      };
+      return saved.result;
     },
   };
   return run;
@@ -138,7 +158,7 @@ function fillClaim(
   claim: string,
   ts: string | undefined,
 ): Promise<boolean> {
-  return run.write((doc) => {
+  return run.write({ session: thread.sessionId }, (doc) => {
     const s = sessionIn(doc, thread);
     if (!s) return false;
     const { get, set } = slot(s);
@@ -365,7 +385,7 @@ async function postDecisionCard(run: Run, thread: Thread, number: number): Promi
     });
   }
   if (!copies.length) return;
-  await run.write((doc) => {
+  await run.write({ decision: number }, (doc) => {
     const d = findByKey(doc.decisions, (x) => x.number === number);
     if (!d) return;
     const known = d.cards ?? [];
@@ -435,7 +455,7 @@ async function postReminder(run: Run, number: number, recover: boolean): Promise
   });
   if (!posted) return;
   const at = run.deps.now().toISOString();
-  await run.write((doc) => {
+  await run.write({ decision: number }, (doc) => {
     const x = findByKey(doc.decisions, (y) => y.number === number);
     if (!x) return;
     x.reminderPostedAt = at;
@@ -459,7 +479,7 @@ async function postNudge(run: Run, thread: Thread, day: string, recover: boolean
     });
   });
   if (!posted) return;
-  await run.write((doc) => {
+  await run.write({ session: thread.sessionId }, (doc) => {
     const x = sessionIn(doc, thread);
     if (x) x.nudgedOn = day;
   });
