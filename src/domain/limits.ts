@@ -9,6 +9,25 @@ export const openLimits = (config: TeamConfig): { perChannel: number; perTeam: n
   perTeam: config.maxOpenPerTeam ?? DEFAULT_OPEN_PER_TEAM,
 });
 
+/** Days of silence after which an open interview without a deadline is abandoned, unless the team set its own. */
+export const DEFAULT_ABANDON_AFTER_DAYS = 30;
+export const MAX_ABANDON_AFTER_DAYS = 365;
+
+/** The team's idle limit in days; 0: interviews are never abandoned for silence. */
+export const abandonAfterDays = (config: TeamConfig): number => config.abandonAfterDays ?? DEFAULT_ABANDON_AFTER_DAYS;
+
+/** The last time anyone did something in an interview: an answer or approval, a concern, a tick, a reply in its thread. */
+export function lastActivity(s: Session): number {
+  const times = [
+    s.updatedAt,
+    ...s.replies.flatMap((r) => [r.at, r.editedAt]),
+    ...s.concerns.flatMap((c) => [c.at, c.resolvedAt]),
+    ...s.approvals.map((a) => a.at),
+    ...Object.values(s.checklistTicks).map((t) => t.at),
+  ];
+  return Math.max(...times.map((t) => (t ? Date.parse(t) : 0)).filter((t) => Number.isFinite(t)));
+}
+
 /** Still being answered or decided: it holds a place in the limits. */
 export const isOpen = (s: Session): boolean => s.status === 'open' || s.status === 'complete';
 

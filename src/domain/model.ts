@@ -93,6 +93,9 @@ export const Session = z.looseObject({
   /** Set with status `abandoned` when the deadline passed without quorum or with an open concern. */
   expiredAt: Iso.optional(),
   expiredReason: z.string().optional(),
+  /** Set with status `abandoned` when nobody answered or decided for the team's idle limit (`config abandon`). */
+  abandonedAt: Iso.optional(),
+  abandonedReason: z.string().optional(),
   decisionNumber: z.number().int().positive().optional(),
   replies: z.array(Reply).default([]),
   concerns: z.array(Concern).default([]),
@@ -219,5 +222,7 @@ export const TeamConfig = z.looseObject({
   /** Open interviews allowed at once in one channel and in the whole team (absent: the defaults). */
   maxOpenPerChannel: z.number().int().positive().optional(),
   maxOpenPerTeam: z.number().int().positive().optional(),
+  /** Days without an answer, approval, concern or reply after which an open interview without a deadline is abandoned; 0 never (absent: the default). */
+  abandonAfterDays: z.number().int().nonnegative().optional(),
 });
 export type TeamConfig = z.infer<typeof TeamConfig>;

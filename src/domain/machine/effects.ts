@@ -13,6 +13,7 @@ export type ThreadNote =
   | { kind: 'deadline-accepted'; number: number }
   | { kind: 'expired'; reason: string }
   | { kind: 'deadline-set'; actor: string; deadline: string }
+  | { kind: 'abandoned'; days: number }
   | { kind: 'rejected'; number: number; actor: string };
 
 /** A note in a record's own thread after a life-cycle action (worded by the Slack side). */

@@ -90,6 +90,8 @@ export type Event =
   | { type: 'set-deadline'; sessionId: string; at: At; deadline: string; by: string }
   /** The recommendation's deadline passed: accepted with quorum and no open concern, else abandoned. */
   | { type: 'deadline'; sessionId: string; actor: string; actorName: string }
+  /** An interview without a deadline has been silent for the team's idle limit: it is abandoned, freeing its place. */
+  | { type: 'abandon-idle'; sessionId: string }
   /** An accepted record's revisit date has come: `owner` (a running bot) claims its reminder, unless another holds it. */
   | { type: 'reminder-due'; number: number; owner: string; leaseMs: number }
   /** A deadline reminder is due today (`day`, YYYY-MM-DD) in a recommendation's thread. */
@@ -215,6 +217,7 @@ export type Outcomes = {
     | { kind: 'not-due' }
     | { kind: 'held-by-another' };
   'nudge-due': { kind: 'claimed' } | { kind: 'not-due' };
+  'abandon-idle': { kind: 'abandoned'; days: number } | { kind: 'not-idle' };
 };
 
 export type OutcomeOf<E extends Event> = Outcomes[E['type']];

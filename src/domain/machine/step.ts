@@ -14,7 +14,7 @@ import {
 import { findByKey } from '../../team/lookup.js';
 import { visibleIn } from '../../team/visibility.js';
 import { claimable, claimOf, isPending, leftBy, type RequestRef } from '../claims.js';
-import { isOpen, openLimitReached } from '../limits.js';
+import { abandonAfterDays, isOpen, lastActivity, openLimitReached } from '../limits.js';
 import { acceptSession, approvalsMissing, approvers } from './accept.js';
 import type { Effect, Thread } from './effects.js';
 import type {
@@ -98,6 +98,7 @@ export function advance<E extends Event>(
     .with({ type: 'deadline' }, (e) => deadline(doc, e, now, fx))
     .with({ type: 'reminder-due' }, (e) => reminderDue(doc, e, now, fx))
     .with({ type: 'nudge-due' }, (e) => nudgeDue(doc, e, fx))
+    .with({ type: 'abandon-idle' }, (e) => abandonIdle(doc, e, now, fx))
     .with({ type: 'record' }, (e) => recordFromTerminal(flow, doc, e, now))
     .exhaustive();
   return { effects: fx, outcome: outcome as OutcomeOf<E> };
@@ -348,6 +349,8 @@ export function cardRefusal(s: Session | undefined, at: Pick<At, 'ts'>): CardRef
   if (s.status === 'decided') return { kind: 'already-decided', decisionNumber: s.decisionNumber };
   if (s.status === 'abandoned' && s.expiredReason)
     return { kind: 'refused', message: `This recommendation expired at its deadline: ${s.expiredReason}` };
+  if (s.status === 'abandoned' && s.abandonedReason)
+    return { kind: 'refused', message: `This interview was closed: ${s.abandonedReason}` };
   if (s.status !== 'complete' || !s.recommendation) return { kind: 'not-ready' };
   if (s.cardTs !== at.ts) return { kind: 'not-current' };
   return undefined;
@@ -677,6 +680,28 @@ function nudgeDue(doc: TeamDoc, e: Of<'nudge-due'>, fx: Effect[]): Outcomes['nud
   s.nudgeClaimedOn = e.day;
   fx.push({ type: 'post-nudge', thread, day: e.day, recover: earlier });
   return { kind: 'claimed' };
+}
+
+/**
+ * Abandons an interview nobody touched for the team's idle limit (`config
+ * abandon`), so it stops holding its channel's place. An interview with a
+ * deadline is left to its deadline.
+ */
+function abandonIdle(doc: TeamDoc, e: Of<'abandon-idle'>, now: Date, fx: Effect[]): Outcomes['abandon-idle'] {
+  const s = sessionOf(doc, e.sessionId);
+  const days = abandonAfterDays(doc.config);
+  const thread = s && threadOf(s);
+  if (!s || !thread || !isOpen(s) || s.deadline || days === 0) return { kind: 'not-idle' };
+  if (now.getTime() - lastActivity(s) < days * 86_400_000) return { kind: 'not-idle' };
+  s.status = 'abandoned';
+  s.abandonedAt = now.toISOString();
+  s.abandonedReason = `nobody answered or decided for ${days} day${days === 1 ? '' : 's'}. Start a new interview to decide again.`;
+  touch(s, now);
+  const note = { kind: 'abandoned', days } as const;
+  const card = postedCard(s);
+  if (card) fx.push({ type: 'close-card', thread, ts: card, note });
+  fx.push({ type: 'post-note', thread, note }, { type: 'update-root', thread });
+  return { kind: 'abandoned', days };
 }
 
 // ---------------------------------------------------------------- the terminal

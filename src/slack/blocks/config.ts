@@ -1,4 +1,4 @@
-import { openLimits } from '../../domain/limits.js';
+import { abandonAfterDays, openLimits } from '../../domain/limits.js';
 import type { TeamConfig } from '../../domain/model.js';
 import { describeRuleChange, editorsOf, ownersOf } from '../../team/governance.js';
 import { escapeText } from '../escape.js';
@@ -31,7 +31,7 @@ export function configMessage(config: TeamConfig, changed?: string): Message {
         `*Required approvers*\n${config.approvers?.length ? config.approvers.map(who).join(', ') : 'none named'}`,
         `*Owners*\n${owners.length ? owners.map(who).join(', ') : 'none named yet'}`,
         `*Who may change settings*\n\`${editorsOf(config)}\``,
-        `*Open interviews*\nat most ${limits.perChannel} per channel, ${limits.perTeam} in the team`,
+        `*Open interviews*\nat most ${limits.perChannel} per channel, ${limits.perTeam} in the team; ${abandonAfterDays(config) ? `closed after ${abandonAfterDays(config)} silent day(s)` : 'never closed for silence'}`,
       ]),
       ...(recent.length
         ? [
@@ -41,7 +41,7 @@ export function configMessage(config: TeamConfig, changed?: string): Message {
           ]
         : []),
       context(
-        `\`${COMMAND} config channel #name\` (or \`none\`) also posts every accepted decision there; invite @mesh-help to it. \`${COMMAND} config approvals N\` (0–10) asks for N approvals first; \`config approvers @a @b\` requires those people's approval. \`${COMMAND} config deadline 5d\` (or \`none\`) gives recommendations a deadline. \`${COMMAND} config repo OWNER/REPO [folder]\` lets \`export pr\` open pull requests; \`${COMMAND} config git REMOTE_URL [branch] [folder]\` lets \`export git\` push anywhere. \`${COMMAND} config owners @a @b\` names the team's owners (the first person to name them becomes one), \`config editors admins-and-owners|owners|admins|anyone\` says who may change settings, \`config limits N M\` bounds open interviews per channel and per team. Only members of this workspace can change them.`,
+        `\`${COMMAND} config channel #name\` (or \`none\`) also posts every accepted decision there; invite @mesh-help to it. \`${COMMAND} config approvals N\` (0–10) asks for N approvals first; \`config approvers @a @b\` requires those people's approval. \`${COMMAND} config deadline 5d\` (or \`none\`) gives recommendations a deadline. \`${COMMAND} config repo OWNER/REPO [folder]\` lets \`export pr\` open pull requests; \`${COMMAND} config git REMOTE_URL [branch] [folder]\` lets \`export git\` push anywhere. \`${COMMAND} config owners @a @b\` names the team's owners (the first person to name them becomes one), \`config editors admins-and-owners|owners|admins|anyone\` says who may change settings, \`config limits N M\` bounds open interviews per channel and per team, \`config abandon 30d\` (or \`never\`) closes interviews nobody touched for that long. Only members of this workspace can change them.`,
       ),
     ],
   };

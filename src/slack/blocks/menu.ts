@@ -18,7 +18,7 @@ function usageLines(flow: Flow): string[] {
     `\`${COMMAND} decisions all [status:… pattern:… tool:… team:… scope:…]\`: every team’s decisions, with conflicts on shared clusters flagged`,
     `\`${COMMAND} export\`: upload every decision as an ADR file (MADR) plus a README.md index, in a thread here`,
     `\`${COMMAND} export pr\`: open (or update) a pull request with those files on the team’s GitHub repository; \`export git\` pushes them to the team’s git remote`,
-    `\`${COMMAND} config\`: the settings; \`config channel #name\` (or \`none\`) also posts accepted decisions there, \`config approvals N\` (0–10) asks for N approvals before accepting, \`config deadline 5d\` gives recommendations a deadline, \`config repo OWNER/REPO [folder]\` and \`config git REMOTE_URL [branch] [folder]\` say where exports go, \`config owners @a @b\` names who may change settings (with workspace admins), \`config editors …\` and \`config limits N M\``,
+    `\`${COMMAND} config\`: the settings; \`config channel #name\` (or \`none\`) also posts accepted decisions there, \`config approvals N\` (0–10) asks for N approvals before accepting, \`config deadline 5d\` gives recommendations a deadline, \`config repo OWNER/REPO [folder]\` and \`config git REMOTE_URL [branch] [folder]\` say where exports go, \`config owners @a @b\` names who may change settings (with workspace admins), \`config editors …\`, \`config limits N M\` and \`config abandon 30d\``,
     `\`${COMMAND} help\`: this help`,
   ];
 }

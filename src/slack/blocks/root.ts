@@ -9,7 +9,7 @@ import { patternNames } from './labels.js';
 
 /** What the root message shows of a session. */
 export type RootView = Pick<Session, 'title' | 'startedBy' | 'status' | 'answers' | 'recommendation' | 'revisits'> &
-  Partial<Pick<Session, 'deadline' | 'expiredReason'>>;
+  Partial<Pick<Session, 'deadline' | 'expiredReason' | 'abandonedReason'>>;
 
 /** `2026-11-27 10:00 UTC`. */
 const when = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
@@ -36,7 +36,9 @@ export function statusLine(flow: Flow, view: RootView, decision?: Decision): str
     .with('abandoned', () =>
       view.expiredReason
         ? `:hourglass: Expired at its deadline: ${escapeText(view.expiredReason)}`
-        : ':no_entry: Abandoned.',
+        : view.abandonedReason
+          ? `:zzz: Closed: ${escapeText(view.abandonedReason)}`
+          : ':no_entry: Abandoned.',
     )
     .exhaustive();
 }

@@ -323,6 +323,11 @@ export function threadNoteText(note: ThreadNote): string {
     )
     .with({ kind: 'expired' }, (n) => `:hourglass: The deadline passed: ${n.reason}`)
     .with(
+      { kind: 'abandoned' },
+      (n) =>
+        `:zzz: Nobody answered or decided for ${n.days} day${n.days === 1 ? '' : 's'}, so this interview is closed and no longer holds the channel's place. \`${COMMAND} start\` begins a new one.`,
+    )
+    .with(
       { kind: 'deadline-set' },
       (n) =>
         `:alarm_clock: ${who(n.actor)} set a deadline: decide by ${n.deadline.slice(0, 10)} ${n.deadline.slice(11, 16)} UTC.`,

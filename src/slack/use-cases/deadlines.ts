@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { abandonAfterDays, isOpen, lastActivity } from '../../domain/limits.js';
 import { blockers } from '../../domain/machine/step.js';
 import type { SlackDeps } from '../runtime/context.js';
 import { dispatch } from '../runtime/dispatch.js';
@@ -28,7 +29,8 @@ async function settle(deps: SlackDeps, client: WebClient, teamId: string, sessio
 /**
  * One round over every team: recommendations past their deadline are settled;
  * the others get one reminder a working day (not on the day they were made)
- * while approvals are missing or a concern is open.
+ * while approvals are missing or a concern is open. Interviews without a
+ * deadline that nobody touched for the team's idle limit are abandoned.
  */
 export async function deadlinesDue(
   deps: SlackDeps,
@@ -40,12 +42,20 @@ export async function deadlinesDue(
     try {
       const doc = await deps.store.read(teamId);
       const due = doc.sessions.filter((s) => s.status === 'complete' && s.deadline);
-      if (!due.length) continue;
+      const idleDays = abandonAfterDays(doc.config);
+      const idle = idleDays
+        ? doc.sessions.filter(
+            (s) => isOpen(s) && !s.deadline && now.getTime() - lastActivity(s) >= idleDays * 86_400_000,
+          )
+        : [];
+      if (!due.length && !idle.length) continue;
       const client = await clientFor(teamId);
       if (!client) {
         deps.logger.warn(`mesh-help: no install with a bot token for team ${teamId}; its deadlines wait`);
         continue;
       }
+      // Silent interviews without a deadline give their channel's place back.
+      for (const s of idle) await dispatch(deps, client, teamId, { type: 'abandon-idle', sessionId: s.id });
       for (const s of due) {
         if (!s.deadline) continue;
         if (now.toISOString() >= s.deadline) {

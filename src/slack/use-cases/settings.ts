@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { match } from 'ts-pattern';
-import { openLimits } from '../../domain/limits.js';
+import { abandonAfterDays, openLimits } from '../../domain/limits.js';
 import type { GitTarget, RuleChange, TeamConfig, TeamDoc } from '../../store/index.js';
 import {
   DEFAULT_EDITORS,
@@ -172,6 +172,17 @@ function editOf(
         else cfg.editors = c.editors;
       },
       said: `From now on ${whoMay({ ...config, editors: c.editors })} can change these settings.`,
+    }))
+    .with({ kind: 'abandon' }, (c) => ({
+      setting: 'abandon after',
+      from: abandonAfterDays(config) ? `${abandonAfterDays(config)}d` : 'never',
+      to: c.days ? `${c.days}d` : 'never',
+      apply: (cfg: TeamConfig) => {
+        cfg.abandonAfterDays = c.days;
+      },
+      said: c.days
+        ? `An interview without a deadline that nobody answers or decides for ${c.days} day(s) is closed, and its channel can start a new one.`
+        : 'Silent interviews stay open until someone finishes them.',
     }))
     .with({ kind: 'limits' }, (c) => ({
       setting: 'open interview limits',

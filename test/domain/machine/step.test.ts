@@ -304,6 +304,69 @@ describe('the interview state machine (transcripts)', () => {
     expect(c.send({ type: 'nudge-due', sessionId: 's1', day: '2026-11-27' })).toEqual({ kind: 'not-due' });
   });
 
+  it('an interview nobody touches for the idle limit is abandoned; any activity starts the count again', () => {
+    const c = started();
+    const day = (n: number) => new Date(T0.getTime() + n * 86_400_000);
+    expect(c.send({ type: 'abandon-idle', sessionId: 's1' }, day(29))).toEqual({ kind: 'not-idle' });
+    // A reply in the thread on day 20 is activity: day 31 is only 11 days after it.
+    c.runnerWrote((d) => {
+      first(d).replies.push({
+        ts: '150.1',
+        user: 'U2',
+        text: 'still thinking',
+        at: day(20).toISOString(),
+        deleted: false,
+      });
+    });
+    expect(c.send({ type: 'abandon-idle', sessionId: 's1' }, day(31))).toEqual({ kind: 'not-idle' });
+    expect(c.send({ type: 'abandon-idle', sessionId: 's1' }, day(51))).toEqual({ kind: 'abandoned', days: 30 });
+    expect(c.session()).toMatchObject({ status: 'abandoned', abandonedAt: day(51).toISOString() });
+    expect(c.types()).toEqual(['post-note', 'update-root']);
+    // Abandoned is final: no answer, no second abandonment.
+    expect(c.send({ type: 'abandon-idle', sessionId: 's1' }, day(90))).toEqual({ kind: 'not-idle' });
+    const ts = c.session().messages.clusters ?? '';
+    expect(
+      c.send({
+        type: 'answer',
+        sessionId: 's1',
+        at: { ...AT, ts },
+        question: 'clusters',
+        value: 'one',
+        seenRev: 0,
+        by: 'U1',
+      }),
+    ).toMatchObject({ kind: 'closed', status: 'abandoned' });
+  });
+
+  it('the idle limit is the team’s: never with 0, and a deadline takes precedence', () => {
+    const never = withPostedCard((d) => {
+      d.config.abandonAfterDays = 0;
+    });
+    expect(never.send({ type: 'abandon-idle', sessionId: 's1' }, new Date('2030-01-01T00:00:00Z'))).toEqual({
+      kind: 'not-idle',
+    });
+    const timed = withPostedCard((d) => {
+      first(d).deadline = '2029-01-01T00:00:00.000Z';
+    });
+    expect(timed.send({ type: 'abandon-idle', sessionId: 's1' }, new Date('2030-01-01T00:00:00Z'))).toEqual({
+      kind: 'not-idle',
+    });
+    const week = withPostedCard((d) => {
+      d.config.abandonAfterDays = 7;
+    });
+    expect(week.send({ type: 'abandon-idle', sessionId: 's1' }, later(8 * 24 * 60))).toEqual({
+      kind: 'abandoned',
+      days: 7,
+    });
+    // The posted card stops taking decisions, and says why.
+    expect(week.types()).toEqual(['close-card', 'post-note', 'update-root']);
+    expect(week.send({ type: 'accept', sessionId: 's1', at: CARD, by: 'U1' })).toEqual({
+      kind: 'refused',
+      message:
+        'This interview was closed: nobody answered or decided for 7 days. Start a new interview to decide again.',
+    });
+  });
+
   it('the terminal records a whole interview in one event: a decided session (version bumped) and its record', () => {
     const c = conversation();
     const outcome = c.send({

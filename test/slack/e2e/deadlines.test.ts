@@ -176,3 +176,55 @@ describe('config deadline', () => {
     expect(doc().config.deadlineDays).toBeUndefined();
   });
 });
+
+describe('silent interviews (config abandon)', () => {
+  it('closes an interview nobody touched for 30 days (not before), saying so in its thread, and frees its channel', async () => {
+    at('2026-11-02T09:00:00Z');
+    h = await startHarness({ now });
+    const rootTs = await startInterview(h);
+    await h.idle();
+    // A second start in the same channel is refused while the first holds its place.
+    const refused = await command('start Another try');
+    expect(String(refused.params.text)).toContain('is still open in this channel');
+    expect(doc().sessions).toHaveLength(1);
+
+    at('2026-11-25T09:00:00Z'); // 23 days on: not yet
+    await nextRound();
+    expect(doc().sessions[0]?.status).toBe('open');
+
+    at('2026-12-02T09:00:01Z'); // 30 days and a second since anyone touched it
+    const before = await nextRound();
+    const s = doc().sessions[0];
+    expect(s).toMatchObject({ status: 'abandoned', abandonedAt: '2026-12-02T09:00:01.000Z' });
+    expect(s?.abandonedReason).toBe('nobody answered or decided for 30 days. Start a new interview to decide again.');
+    const notes = h.fake.calls.filter((c) => c.seq > before && isPost(c) && c.params.thread_ts === rootTs);
+    expect(notes.map((c) => String(c.params.text))).toEqual([
+      expect.stringContaining('Nobody answered or decided for 30 days, so this interview is closed'),
+    ]);
+    expect(textOf(h.fake.message(CHANNEL, rootTs) ?? {})).toContain('Closed: nobody answered or decided for 30 days');
+    // Another round says nothing more, and the channel takes a new interview.
+    const file = h.teamFileText();
+    await nextRound();
+    expect(h.teamFileText()).toBe(file);
+    await startInterview(h);
+    expect(doc().sessions.map((x) => x.status)).toEqual(['abandoned', 'open']);
+    expect(h.fake.violations).toEqual([]);
+  });
+
+  it('config abandon takes 1 to 365 days or never; with never, nothing is closed for silence', async () => {
+    at('2026-11-02T09:00:00Z');
+    h = await startHarness({ now });
+    for (const bad of ['config abandon 0', 'config abandon 366d', 'config abandon soon'])
+      expect(String((await command(bad)).params.text)).toContain('from 1 to 365');
+    expect(h.teamFile()).toBeUndefined();
+    expect(String((await command('config abandon never')).params.text)).toContain('stay open');
+    expect(doc().config.abandonAfterDays).toBe(0);
+    await startInterview(h);
+    await h.idle();
+    at('2027-06-01T09:00:00Z');
+    await nextRound();
+    expect(doc().sessions[0]?.status).toBe('open');
+    await command('config abandon 7d');
+    expect(textOf((await command('config')).params)).toContain('closed after 7 silent day(s)');
+  });
+});

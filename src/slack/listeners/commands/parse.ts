@@ -1,3 +1,4 @@
+import { MAX_ABANDON_AFTER_DAYS } from '../../../domain/limits.js';
 import { BranchName, DEFAULT_PATH, FolderPath, firstIssue, RemoteUrl, RepoSpec } from '../../../publish/index.js';
 import { DecisionStatus, type GitTarget, type RepoTarget, RuleEditors } from '../../../store/index.js';
 import type { OrgFilters } from '../../../team/org-log.js';
@@ -60,6 +61,8 @@ export type ConfigChange =
   | { kind: 'approvers'; users: string[] }
   | { kind: 'editors'; editors: RuleEditors }
   | { kind: 'limits'; perChannel: number; perTeam: number }
+  /** Days of silence before an open interview is abandoned; 0: never. */
+  | { kind: 'abandon'; days: number }
   | { kind: 'bad'; message: string };
 
 export const MAX_APPROVALS = 10;
@@ -145,7 +148,7 @@ function parseGit(args: string[]): ConfigChange {
 
 function parseConfig(args: string[]): ConfigChange {
   const [what = '', value = '', ...extra] = args;
-  const usage = `\`config channel #name\`, \`config channel none\`, \`config approvals N\` (0 to ${MAX_APPROVALS}), \`config deadline Nd\` (or \`none\`), \`config repo OWNER/REPO [folder]\`, \`config git REMOTE_URL [branch] [folder]\`, \`config owners @a @b\`, \`config approvers @a @b\`, \`config editors ${RuleEditors.options.join('|')}\` or \`config limits N M\``;
+  const usage = `\`config channel #name\`, \`config channel none\`, \`config approvals N\` (0 to ${MAX_APPROVALS}), \`config deadline Nd\` (or \`none\`), \`config repo OWNER/REPO [folder]\`, \`config git REMOTE_URL [branch] [folder]\`, \`config owners @a @b\`, \`config approvers @a @b\`, \`config editors ${RuleEditors.options.join('|')}\`, \`config limits N M\` or \`config abandon Nd\` (or \`never\`)`;
   if (!what) return { kind: 'show' };
   if (what.toLowerCase() === 'repo') return parseRepo(args.slice(1));
   if (what.toLowerCase() === 'git') return parseGit(args.slice(1));
@@ -182,6 +185,16 @@ function parseConfig(args: string[]): ConfigChange {
         : {
             kind: 'bad',
             message: `A deadline is a number of days from 1 to ${MAX_DEADLINE_DAYS}, e.g. \`config deadline 5d\`, or \`none\`.`,
+          };
+    }
+    case 'abandon': {
+      if (/^(none|off|never)$/i.test(value)) return { kind: 'abandon', days: 0 };
+      const days = /^(\d{1,3})d?$/i.exec(value)?.[1];
+      return days && Number(days) >= 1 && Number(days) <= MAX_ABANDON_AFTER_DAYS
+        ? { kind: 'abandon', days: Number(days) }
+        : {
+            kind: 'bad',
+            message: `Abandon after a number of silent days from 1 to ${MAX_ABANDON_AFTER_DAYS}, e.g. \`config abandon 30d\`, or \`never\`.`,
           };
     }
     case 'approvals': {

@@ -102,7 +102,13 @@ describe('parseCommand: config and revisit', () => {
     expect(parseCommand('config limits 2 40')).toMatchObject({
       change: { kind: 'limits', perChannel: 2, perTeam: 40 },
     });
+    expect(parseCommand('config abandon 14d')).toMatchObject({ change: { kind: 'abandon', days: 14 } });
+    expect(parseCommand('config abandon 365')).toMatchObject({ change: { kind: 'abandon', days: 365 } });
+    expect(parseCommand('config abandon Never')).toMatchObject({ change: { kind: 'abandon', days: 0 } });
     for (const bad of [
+      'config abandon 0',
+      'config abandon 366',
+      'config abandon',
       'config owners',
       'config owners @ann',
       'config editors root',
