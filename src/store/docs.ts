@@ -1,4 +1,5 @@
-import { current, freeze, Immer, isDraft } from 'immer';
+import { freeze, Immer } from 'immer';
+import { undraft } from '../domain/undraft.js';
 import { Decision, Session, TeamDoc } from './schema.js';
 import { StoreError } from './store.js';
 
@@ -20,16 +21,6 @@ export function adopt(doc: TeamDoc): TeamDoc {
   for (const s of doc.sessions) validated.add(s);
   for (const d of doc.decisions) validated.add(d);
   return doc;
-}
-
-/** Deep-copies any draft reachable from an update's result, so it outlives the draft. */
-function undraft<T>(value: T): T {
-  if (isDraft(value)) return current(value as object) as T;
-  if (Array.isArray(value)) return value.map(undraft) as T;
-  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, undraft(v)])) as T;
-  }
-  return value;
 }
 
 /** Validates what changed between two versions of a document: new or changed parts only. */

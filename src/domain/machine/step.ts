@@ -1,4 +1,4 @@
-import { current, Immer, isDraft } from 'immer';
+import { Immer } from 'immer';
 import { match } from 'ts-pattern';
 import { askedQuestions, nextQuestion } from '../../engine/answers.js';
 import { checklistState } from '../../engine/checklist.js';
@@ -15,6 +15,7 @@ import { findByKey } from '../../team/lookup.js';
 import { visibleIn } from '../../team/visibility.js';
 import { claimable, claimOf, isPending, leftBy, type RequestRef } from '../claims.js';
 import { abandonAfterDays, isOpen, lastActivity, openLimitReached } from '../limits.js';
+import { undraft } from '../undraft.js';
 import { acceptSession, approvalsMissing, approvers } from './accept.js';
 import type { Effect, Thread } from './effects.js';
 import type {
@@ -53,20 +54,10 @@ const immer = new Immer({ autoFreeze: true });
 export function step<E extends Event>(flow: Flow, state: TeamDoc, event: E, now: Date): Step<E> {
   let result: { effects: Effect[]; outcome: OutcomeOf<E> } | undefined;
   const next = immer.produce(state, (draft) => {
-    result = plain(advance(flow, draft as TeamDoc, event, now));
+    result = undraft(advance(flow, draft as TeamDoc, event, now));
   });
   if (!result) throw new Error('the state machine returned nothing');
   return { state: next, ...result };
-}
-
-/** A copy of a result that outlives the draft it was read from (outcomes name sessions and records). */
-function plain<T>(value: T): T {
-  if (isDraft(value)) return current(value as object) as T;
-  if (Array.isArray(value)) return value.map(plain) as T;
-  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)])) as T;
-  }
-  return value;
 }
 
 /**
