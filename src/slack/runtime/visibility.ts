@@ -1,8 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { TeamDoc } from '../../store/index.js';
 import { privateConversation, privateConversations, type Visible, visiblePart } from '../../team/visibility.js';
-import { slackError } from '../use-cases/interview.js';
 import type { SlackDeps } from './context.js';
+import { slackError } from './failures.js';
 
 /**
  * Whether a conversation is private. DMs (D…) and older private channels and

@@ -6,8 +6,7 @@ import { visibleIn } from '../../team/visibility.js';
 import { type Message, section, who } from '../blocks/kit.js';
 import { COMMAND } from '../ids.js';
 import type { SlackDeps } from '../runtime/context.js';
-import { plainSlackProblem } from '../runtime/failures.js';
-import { slackError } from './interview.js';
+import { plainSlackProblem, slackError } from '../runtime/failures.js';
 import type { FoundRecord } from './records.js';
 
 /**

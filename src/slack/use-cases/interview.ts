@@ -12,14 +12,11 @@ import { findByKey } from '../../team/lookup.js';
 import { rootMessage } from '../blocks/root.js';
 import { clip } from '../escape.js';
 import type { MessageRef } from '../payloads.js';
-import { claimMetadata, isPending, postedClaim, requestRef } from '../runtime/claims.js';
+import { claimMetadata, postedClaim, requestRef } from '../runtime/claims.js';
 import type { SlackDeps } from '../runtime/context.js';
 import { dispatch } from '../runtime/dispatch.js';
 import { slackError } from '../runtime/failures.js';
 import { isPrivateConversation } from '../runtime/visibility.js';
-
-export { revisitRefusal } from '../../domain/machine/step.js';
-export { isPending };
 
 export const DEFAULT_TITLE = 'Service mesh, cluster mesh or federation?';
 export const TITLE_MAX = 150;
@@ -163,9 +160,6 @@ export async function startInterview(deps: SlackDeps, client: WebClient, input: 
     throw err;
   }
 }
-
-/** The Slack error code of a failed Web API call, for logs and people (its home is failures.ts). */
-export { slackError };
 
 export type AnswerInput = {
   at: MessageRef;

@@ -17,8 +17,7 @@ import { escapeText } from '../escape.js';
 import { COMMAND } from '../ids.js';
 import type { ConfigChange } from '../listeners/commands/parse.js';
 import type { SlackDeps } from '../runtime/context.js';
-import { plainSlackProblem } from '../runtime/failures.js';
-import { slackError } from './interview.js';
+import { plainSlackProblem, slackError } from '../runtime/failures.js';
 
 export const CONFIG_FOREIGN =
   'These settings belong to the workspace mesh-help is installed in; only its members can change them.';

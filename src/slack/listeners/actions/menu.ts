@@ -7,8 +7,8 @@ import { startModal } from '../../blocks/modals.js';
 import { ACTIONS } from '../../ids.js';
 import { BlockActionBody, messageRef } from '../../payloads.js';
 import type { SlackDeps } from '../../runtime/context.js';
+import { slackError } from '../../runtime/failures.js';
 import { uploadLog, uploadNotice } from '../../use-cases/export.js';
-import { slackError } from '../../use-cases/interview.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 

@@ -10,11 +10,12 @@ import { ACTIONS, CONCERN, DEADLINE } from '../../ids.js';
 import { decideNotice, FOREIGN_TEAM } from '../../notices/outcomes.js';
 import { approveNotice } from '../../notices/record-notices.js';
 import type { SlackDeps } from '../../runtime/context.js';
+import { slackError } from '../../runtime/failures.js';
 import { afterAck } from '../../runtime/work.js';
 import { approveFromSlack } from '../../use-cases/approve.js';
 import { deadlineHolder, deadlineNotice } from '../../use-cases/deadline-set.js';
 import { type ConcernOutcome, concernHolder, resolveConcernFromSlack } from '../../use-cases/discussion.js';
-import { checkCard, decideFromSlack, locate, slackError } from '../../use-cases/interview.js';
+import { checkCard, decideFromSlack, locate } from '../../use-cases/interview.js';
 import { onClick } from './click.js';
 
 /**

@@ -4,8 +4,8 @@ import { sharedOnly } from '../../../team/visibility.js';
 import { homeView } from '../../blocks/home.js';
 import { EventEnvelope, HomeOpenedEvent } from '../../payloads.js';
 import type { SlackDeps } from '../../runtime/context.js';
+import { slackError } from '../../runtime/failures.js';
 import { visibleToUser } from '../../runtime/visibility.js';
-import { slackError } from '../../use-cases/interview.js';
 
 type Args = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs;
 

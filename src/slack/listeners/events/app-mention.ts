@@ -12,11 +12,12 @@ import { COMMAND } from '../../ids.js';
 import { EventEnvelope, MentionEvent } from '../../payloads.js';
 import { postedUnder } from '../../runtime/claims.js';
 import type { SlackDeps } from '../../runtime/context.js';
+import { slackError } from '../../runtime/failures.js';
 import { claimMention, MENTION_EVENT, markMentionPosted } from '../../runtime/mention-once.js';
 import { candidatesOf } from '../../runtime/middleware.js';
 import { tellPrivately } from '../../runtime/reply.js';
 import { discussionOf, unescapeSlack } from '../../use-cases/discussion.js';
-import { locate, slackError } from '../../use-cases/interview.js';
+import { locate } from '../../use-cases/interview.js';
 import { parseCommand, suggest } from '../commands/parse.js';
 
 type Args = SlackEventMiddlewareArgs<'app_mention'> & AllMiddlewareArgs;

@@ -2,8 +2,9 @@ import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } 
 import { z } from 'zod';
 import { noticeMessage } from '../../blocks/menu.js';
 import type { SlackDeps } from '../../runtime/context.js';
+import { slackError } from '../../runtime/failures.js';
 import { readThread } from '../../use-cases/from-thread.js';
-import { slackError, startInterview } from '../../use-cases/interview.js';
+import { startInterview } from '../../use-cases/interview.js';
 import { startNotice } from '../../use-cases/resume.js';
 import { notInChannelHint } from '../commands/mesh-help.js';
 
