@@ -64,5 +64,3 @@ export type Effect =
   | { type: 'post-reminder'; number: number; recover: boolean }
   /** Post today's deadline reminder in the thread (`recover` as for post-reminder). */
   | { type: 'post-nudge'; thread: Thread; day: string; recover: boolean };
-
-export type EffectType = Effect['type'];

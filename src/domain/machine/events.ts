@@ -1,6 +1,6 @@
 import type { AnswerValue } from '../../engine/flow.js';
 import type { Recommendation } from '../../engine/recommend.js';
-import type { Decision, Session, TeamDoc, Tick } from '../../store/schema.js';
+import type { Decision, Session, Tick } from '../../store/schema.js';
 import type { ReplyInput } from '../../team/discussion.js';
 import type { RequestRef } from '../claims.js';
 import type { DecisionError } from './record.js';
@@ -121,8 +121,6 @@ type RecordEvent<T extends string> = {
   card?: { channel: string; ts: string } | undefined;
 };
 
-export type EventType = Event['type'];
-
 /** Why a life-cycle action was refused; it changed nothing. */
 export type RecordRefusal = { kind: 'not-found' } | { kind: 'foreign-team' } | { kind: 'refused'; message: string };
 
@@ -221,6 +219,3 @@ export type Outcomes = {
 };
 
 export type OutcomeOf<E extends Event> = Outcomes[E['type']];
-
-/** The document a step reads and returns. */
-export type State = TeamDoc;

@@ -126,7 +126,7 @@ function dropStaleReservations(doc: TeamDoc, now: Date): void {
  * team's accepted decision, and be visible where the revisit starts (a record
  * private to another conversation is as good as absent there).
  */
-export function revisitRefusal(doc: TeamDoc, number: number, channel?: string): StartOutcome | undefined {
+function revisitRefusal(doc: TeamDoc, number: number, channel?: string): StartOutcome | undefined {
   const found = recordOf(doc, number);
   const old = found && (channel === undefined || visibleIn(found, channel)) ? found : undefined;
   return old?.status === 'accepted' ? undefined : { kind: 'cannot-revisit', number, status: old?.status };

@@ -4,8 +4,6 @@ import { z } from 'zod';
 
 import { keyed, type RequestRef, safeRequestId } from '../../domain/claims.js';
 
-export { CLAIM_TTL_MS, claimable, claimOf, isPending, keyed, leftBy, PENDING } from '../../domain/claims.js';
-
 /** Message metadata that carries the claim a message was posted under. */
 export const CLAIM_EVENT = 'mesh_help_claim';
 

@@ -24,8 +24,6 @@ export async function refreshCards(run: Run, number: number): Promise<void> {
   }
 }
 
-export type { StatusChange };
-
 const title = (d: Decision): string => `*${adrId(d.number)}* ${escapeText(d.title)}`;
 const threadLink = (d: Decision): string =>
   d.permalink && /^https:\/\/[^\s<>|]+$/.test(d.permalink) ? ` · <${d.permalink}|thread>` : '';

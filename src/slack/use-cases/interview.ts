@@ -109,7 +109,7 @@ export async function startInterview(deps: SlackDeps, client: WebClient, input: 
   const { id } = reserved;
   const release = () =>
     dispatch(deps, client, input.teamId, { type: 'root-failed', sessionId: id }).catch((err: unknown) => {
-      // The reservation expires by itself (CLAIM_TTL_MS in claims.ts); the log has why it stayed.
+      // The reservation expires by itself (CLAIM_TTL_MS in src/domain/claims.ts); the log has why it stayed.
       deps.logger.warn(`mesh-help: could not release a start reservation: ${(err as Error).message}`);
     });
   let threadTs: string;
