@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Approval, Concern, Decision, Reply, Session } from '../domain/model.js';
+import type { Recommendation } from '../engine/recommend.js';
 import type { TeamDoc } from '../store/schema.js';
 import { findByKey } from './lookup.js';
 
@@ -20,7 +21,7 @@ export function sessionForThread(doc: TeamDoc, channel: string, threadTs: string
 }
 
 /** Where a captured discussion lives: the decision once there is one, the session before. */
-function holderOf(doc: TeamDoc, session: Session): Session | Decision {
+export function holderOf(doc: TeamDoc, session: Session): Session | Decision {
   const decision = session.decisionNumber
     ? findByKey(doc.decisions, (d) => d.number === session.decisionNumber)
     : undefined;
@@ -106,3 +107,30 @@ export function dueReminders(doc: TeamDoc, today: string): Decision[] {
     (d) => d.status === 'accepted' && d.revisitOn !== undefined && d.revisitOn <= today && !d.reminderPostedAt,
   );
 }
+
+/** An interview, and where its checklist ticks live: the decision once there is one, else the session. */
+export type ChecklistHolder = { session: Session; holder: Session | Decision };
+
+export function checklistHolder(doc: TeamDoc, sessionId: string): ChecklistHolder | undefined {
+  const session = findByKey(doc.sessions, (s) => s.id === sessionId);
+  return session ? { session, holder: holderOf(doc, session) } : undefined;
+}
+
+/** The posted checklist of a thread (the holder's; the session's before a decision carries it over). */
+export const checklistTsOf = ({ session, holder }: ChecklistHolder): string | undefined =>
+  holder.checklistTs ?? session.checklistTs;
+
+/**
+ * Records (or forgets) the posted checklist on the session and on its
+ * decision alike, so re-accepting a reopened record never brings back an old one.
+ */
+export function setChecklistTs({ session, holder }: ChecklistHolder, ts: string | undefined): void {
+  for (const x of new Set<Session | Decision>([session, holder])) {
+    if (ts) x.checklistTs = ts;
+    else delete x.checklistTs;
+  }
+}
+
+/** The recommendation whose checklist the thread shows: the interview's (a reopened record's may have moved on). */
+export const checklistRecommendation = ({ session, holder }: ChecklistHolder): Recommendation | undefined =>
+  session.recommendation ?? ('chosen' in holder ? holder.recommendation : undefined);

@@ -8,7 +8,11 @@ import {
   raiseConcern as addConcern,
   approve,
   captureReply,
+  checklistHolder,
+  checklistRecommendation,
+  checklistTsOf,
   resolveConcern as closeConcern,
+  holderOf,
   openConcerns,
 } from '../../team/discussion.js';
 import { findByKey } from '../../team/lookup.js';
@@ -415,11 +419,6 @@ function approveCard(doc: TeamDoc, e: Of<'approve'>, now: Date, fx: Effect[]): A
   return { kind: 'approved', have: approvers(s).length, need };
 }
 
-/** The thread's concern holder: its decision once decided, else its session. */
-function concernHolder(doc: TeamDoc, s: Session): Session | Decision {
-  return (s.decisionNumber ? recordOf(doc, s.decisionNumber) : undefined) ?? s;
-}
-
 /** The card lists the open concerns: it is re-rendered when they change. */
 function showConcerns(s: Session, fx: Effect[]): void {
   const thread = threadOf(s);
@@ -430,7 +429,7 @@ function showConcerns(s: Session, fx: Effect[]): void {
 function raiseConcern(doc: TeamDoc, e: Of<'raise-concern'>, now: Date, fx: Effect[]): ConcernOutcome {
   const s = sessionOf(doc, e.sessionId);
   if (!s) return { kind: 'not-found' };
-  addConcern(concernHolder(doc, s), {
+  addConcern(holderOf(doc, s), {
     id: e.id,
     by: e.by,
     ...(e.byName ? { byName: e.byName } : {}),
@@ -444,7 +443,7 @@ function raiseConcern(doc: TeamDoc, e: Of<'raise-concern'>, now: Date, fx: Effec
 function resolveConcern(doc: TeamDoc, e: Of<'resolve-concern'>, now: Date, fx: Effect[]): ConcernOutcome {
   const s = sessionOf(doc, e.sessionId);
   if (!s) return { kind: 'not-found' };
-  if (!closeConcern(concernHolder(doc, s), e.id, e.by, now.toISOString())) return { kind: 'already-resolved' };
+  if (!closeConcern(holderOf(doc, s), e.id, e.by, now.toISOString())) return { kind: 'already-resolved' };
   showConcerns(s, fx);
   return { kind: 'resolved' };
 }
@@ -455,13 +454,12 @@ function resolveConcern(doc: TeamDoc, e: Of<'resolve-concern'>, now: Date, fx: E
  * asks for, so a repeated click changes nothing.
  */
 function tick(doc: TeamDoc, e: Of<'tick'>, now: Date, fx: Effect[]): TickOutcome {
-  const s = sessionOf(doc, e.sessionId);
-  if (!s) return { kind: 'not-found' };
-  const decision = s.decisionNumber ? recordOf(doc, s.decisionNumber) : undefined;
-  const holder: Session | Decision = decision ?? s;
-  if ((holder.checklistTs ?? s.checklistTs) !== e.ts) return { kind: 'not-current' };
-  const rec = s.recommendation ?? decision?.recommendation;
+  const held = checklistHolder(doc, e.sessionId);
+  if (!held) return { kind: 'not-found' };
+  if (checklistTsOf(held) !== e.ts) return { kind: 'not-current' };
+  const rec = checklistRecommendation(held);
   if (!rec || !checklistState(rec).some((line) => line.key === e.key)) return { kind: 'unknown-item' };
+  const { session: s, holder } = held;
   const current = holder.checklistTicks[e.key];
   if (e.intent === 'tick' ? current : !current) return { kind: 'unchanged', intent: e.intent, tick: current };
   if (e.intent === 'tick') {

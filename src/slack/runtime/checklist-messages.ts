@@ -1,45 +1,18 @@
 import { checklistState } from '../../engine/checklist.js';
 import type { Flow } from '../../engine/flow.js';
-import type { Recommendation } from '../../engine/recommend.js';
-import type { Decision, Session, TeamDoc } from '../../store/index.js';
-import { findByKey } from '../../team/lookup.js';
+import {
+  type ChecklistHolder,
+  checklistHolder,
+  checklistRecommendation,
+  checklistTsOf,
+  setChecklistTs,
+} from '../../team/discussion.js';
 import { type ChecklistState, checklistMessage } from '../blocks/checklist.js';
 import type { Message } from '../blocks/kit.js';
 import type { Run } from './effects.js';
 
 /** Where a thread's checklist is posted. */
 export type ChecklistWhere = { teamId: string; sessionId: string; channel: string; threadTs: string };
-
-/** The session of a plan, and where its checklist ticks live: the decision once there is one, else the session. */
-export type ChecklistHolder = { session: Session; holder: Session | Decision };
-
-export function checklistHolder(doc: TeamDoc, sessionId: string): ChecklistHolder | undefined {
-  const session = findByKey(doc.sessions, (s) => s.id === sessionId);
-  if (!session) return undefined;
-  const decision = session.decisionNumber
-    ? findByKey(doc.decisions, (d) => d.number === session.decisionNumber)
-    : undefined;
-  return { session, holder: decision ?? session };
-}
-
-/** The posted checklist of a thread (the holder's; the session's before a decision carries it over). */
-export const checklistTsOf = ({ session, holder }: ChecklistHolder): string | undefined =>
-  holder.checklistTs ?? session.checklistTs;
-
-/**
- * Records (or forgets) the posted checklist on the session and on its
- * decision alike, so re-accepting a reopened record never brings back an old one.
- */
-export function setChecklistTs({ session, holder }: ChecklistHolder, ts: string | undefined): void {
-  for (const x of new Set<Session | Decision>([session, holder])) {
-    if (ts) x.checklistTs = ts;
-    else delete x.checklistTs;
-  }
-}
-
-/** The recommendation whose checklist the thread shows: the interview's (a reopened record's may have moved on). */
-export const checklistRecommendation = ({ session, holder }: ChecklistHolder): Recommendation | undefined =>
-  session.recommendation ?? ('chosen' in holder ? holder.recommendation : undefined);
 
 /** The thread's checklist as stored now: the interview's recommendation with the holder's ticks. */
 export function renderChecklist(flow: Flow, found: ChecklistHolder, state: ChecklistState): Message | undefined {
