@@ -31,6 +31,12 @@ export function lastActivity(s: Session): number {
 /** Still being answered or decided: it holds a place in the limits. */
 export const isOpen = (s: Session): boolean => s.status === 'open' || s.status === 'complete';
 
+/** An open interview without a deadline that nobody touched for the team's idle limit: due to be abandoned. */
+export function isIdle(config: TeamConfig, s: Session, now: Date): boolean {
+  const days = abandonAfterDays(config);
+  return days > 0 && isOpen(s) && !s.deadline && now.getTime() - lastActivity(s) >= days * 86_400_000;
+}
+
 /** Why a new interview cannot start in this channel (the open one to resume, when it is here); undefined when it can. */
 export type OpenLimit = { kind: 'channel-full'; open: Session } | { kind: 'team-full'; limit: number };
 

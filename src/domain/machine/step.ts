@@ -18,7 +18,7 @@ import {
 import { findByKey } from '../../team/lookup.js';
 import { visibleIn } from '../../team/visibility.js';
 import { claimable, claimOf, isPending, leftBy, type RequestRef } from '../claims.js';
-import { abandonAfterDays, isOpen, lastActivity, openLimitReached } from '../limits.js';
+import { abandonAfterDays, isIdle, isOpen, openLimitReached } from '../limits.js';
 import { undraft } from '../undraft.js';
 import { acceptSession, approvalsMissing, approvers } from './accept.js';
 import type { Effect, Thread } from './effects.js';
@@ -678,10 +678,9 @@ function nudgeDue(doc: TeamDoc, e: Of<'nudge-due'>, fx: Effect[]): Outcomes['nud
  */
 function abandonIdle(doc: TeamDoc, e: Of<'abandon-idle'>, now: Date, fx: Effect[]): Outcomes['abandon-idle'] {
   const s = sessionOf(doc, e.sessionId);
-  const days = abandonAfterDays(doc.config);
   const thread = s && threadOf(s);
-  if (!s || !thread || !isOpen(s) || s.deadline || days === 0) return { kind: 'not-idle' };
-  if (now.getTime() - lastActivity(s) < days * 86_400_000) return { kind: 'not-idle' };
+  if (!s || !thread || !isIdle(doc.config, s, now)) return { kind: 'not-idle' };
+  const days = abandonAfterDays(doc.config);
   s.status = 'abandoned';
   s.abandonedAt = now.toISOString();
   s.abandonedReason = `nobody answered or decided for ${days} day${days === 1 ? '' : 's'}. Start a new interview to decide again.`;

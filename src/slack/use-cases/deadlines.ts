@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { abandonAfterDays, isOpen, lastActivity } from '../../domain/limits.js';
+import { isIdle } from '../../domain/limits.js';
 import { blockers } from '../../domain/machine/step.js';
 import type { SlackDeps } from '../runtime/context.js';
 import { dispatch } from '../runtime/dispatch.js';
@@ -42,12 +42,7 @@ export async function deadlinesDue(
     try {
       const doc = await deps.store.read(teamId);
       const due = doc.sessions.filter((s) => s.status === 'complete' && s.deadline);
-      const idleDays = abandonAfterDays(doc.config);
-      const idle = idleDays
-        ? doc.sessions.filter(
-            (s) => isOpen(s) && !s.deadline && now.getTime() - lastActivity(s) >= idleDays * 86_400_000,
-          )
-        : [];
+      const idle = doc.sessions.filter((s) => isIdle(doc.config, s, now));
       if (!due.length && !idle.length) continue;
       const client = await clientFor(teamId);
       if (!client) {
