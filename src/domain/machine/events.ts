@@ -210,10 +210,7 @@ export type Outcomes = {
   'set-deadline': CardRefusal | { kind: 'set' };
   deadline: DeadlineOutcome;
   record: RecordOutcome;
-  'reminder-due':
-    | { kind: 'claimed'; sessionId?: string | undefined }
-    | { kind: 'not-due' }
-    | { kind: 'held-by-another' };
+  'reminder-due': { kind: 'claimed' } | { kind: 'not-due' } | { kind: 'held-by-another' };
   'nudge-due': { kind: 'claimed' } | { kind: 'not-due' };
   'abandon-idle': { kind: 'abandoned'; days: number } | { kind: 'not-idle' };
 };

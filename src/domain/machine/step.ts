@@ -50,13 +50,20 @@ import { answerSession, startSession } from './session.js';
  * same transition as a pure function over a frozen state, for tests and tools.
  */
 
-export type Step<E extends Event> = { state: TeamDoc; effects: Effect[]; outcome: OutcomeOf<E> };
+/**
+ * What a step leaves to the outside world: the effects, in order, and the
+ * interview they belong to (a record's own, or `adr-N` for a record made
+ * without one), so effects of one interview never overtake each other.
+ */
+export type Advanced<E extends Event> = { effects: Effect[]; interview: string | undefined; outcome: OutcomeOf<E> };
+
+export type Step<E extends Event> = Advanced<E> & { state: TeamDoc };
 
 const immer = new Immer({ autoFreeze: true });
 
 /** The pure form: the next state (the input is untouched), the effects to run and the outcome to report. */
 export function step<E extends Event>(flow: Flow, state: TeamDoc, event: E, now: Date): Step<E> {
-  let result: { effects: Effect[]; outcome: OutcomeOf<E> } | undefined;
+  let result: Advanced<E> | undefined;
   const next = immer.produce(state, (draft) => {
     result = undraft(advance(flow, draft as TeamDoc, event, now));
   });
@@ -68,12 +75,7 @@ export function step<E extends Event>(flow: Flow, state: TeamDoc, event: E, now:
  * The same transition on a draft of the team's document: what a store
  * update runs, so the change and its checks are one atomic write.
  */
-export function advance<E extends Event>(
-  flow: Flow,
-  doc: TeamDoc,
-  event: E,
-  now: Date,
-): { effects: Effect[]; outcome: OutcomeOf<E> } {
+export function advance<E extends Event>(flow: Flow, doc: TeamDoc, event: E, now: Date): Advanced<E> {
   const fx: Effect[] = [];
   const outcome = match(event as Event)
     .with({ type: 'start' }, (e) => start(flow, doc, e, now, fx))
@@ -96,10 +98,19 @@ export function advance<E extends Event>(
     .with({ type: 'abandon-idle' }, (e) => abandonIdle(doc, e, now, fx))
     .with({ type: 'record' }, (e) => recordFromTerminal(flow, doc, e, now))
     .exhaustive();
-  return { effects: fx, outcome: outcome as OutcomeOf<E> };
+  return { effects: fx, interview: interviewOfEffects(doc, fx), outcome: outcome as OutcomeOf<E> };
 }
 
 type Of<T extends Event['type']> = Extract<Event, { type: T }>;
+
+/** The interview a step's effects belong to: the thread they touch, or the record's interview. */
+function interviewOfEffects(doc: TeamDoc, fx: readonly Effect[]): string | undefined {
+  for (const e of fx) {
+    if ('thread' in e) return e.thread.sessionId;
+    if ('number' in e) return recordOf(doc, e.number)?.sessionId ?? `adr-${e.number}`;
+  }
+  return undefined;
+}
 
 const sessionOf = (doc: TeamDoc, id: string) => findByKey(doc.sessions, (s) => s.id === id);
 const recordOf = (doc: TeamDoc, n: number | undefined) =>
@@ -657,7 +668,7 @@ function reminderDue(doc: TeamDoc, e: Of<'reminder-due'>, now: Date, fx: Effect[
   d.reminderClaimedAt = now.toISOString();
   d.reminderClaimedBy = e.owner;
   fx.push({ type: 'post-reminder', number: d.number, recover: earlier !== undefined });
-  return { kind: 'claimed', sessionId: d.sessionId };
+  return { kind: 'claimed' };
 }
 
 /** Claims today's deadline reminder of a recommendation still waiting for its decision (marked posted after). */

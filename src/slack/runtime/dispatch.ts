@@ -1,5 +1,4 @@
 import type { WebClient } from '@slack/web-api';
-import type { Effect } from '../../domain/machine/effects.js';
 import type { Event, OutcomeOf } from '../../domain/machine/events.js';
 import { advance } from '../../domain/machine/step.js';
 import type { SlackDeps } from './context.js';
@@ -15,9 +14,10 @@ export async function dispatch<E extends Event>(
   client: WebClient,
   teamId: string,
   event: E,
-  queue?: (outcome: OutcomeOf<E>) => string | undefined,
 ): Promise<OutcomeOf<E>> {
-  const { effects, outcome } = await deps.store.update(teamId, (doc) => advance(deps.flow, doc, event, deps.now()));
-  await runEffects(deps, client, teamId, effects as Effect[], queue?.(outcome));
+  const { effects, interview, outcome } = await deps.store.update(teamId, (doc) =>
+    advance(deps.flow, doc, event, deps.now()),
+  );
+  if (interview) await runEffects(deps, client, teamId, interview, effects);
   return outcome;
 }

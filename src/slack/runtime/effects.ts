@@ -47,22 +47,18 @@ export type Run = {
 
 /**
  * Runs a step's effects after the effects already queued for the same
- * session: one job per step, in the order the step listed them. A failed
- * Slack call is logged and the rest still run. `sessionId` names the queue
- * when no effect names a thread (a record's life-cycle change).
+ * interview (the step names it): one job per step, in the order the step
+ * listed them. A failed Slack call is logged and the rest still run.
  */
 export function runEffects(
   deps: SlackDeps,
   client: WebClient,
   teamId: string,
+  interview: string,
   effects: readonly Effect[],
-  sessionId?: string,
 ): Promise<void> {
   if (!effects.length) return Promise.resolve();
-  const threaded = effects.find((e): e is Extract<Effect, { thread: Thread }> => 'thread' in e);
-  const key =
-    threaded?.thread.sessionId ?? sessionId ?? `record-${effects.map((e) => ('number' in e ? e.number : '')).join('')}`;
-  return deps.effects.run(`${teamId}/${key}`, async () => {
+  return deps.effects.run(`${teamId}/${interview}`, async () => {
     const run = await startRun(deps, client, teamId);
     for (const effect of effects) await runEffect(run, effect);
   });

@@ -72,7 +72,7 @@ export async function recordAction<T extends 'reopen' | 'reject' | 'deprecate'>(
     userTeam: input.userTeam,
     card: { channel: input.at.channel, ts: input.at.ts },
   } as Extract<Event, { type: T }>;
-  return dispatch(deps, client, found.teamId, event, () => found.decision.sessionId) as Promise<Outcomes[T]>;
+  return dispatch(deps, client, found.teamId, event) as Promise<Outcomes[T]>;
 }
 
 /** `decision:reopen`: an accepted, rejected or deprecated record is proposed again; its card takes decisions again. */

@@ -28,13 +28,7 @@ export async function remind(
   number: number,
   owner: string,
 ): Promise<void> {
-  await dispatch(
-    deps,
-    client,
-    teamId,
-    { type: 'reminder-due', number, owner, leaseMs: REMINDER_CLAIM_LEASE_MS },
-    (o) => (o.kind === 'claimed' ? o.sessionId : undefined),
-  );
+  await dispatch(deps, client, teamId, { type: 'reminder-due', number, owner, leaseMs: REMINDER_CLAIM_LEASE_MS });
 }
 
 /** One round: every team's accepted decisions whose revisit date has come and whose reminder is not posted. */

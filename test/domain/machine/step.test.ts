@@ -21,9 +21,14 @@ function conversation(doc: TeamDoc = emptyTeam('T1')) {
   let state: TeamDoc = freeze(doc, true);
   let clock = 0;
   let effects: Effect[] = [];
+  let interview: string | undefined;
   const c = {
     get state() {
       return state;
+    },
+    /** The interview whose queue the last effects run in. */
+    get interview() {
+      return interview;
     },
     get effects() {
       return effects;
@@ -35,6 +40,7 @@ function conversation(doc: TeamDoc = emptyTeam('T1')) {
       expect(JSON.stringify(state)).toBe(before);
       state = r.state;
       effects = r.effects;
+      interview = r.interview;
       return r.outcome;
     },
     /** What the effect runner writes after a post (a claimed slot gets the message's ts), replayed by hand. */
@@ -220,6 +226,8 @@ describe('the interview state machine (transcripts)', () => {
     expect(c.send({ type: 'deprecate', number: 1, by: 'U1', userTeam: 'T1', card: clicked }).kind).toBe('deprecated');
     expect(c.state.decisions[0]?.cards).toEqual([clicked]);
     expect(c.types()).toEqual(['update-record-cards', 'note-record-thread', 'announce']);
+    // Effects on a record run in the queue of the interview it came from.
+    expect(c.interview).toBe('s1');
     expect(c.send({ type: 'reopen', number: 1, by: 'U1', userTeam: 'T1' }).kind).toBe('reopened');
     expect(c.state.decisions[0]?.status).toBe('proposed');
     expect(c.session().status).toBe('complete');
@@ -276,12 +284,14 @@ describe('the interview state machine (transcripts)', () => {
     const c = withPostedCard();
     c.send({ type: 'accept', sessionId: 's1', at: CARD, by: 'U1' });
     const due = { type: 'reminder-due', number: 1, leaseMs: 10 * 60_000 } as const;
-    expect(c.send({ ...due, owner: 'bot-a' })).toEqual({ kind: 'claimed', sessionId: 's1' });
+    expect(c.send({ ...due, owner: 'bot-a' })).toEqual({ kind: 'claimed' });
     expect(c.effects).toEqual([{ type: 'post-reminder', number: 1, recover: false }]);
+    // The reminder's effects run in its interview's queue.
+    expect(c.interview).toBe('s1');
     // Another bot within the lease leaves it alone; after the lease it takes over, looking in the thread first.
     expect(c.send({ ...due, owner: 'bot-b' })).toEqual({ kind: 'held-by-another' });
     expect(c.effects).toEqual([]);
-    expect(c.send({ ...due, owner: 'bot-b' }, later(60))).toEqual({ kind: 'claimed', sessionId: 's1' });
+    expect(c.send({ ...due, owner: 'bot-b' }, later(60))).toEqual({ kind: 'claimed' });
     expect(c.effects).toEqual([{ type: 'post-reminder', number: 1, recover: true }]);
     c.runnerWrote((d) => {
       (d.decisions[0] as TeamDoc['decisions'][number]).reminderPostedAt = later(61).toISOString();
@@ -390,6 +400,7 @@ describe('the interview state machine (transcripts)', () => {
     expect(c.session('t1')).toMatchObject({ status: 'decided', decisionNumber: 1 });
     expect(c.session('t1').version).toBeGreaterThan(1);
     expect(c.effects).toEqual([]);
+    expect(c.interview).toBeUndefined();
     expect(
       c.send({
         type: 'record',
