@@ -69,6 +69,42 @@ export async function applyUpdate<T>(
   return { next, result };
 }
 
+/** An update waiting in a store's queue for its team's next write. */
+export type Pending = {
+  fn: (doc: TeamDoc) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+};
+
+/**
+ * Applies a batch of queued updates in order, each to the result of the one
+ * before: an update that throws (or leaves an invalid document) is dropped
+ * alone, and the others still apply. Saving `state` once is the caller's job.
+ */
+export async function applyBatch(
+  teamId: string,
+  base: TeamDoc,
+  batch: readonly Pending[],
+): Promise<{
+  state: TeamDoc;
+  applied: Array<{ p: Pending; value: unknown }>;
+  failed: Array<{ p: Pending; err: unknown }>;
+}> {
+  let state = base;
+  const applied: Array<{ p: Pending; value: unknown }> = [];
+  const failed: Array<{ p: Pending; err: unknown }> = [];
+  for (const p of batch) {
+    try {
+      const { next, result } = await applyUpdate(teamId, state, p.fn);
+      state = next;
+      applied.push({ p, value: result });
+    } catch (err) {
+      failed.push({ p, err });
+    }
+  }
+  return { state, applied, failed };
+}
+
 const cached = (part: object): Buffer => {
   let bytes = json.get(part);
   if (bytes === undefined) {

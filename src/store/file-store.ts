@@ -1,7 +1,7 @@
 import { mkdir, readdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AtomicJsonFile, TEMP_FILE, type Version } from './atomic-json-file.js';
-import { adopt, applyUpdate, serialise } from './docs.js';
+import { adopt, applyBatch, type Pending, serialise } from './docs.js';
 import { FileLock } from './file-lock.js';
 import { emptyTeam, migrate, TeamDoc } from './schema.js';
 import { assertTeamId, type Store, StoreError, type TeamCheck } from './store.js';
@@ -11,12 +11,6 @@ export type FileStoreOptions = {
   durable?: boolean;
   /** How long an update waits for another process's lock on a team file (default 10 s). */
   lockTimeoutMs?: number;
-};
-
-type Pending = {
-  fn: (doc: TeamDoc) => unknown;
-  resolve: (value: unknown) => void;
-  reject: (err: unknown) => void;
 };
 
 /** A team's document as last read or written, and which version of the file it came from (null: no file). */
@@ -264,18 +258,8 @@ export class FileStore implements Store {
   /** Applies a batch to the document and saves the result once; returns how to settle each caller. */
   private async apply(teamId: string, batch: Pending[], entry: Entry): Promise<Array<() => void>> {
     const base = entry.data;
-    let state = base;
-    const done: Array<() => void> = [];
-    const applied: Array<{ p: Pending; value: unknown }> = [];
-    for (const p of batch) {
-      try {
-        const { next, result } = await applyUpdate(teamId, state, p.fn);
-        state = next;
-        applied.push({ p, value: result });
-      } catch (err) {
-        done.push(() => p.reject(err));
-      }
-    }
+    const { state, applied, failed } = await applyBatch(teamId, base, batch);
+    const done = failed.map((f) => () => f.p.reject(f.err));
     if (state !== base) {
       try {
         const version = await entry.adapter.writeVersion(state, entry.version?.mtimeMs ?? 0);

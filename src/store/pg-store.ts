@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { z } from 'zod';
-import { adopt, applyUpdate } from './docs.js';
+import { adopt, applyBatch, type Pending } from './docs.js';
 import type { SealedRecords } from './installations.js';
 import { runMigrations } from './pg-migrations.js';
 import { Decision, emptyTeam, migrate, SCHEMA_VERSION, Session, TeamDoc } from './schema.js';
@@ -37,12 +37,6 @@ type Cached = {
   decisionAt: Index<number>;
   /** Loaded from an older document version: the next write rewrites every row. */
   rewrite: boolean;
-};
-
-type Pending = {
-  fn: (doc: TeamDoc) => unknown;
-  resolve: (value: unknown) => void;
-  reject: (err: unknown) => void;
 };
 
 const HEAD = `SELECT rev, schema_version, next_decision_number, config, extra, n_sessions, n_decisions
@@ -544,21 +538,14 @@ export class PgStore implements Store {
         this.flushing.delete(teamId);
         return;
       }
-      const applied: Array<{ p: Pending; value: unknown }> = [];
-      const failed: Array<{ p: Pending; err: unknown }> = [];
+      let applied: Array<{ p: Pending; value: unknown }> = [];
+      let failed: Array<{ p: Pending; err: unknown }> = [];
       try {
         await this.migrate();
         await this.locked(teamId, async (client, base) => {
-          let state = base.doc;
-          for (const p of batch) {
-            try {
-              const { next, result } = await applyUpdate(teamId, state, p.fn);
-              state = next;
-              applied.push({ p, value: result });
-            } catch (err) {
-              failed.push({ p, err });
-            }
-          }
+          const batched = await applyBatch(teamId, base.doc, batch);
+          ({ applied, failed } = batched);
+          const { state } = batched;
           if (state === base.doc) return { commit: undefined, value: undefined };
           try {
             return { commit: await this.write(client, teamId, base, state), value: undefined };
