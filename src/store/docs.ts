@@ -2,6 +2,7 @@ import { freeze, Immer } from 'immer';
 import { undraft } from '../domain/undraft.js';
 import { Decision, Session, TeamDoc } from './schema.js';
 import { StoreError } from './store.js';
+import type { Pending } from './team-batches.js';
 
 /**
  * Copy-on-write documents: an update drafts only what it touches (immer), so
@@ -68,13 +69,6 @@ export async function applyUpdate<T>(
   if (next !== base) check(teamId, next);
   return { next, result };
 }
-
-/** An update waiting in a store's queue for its team's next write. */
-export type Pending = {
-  fn: (doc: TeamDoc) => unknown;
-  resolve: (value: unknown) => void;
-  reject: (err: unknown) => void;
-};
 
 /**
  * Applies a batch of queued updates in order, each to the result of the one

@@ -1,10 +1,11 @@
 import { mkdir, readdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AtomicJsonFile, TEMP_FILE, type Version } from './atomic-json-file.js';
-import { adopt, applyBatch, type Pending, serialise } from './docs.js';
+import { adopt, applyBatch, serialise } from './docs.js';
 import { FileLock } from './file-lock.js';
 import { emptyTeam, migrate, TeamDoc } from './schema.js';
 import { assertTeamId, type Store, StoreError, type TeamCheck } from './store.js';
+import { type Pending, TeamBatches } from './team-batches.js';
 
 export type FileStoreOptions = {
   /** fsync each write before renaming it into place (default true). */
@@ -35,8 +36,7 @@ export class FileStore implements Store {
   private readonly cache = new Map<string, Entry>();
   /** Teams whose file this process has seen on disk: a file that disappears later was moved aside. */
   private readonly seen = new Set<string>();
-  private readonly queues = new Map<string, Pending[]>();
-  private readonly flushing = new Map<string, Promise<void>>();
+  private readonly batches = new TeamBatches((teamId, batch) => this.drain(teamId, batch));
   private readonly teamsDir: string;
   private closed = false;
   private pings = 0;
@@ -221,38 +221,24 @@ export class FileStore implements Store {
   async update<T>(teamId: string, fn: (doc: TeamDoc) => T | Promise<T>): Promise<T> {
     assertTeamId(teamId);
     if (this.closed) throw new StoreError('closed', 'the store is closed');
-    const result = new Promise<T>((resolve, reject) => {
-      const queue = this.queues.get(teamId) ?? [];
-      queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
-      this.queues.set(teamId, queue);
-    });
-    if (!this.flushing.has(teamId)) {
-      const run = this.flush(teamId).finally(() => this.flushing.delete(teamId));
-      this.flushing.set(teamId, run);
-    }
-    return result;
+    return this.batches.push(teamId, fn);
   }
 
-  /** Drains a team's queue: applies what is waiting in order, writes once, then settles each caller. */
-  private async flush(teamId: string): Promise<void> {
-    for (;;) {
-      const batch = this.queues.get(teamId) ?? [];
-      this.queues.delete(teamId);
-      if (batch.length === 0) return;
-      let lock: FileLock | undefined;
-      let settle: Array<() => void>;
-      try {
-        await this.sweep();
-        await this.ensureDir();
-        lock = await FileLock.acquire(this.lockOf(teamId), this.options.lockTimeoutMs);
-        settle = await this.apply(teamId, batch, await this.load(teamId));
-      } catch (err) {
-        settle = batch.map((p) => () => p.reject(err));
-      }
-      // The lock goes before anyone hears back: a caller's next step (or another process) may want it at once.
-      await lock?.release().catch(() => undefined);
-      for (const s of settle) s();
+  /** One batch of a team's queue: applies it in order under the team's file lock, writes once, then settles each caller. */
+  private async drain(teamId: string, batch: Pending[]): Promise<void> {
+    let lock: FileLock | undefined;
+    let settle: Array<() => void>;
+    try {
+      await this.sweep();
+      await this.ensureDir();
+      lock = await FileLock.acquire(this.lockOf(teamId), this.options.lockTimeoutMs);
+      settle = await this.apply(teamId, batch, await this.load(teamId));
+    } catch (err) {
+      settle = batch.map((p) => () => p.reject(err));
     }
+    // The lock goes before anyone hears back: a caller's next step (or another process) may want it at once.
+    await lock?.release().catch(() => undefined);
+    for (const s of settle) s();
   }
 
   /** Applies a batch to the document and saves the result once; returns how to settle each caller. */
@@ -326,6 +312,6 @@ export class FileStore implements Store {
 
   async close(): Promise<void> {
     this.closed = true;
-    while (this.flushing.size > 0) await Promise.all([...this.flushing.values()]);
+    await this.batches.idle();
   }
 }

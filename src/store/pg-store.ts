@@ -1,10 +1,11 @@
 import pg from 'pg';
 import type { z } from 'zod';
-import { adopt, applyBatch, type Pending } from './docs.js';
+import { adopt, applyBatch } from './docs.js';
 import type { SealedRecords } from './installations.js';
 import { runMigrations } from './pg-migrations.js';
 import { Decision, emptyTeam, migrate, SCHEMA_VERSION, Session, TeamDoc } from './schema.js';
 import { assertTeamId, type Store, StoreError, type TeamCheck } from './store.js';
+import { type Pending, TeamBatches } from './team-batches.js';
 
 export type PgStoreOptions = {
   /** Connections this process keeps at most (default 10). */
@@ -132,8 +133,7 @@ export class PgStore implements Store {
   private readonly poolConfig: pg.PoolConfig;
   private lockPool: pg.Pool | undefined;
   private readonly cache = new Map<string, Cached>();
-  private readonly queues = new Map<string, Pending[]>();
-  private readonly flushing = new Map<string, Promise<void>>();
+  private readonly batches = new TeamBatches((teamId, batch) => this.drain(teamId, batch));
   private readonly reading = new Set<Promise<unknown>>();
   private closed = false;
   private ready: Promise<void> | undefined;
@@ -380,18 +380,7 @@ export class PgStore implements Store {
       return Promise.reject(err);
     }
     if (this.closed) return Promise.reject(new StoreError('closed', 'the store is closed'));
-    const result = new Promise<T>((resolve, reject) => {
-      const queue = this.queues.get(teamId) ?? [];
-      queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
-      this.queues.set(teamId, queue);
-    });
-    if (!this.flushing.has(teamId)) {
-      const run: Promise<void> = this.flush(teamId).finally(() => {
-        if (this.flushing.get(teamId) === run) this.flushing.delete(teamId);
-      });
-      this.flushing.set(teamId, run);
-    }
-    return result;
+    return this.batches.push(teamId, fn);
   }
 
   /**
@@ -528,47 +517,38 @@ export class PgStore implements Store {
     return { rev, doc: next, sessionAt: s.at, decisionAt: d.at, rewrite: false };
   }
 
-  /** Drains a team's queue: applies what is waiting in order in one locked transaction, then settles each caller. */
-  private async flush(teamId: string): Promise<void> {
-    for (;;) {
-      const batch = this.queues.get(teamId) ?? [];
-      this.queues.delete(teamId);
-      if (batch.length === 0) {
-        // Dropped here, not in a later callback: an update queued by a caller resuming now must start a new flush.
-        this.flushing.delete(teamId);
-        return;
-      }
-      let applied: Array<{ p: Pending; value: unknown }> = [];
-      let failed: Array<{ p: Pending; err: unknown }> = [];
-      try {
-        await this.migrate();
-        await this.locked(teamId, async (client, base) => {
-          const batched = await applyBatch(teamId, base.doc, batch);
-          ({ applied, failed } = batched);
-          const { state } = batched;
-          if (state === base.doc) return { commit: undefined, value: undefined };
-          try {
-            return { commit: await this.write(client, teamId, base, state), value: undefined };
-          } catch (err) {
-            if (err instanceof StoreError) throw err;
-            throw new StoreError(
-              'write_failed',
-              `cannot write team ${teamId} to ${this.where}: ${(err as Error).message}`,
-              this.where,
-            );
-          }
-        });
-      } catch (err) {
-        const failure = this.unavailable(err);
-        for (const a of applied) a.p.reject(failure);
-        for (const f of failed) f.p.reject(f.err);
-        // Those not reached yet (the lock was never taken) fail the same way.
-        for (const p of batch) if (!applied.some((a) => a.p === p) && !failed.some((f) => f.p === p)) p.reject(failure);
-        continue;
-      }
-      for (const a of applied) a.p.resolve(a.value);
+  /** One batch of a team's queue: applies it in order in one locked transaction, then settles each caller. */
+  private async drain(teamId: string, batch: Pending[]): Promise<void> {
+    let applied: Array<{ p: Pending; value: unknown }> = [];
+    let failed: Array<{ p: Pending; err: unknown }> = [];
+    try {
+      await this.migrate();
+      await this.locked(teamId, async (client, base) => {
+        const batched = await applyBatch(teamId, base.doc, batch);
+        ({ applied, failed } = batched);
+        const { state } = batched;
+        if (state === base.doc) return { commit: undefined, value: undefined };
+        try {
+          return { commit: await this.write(client, teamId, base, state), value: undefined };
+        } catch (err) {
+          if (err instanceof StoreError) throw err;
+          throw new StoreError(
+            'write_failed',
+            `cannot write team ${teamId} to ${this.where}: ${(err as Error).message}`,
+            this.where,
+          );
+        }
+      });
+    } catch (err) {
+      const failure = this.unavailable(err);
+      for (const a of applied) a.p.reject(failure);
       for (const f of failed) f.p.reject(f.err);
+      // Those not reached yet (the lock was never taken) fail the same way.
+      for (const p of batch) if (!applied.some((a) => a.p === p) && !failed.some((f) => f.p === p)) p.reject(failure);
+      return;
     }
+    for (const a of applied) a.p.resolve(a.value);
+    for (const f of failed) f.p.reject(f.err);
   }
 
   async teams(): Promise<string[]> {
@@ -719,8 +699,8 @@ export class PgStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    while (this.flushing.size > 0 || this.reading.size > 0) {
-      await Promise.allSettled([...this.flushing.values(), ...this.reading]);
+    while (this.batches.running().length > 0 || this.reading.size > 0) {
+      await Promise.allSettled([...this.batches.running(), ...this.reading]);
     }
     await this.pool.end();
     await this.lockPool?.end();
