@@ -1,24 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import { recordDecision } from '../src/domain/machine/record.js';
-import { getFlow } from '../src/engine/load.js';
-import { recommend } from '../src/engine/recommend.js';
-import { emptyTeam, PgStore, type TeamDoc } from '../src/store/index.js';
+import { PgStore } from '../src/store/index.js';
 import { findByKey } from '../src/team/lookup.js';
 import { freshSchema } from '../test/support/pg.js';
 import { median } from './stats.js';
-
-const flow = getFlow();
-const answers = { clusters: 'multi-region', pains: ['region-failover'], cni: 'cilium' };
-const recommendation = recommend(flow, answers);
-const now = new Date('2026-11-25T00:00:00Z');
-
-function teamWith(teamId: string, records: number): TeamDoc {
-  const doc = emptyTeam(teamId);
-  for (let i = 0; i < records; i++) {
-    recordDecision(doc, { title: `Decision ${i}`, answers, recommendation, status: 'accepted', by: 'U1', now });
-  }
-  return doc;
-}
+import { now, teamWith } from './team.js';
 
 export type PgStoreFigures = {
   recordMs: { own10: number; own10000: number; others10000: number };

@@ -3,23 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { recordDecision } from '../src/domain/machine/record.js';
-import { getFlow } from '../src/engine/load.js';
-import { recommend } from '../src/engine/recommend.js';
-import { emptyTeam, FileStore, type TeamDoc } from '../src/store/index.js';
+import { FileStore } from '../src/store/index.js';
 import { median } from './stats.js';
-
-const flow = getFlow();
-const answers = { clusters: 'multi-region', pains: ['region-failover'], cni: 'cilium' };
-const recommendation = recommend(flow, answers);
-const now = new Date('2026-11-25T00:00:00Z');
-
-function teamWith(teamId: string, records: number): TeamDoc {
-  const doc = emptyTeam(teamId);
-  for (let i = 0; i < records; i++) {
-    recordDecision(doc, { title: `Decision ${i}`, answers, recommendation, status: 'accepted', by: 'U1', now });
-  }
-  return doc;
-}
+import { answers, now, recommendation, teamWith } from './team.js';
 
 /** Seeds a store: `total` records spread over `teams` teams, plus the measured team with `own` records. */
 function seed(total: number, teams: number, own: number): string {
