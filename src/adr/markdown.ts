@@ -324,7 +324,7 @@ function moreInformation(d: Decision, ctx: AdrContext): string[] {
   const thread = safeUrl(d.permalink) ?? safeUrl(ctx.threadLink);
   if (thread) out.push(`- Discussed in [the Slack thread](${thread}).`);
 
-  const history = d.history.map((h) => `${h.to} on ${day(h.at)} by ${who(h.by)}`);
+  const history = d.history.map((h) => `${h.to} on ${day(h.at)} by ${who(h.by, h.byName)}`);
   if (history.length) out.push(`- History: ${history.join('; ')}.`);
 
   const predecessors = ctx.decisions.filter((x) => x.supersededBy === d.number).sort((a, b) => a.number - b.number);

@@ -126,7 +126,14 @@ export const RuleChange = z.looseObject({
 export type RuleChange = z.infer<typeof RuleChange>;
 
 /** One step of a record's life cycle: the status it moved to, who moved it, and why. */
-export const HistoryEntry = z.looseObject({ at: Iso, by: z.string(), to: DecisionStatus, note: z.string().optional() });
+export const HistoryEntry = z.looseObject({
+  at: Iso,
+  by: z.string(),
+  /** Display name of `by` (the person's name, or the terminal user's), so the history credits people, not ids. */
+  byName: z.string().optional(),
+  to: DecisionStatus,
+  note: z.string().optional(),
+});
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
 /** A posted copy of a record's decision card. */
@@ -142,7 +149,7 @@ export const Decision = z.looseObject({
   recommendation: Recommendation,
   chosen: z.array(z.string()).min(1),
   overrideReason: z.string().optional(),
-  /** Slack user id, or "terminal"; the *Name fields hold display names for records and ADRs. */
+  /** Slack user id, or "terminal"; the *Name fields hold display names (the terminal's: --by, else the OS user). */
   createdBy: z.string(),
   createdByName: z.string().optional(),
   decidedBy: z.string().optional(),

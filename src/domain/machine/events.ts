@@ -86,6 +86,10 @@ export type Event =
   | RecordEvent<'reopen'>
   | RecordEvent<'reject'>
   | RecordEvent<'deprecate'>
+  /** A proposed record accepted by its number (the terminal's `decide accept`), without its interview's card. */
+  | RecordEvent<'accept-record'>
+  /** An accepted record is superseded by another of the team's records (`with`), proposed (accepted now) or accepted. */
+  | (RecordEvent<'supersede'> & { with: number })
   /** Someone sets (or moves) the card's deadline. */
   | { type: 'set-deadline'; sessionId: string; at: At; deadline: string; by: string }
   /** The recommendation's deadline passed: accepted with quorum and no open concern, else abandoned. */
@@ -119,7 +123,12 @@ type RecordEvent<T extends string> = {
   /** The actor's own team: only the record's team changes it. */
   userTeam: string;
   card?: { channel: string; ts: string } | undefined;
+  /** Where the action was asked for, for the history's note (default Slack). */
+  via?: Via | undefined;
 };
+
+/** Where a person acted from. */
+export type Via = 'slack' | 'terminal';
 
 /** Why a life-cycle action was refused; it changed nothing. */
 export type RecordRefusal = { kind: 'not-found' } | { kind: 'foreign-team' } | { kind: 'refused'; message: string };
@@ -207,6 +216,14 @@ export type Outcomes = {
   reopen: RecordRefusal | { kind: 'reopened'; decision: Decision };
   reject: RecordRefusal | { kind: 'rejected'; decision: Decision };
   deprecate: RecordRefusal | { kind: 'deprecated'; decision: Decision };
+  'accept-record':
+    | RecordRefusal
+    | { kind: 'needs-approvals'; have: number; need: number }
+    | { kind: 'accepted'; decision: Decision };
+  supersede:
+    | RecordRefusal
+    | { kind: 'needs-approvals'; have: number; need: number }
+    | { kind: 'superseded'; decision: Decision; successor: Decision };
   'set-deadline': CardRefusal | { kind: 'set' };
   deadline: DeadlineOutcome;
   record: RecordOutcome;

@@ -15,6 +15,7 @@ import {
   holderOf,
   openConcerns,
 } from '../../team/discussion.js';
+import { stampRules } from '../../team/governance.js';
 import { findByKey } from '../../team/lookup.js';
 import { visibleIn } from '../../team/visibility.js';
 import { claimable, claimOf, isPending, leftBy, type RequestRef } from '../claims.js';
@@ -38,8 +39,9 @@ import type {
   ResumeOutcome,
   StartOutcome,
   TickOutcome,
+  Via,
 } from './events.js';
-import { adrId, type DecisionError, recordDecision, reopen, transition } from './record.js';
+import { adrId, type DecisionError, recordDecision, reopen, supersede, transition } from './record.js';
 import { answerSession, startSession } from './session.js';
 
 /**
@@ -91,6 +93,8 @@ export function advance<E extends Event>(flow: Flow, doc: TeamDoc, event: E, now
     .with({ type: 'reopen' }, (e) => reopenRecord(doc, e, now, fx))
     .with({ type: 'reject' }, (e) => rejectRecord(doc, e, now, fx))
     .with({ type: 'deprecate' }, (e) => deprecateRecord(doc, e, now, fx))
+    .with({ type: 'accept-record' }, (e) => acceptRecord(doc, e, now, fx))
+    .with({ type: 'supersede' }, (e) => supersedeRecord(doc, e, now, fx))
     .with({ type: 'set-deadline' }, (e) => setDeadline(doc, e, now, fx))
     .with({ type: 'deadline' }, (e) => deadline(doc, e, now, fx))
     .with({ type: 'reminder-due' }, (e) => reminderDue(doc, e, now, fx))
@@ -505,6 +509,9 @@ function refusalOf(error: DecisionError, notFrom: (from: Decision['status']) => 
     .exhaustive();
 }
 
+/** Where an action came from, as the history's note words it. */
+const from = (via: Via | undefined): string => (via === 'terminal' ? 'from the terminal' : 'from Slack');
+
 /** The interview a record was accepted from, when it is still tied to it. */
 const interviewOf = (doc: TeamDoc, d: Decision) =>
   d.sessionId ? findByKey(doc.sessions, (x) => x.id === d.sessionId && x.decisionNumber === d.number) : undefined;
@@ -516,7 +523,7 @@ const interviewOf = (doc: TeamDoc, d: Decision) =>
  */
 function reopenRecord(doc: TeamDoc, e: Of<'reopen'>, now: Date, fx: Effect[]): Outcomes['reopen'] {
   const n = e.number;
-  const reopened = reopen(doc, n, { by: e.by, teamId: e.userTeam }, now, 'reopened from Slack');
+  const reopened = reopen(doc, n, { by: e.by, byName: e.byName, teamId: e.userTeam }, now, `reopened ${from(e.via)}`);
   if (!reopened.ok) {
     return refusalOf(reopened.error, (from) =>
       from === 'superseded'
@@ -547,7 +554,7 @@ function reopenRecord(doc: TeamDoc, e: Of<'reopen'>, now: Date, fx: Effect[]): O
 function rejectRecord(doc: TeamDoc, e: Of<'reject'>, now: Date, fx: Effect[]): Outcomes['reject'] {
   const n = e.number;
   if (e.userTeam !== doc.teamId) return { kind: 'foreign-team' };
-  const r = transition(doc, n, 'rejected', e.by, now, 'rejected from Slack', e.byName);
+  const r = transition(doc, n, 'rejected', e.by, now, `rejected ${from(e.via)}`, e.byName);
   if (!r.ok) return refusalOf(r.error, (from) => `${adrId(n)} is ${from}; only a proposed record can be rejected.`);
   const decision = r.value;
   rememberCard(decision, e.card);
@@ -573,7 +580,7 @@ function rejectRecord(doc: TeamDoc, e: Of<'reject'>, now: Date, fx: Effect[]): O
 function deprecateRecord(doc: TeamDoc, e: Of<'deprecate'>, now: Date, fx: Effect[]): Outcomes['deprecate'] {
   const n = e.number;
   if (e.userTeam !== doc.teamId) return { kind: 'foreign-team' };
-  const r = transition(doc, n, 'deprecated', e.by, now, 'deprecated from Slack', e.byName);
+  const r = transition(doc, n, 'deprecated', e.by, now, `deprecated ${from(e.via)}`, e.byName);
   if (!r.ok) return refusalOf(r.error, (from) => `${adrId(n)} is ${from}; only an accepted record can be deprecated.`);
   rememberCard(r.value, e.card);
   fx.push(
@@ -582,6 +589,141 @@ function deprecateRecord(doc: TeamDoc, e: Of<'deprecate'>, now: Date, fx: Effect
     { type: 'announce', number: n, change: { kind: 'deprecated', actor: e.by } },
   );
   return { kind: 'deprecated', decision: r.value };
+}
+
+/**
+ * Accepts a proposed record by its number, for someone of its team, under the
+ * team's approvals rule. A record reopened in Slack whose interview's card
+ * takes decisions again is accepted exactly as that card's Accept does.
+ */
+function acceptRecord(doc: TeamDoc, e: Of<'accept-record'>, now: Date, fx: Effect[]): Outcomes['accept-record'] {
+  const n = e.number;
+  if (e.userTeam !== doc.teamId) return { kind: 'foreign-team' };
+  const d = recordOf(doc, n);
+  if (!d) return { kind: 'not-found' };
+  if (d.status !== 'proposed') {
+    return { kind: 'refused', message: `${adrId(n)} is ${d.status}; only a proposed record can be accepted.` };
+  }
+  const s = interviewOf(doc, d);
+  const thread = s && threadOf(s);
+  const card = s && postedCard(s);
+  if (s?.status === 'complete' && thread && card) {
+    const at = { channel: thread.channel, threadTs: thread.threadTs, ts: card };
+    const o = accept(doc, { type: 'accept', sessionId: s.id, at, by: e.by, byName: e.byName }, now, fx);
+    return match(o)
+      .with({ kind: 'decided' }, (x): Outcomes['accept-record'] => ({ kind: 'accepted', decision: x.decision }))
+      .with({ kind: 'needs-approvals' }, (x) => x)
+      .with({ kind: 'refused' }, (x) => x)
+      .with({ kind: 'not-found' }, (x) => x)
+      .with({ kind: 'already-decided' }, { kind: 'not-current' }, { kind: 'not-ready' }, () => ({
+        kind: 'refused' as const,
+        message: `${adrId(n)}'s interview cannot take a decision now.`,
+      }))
+      .exhaustive();
+  }
+  const missing = approvalsMissing(doc, s?.status === 'complete' ? s : d);
+  if (missing) return missing;
+  const r = transition(doc, n, 'accepted', e.by, now, `accepted ${from(e.via)}`, e.byName);
+  if (!r.ok) return refusalOf(r.error, (x) => `${adrId(n)} is ${x}; only a proposed record can be accepted.`);
+  if (s) stampRules(doc, s, r.value);
+  if (s?.status === 'complete') {
+    // The interview's card (not posted yet) stops taking decisions: the record was decided without it.
+    s.status = 'decided';
+    touch(s, now);
+    if (thread) fx.push({ type: 'update-root', thread });
+  }
+  fx.push(
+    { type: 'update-record-cards', number: n },
+    { type: 'announce', number: n, change: { kind: 'accepted', actor: e.by } },
+  );
+  supersededEffects(doc, r.value, fx);
+  return { kind: 'accepted', decision: r.value };
+}
+
+/** What the team hears when accepting `decision` superseded the record it revisits. */
+function supersededEffects(doc: TeamDoc, decision: Decision, fx: Effect[]): void {
+  const old = recordOf(doc, decision.supersedes);
+  if (old?.supersededBy !== decision.number || old.status !== 'superseded') return;
+  fx.push(
+    {
+      type: 'note-record-thread',
+      number: old.number,
+      note: { kind: 'superseded', number: old.number, by: decision.number },
+    },
+    { type: 'update-record-cards', number: old.number },
+    { type: 'announce', number: old.number, change: { kind: 'superseded', by: decision.number } },
+  );
+}
+
+/**
+ * Supersedes an accepted record with another of the team's records: a
+ * proposed successor is accepted under the approvals rule (as a revisit's
+ * Accept does), an accepted one takes over at once.
+ */
+function supersedeRecord(doc: TeamDoc, e: Of<'supersede'>, now: Date, fx: Effect[]): Outcomes['supersede'] {
+  const n = e.number;
+  const m = e.with;
+  if (e.userTeam !== doc.teamId) return { kind: 'foreign-team' };
+  const next = recordOf(doc, m);
+  if (next?.status === 'proposed') {
+    const missing = approvalsMissing(doc, next);
+    if (missing) return missing;
+  }
+  const r = supersede(
+    doc,
+    n,
+    m,
+    { by: e.by, byName: e.byName },
+    now,
+    `accepted ${from(e.via)}, superseding ${adrId(n)}`,
+  );
+  if (!r.ok) {
+    return match(r.error)
+      .with(
+        { kind: 'itself' },
+        (x): RecordRefusal => ({ kind: 'refused', message: `${adrId(x.number)} cannot supersede itself.` }),
+      )
+      .with(
+        { kind: 'revisits-another' },
+        (x): RecordRefusal => ({
+          kind: 'refused',
+          message: `${adrId(x.number)} already revisits ${adrId(x.revisits)}; it can supersede only that record.`,
+        }),
+      )
+      .with(
+        { kind: 'successor-closed' },
+        (x): RecordRefusal => ({
+          kind: 'refused',
+          message: `${adrId(x.number)} is ${x.status}; only a proposed or accepted record can supersede another.`,
+        }),
+      )
+      .with(
+        { kind: 'not-found' },
+        (x): RecordRefusal => ({ kind: 'refused', message: `There is no ${adrId(x.number)} in the team's log.` }),
+      )
+      .otherwise((x) =>
+        refusalOf(x, (status) => `${adrId(n)} is ${status}; only an accepted record can be superseded.`),
+      );
+  }
+  const { old, successor, accepted } = r.value;
+  if (accepted) {
+    const s = interviewOf(doc, successor);
+    if (s) stampRules(doc, s, successor);
+    if (s?.status === 'complete') {
+      s.status = 'decided';
+      touch(s, now);
+      const thread = threadOf(s);
+      const card = postedCard(s);
+      if (thread && card) fx.push({ type: 'update-card', thread, ts: card });
+      if (thread) fx.push({ type: 'update-root', thread });
+    }
+    fx.push(
+      { type: 'update-record-cards', number: m },
+      { type: 'announce', number: m, change: { kind: 'accepted', actor: e.by } },
+    );
+  } else fx.push({ type: 'update-record-cards', number: m });
+  supersededEffects(doc, successor, fx);
+  return { kind: 'superseded', decision: old, successor };
 }
 
 /** A deadline on the card's session (as `config deadline` sets when the recommendation is made). */

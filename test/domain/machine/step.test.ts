@@ -423,3 +423,142 @@ describe('the interview state machine (transcripts)', () => {
     ).toEqual({ kind: 'no-such-record', number: 7 });
   });
 });
+
+const PLAIN = {
+  primary: 'plain-kubernetes',
+  complements: [],
+  notNow: [],
+  reasons: [],
+  warnings: [],
+  tools: [],
+  checklist: [],
+};
+
+/** A team log made in the terminal: each record proposed, or accepted when `accept`. */
+function terminalLog(...accept: boolean[]) {
+  const c = conversation();
+  accept.forEach((a, i) =>
+    c.send({
+      type: 'record',
+      id: `t${i + 1}`,
+      title: `Record ${i + 1}`,
+      answers: { clusters: 'one' },
+      recommendation: PLAIN,
+      accept: a,
+      by: 'terminal',
+      byName: 'ada',
+    }),
+  );
+  return c;
+}
+
+describe('deciding a record by its number (the terminal’s decide verbs)', () => {
+  it('accept-record accepts a proposed record once, crediting the person, and refuses anything else', () => {
+    const c = terminalLog(false);
+    const who = { by: 'terminal', byName: 'grace', userTeam: 'T1', via: 'terminal' } as const;
+    expect(c.send({ type: 'accept-record', number: 1, ...who, userTeam: 'T9' })).toEqual({ kind: 'foreign-team' });
+    expect(c.send({ type: 'accept-record', number: 4, ...who })).toEqual({ kind: 'not-found' });
+    const accepted = c.send({ type: 'accept-record', number: 1, ...who });
+    expect(accepted).toMatchObject({ kind: 'accepted', decision: { status: 'accepted', decidedByName: 'grace' } });
+    expect(c.state.decisions[0]?.history.at(-1)).toMatchObject({
+      to: 'accepted',
+      byName: 'grace',
+      note: 'accepted from the terminal',
+    });
+    expect(c.types()).toEqual(['update-record-cards', 'announce']);
+    const before = JSON.stringify(c.state);
+    expect(c.send({ type: 'accept-record', number: 1, ...who })).toEqual({
+      kind: 'refused',
+      message: 'ADR-0001 is accepted; only a proposed record can be accepted.',
+    });
+    expect(JSON.stringify(c.state)).toBe(before);
+  });
+
+  it('accept-record keeps the team’s approvals rule', () => {
+    const c = terminalLog(false);
+    c.runnerWrote((d) => {
+      d.config.approvals = 1;
+    });
+    const before = JSON.stringify(c.state);
+    expect(c.send({ type: 'accept-record', number: 1, by: 'terminal', userTeam: 'T1' })).toEqual({
+      kind: 'needs-approvals',
+      have: 0,
+      need: 1,
+    });
+    expect(JSON.stringify(c.state)).toBe(before);
+  });
+
+  it('accept-record on a record reopened in Slack decides its interview as the card’s Accept does', () => {
+    const c = withPostedCard();
+    c.send({ type: 'accept', sessionId: 's1', at: CARD, by: 'U1' });
+    c.send({ type: 'reopen', number: 1, by: 'U1', userTeam: 'T1' });
+    expect(c.session().status).toBe('complete');
+    const o = c.send({ type: 'accept-record', number: 1, by: 'terminal', byName: 'grace', userTeam: 'T1' });
+    expect(o).toMatchObject({ kind: 'accepted', decision: { number: 1, status: 'accepted' } });
+    expect(c.session()).toMatchObject({ status: 'decided', decisionNumber: 1 });
+    expect(c.types()).toEqual(['update-card', 'update-root', 'post-decision-card', 'announce']);
+    expect(c.interview).toBe('s1');
+  });
+
+  it('supersede hands an accepted record over to a proposed one (accepting it) or to an accepted one, crediting the person', () => {
+    const c = terminalLog(true, false);
+    const who = { by: 'terminal', byName: 'grace', userTeam: 'T1', via: 'terminal' } as const;
+    const o = c.send({ type: 'supersede', number: 1, with: 2, ...who });
+    expect(o).toMatchObject({ kind: 'superseded', decision: { status: 'superseded', supersededBy: 2 } });
+    expect(c.state.decisions[1]).toMatchObject({ status: 'accepted', supersedes: 1, decidedByName: 'grace' });
+    expect(c.state.decisions[0]?.history.at(-1)).toMatchObject({
+      to: 'superseded',
+      byName: 'grace',
+      note: 'by ADR-0002',
+    });
+    expect(c.types()).toEqual([
+      'update-record-cards',
+      'announce',
+      'note-record-thread',
+      'update-record-cards',
+      'announce',
+    ]);
+
+    const d = terminalLog(true, true);
+    expect(d.send({ type: 'supersede', number: 1, with: 2, ...who })).toMatchObject({ kind: 'superseded' });
+    expect(d.state.decisions.map((x) => [x.status, x.supersedes, x.supersededBy])).toEqual([
+      ['superseded', undefined, 2],
+      ['accepted', 1, undefined],
+    ]);
+    expect(d.state.decisions[0]?.history.at(-1)).toMatchObject({ by: 'terminal', byName: 'grace' });
+  });
+
+  it.each([
+    [[true], 1, 1, 'ADR-0001 cannot supersede itself.'],
+    [[false, true], 1, 2, 'ADR-0001 is proposed; only an accepted record can be superseded.'],
+    [[true], 1, 5, "There is no ADR-0005 in the team's log."],
+    [[true, false], 3, 2, "There is no ADR-0003 in the team's log."],
+  ])('supersede refuses and changes nothing (%j, %i by %i)', (log, n, m, message) => {
+    const c = terminalLog(...log);
+    const before = JSON.stringify(c.state);
+    expect(c.send({ type: 'supersede', number: n, with: m, by: 'terminal', userTeam: 'T1' })).toEqual({
+      kind: 'refused',
+      message,
+    });
+    expect(JSON.stringify(c.state)).toBe(before);
+  });
+
+  it('supersede refuses a successor that is closed or revisits another record', () => {
+    const c = terminalLog(true, true, false);
+    c.send({ type: 'deprecate', number: 2, by: 'terminal', userTeam: 'T1' });
+    const before = JSON.stringify(c.state);
+    expect(c.send({ type: 'supersede', number: 1, with: 2, by: 'terminal', userTeam: 'T1' })).toEqual({
+      kind: 'refused',
+      message: 'ADR-0002 is deprecated; only a proposed or accepted record can supersede another.',
+    });
+    expect(JSON.stringify(c.state)).toBe(before);
+    c.runnerWrote((d) => {
+      const third = d.decisions[2];
+      if (third) third.supersedes = 2;
+    });
+    expect(c.send({ type: 'supersede', number: 1, with: 3, by: 'terminal', userTeam: 'T1' })).toMatchObject({
+      kind: 'refused',
+      message: 'ADR-0003 already revisits ADR-0002; it can supersede only that record.',
+    });
+  });
+});
