@@ -437,7 +437,7 @@ const PLAIN = {
 /** A team log made in the terminal: each record proposed, or accepted when `accept`. */
 function terminalLog(...accept: boolean[]) {
   const c = conversation();
-  accept.forEach((a, i) =>
+  accept.forEach((a, i) => {
     c.send({
       type: 'record',
       id: `t${i + 1}`,
@@ -447,8 +447,8 @@ function terminalLog(...accept: boolean[]) {
       accept: a,
       by: 'terminal',
       byName: 'ada',
-    }),
-  );
+    });
+  });
   return c;
 }
 
