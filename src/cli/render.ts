@@ -1,12 +1,12 @@
 import type { Decision } from '../domain/model.js';
-import { adrId, patternName, patternNameList } from '../domain/presentation.js';
-import type { Flow } from '../engine/flow.js';
+import { adrId, patternName, patternNameList, type Summary, summary } from '../domain/presentation.js';
+import type { Answers, Flow } from '../engine/flow.js';
 import type { Recommendation } from '../engine/recommend.js';
 import { toolName, toolStatusLine, toolsOf } from '../engine/tools.js';
 
 const nameOf = patternName;
 
-function wrap(text: string, width: number, indent = ''): string[] {
+export function wrap(text: string, width: number, indent = ''): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(/\s+/).filter(Boolean)) {
@@ -25,8 +25,53 @@ const FIT_LABEL = { 'first-choice': 'first choice:', alternative: 'alternative:'
 const hang = (text: string, width: number, indent: string): string[] =>
   wrap(text, width - indent.length).map((l, i) => (i ? `${indent}  ${l}` : `${indent}${l}`));
 
-/** The recommendation for a terminal: outcome, reasons by pattern, warnings, tools, the readiness checklist. */
-export function renderRecommendation(flow: Flow, rec: Recommendation, width = 80): string {
+/** The most lines the summary on top of a recommendation takes. */
+export const SUMMARY_LINES = 6;
+
+/** `text` wrapped under a label, cut with … to at most `max` lines. */
+function labelled(label: string, text: string, width: number, max: number): string[] {
+  const pad = ' '.repeat(label.length);
+  const lines = wrap(text, Math.max(20, width - label.length)).map((l, i) => (i ? pad : label) + l);
+  if (lines.length <= max) return lines;
+  const kept = lines.slice(0, max);
+  const last = kept[max - 1] ?? '';
+  kept[max - 1] = `${last.length >= width ? last.slice(0, width - 1) : last}…`;
+  return kept;
+}
+
+/**
+ * The recommendation at a glance, in at most SUMMARY_LINES lines of `width`:
+ * what to do (naming the first-choice tools), the tools, the top warning, and
+ * how many readiness checks. The details follow it.
+ */
+export function renderSummary(s: Summary, width = 80): string[] {
+  const action = labelled('Do this:   ', s.action, width, 2);
+  const tools = s.tools.length ? labelled('Tools:     ', s.tools.join('; '), width, 1) : [];
+  const checks = [
+    `Readiness: ${s.checks === 0 ? 'no checks' : s.checks === 1 ? '1 check' : `${s.checks} checks`} before the first cluster changes${s.checks ? ' (listed below)' : ''}.`,
+  ].flatMap((l) => labelled('', l, width, 1));
+  const room = SUMMARY_LINES - action.length - tools.length - checks.length;
+  const more = s.moreWarnings ? ` (+${s.moreWarnings} more below)` : '';
+  const warning = s.warning ? labelled('Watch out: ', `${s.warning}${more}`, width, Math.max(1, room)) : [];
+  return [...action, ...tools, ...warning, ...checks];
+}
+
+/**
+ * The recommendation for a terminal: the summary on top, then the details
+ * (reasons by pattern, warnings, tools, the readiness checklist).
+ */
+export function renderRecommendation(flow: Flow, rec: Recommendation, width = 80, answers: Answers = {}): string {
+  const rule = '-'.repeat(Math.min(width, 40));
+  return [
+    ...renderSummary(summary(rec, answers, flow), width),
+    '',
+    `${rule} details`,
+    renderDetails(flow, rec, width),
+  ].join('\n');
+}
+
+/** Everything the recommendation says: outcome, reasons by pattern, warnings, tools, the readiness checklist. */
+export function renderDetails(flow: Flow, rec: Recommendation, width = 80): string {
   const out: string[] = [];
   out.push(`Recommendation: ${nameOf(flow, rec.primary)} (${rec.primary})`);
   if (rec.complements.length)

@@ -137,3 +137,105 @@ export function recordActions(s: DecisionStatus): RecordAction[] {
 export function statusLabel(d: Pick<Decision, 'status' | 'supersededBy'>): string {
   return d.status === 'superseded' && d.supersededBy ? `superseded by ${adrId(d.supersededBy)}` : d.status;
 }
+
+/** How a recommendation's first choice for one pattern is put as an action, by pattern (the tool's name fills `{tool}`). */
+const ACTION_BY_PATTERN: Readonly<Record<string, { withTool: string; without: string }>> = {
+  'service-mesh': { withTool: 'Adopt {tool}', without: 'Adopt a service mesh' },
+  'cluster-mesh': { withTool: 'Join the clusters with {tool}', without: 'Join the clusters with a cluster mesh' },
+  'multi-cluster-without-mesh': {
+    withTool: 'Add {tool} across the clusters',
+    without: 'Run the clusters side by side, without a mesh',
+  },
+  federation: {
+    withTool: 'Roll out to every cluster with {tool}',
+    without: 'Roll out to every cluster from one place',
+  },
+  'plain-kubernetes': { withTool: 'Stay on plain Kubernetes, with {tool}', without: 'Stay on plain Kubernetes' },
+};
+
+/** Answers naming a product the team already runs, whose tools a recommendation extends rather than adopts. */
+const RUNS_ALREADY = ['existing_mesh', 'cni'] as const;
+/** Options that name no product. */
+const NO_PRODUCT = new Set(['none', 'other', 'unknown']);
+
+/** The products the answers say already run, by their option labels ("Istio", "Cilium"). */
+function productsRunning(flow: Flow, answers: Readonly<Record<string, AnswerValue>>): string[] {
+  return RUNS_ALREADY.flatMap((q) => {
+    const value = answers[q];
+    const ids = (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((v) => !NO_PRODUCT.has(v));
+    return answerLabels(flow, q, ids.length ? ids : undefined);
+  });
+}
+
+/** "Istio multi-cluster (multi-primary)" extends a running "Istio": what the tool adds to it, or undefined when it is another product. */
+function extension(product: string, toolName: string): string | undefined {
+  if (!toolName.toLowerCase().startsWith(product.toLowerCase())) return undefined;
+  const rest = toolName.slice(product.length);
+  if (rest !== '' && !/^[\s,(-]/.test(rest)) return undefined;
+  return rest.replace(/^[\s,-]+/, '').trim();
+}
+
+/** The first-choice tool of each recommended pattern, primary first (a pattern without one is listed with none). */
+export function firstChoices(flow: Flow, r: Pick<Recommendation, 'primary' | 'complements' | 'tools'>) {
+  return recommendedPatterns(r).map((pattern) => {
+    const tool = r.tools.find((t) => t.pattern === pattern && t.fit === 'first-choice')?.tool;
+    return { pattern, tool, name: tool === undefined ? undefined : (flow.toolById.get(tool)?.name ?? tool) };
+  });
+}
+
+/**
+ * What to do, in one sentence naming the first-choice tools: "Extend your Istio to
+ * multi-cluster (multi-primary), and add Global load balancer… across the
+ * clusters." A tool of a product the team already runs (its mesh, its CNI) is
+ * extended, not adopted. Plain text for every surface (Slack escapes it).
+ */
+export function headline(
+  recommendation: Pick<Recommendation, 'primary' | 'complements' | 'tools'>,
+  answers: Readonly<Record<string, AnswerValue>>,
+  flow: Flow,
+): string {
+  const running = productsRunning(flow, answers);
+  const parts = firstChoices(flow, recommendation).map(({ pattern, name }) => {
+    if (name !== undefined) {
+      for (const product of running) {
+        const adds = extension(product, name);
+        if (adds === undefined) continue;
+        if (!adds) return `Extend your ${product}`;
+        // A data-plane mode is how it runs, not where it goes: "Extend your Istio (sidecar mode)".
+        return / mode$/.test(adds) ? `Extend your ${product} (${adds})` : `Extend your ${product} to ${adds}`;
+      }
+    }
+    const phrase = ACTION_BY_PATTERN[pattern];
+    if (!phrase) return name ? `Adopt ${patternName(flow, pattern)} with ${name}` : `Adopt ${patternName(flow, pattern)}`;
+    return name ? phrase.withTool.replace('{tool}', name) : phrase.without;
+  });
+  const [first = '', ...rest] = parts;
+  const tail = rest.map((p) => `, and ${p.charAt(0).toLowerCase()}${p.slice(1)}`).join('');
+  return `${first}${tail}.`;
+}
+
+/** A recommendation at a glance: what to do, the first-choice tools, the top warning and how many readiness checks. */
+export type Summary = {
+  action: string;
+  /** First-choice tool names, the primary pattern's first. */
+  tools: string[];
+  /** The top warning: the first the engine lists. */
+  warning: string | undefined;
+  /** Warnings beyond the top one. */
+  moreWarnings: number;
+  checks: number;
+};
+
+export function summary(
+  recommendation: Recommendation,
+  answers: Readonly<Record<string, AnswerValue>>,
+  flow: Flow,
+): Summary {
+  return {
+    action: headline(recommendation, answers, flow),
+    tools: firstChoices(flow, recommendation).flatMap((c) => (c.name === undefined ? [] : [c.name])),
+    warning: recommendation.warnings[0],
+    moreWarnings: Math.max(0, recommendation.warnings.length - 1),
+    checks: recommendation.checklist.length,
+  };
+}

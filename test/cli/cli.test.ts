@@ -27,6 +27,7 @@ function setup(answers?: unknown) {
     env: { MESH_HELP_DATA_DIR: join(dir, 'data') },
     stdinIsTTY: false,
     now: () => new Date('2026-11-25T12:00:00Z'),
+    osUser: () => 'ada',
   };
   return { dir, file, io, out, err };
 }
@@ -105,7 +106,10 @@ describe('mesh-help interview --answers', () => {
       [2, 'accepted'],
     ]);
     expect(doc.decisions[0]).toMatchObject({ title: 'Stay plain', supersededBy: 2 });
-    expect(doc.decisions[1]).not.toHaveProperty('decidedByName');
+    // Without --by the decision-maker is the OS user, not the word terminal (it was left unnamed before).
+    expect(doc.decisions[1]).toMatchObject({ createdBy: 'ada', decidedByName: 'ada' });
+    // The supersede in the old record's history credits the person who superseded it.
+    expect(doc.decisions[0]?.history.at(-1)).toMatchObject({ to: 'superseded', by: 'ada', byName: 'ada' });
     expect(doc.decisions[1]).toMatchObject({ supersedes: 1, revisitOn: expect.stringMatching(/^2027-/) });
   });
 
@@ -113,7 +117,7 @@ describe('mesh-help interview --answers', () => {
     const t = setup({ clusters: 'one' });
     expect(await run(['interview', '--answers', t.file, '--accept', '--by', 'Alice Doe'], t.io)).toBe(0);
     const doc = await new FileStore(join(t.dir, 'data')).read('local');
-    expect(doc.decisions[0]).toMatchObject({ createdBy: 'terminal', decidedByName: 'Alice Doe' });
+    expect(doc.decisions[0]).toMatchObject({ createdBy: 'Alice Doe', decidedByName: 'Alice Doe' });
   });
 
   it('refuses --revisits of a record that does not exist and saves nothing', async () => {
