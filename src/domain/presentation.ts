@@ -206,7 +206,8 @@ export function headline(
       }
     }
     const phrase = ACTION_BY_PATTERN[pattern];
-    if (!phrase) return name ? `Adopt ${patternName(flow, pattern)} with ${name}` : `Adopt ${patternName(flow, pattern)}`;
+    if (!phrase)
+      return name ? `Adopt ${patternName(flow, pattern)} with ${name}` : `Adopt ${patternName(flow, pattern)}`;
     return name ? phrase.withTool.replace('{tool}', name) : phrase.without;
   });
   const [first = '', ...rest] = parts;
