@@ -110,7 +110,9 @@ export async function decideCommand(args: string[], io: Io): Promise<number> {
     const step = await store.update(team, (doc) => advance(flow, doc, event, io.now()));
     const result = done(team, number, step.outcome as OutcomeOf<DecideEvent>);
     io.out(report(result, who));
-    await tellSlack(io, store, team, step.interview, step.effects);
+    // Slack has something to show only for a record posted there, or a team with a decisions channel.
+    const inSlack = [result.decision, result.successor].some((d) => d?.cards?.length || d?.channel);
+    if (inSlack || before.config.decisionsChannel) await tellSlack(io, store, team, step.interview, step.effects);
   } finally {
     await store.close();
   }

@@ -23,7 +23,7 @@ const FIT_LABEL = { 'first-choice': 'first choice:', alternative: 'alternative:'
 
 /** Wraps `text` under `indent`, with continuation lines indented two more. */
 const hang = (text: string, width: number, indent: string): string[] =>
-  wrap(text, width - indent.length).map((l, i) => (i ? `${indent}  ${l}` : `${indent}${l}`));
+  wrap(text, width - indent.length - 2).map((l, i) => (i ? `${indent}  ${l}` : `${indent}${l}`));
 
 /** The most lines the summary on top of a recommendation takes. */
 export const SUMMARY_LINES = 6;
@@ -45,14 +45,27 @@ function labelled(label: string, text: string, width: number, max: number): stri
  * how many readiness checks. The details follow it.
  */
 export function renderSummary(s: Summary, width = 80): string[] {
-  const action = labelled('Do this:   ', s.action, width, 2);
-  const tools = s.tools.length ? labelled('Tools:     ', s.tools.join('; '), width, 1) : [];
-  const checks = [
-    `Readiness: ${s.checks === 0 ? 'no checks' : s.checks === 1 ? '1 check' : `${s.checks} checks`} before the first cluster changes${s.checks ? ' (listed below)' : ''}.`,
-  ].flatMap((l) => labelled('', l, width, 1));
-  const room = SUMMARY_LINES - action.length - tools.length - checks.length;
+  const checks = labelled(
+    'Readiness: ',
+    s.checks === 0 ? 'nothing to check first.' : `${s.checks} ${s.checks === 1 ? 'check' : 'checks'}, listed below.`,
+    width,
+    1,
+  );
   const more = s.moreWarnings ? ` (+${s.moreWarnings} more below)` : '';
-  const warning = s.warning ? labelled('Watch out: ', `${s.warning}${more}`, width, Math.max(1, room)) : [];
+  const warningText = s.warning ? `${s.warning}${more}` : undefined;
+  // The action comes first and gets the most room; the tools, then the warning, share what is left.
+  const reserved = checks.length + (warningText ? 1 : 0) + (s.tools.length ? 1 : 0);
+  const action = labelled('Do this:   ', s.action, width, Math.min(3, SUMMARY_LINES - reserved));
+  const tools = s.tools.length
+    ? labelled(
+        'Tools:     ',
+        s.tools.join('; '),
+        width,
+        Math.max(1, Math.min(2, SUMMARY_LINES - action.length - checks.length - (warningText ? 1 : 0))),
+      )
+    : [];
+  const room = SUMMARY_LINES - action.length - tools.length - checks.length;
+  const warning = warningText ? labelled('Watch out: ', warningText, width, Math.max(1, room)) : [];
   return [...action, ...tools, ...warning, ...checks];
 }
 
@@ -76,18 +89,19 @@ export function renderDetails(flow: Flow, rec: Recommendation, width = 80): stri
   out.push(`Recommendation: ${nameOf(flow, rec.primary)} (${rec.primary})`);
   if (rec.complements.length)
     out.push(`Together with:  ${rec.complements.map((p) => `${nameOf(flow, p)} (${p})`).join(', ')}`);
-  if (rec.notNow.length) out.push(`Not now:        ${rec.notNow.map((p) => nameOf(flow, p)).join(', ')}`);
+  if (rec.notNow.length)
+    out.push(...labelled('Not now:        ', rec.notNow.map((p) => nameOf(flow, p)).join(', '), width, 3));
   for (const id of [rec.primary, ...rec.complements, ...rec.notNow]) {
     const reasons = rec.reasons.filter((r) => r.pattern === id);
     if (!reasons.length) continue;
     const verdict = rec.notNow.includes(id) ? 'against' : 'for';
     out.push('', `Why ${verdict} ${nameOf(flow, id)}:`);
     for (const r of reasons)
-      out.push(...wrap(`- ${r.because} [${r.question}]`, width, '  ').map((l, i) => (i ? `  ${l}` : l)));
+      out.push(...wrap(`- ${r.because} [${r.question}]`, width - 4, '  ').map((l, i) => (i ? `  ${l}` : l)));
   }
   if (rec.warnings.length) {
     out.push('', 'Warnings:');
-    for (const w of rec.warnings) out.push(...wrap(`! ${w}`, width, '  ').map((l, i) => (i ? `  ${l}` : l)));
+    for (const w of rec.warnings) out.push(...wrap(`! ${w}`, width - 4, '  ').map((l, i) => (i ? `  ${l}` : l)));
   }
   const recommended = [rec.primary, ...rec.complements];
   if (rec.tools.length) {
@@ -117,7 +131,7 @@ export function renderDetails(flow: Flow, rec: Recommendation, width = 80): stri
     const p = flow.patternById.get(id);
     if (!p) continue;
     out.push(`  ${p.name}:`);
-    for (const req of p.requirements) out.push(`    needs: ${req}`);
+    for (const req of p.requirements) out.push(...hang(`needs: ${req}`, width, '    '));
   }
   return out.join('\n');
 }
