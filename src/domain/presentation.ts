@@ -196,14 +196,16 @@ export function headline(
 ): string {
   const running = productsRunning(flow, answers);
   const parts = firstChoices(flow, recommendation).map(({ pattern, name }) => {
-    if (name !== undefined) {
-      for (const product of running) {
-        const adds = extension(product, name);
-        if (adds === undefined) continue;
-        if (!adds) return `Extend your ${product}`;
-        // A data-plane mode is how it runs, not where it goes: "Extend your Istio (sidecar mode)".
-        return / mode$/.test(adds) ? `Extend your ${product} (${adds})` : `Extend your ${product} to ${adds}`;
-      }
+    // The most specific product it extends: "Cilium Service Mesh" before "Cilium".
+    const product =
+      name === undefined
+        ? undefined
+        : running.filter((p) => extension(p, name) !== undefined).sort((a, b) => b.length - a.length)[0];
+    if (name !== undefined && product !== undefined) {
+      const adds = extension(product, name) ?? '';
+      if (!adds) return `Extend your ${product}`;
+      // A data-plane mode is how it runs, not where it goes: "Extend your Istio (sidecar mode)".
+      return / mode$/.test(adds) ? `Extend your ${product} (${adds})` : `Extend your ${product} to ${adds}`;
     }
     const phrase = ACTION_BY_PATTERN[pattern];
     if (!phrase)
