@@ -127,20 +127,20 @@ const ENVIRONMENT =
 const hang = (text: string, width: number, first: string, indent: string): string[] =>
   wrap(text, Math.max(20, width - indent.length)).map((l, i) => (i ? indent : first) + l);
 
-/** Wraps a usage line at spaces before an option, continuation lines indented under the command. */
+/** Wraps a usage line between words, never inside a bracketed option; continuation lines indented under the command. */
 function usageLines(line: string, width: number): string[] {
-  const words = line.split(' ');
-  const indent = ' '.repeat(Math.min(`  ${words[0]} ${words[1] ?? ''} `.length, 24));
+  const tokens = line.match(/\[[^\]]*\]|\S+/g) ?? [];
+  const indent = ' '.repeat(Math.min(`  ${tokens[0] ?? ''} ${tokens[1] ?? ''} `.length, 24));
   const out: string[] = [];
-  let current = '  ';
-  for (const word of words) {
-    const joined = current.trim() ? `${current} ${word}` : `${current}${word}`;
-    if (current.trim() && joined.length > width && word.startsWith('[')) {
+  let current = '';
+  for (const token of tokens) {
+    const joined = current ? `${current} ${token}` : `  ${token}`;
+    if (current && joined.length > width) {
       out.push(current);
-      current = `${indent}${word}`;
+      current = `${indent}${token}`;
     } else current = joined;
   }
-  out.push(current);
+  if (current) out.push(current);
   return out;
 }
 
@@ -186,6 +186,6 @@ export function commandHelp(name: string, width = 80): string | undefined {
     ...c.usage.flatMap((u) => usageLines(u, width)),
     ...(c.description ? ['', ...hang(c.description, width, '', '')] : []),
     ...(c.options?.length ? ['', 'Options:', ...optionLines(c.options, width)] : []),
-    ...(c.examples?.length ? ['', 'Examples:', ...c.examples.map((e) => `  ${e}`)] : []),
+    ...(c.examples?.length ? ['', 'Examples:', ...c.examples.flatMap((e) => usageLines(e, width))] : []),
   ].join('\n');
 }
