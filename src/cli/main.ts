@@ -216,6 +216,8 @@ async function askInTerminal(
     if (reply === undefined) throw new InputClosed();
     if (/^n/i.test(reply.trim())) start = undefined;
   }
+  // Declined: the old answers go now, so a second cut-off never brings them back.
+  if (saved.ok && saved.value && !start) clearProgress(dataDir, team);
   io.out(
     start
       ? `Resuming: ${Object.keys(start.answers).length} answers kept. ? explains a question, b goes back.`
