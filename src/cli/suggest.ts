@@ -1,6 +1,6 @@
 /**
  * Edits between two short words (commands, verbs): insertions, deletions,
- * substitutions and swaps of two neighbours ("hepl" is one edit from "help"),
+ * substitutions and swaps of two neighbours (hepl to help is one edit),
  * the optimal string alignment distance.
  */
 export function editDistance(a: string, b: string): number {
