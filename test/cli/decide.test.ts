@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -115,6 +115,11 @@ describe('mesh-help decide', () => {
     expect(old).toMatchObject({ status: 'superseded', supersededBy: 2 });
     expect(old?.history.at(-1)).toMatchObject({ to: 'superseded', by: 'Grace Hopper', byName: 'Grace Hopper' });
     expect(next).toMatchObject({ status: 'accepted', supersedes: 1, decidedByName: 'Grace Hopper' });
+    // The exported ADR of the old record names the person in its history, not an id.
+    const out = join(t.dir, 'adr');
+    expect(await t.cli('export', '--out', out)).toBe(0);
+    const file = readdirSync(out).find((f) => f.startsWith('0001-')) ?? '';
+    expect(readFileSync(join(out, file), 'utf8')).toContain('superseded on 2026-11-25 by Grace Hopper');
   });
 
   it('reads ADR numbers the way people write them', () => {

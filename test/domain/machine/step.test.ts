@@ -1,5 +1,6 @@
 import { freeze } from 'immer';
 import { describe, expect, it } from 'vitest';
+import { renderAdr } from '../../../src/adr/markdown.js';
 import type { Effect } from '../../../src/domain/machine/effects.js';
 import type { Event, OutcomeOf } from '../../../src/domain/machine/events.js';
 import { step } from '../../../src/domain/machine/step.js';
@@ -560,5 +561,20 @@ describe('deciding a record by its number (the terminal’s decide verbs)', () =
       kind: 'refused',
       message: 'ADR-0003 already revisits ADR-0002; it can supersede only that record.',
     });
+  });
+});
+
+describe('the history credits people by name', () => {
+  it('a supersede made by someone else shows their name in the old record’s ADR, not their Slack id', () => {
+    const c = conversation();
+    const base = { answers: { clusters: 'one' }, recommendation: PLAIN, accept: true } as const;
+    c.send({ type: 'record', id: 't1', title: 'First', ...base, by: 'U0ALICE', byName: 'Alice' });
+    c.send({ type: 'record', id: 't2', title: 'Second', ...base, revisits: 1, by: 'U0BOB', byName: 'Bob' });
+    const [old, next] = c.state.decisions;
+    expect(old?.history.at(-1)).toMatchObject({ to: 'superseded', by: 'U0BOB', byName: 'Bob' });
+    if (!old || !next) throw new Error('two records expected');
+    const adr = renderAdr(old, { flow, decisions: c.state.decisions }).content;
+    expect(adr).toMatch(/superseded on \d{4}-\d{2}-\d{2} by Bob/);
+    expect(adr).not.toContain('by U0BOB');
   });
 });
