@@ -149,7 +149,7 @@ export const Decision = z.looseObject({
   recommendation: Recommendation,
   chosen: z.array(z.string()).min(1),
   overrideReason: z.string().optional(),
-  /** Slack user id, or "terminal"; the *Name fields hold display names (the terminal's: --by, else the OS user). */
+  /** Slack user id, or the terminal user's name (--by, else the OS user); the *Name fields hold display names. */
   createdBy: z.string(),
   createdByName: z.string().optional(),
   decidedBy: z.string().optional(),

@@ -178,8 +178,16 @@ function extension(product: string, toolName: string): string | undefined {
 /** The first-choice tool of each recommended pattern, primary first (a pattern without one is listed with none). */
 export function firstChoices(flow: Flow, r: Pick<Recommendation, 'primary' | 'complements' | 'tools'>) {
   return recommendedPatterns(r).map((pattern) => {
-    const tool = r.tools.find((t) => t.pattern === pattern && t.fit === 'first-choice')?.tool;
-    return { pattern, tool, name: tool === undefined ? undefined : (flow.toolById.get(tool)?.name ?? tool) };
+    const choice = r.tools.find((t) => t.pattern === pattern && t.fit === 'first-choice');
+    const tool = choice?.tool;
+    const base = tool === undefined ? undefined : (flow.toolById.get(tool)?.name ?? tool);
+    // Contract v3 may give a first choice its data-plane mode (sidecar, ambient): named unless the tool's name says it.
+    const mode = (choice as { mode?: unknown } | undefined)?.mode;
+    const name =
+      base !== undefined && typeof mode === 'string' && mode && !base.toLowerCase().includes(mode.toLowerCase())
+        ? `${base}, ${mode} mode`
+        : base;
+    return { pattern, tool, name };
   });
 }
 
@@ -205,7 +213,7 @@ export function headline(
       const adds = extension(product, name) ?? '';
       if (!adds) return `Extend your ${product}`;
       // A data-plane mode is how it runs, not where it goes: "Extend your Istio (sidecar mode)".
-      return / mode$/.test(adds) ? `Extend your ${product} (${adds})` : `Extend your ${product} to ${adds}`;
+      return /^[\w-]+ mode$/.test(adds) ? `Extend your ${product} (${adds})` : `Extend your ${product} to ${adds}`;
     }
     const phrase = ACTION_BY_PATTERN[pattern];
     if (!phrase)

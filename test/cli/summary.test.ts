@@ -125,3 +125,29 @@ describe('the terminal summary on top of the recommendation', () => {
     expect(lines.join('\n')).toMatch(/Before the first cluster changes:\n {2}\[ \] /);
   });
 });
+
+describe('the headline reads a first choice’s mode when the recommendation gives one', () => {
+  it('names the mode after the tool, and as how a running product is extended', () => {
+    const rec = {
+      primary: 'service-mesh',
+      complements: [],
+      tools: [
+        {
+          pattern: 'service-mesh',
+          tool: 'istio-multicluster',
+          fit: 'first-choice' as const,
+          because: 'x',
+          mode: 'ambient',
+        },
+      ],
+    };
+    expect(headline(rec, { existing_mesh: 'none' }, flow)).toBe(
+      'Adopt Istio multi-cluster (multi-primary), ambient mode.',
+    );
+    expect(headline(rec, { existing_mesh: 'istio' }, flow)).toBe(
+      'Extend your Istio to multi-cluster (multi-primary), ambient mode.',
+    );
+    const named = { ...rec, tools: [{ ...rec.tools[0], tool: 'istio-ambient' }] } as typeof rec;
+    expect(headline(named, { existing_mesh: 'istio' }, flow)).toBe('Extend your Istio (ambient mode).');
+  });
+});
