@@ -1,8 +1,11 @@
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAdrRef } from '../../src/cli/decide.js';
+import { actorName, osUserName } from '../../src/cli/identity.js';
 import { type Io, run } from '../../src/cli/main.js';
 import { FileStore } from '../../src/store/index.js';
 
@@ -132,5 +135,26 @@ describe('mesh-help decide', () => {
       undefined,
       undefined,
     ]);
+  });
+});
+
+describe('who decides from the terminal', () => {
+  it('is --by, else the operating system’s user name, never the word terminal', () => {
+    expect(osUserName({})).toBe(userInfo().username);
+    expect(actorName('  Grace Hopper ', 'ada')).toBe('Grace Hopper');
+    expect(actorName(undefined, 'ada')).toBe('ada');
+    expect(actorName('   ', undefined)).toBeUndefined();
+    expect(actorName('x'.repeat(200), undefined)).toHaveLength(80);
+  });
+
+  it('the built CLI in its own process records the OS user as the decision-maker', async () => {
+    const t = setup();
+    const bin = join(import.meta.dirname, '../../bin/mesh-help.js');
+    const env = { PATH: process.env.PATH, MESH_HELP_DATA_DIR: join(t.dir, 'data') };
+    await promisify(execFile)(process.execPath, [bin, 'interview', '--answers', t.answers], { env });
+    await promisify(execFile)(process.execPath, [bin, 'decide', 'accept', 'ADR-1'], { env });
+    const d = (await t.doc()).decisions[0];
+    expect(d).toMatchObject({ status: 'accepted', createdBy: userInfo().username, decidedByName: userInfo().username });
+    expect(JSON.stringify(d)).not.toContain('"terminal"');
   });
 });
