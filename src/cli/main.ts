@@ -312,7 +312,7 @@ async function start(args: string[], io: Io): Promise<number> {
     return 0;
   }
   io.err(
-    'No Slack credentials found (SLACK_BOT_TOKEN, or SLACK_CLIENT_ID for installs), so mesh-help runs locally; README.md "Connect to Slack" explains the bot.',
+    'No Slack credentials found (SLACK_BOT_TOKEN, or SLACK_CLIENT_ID for installs), so mesh-help runs locally; README.md "Put it in Slack" sets the bot up in five minutes.',
   );
   return interview(args, io);
 }
