@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -102,9 +102,11 @@ const choose = (id: string, value: string) =>
   );
 
 describe('the headless Chromium these tests need', () => {
-  it('when missing, fails with how to install it instead of skipping', () => {
-    expect(() => findChromium({ PATH: '/nonexistent' })).toThrow(/apt-get install -y chromium/);
-    expect(() => findChromium({ CHROMIUM: '/nonexistent/chrome' })).toThrow(/not an executable file/);
+  it('comes from npm when the system has none, and a CHROMIUM that is not a browser fails with how to fix it', async () => {
+    const bundled = await findChromium({ PATH: '/nonexistent' });
+    expect(bundled.source).toBe('npm');
+    expect(statSync(bundled.path).size).toBeGreaterThan(50_000_000);
+    await expect(findChromium({ CHROMIUM: '/nonexistent/chrome' })).rejects.toThrow(/not an executable file/);
   });
 });
 
