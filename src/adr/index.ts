@@ -1,7 +1,6 @@
 export { inline, oneLine, safeUrl } from './escape.js';
 export { exportFiles, INDEX_FILE, writeExport } from './export.js';
 export { adrFileName, slugify } from './file-name.js';
-export { escapeHtml, renderHtml } from './html.js';
 export { renderIndex, supersedeEdges } from './log.js';
 export {
   type AdrContext,

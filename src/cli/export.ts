@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { match } from 'ts-pattern';
 import { z } from 'zod';
-import { AdrFormat, exportFiles, INDEX_FILE, renderHtml, writeExport } from '../adr/index.js';
+import { renderHtml } from '../adr/html.js';
+import { AdrFormat, exportFiles, INDEX_FILE, writeExport } from '../adr/index.js';
 import { getFlow } from '../engine/load.js';
 import { EXIT_CODES, exitCodeOf } from '../errors.js';
 import {
