@@ -14,12 +14,14 @@ declare module 'vitest' {
 }
 
 const SERVER = fileURLToPath(new URL('./postgres-server.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OWN_DATABASE =
   'Point the tests at a PostgreSQL of your own instead: export TEST_DATABASE_URL=postgres://USER:PASSWORD@HOST:PORT/DB (a role that may CREATE SCHEMA).';
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   if (process.env.TEST_DATABASE_URL?.trim()) return undefined;
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // From the project's root, where `--import tsx` finds the dev dependency whatever folder vitest started in.
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const first = await new Promise<string>((resolve) => {
     const lines = createInterface({ input: child.stdout });
