@@ -114,6 +114,22 @@ describe('the headless Chromium these tests need', () => {
     expect(statSync(bundled.path).size).toBeGreaterThan(50_000_000);
     await expect(findChromium({ CHROMIUM: '/nonexistent/chrome' })).rejects.toThrow(/not an executable file/);
   });
+
+  it('prefers a system browser: CHROMIUM when set, else one on PATH', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'mesh-fake-chromium-'));
+    try {
+      const fake = join(bin, 'chromium');
+      writeFileSync(fake, '#!/bin/sh\n', { mode: 0o755 });
+      expect(await findChromium({ PATH: `/nonexistent:${bin}` })).toEqual({ path: fake, env: {}, source: 'PATH' });
+      expect(await findChromium({ PATH: '/nonexistent', CHROMIUM: fake })).toEqual({
+        path: fake,
+        env: {},
+        source: 'CHROMIUM',
+      });
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('mesh-help export --html in headless Chromium', () => {
