@@ -60,8 +60,8 @@ const Args = z
 const USAGE = `usage: mesh-help export [--team ID] [--format F] --out DIR
        mesh-help export [--team ID] [--format F] --pr OWNER/REPO [--path FOLDER]   (GITHUB_TOKEN; GITHUB_API_URL for Enterprise)
        mesh-help export [--team ID] [--format F] --git REMOTE_URL [--branch B] [--path FOLDER]
-       mesh-help export [--team ID] --html FILE                         one self-contained page, readable offline
-  --format madr4 (default; MADR 4 front matter: Backstage, adr-log) or log4brains (MADR 2 header list)`;
+       mesh-help export [--team ID] --html FILE   one self-contained page, readable offline
+  F: madr4 (the default; MADR 4 front matter: Backstage, adr-log) or log4brains (MADR 2 header list)`;
 
 type Target =
   | { kind: 'folder'; dir: string }
