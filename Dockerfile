@@ -4,7 +4,7 @@
 #     -e SLACK_BOT_TOKEN -e SLACK_SIGNING_SECRET mesh-help:0.1.0
 # README.md "Run it on Kubernetes" has the manifests under deploy/.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- build: dev dependencies, TypeScript → dist/ ----
 FROM ${NODE_IMAGE} AS build

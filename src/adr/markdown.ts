@@ -1,5 +1,6 @@
 import { match } from 'ts-pattern';
 import { Document, Scalar, visit } from 'yaml';
+import { z } from 'zod';
 import type { Approval, Concern, Decision, Reply } from '../domain/model.js';
 import {
   adrId,
@@ -20,8 +21,18 @@ import { adrFileName } from './file-name.js';
 /** One exported file: its name inside the decisions folder and its exact bytes (UTF-8 text). */
 export type AdrFile = { fileName: string; content: string };
 
+/**
+ * The layout of an exported record. `madr4`: MADR 4, YAML front matter (Backstage, adr-log, most tools).
+ * `log4brains`: MADR 2's header list after the title (`- Status:`, `- Deciders:`, `- Date:`), the only
+ * metadata log4brains reads; it shows front matter as body text and takes every such record as accepted.
+ */
+export const AdrFormat = z.enum(['madr4', 'log4brains']);
+export type AdrFormat = z.infer<typeof AdrFormat>;
+
 /** What a record needs besides itself to render. */
 export type AdrContext = {
+  /** The layout; MADR 4 unless named. */
+  format?: AdrFormat;
   flow: Flow;
   /** The team's decisions (may include the record itself): titles and file names of linked records. */
   decisions: readonly Decision[];
@@ -161,6 +172,23 @@ function frontMatter(d: Decision): string {
     if (node instanceof Scalar) node.type = Scalar.PLAIN;
   }
   return `---\n${doc.toString({ lineWidth: 0 })}---\n`;
+}
+
+/**
+ * MADR 2's header list as log4brains reads it: the text of each item after `Key:`. The successor is named by its
+ * file name without `.md` (log4brains' slug), linked as log4brains itself writes it; deciders are split on commas,
+ * so a comma inside a name becomes a space.
+ */
+function headerList(d: Decision, ctx: AdrContext): string[] {
+  const successor = d.supersededBy ? ctx.decisions.find((x) => x.number === d.supersededBy) : undefined;
+  const slug = successor ? adrFileOf(successor).replace(/\.md$/, '') : undefined;
+  const status = d.status === 'superseded' && slug ? `superseded by [${slug}](${slug}.md)` : d.status;
+  const deciders = people(d).makers.map((name) => inline(name.replace(/,/g, ' ')));
+  return [
+    `- Status: ${status}`,
+    ...(deciders.length ? [`- Deciders: ${deciders.join(', ')}`] : []),
+    `- Date: ${adrDate(d)}`,
+  ];
 }
 
 function considered(d: Decision): string[] {
@@ -321,6 +349,10 @@ function moreInformation(d: Decision, ctx: AdrContext): string[] {
   const day = (iso: string) => inline(iso.slice(0, 10));
   const out: string[] = [];
 
+  // MADR 4 keeps them in the front matter; MADR 2's header list has no place for them.
+  const { consulted } = people(d);
+  if (ctx.format === 'log4brains' && consulted.length) out.push(`- Consulted: ${consulted.map(inline).join(', ')}.`);
+
   const thread = safeUrl(d.permalink) ?? safeUrl(ctx.threadLink);
   if (thread) out.push(`- Discussed in [the Slack thread](${thread}).`);
 
@@ -378,12 +410,14 @@ function moreInformation(d: Decision, ctx: AdrContext): string[] {
   return out.length ? out : ['- Nothing else was recorded.'];
 }
 
-/** A decision record as a MADR 4 file; pure and deterministic: the same input gives the same bytes. */
+/** A decision record as a MADR file in the context's format; pure and deterministic: the same input gives the same bytes. */
 export function renderAdr(d: Decision, ctx: AdrContext): AdrFile {
   const { flow } = ctx;
+  const log4brains = ctx.format === 'log4brains';
   const body = [
     `# ${adrHeading(d)}`,
     '',
+    ...(log4brains ? [...headerList(d, ctx), ''] : []),
     '## Context and Problem Statement',
     '',
     ...context(flow, d),
@@ -408,5 +442,5 @@ export function renderAdr(d: Decision, ctx: AdrContext): AdrFile {
     ...moreInformation(d, ctx),
   ];
   // The H1 follows the front matter directly: adr-log takes a file's first body line as its title.
-  return { fileName: adrFileOf(d), content: `${frontMatter(d)}${body.join('\n')}\n` };
+  return { fileName: adrFileOf(d), content: `${log4brains ? '' : frontMatter(d)}${body.join('\n')}\n` };
 }
