@@ -1,0 +1,62 @@
+import { existsSync } from 'node:fs';
+import { Resvg } from '@resvg/resvg-js';
+import { instance, type Viz } from '@viz-js/viz';
+import type { Topology } from '../engine/topology.js';
+import { DIAGRAM_FONT, topologyDot } from './dot.js';
+
+/** How much larger than Graphviz's own size the PNG is drawn, so text stays sharp on high-density screens. */
+export const PNG_SCALE = 2;
+
+/** Where Debian (fonts-dejavu-core), Fedora and Alpine put the diagram's font. */
+const FONT_FILES = [
+  '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
+  '/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf',
+  '/usr/share/fonts/dejavu/DejaVuSans.ttf',
+  '/usr/share/fonts/TTF/DejaVuSans.ttf',
+];
+
+let viz: Promise<Viz> | undefined;
+let fontFile: string | null | undefined;
+
+/** A rendered PNG and its size in pixels. */
+export type Png = { png: Buffer; width: number; height: number };
+
+/** Draws topologies once Graphviz (WebAssembly) is loaded: both calls are synchronous. */
+export type DiagramRenderer = {
+  svg(t: Topology): string;
+  png(t: Topology): Png;
+};
+
+/** Graphviz is compiled once per process (tens of milliseconds), then every diagram reuses it. */
+export async function diagramRenderer(): Promise<DiagramRenderer> {
+  viz ??= instance();
+  const v = await viz;
+  const svg = (t: Topology) => svgOf(v, t);
+  return { svg, png: (t) => pngOf(svg(t)) };
+}
+
+function svgOf(v: Viz, t: Topology): string {
+  const result = v.render(topologyDot(t), { format: 'svg', engine: 'dot' });
+  if (result.status !== 'success') {
+    throw new Error(`Graphviz could not lay out the topology: ${result.errors.map((e) => e.message).join('; ')}`);
+  }
+  // The alt text as the picture's accessible name, for the HTML export and anyone opening the file.
+  return result.output.replace(/<svg /, `<svg role="img" aria-label="${attr(t.summary)}" `);
+}
+
+const attr = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** An SVG drawn as PNG by resvg with the diagram's font (the system's fonts when it is not at a known place). */
+export function pngOf(svg: string): Png {
+  fontFile ??= FONT_FILES.find((f) => existsSync(f)) ?? null;
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: PNG_SCALE },
+    background: 'white',
+    font: fontFile
+      ? { fontFiles: [fontFile], loadSystemFonts: false, defaultFontFamily: DIAGRAM_FONT }
+      : { loadSystemFonts: true, defaultFontFamily: DIAGRAM_FONT },
+  });
+  const image = resvg.render();
+  return { png: image.asPng(), width: image.width, height: image.height };
+}
