@@ -13,6 +13,7 @@ import { recommend } from '../engine/recommend.js';
 import { CodedError, type Codes, EXIT_CODES, exitCodeOf } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { parseScope } from '../team/scope.js';
+import { diagramTarget, writeDiagram } from './diagram.js';
 import { exportCommand } from './export.js';
 import { orgDecisions } from './org-log.js';
 import { promptInterview } from './prompt.js';
@@ -45,7 +46,7 @@ const USAGE = `mesh-help: decide between service mesh, cluster mesh, federation 
 
 Usage:
   mesh-help interview [--answers FILE] [--team ID] [--title TEXT] [--accept] [--revisits N] [--by NAME] [--scope TAGS]
-  mesh-help recommend --answers FILE [--json]
+  mesh-help recommend --answers FILE [--json] [--diagram out.svg|out.png]
   mesh-help compare [PATTERN...]
   mesh-help decisions [--team ID] [--json]
   mesh-help decisions --all [--json] [--status S] [--pattern P] [--tool T] [--team ID] [--scope TAG]
@@ -188,12 +189,21 @@ async function interview(args: string[], io: Io): Promise<number> {
 async function recommendCmd(args: string[], io: Io): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { answers: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: { answers: { type: 'string' }, json: { type: 'boolean', default: false }, diagram: { type: 'string' } },
   });
   if (!values.answers) throw new CliError('recommend needs --answers FILE (a JSON object of question id to option id)');
+  const diagram = values.diagram === undefined ? undefined : diagramTarget(values.diagram);
+  if (diagram && !diagram.ok) throw new CliError(diagram.error);
   const flow = getFlow();
-  const rec = recommend(flow, readAnswersFile(flow, values.answers));
+  const answers = readAnswersFile(flow, values.answers);
+  const rec = recommend(flow, answers);
   io.out(values.json ? JSON.stringify(rec, null, 2) : renderRecommendation(flow, rec));
+  if (diagram) {
+    // On stderr: with --json, stdout stays one JSON object.
+    const wrote = await writeDiagram(flow, answers, rec, diagram.value);
+    if (!wrote.ok) throw new CliError(wrote.error, 'failed');
+    io.err(wrote.value);
+  }
   return 0;
 }
 
