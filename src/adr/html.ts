@@ -5,6 +5,7 @@ import { oneLine, safeUrl } from './escape.js';
 import { adrNumber } from './file-name.js';
 import { supersedeEdges } from './log.js';
 import { adrDate, adrStatus, renderAdr } from './markdown.js';
+import { type TopologySvg, withTopologyFigure } from './topology.js';
 
 /** Text as HTML: every character that could open a tag, an entity or end an attribute value is escaped. */
 export function escapeHtml(text: string): string {
@@ -210,7 +211,12 @@ function graphSvg(decisions: readonly Decision[]): string {
  * the page: styles and script are inline, and its Content-Security-Policy
  * forbids loading anything else. Deterministic, like the Markdown export.
  */
-export function renderHtml(flow: Flow, teamId: string, decisions: readonly Decision[]): string {
+export function renderHtml(
+  flow: Flow,
+  teamId: string,
+  decisions: readonly Decision[],
+  drawings: { topologySvg?: TopologySvg } = {},
+): string {
   const sorted = [...decisions].sort((a, b) => a.number - b.number);
   const nameOf = (id: string) => patternName(flow, id);
   const used = [...new Set(sorted.flatMap((d) => d.chosen))].sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
@@ -226,7 +232,7 @@ export function renderHtml(flow: Flow, teamId: string, decisions: readonly Decis
     return [
       `<article id="${anchor(d.number)}" ${attrs(d)}>`,
       `<p class="meta">${adrId(d.number)} · ${statusBadge(d)} · ${adrDate(d)} · ${escapeHtml(d.chosen.map(nameOf).join(' with '))} · <a href="#index">back to the index</a></p>`,
-      markdownToHtml(md),
+      withTopologyFigure(md, d, markdownToHtml, drawings.topologySvg),
       '</article>',
     ].join('\n');
   });

@@ -4,3 +4,4 @@ export { adrFileName, slugify } from './file-name.js';
 export { escapeHtml, renderHtml } from './html.js';
 export { renderIndex, supersedeEdges } from './log.js';
 export { type AdrContext, type AdrFile, adrDate, adrFileOf, adrLink, adrStatus, renderAdr } from './markdown.js';
+export { topologySvgRenderer } from './topology.js';

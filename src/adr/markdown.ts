@@ -16,6 +16,7 @@ import type { AnswerValue, Flow } from '../engine/flow.js';
 import { toolName, toolStatusLine } from '../engine/tools.js';
 import { inline, oneLine, safeUrl } from './escape.js';
 import { adrFileName } from './file-name.js';
+import { topologySection } from './topology.js';
 
 /** One exported file: its name inside the decisions folder and its exact bytes (UTF-8 text). */
 export type AdrFile = { fileName: string; content: string };
@@ -399,6 +400,7 @@ export function renderAdr(d: Decision, ctx: AdrContext): AdrFile {
     '## Decision Outcome',
     '',
     ...outcome(flow, d, ctx),
+    ...topologySection(flow, d),
     '',
     '## Pros and Cons of the Options',
     ...prosAndCons(flow, d),

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { match } from 'ts-pattern';
 import { z } from 'zod';
-import { exportFiles, INDEX_FILE, renderHtml, writeExport } from '../adr/index.js';
+import { exportFiles, INDEX_FILE, renderHtml, topologySvgRenderer, writeExport } from '../adr/index.js';
 import { getFlow } from '../engine/load.js';
 import { EXIT_CODES, exitCodeOf } from '../errors.js';
 import {
@@ -149,7 +149,10 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
         return 0;
       })
       .with({ kind: 'html' }, async ({ file }) => {
-        await writeAtomically(file, renderHtml(flow, team, decisions));
+        await writeAtomically(
+          file,
+          renderHtml(flow, team, decisions, { topologySvg: await topologySvgRenderer(flow) }),
+        );
         io.out(
           `Wrote ${decisions.length} decision record(s) for team ${team} to ${file} (one page, no network needed).`,
         );
