@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { Resvg } from '@resvg/resvg-js';
+import { type RenderedImage, Resvg, type ResvgRenderOptions, renderAsync } from '@resvg/resvg-js';
 import { instance, type Viz } from '@viz-js/viz';
 import type { Topology } from '../engine/topology.js';
 import { DIAGRAM_FONT, topologyDot } from './dot.js';
@@ -25,6 +25,8 @@ export type Png = { png: Buffer; width: number; height: number };
 export type DiagramRenderer = {
   svg(t: Topology): string;
   png(t: Topology): Png;
+  /** The same PNG, drawn on libuv's thread pool: for the bot, whose event loop must stay free for acks. */
+  pngAsync(t: Topology): Promise<Png>;
 };
 
 /** Graphviz is compiled once per process (tens of milliseconds), then every diagram reuses it. */
@@ -32,7 +34,11 @@ export async function diagramRenderer(): Promise<DiagramRenderer> {
   viz ??= instance();
   const v = await viz;
   const svg = (t: Topology) => svgOf(v, t);
-  return { svg, png: (t) => pngOf(svg(t)) };
+  return {
+    svg,
+    png: (t) => pngOf(svg(t)),
+    pngAsync: async (t) => pngFrom(await renderAsync(svg(t), resvgOptions())),
+  };
 }
 
 function svgOf(v: Viz, t: Topology): string {
@@ -47,16 +53,21 @@ function svgOf(v: Viz, t: Topology): string {
 const attr = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** An SVG drawn as PNG by resvg with the diagram's font (the system's fonts when it is not at a known place). */
-export function pngOf(svg: string): Png {
+/** resvg's options: twice Graphviz's size, white, with the diagram's font (the system's when it is not at a known place). */
+function resvgOptions(): ResvgRenderOptions {
   fontFile ??= FONT_FILES.find((f) => existsSync(f)) ?? null;
-  const resvg = new Resvg(svg, {
+  return {
     fitTo: { mode: 'zoom', value: PNG_SCALE },
     background: 'white',
     font: fontFile
       ? { fontFiles: [fontFile], loadSystemFonts: false, defaultFontFamily: DIAGRAM_FONT }
       : { loadSystemFonts: true, defaultFontFamily: DIAGRAM_FONT },
-  });
-  const image = resvg.render();
-  return { png: image.asPng(), width: image.width, height: image.height };
+  };
+}
+
+const pngFrom = (image: RenderedImage): Png => ({ png: image.asPng(), width: image.width, height: image.height });
+
+/** An SVG drawn as PNG by resvg. */
+export function pngOf(svg: string): Png {
+  return pngFrom(new Resvg(svg, resvgOptions()).render());
 }
