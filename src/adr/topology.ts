@@ -18,13 +18,12 @@ export function topologySection(flow: Flow, d: Decision): string[] {
     '',
     '### Recommended topology',
     '',
-    inline(t.summary),
+    inline(t.description),
     ...(isOverride(d) ? ['', 'This is what mesh-help recommended; the team chose otherwise, as said above.'] : []),
     '',
     TOPOLOGY_FENCE,
     topologyMermaid(t),
     '```',
-    ...t.notes.map((n) => `\n${inline(n)}`),
   ];
 }
 

@@ -78,8 +78,10 @@ export const TopologyLayer = z.strictObject({
 export type TopologyLayer = z.infer<typeof TopologyLayer>;
 
 export const Topology = z.strictObject({
-  /** One sentence a screen reader says for the picture (Slack's alt text). */
+  /** What a screen reader says for the picture (Slack's alt text): "Recommended topology: " and the description. */
   summary: z.string().min(1),
+  /** The picture in a few sentences, for a page that already says it is the recommended topology. */
+  description: z.string().min(1),
   regions: z.array(TopologyRegion).min(1),
   clusters: z.array(TopologyCluster),
   nodes: z.array(TopologyNode).min(1),
@@ -342,8 +344,19 @@ export function topologyOf(flow: Flow, given: Answers, rec: Recommendation): Top
       ...(layer.tool ? { tool: layer.tool } : {}),
     });
   }
+  const description = descriptionOf({
+    regions,
+    clusterCount,
+    asFleet,
+    multiCluster,
+    layers,
+    nodes,
+    crossing,
+    spans: meshSpans,
+  });
   const topology: Topology = {
-    summary: summaryOf({ regions, clusterCount, asFleet, multiCluster, layers, nodes, crossing, spans: meshSpans }),
+    summary: `Recommended topology: ${description}`,
+    description,
     regions,
     clusters: boxes,
     nodes,
@@ -356,7 +369,7 @@ export function topologyOf(flow: Flow, given: Answers, rec: Recommendation): Top
   return topology;
 }
 
-function summaryOf(t: {
+function descriptionOf(t: {
   regions: TopologyRegion[];
   clusterCount: string;
   asFleet: boolean;
@@ -382,10 +395,12 @@ function summaryOf(t: {
   if (t.spans) parts.push('The mesh spans the clusters.');
   if (t.crossing === 'gateways') parts.push('Traffic between clusters goes through east-west gateways.');
   if (t.crossing === 'direct') parts.push('Pods reach each other directly across clusters.');
-  if (t.crossing === 'unknown') parts.push('Whether gateways are needed between clusters is not known yet.');
+  if (t.crossing === 'unknown') {
+    parts.push('Whether pods can reach pods across clusters is not known yet, so no east-west gateways are drawn.');
+  }
   if (byKind('trust-root').length) parts.push('One shared root CA signs every cluster’s mesh certificates.');
   const cp = byKind('control-point')[0];
   if (cp) parts.push(`${cp.label} places work on the clusters${byKind('git').length ? ' from Git' : ''}.`);
   if (parts.length === 1) parts.push('Nothing is added between the services.');
-  return `Recommended topology: ${parts.join(' ')}`;
+  return parts.join(' ');
 }

@@ -13,6 +13,7 @@ const HOSTILE = 'Mesh "X" <b>&amp; \\N [a]|b{c} #quot; end\nsubgraph';
 
 const topology = Topology.parse({
   summary: `Recommended topology: ${HOSTILE}`,
+  description: HOSTILE,
   regions: [{ id: 'region_1', label: 'Region' }],
   clusters: [{ id: 'cluster_1', label: 'Kubernetes cluster', region: 'region_1' }],
   nodes: [
