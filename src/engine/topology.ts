@@ -215,14 +215,15 @@ export function topologyOf(flow: Flow, given: Answers, rec: Recommendation): Top
   }
   if (asFleet) {
     for (const r of regions) {
-      const inside = [mesh?.label, plainText].filter(Boolean);
+      const inside = [mesh?.label, plain?.tool ? plain.label : undefined].filter(Boolean);
       const f = add({
         id: `${r.id}_fleet`,
         kind: 'fleet',
         label: regions.length > 1 ? 'Cluster fleet' : capital(clusterCount),
         detail: [
-          regions.length > 1 ? `${capital(clusterCount)} across both regions` : 'one fleet',
+          regions.length > 1 ? `${capital(clusterCount)} in all, across both regions` : 'one fleet',
           ...(inside.length ? [`each runs ${inside.join(', ')}`] : []),
+          ...(plain && !plain.tool ? [plainText] : []),
         ].join('; '),
         region: r.id,
       });

@@ -87,7 +87,27 @@ describe('topologyOf', () => {
     const fleet = topo({ clusters: 'multi-region', fleet: '51-plus', pains: ['one-workload-many-clusters'] });
     expect(fleet.clusters).toEqual([]);
     expect(fleet.nodes.filter((n) => n.kind === 'fleet').map((n) => n.region)).toEqual(['region_1', 'region_2']);
-    expect(fleet.nodes.find((n) => n.kind === 'fleet')?.detail).toMatch(/More than 50 clusters across both regions/);
+    expect(fleet.nodes.find((n) => n.kind === 'fleet')?.detail).toMatch(
+      /More than 50 clusters in all, across both regions/,
+    );
+  });
+
+  it('says what runs in each cluster of a fleet, and that plain Kubernetes adds nothing', () => {
+    const plain = topo({ clusters: 'several-same-region', fleet: '51-plus', pains: ['none'] });
+    expect(plain.nodes.map((n) => [n.kind, n.label, n.detail])).toEqual([
+      ['fleet', 'More than 50 clusters', 'one fleet; Plain Kubernetes, nothing added'],
+    ]);
+    const meshed = topo({
+      clusters: 'several-same-region',
+      fleet: '6-50',
+      services: '50-plus',
+      pains: ['mtls', 'flaky-calls'],
+      ops: 'platform-team',
+    });
+    const fleet = meshed.nodes.find((n) => n.kind === 'fleet');
+    const mesh = meshed.layers.find((l) => l.pattern === 'service-mesh');
+    expect(mesh).toBeDefined();
+    expect(fleet?.detail).toContain(`each runs ${mesh?.label}`);
   });
 
   it('names the federation control point by its first choice and shows Git for GitOps fan-out', () => {

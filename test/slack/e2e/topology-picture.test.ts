@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nextQuestion } from '../../../src/engine/answers.js';
 import type { Answers } from '../../../src/engine/flow.js';
@@ -8,6 +10,8 @@ import { CHANNEL, type Harness, isPost, startHarness } from '../../support/harne
 import { decodePng } from '../../support/png.js';
 
 const flow = getFlow();
+/** Pictures are kept here for people to look at (git-ignored). */
+const ARTIFACTS = new URL('../../../test-artifacts/', import.meta.url).pathname;
 let h: Harness;
 afterEach(async () => {
   await h?.close();
@@ -53,6 +57,9 @@ describe('the topology picture in Slack', () => {
       threadTs: root,
     });
     const png = decodePng(file?.bytes ?? Buffer.alloc(0));
+    // Kept for people to look at, as Slack would show it (git-ignored).
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(join(ARTIFACTS, 'slack-topology.png'), file?.bytes ?? Buffer.alloc(0));
     expect(png.width).toBeGreaterThan(600);
     expect(png.height).toBeGreaterThan(300);
     expect(file?.altText).toMatch(/^Recommended topology: 2 to 5 clusters in two regions\./);
