@@ -6,6 +6,15 @@ import { DIAGRAM_FONT, topologyDot } from './dot.js';
 
 /** How much larger than Graphviz's own size the PNG is drawn, so text stays sharp on high-density screens. */
 export const PNG_SCALE = 2;
+/** No wider than this (px): Slack shows less, and a wide picture at twice its size costs its pixels in CPU. */
+export const MAX_PNG_WIDTH = 2400;
+
+/** The zoom for an SVG whose width is `widthPt` points: PNG_SCALE, or less for a picture past MAX_PNG_WIDTH. */
+export const pngZoom = (widthPt: number): number =>
+  widthPt > 0 ? Math.min(PNG_SCALE, MAX_PNG_WIDTH / ((widthPt * 4) / 3)) : PNG_SCALE;
+
+/** The width Graphviz gave the SVG, in points. */
+const widthPtOf = (svg: string): number => Number(/<svg[^>]*\bwidth="([\d.]+)pt"/.exec(svg)?.[1] ?? 0);
 
 /** Where Debian (fonts-dejavu-core), Fedora and Alpine put the diagram's font. */
 const FONT_FILES = [
@@ -37,7 +46,10 @@ export async function diagramRenderer(): Promise<DiagramRenderer> {
   return {
     svg,
     png: (t) => pngOf(svg(t)),
-    pngAsync: async (t) => pngFrom(await renderAsync(svg(t), resvgOptions())),
+    pngAsync: async (t) => {
+      const drawn = svg(t);
+      return pngFrom(await renderAsync(drawn, resvgOptions(pngZoom(widthPtOf(drawn)))));
+    },
   };
 }
 
@@ -53,11 +65,11 @@ function svgOf(v: Viz, t: Topology): string {
 const attr = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** resvg's options: twice Graphviz's size, white, with the diagram's font (the system's when it is not at a known place). */
-function resvgOptions(): ResvgRenderOptions {
+/** resvg's options: the zoom, white, with the diagram's font (the system's when it is not at a known place). */
+function resvgOptions(zoom: number): ResvgRenderOptions {
   fontFile ??= FONT_FILES.find((f) => existsSync(f)) ?? null;
   return {
-    fitTo: { mode: 'zoom', value: PNG_SCALE },
+    fitTo: { mode: 'zoom', value: zoom },
     background: 'white',
     font: fontFile
       ? { fontFiles: [fontFile], loadSystemFonts: false, defaultFontFamily: DIAGRAM_FONT }
@@ -69,5 +81,5 @@ const pngFrom = (image: RenderedImage): Png => ({ png: image.asPng(), width: ima
 
 /** An SVG drawn as PNG by resvg. */
 export function pngOf(svg: string): Png {
-  return pngFrom(new Resvg(svg, resvgOptions()).render());
+  return pngFrom(new Resvg(svg, resvgOptions(pngZoom(widthPtOf(svg)))).render());
 }

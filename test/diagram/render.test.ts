@@ -1,6 +1,13 @@
 // @vitest-environment happy-dom
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type DiagramRenderer, diagramRenderer, PNG_SCALE, topologyMermaid } from '../../src/diagram/index.js';
+import {
+  type DiagramRenderer,
+  diagramRenderer,
+  MAX_PNG_WIDTH,
+  PNG_SCALE,
+  pngZoom,
+  topologyMermaid,
+} from '../../src/diagram/index.js';
 import { getFlow } from '../../src/engine/load.js';
 import { recommend } from '../../src/engine/recommend.js';
 import { toolName } from '../../src/engine/tools.js';
@@ -44,9 +51,12 @@ describe.each(TOPOLOGY_PROFILES)('the topology of $name', ({ answers, expected }
     const decoded = decodePng(png.png);
     const pt = ptSize(svg);
     expect(pt.width).toBeGreaterThan(100);
-    // Graphviz sizes in points; resvg draws 96 px per inch (4/3 px a point), times the scale.
-    expect(Math.abs(decoded.width - (pt.width * 4 * PNG_SCALE) / 3)).toBeLessThanOrEqual(1);
-    expect(Math.abs(decoded.height - (pt.height * 4 * PNG_SCALE) / 3)).toBeLessThanOrEqual(1);
+    // Graphviz sizes in points; resvg draws 96 px per inch (4/3 px a point), times the scale (less past the cap).
+    const scale = Math.min(PNG_SCALE, MAX_PNG_WIDTH / ((pt.width * 4) / 3));
+    expect(pngZoom(pt.width)).toBe(scale);
+    expect(Math.abs(decoded.width - (pt.width * 4 * scale) / 3)).toBeLessThanOrEqual(1);
+    expect(Math.abs(decoded.height - (pt.height * 4 * scale) / 3)).toBeLessThanOrEqual(1);
+    expect(decoded.width).toBeLessThanOrEqual(MAX_PNG_WIDTH + 1);
     expect({ width: decoded.width, height: decoded.height }).toEqual({ width: png.width, height: png.height });
     expect(decoded.colorType === 6 || decoded.colorType === 2).toBe(true);
   });
