@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { StoredMessage } from '../test/support/fake-slack.js';
 import { ALICE, clickPayload } from '../test/support/harness.js';
 import { freshSchema, type TestSchema } from '../test/support/pg.js';
+import { benchDiagram } from './diagram.js';
 import { benchExport } from './export.js';
 import { drive, type Latency, waitHealthy } from './load.js';
 import { median, round } from './stats.js';
@@ -387,6 +388,7 @@ async function main(): Promise<void> {
   // The PostgreSQL store's write cost beside the JSON store's (scripts/pg-test-db.sh starts a database).
   const pgStore: PgStoreFigures | undefined = pgBase ? await benchPgStore(pgBase) : undefined;
   const exported = await benchExport(500);
+  const diagrams = await benchDiagram();
 
   // The table.
   const f = (x: number) => round(x, 1).toFixed(1).padStart(7);
@@ -433,6 +435,9 @@ async function main(): Promise<void> {
   );
   console.log(
     `ADR export of ${exported.records} records: ${exported.firstMs} ms into an empty folder (target < 1000), ${exported.unchangedMs} ms unchanged`,
+  );
+  console.log(
+    `topology diagram per recommendation (SVG + PNG, ${diagrams.profiles} profiles): p50 ${diagrams.perRecommendationMs.p50} ms, slowest profile's median ${diagrams.slowestProfileMedianMs} ms (target < 200), CPU p50 ${diagrams.cpuPerRecommendationMs.p50} ms`,
   );
   console.log(
     `Block Kit limit violations in ${totalOpened} interviews: ${violations}${pg ? `; on PostgreSQL ${pgViolations}` : ''}`,
@@ -486,6 +491,7 @@ async function main(): Promise<void> {
       pg: pg ? round(pgStartMs) : undefined,
     },
     export: exported,
+    diagrams,
     blockKitViolations: violations,
     pgBlockKitViolations: pg ? pgViolations : undefined,
     pgSkipped: !pg,
@@ -496,6 +502,7 @@ async function main(): Promise<void> {
       storeOtherTeamsWithin1_2: store.otherTeamsRatio <= 1.2,
       rssUnder150Mb: rss < 150,
       export500UnderOneSecond: exported.firstMs < 1000,
+      diagramUnder200Ms: diagrams.slowestProfileMedianMs < 200,
     },
   };
   console.log(JSON.stringify(figures));

@@ -7,6 +7,7 @@ import { oneLine, safeUrl } from './escape.js';
 import { adrNumber } from './file-name.js';
 import { supersedeEdges } from './log.js';
 import { adrDate, adrStatus, renderAdr } from './markdown.js';
+import { type TopologySvg, withTopologyFigure } from './topology.js';
 
 /** Text as HTML: every character that could open a tag, an entity or end an attribute value is escaped. */
 export function escapeHtml(text: string): string {
@@ -202,7 +203,12 @@ function graphSvg(decisions: readonly Decision[]): string {
  * the page: styles and script are inline, and its Content-Security-Policy
  * forbids loading anything else. Deterministic, like the Markdown export.
  */
-export function renderHtml(flow: Flow, teamId: string, decisions: readonly Decision[]): string {
+export function renderHtml(
+  flow: Flow,
+  teamId: string,
+  decisions: readonly Decision[],
+  drawings: { topologySvg?: TopologySvg } = {},
+): string {
   const sorted = [...decisions].sort((a, b) => a.number - b.number);
   const nameOf = (id: string) => patternName(flow, id);
   const used = [...new Set(sorted.flatMap((d) => d.chosen))].sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
@@ -223,7 +229,7 @@ export function renderHtml(flow: Flow, teamId: string, decisions: readonly Decis
       '<details>',
       `<summary><span class="meta">${adrId(d.number)} · ${statusBadge(d)} · ${adrDate(d)} · ${escapeHtml(d.chosen.map(nameOf).join(' with '))}</span>`,
       `<h2>${escapeHtml(oneLine(d.title) || 'Untitled decision')}</h2></summary>`,
-      markdownToHtml(md),
+      withTopologyFigure(md, d, markdownToHtml, drawings.topologySvg),
       '<p class="meta"><a href="#index">back to the index</a></p>',
       '</details>',
       '</article>',

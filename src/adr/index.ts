@@ -12,3 +12,4 @@ export {
   adrStatus,
   renderAdr,
 } from './markdown.js';
+export { topologySvgRenderer } from './topology.js';

@@ -17,6 +17,7 @@ import type { AnswerValue, Flow } from '../engine/flow.js';
 import { toolName, toolStatusLine } from '../engine/tools.js';
 import { inline, oneLine, safeUrl } from './escape.js';
 import { adrFileName } from './file-name.js';
+import { topologySection } from './topology.js';
 
 /** One exported file: its name inside the decisions folder and its exact bytes (UTF-8 text). */
 export type AdrFile = { fileName: string; content: string };
@@ -433,6 +434,7 @@ export function renderAdr(d: Decision, ctx: AdrContext): AdrFile {
     '## Decision Outcome',
     '',
     ...outcome(flow, d, ctx),
+    ...topologySection(flow, d),
     '',
     '## Pros and Cons of the Options',
     ...prosAndCons(flow, d),

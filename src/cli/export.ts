@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { match } from 'ts-pattern';
 import { z } from 'zod';
 import { renderHtml } from '../adr/html.js';
-import { AdrFormat, exportFiles, INDEX_FILE, writeExport } from '../adr/index.js';
+import { AdrFormat, exportFiles, INDEX_FILE, topologySvgRenderer, writeExport } from '../adr/index.js';
 import { getFlow } from '../engine/load.js';
 import { EXIT_CODES, exitCodeOf } from '../errors.js';
 import {
@@ -157,7 +157,10 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
         return 0;
       })
       .with({ kind: 'html' }, async ({ file }) => {
-        await writeAtomically(file, renderHtml(flow, team, decisions));
+        await writeAtomically(
+          file,
+          renderHtml(flow, team, decisions, { topologySvg: await topologySvgRenderer(flow) }),
+        );
         io.out(
           `Wrote ${decisions.length} decision record(s) for team ${team} to ${file} (one page, no network needed).`,
         );

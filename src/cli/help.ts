@@ -45,10 +45,11 @@ export const COMMANDS: readonly CommandHelp[] = [
   {
     name: 'recommend',
     summary: 'the recommendation for an answers file, as text or contract JSON',
-    usage: ['mesh-help recommend --answers FILE [--json]'],
+    usage: ['mesh-help recommend --answers FILE [--json] [--diagram out.svg|out.png]'],
     options: [
       ['--answers FILE', 'a JSON object of question id to option id'],
       ['--json', 'the recommendation as contract JSON instead of text'],
+      ['--diagram FILE', 'also draw the recommended topology, as SVG or PNG by the file’s extension'],
     ],
   },
   {

@@ -15,6 +15,7 @@ import { CodedError, type Codes, EXIT_CODES, exitCodeOf } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { parseScope } from '../team/scope.js';
 import { decideCommand } from './decide.js';
+import { diagramTarget, writeDiagram } from './diagram.js';
 import { exportCommand } from './export.js';
 import { COMMAND_NAMES, commandHelp, topHelp } from './help.js';
 import { actorName, osUserName } from './identity.js';
@@ -245,13 +246,21 @@ async function askInTerminal(
 async function recommendCmd(args: string[], io: Io): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { answers: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: { answers: { type: 'string' }, json: { type: 'boolean', default: false }, diagram: { type: 'string' } },
   });
   if (!values.answers) throw new CliError('recommend needs --answers FILE (a JSON object of question id to option id)');
+  const diagram = values.diagram === undefined ? undefined : diagramTarget(values.diagram);
+  if (diagram && !diagram.ok) throw new CliError(diagram.error);
   const flow = getFlow();
   const answers = readAnswersFile(flow, values.answers);
   const rec = recommend(flow, answers);
   io.out(values.json ? JSON.stringify(rec, null, 2) : renderRecommendation(flow, rec, widthOf(io), answers));
+  if (diagram) {
+    // On stderr: with --json, stdout stays one JSON object.
+    const wrote = await writeDiagram(flow, answers, rec, diagram.value);
+    if (!wrote.ok) throw new CliError(wrote.error, 'failed');
+    io.err(wrote.value);
+  }
   return 0;
 }
 

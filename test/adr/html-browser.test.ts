@@ -168,6 +168,30 @@ describe('mesh-help export --html in headless Chromium', () => {
     expect(await page.evaluate(`document.querySelector('#graph svg').getBoundingClientRect().width > 0`)).toBe(true);
   });
 
+  it('draws each record’s recommended topology as an inline SVG figure; the screenshot is kept', async () => {
+    await open();
+    const figure = `document.querySelector('#adr-0001 figure.topology svg')`;
+    const box = await page.evaluate<{ width: number; height: number }>(
+      `(() => { const r = ${figure}.getBoundingClientRect(); return { width: r.width, height: r.height }; })()`,
+    );
+    expect(box.width).toBeGreaterThan(300);
+    expect(box.height).toBeGreaterThan(150);
+    expect(await page.evaluate(`${figure}.getAttribute('aria-label')`)).toMatch(
+      /^Recommended topology: 2 to 5 clusters in two regions/,
+    );
+    expect(await page.evaluate(`${figure}.textContent`)).toContain('Cilium ClusterMesh');
+    // Under the record's own heading for it, in place of the Mermaid source.
+    expect(
+      await page.evaluate(`${figure}.closest('figure').previousElementSibling.previousElementSibling.textContent`),
+    ).toBe('Recommended topology');
+    expect(await page.evaluate(`document.querySelectorAll('article figure.topology svg').length`)).toBe(3);
+    expect(
+      await page.evaluate(`[...document.querySelectorAll('pre')].some(p => p.textContent.includes('flowchart'))`),
+    ).toBe(false);
+    await page.evaluate(`${figure}.scrollIntoView({ block: 'center' })`);
+    await keepScreenshot('html-export-topology.png');
+  });
+
   it('filters by status, pattern and text, and from the address (#status=…)', async () => {
     await open();
     await choose('f-status', 'accepted');

@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Io, run } from '../../src/cli/main.js';
 import { FileStore } from '../../src/store/index.js';
+import { decodePng } from '../support/png.js';
 
 const exec = promisify(execFile);
 const BIN = new URL('../../bin/mesh-help.js', import.meta.url).pathname;
@@ -65,6 +66,41 @@ describe('mesh-help recommend', () => {
     expect(await run(['recommend', '--answers', t.file, '--json'], t.io)).toBe(2);
     expect(t.out).toEqual([]);
     expect(t.err.join('\n')).toMatch(message);
+  });
+
+  it('draws the recommended topology into --diagram out.svg and out.png, with JSON alone on stdout', async () => {
+    const t = setup({ clusters: 'multi-region', pains: ['one-workload-many-clusters'], ops: 'platform-team' });
+    const svg = join(t.dir, 'out.svg');
+    const png = join(t.dir, 'out.png');
+    expect(await run(['recommend', '--answers', t.file, '--json', '--diagram', svg], t.io)).toBe(0);
+    expect(JSON.parse(t.out.join('\n')).primary).toBe('federation');
+    const drawn = readFileSync(svg, 'utf8');
+    expect(drawn).toMatch(/^<\?xml|^<svg|<!DOCTYPE svg/);
+    expect(drawn).toContain('Argo CD ApplicationSet');
+    expect(drawn.match(/<title>cluster_region_\d<\/title>/g)).toHaveLength(2);
+    expect(t.err.join('\n')).toMatch(
+      /Wrote the recommended topology to .*out\.svg\. Recommended topology: 2 to 5 clusters in two regions/,
+    );
+    expect(await run(['recommend', '--answers', t.file, '--diagram', png], t.io)).toBe(0);
+    const decoded = decodePng(readFileSync(png));
+    expect(decoded.width).toBeGreaterThan(300);
+  });
+
+  it('refuses a --diagram file that is neither .svg nor .png before writing anything (exit 2)', async () => {
+    const t = setup({ clusters: 'one' });
+    const target = join(t.dir, 'out.jpg');
+    expect(await run(['recommend', '--answers', t.file, '--diagram', target], t.io)).toBe(2);
+    expect(t.out).toEqual([]);
+    expect(t.err.join('\n')).toMatch(/--diagram writes an \.svg or a \.png file/);
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it('exits 1 with the reason when the diagram cannot be written', async () => {
+    const t = setup({ clusters: 'one' });
+    expect(await run(['recommend', '--answers', t.file, '--diagram', join(t.dir, 'no', 'such', 'dir.svg')], t.io)).toBe(
+      1,
+    );
+    expect(t.err.join('\n')).toMatch(/cannot write .*dir\.svg: ENOENT/);
   });
 
   it('exits 2 when the file is missing or --answers is not given', async () => {

@@ -20,6 +20,7 @@ import { postChecklist, refreshChecklist, retireChecklist } from './checklist-me
 import { claimMetadata, postedClaim, postedUnder } from './claims.js';
 import type { SlackDeps } from './context.js';
 import { announce, type CardCopy, refreshCards } from './status-changes.js';
+import { postTopologyPicture } from './topology-picture.js';
 
 /** What one of the runner's writes changes: the run's copy of these is replaced by what was saved. */
 export type Touches = { session?: string | undefined; decision?: number | undefined };
@@ -261,6 +262,7 @@ async function postCard(run: Run, e: Extract<Effect, { type: 'post-card' }>): Pr
   const s = sessionIn(run.doc, thread);
   const rec = s?.recommendation;
   let ts: string | undefined;
+  let found = false;
   if (s && rec && s.cardTs === claim) {
     const msg = withDeadline(
       recommendationMessage(run.deps.flow, cardInput(run.doc, s, rec), { kind: 'active' }),
@@ -269,6 +271,7 @@ async function postCard(run: Run, e: Extract<Effect, { type: 'post-card' }>): Pr
     // Broadcast: the recommendation shows in the channel as well as the thread.
     await run.attempt('posting the recommendation', async () => {
       if (recover) ts = await postedClaim(run.client, thread.channel, thread.threadTs, claim);
+      found = ts !== undefined;
       ts ??= (
         await run.client.chat.postMessage({
           channel: thread.channel,
@@ -284,6 +287,8 @@ async function postCard(run: Run, e: Extract<Effect, { type: 'post-card' }>): Pr
   if (rec && ts === undefined) await tellActor(run, thread, e.actor, 'the recommendation');
   // The readiness checklist goes right under the card it belongs to.
   if (kept && ts) await postChecklist(run, where(run, thread), ts);
+  // The picture of the recommended topology follows, when this run posted the card (not found it after a crash).
+  if (kept && ts && s && rec && !found) await postTopologyPicture(run, thread, s.answers, rec);
   if (!kept && ts) {
     const now = sessionIn(run.doc, thread);
     const current = now?.recommendation ?? rec;

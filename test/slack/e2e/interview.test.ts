@@ -149,7 +149,10 @@ describe('the threaded interview over signed HTTP', () => {
     // Each question was posted exactly once, and every message and view stayed inside Block Kit's limits.
     for (const id of Object.keys(SCRIPT)) expect(postsOfBlock(h.fake, `q:${id}`)).toHaveLength(1);
     expect(h.fake.violations).toEqual([]);
-    expect(h.fake.calls.every((c) => c.method === 'response_url' || c.token === 'xoxb-test-token')).toBe(true);
+    // Not Web API calls: a response_url post, and a file's bytes sent to the URL files.getUploadURLExternal gave.
+    expect(
+      h.fake.calls.every((c) => ['response_url', 'upload'].includes(c.method) || c.token === 'xoxb-test-token'),
+    ).toBe(true);
   });
 
   it('a second accept (double-click) is refused privately and records nothing more', async () => {
