@@ -10,7 +10,7 @@ import { privateConversation } from '../../team/visibility.js';
 import { NUDGE_EVENT, nudgeMessage, withDeadline } from '../blocks/deadline.js';
 import { decisionCardMessage, supersededNotice } from '../blocks/decision-card.js';
 import { type Message, section, who } from '../blocks/kit.js';
-import { questionMessage } from '../blocks/question.js';
+import { interviewMessage, retiredQuestionMessage } from '../blocks/question.js';
 import { type CardInput, type CardState, recommendationMessage } from '../blocks/recommendation.js';
 import { reminderMessage } from '../blocks/reminder.js';
 import { rootMessage } from '../blocks/root.js';
@@ -105,8 +105,8 @@ async function startRun(deps: SlackDeps, client: WebClient, teamId: string): Pro
 /** One effect, matched exhaustively: a new kind of effect does not compile until it is handled here. */
 function runEffect(run: Run, effect: Effect): Promise<void> {
   return match(effect)
-    .with({ type: 'post-question' }, (e) => postQuestion(run, e))
-    .with({ type: 'update-question' }, (e) => updateQuestion(run, e.thread, e.question))
+    .with({ type: 'post-interview' }, (e) => postInterview(run, e))
+    .with({ type: 'update-interview' }, (e) => updateInterview(run, e.thread, e.actor))
     .with({ type: 'retire-question' }, (e) => retireQuestion(run, e.thread, e.question, e.ts))
     .with({ type: 'post-card' }, (e) => postCard(run, e))
     .with({ type: 'retire-card' }, (e) => retireCard(run, e.thread, e.ts))
@@ -164,11 +164,11 @@ function fillClaim(
   });
 }
 
-const questionSlot = (question: string) => (s: Session) => ({
-  get: () => s.messages[question],
+const interviewSlot = (s: Session) => ({
+  get: () => s.interviewTs,
   set: (ts: string | undefined) => {
-    if (ts) s.messages[question] = ts;
-    else delete s.messages[question];
+    if (ts) s.interviewTs = ts;
+    else delete s.interviewTs;
   },
 });
 const cardSlot = (s: Session) => ({
@@ -193,33 +193,39 @@ async function tellActor(run: Run, thread: Thread, actor: string | undefined, wh
   );
 }
 
-async function updateQuestion(run: Run, thread: Thread, question: string): Promise<void> {
+/** Re-renders the interview message from the state this run read (the newest: runs of one interview queue). */
+async function updateInterview(run: Run, thread: Thread, actor?: string): Promise<void> {
   const s = sessionIn(run.doc, thread);
-  const ts = s?.messages[question];
+  const ts = s?.interviewTs;
   if (!s || !ts || ts.startsWith('pending:')) return;
-  const msg = questionMessage(run.deps.flow, s, question);
-  await run.attempt(`updating question ${question}`, () =>
+  const msg = interviewMessage(run.deps.flow, s);
+  const updated = await run.attempt('updating the interview message', () =>
     run.client.chat.update({ channel: thread.channel, ts, ...msg }),
   );
+  if (!updated) await tellActor(run, thread, actor, 'the next question');
 }
 
 async function retireQuestion(run: Run, thread: Thread, question: string, ts: string): Promise<void> {
-  const s = sessionIn(run.doc, thread);
-  if (!s) return;
-  const msg = questionMessage(run.deps.flow, s, question);
+  const msg = retiredQuestionMessage(run.deps.flow, question);
   await run.attempt(`retiring question ${question}`, () =>
     run.client.chat.update({ channel: thread.channel, ts, ...msg }),
   );
 }
 
-async function postQuestion(run: Run, e: Extract<Effect, { type: 'post-question' }>): Promise<void> {
-  const { thread, question, claim, recover } = e;
+/**
+ * Posts the interview message under the claim the step made and keeps its
+ * ts. It is drawn from the state when the run starts, and drawn again once
+ * its ts is kept when the state moved on meanwhile (an answer given on the
+ * old question messages of an interview begun before this one existed).
+ */
+async function postInterview(run: Run, e: Extract<Effect, { type: 'post-interview' }>): Promise<void> {
+  const { thread, claim, recover } = e;
   const s = sessionIn(run.doc, thread);
   if (!s) return;
-  const msg = questionMessage(run.deps.flow, s, question);
+  const msg = interviewMessage(run.deps.flow, s);
   let ts: string | undefined;
-  const posted = await run.attempt(`posting question ${question}`, async () => {
-    // After a crash between post and mark, the question may be in the thread already.
+  const posted = await run.attempt('posting the interview message', async () => {
+    // After a crash between post and mark, the message may be in the thread already.
     if (recover) ts = await postedClaim(run.client, thread.channel, thread.threadTs, claim);
     ts ??= (
       await run.client.chat.postMessage({
@@ -230,10 +236,18 @@ async function postQuestion(run: Run, e: Extract<Effect, { type: 'post-question'
       })
     ).ts;
   });
-  const kept = await fillClaim(run, thread, questionSlot(question), claim, ts);
+  const kept = await fillClaim(run, thread, interviewSlot, claim, ts);
   if (!posted) await tellActor(run, thread, e.actor, 'the next question');
-  // Someone changed an earlier answer while this was being posted: the question no longer applies.
-  if (!kept && ts) await retireQuestion(run, thread, question, ts);
+  const drawn = s.version;
+  // A message found after a crash was drawn then; one posted while the state moved on was drawn before the move.
+  if (kept && ts && (recover || sessionIn(run.doc, thread)?.version !== drawn)) await updateInterview(run, thread);
+  // Another request took the slot over (its claim had gone stale): one interview message is enough.
+  if (!kept && ts) {
+    const extra = ts;
+    await run.attempt('removing a second interview message', () =>
+      run.client.chat.delete({ channel: thread.channel, ts: extra }),
+    );
+  }
 }
 
 async function retireCard(run: Run, thread: Thread, ts: string): Promise<void> {
