@@ -19,6 +19,7 @@ import { findByKey } from '../../team/lookup.js';
 import { visibleIn } from '../../team/visibility.js';
 import { claimable, claimOf, isPending, leftBy, type RequestRef } from '../claims.js';
 import { abandonAfterDays, isIdle, isOpen, openLimitReached } from '../limits.js';
+import { count, pick } from '../plural.js';
 import { undraft } from '../undraft.js';
 import { acceptSession, approvalsMissing, approvers } from './accept.js';
 import type { Effect, Thread } from './effects.js';
@@ -659,8 +660,8 @@ export function blockers(doc: TeamDoc, s: Session): { missing: number; concerns:
 /** Why a recommendation expired, in words for the thread and the root message. */
 function expiryReason(missing: number, concerns: number): string {
   const parts = [
-    missing ? `${missing} approval${missing === 1 ? ' was' : 's were'} still missing` : '',
-    concerns ? `${concerns} concern${concerns === 1 ? ' was' : 's were'} still open` : '',
+    missing ? `${count(missing, 'approval')} ${pick(missing, 'was', 'were')} still missing` : '',
+    concerns ? `${count(concerns, 'concern')} ${pick(concerns, 'was', 'were')} still open` : '',
   ].filter(Boolean);
   return `${parts.join(' and ')}. Start a new interview to decide again.`;
 }
@@ -743,7 +744,7 @@ function abandonIdle(doc: TeamDoc, e: Of<'abandon-idle'>, now: Date, fx: Effect[
   const days = abandonAfterDays(doc.config);
   s.status = 'abandoned';
   s.abandonedAt = now.toISOString();
-  s.abandonedReason = `nobody answered or decided for ${days} day${days === 1 ? '' : 's'}. Start a new interview to decide again.`;
+  s.abandonedReason = `nobody answered or decided for ${count(days, 'day')}. Start a new interview to decide again.`;
   delete s.editing;
   touch(s, now);
   showInterview(s, fx);

@@ -1,6 +1,7 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import { approvers, requiredNotApproved } from '../../domain/machine/accept.js';
 import { blockers } from '../../domain/machine/step.js';
+import { count } from '../../domain/plural.js';
 import type { Session, TeamDoc } from '../../store/index.js';
 import { DEADLINE } from '../ids.js';
 import type { CardTarget } from '../payloads.js';
@@ -98,10 +99,10 @@ export function nudgeMessage(doc: TeamDoc, s: Session): Message {
     parts.push(
       required
         ? `waiting for the required approval of ${people.map(who).join(', ')}`
-        : `${missing} more approval${missing === 1 ? '' : 's'} needed${people.length ? ` (${people.map(who).join(', ')}: yours is not in yet)` : ''}`,
+        : `${count(missing, 'more approval')} needed${people.length ? ` (${people.map(who).join(', ')}: yours is not in yet)` : ''}`,
     );
   }
-  if (concerns) parts.push(`${concerns} open concern${concerns === 1 ? '' : 's'} to resolve`);
+  if (concerns) parts.push(`${count(concerns, 'open concern')} to resolve`);
   const text = `:alarm_clock: Decide by ${when(s.deadline ?? '')}: ${parts.join('; ')}. At the deadline this recommendation is accepted if enough people approved and no concern is open; otherwise it expires.`;
   return { text: `Deadline ${when(s.deadline ?? '')}: ${parts.join('; ')}`, blocks: [section(text)] };
 }

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { Decision, Session } from '../../domain/model.js';
+import { count, pick } from '../../domain/plural.js';
 import { adrId } from '../../domain/presentation.js';
 import { applicableQuestions } from '../../engine/answers.js';
 import type { Flow } from '../../engine/flow.js';
@@ -58,17 +59,18 @@ export type LeftOut = { decisions: number; sessions: number };
 export function leftOutLine(left: LeftOut | undefined): string | undefined {
   if (!left || (!left.decisions && !left.sessions)) return undefined;
   const parts = [
-    ...(left.decisions ? [`${left.decisions} record(s)`] : []),
-    ...(left.sessions ? [`${left.sessions} interview(s)`] : []),
+    ...(left.decisions ? [count(left.decisions, 'record')] : []),
+    ...(left.sessions ? [count(left.sessions, 'interview')] : []),
   ];
-  return `:lock: ${parts.join(' and ')} from private channels or DMs are not shown here; they are listed only there.`;
+  const verb = pick(left.decisions + left.sessions, 'is', 'are');
+  return `:lock: ${parts.join(' and ')} from private channels or DMs ${verb} not shown here; they are listed only there.`;
 }
 
 /** `/mesh-help decisions`: the log this channel may see, only for the person who asked. */
 export function decisionsMessage(flow: Flow, doc: TeamDoc, leftOut?: LeftOut): Message {
   const hidden = leftOutLine(leftOut);
   return {
-    text: `${doc.decisions.length} decision(s), ${openSessions(doc).length} open interview(s)`,
+    text: `${count(doc.decisions.length, 'decision')}, ${count(openSessions(doc).length, 'open interview')}`,
     blocks: [
       header('Our decisions'),
       ...logBlocks(flow, doc, 20),

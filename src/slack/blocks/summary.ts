@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { Decision, Session } from '../../domain/model.js';
+import { count } from '../../domain/plural.js';
 import { applicableQuestions } from '../../engine/answers.js';
 import type { Flow } from '../../engine/flow.js';
 import { openConcerns } from '../../team/discussion.js';
@@ -67,6 +68,6 @@ export function summaryMessage(flow: Flow, input: SummaryInput): Message {
     ),
   );
   blocks.push(section(`*Who took part*\n${participants(input).map(who).join(', ')}`));
-  blocks.push(context(`${replies.length} ${replies.length === 1 ? 'reply' : 'replies'} in this thread so far.`));
+  blocks.push(context(`${count(replies.length, 'reply', 'replies')} in this thread so far.`));
   return { text: `Summary of ${escapeText(session.title)}`, blocks };
 }

@@ -1,5 +1,6 @@
 import { match } from 'ts-pattern';
 import { adrId } from '../../domain/machine/record.js';
+import { count } from '../../domain/plural.js';
 import type { Flow } from '../../engine/flow.js';
 import { type Message, who } from '../blocks/kit.js';
 import { answerLabel } from '../blocks/labels.js';
@@ -81,5 +82,5 @@ export function decideNotice(outcome: DecideOutcome): Message | undefined {
 /** Why accepting is refused for now: how many more distinct approvals the team's rule asks for. */
 export function needsApprovalsText(have: number, need: number): string {
   const left = need - have;
-  return `This team needs ${need} approval${need === 1 ? '' : 's'} from different people before accepting: ${have} so far, ${left} more needed. Use *Approve* on the card.`;
+  return `This team needs ${count(need, 'approval')} from different people before accepting: ${have} so far, ${left} more needed. Use *Approve* on the card.`;
 }

@@ -3,6 +3,7 @@ import { match } from 'ts-pattern';
 import { approvalsNeeded } from '../../domain/machine/accept.js';
 import type { Effect, RecordNote, Thread, ThreadNote } from '../../domain/machine/effects.js';
 import { adrId } from '../../domain/machine/record.js';
+import { count } from '../../domain/plural.js';
 import type { Recommendation } from '../../engine/recommend.js';
 import type { Decision, Session, TeamDoc } from '../../store/index.js';
 import { findByKey } from '../../team/lookup.js';
@@ -335,7 +336,7 @@ export function threadNoteText(note: ThreadNote): string {
     .with(
       { kind: 'abandoned' },
       (n) =>
-        `:zzz: Nobody answered or decided for ${n.days} day${n.days === 1 ? '' : 's'}, so this interview is closed and no longer holds the channel's place. \`${COMMAND} start\` begins a new one.`,
+        `:zzz: Nobody answered or decided for ${count(n.days, 'day')}, so this interview is closed and no longer holds the channel's place. \`${COMMAND} start\` begins a new one.`,
     )
     .with(
       { kind: 'deadline-set' },

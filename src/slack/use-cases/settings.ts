@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { match } from 'ts-pattern';
 import { abandonAfterDays, openLimits } from '../../domain/limits.js';
+import { count } from '../../domain/plural.js';
 import type { GitTarget, RuleChange, TeamConfig, TeamDoc } from '../../store/index.js';
 import {
   DEFAULT_EDITORS,
@@ -82,7 +83,7 @@ function editOf(
         cfg.approvals = c.count;
       },
       said: c.count
-        ? `A recommendation now needs ${c.count} approval(s) from different people before it can be accepted.`
+        ? `A recommendation now needs ${count(c.count, 'approval')} from different people before it can be accepted.`
         : 'Approvals are no longer required: anyone in the channel can accept.',
     }))
     .with({ kind: 'deadline' }, (c) => ({
@@ -94,7 +95,7 @@ function editOf(
         else delete cfg.deadlineDays;
       },
       said: c.days
-        ? `New recommendations must be decided within ${c.days} day(s): I remind the thread once a working day, then accept (enough approvals, no open concern) or let it expire.`
+        ? `New recommendations must be decided within ${count(c.days, 'day')}: I remind the thread once a working day, then accept (enough approvals, no open concern) or let it expire.`
         : 'Recommendations have no deadline any more.',
     }))
     .with({ kind: 'repo' }, (c) => ({
@@ -180,7 +181,7 @@ function editOf(
         cfg.abandonAfterDays = c.days;
       },
       said: c.days
-        ? `An interview without a deadline that nobody answers or decides for ${c.days} day(s) is closed, and its channel can start a new one.`
+        ? `An interview without a deadline that nobody answers or decides for ${count(c.days, 'day')} is closed, and its channel can start a new one.`
         : 'Silent interviews stay open until someone finishes them.',
     }))
     .with({ kind: 'limits' }, (c) => ({
@@ -191,7 +192,7 @@ function editOf(
         cfg.maxOpenPerChannel = c.perChannel;
         cfg.maxOpenPerTeam = c.perTeam;
       },
-      said: `At most ${c.perChannel} open interview(s) per channel and ${c.perTeam} in the team.`,
+      said: `At most ${count(c.perChannel, 'open interview')} per channel and ${c.perTeam} in the team.`,
     }))
     .exhaustive();
 }

@@ -62,7 +62,7 @@ describe('deadlines (real app, signed requests, a clock the test moves)', () => 
     at('2026-11-20T09:00:00Z'); // a Friday
     h = await startHarness({ now });
     const config = await command('config deadline 3d');
-    expect(String(config.params.text)).toContain('within 3 day(s)');
+    expect(String(config.params.text)).toContain('within 3 days');
     const { rootTs, card } = await recommendation(['config approvals 1']);
     // The card as someone's screen still shows it after it expires.
     const seen = structuredClone(card);
@@ -171,7 +171,7 @@ describe('config deadline', () => {
     await command('config deadline 5');
     expect(doc().config.deadlineDays).toBe(5);
     const shown = await command('config');
-    expect(textOf(shown.params)).toContain('*Deadline*\\n5 day(s) after the recommendation');
+    expect(textOf(shown.params)).toContain('*Deadline*\\n5 days after the recommendation');
     await command('config deadline none');
     expect(doc().config.deadlineDays).toBeUndefined();
   });
@@ -225,6 +225,6 @@ describe('silent interviews (config abandon)', () => {
     await nextRound();
     expect(doc().sessions[0]?.status).toBe('open');
     await command('config abandon 7d');
-    expect(textOf((await command('config')).params)).toContain('closed after 7 silent day(s)');
+    expect(textOf((await command('config')).params)).toContain('closed after 7 silent days');
   });
 });
