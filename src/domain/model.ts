@@ -228,5 +228,7 @@ export const TeamConfig = z.looseObject({
   maxOpenPerTeam: z.number().int().positive().optional(),
   /** Days without an answer, approval, concern or reply after which an open interview without a deadline is abandoned; 0 never (absent: the default). */
   abandonAfterDays: z.number().int().nonnegative().optional(),
+  /** The team's time zone (IANA, e.g. Europe/Berlin) for what the whole channel reads: dates, working days (absent: UTC). */
+  timezone: z.string().optional(),
 });
 export type TeamConfig = z.infer<typeof TeamConfig>;

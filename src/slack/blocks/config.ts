@@ -32,6 +32,7 @@ export function configMessage(config: TeamConfig, changed?: string): Message {
         `*Required approvers*\n${config.approvers?.length ? config.approvers.map(who).join(', ') : 'none named'}`,
         `*Owners*\n${owners.length ? owners.map(who).join(', ') : 'none named yet'}`,
         `*Who may change settings*\n\`${editorsOf(config)}\``,
+        `*Time zone*\n${escapeText(config.timezone ?? 'UTC')} (dates and working days the channel reads)`,
         `*Open interviews*\nat most ${limits.perChannel} per channel, ${limits.perTeam} in the team; ${abandonAfterDays(config) ? `closed after ${count(abandonAfterDays(config), 'silent day')}` : 'never closed for silence'}`,
       ]),
       ...(recent.length

@@ -15,6 +15,7 @@ import { interviewMessage, retiredQuestionMessage } from '../blocks/question.js'
 import { type CardInput, type CardState, recommendationMessage } from '../blocks/recommendation.js';
 import { reminderMessage } from '../blocks/reminder.js';
 import { rootMessage } from '../blocks/root.js';
+import { slackWhen } from '../blocks/when.js';
 import { COMMAND, REMINDER } from '../ids.js';
 import { resumeMessage } from '../use-cases/resume.js';
 import { postChecklist, refreshChecklist, retireChecklist } from './checklist-messages.js';
@@ -145,7 +146,11 @@ const cardInput = (doc: TeamDoc, s: Session, rec: Recommendation): CardInput => 
 });
 
 /** The deadline part of an active card: this session's deadline and the team's required approvers. */
-const deadlineView = (doc: TeamDoc, s: Session) => ({ deadline: s.deadline, approvers: doc.config.approvers });
+const deadlineView = (doc: TeamDoc, s: Session) => ({
+  deadline: s.deadline,
+  approvers: doc.config.approvers,
+  zone: doc.config.timezone,
+});
 
 /** Fills a claimed slot with the posted ts; false when the claim was dropped meanwhile (the question stopped applying). */
 function fillClaim(
@@ -325,7 +330,7 @@ async function updateCard(run: Run, thread: Thread, ts: string): Promise<void> {
 }
 
 /** The words of a note in an interview's thread. */
-export function threadNoteText(note: ThreadNote): string {
+export function threadNoteText(note: ThreadNote, zone?: string): string {
   return match(note)
     .with(
       { kind: 'deadline-accepted' },
@@ -340,8 +345,7 @@ export function threadNoteText(note: ThreadNote): string {
     )
     .with(
       { kind: 'deadline-set' },
-      (n) =>
-        `:alarm_clock: ${who(n.actor)} set a deadline: decide by ${n.deadline.slice(0, 10)} ${n.deadline.slice(11, 16)} UTC.`,
+      (n) => `:alarm_clock: ${who(n.actor)} set a deadline: decide by ${slackWhen(n.deadline, zone)}.`,
     )
     .with(
       { kind: 'rejected' },
@@ -351,14 +355,14 @@ export function threadNoteText(note: ThreadNote): string {
 }
 
 async function closeCard(run: Run, thread: Thread, ts: string, note: ThreadNote): Promise<void> {
-  const text = threadNoteText(note);
+  const text = threadNoteText(note, run.doc.config.timezone);
   await run.attempt('closing a recommendation card', () =>
     run.client.chat.update({ channel: thread.channel, ts, text, blocks: [section(text)] }),
   );
 }
 
 async function postNote(run: Run, thread: Thread, note: ThreadNote): Promise<void> {
-  const text = threadNoteText(note);
+  const text = threadNoteText(note, run.doc.config.timezone);
   await run.attempt(`a note in ${thread.channel}`, () =>
     run.client.chat.postMessage({ channel: thread.channel, thread_ts: thread.threadTs, text, blocks: [section(text)] }),
   );
@@ -367,7 +371,7 @@ async function postNote(run: Run, thread: Thread, note: ThreadNote): Promise<voi
 async function updateRoot(run: Run, thread: Thread): Promise<void> {
   const s = sessionIn(run.doc, thread);
   if (!s) return;
-  const msg = rootMessage(run.deps.flow, s, decisionOf(run.doc, s));
+  const msg = rootMessage(run.deps.flow, s, decisionOf(run.doc, s), run.doc.config.timezone);
   const rootTs = s.rootTs ?? thread.threadTs;
   await run.attempt('updating the root message', () =>
     run.client.chat.update({ channel: thread.channel, ts: rootTs, ...msg }),

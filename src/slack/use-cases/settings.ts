@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import { match } from 'ts-pattern';
 import { abandonAfterDays, openLimits } from '../../domain/limits.js';
 import { count } from '../../domain/plural.js';
+import { DEFAULT_ZONE } from '../../domain/time.js';
 import type { GitTarget, RuleChange, TeamConfig, TeamDoc } from '../../store/index.js';
 import {
   DEFAULT_EDITORS,
@@ -183,6 +184,16 @@ function editOf(
       said: c.days
         ? `An interview without a deadline that nobody answers or decides for ${count(c.days, 'day')} is closed, and its channel can start a new one.`
         : 'Silent interviews stay open until someone finishes them.',
+    }))
+    .with({ kind: 'timezone' }, (c) => ({
+      setting: 'time zone',
+      from: config.timezone ?? DEFAULT_ZONE,
+      to: c.zone ?? DEFAULT_ZONE,
+      apply: (cfg: TeamConfig) => {
+        if (c.zone) cfg.timezone = c.zone;
+        else delete cfg.timezone;
+      },
+      said: `Dates the whole channel reads, and the working days of deadline reminders, now follow ${escapeText(c.zone ?? DEFAULT_ZONE)}.`,
     }))
     .with({ kind: 'limits' }, (c) => ({
       setting: 'open interview limits',

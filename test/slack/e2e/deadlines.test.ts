@@ -67,7 +67,9 @@ describe('deadlines (real app, signed requests, a clock the test moves)', () => 
     // The card as someone's screen still shows it after it expires.
     const seen = structuredClone(card);
     expect(doc().sessions[0]).toMatchObject({ deadline: '2026-11-23T09:00:00.000Z', status: 'complete' });
-    expect(textOf(h.fake.message(CHANNEL, rootTs) ?? {})).toContain('Decide by 2026-11-23 09:00 UTC');
+    expect(textOf(h.fake.message(CHANNEL, rootTs) ?? {})).toContain(
+      'Decide by <!date^1795424400^{date_short_pretty} at {time}|Mon, 23 Nov 2026, 09:00 UTC>',
+    );
 
     at('2026-11-21T10:00:00Z'); // Saturday
     await nextRound();
@@ -81,7 +83,7 @@ describe('deadlines (real app, signed requests, a clock the test moves)', () => 
     expect(nudges).toHaveLength(1);
     expect(nudges[0]?.params.thread_ts).toBe(rootTs);
     expect(textOf(nudges[0]?.params ?? {})).toContain(
-      'Decide by 2026-11-23 09:00 UTC: 1 more approval needed (<@U0ALICE>',
+      'Decide by <!date^1795424400^{date_short_pretty} at {time}|Mon, 23 Nov 2026, 09:00 UTC>: 1 more approval needed (<@U0ALICE>',
     );
     at('2026-11-23T08:30:00Z');
     await nextRound();
