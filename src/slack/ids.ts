@@ -53,6 +53,8 @@ export const ACTIONS = {
   /** Private notes about a stopped or already open interview: post what is missing (value: `<team>:<session id>`). */
   resume: 'interview:resume',
   homeStart: 'home:start',
+  /** App Home: open the settings modal. */
+  homeSettings: 'home:settings',
   menuStart: 'menu:start',
   menuCompare: 'menu:compare',
   menuDecisions: 'menu:decisions',
@@ -111,6 +113,18 @@ export const INPUTS = {
 } as const;
 
 export const COMMAND = '/mesh-help';
+
+/** The settings modal (`/mesh-help config`, App Home's Settings button) and its inputs, read back from view.state.values. */
+export const SETTINGS = {
+  callback: 'settings:save',
+  channel: { block: 'settings:channel', action: 'channel' },
+  approvals: { block: 'settings:approvals', action: 'approvals' },
+  deadline: { block: 'settings:deadline', action: 'days' },
+  abandon: { block: 'settings:abandon', action: 'days' },
+  owners: { block: 'settings:owners', action: 'owners' },
+  editors: { block: 'settings:editors', action: 'editors' },
+  timezone: { block: 'settings:timezone', action: 'zone' },
+} as const;
 
 /** Concerns on a card: raise (opens a modal), resolve (value: the concern id), and the modal's ids. */
 export const CONCERN = {

@@ -39,7 +39,10 @@ export function homeView(flow: Flow, doc: TeamDoc, notice?: string, leftOut?: Le
   ];
   if (notice) blocks.push(section(`:warning: ${escapeText(notice)}`));
   blocks.push(
-    actions('home', [button('Start an interview', ACTIONS.homeStart, 'start', 'primary')]),
+    actions('home', [
+      button('Start an interview', ACTIONS.homeStart, 'start', 'primary'),
+      button('Settings', ACTIONS.homeSettings, 'settings'),
+    ]),
     divider(),
     ...logBlocks(flow, doc, 60),
     ...(hidden ? [context(hidden)] : []),

@@ -53,7 +53,7 @@ const gitLabel = (g: GitTarget): string => `${g.url} ${g.branch ?? '(default bra
 const people = (ids: string[]) => (ids.length ? ids.join(' ') : 'none');
 
 function editOf(
-  change: Exclude<ConfigChange, { kind: 'show' } | { kind: 'bad' }>,
+  change: Exclude<ConfigChange, { kind: 'show' } | { kind: 'form' } | { kind: 'bad' }>,
   config: TeamConfig,
   user: string,
 ): Edit {
@@ -217,21 +217,23 @@ function lockOut(config: TeamConfig, change: ConfigChange): string | undefined {
     : undefined;
 }
 
+/** What came of one settings change: saved (with what it means), or refused or unreadable (nothing written). */
+export type ConfigOutcome = { kind: 'saved'; config: TeamConfig; said: string } | { kind: 'refused'; text: string };
+
 /**
- * `/mesh-help config …` for the team the command came from. Who may change
- * the settings is itself a setting (workspace admins and the team's named
- * owners by default); each change is kept in the team's history. Refusals
- * write nothing; a workspace other than the bot's own changes nothing.
+ * One settings change for the team, from the text command or the form alike.
+ * Who may change the settings is itself a setting (workspace admins and the
+ * team's named owners by default); each change is kept in the team's history.
+ * Refusals write nothing; a workspace other than the bot's own changes nothing.
  */
-export async function configFromSlack(
+export async function changeConfig(
   deps: SlackDeps,
   client: WebClient,
-  input: { teamId: string; user: string; change: ConfigChange },
-): Promise<Message> {
+  input: { teamId: string; user: string; change: Exclude<ConfigChange, { kind: 'show' } | { kind: 'form' }> },
+): Promise<ConfigOutcome> {
   const { teamId, user, change } = input;
-  if (change.kind === 'show') return configMessage((await deps.store.read(teamId)).config);
-  if (change.kind === 'bad') return noticeMessage(change.message);
-  if (teamId !== (deps.homeTeamId ?? teamId)) return noticeMessage(CONFIG_FOREIGN);
+  if (change.kind === 'bad') return { kind: 'refused', text: change.message };
+  if (teamId !== (deps.homeTeamId ?? teamId)) return { kind: 'refused', text: CONFIG_FOREIGN };
   const before = (await deps.store.read(teamId)).config;
   let isAdmin = false;
   if (needsAdminCheck(before, user) && !mayChangeRules(before, { user, isAdmin: false }, change.kind === 'owners')) {
@@ -239,13 +241,13 @@ export async function configFromSlack(
       isAdmin = await isWorkspaceAdmin(client, user);
     } catch (err) {
       deps.logger.warn(`mesh-help: users.info failed while checking who may change settings: ${slackError(err)}`);
-      return noticeMessage(
-        `I could not check whether you administer this workspace (${plainSlackProblem(slackError(err))}), so nothing was changed. Please try again later.`,
-      );
+      return {
+        kind: 'refused',
+        text: `I could not check whether you administer this workspace (${plainSlackProblem(slackError(err))}), so nothing was changed. Please try again later.`,
+      };
     }
   }
-  type Outcome = { kind: 'refused'; text: string } | { kind: 'saved'; config: TeamConfig; said: string };
-  const outcome = await deps.store.update(teamId, (doc: TeamDoc): Outcome => {
+  return deps.store.update(teamId, (doc: TeamDoc): ConfigOutcome => {
     const config = doc.config;
     if (!mayChangeRules(config, { user, isAdmin }, change.kind === 'owners')) {
       return { kind: 'refused', text: refusedText(config) };
@@ -266,5 +268,18 @@ export async function configFromSlack(
     }
     return { kind: 'saved', config: doc.config, said: edit.said };
   });
+}
+
+/** `/mesh-help config …` for the team the command came from: the settings, or one change and what it means. */
+export async function configFromSlack(
+  deps: SlackDeps,
+  client: WebClient,
+  input: { teamId: string; user: string; change: ConfigChange },
+): Promise<Message> {
+  const { change } = input;
+  if (change.kind === 'show' || change.kind === 'form') {
+    return configMessage((await deps.store.read(input.teamId)).config);
+  }
+  const outcome = await changeConfig(deps, client, { ...input, change });
   return outcome.kind === 'refused' ? noticeMessage(outcome.text) : configMessage(outcome.config, outcome.said);
 }

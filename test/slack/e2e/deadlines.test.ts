@@ -172,7 +172,7 @@ describe('config deadline', () => {
     expect(h.teamFile()).toBeUndefined();
     await command('config deadline 5');
     expect(doc().config.deadlineDays).toBe(5);
-    const shown = await command('config');
+    const shown = await command('config show');
     expect(textOf(shown.params)).toContain('*Deadline*\\n5 days after the recommendation');
     await command('config deadline none');
     expect(doc().config.deadlineDays).toBeUndefined();
@@ -227,6 +227,6 @@ describe('silent interviews (config abandon)', () => {
     await nextRound();
     expect(doc().sessions[0]?.status).toBe('open');
     await command('config abandon 7d');
-    expect(textOf((await command('config')).params)).toContain('closed after 7 silent days');
+    expect(textOf((await command('config show')).params)).toContain('closed after 7 silent days');
   });
 });

@@ -114,7 +114,7 @@ describe('the decision card', () => {
 
   it('also goes to the decisions channel set with /mesh-help config channel, given as Slack escapes it or as an id', async () => {
     h = await startHarness();
-    const shown = await command('config');
+    const shown = await command('config show');
     expect(textOf(shown.params)).toContain('Decisions channel');
     await command('config channel <#C0DECIDE|decisions>');
     expect(doc().config.decisionsChannel).toBe('C0DECIDE');

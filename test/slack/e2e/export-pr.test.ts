@@ -63,7 +63,7 @@ describe('/mesh-help export pr and export git (real app, signed requests, nock f
       name: 'platform',
       path: 'docs/adr',
     });
-    const shown = await command('config');
+    const shown = await command('config show');
     expect(textOf(shown)).toContain('*GitHub repository*\\nacme/platform, `docs/adr/`');
 
     await decide('Payments networking');

@@ -94,7 +94,7 @@ describe('who may change a team’s rules', () => {
       ['GitHub repository', 'acme/platform docs/decisions', 'none', ALICE.id],
     ]);
     // The settings message lists them with the rest, and the recent changes.
-    const shown = await command('config');
+    const shown = await command('config show');
     expect(shown).toContain('*Deadline*\\n5 days after the recommendation');
     expect(shown).toContain('*Who may change settings*');
     expect(shown).toContain('deadline none → 5d');
@@ -138,7 +138,7 @@ describe('who may change a team’s rules', () => {
       { by: ALICE.id, setting: 'decisions channel', from: 'none', to: 'C0DECIDE' },
     ]);
     expect(typeof history[0]?.at).toBe('string');
-    expect(await command('config')).toContain('approvals 0 → 2 by <@U0ALICE>');
+    expect(await command('config show')).toContain('approvals 0 → 2 by <@U0ALICE>');
   });
 
   it('users.info failing refuses the change plainly instead of letting it through', async () => {

@@ -50,6 +50,8 @@ export type ExportTarget = 'slack' | 'pr' | 'git' | { bad: string };
 /** `/mesh-help config …`: show the settings, or change one. */
 export type ConfigChange =
   | { kind: 'show' }
+  /** `config` alone: the settings as a form (a modal), when Slack gave a trigger to open one. */
+  | { kind: 'form' }
   | { kind: 'channel'; channel: string }
   | { kind: 'channel-off' }
   | { kind: 'approvals'; count: number }
@@ -152,7 +154,8 @@ function parseGit(args: string[]): ConfigChange {
 function parseConfig(args: string[]): ConfigChange {
   const [what = '', value = '', ...extra] = args;
   const usage = `\`config channel #name\`, \`config channel none\`, \`config approvals N\` (0 to ${MAX_APPROVALS}), \`config deadline Nd\` (or \`none\`), \`config repo OWNER/REPO [folder]\`, \`config git REMOTE_URL [branch] [folder]\`, \`config owners @a @b\`, \`config approvers @a @b\`, \`config editors ${RuleEditors.options.join('|')}\`, \`config limits N M\`, \`config abandon Nd\` (or \`never\`) or \`config timezone Europe/Berlin\` (or \`UTC\`)`;
-  if (!what) return { kind: 'show' };
+  if (!what) return { kind: 'form' };
+  if (what.toLowerCase() === 'show' && !value) return { kind: 'show' };
   if (what.toLowerCase() === 'repo') return parseRepo(args.slice(1));
   if (what.toLowerCase() === 'git') return parseGit(args.slice(1));
   if (what.toLowerCase() === 'owners') return parseOwners(args.slice(1));
