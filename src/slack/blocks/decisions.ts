@@ -7,14 +7,15 @@ import type { Flow } from '../../engine/flow.js';
 import type { TeamDoc } from '../../store/schema.js';
 import { visibleIn, visiblePart } from '../../team/visibility.js';
 import { escapeText } from '../escape.js';
-import { channelRef, context, day, header, listSections, type Message, section, who } from './kit.js';
+import { channelRef, context, header, listSections, type Message, section, who } from './kit.js';
 import { patternNames } from './labels.js';
+import { slackDay } from './when.js';
 
 /** One line of the decision log. */
 export function decisionLine(flow: Flow, d: Decision): string {
   const link = d.permalink && /^https:\/\//.test(d.permalink) ? ` · <${d.permalink}|thread>` : '';
   const by = d.decidedBy ? ` by ${who(d.decidedBy)}` : '';
-  return `*${adrId(d.number)}* ${escapeText(d.title)} · _${d.status}_ · ${escapeText(patternNames(flow, d.chosen))}${by} · ${day(d.decidedAt ?? d.createdAt)}${link}`;
+  return `*${adrId(d.number)}* ${escapeText(d.title)} · _${d.status}_ · ${escapeText(patternNames(flow, d.chosen))}${by} · ${slackDay(d.decidedAt ?? d.createdAt)}${link}`;
 }
 
 /** One line per interview still running or waiting for its decision. */
@@ -24,7 +25,7 @@ export function sessionLine(flow: Flow, s: Session): string {
   const where = s.channel ? ` in ${channelRef(s.channel)}` : '';
   const state =
     s.status === 'complete' ? 'recommendation waiting for a decision' : `${answered} of ${applicable.length} answered`;
-  return `• *${escapeText(s.title)}*${where} · ${state} · started by ${who(s.startedBy)} ${day(s.createdAt)}`;
+  return `• *${escapeText(s.title)}*${where} · ${state} · started by ${who(s.startedBy)} ${slackDay(s.createdAt)}`;
 }
 
 export const openSessions = (doc: TeamDoc): Session[] =>

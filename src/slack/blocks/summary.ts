@@ -5,9 +5,10 @@ import { applicableQuestions } from '../../engine/answers.js';
 import type { Flow } from '../../engine/flow.js';
 import { openConcerns } from '../../team/discussion.js';
 import { escapeText } from '../escape.js';
-import { context, day, header, listSections, type Message, section, who } from './kit.js';
+import { context, header, listSections, type Message, section, who } from './kit.js';
 import { answerLabel } from './labels.js';
 import { statusLine } from './root.js';
+import { slackDay } from './when.js';
 
 /** The thread's discussion: the decision holds it once there is one; the session before (and whatever it kept). */
 export type SummaryInput = { session: Session; decision?: Decision | undefined };
@@ -63,7 +64,9 @@ export function summaryMessage(flow: Flow, input: SummaryInput): Message {
   blocks.push(
     ...listSections(
       'Open concerns',
-      concerns.length ? concerns.map((c) => `• ${who(c.by)} (${day(c.at)}): “${escapeText(c.text)}”`) : ['• None.'],
+      concerns.length
+        ? concerns.map((c) => `• ${who(c.by)} (${slackDay(c.at)}): “${escapeText(c.text)}”`)
+        : ['• None.'],
       2,
     ),
   );
