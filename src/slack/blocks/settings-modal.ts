@@ -1,9 +1,8 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import { abandonAfterDays } from '../../domain/limits.js';
+import { abandonAfterDays, MAX_ABANDON_AFTER_DAYS, MAX_APPROVALS, MAX_DEADLINE_DAYS } from '../../domain/limits.js';
 import { RuleEditors, type TeamConfig } from '../../domain/model.js';
 import { editorsOf, ownersOf } from '../../team/governance.js';
 import { COMMAND, SETTINGS } from '../ids.js';
-import { MAX_APPROVALS, MAX_DEADLINE_DAYS } from '../listeners/commands/parse.js';
 import { context, LIMITS, plain } from './kit.js';
 
 /** What each editors rule means, as the form lists it. */
@@ -91,9 +90,9 @@ export function settingsModal(config: TeamConfig, teamId: string): ModalView {
       numberInput(
         SETTINGS.abandon,
         'Close silent interviews after, in days',
-        'An interview nobody touches for this long is closed (1 to 365); empty: never.',
+        `An interview nobody touches for this long is closed (1 to ${MAX_ABANDON_AFTER_DAYS}); empty: never.`,
         abandon || undefined,
-        { min: 1, max: 365 },
+        { min: 1, max: MAX_ABANDON_AFTER_DAYS },
         true,
       ),
       {

@@ -1,4 +1,4 @@
-import { MAX_ABANDON_AFTER_DAYS } from '../../../domain/limits.js';
+import { MAX_ABANDON_AFTER_DAYS, MAX_APPROVALS, MAX_DEADLINE_DAYS } from '../../../domain/limits.js';
 import { isTimeZone } from '../../../domain/time.js';
 import { BranchName, DEFAULT_PATH, FolderPath, firstIssue, RemoteUrl, RepoSpec } from '../../../publish/index.js';
 import { DecisionStatus, type GitTarget, type RepoTarget, RuleEditors } from '../../../store/index.js';
@@ -70,8 +70,7 @@ export type ConfigChange =
   | { kind: 'timezone'; zone: string | undefined }
   | { kind: 'bad'; message: string };
 
-export const MAX_APPROVALS = 10;
-export const MAX_DEADLINE_DAYS = 60;
+export { MAX_APPROVALS, MAX_DEADLINE_DAYS };
 export const MAX_OWNERS = 20;
 export const MAX_OPEN_LIMIT = 10_000;
 
