@@ -229,4 +229,20 @@ describe('silent interviews (config abandon)', () => {
     await command('config abandon 7d');
     expect(textOf((await command('config show')).params)).toContain('closed after 7 silent days');
   });
+  it('reminds on the team’s working days: with the team in Auckland, Friday evening UTC is its weekend and Sunday evening UTC its Monday', async () => {
+    at('2026-11-19T21:00:00Z'); // Friday 10:00 in Auckland
+    h = await startHarness({ now });
+    await recommendation(['config timezone Pacific/Auckland', 'config deadline 5d', 'config approvals 1']);
+    at('2026-11-20T20:00:00Z'); // Friday in UTC, Saturday 09:00 in Auckland: no reminder
+    await nextRound();
+    at('2026-11-21T20:00:00Z'); // Sunday 09:00 in Auckland
+    await nextRound();
+    expect(h.fake.calls.filter(isNudge)).toEqual([]);
+    at('2026-11-22T20:00:00Z'); // Sunday in UTC, Monday 09:00 in Auckland: a working day there
+    await nextRound();
+    expect(h.fake.calls.filter(isNudge)).toHaveLength(1);
+    expect(doc().sessions[0]?.nudgedOn).toBe('2026-11-23');
+    // The reminder's fallback date is written in the team's zone.
+    expect(textOf(h.fake.calls.filter(isNudge)[0]?.params ?? {})).toContain('10:00 GMT+13>');
+  });
 });
