@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   answer,
@@ -20,6 +22,7 @@ import {
   EVE,
   elementsOf,
   type Harness,
+  HOME_TEAM,
   interviewOf,
   isPost,
   postsOfBlock,
@@ -147,6 +150,35 @@ describe('user text is escaped', () => {
     expect(sent).not.toContain('<https://evil');
     expect(sent).toContain('&lt;!channel&gt; &amp; &lt;@U0BOSS&gt;');
     expect(h.fake.calls.every((c) => c.params.link_names === undefined && c.params.parse === undefined)).toBe(true);
+  });
+});
+
+describe('an interview begun before the single interview message', () => {
+  it('still takes answers on its old question message, which then points at the one interview message', async () => {
+    h = await startHarness();
+    const rootTs = await startInterview(h);
+    // As an older mesh-help left it: its first question in a message of its own, no interview message.
+    const old = questionMessage(h.fake, CHANNEL, rootTs, 'clusters') as StoredMessage;
+    const raw = h.teamFile() as { sessions: Json[] };
+    const first = raw.sessions[0] as Json;
+    first.messages = { clusters: old.ts };
+    delete first.interviewTs;
+    await h.mesh.stop();
+    writeFileSync(join(h.dataDir, 'teams', `${HOME_TEAM}.json`), JSON.stringify(raw));
+    h = await startHarness({ dataDir: h.dataDir, fake: h.fake });
+    await h.idle();
+
+    await answer(h, rootTs, 'clusters', 'one', BOB);
+    const next = await waitForQuestion(h, rootTs, 'services');
+    // The answer counted; the old message stopped taking answers; one new interview message carries the rest.
+    expect(next.ts).not.toBe(old.ts);
+    expect(textOf(h.fake.message(CHANNEL, old.ts) ?? {})).toContain('now goes on in one message');
+    expect(textOf(h.fake.message(CHANNEL, old.ts) ?? {})).not.toContain('action_id');
+    const s = (h.teamFile() as { sessions: Json[] }).sessions[0] as Json & { answers: Json; messages: Json };
+    expect(s.answers).toEqual({ clusters: 'one' });
+    expect(s.messages).toEqual({});
+    expect(s.interviewTs).toBe(next.ts);
+    expect(textOf(next)).toContain('Clusters: *One cluster*');
   });
 });
 
