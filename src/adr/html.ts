@@ -1,6 +1,7 @@
 import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
 import type { Decision } from '../domain/model.js';
+import { count } from '../domain/plural.js';
 import { adrId, patternName } from '../domain/presentation.js';
 import type { Flow } from '../engine/flow.js';
 import { oneLine, safeUrl } from './escape.js';
@@ -248,7 +249,7 @@ export function renderHtml(
 <body>
 <header>
 <h1>Architecture decision records</h1>
-<p class="sub">Team <code>${escapeHtml(teamId)}</code> · ${sorted.length} record(s) in the MADR 4 format, exported by mesh-help.</p>
+<p class="sub">Team <code>${escapeHtml(teamId)}</code> · ${count(sorted.length, 'record')} in the MADR 4 format, exported by mesh-help.</p>
 </header>
 <nav aria-label="Filters">
 <label>Status<select id="f-status">${option('', 'All statuses')}${STATUSES.map((s) => option(s, s)).join('')}</select></label>

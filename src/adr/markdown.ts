@@ -2,6 +2,7 @@ import { match } from 'ts-pattern';
 import { Document, Scalar, visit } from 'yaml';
 import { z } from 'zod';
 import type { Approval, Concern, Decision, Reply } from '../domain/model.js';
+import { count } from '../domain/plural.js';
 import {
   adrId,
   answerLabels,
@@ -384,7 +385,7 @@ function moreInformation(d: Decision, ctx: AdrContext): string[] {
       (c) => `${inline(c.setting)} ${inline(c.from)} → ${inline(c.to)} by ${who(c.by)} on ${day(c.at)}`,
     );
     out.push(
-      `- Accepted under the rule of ${d.acceptedUnderApprovals ?? 0} approval(s); the team's rules changed around this decision: ${changes.join('; ')}.`,
+      `- Accepted under the rule of ${count(d.acceptedUnderApprovals ?? 0, 'approval')}; the team's rules changed around this decision: ${changes.join('; ')}.`,
     );
   }
 

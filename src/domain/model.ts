@@ -69,8 +69,12 @@ export const Session = z.looseObject({
   title: z.string(),
   answers: Answers,
   answeredBy: z.record(z.string(), AnsweredBy).default({}),
-  /** Slack message ts of each posted question, by question id. */
+  /** Slack message ts of each posted question, by question id (interviews begun before the single interview message). */
   messages: z.record(z.string(), z.string()).default({}),
+  /** Slack ts of the interview message, updated in place for every question ("pending:…" while one request posts it). */
+  interviewTs: z.string().optional(),
+  /** An answered question someone opened again to change; the interview message shows it until it is answered. */
+  editing: z.string().optional(),
   /** Session version at which each answer last changed; a click made on an older view is stale. */
   answerRevs: z.record(z.string(), z.number().int().nonnegative()).optional(),
   /** Slack ts of the current recommendation card ("pending:…" while one request posts it). */
@@ -231,5 +235,7 @@ export const TeamConfig = z.looseObject({
   maxOpenPerTeam: z.number().int().positive().optional(),
   /** Days without an answer, approval, concern or reply after which an open interview without a deadline is abandoned; 0 never (absent: the default). */
   abandonAfterDays: z.number().int().nonnegative().optional(),
+  /** The team's time zone (IANA, e.g. Europe/Berlin) for what the whole channel reads: dates, working days (absent: UTC). */
+  timezone: z.string().optional(),
 });
 export type TeamConfig = z.infer<typeof TeamConfig>;

@@ -30,6 +30,8 @@ export const Question = z.strictObject({
   id: Id,
   kind: z.enum(['single', 'multi']),
   prompt: z.string().min(1),
+  /** A few words naming the question in a list of answers ("Clusters", "Pains"); the prompt when absent. */
+  short: z.string().min(1).max(40).optional(),
   help: z.string().min(1),
   default: z.union([Id, z.array(Id).min(1)]),
   options: z.array(Option).min(2).max(10),

@@ -61,6 +61,8 @@ export class FakeSlack {
   readonly messages = new Map<string, StoredMessage>();
   /** Workspace admins as users.info reports them (`is_admin`); Alice administers the fake workspace, Bob does not. */
   readonly admins = new Set<string>(['U0ALICE']);
+  /** Time zones users.info reports (`tz`); people not listed have none. */
+  readonly zones = new Map<string, string>();
   /** C… channels conversations.info reports as private (G… and D… ids the bot knows by their id). */
   readonly privateChannels = new Set<string>();
   /** Members of a conversation, for conversations.members (unlisted conversations have none). */
@@ -414,7 +416,14 @@ export class FakeSlack {
         if (!/^[UW][A-Z0-9]+$/.test(id)) return { ok: false, error: 'user_not_found' };
         return {
           ok: true,
-          user: { id, team_id: HOME_TEAM, name: id.toLowerCase(), is_admin: this.admins.has(id), is_owner: false },
+          user: {
+            id,
+            team_id: HOME_TEAM,
+            name: id.toLowerCase(),
+            is_admin: this.admins.has(id),
+            is_owner: false,
+            ...(this.zones.has(id) ? { tz: this.zones.get(id) } : {}),
+          },
         };
       }
       case 'chat.getPermalink':

@@ -49,6 +49,8 @@ export type Event =
       by: string;
       request?: RequestRef | undefined;
     }
+  /** Open an answered question again in the interview message, to change it (`at`: the interview message). */
+  | { type: 'ask-again'; sessionId: string; at: At; question: string; by: string }
   /** Post what a failed step left unposted; `sessionId` absent: the latest open interview in `channel`. */
   | { type: 'resume'; sessionId?: string | undefined; channel?: string | undefined; by: string }
   /** Accept the recommendation, or override it with a reason. */
@@ -152,6 +154,14 @@ export type AnswerOutcome =
   | { kind: 'bad-answer'; message: string }
   | { kind: 'answered' };
 
+export type AskAgainOutcome =
+  | { kind: 'not-found' }
+  | { kind: 'closed'; status: Session['status']; decisionNumber?: number | undefined }
+  | { kind: 'not-current' }
+  | { kind: 'not-applicable' }
+  | { kind: 'unchanged' }
+  | { kind: 'opened' };
+
 export type ResumeOutcome =
   | { kind: 'none' }
   | { kind: 'closed'; session: Session }
@@ -207,6 +217,7 @@ export type Outcomes = {
   'root-posted': { kind: 'started'; session: Session } | { kind: 'vanished' };
   'root-failed': { kind: 'released' } | { kind: 'not-found' };
   answer: AnswerOutcome;
+  'ask-again': AskAgainOutcome;
   resume: ResumeOutcome;
   accept: AcceptOutcome;
   approve: ApproveOutcome;

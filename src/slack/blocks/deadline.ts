@@ -1,16 +1,19 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import { approvers, requiredNotApproved } from '../../domain/machine/accept.js';
 import { blockers } from '../../domain/machine/step.js';
+import { count } from '../../domain/plural.js';
 import type { Session, TeamDoc } from '../../store/index.js';
 import { DEADLINE } from '../ids.js';
 import type { CardTarget } from '../payloads.js';
 import { actions, button, context, LIMITS, type Message, plain, section, who } from './kit.js';
+import { plainWhen, slackWhen } from './when.js';
 
-/** `2026-11-27 10:00 UTC`. */
-const when = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-
-/** What the deadline part of an active recommendation card shows. */
-export type DeadlineView = { deadline?: string | undefined; approvers?: readonly string[] | undefined };
+/** What the deadline part of an active recommendation card shows; `zone`: the team's, for the fallback text. */
+export type DeadlineView = {
+  deadline?: string | undefined;
+  approvers?: readonly string[] | undefined;
+  zone?: string | undefined;
+};
 
 /**
  * "Set a deadline" under an active recommendation card, with the current
@@ -19,7 +22,9 @@ export type DeadlineView = { deadline?: string | undefined; approvers?: readonly
  */
 export function deadlineBlocks(view: DeadlineView): KnownBlock[] {
   const notes = [
-    view.deadline ? `:alarm_clock: Decide by ${when(view.deadline)}.` : 'No deadline for this recommendation.',
+    view.deadline
+      ? `:alarm_clock: Decide by ${slackWhen(view.deadline, view.zone)}.`
+      : 'No deadline for this recommendation.',
     ...(view.approvers?.length ? [`Required approvers: ${view.approvers.map(who).join(', ')}.`] : []),
   ];
   return [
@@ -98,10 +103,11 @@ export function nudgeMessage(doc: TeamDoc, s: Session): Message {
     parts.push(
       required
         ? `waiting for the required approval of ${people.map(who).join(', ')}`
-        : `${missing} more approval${missing === 1 ? '' : 's'} needed${people.length ? ` (${people.map(who).join(', ')}: yours is not in yet)` : ''}`,
+        : `${count(missing, 'more approval')} needed${people.length ? ` (${people.map(who).join(', ')}: yours is not in yet)` : ''}`,
     );
   }
-  if (concerns) parts.push(`${concerns} open concern${concerns === 1 ? '' : 's'} to resolve`);
-  const text = `:alarm_clock: Decide by ${when(s.deadline ?? '')}: ${parts.join('; ')}. At the deadline this recommendation is accepted if enough people approved and no concern is open; otherwise it expires.`;
-  return { text: `Deadline ${when(s.deadline ?? '')}: ${parts.join('; ')}`, blocks: [section(text)] };
+  if (concerns) parts.push(`${count(concerns, 'open concern')} to resolve`);
+  const zone = doc.config.timezone;
+  const text = `:alarm_clock: Decide by ${slackWhen(s.deadline ?? '', zone)}: ${parts.join('; ')}. At the deadline this recommendation is accepted if enough people approved and no concern is open; otherwise it expires.`;
+  return { text: `Deadline ${plainWhen(s.deadline ?? '', zone)}: ${parts.join('; ')}`, blocks: [section(text)] };
 }

@@ -1,32 +1,31 @@
 import { match } from 'ts-pattern';
 import type { Decision, Session } from '../../domain/model.js';
 import { adrId } from '../../domain/presentation.js';
-import { askedQuestions } from '../../engine/answers.js';
 import type { Flow } from '../../engine/flow.js';
+import { questionsAnswered, questionsLeft } from '../../engine/progress.js';
 import { escapeText } from '../escape.js';
 import { context, type Message, section, who } from './kit.js';
 import { patternNames } from './labels.js';
+import { slackWhen } from './when.js';
 
 /** What the root message shows of a session. */
 export type RootView = Pick<Session, 'title' | 'startedBy' | 'status' | 'answers' | 'recommendation' | 'revisits'> &
   Partial<Pick<Session, 'deadline' | 'expiredReason' | 'abandonedReason'>>;
 
-/** `2026-11-27 10:00 UTC`. */
-const when = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-
 /** One line on where the interview stands. */
-export function statusLine(flow: Flow, view: RootView, decision?: Decision): string {
+export function statusLine(flow: Flow, view: RootView, decision?: Decision, zone?: string): string {
   return match(view.status)
     .with('open', () => {
-      const applicable = askedQuestions(flow, view.answers);
-      const answered = applicable.filter((q) => view.answers[q.id] !== undefined).length;
-      return `:hourglass_flowing_sand: Interview in progress: ${answered} of ${applicable.length} answered`;
+      // A bound that only falls as answers come in: the total never grows.
+      const answered = questionsAnswered(flow, view.answers);
+      const total = answered + questionsLeft(flow, view.answers);
+      return `:hourglass_flowing_sand: Interview in progress: ${answered} of at most ${total} answered`;
     })
     .with('complete', () => {
       const ready = view.recommendation
         ? `:bulb: Recommendation ready: *${escapeText(patternNames(flow, [view.recommendation.primary, ...view.recommendation.complements]))}*. Accept it or record another choice in the thread.`
         : ':bulb: Recommendation ready in the thread.';
-      return view.deadline ? `${ready}\n:alarm_clock: Decide by ${when(view.deadline)}.` : ready;
+      return view.deadline ? `${ready}\n:alarm_clock: Decide by ${slackWhen(view.deadline, zone)}.` : ready;
     })
     .with('decided', () =>
       decision
@@ -44,7 +43,7 @@ export function statusLine(flow: Flow, view: RootView, decision?: Decision): str
 }
 
 /** The channel message that owns the interview thread: title, who started it, status. */
-export function rootMessage(flow: Flow, view: RootView, decision?: Decision): Message {
+export function rootMessage(flow: Flow, view: RootView, decision?: Decision, zone?: string): Message {
   const title = escapeText(view.title);
   return {
     text: `Mesh decision: ${title}`,
@@ -52,7 +51,7 @@ export function rootMessage(flow: Flow, view: RootView, decision?: Decision): Me
       section(
         `:compass: *${title}*\nStarted by ${who(view.startedBy)}${view.revisits ? ` to revisit *${adrId(view.revisits)}*` : ''}`,
       ),
-      section(statusLine(flow, view, decision)),
+      section(statusLine(flow, view, decision, zone)),
       context(
         'Service mesh, cluster mesh, federation or none: the interview runs in this thread and anyone in the channel can answer.',
       ),

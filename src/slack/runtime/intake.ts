@@ -1,4 +1,5 @@
 import type { App, Logger, ReceiverEvent } from '@slack/bolt';
+import { count } from '../../domain/plural.js';
 import { type Journal, JournalError, type JournalInput } from '../../store/journal.js';
 import { replayingRequest } from './claims.js';
 
@@ -132,7 +133,7 @@ export function journalIntake(app: App, journal: Journal, logger: Logger, maxBac
       const { entries } = read;
       if (!entries.length) return 0;
       // Only an unclean stop (a crash, SIGKILL, power loss) leaves requests behind.
-      logger.warn(`mesh-help: processing ${entries.length} request(s) taken in before the last stop`);
+      logger.warn(`mesh-help: processing ${count(entries.length, 'request')} taken in before the last stop`);
       let next = 0;
       const worker = async () => {
         for (let i = next++; i < entries.length; i = next++) {

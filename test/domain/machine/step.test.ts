@@ -73,16 +73,19 @@ function started() {
   return c;
 }
 
-/** Answers every question with its default (one cluster, so few questions) until the card is claimed. */
+/** The interview message, as the runner kept it after posting. */
+const INTERVIEW = { ...AT, ts: '200.1' };
+
+/** Answers every question with its default (one cluster, so few questions) on the interview message until the card is claimed. */
 function answeredToTheEnd() {
   const c = started();
-  for (let n = 1; ; n++) {
+  c.runnerWrote((d) => {
+    first(d).interviewTs = INTERVIEW.ts;
+  });
+  for (;;) {
     const q = nextQuestion(flow, c.session().answers);
     if (!q) return c;
-    const ts = `200.${n}`;
-    c.runnerWrote((d) => {
-      first(d).messages[q.id] = ts;
-    });
+    const ts = INTERVIEW.ts;
     const value = q.id === 'clusters' ? 'one' : q.default;
     const outcome = c.send({
       type: 'answer',
@@ -94,6 +97,9 @@ function answeredToTheEnd() {
       by: 'U1',
     });
     expect(outcome.kind).toBe('answered');
+    // The one message is updated in place: nothing new is posted for the next question.
+    expect(c.types()).not.toContain('post-interview');
+    expect(c.types()[0]).toBe('update-interview');
   }
 }
 
@@ -108,7 +114,7 @@ function withPostedCard(config: (d: TeamDoc) => void = () => undefined) {
 }
 
 describe('the interview state machine (transcripts)', () => {
-  it('start reserves a place under a claim, and the posted root claims the first question', () => {
+  it('start reserves a place under a claim, and the posted root claims the interview message', () => {
     const c = conversation();
     const reserved = c.send({ type: 'start', id: 's1', channel: 'C1', user: 'U1', title: 'Mesh?' });
     expect(reserved).toMatchObject({ kind: 'reserved', id: 's1', recover: false });
@@ -117,13 +123,12 @@ describe('the interview state machine (transcripts)', () => {
     expect(c.effects).toEqual([]);
     const posted = c.send({ type: 'root-posted', sessionId: 's1', threadTs: '100.1', rootTs: '100.1', replies: [] });
     expect(posted.kind).toBe('started');
-    const first = flow.interview.questions[0]?.id ?? '';
+    expect(c.session().interviewTs).toMatch(/^pending:/);
     expect(c.effects).toEqual([
       {
-        type: 'post-question',
+        type: 'post-interview',
         thread: { sessionId: 's1', channel: 'C1', threadTs: '100.1' },
-        question: first,
-        claim: c.session().messages[first],
+        claim: c.session().interviewTs,
         recover: false,
         actor: 'U1',
       },
@@ -146,18 +151,18 @@ describe('the interview state machine (transcripts)', () => {
     expect(c.state.sessions).toEqual([]);
   });
 
-  it('answers to the end: each answer re-renders its question and claims the next; the last one claims the card', () => {
+  it('answers to the end: each answer updates the interview message in place; the last one claims the card', () => {
     const c = answeredToTheEnd();
     expect(c.session().status).toBe('complete');
     expect(c.session().recommendation?.primary).toBe('plain-kubernetes');
-    expect(c.types()).toEqual(['update-question', 'post-card', 'update-root']);
+    expect(c.types()).toEqual(['update-interview', 'post-card', 'update-root']);
     expect(c.session().cardTs).toMatch(/^pending:/);
   });
 
-  it('a click on an old question message is refused as not current, and an answer on a stale view as stale', () => {
+  it('a click on another message is refused as not current, and an answer on a stale view as stale', () => {
     const c = answeredToTheEnd();
     const q = 'clusters';
-    const ts = c.session().messages[q] ?? '';
+    const ts = c.session().interviewTs ?? '';
     expect(
       c.send({
         type: 'answer',
@@ -183,6 +188,94 @@ describe('the interview state machine (transcripts)', () => {
     expect(c.session().answers.clusters).toBe('one');
   });
 
+  it('"Change an answer" opens an answered question again for anyone; the same answer keeps it, another one moves on', () => {
+    const c = answeredToTheEnd();
+    const ask = (question: string, ts = INTERVIEW.ts) =>
+      c.send({ type: 'ask-again', sessionId: 's1', at: { ...AT, ts }, question, by: 'U2' });
+    expect(ask('clusters', '9.9')).toEqual({ kind: 'not-current' });
+    // Not asked for one cluster, so not answered: nothing to change.
+    expect(ask('cni')).toEqual({ kind: 'not-applicable' });
+    expect(ask('services')).toEqual({ kind: 'opened' });
+    expect(c.session().editing).toBe('services');
+    expect(c.types()).toEqual(['update-interview']);
+    expect(ask('services')).toEqual({ kind: 'unchanged' });
+    expect(c.effects).toEqual([]);
+    // Someone else keeps the answer: the question closes, and the card stays as it was.
+    const kept = c.send({
+      type: 'answer',
+      sessionId: 's1',
+      at: INTERVIEW,
+      question: 'services',
+      value: c.session().answers.services ?? '',
+      seenRev: c.session().answerRevs?.services ?? 0,
+      by: 'U3',
+    });
+    expect(kept).toEqual({ kind: 'unchanged' });
+    expect(c.session().editing).toBeUndefined();
+    expect(c.types()).toEqual(['update-interview']);
+    // Opened again and changed: the old card is retired and a new one claimed, as for any changed answer.
+    ask('services');
+    const changed = c.send({
+      type: 'answer',
+      sessionId: 's1',
+      at: INTERVIEW,
+      question: 'services',
+      value: '50-plus',
+      seenRev: c.session().answerRevs?.services ?? 0,
+      by: 'U3',
+    });
+    expect(changed).toEqual({ kind: 'answered' });
+    expect(c.session().editing).toBeUndefined();
+    expect(c.types()[0]).toBe('update-interview');
+  });
+
+  it('an interview begun with one message per question moves into the interview message at its next answer', () => {
+    const c = started();
+    // As an older mesh-help left it: the first question posted on its own, no interview message.
+    c.runnerWrote((d) => {
+      delete first(d).interviewTs;
+      first(d).messages = { clusters: '150.1' };
+    });
+    const outcome = c.send({
+      type: 'answer',
+      sessionId: 's1',
+      at: { ...AT, ts: '150.1' },
+      question: 'clusters',
+      value: 'one',
+      seenRev: 0,
+      by: 'U1',
+    });
+    expect(outcome).toEqual({ kind: 'answered' });
+    expect(c.effects.slice(0, 2)).toMatchObject([
+      { type: 'retire-question', question: 'clusters', ts: '150.1' },
+      { type: 'post-interview', recover: false },
+    ]);
+    expect(c.session().messages).toEqual({});
+    expect(c.session().interviewTs).toMatch(/^pending:/);
+  });
+
+  it('a replayed start finishes the interview message its crashed process claimed, looking in the thread first', () => {
+    const c = conversation();
+    const dead = { id: 'trig-1', boot: 'old-boot', replaying: false };
+    c.send({ type: 'start', id: 's1', channel: 'C1', user: 'U1', title: 'Mesh?', request: dead });
+    c.send({ type: 'root-posted', sessionId: 's1', threadTs: '100.1', rootTs: '100.1', replies: [], request: dead });
+    const claim = c.session().interviewTs;
+    const replay = { id: 'trig-1', boot: 'new-boot', replaying: true };
+    const again = c.send({ type: 'start', id: 's9', channel: 'C1', user: 'U1', title: 'Mesh?', request: replay });
+    expect(again.kind).toBe('replayed');
+    expect(c.effects).toMatchObject([{ type: 'post-interview', claim, recover: true }]);
+    // A fresh delivery of the same request to a live process posts nothing: the running one finishes it.
+    c.send({
+      type: 'start',
+      id: 's9',
+      channel: 'C1',
+      user: 'U1',
+      title: 'Mesh?',
+      request: { ...replay, replaying: false },
+    });
+    expect(c.effects).toEqual([]);
+  });
+
   it('accept needs the quorum, then decides: the record is accepted and the card, root and decision card follow', () => {
     const c = withPostedCard((d) => {
       d.config.approvals = 2;
@@ -206,7 +299,8 @@ describe('the interview state machine (transcripts)', () => {
     const decided = c.send({ type: 'accept', sessionId: 's1', at: card, by: 'U2', byName: 'bob' });
     expect(decided).toMatchObject({ kind: 'decided', decision: { number: 1, status: 'accepted', decidedBy: 'U2' } });
     expect(c.session()).toMatchObject({ status: 'decided', decisionNumber: 1 });
-    expect(c.types()).toEqual(['update-card', 'update-root', 'post-decision-card', 'announce']);
+    // The interview message collapses to the answers (no control left) along with the card and the root.
+    expect(c.types()).toEqual(['update-interview', 'update-card', 'update-root', 'post-decision-card', 'announce']);
     // The approvals moved onto the record.
     expect(c.state.decisions[0]?.approvals.map((a) => a.by)).toEqual(['U1', 'U2']);
     expect(c.send({ type: 'accept', sessionId: 's1', at: card, by: 'U3' })).toEqual({
@@ -232,7 +326,14 @@ describe('the interview state machine (transcripts)', () => {
     expect(c.send({ type: 'reopen', number: 1, by: 'U1', userTeam: 'T1' }).kind).toBe('reopened');
     expect(c.state.decisions[0]?.status).toBe('proposed');
     expect(c.session().status).toBe('complete');
-    expect(c.types()).toEqual(['update-card', 'update-root', 'update-record-cards', 'announce', 'note-record-thread']);
+    expect(c.types()).toEqual([
+      'update-interview',
+      'update-card',
+      'update-root',
+      'update-record-cards',
+      'announce',
+      'note-record-thread',
+    ]);
     const rejected = c.send({ type: 'reject', number: 1, by: 'U1', userTeam: 'T1' });
     expect(rejected.kind).toBe('rejected');
     expect(c.session().status).toBe('decided');
@@ -276,7 +377,7 @@ describe('the interview state machine (transcripts)', () => {
       status: 'abandoned',
       expiredReason: expired.kind === 'expired' ? expired.reason : '',
     });
-    expect(worried.types()).toEqual(['close-card', 'post-note', 'update-root']);
+    expect(worried.types()).toEqual(['update-interview', 'close-card', 'post-note', 'update-root']);
     // An abandoned interview takes no decision and no answer.
     expect(worried.send({ type: 'accept', sessionId: 's1', at: CARD, by: 'U1' }).kind).toBe('refused');
   });
@@ -335,7 +436,7 @@ describe('the interview state machine (transcripts)', () => {
     expect(c.types()).toEqual(['post-note', 'update-root']);
     // Abandoned is final: no answer, no second abandonment.
     expect(c.send({ type: 'abandon-idle', sessionId: 's1' }, day(90))).toEqual({ kind: 'not-idle' });
-    const ts = c.session().messages.clusters ?? '';
+    const ts = c.session().interviewTs ?? '';
     expect(
       c.send({
         type: 'answer',
@@ -370,7 +471,7 @@ describe('the interview state machine (transcripts)', () => {
       days: 7,
     });
     // The posted card stops taking decisions, and says why.
-    expect(week.types()).toEqual(['close-card', 'post-note', 'update-root']);
+    expect(week.types()).toEqual(['update-interview', 'close-card', 'post-note', 'update-root']);
     expect(week.send({ type: 'accept', sessionId: 's1', at: CARD, by: 'U1' })).toEqual({
       kind: 'refused',
       message:

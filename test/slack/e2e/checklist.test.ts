@@ -4,7 +4,7 @@ import { getFlow } from '../../../src/engine/load.js';
 import { recommend } from '../../../src/engine/recommend.js';
 import { FOREIGN_TEAM } from '../../../src/slack/notices/outcomes.js';
 import { TeamDoc } from '../../../src/store/index.js';
-import { answerPayload, runInterview, startInterview, waitForCard } from '../../support/driver.js';
+import { answerPayload, reopenQuestion, runInterview, startInterview, waitForCard } from '../../support/driver.js';
 import type { Call, StoredMessage } from '../../support/fake-slack.js';
 import {
   ALICE,
@@ -131,6 +131,7 @@ describe('the readiness checklist in the thread', () => {
     const changed = { ...MESH_TEAM, pains: ['mtls', 'tracing'] };
     const TRACES = itemKey(changed, 'Make every service propagate trace headers');
     seq = h.fake.calls.length;
+    await reopenQuestion(h, rootTs, 'pains', BOB);
     await h.interact(answerPayload(h, rootTs, 'pains', ['mtls', 'tracing'], BOB));
     await waitForCard(h, seq);
     const { msg: list2 } = await waitForChecklist(seq);
@@ -203,8 +204,11 @@ describe('the readiness checklist in the thread', () => {
 
     // Regulated now: the FIPS question applies, so the interview is open again and the card and checklist retire.
     let seq = h.fake.calls.length;
+    await reopenQuestion(h, rootTs, 'regulated', ALICE);
     await h.interact(answerPayload(h, rootTs, 'regulated', 'yes', ALICE));
-    await h.fake.waitFor((c) => c.seq > seq && isPost(c) && JSON.stringify(c.params.blocks).includes('"q:fips"'));
+    await h.fake.waitFor(
+      (c) => c.seq > seq && c.method === 'chat.update' && JSON.stringify(c.params.blocks).includes('"q:fips"'),
+    );
     await h.idle();
     expect(textOf(current(list))).toContain('this checklist no longer holds');
     expect(textOf(h.fake.message(CHANNEL, card.ts) ?? {})).toContain('An answer changed');

@@ -114,7 +114,7 @@ describe('the decision card', () => {
 
   it('also goes to the decisions channel set with /mesh-help config channel, given as Slack escapes it or as an id', async () => {
     h = await startHarness();
-    const shown = await command('config');
+    const shown = await command('config show');
     expect(textOf(shown.params)).toContain('Decisions channel');
     await command('config channel <#C0DECIDE|decisions>');
     expect(doc().config.decisionsChannel).toBe('C0DECIDE');
@@ -202,7 +202,7 @@ describe('/mesh-help export', () => {
     await h.idle();
     const parent = h.fake.calls.find((c) => c.seq > before && isPost(c));
     expect(parent?.params.channel).toBe(CHANNEL);
-    expect(textOf(parent?.params ?? {})).toContain('2 record(s)');
+    expect(textOf(parent?.params ?? {})).toContain('2 records');
     const names = h.fake.calls
       .filter((c) => c.seq > before && c.method === 'files.getUploadURLExternal')
       .map((c) => String(c.params.filename))
@@ -289,7 +289,7 @@ describe('approvals', () => {
   it('with config approvals 2, accept waits for two different people; the same person twice counts once', async () => {
     h = await startHarness();
     const saved = await command('config approvals 2');
-    expect(String(saved.params.text)).toContain('2 approval(s)');
+    expect(String(saved.params.text)).toContain('2 approvals');
     expect(doc().config.approvals).toBe(2);
     const tooMany = await command('config approvals 11');
     expect(String(tooMany.params.text)).toContain('0 to 10');

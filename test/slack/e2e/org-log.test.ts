@@ -85,7 +85,7 @@ describe('/mesh-help decisions all (real app, signed requests)', () => {
 
     const filtered = await command('decisions all team:t0search status:accepted');
     expect(textOf(filtered)).toContain('T0SEARCH/ADR-0001');
-    expect(textOf(filtered)).toContain('*1 decision(s)*');
+    expect(textOf(filtered)).toContain('*1 decision*');
     expect(textOf(filtered)).not.toContain('Payments networking · _accepted_');
     expect(textOf(filtered)).toContain('Filtered by `team:T0SEARCH` `status:accepted`');
     const none = await command('decisions all scope:dev');
@@ -97,7 +97,7 @@ describe('/mesh-help decisions all (real app, signed requests)', () => {
     const home = await h.fake.waitFor((c) => c.seq > homeAt && c.method === 'views.publish');
     const homeText = textOf(home.params.view as Json);
     expect(homeText).toContain('*Across the organisation*');
-    expect(homeText).toContain('2 decision(s) in 2 team(s), 1 conflict(s)');
+    expect(homeText).toContain('2 decisions in 2 teams, 1 conflict');
     expect(homeText).toContain(
       `:warning: \`prod-eu\`: *${HOME_TEAM}/ADR-0001* (Plain Kubernetes) vs *T0SEARCH/ADR-0001* (Cluster mesh + Multi-cluster without a mesh)`,
     );

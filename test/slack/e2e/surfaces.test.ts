@@ -48,8 +48,15 @@ describe('/mesh-help commands', () => {
     h = await startHarness();
     const ack = await ackOf(await h.command('help'));
     expect(ack.response_type).toBe('ephemeral');
-    for (const sub of ['start', 'compare', 'decisions', 'export', 'help'])
+    for (const sub of ['start', 'compare', 'decisions', 'export', 'config', 'resume', 'help'])
       expect(textOf(ack)).toContain(`/mesh-help ${sub}`);
+    // A short list, one command a line, not a paragraph of code spans.
+    const list = ((ack.blocks as { text?: { text: string } }[])[1]?.text?.text ?? '').split('\n');
+    expect(list.length).toBeLessThanOrEqual(8);
+    for (const line of list) {
+      expect(line.length, line).toBeLessThanOrEqual(80);
+      expect(line.split('`').length - 1, line).toBe(2);
+    }
   });
 
   it('compare posts the named patterns side by side in the channel', async () => {

@@ -14,6 +14,7 @@ import { startInterview } from '../../use-cases/interview.js';
 import { publishFromSlack } from '../../use-cases/publish.js';
 import { resumeInterview, startNotice } from '../../use-cases/resume.js';
 import { configFromSlack } from '../../use-cases/settings.js';
+import { openSettings } from '../../use-cases/settings-form.js';
 import { parseCommand, suggest } from './parse.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -61,6 +62,18 @@ export function meshHelpCommand(deps: SlackDeps) {
         });
         const notice = uploadNotice(uploaded);
         if (notice) await respond({ response_type: 'ephemeral', ...notice });
+      })
+      .with({ kind: 'config', change: { kind: 'form' } }, async () => {
+        await ack();
+        // The settings as a form; where Slack gives no trigger to open one, as text.
+        const opened = await openSettings(deps, client, { teamId: body.team_id, triggerId: body.trigger_id });
+        if (opened) return;
+        const reply = await configFromSlack(deps, client, {
+          teamId: body.team_id,
+          user: body.user_id,
+          change: { kind: 'show' },
+        });
+        await respond({ response_type: 'ephemeral', ...reply });
       })
       .with({ kind: 'config' }, async (c) => {
         await ack();
