@@ -7,7 +7,7 @@ import type { Recommendation } from '../../engine/recommend.js';
 import type { Decision, Session, TeamDoc } from '../../store/index.js';
 import { findByKey } from '../../team/lookup.js';
 import { privateConversation } from '../../team/visibility.js';
-import { NUDGE_EVENT, nudgeMessage, withDeadline } from '../blocks/deadline.js';
+import { NUDGE_EVENT, nudgeMessage } from '../blocks/deadline.js';
 import { decisionCardMessage, supersededNotice } from '../blocks/decision-card.js';
 import { type Message, section, who } from '../blocks/kit.js';
 import { questionMessage } from '../blocks/question.js';
@@ -136,15 +136,13 @@ function cardState(doc: TeamDoc, s: Session, ts: string): CardState {
   return s.cardTs === ts && s.status === 'complete' ? { kind: 'active' } : { kind: 'superseded' };
 }
 
-/** A recommendation card's input: the session, its recommendation and the team's approval rule. */
+/** A recommendation card's input: the session (with its deadline), its recommendation and the team's approval rule. */
 const cardInput = (doc: TeamDoc, s: Session, rec: Recommendation): CardInput => ({
   ...s,
   recommendation: rec,
   approvalsNeeded: approvalsNeeded(doc),
+  approvers: doc.config.approvers,
 });
-
-/** The deadline part of an active card: this session's deadline and the team's required approvers. */
-const deadlineView = (doc: TeamDoc, s: Session) => ({ deadline: s.deadline, approvers: doc.config.approvers });
 
 /** Fills a claimed slot with the posted ts; false when the claim was dropped meanwhile (the question stopped applying). */
 function fillClaim(
@@ -262,18 +260,14 @@ async function postCard(run: Run, e: Extract<Effect, { type: 'post-card' }>): Pr
   const rec = s?.recommendation;
   let ts: string | undefined;
   if (s && rec && s.cardTs === claim) {
-    const msg = withDeadline(
-      recommendationMessage(run.deps.flow, cardInput(run.doc, s, rec), { kind: 'active' }),
-      deadlineView(run.doc, s),
-    );
-    // Broadcast: the recommendation shows in the channel as well as the thread.
+    const msg = recommendationMessage(run.deps.flow, cardInput(run.doc, s, rec), { kind: 'active' });
+    // Not broadcast: the channel learns of it from the root message, updated in place (issue #17).
     await run.attempt('posting the recommendation', async () => {
       if (recover) ts = await postedClaim(run.client, thread.channel, thread.threadTs, claim);
       ts ??= (
         await run.client.chat.postMessage({
           channel: thread.channel,
           thread_ts: thread.threadTs,
-          reply_broadcast: true,
           ...msg,
           ...claimMetadata(claim),
         })
@@ -302,8 +296,7 @@ async function updateCard(run: Run, thread: Thread, ts: string): Promise<void> {
   const rec = s?.recommendation;
   if (!s || !rec) return;
   const state = cardState(run.doc, s, ts);
-  const card = recommendationMessage(run.deps.flow, cardInput(run.doc, s, rec), state);
-  const msg = state.kind === 'active' ? withDeadline(card, deadlineView(run.doc, s)) : card;
+  const msg = recommendationMessage(run.deps.flow, cardInput(run.doc, s, rec), state);
   await run.attempt('updating the recommendation card', () =>
     run.client.chat.update({ channel: thread.channel, ts, ...msg }),
   );

@@ -4,6 +4,7 @@ import type { SlackDeps } from '../../runtime/context.js';
 import { afterAck } from '../../runtime/work.js';
 import { checklistAction } from './checklist.js';
 import { registerDecisionCard } from './decision-card.js';
+import { registerDetails } from './details.js';
 import { MENU_ACTIONS, menuAction } from './menu.js';
 import { answerAction, pickAction } from './question.js';
 import { registerRecommendationCard } from './recommendation-card.js';
@@ -25,6 +26,7 @@ export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction>({ type: 'block_actions', action_id: PICK_ACTION }, pickAction());
   registerRecommendationCard(app, deps);
   registerDecisionCard(app, deps);
+  registerDetails(app, deps);
   // The readiness checklist under the recommendation card.
   queued(CHECKLIST_ACTION, checklistAction(deps));
   // The revisit reminder, and the Resume button of private notes.

@@ -1,0 +1,144 @@
+import type { KnownBlock, ModalView } from '@slack/types';
+import { z } from 'zod';
+import { headline, reasonLine, toolFitsPlatform, whatWouldChange } from '../../domain/presentation.js';
+import type { Answers, AnswerValue, Flow } from '../../engine/flow.js';
+import type { Recommendation } from '../../engine/recommend.js';
+import { toolName, toolStatusLine } from '../../engine/tools.js';
+import { escapeText } from '../escape.js';
+import { DETAILS } from '../ids.js';
+import { comparisonBlocks } from './comparison.js';
+import { actions, button, context, divider, LIMITS, listSections, plain, section } from './kit.js';
+import { patternName, patternNames } from './labels.js';
+
+/** What the pushed comparison page needs, carried in the Details modal's private_metadata. */
+export const DetailsMetadata = z.object({
+  patterns: z.array(z.string().max(64)).max(10),
+  platform: z.string().max(64).optional(),
+});
+export type DetailsMetadata = z.infer<typeof DetailsMetadata>;
+
+/** Blocks a modal may hold, less room for the closing note. */
+const MAX_BLOCKS = LIMITS.viewBlocks - 2;
+
+/** A reason with the question and answer it rests on. */
+function reasonText(flow: Flow, answers: Answers, r: Recommendation['reasons'][number]): string {
+  const line = reasonLine(flow, answers, r);
+  const prompt = flow.questionById.get(r.question)?.prompt;
+  const from = prompt ? ` _(${escapeText(prompt)} → ${escapeText(line.answer.join(', ') || 'not answered')})_` : '';
+  return `• ${escapeText(r.because)}${from}`;
+}
+
+const toolLabel = (flow: Flow, id: string): string => {
+  const tool = flow.toolById.get(id);
+  return `*${escapeText(toolName(flow, id))}*${tool ? ` (${escapeText(toolStatusLine(tool))})` : ''}`;
+};
+
+/** Per recommended layer: the first choice and why, the alternatives and why, and what to avoid and why. */
+function toolLines(flow: Flow, rec: Recommendation): string[] {
+  const lines: string[] = [];
+  for (const pattern of [rec.primary, ...rec.complements]) {
+    const choices = rec.tools.filter((t) => t.pattern === pattern);
+    if (!choices.length) continue;
+    lines.push(`*${escapeText(patternName(flow, pattern))}*`);
+    for (const t of choices) {
+      const tag =
+        t.fit === 'first-choice' ? 'First choice' : t.fit === 'alternative' ? 'Alternative' : ':no_entry_sign: Avoid';
+      lines.push(`• ${tag} ${toolLabel(flow, t.tool)}: ${escapeText(t.because)}`);
+    }
+  }
+  return lines;
+}
+
+/** "Why this recommendation": everything the card leaves out, in the order a reviewer asks for it. */
+export function detailsModal(flow: Flow, title: string, answers: Answers, rec: Recommendation): ModalView {
+  const named = [rec.primary, ...rec.complements];
+  const parts: KnownBlock[][] = [
+    [
+      section(`*${escapeText(headline(flow, rec, answers))}*`),
+      context(`${escapeText(title)} · Patterns: *${escapeText(patternNames(flow, named))}*`),
+    ],
+  ];
+  for (const id of named) {
+    const reasons = rec.reasons.filter((r) => r.pattern === id);
+    if (reasons.length) {
+      parts.push(
+        listSections(
+          `For ${escapeText(patternName(flow, id))}`,
+          reasons.map((r) => reasonText(flow, answers, r)),
+        ),
+      );
+    }
+  }
+  if (rec.warnings.length) {
+    parts.push(
+      listSections(
+        'Against it: watch out',
+        rec.warnings.map((w) => `:warning: ${escapeText(w)}`),
+      ),
+    );
+  }
+  if (rec.notNow.length) {
+    const lines = rec.notNow.flatMap((id) => [
+      `*${escapeText(patternName(flow, id))}*`,
+      ...rec.reasons.filter((r) => r.pattern === id).map((r) => reasonText(flow, answers, r)),
+    ]);
+    parts.push(listSections('Ruled out for now', lines));
+  }
+  const tools = toolLines(flow, rec);
+  if (tools.length) parts.push(listSections('Tools: first choice, alternatives, what to avoid', tools));
+  const changes = whatWouldChange(flow, rec);
+  if ('sensitivity' in rec) {
+    parts.push(
+      changes.length
+        ? listSections(
+            'What would change this',
+            changes.map(
+              (c) =>
+                `• *${escapeText(c.question)}* “${escapeText(c.to)}” instead of “${escapeText(c.from)}”: ${escapeText(
+                  c.changes.join('; ') || 'a different outcome',
+                )}${c.because ? `. _${escapeText(c.because)}_` : ''}`,
+            ),
+          )
+        : [section('*What would change this*\nNo single different answer changes the outcome.')],
+    );
+  }
+  const metadata: DetailsMetadata = {
+    patterns: named,
+    ...(typeof answers.platform === 'string' ? { platform: answers.platform } : {}),
+  };
+  const blocks: KnownBlock[] = [];
+  for (const part of parts) {
+    // A part that no longer fits is left out whole, and the note below says where the rest is.
+    if (blocks.length + part.length + 1 > MAX_BLOCKS) break;
+    if (blocks.length) blocks.push(divider());
+    blocks.push(...part);
+  }
+  blocks.push(
+    actions('details', [button('Compare the patterns', DETAILS.compare, 'compare')]),
+    context('The readiness checklist is in the thread; the decision record (ADR) keeps all of this once accepted.'),
+  );
+  return {
+    type: 'modal',
+    callback_id: DETAILS.callback,
+    title: plain('Why this recommendation', LIMITS.viewTitle),
+    close: plain('Close', LIMITS.viewTitle),
+    private_metadata: JSON.stringify(metadata),
+    blocks,
+  };
+}
+
+/** The pushed page: the recommended patterns side by side, naming only tools the team's platform offers today. */
+export function comparisonModal(flow: Flow, patterns: readonly string[], platform: AnswerValue | undefined): ModalView {
+  const known = patterns.filter((p) => flow.patternById.has(p));
+  const blocks = comparisonBlocks(flow, known, (t) => toolFitsPlatform(t, platform)).slice(0, LIMITS.viewBlocks - 1);
+  blocks.push(
+    context('Tools shown are the ones your platform offers today; archived tools and ended services are left out.'),
+  );
+  return {
+    type: 'modal',
+    callback_id: DETAILS.callback,
+    title: plain('Pattern comparison', LIMITS.viewTitle),
+    close: plain('Back', LIMITS.viewTitle),
+    blocks,
+  };
+}
