@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Browser, launchChromium } from '../test/support/chromium.js';
-import type { Call, StoredMessage } from '../test/support/fake-slack.js';
+import type { StoredMessage } from '../test/support/fake-slack.js';
 import {
   ALICE,
   accessoryPayload,
@@ -57,7 +57,8 @@ type Walk = {
   rootTs: string;
   asked: string[];
   details: Json[];
-  comparePrivate: Call | undefined;
+  /** The private answer to `/mesh-help compare`. */
+  comparePrivate: Json | undefined;
   uploaded: string | undefined;
   /** The recommendation card's ts (it keeps no Accept button once accepted). */
   cardTs: string;
@@ -138,12 +139,11 @@ async function walk(h: Harness): Promise<Walk> {
     const asked = h.fake.calls.find((c) => c.seq > at && c.method === 'files.getUploadURLExternal');
     uploaded = asked ? String(asked.params.filename) : undefined;
   }
-  const beforeCompare = h.fake.calls.length;
-  await h.command('compare', BOB);
+  // The command's answer comes back in the HTTP response (the ack), as Slack receives it.
+  const res = await h.command('compare', BOB);
+  const reply = (await res.json().catch(() => ({}))) as Json;
   await h.idle();
-  const comparePrivate = h.fake.calls.find(
-    (c) => c.seq > beforeCompare && (c.method === 'response_url' || c.method === 'chat.postEphemeral'),
-  );
+  const comparePrivate = reply.response_type === 'ephemeral' ? reply : undefined;
   return { rootTs, asked, details, comparePrivate, uploaded, cardTs: card.ts };
 }
 
@@ -263,8 +263,8 @@ async function main(): Promise<void> {
           ...(w.comparePrivate
             ? [
                 message({
-                  blocks: (w.comparePrivate.params.blocks ?? []) as Json[],
-                  text: String(w.comparePrivate.params.text ?? ''),
+                  blocks: (w.comparePrivate.blocks ?? []) as Json[],
+                  text: String(w.comparePrivate.text ?? ''),
                   ephemeral: true,
                   time: clock(1),
                   id: 'compare',
@@ -314,6 +314,8 @@ async function screenshots(browser: Browser, htmlFile: string, out: string): Pro
     ['thread.png', '#thread'],
     ['decision-card.png', '#decision'],
     ['details.png', '#details'],
+    ['channel.png', '#channel'],
+    ['elsewhere.png', '#elsewhere'],
   ];
   for (const [file, selector] of shots) {
     const clip = selector

@@ -14,6 +14,9 @@ export { canDeprecate, canReject, canReopen, REOPENABLE } from './lifecycle.js';
  * unescaped text.
  */
 
+/** The title of an interview started without one; its record is named after what was chosen instead. */
+export const DEFAULT_TITLE = 'Service mesh, cluster mesh or federation?';
+
 /** `ADR-0007`: a record's number as people cite it. */
 export const adrId = (n: number): string => `ADR-${String(n).padStart(4, '0')}`;
 
@@ -375,4 +378,25 @@ export function toolFitsPlatform(tool: Tool, platform: AnswerValue | undefined):
   if (Array.isArray(listed)) return typeof platform === 'string' && listed.includes(platform);
   const only = PLATFORM_OF_PREFIX.find(([prefix]) => tool.id.startsWith(prefix))?.[1];
   return only === undefined || only === (platform ?? 'self-managed');
+}
+
+/**
+ * What follows from a decision for this team, from its answers rather than a
+ * pattern's generic pros and cons: the recommendation's warnings, the
+ * readiness checks before the first cluster changes, the tools its answers
+ * rule out in the chosen layers, and what is set aside for now.
+ */
+export function decisionOutcomes(flow: Flow, d: Pick<Decision, 'chosen' | 'recommendation'>): string[] {
+  const rec = d.recommendation;
+  const checks = (rec.checklist ?? []).filter((c) => d.chosen.includes(c.pattern)).length;
+  const avoided = (rec.tools ?? []).filter((t) => t.fit === 'avoid' && d.chosen.includes(t.pattern));
+  const setAside = [...rec.notNow, ...recommendedPatterns(rec)].filter((p) => !d.chosen.includes(p));
+  return [
+    ...rec.warnings,
+    ...(checks
+      ? [`${checks} readiness ${checks === 1 ? 'check' : 'checks'} to finish before the first cluster changes.`]
+      : []),
+    ...avoided.map((t) => `Not ${flow.toolById.get(t.tool)?.name ?? t.tool}: ${t.because}`),
+    ...(setAside.length ? [`Set aside for now: ${patternNameList(flow, setAside).join(', ')}.`] : []),
+  ];
 }

@@ -3,7 +3,8 @@ import { UNUSABLE_STATUSES } from '../../engine/contract.js';
 import type { Flow, Pattern, Tool } from '../../engine/flow.js';
 import { toolStatusLine, toolsOf } from '../../engine/tools.js';
 import { escapeText } from '../escape.js';
-import { context, divider, fields, header, type Message, section } from './kit.js';
+import { ACTIONS } from '../ids.js';
+import { actions, button, context, divider, fields, header, type Message, section, who } from './kit.js';
 import { patternName } from './labels.js';
 
 const bullets = (title: string, lines: string[]): string =>
@@ -57,4 +58,26 @@ export function comparisonMessage(flow: Flow, ids: readonly string[]): Message {
       context('Layer, what it solves, when it shines and when not, pros, cons and the tools that run it today.'),
     ],
   };
+}
+
+/** Compared pattern ids as the Share button carries them (none: all patterns). */
+export const comparedValue = (ids: readonly string[]): string => ids.join(',');
+export function parseCompared(flow: Flow, value: string | undefined): string[] | undefined {
+  const ids = (value ?? '').split(',').filter(Boolean);
+  return ids.every((id) => flow.patternById.has(id)) ? ids : undefined;
+}
+
+/** The private `compare` answer: the comparison, and a button that shares it with the channel. */
+export function privateComparison(flow: Flow, ids: readonly string[]): Message {
+  const msg = comparisonMessage(flow, ids);
+  return {
+    ...msg,
+    blocks: [...msg.blocks, actions('compare', [button('Share in channel', ACTIONS.shareCompare, comparedValue(ids))])],
+  };
+}
+
+/** The comparison as the channel sees it once shared, saying who shared it. */
+export function sharedComparison(flow: Flow, ids: readonly string[], by: string): Message {
+  const msg = comparisonMessage(flow, ids);
+  return { ...msg, blocks: [...msg.blocks, context(`Shared by ${who(by)}.`)] };
 }

@@ -6,7 +6,6 @@ import { adrId } from '../../domain/machine/record.js';
 import type { Recommendation } from '../../engine/recommend.js';
 import type { Decision, Session, TeamDoc } from '../../store/index.js';
 import { findByKey } from '../../team/lookup.js';
-import { privateConversation } from '../../team/visibility.js';
 import { NUDGE_EVENT, nudgeMessage } from '../blocks/deadline.js';
 import { decisionCardMessage, supersededNotice } from '../blocks/decision-card.js';
 import { type Message, section, who } from '../blocks/kit.js';
@@ -19,7 +18,7 @@ import { resumeMessage } from '../use-cases/resume.js';
 import { postChecklist, refreshChecklist, retireChecklist } from './checklist-messages.js';
 import { claimMetadata, postedClaim, postedUnder } from './claims.js';
 import type { SlackDeps } from './context.js';
-import { announce, type CardCopy, refreshCards } from './status-changes.js';
+import { announce, type CardCopy, refreshCards, statusNotice } from './status-changes.js';
 
 /** What one of the runner's writes changes: the run's copy of these is replaced by what was saved. */
 export type Touches = { session?: string | undefined; decision?: number | undefined };
@@ -352,14 +351,14 @@ async function updateRoot(run: Run, thread: Thread): Promise<void> {
   );
 }
 
-/** Most copies kept per record: the thread's broadcast, the decisions channel, and a few re-posts. */
+/** Most copies kept per record: the thread's card and a few re-posts. */
 const MAX_COPIES = 20;
 
 /**
- * The accepted record's card: a thread reply broadcast to the channel, and a
- * copy in the team's decisions channel when one is set (not for a record of
- * a private conversation). Where the copies are is kept, so a later status
- * change updates each of them.
+ * The accepted record's card, in its thread only (not broadcast: issue #17),
+ * and one short notice in the channel naming the decision and its tools with
+ * a link to the thread. The decisions channel gets the same notice through the
+ * `announce` effect. Where the card is kept, so a later status change updates it.
  */
 async function postDecisionCard(run: Run, thread: Thread, number: number): Promise<void> {
   const decision = findByKey(run.doc.decisions, (d) => d.number === number);
@@ -368,16 +367,17 @@ async function postDecisionCard(run: Run, thread: Thread, number: number): Promi
   const { channel, threadTs } = thread;
   const copies: CardCopy[] = [];
   await run.attempt('posting the decision card', async () => {
-    const posted = await run.client.chat.postMessage({ channel, thread_ts: threadTs, reply_broadcast: true, ...msg });
+    const posted = await run.client.chat.postMessage({ channel, thread_ts: threadTs, ...msg });
     if (posted.ts) copies.push({ channel, ts: posted.ts });
   });
-  const elsewhere = run.doc.config.decisionsChannel;
-  if (elsewhere && elsewhere !== channel && privateConversation(decision) === undefined) {
-    await run.attempt(`posting the decision card in ${elsewhere}`, async () => {
-      const posted = await run.client.chat.postMessage({ channel: elsewhere, ...msg });
-      if (posted.ts) copies.push({ channel: elsewhere, ts: posted.ts });
-    });
-  }
+  const actor = decision.decidedBy ?? decision.createdBy;
+  await run.attempt('posting the decision notice', () =>
+    run.client.chat.postMessage({
+      channel,
+      ...statusNotice(run.deps.flow, decision, { kind: 'accepted', actor }),
+      unfurl_links: false,
+    }),
+  );
   if (!copies.length) return;
   await run.write({ decision: number }, (doc) => {
     const d = findByKey(doc.decisions, (x) => x.number === number);

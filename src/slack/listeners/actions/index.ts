@@ -3,6 +3,7 @@ import { ACTIONS, ANSWER_ACTION, CHECKLIST_ACTION, CONFIRM_ACTION, PICK_ACTION, 
 import type { SlackDeps } from '../../runtime/context.js';
 import { afterAck } from '../../runtime/work.js';
 import { checklistAction } from './checklist.js';
+import { shareCompareAction } from './compare.js';
 import { registerDecisionCard } from './decision-card.js';
 import { registerDetails } from './details.js';
 import { MENU_ACTIONS, menuAction } from './menu.js';
@@ -32,5 +33,7 @@ export function register(app: App, deps: SlackDeps): void {
   // The revisit reminder, and the Resume button of private notes.
   queued(REMINDER.revisit, revisitAction(deps));
   queued(ACTIONS.resume, resumeAction(deps));
+  // The private `compare` answer's Share in channel button.
+  app.action<BlockAction>({ type: 'block_actions', action_id: ACTIONS.shareCompare }, shareCompareAction(deps));
   for (const id of MENU_ACTIONS) app.action<BlockAction>({ type: 'block_actions', action_id: id }, menuAction(deps));
 }
