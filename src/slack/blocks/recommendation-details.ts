@@ -24,7 +24,8 @@ const MAX_BLOCKS = LIMITS.viewBlocks - 2;
 function reasonText(flow: Flow, answers: Answers, r: Recommendation['reasons'][number]): string {
   const line = reasonLine(flow, answers, r);
   const prompt = flow.questionById.get(r.question)?.prompt;
-  const from = prompt ? ` _(${escapeText(prompt)} → ${escapeText(line.answer.join(', ') || 'not answered')})_` : '';
+  // A question left at its default (not asked) has no answer to show.
+  const from = prompt && line.answer.length ? ` _(${escapeText(prompt)} → ${escapeText(line.answer.join(', '))})_` : '';
   return `• ${escapeText(r.because)}${from}`;
 }
 
