@@ -142,7 +142,7 @@ describe('the Details modal', () => {
       for (const w of rec.warnings) expect(text, label).toContain(json(w.slice(0, 40)));
       for (const t of rec.tools) expect(text, label).toContain(json(flow.toolById.get(t.tool)?.name ?? t.tool));
       for (const id of rec.notNow) expect(text, label).toContain(json(flow.patternById.get(id)?.name ?? id));
-      expect(String((view.title as Json).text).length).toBeLessThanOrEqual(24);
+      expect(view.title.text.length).toBeLessThanOrEqual(24);
     }
   });
 
