@@ -87,20 +87,20 @@ function decisionNotes(input: CardInput): string {
   ].join(' ');
 }
 
-/** Open concerns on the card: the first few with their Resolve button, then how many more. */
+/** Open concerns on the card: the first few with their Resolve button, then how many more and how many resolved. */
 function openConcerns(concerns: ConcernList): KnownBlock[] {
   const open = concerns.filter((c) => !c.resolvedAt);
   // concernBlocks ends with its own "Raise a concern" button, which the card has among its buttons.
-  const listed = concernBlocks(open.slice(0, CARD.concernsShown)).filter(
-    (b) => b.type === 'section' && b.block_id !== CONCERN.block,
-  );
+  const listed = concernBlocks(open.slice(0, CARD.concernsShown)).filter((b) => b.type === 'section');
   const more = open.length - CARD.concernsShown;
-  return more > 0
-    ? [
-        ...listed,
-        context(`${plural(more, 'more open concern', 'more open concerns')}: \`@mesh-help summary\` lists them all.`),
-      ]
-    : listed;
+  const resolved = concerns.length - open.length;
+  const notes = [
+    ...(more > 0
+      ? [`${plural(more, 'more open concern', 'more open concerns')}: \`@mesh-help summary\` lists them all.`]
+      : []),
+    ...(resolved ? [`${resolved} resolved.`] : []),
+  ];
+  return notes.length ? [...listed, context(notes.join(' '))] : listed;
 }
 
 /**
@@ -152,7 +152,8 @@ export function recommendationMessage(flow: Flow, input: CardInput, state: CardS
               ? `:white_check_mark: ${by} recorded *${adrId(decision.number)}*: chose *${escapeText(chosenNames(flow, decision).join(' + '))}* instead, because “${escapeText(choice.override.reason ?? '')}”.`
               : `:white_check_mark: ${by} accepted this as *${adrId(decision.number)}*.`,
           ),
-          actions('decision', [
+          // Not the `decision` block: a decided card takes no more decisions.
+          actions(CONCERN.block, [
             button('Raise a concern', CONCERN.raise, 'raise'),
             button('Details', ACTIONS.details, 'details'),
           ]),
