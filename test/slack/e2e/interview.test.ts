@@ -18,7 +18,6 @@ import {
   CHANNEL,
   elementsOf,
   type Harness,
-  isPost,
   postsOfBlock,
   questionMessage,
   startHarness,
