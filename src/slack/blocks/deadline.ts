@@ -1,10 +1,10 @@
-import type { KnownBlock, ModalView } from '@slack/types';
+import type { ModalView } from '@slack/types';
 import { approvers, requiredNotApproved } from '../../domain/machine/accept.js';
 import { blockers } from '../../domain/machine/step.js';
 import type { Session, TeamDoc } from '../../store/index.js';
 import { DEADLINE } from '../ids.js';
 import type { CardTarget } from '../payloads.js';
-import { actions, button, context, LIMITS, type Message, plain, section, who } from './kit.js';
+import { context, LIMITS, type Message, plain, section, who } from './kit.js';
 
 /** `2026-11-27 10:00 UTC`. */
 const when = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
