@@ -12,14 +12,12 @@ import {
   actionPayload,
   BOB,
   CHANNEL,
-  clickPayload,
-  confirmPayload,
   type Harness,
-  questionMessage,
   selectPayload,
   startHarness,
 } from '../test/support/harness.js';
 import { controls, visibleChars } from '../test/support/visible.js';
+import { answerAll, hasAction, startWalk, TWO_REGIONS_ON_ISTIO, viewClickPayload } from '../test/support/walk.js';
 import { findBrowser } from './preview/browser.js';
 import { message, modal, type Pane, page, type ShownMessage } from './preview/html.js';
 
@@ -28,29 +26,9 @@ type Json = Record<string, unknown>;
 const DECISIONS = 'C0DECIDE';
 const TITLE = 'Payments across two regions';
 
-/** The sample team: two EKS regions already on Istio, failing over user traffic, in the interview's order. */
-export const PROFILE: Record<string, string | string[]> = {
-  clusters: 'multi-region',
-  fleet: '2-5',
-  services: '50-plus',
-  pains: ['mtls', 'region-failover', 'cross-cluster-calls'],
-  traffic: 'user-facing',
-  data: 'replicated',
-  network: 'flat',
-  cni: 'cilium',
-  l7_between_clusters: 'yes',
-  regulated: 'no',
-  fips: 'no',
-  existing_mesh: 'istio',
-  platform: 'eks',
-  ops: 'platform-team',
-  overhead: 'normal',
-  other_workloads: ['none'],
-  deploys: 'daily',
-};
+export const PROFILE = TWO_REGIONS_ON_ISTIO;
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
-const hasAction = (m: { blocks: Json[] }, id: string) => JSON.stringify(m.blocks).includes(`"action_id":"${id}"`);
 
 /** Everything the walk saw, in the order a person would meet it. */
 type Walk = {
@@ -72,29 +50,8 @@ async function walk(h: Harness): Promise<Walk> {
   };
   await h.command(`config channel <#${DECISIONS}|decisions>`);
   await h.idle();
-  const before = h.fake.calls.length;
-  await h.command(`start ${TITLE}`);
-  await h.idle();
-  const root = h.fake.calls.find(
-    (c) => c.seq > before && c.method === 'chat.postMessage' && c.params.thread_ts === undefined,
-  );
-  const rootTs = [...h.fake.messages.values()].find(
-    (m) => m.channel === CHANNEL && !m.thread_ts && m.text === root?.params.text,
-  )?.ts;
-  if (!rootTs) throw new Error('the interview did not start: no root message in the channel');
-
-  const asked: string[] = [];
-  for (const [id, value] of Object.entries(PROFILE)) {
-    const msg = questionMessage(h.fake, CHANNEL, rootTs, id);
-    // Not asked for these answers (the interview skips what does not apply).
-    if (!msg || asked.includes(id)) continue;
-    asked.push(id);
-    await step(
-      Array.isArray(value)
-        ? confirmPayload(h.fake, msg, `q:${id}`, value, ALICE)
-        : clickPayload(h.fake, msg, `q:${id}`, value, ALICE),
-    );
-  }
+  const rootTs = await startWalk(h, TITLE);
+  const asked = await answerAll(h, rootTs, PROFILE);
   const card = h.fake
     .thread(CHANNEL, rootTs)
     .filter((m) => hasAction(m, 'decision:accept'))
@@ -110,15 +67,11 @@ async function walk(h: Harness): Promise<Walk> {
     if (opened) {
       const view = opened.params.view as Json;
       details.push(view);
-      const blocks = (view.blocks ?? []) as Json[];
-      for (const b of blocks) {
-        for (const e of (Array.isArray(b.elements) ? b.elements : []) as Json[]) {
-          if (e.type !== 'button') continue;
-          const at = h.fake.calls.length;
-          await step(viewClick(h, view, b, e));
-          const pushed = h.fake.calls.find((c) => c.seq > at && c.method === 'views.push');
-          if (pushed) details.push(pushed.params.view as Json);
-        }
+      if (hasAction(view as { blocks: Json[] }, 'details:compare')) {
+        const at = h.fake.calls.length;
+        await step(viewClickPayload(h, view, 'details:compare', BOB));
+        const pushed = h.fake.calls.find((c) => c.seq > at && c.method === 'views.push');
+        if (pushed) details.push(pushed.params.view as Json);
       }
     }
   }
@@ -149,30 +102,6 @@ async function walk(h: Harness): Promise<Walk> {
 
 const isChecklistItem = (b: Json) =>
   typeof b.block_id === 'string' && /^checklist:[a-z0-9]+$/.test(b.block_id) && typeof b.accessory === 'object';
-
-/** A click on a button inside a modal, as Slack sends it (container of type view). */
-function viewClick(h: Harness, view: Json, b: Json, e: Json): Json {
-  return {
-    type: 'block_actions',
-    api_app_id: 'A0MESH',
-    token: 'deprecated-verification-token',
-    trigger_id: `trigger-${Date.now()}-${Math.random().toString(36).slice(2, 10)}`,
-    user: { id: BOB.id, username: 'u0bob', name: 'u0bob', team_id: BOB.team },
-    team: { id: BOB.team, domain: 'x' },
-    container: { type: 'view', view_id: 'V0DETAILS' },
-    view: { ...view, id: 'V0DETAILS', team_id: BOB.team, type: 'modal', state: { values: {} } },
-    actions: [
-      {
-        type: 'button',
-        action_id: e.action_id,
-        block_id: b.block_id,
-        value: e.value,
-        action_ts: `${Date.now() / 1000}`,
-      },
-    ],
-    response_url: h.fake.responseUrl(),
-  };
-}
 
 const clock = (i: number) => `${9 + Math.floor(i / 60)}:${String(i % 60).padStart(2, '0')} AM`;
 
