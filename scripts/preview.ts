@@ -40,6 +40,8 @@ type Walk = {
   uploaded: string | undefined;
   /** The recommendation card's ts (it keeps no Accept button once accepted). */
   cardTs: string;
+  /** The card as the team first saw it, before anyone decided. */
+  cardBefore: StoredMessage;
 };
 
 async function walk(h: Harness): Promise<Walk> {
@@ -76,6 +78,7 @@ async function walk(h: Harness): Promise<Walk> {
     }
   }
 
+  const cardBefore = structuredClone(card);
   await step(actionPayload(h.fake, card, 'decision:accept', BOB));
   // Tick three readiness checks, as three people would over a week.
   for (const n of [0, 1, 2]) {
@@ -97,7 +100,7 @@ async function walk(h: Harness): Promise<Walk> {
   const reply = (await res.json().catch(() => ({}))) as Json;
   await h.idle();
   const comparePrivate = reply.response_type === 'ephemeral' ? reply : undefined;
-  return { rootTs, asked, details, comparePrivate, uploaded, cardTs: card.ts };
+  return { rootTs, asked, details, comparePrivate, uploaded, cardTs: card.ts, cardBefore };
 }
 
 const isChecklistItem = (b: Json) =>
@@ -155,7 +158,6 @@ async function main(): Promise<void> {
 
     const threadShown = shown(thread, (m) => ({
       ...(broadcast.has(m.ts) ? { broadcast: true } : {}),
-      ...(m === card ? { id: 'card' } : {}),
       ...(m === decisionCard ? { id: 'decision' } : {}),
     }));
     if (w.uploaded) threadShown.push({ blocks: [], text: '', time: clock(thread.length), file: w.uploaded });
@@ -174,6 +176,11 @@ async function main(): Promise<void> {
         subtitle: rootMsg ? `# platform · ${thread.length} bot replies` : '',
         id: 'thread',
         html: threadShown.map(message).join(''),
+      },
+      {
+        title: 'The recommendation card',
+        subtitle: 'as posted, before the decision',
+        html: message({ blocks: w.cardBefore.blocks, text: w.cardBefore.text, time: clock(w.asked.length), id: 'card' }),
       },
       {
         title: 'Details (modal)',

@@ -6,10 +6,11 @@ import { match } from 'ts-pattern';
 import { z } from 'zod';
 import { adrId } from '../domain/machine/record.js';
 import { advance } from '../domain/machine/step.js';
+import { decisionTitle } from '../domain/presentation.js';
 import { completeAnswers, formatAnswerError, parseAnswers } from '../engine/answers.js';
 import type { Answers, Flow } from '../engine/flow.js';
 import { getFlow } from '../engine/load.js';
-import { recommend } from '../engine/recommend.js';
+import { type Recommendation, recommend } from '../engine/recommend.js';
 import { CodedError, type Codes, EXIT_CODES, exitCodeOf } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { parseScope } from '../team/scope.js';
@@ -94,12 +95,9 @@ function teamOf(value: string | undefined): string {
   return parsed.data;
 }
 
-/** A title that names the problem and the outcome, for records started without one. */
-export function defaultTitle(flow: Flow, patterns: string[]): string {
-  const names = patterns.map((p) => flow.patternById.get(p)?.name ?? p);
-  if (patterns.length === 1 && patterns[0] === 'plain-kubernetes')
-    return 'Stay on plain Kubernetes for service and cluster networking';
-  return `Adopt ${names.join(' with ')} for service and cluster networking`;
+/** A title for records started without one, following what was chosen ("Extend Istio across regions with …"). */
+export function defaultTitle(flow: Flow, rec: Recommendation, answers: Answers): string {
+  return decisionTitle(flow, { chosen: [rec.primary, ...rec.complements], recommendation: rec, answers });
 }
 
 async function interview(args: string[], io: Io): Promise<number> {
@@ -140,7 +138,7 @@ async function interview(args: string[], io: Io): Promise<number> {
 
   const store = await openStore(io.env);
   const now = io.now();
-  const title = values.title?.trim() || defaultTitle(flow, [rec.primary, ...rec.complements]);
+  const title = values.title?.trim() || defaultTitle(flow, rec, answers);
   // Who decided, for the ADR's decision-makers: --by, else the login name.
   const byName = (values.by ?? io.env.USER ?? io.env.LOGNAME ?? '').trim().slice(0, 80) || undefined;
   try {
