@@ -180,7 +180,12 @@ async function main(): Promise<void> {
       {
         title: 'The recommendation card',
         subtitle: 'as posted, before the decision',
-        html: message({ blocks: w.cardBefore.blocks, text: w.cardBefore.text, time: clock(w.asked.length), id: 'card' }),
+        html: message({
+          blocks: w.cardBefore.blocks,
+          text: w.cardBefore.text,
+          time: clock(w.asked.length),
+          id: 'card',
+        }),
       },
       {
         title: 'Details (modal)',
