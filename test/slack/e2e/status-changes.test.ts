@@ -116,6 +116,10 @@ describe('status changes: the card in the thread, and a notice in the decisions 
     expect(doc().decisions[0]).toMatchObject({ status: 'superseded', supersededBy: 2 });
     const old = copies(1);
     expect(old).toHaveLength(1);
+    // The old interview's root message in the channel says so, in place.
+    const oldRoot = doc().sessions.find((x) => x.decisionNumber === 1);
+    const root = h.fake.message(CHANNEL, String(oldRoot?.rootTs ?? oldRoot?.threadTs));
+    expect(textOf(root ?? {})).toContain('was superseded by *ADR-0002*');
     for (const copy of old) {
       expect(textOf(copy)).toContain('*superseded*');
       expect(textOf(copy)).toContain('Superseded by *ADR-0002* Payments, a year on');
