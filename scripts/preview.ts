@@ -69,9 +69,10 @@ async function walk(h: Harness): Promise<Walk> {
     if (opened) {
       const view = opened.params.view as Json;
       details.push(view);
-      if (hasAction(view as { blocks: Json[] }, 'details:compare')) {
+      for (const deeper of ['details:tools', 'details:ruled-out', 'details:compare']) {
+        if (!hasAction(view as { blocks: Json[] }, deeper)) continue;
         const at = h.fake.calls.length;
-        await step(viewClickPayload(h, view, 'details:compare', BOB));
+        await step(viewClickPayload(h, view, deeper, BOB));
         const pushed = h.fake.calls.find((c) => c.seq > at && c.method === 'views.push');
         if (pushed) details.push(pushed.params.view as Json);
       }
@@ -254,7 +255,7 @@ async function screenshots(browser: Browser, htmlFile: string, out: string): Pro
     ['card.png', '#card'],
     ['thread.png', '#thread'],
     ['decision-card.png', '#decision'],
-    ['details.png', '#details'],
+    ['details.png', '#modal-0'],
     ['channel.png', '#channel'],
     ['elsewhere.png', '#elsewhere'],
   ];

@@ -48,8 +48,13 @@ export const ACTIONS = {
   shareCompare: 'compare:share',
 } as const;
 
-/** The Details modal: its pages' callback id and the button that pushes the pattern comparison. */
-export const DETAILS = { callback: 'details:view', compare: 'details:compare' } as const;
+/** The Details modal: its pages' callback id and the buttons that push its deeper pages. */
+export const DETAILS = {
+  callback: 'details:view',
+  compare: 'details:compare',
+  tools: 'details:tools',
+  ruledOut: 'details:ruled-out',
+} as const;
 
 /** The decision card's buttons carry `<team>:<number>` so a card in the decisions channel still finds its record. */
 export const recordRef = (teamId: string, number: number): string => `${teamId}:${number}`;

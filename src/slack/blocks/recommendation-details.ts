@@ -1,4 +1,5 @@
 import type { KnownBlock, ModalView } from '@slack/types';
+import { match } from 'ts-pattern';
 import { z } from 'zod';
 import { headline, reasonLine, toolFitsPlatform, whatWouldChange } from '../../domain/presentation.js';
 import type { Answers, AnswerValue, Flow } from '../../engine/flow.js';
@@ -12,6 +13,9 @@ import { patternName, patternNames } from './labels.js';
 
 /** What the pushed comparison page needs, carried in the Details modal's private_metadata. */
 export const DetailsMetadata = z.object({
+  teamId: z.string().max(64),
+  channel: z.string().max(64),
+  threadTs: z.string().max(64),
   patterns: z.array(z.string().max(64)).max(10),
   platform: z.string().max(64).optional(),
 });
@@ -50,8 +54,26 @@ function toolLines(flow: Flow, rec: Recommendation): string[] {
   return lines;
 }
 
-/** "Why this recommendation": everything the card leaves out, in the order a reviewer asks for it. */
-export function detailsModal(flow: Flow, title: string, answers: Answers, rec: Recommendation): ModalView {
+/** Where the card's interview is, so a pushed page can read its recommendation again. */
+export type DetailsWhere = { teamId: string; channel: string; threadTs: string };
+
+/** The deeper pages Details pushes, by the button that opens each. */
+export type DetailsPage = 'tools' | 'ruled-out';
+
+/** Parts of a page (each a titled list), laid out within a modal's block limit with dividers between. */
+function layout(parts: KnownBlock[][]): KnownBlock[] {
+  const blocks: KnownBlock[] = [];
+  for (const part of parts) {
+    // A part that no longer fits is left out whole; the ADR keeps everything.
+    if (blocks.length + part.length + 1 > MAX_BLOCKS) break;
+    if (blocks.length) blocks.push(divider());
+    blocks.push(...part);
+  }
+  return blocks;
+}
+
+/** Every reason for each recommended pattern, what speaks against it, and what would change it. */
+function whyParts(flow: Flow, title: string, answers: Answers, rec: Recommendation): KnownBlock[][] {
   const named = [rec.primary, ...rec.complements];
   const parts: KnownBlock[][] = [
     [
@@ -78,17 +100,8 @@ export function detailsModal(flow: Flow, title: string, answers: Answers, rec: R
       ),
     );
   }
-  if (rec.notNow.length) {
-    const lines = rec.notNow.flatMap((id) => [
-      `*${escapeText(patternName(flow, id))}*`,
-      ...rec.reasons.filter((r) => r.pattern === id).map((r) => reasonText(flow, answers, r)),
-    ]);
-    parts.push(listSections('Ruled out for now', lines));
-  }
-  const tools = toolLines(flow, rec);
-  if (tools.length) parts.push(listSections('Tools: first choice, alternatives, what to avoid', tools));
-  const changes = whatWouldChange(flow, rec);
   if ('sensitivity' in rec) {
+    const changes = whatWouldChange(flow, rec);
     parts.push(
       changes.length
         ? listSections(
@@ -103,19 +116,30 @@ export function detailsModal(flow: Flow, title: string, answers: Answers, rec: R
         : [section('*What would change this*\nNo single different answer changes the outcome.')],
     );
   }
+  return parts;
+}
+
+/** "Why this recommendation": every reason for and against, and what would change it; deeper pages one click on. */
+export function detailsModal(
+  flow: Flow,
+  title: string,
+  answers: Answers,
+  rec: Recommendation,
+  where: DetailsWhere,
+): ModalView {
+  const named = [rec.primary, ...rec.complements];
   const metadata: DetailsMetadata = {
+    ...where,
     patterns: named,
     ...(typeof answers.platform === 'string' ? { platform: answers.platform } : {}),
   };
-  const blocks: KnownBlock[] = [];
-  for (const part of parts) {
-    // A part that no longer fits is left out whole, and the note below says where the rest is.
-    if (blocks.length + part.length + 1 > MAX_BLOCKS) break;
-    if (blocks.length) blocks.push(divider());
-    blocks.push(...part);
-  }
+  const blocks = layout(whyParts(flow, title, answers, rec));
   blocks.push(
-    actions('details', [button('Compare the patterns', DETAILS.compare, 'compare')]),
+    actions('details', [
+      ...(rec.tools.length ? [button('Tools and alternatives', DETAILS.tools, 'tools')] : []),
+      ...(rec.notNow.length ? [button('Ruled out for now', DETAILS.ruledOut, 'ruled-out')] : []),
+      button('Compare the patterns', DETAILS.compare, 'compare'),
+    ]),
     context('The readiness checklist is in the thread; the decision record (ADR) keeps all of this once accepted.'),
   );
   return {
@@ -125,6 +149,30 @@ export function detailsModal(flow: Flow, title: string, answers: Answers, rec: R
     close: plain('Close', LIMITS.viewTitle),
     private_metadata: JSON.stringify(metadata),
     blocks,
+  };
+}
+
+/** A pushed page: the tools of each recommended layer (first choice, alternatives, avoid), or what was ruled out and why. */
+export function detailsPage(flow: Flow, page: DetailsPage, answers: Answers, rec: Recommendation): ModalView {
+  const parts = match(page)
+    .with('tools', () => [
+      listSections('First choice, alternatives and what to avoid, per layer', toolLines(flow, rec)),
+    ])
+    .with('ruled-out', () =>
+      rec.notNow.map((id) =>
+        listSections(
+          escapeText(patternName(flow, id)),
+          rec.reasons.filter((r) => r.pattern === id).map((r) => reasonText(flow, answers, r)),
+        ),
+      ),
+    )
+    .exhaustive();
+  return {
+    type: 'modal',
+    callback_id: DETAILS.callback,
+    title: plain(page === 'tools' ? 'Tools and alternatives' : 'Ruled out for now', LIMITS.viewTitle),
+    close: plain('Back', LIMITS.viewTitle),
+    blocks: layout(parts),
   };
 }
 

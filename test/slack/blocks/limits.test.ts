@@ -12,7 +12,7 @@ import { helpMessage, menuMessage } from '../../../src/slack/blocks/menu.js';
 import { overrideModal, startModal } from '../../../src/slack/blocks/modals.js';
 import { questionMessage } from '../../../src/slack/blocks/question.js';
 import { recommendationMessage } from '../../../src/slack/blocks/recommendation.js';
-import { detailsModal } from '../../../src/slack/blocks/recommendation-details.js';
+import { detailsModal, detailsPage } from '../../../src/slack/blocks/recommendation-details.js';
 import { rootMessage } from '../../../src/slack/blocks/root.js';
 import { emptyTeam, type Session, type TeamDoc } from '../../../src/store/index.js';
 import { checkMessage, checkView } from '../../support/block-kit.js';
@@ -155,9 +155,12 @@ describe('recommendation cards', () => {
       'deadline:open',
       'details:open',
     ]);
-    const details = JSON.stringify(detailsModal(flow, 'T', answers, rec).blocks);
+    const where = { teamId: 'T0HOME', channel: 'C0MESH', threadTs: '1.1' };
+    const details = JSON.stringify(detailsModal(flow, 'T', answers, rec, where).blocks);
     for (const w of rec.warnings) expect(details).toContain(w.slice(0, 30).replace(/"/g, '\\"'));
-    expect(details).toContain('Ruled out for now');
+    expect(details).toContain('"action_id":"details:ruled-out"');
+    const ruledOut = JSON.stringify(detailsPage(flow, 'ruled-out', answers, rec).blocks);
+    for (const id of rec.notNow) expect(ruledOut).toContain(flow.patternById.get(id)?.name ?? id);
   });
 });
 

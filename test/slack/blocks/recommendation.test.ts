@@ -5,7 +5,7 @@ import type { Answers } from '../../../src/engine/flow.js';
 import { getFlow } from '../../../src/engine/load.js';
 import { type Recommendation, recommend } from '../../../src/engine/recommend.js';
 import { recommendationMessage } from '../../../src/slack/blocks/recommendation.js';
-import { comparisonModal, detailsModal } from '../../../src/slack/blocks/recommendation-details.js';
+import { comparisonModal, detailsModal, detailsPage } from '../../../src/slack/blocks/recommendation-details.js';
 import { checkMessage, checkView } from '../../support/block-kit.js';
 import { visibleChars } from '../../support/visible.js';
 
@@ -17,6 +17,7 @@ const cardOf = (answers: Answers, recommendation = recommend(flow, answers)) => 
   return { recommendation, msg, text: JSON.stringify(msg.blocks) };
 };
 const json = (s: string) => s.replace(/"/g, '\\"');
+const WHERE = { teamId: 'T0HOME', channel: 'C0MESH', threadTs: '1700000000.000001' };
 
 /** Profiles across every pattern the engine recommends, every platform and every mesh a team may run. */
 function profiles(): Answers[] {
@@ -131,13 +132,19 @@ describe('the recommendation card says what to do first', () => {
 });
 
 describe('the Details modal', () => {
-  it('holds every reason for and against, the warnings, what was ruled out, and every tool named with its fit', () => {
+  it('holds every reason for and against, the warnings, and pushes what was ruled out and every tool with its fit', () => {
     for (const answers of profiles().filter((_, i) => i % 17 === 0)) {
       const rec = recommend(flow, answers);
-      const view = detailsModal(flow, 'T', answers, rec);
+      const view = detailsModal(flow, 'T', answers, rec, WHERE);
+      const pages = [view, detailsPage(flow, 'tools', answers, rec), detailsPage(flow, 'ruled-out', answers, rec)];
       const label = JSON.stringify(answers);
-      expect(checkView(view), label).toEqual([]);
-      const text = JSON.stringify(view.blocks);
+      for (const page of pages) expect(checkView(page), label).toEqual([]);
+      const text = JSON.stringify(pages.map((p) => p.blocks));
+      // The first page holds every reason for what is recommended, and the warnings against it.
+      const first = JSON.stringify(view.blocks);
+      for (const r of rec.reasons.filter((x) => x.pattern === rec.primary || rec.complements.includes(x.pattern)))
+        expect(first, label).toContain(json(r.because.slice(0, 40)));
+      for (const w of rec.warnings) expect(first, label).toContain(json(w.slice(0, 40)));
       for (const r of rec.reasons) expect(text, label).toContain(json(r.because.slice(0, 40)));
       for (const w of rec.warnings) expect(text, label).toContain(json(w.slice(0, 40)));
       for (const t of rec.tools) expect(text, label).toContain(json(flow.toolById.get(t.tool)?.name ?? t.tool));
@@ -191,7 +198,7 @@ describe('the Details modal', () => {
         },
       ],
     } as Recommendation;
-    const text = JSON.stringify(detailsModal(flow, 'T', answers, withChange).blocks);
+    const text = JSON.stringify(detailsModal(flow, 'T', answers, withChange, WHERE).blocks);
     expect(text).toContain('What would change this');
     expect(text).toContain('*Can pods in one cluster reach pods in another?*');
     const label = (id: string) => flow.questionById.get('network')?.options.find((o) => o.id === id)?.label;
@@ -199,9 +206,11 @@ describe('the Details modal', () => {
     expect(text).toContain('the primary becomes Service mesh');
     expect(text).toContain('Cluster mesh: Cilium ClusterMesh → no longer recommended');
     expect(text).toContain('Overlapping &lt;CIDRs&gt; &amp; gateways');
-    const none = JSON.stringify(detailsModal(flow, 'T', answers, { ...rec, sensitivity: [] } as Recommendation).blocks);
+    const none = JSON.stringify(
+      detailsModal(flow, 'T', answers, { ...rec, sensitivity: [] } as Recommendation, WHERE).blocks,
+    );
     expect(none).toContain('No single different answer changes the outcome.');
     // An engine without v3 says nothing about it rather than something untrue.
-    expect(JSON.stringify(detailsModal(flow, 'T', answers, rec).blocks)).not.toContain('What would change this');
+    expect(JSON.stringify(detailsModal(flow, 'T', answers, rec, WHERE).blocks)).not.toContain('What would change this');
   });
 });

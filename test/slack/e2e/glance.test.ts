@@ -74,14 +74,23 @@ describe('a decision a busy engineer takes in at a glance (issue #17), walked ov
     const opened = h.fake.calls.find((c) => c.seq > beforeDetails && c.method === 'views.open');
     expect(opened?.params.trigger_id).toMatch(/^trigger-/);
     const view = opened?.params.view as Json;
-    const details = JSON.stringify(view.blocks);
-    for (const r of rec.reasons) expect(details).toContain(r.because.slice(0, 50).replace(/"/g, '\\"'));
-    for (const t of rec.tools) expect(details).toContain(flow.toolById.get(t.tool)?.name ?? t.tool);
-    const beforePush = h.fake.calls.length;
-    await h.interact(viewClickPayload(h, view, 'details:compare', BOB));
-    await h.idle();
-    const pushed = h.fake.calls.find((c) => c.seq > beforePush && c.method === 'views.push');
-    const comparison = JSON.stringify((pushed?.params.view as Json | undefined)?.blocks ?? []);
+    const pushPage = async (action: string): Promise<string> => {
+      const at = h.fake.calls.length;
+      await h.interact(viewClickPayload(h, view, action, BOB));
+      await h.idle();
+      const pushed = h.fake.calls.find((c) => c.seq > at && c.method === 'views.push');
+      return JSON.stringify((pushed?.params.view as Json | undefined)?.blocks ?? []);
+    };
+    const recommended = [rec.primary, ...rec.complements];
+    const why = JSON.stringify(view.blocks);
+    for (const r of rec.reasons.filter((x) => recommended.includes(x.pattern)))
+      expect(why).toContain(r.because.slice(0, 50).replace(/"/g, '\\"'));
+    const ruledOut = await pushPage('details:ruled-out');
+    for (const r of rec.reasons.filter((x) => !recommended.includes(x.pattern)))
+      expect(ruledOut).toContain(r.because.slice(0, 50).replace(/"/g, '\\"'));
+    const tools = await pushPage('details:tools');
+    for (const t of rec.tools) expect(tools).toContain(flow.toolById.get(t.tool)?.name ?? t.tool);
+    const comparison = await pushPage('details:compare');
     expect(comparison).toContain('Amazon VPC Lattice');
     for (const other of ['Cloud Service Mesh (GKE)', 'Istio add-on for AKS', 'OpenShift Service Mesh'])
       expect(comparison).not.toContain(other);
