@@ -133,6 +133,15 @@ describe('recommendation cards', () => {
                   expect(checkMessage(msg), JSON.stringify(answers)).toEqual([]);
                   checked++;
                 }
+                // Its Details pages too: within a modal's limits whatever the answers and the title.
+                const rec = input.recommendation;
+                const where = { teamId: 'T0HOME', channel: 'C0MESH', threadTs: '1.1' };
+                for (const view of [
+                  detailsModal(flow, NASTY_TITLE, answers, rec, where),
+                  detailsPage(flow, 'tools', answers, rec),
+                  detailsPage(flow, 'ruled-out', answers, rec),
+                ])
+                  expect(checkView(view), JSON.stringify(answers)).toEqual([]);
               }
     expect(checked).toBeGreaterThan(1000);
   });
