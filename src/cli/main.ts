@@ -6,7 +6,7 @@ import { match } from 'ts-pattern';
 import { z } from 'zod';
 import { adrId } from '../domain/machine/record.js';
 import { advance } from '../domain/machine/step.js';
-import { headline } from '../domain/presentation.js';
+import { decisionTitle } from '../domain/presentation.js';
 import { completeAnswers, formatAnswerError, parseAnswers } from '../engine/answers.js';
 import type { Answers, Flow } from '../engine/flow.js';
 import { getFlow } from '../engine/load.js';
@@ -87,12 +87,9 @@ export function teamOf(value: string | undefined): string {
   return parsed.data;
 }
 
-/** A title that follows the decision, for records started without one: the headline ("Extend your Istio to…"). */
+/** A title for records started without one, following what was chosen ("Extend Istio across regions with …"). */
 export function defaultTitle(flow: Flow, rec: Recommendation, answers: Answers): string {
-  const line = headline(rec, answers, flow).replace(/\.$/, '');
-  if (line.length <= 120) return line;
-  const names = [rec.primary, ...rec.complements].map((p) => flow.patternById.get(p)?.name ?? p);
-  return `Adopt ${names.join(' with ')} for service and cluster networking`;
+  return decisionTitle(flow, { chosen: [rec.primary, ...rec.complements], recommendation: rec, answers });
 }
 
 async function interview(args: string[], io: Io): Promise<number> {

@@ -76,7 +76,7 @@ export function renderSummary(s: Summary, width = 80): string[] {
 export function renderRecommendation(flow: Flow, rec: Recommendation, width = 80, answers: Answers = {}): string {
   const rule = '-'.repeat(Math.min(width, 40));
   return [
-    ...renderSummary(summary(rec, answers, flow), width),
+    ...renderSummary(summary(flow, rec, answers), width),
     '',
     `${rule} details`,
     renderDetails(flow, rec, width),

@@ -60,6 +60,18 @@ export const ACTIONS = {
   menuDecisions: 'menu:decisions',
   menuExport: 'menu:export',
   menuHelp: 'menu:help',
+  /** Recommendation card: opens the Details modal (every reason, ruled out, tools, what would change it). */
+  details: 'details:open',
+  /** The private `compare` answer: post it to the channel (value: the compared pattern ids, comma-separated). */
+  shareCompare: 'compare:share',
+} as const;
+
+/** The Details modal: its pages' callback id and the buttons that push its deeper pages. */
+export const DETAILS = {
+  callback: 'details:view',
+  compare: 'details:compare',
+  tools: 'details:tools',
+  ruledOut: 'details:ruled-out',
 } as const;
 
 /** The decision card's buttons carry `<team>:<number>` so a card in the decisions channel still finds its record. */

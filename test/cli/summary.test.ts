@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderRecommendation, renderSummary, SUMMARY_LINES } from '../../src/cli/render.js';
-import { answerLabels, firstChoices, headline, summary } from '../../src/domain/presentation.js';
+import { answerLabels, firstChoices, headline, recommendedPatterns, summary } from '../../src/domain/presentation.js';
 import { completeAnswers } from '../../src/engine/answers.js';
 import type { Answers } from '../../src/engine/flow.js';
 import { getFlow } from '../../src/engine/load.js';
@@ -53,7 +53,7 @@ describe('the terminal summary on top of the recommendation', () => {
     for (const answers of PROFILES) {
       const rec = recommend(flow, answers);
       for (const width of [40, 80, 132]) {
-        const lines = renderSummary(summary(rec, answers, flow), width);
+        const lines = renderSummary(summary(flow, rec, answers), width);
         expect(lines.length, JSON.stringify(answers)).toBeLessThanOrEqual(SUMMARY_LINES);
         for (const l of lines) expect(l.length, l).toBeLessThanOrEqual(width);
         expect(lines[0]).toMatch(/^Do this: {3}\S/);
@@ -66,9 +66,9 @@ describe('the terminal summary on top of the recommendation', () => {
     let extended = 0;
     for (const answers of PROFILES) {
       const rec = recommend(flow, answers);
-      const text = renderSummary(summary(rec, answers, flow), 200).join('\n');
-      const action = headline(rec, answers, flow);
-      for (const { name } of firstChoices(flow, rec)) {
+      const text = renderSummary(summary(flow, rec, answers), 200).join('\n');
+      const action = headline(flow, rec, answers);
+      for (const { toolName: name } of firstChoices(flow, rec, recommendedPatterns(rec))) {
         if (name === undefined) continue;
         expect(text).toContain(`Tools:     `);
         expect(text).toContain(name);
@@ -100,14 +100,14 @@ describe('the terminal summary on top of the recommendation', () => {
       traffic: 'user-facing',
     } as Answers);
     const rec = recommend(flow, answers);
-    const line = headline(rec, answers, flow);
-    expect(line).toMatch(/(^E|, and e)xtend your Istio to multi-cluster/);
+    const line = headline(flow, rec, answers);
+    expect(line).toMatch(/(^E|, and e)xtend your Istio .*with Istio multi-cluster/);
     expect(line).not.toMatch(/Adopt Istio/);
     expect(line.endsWith('.')).toBe(true);
     const fresh = completeAnswers(flow, { clusters: 'one', pains: ['mtls'], existing_mesh: 'none' } as Answers);
-    expect(headline(recommend(flow, fresh), fresh, flow)).toMatch(/^Adopt Istio/);
+    expect(headline(flow, recommend(flow, fresh), fresh)).toMatch(/^Run Istio/);
     const plain = completeAnswers(flow, { clusters: 'one' } as Answers);
-    expect(headline(recommend(flow, plain), plain, flow)).toBe('Stay on plain Kubernetes.');
+    expect(headline(flow, recommend(flow, plain), plain)).toMatch(/^Stay on plain Kubernetes/);
   });
 
   it('sits on top of the details: summary, a blank line, then everything the result said before', () => {
@@ -141,13 +141,14 @@ describe('the headline reads a first choice’s mode when the recommendation giv
         },
       ],
     };
-    expect(headline(rec, { existing_mesh: 'none' }, flow)).toBe(
-      'Adopt Istio multi-cluster (multi-primary), ambient mode.',
+    expect(headline(flow, rec, { existing_mesh: 'none' })).toBe(
+      'Run Istio multi-cluster (multi-primary), ambient mode for the calls between services.',
     );
-    expect(headline(rec, { existing_mesh: 'istio' }, flow)).toBe(
-      'Extend your Istio to multi-cluster (multi-primary), ambient mode.',
+    expect(headline(flow, rec, { existing_mesh: 'istio' })).toBe(
+      'Extend your Istio with Istio multi-cluster (multi-primary), ambient mode.',
     );
     const named = { ...rec, tools: [{ ...rec.tools[0], tool: 'istio-ambient' }] } as typeof rec;
-    expect(headline(named, { existing_mesh: 'istio' }, flow)).toBe('Extend your Istio (ambient mode).');
+    // The catalogue's name already says the mode, so it is not said twice.
+    expect(headline(flow, named, { existing_mesh: 'istio' })).toBe('Extend your Istio with Istio, ambient mode.');
   });
 });

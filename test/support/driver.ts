@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { StoredMessage } from './fake-slack.js';
+import type { Call, StoredMessage } from './fake-slack.js';
 import {
   ALICE,
   CHANNEL,
@@ -110,13 +110,15 @@ export async function runInterview(h: Harness, rootTs: string, script: Record<st
   }
 }
 
-/** The newest recommendation card (posted with reply_broadcast). */
+/** A post of a recommendation card that still takes decisions: a thread reply carrying the Accept button. */
+export const isCardPost = (c: Call): boolean =>
+  isPost(c) &&
+  typeof c.params.thread_ts === 'string' &&
+  JSON.stringify(c.params.blocks ?? []).includes('"action_id":"decision:accept"');
+
+/** The newest recommendation card (a thread reply with Accept; it is not broadcast). */
 export async function waitForCard(h: Harness, after = 0): Promise<StoredMessage> {
-  const call = await h.fake.waitFor(
-    (c) => c.seq > after && isPost(c) && c.params.reply_broadcast === true,
-    5000,
-    'the recommendation card',
-  );
+  const call = await h.fake.waitFor((c) => c.seq > after && isCardPost(c), 5000, 'the recommendation card');
   await h.idle();
   const card = [...h.fake.messages.values()].find(
     (m) => m.text === call.params.text && m.thread_ts === call.params.thread_ts,

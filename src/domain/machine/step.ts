@@ -21,6 +21,7 @@ import { visibleIn } from '../../team/visibility.js';
 import { claimable, claimOf, isPending, leftBy, type RequestRef } from '../claims.js';
 import { abandonAfterDays, isIdle, isOpen, openLimitReached } from '../limits.js';
 import { count, pick } from '../plural.js';
+import { DEFAULT_TITLE, decisionTitle } from '../presentation.js';
 import { undraft } from '../undraft.js';
 import { acceptSession, approvalsMissing, approvers } from './accept.js';
 import type { Effect, Thread } from './effects.js';
@@ -87,7 +88,7 @@ export function advance<E extends Event>(flow: Flow, doc: TeamDoc, event: E, now
     .with({ type: 'answer' }, (e) => answer(flow, doc, e, now, fx))
     .with({ type: 'ask-again' }, (e) => askAgain(flow, doc, e, now, fx))
     .with({ type: 'resume' }, (e) => resume(flow, doc, e, now, fx))
-    .with({ type: 'accept' }, (e) => accept(doc, e, now, fx))
+    .with({ type: 'accept' }, (e) => titled(flow, doc, accept(doc, e, now, fx)))
     .with({ type: 'approve' }, (e) => approveCard(doc, e, now, fx))
     .with({ type: 'raise-concern' }, (e) => raiseConcern(doc, e, now, fx))
     .with({ type: 'resolve-concern' }, (e) => resolveConcern(doc, e, now, fx))
@@ -98,7 +99,7 @@ export function advance<E extends Event>(flow: Flow, doc: TeamDoc, event: E, now
     .with({ type: 'accept-record' }, (e) => acceptRecord(doc, e, now, fx))
     .with({ type: 'supersede' }, (e) => supersedeRecord(doc, e, now, fx))
     .with({ type: 'set-deadline' }, (e) => setDeadline(doc, e, now, fx))
-    .with({ type: 'deadline' }, (e) => deadline(doc, e, now, fx))
+    .with({ type: 'deadline' }, (e) => titled(flow, doc, deadline(doc, e, now, fx)))
     .with({ type: 'reminder-due' }, (e) => reminderDue(doc, e, now, fx))
     .with({ type: 'nudge-due' }, (e) => nudgeDue(doc, e, fx))
     .with({ type: 'abandon-idle' }, (e) => abandonIdle(doc, e, now, fx))
@@ -415,6 +416,19 @@ function decisionErrorText(e: DecisionError): string {
     .with({ kind: 'bad-transition' }, (x) => `A decision cannot move from ${x.from} to ${x.to}.`)
     .with({ kind: 'other-team' }, () => 'Only the team that owns this interview can decide it.')
     .exhaustive();
+}
+
+/**
+ * A record accepted from an interview started without a title is named after
+ * what was chosen ("Extend Istio across regions with …"), not the stock question.
+ */
+function titled<O extends { kind: string; decision?: { number: number } }>(flow: Flow, doc: TeamDoc, outcome: O): O {
+  const number = outcome.kind === 'decided' || outcome.kind === 'accepted' ? outcome.decision?.number : undefined;
+  const d = number === undefined ? undefined : doc.decisions.find((x) => x.number === number);
+  if (d && d.title === DEFAULT_TITLE && d.history.filter((h) => h.to === 'accepted').length === 1) {
+    d.title = decisionTitle(flow, d);
+  }
+  return outcome;
 }
 
 /** Records the team's decision from a recommendation card: the recommendation itself, or an override with its reason. */

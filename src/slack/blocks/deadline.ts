@@ -1,43 +1,12 @@
-import type { KnownBlock, ModalView } from '@slack/types';
+import type { ModalView } from '@slack/types';
 import { approvers, requiredNotApproved } from '../../domain/machine/accept.js';
 import { blockers } from '../../domain/machine/step.js';
 import { count } from '../../domain/plural.js';
 import type { Session, TeamDoc } from '../../store/index.js';
 import { DEADLINE } from '../ids.js';
 import type { CardTarget } from '../payloads.js';
-import { actions, button, context, LIMITS, type Message, plain, section, who } from './kit.js';
+import { context, LIMITS, type Message, plain, section, who } from './kit.js';
 import { plainWhen, slackWhen } from './when.js';
-
-/** What the deadline part of an active recommendation card shows; `zone`: the team's, for the fallback text. */
-export type DeadlineView = {
-  deadline?: string | undefined;
-  approvers?: readonly string[] | undefined;
-  zone?: string | undefined;
-};
-
-/**
- * "Set a deadline" under an active recommendation card, with the current
- * deadline and the team's required approvers. Kept apart from the card's own
- * builder, which appends it when the card still takes decisions.
- */
-export function deadlineBlocks(view: DeadlineView): KnownBlock[] {
-  const notes = [
-    view.deadline
-      ? `:alarm_clock: Decide by ${slackWhen(view.deadline, view.zone)}.`
-      : 'No deadline for this recommendation.',
-    ...(view.approvers?.length ? [`Required approvers: ${view.approvers.map(who).join(', ')}.`] : []),
-  ];
-  return [
-    actions(DEADLINE.block, [button(view.deadline ? 'Change the deadline' : 'Set a deadline', DEADLINE.open, 'set')]),
-    context(notes.join(' ')),
-  ];
-}
-
-/** The card with its deadline part, when it fits Slack's block limit (the card's own blocks always win). */
-export function withDeadline(msg: Message, view: DeadlineView): Message {
-  const extra = deadlineBlocks(view);
-  return msg.blocks.length + extra.length <= LIMITS.messageBlocks ? { ...msg, blocks: [...msg.blocks, ...extra] } : msg;
-}
 
 /** Most working days a deadline set from the card can be away (as `config deadline`). */
 export const MAX_WORKING_DAYS = 60;

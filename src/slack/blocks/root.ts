@@ -1,16 +1,38 @@
 import { match } from 'ts-pattern';
 import type { Decision, Session } from '../../domain/model.js';
-import { adrId } from '../../domain/presentation.js';
+import { adrId, chosenNames, headline } from '../../domain/presentation.js';
 import type { Flow } from '../../engine/flow.js';
 import { questionsAnswered, questionsLeft } from '../../engine/progress.js';
 import { escapeText } from '../escape.js';
 import { context, type Message, section, who } from './kit.js';
-import { patternNames } from './labels.js';
 import { slackWhen } from './when.js';
 
 /** What the root message shows of a session. */
 export type RootView = Pick<Session, 'title' | 'startedBy' | 'status' | 'answers' | 'recommendation' | 'revisits'> &
   Partial<Pick<Session, 'deadline' | 'expiredReason' | 'abandonedReason'>>;
+
+/** Where the decision stands, naming what was chosen (tools first) and, once replaced, its successor. */
+function decidedLine(flow: Flow, d: Decision): string {
+  const chosen = escapeText(chosenNames(flow, d).join(' + '));
+  const id = `*${adrId(d.number)}*`;
+  return match(d.status)
+    .with(
+      'accepted',
+      () => `:white_check_mark: Decided: ${id} ${chosen}${d.decidedBy ? ` (accepted by ${who(d.decidedBy)})` : ''}`,
+    )
+    .with('superseded', () =>
+      d.supersededBy
+        ? `:arrows_counterclockwise: ${id} ${chosen} was superseded by *${adrId(d.supersededBy)}*.`
+        : `:arrows_counterclockwise: ${id} ${chosen} was superseded.`,
+    )
+    .with(
+      'proposed',
+      () => `:leftwards_arrow_with_hook: ${id} ${chosen} is proposed again: the card in the thread takes decisions.`,
+    )
+    .with('rejected', () => `:x: ${id} ${chosen} was rejected.`)
+    .with('deprecated', () => `:wastebasket: ${id} ${chosen} is deprecated: it no longer guides new work.`)
+    .exhaustive();
+}
 
 /** One line on where the interview stands. */
 export function statusLine(flow: Flow, view: RootView, decision?: Decision, zone?: string): string {
@@ -23,15 +45,11 @@ export function statusLine(flow: Flow, view: RootView, decision?: Decision, zone
     })
     .with('complete', () => {
       const ready = view.recommendation
-        ? `:bulb: Recommendation ready: *${escapeText(patternNames(flow, [view.recommendation.primary, ...view.recommendation.complements]))}*. Accept it or record another choice in the thread.`
+        ? `:bulb: Recommendation ready: *${escapeText(headline(flow, view.recommendation, view.answers))}* Accept it or record another choice in the thread.`
         : ':bulb: Recommendation ready in the thread.';
       return view.deadline ? `${ready}\n:alarm_clock: Decide by ${slackWhen(view.deadline, zone)}.` : ready;
     })
-    .with('decided', () =>
-      decision
-        ? `:white_check_mark: Decided: *${adrId(decision.number)}* ${escapeText(patternNames(flow, decision.chosen))} (${decision.status}${decision.decidedBy ? `, by ${who(decision.decidedBy)}` : ''})`
-        : ':white_check_mark: Decided.',
-    )
+    .with('decided', () => (decision ? decidedLine(flow, decision) : ':white_check_mark: Decided.'))
     .with('abandoned', () =>
       view.expiredReason
         ? `:hourglass: Expired at its deadline: ${escapeText(view.expiredReason)}`

@@ -7,8 +7,7 @@ import { count } from '../../domain/plural.js';
 import type { Recommendation } from '../../engine/recommend.js';
 import type { Decision, Session, TeamDoc } from '../../store/index.js';
 import { findByKey } from '../../team/lookup.js';
-import { privateConversation } from '../../team/visibility.js';
-import { NUDGE_EVENT, nudgeMessage, withDeadline } from '../blocks/deadline.js';
+import { NUDGE_EVENT, nudgeMessage } from '../blocks/deadline.js';
 import { decisionCardMessage, supersededNotice } from '../blocks/decision-card.js';
 import { type Message, section, who } from '../blocks/kit.js';
 import { interviewMessage, retiredQuestionMessage } from '../blocks/question.js';
@@ -21,7 +20,7 @@ import { resumeMessage } from '../use-cases/resume.js';
 import { postChecklist, refreshChecklist, retireChecklist } from './checklist-messages.js';
 import { claimMetadata, postedClaim, postedUnder } from './claims.js';
 import type { SlackDeps } from './context.js';
-import { announce, type CardCopy, refreshCards } from './status-changes.js';
+import { announce, type CardCopy, refreshCards, statusNotice } from './status-changes.js';
 import { postTopologyPicture } from './topology-picture.js';
 
 /** What one of the runner's writes changes: the run's copy of these is replaced by what was saved. */
@@ -139,16 +138,11 @@ function cardState(doc: TeamDoc, s: Session, ts: string): CardState {
   return s.cardTs === ts && s.status === 'complete' ? { kind: 'active' } : { kind: 'superseded' };
 }
 
-/** A recommendation card's input: the session, its recommendation and the team's approval rule. */
+/** A recommendation card's input: the session (with its deadline), its recommendation and the team's approval rule. */
 const cardInput = (doc: TeamDoc, s: Session, rec: Recommendation): CardInput => ({
   ...s,
   recommendation: rec,
   approvalsNeeded: approvalsNeeded(doc),
-});
-
-/** The deadline part of an active card: this session's deadline and the team's required approvers. */
-const deadlineView = (doc: TeamDoc, s: Session) => ({
-  deadline: s.deadline,
   approvers: doc.config.approvers,
   zone: doc.config.timezone,
 });
@@ -284,11 +278,8 @@ async function postCard(run: Run, e: Extract<Effect, { type: 'post-card' }>): Pr
   let ts: string | undefined;
   let found = false;
   if (s && rec && s.cardTs === claim) {
-    const msg = withDeadline(
-      recommendationMessage(run.deps.flow, cardInput(run.doc, s, rec), { kind: 'active' }),
-      deadlineView(run.doc, s),
-    );
-    // Broadcast: the recommendation shows in the channel as well as the thread.
+    const msg = recommendationMessage(run.deps.flow, cardInput(run.doc, s, rec), { kind: 'active' });
+    // Not broadcast: the channel learns of it from the root message, updated in place (issue #17).
     await run.attempt('posting the recommendation', async () => {
       if (recover) ts = await postedClaim(run.client, thread.channel, thread.threadTs, claim);
       found = ts !== undefined;
@@ -296,7 +287,6 @@ async function postCard(run: Run, e: Extract<Effect, { type: 'post-card' }>): Pr
         await run.client.chat.postMessage({
           channel: thread.channel,
           thread_ts: thread.threadTs,
-          reply_broadcast: true,
           ...msg,
           ...claimMetadata(claim),
         })
@@ -327,8 +317,7 @@ async function updateCard(run: Run, thread: Thread, ts: string): Promise<void> {
   const rec = s?.recommendation;
   if (!s || !rec) return;
   const state = cardState(run.doc, s, ts);
-  const card = recommendationMessage(run.deps.flow, cardInput(run.doc, s, rec), state);
-  const msg = state.kind === 'active' ? withDeadline(card, deadlineView(run.doc, s)) : card;
+  const msg = recommendationMessage(run.deps.flow, cardInput(run.doc, s, rec), state);
   await run.attempt('updating the recommendation card', () =>
     run.client.chat.update({ channel: thread.channel, ts, ...msg }),
   );
@@ -383,14 +372,14 @@ async function updateRoot(run: Run, thread: Thread): Promise<void> {
   );
 }
 
-/** Most copies kept per record: the thread's broadcast, the decisions channel, and a few re-posts. */
+/** Most copies kept per record: the thread's card and a few re-posts. */
 const MAX_COPIES = 20;
 
 /**
- * The accepted record's card: a thread reply broadcast to the channel, and a
- * copy in the team's decisions channel when one is set (not for a record of
- * a private conversation). Where the copies are is kept, so a later status
- * change updates each of them.
+ * The accepted record's card, in its thread only (not broadcast: issue #17),
+ * and one short notice in the channel naming the decision and its tools with
+ * a link to the thread. The decisions channel gets the same notice through the
+ * `announce` effect. Where the card is kept, so a later status change updates it.
  */
 async function postDecisionCard(run: Run, thread: Thread, number: number): Promise<void> {
   const decision = findByKey(run.doc.decisions, (d) => d.number === number);
@@ -399,16 +388,17 @@ async function postDecisionCard(run: Run, thread: Thread, number: number): Promi
   const { channel, threadTs } = thread;
   const copies: CardCopy[] = [];
   await run.attempt('posting the decision card', async () => {
-    const posted = await run.client.chat.postMessage({ channel, thread_ts: threadTs, reply_broadcast: true, ...msg });
+    const posted = await run.client.chat.postMessage({ channel, thread_ts: threadTs, ...msg });
     if (posted.ts) copies.push({ channel, ts: posted.ts });
   });
-  const elsewhere = run.doc.config.decisionsChannel;
-  if (elsewhere && elsewhere !== channel && privateConversation(decision) === undefined) {
-    await run.attempt(`posting the decision card in ${elsewhere}`, async () => {
-      const posted = await run.client.chat.postMessage({ channel: elsewhere, ...msg });
-      if (posted.ts) copies.push({ channel: elsewhere, ts: posted.ts });
-    });
-  }
+  const actor = decision.decidedBy ?? decision.createdBy;
+  await run.attempt('posting the decision notice', () =>
+    run.client.chat.postMessage({
+      channel,
+      ...statusNotice(run.deps.flow, decision, { kind: 'accepted', actor }),
+      unfurl_links: false,
+    }),
+  );
   if (!copies.length) return;
   await run.write({ decision: number }, (doc) => {
     const d = findByKey(doc.decisions, (x) => x.number === number);

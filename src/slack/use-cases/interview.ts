@@ -6,6 +6,7 @@ import type {
   StartOutcome,
 } from '../../domain/machine/events.js';
 import { cardRefusal } from '../../domain/machine/step.js';
+import { DEFAULT_TITLE } from '../../domain/presentation.js';
 import type { AnswerValue } from '../../engine/flow.js';
 import { assertTeamId, type Session, StoreError } from '../../store/index.js';
 import type { ReplyInput } from '../../team/discussion.js';
@@ -19,7 +20,7 @@ import { dispatch } from '../runtime/dispatch.js';
 import { slackError } from '../runtime/failures.js';
 import { isPrivateConversation } from '../runtime/visibility.js';
 
-export const DEFAULT_TITLE = 'Service mesh, cluster mesh or federation?';
+export { DEFAULT_TITLE };
 export const TITLE_MAX = 150;
 
 /** A session found from a Slack message, with the team that owns it. */

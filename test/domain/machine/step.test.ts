@@ -4,15 +4,16 @@ import { renderAdr } from '../../../src/adr/markdown.js';
 import type { Effect } from '../../../src/domain/machine/effects.js';
 import type { Event, OutcomeOf } from '../../../src/domain/machine/events.js';
 import { step } from '../../../src/domain/machine/step.js';
-import { nextQuestion } from '../../../src/engine/answers.js';
-import { getFlow } from '../../../src/engine/load.js';
-import { emptyTeam, type Session, type TeamDoc } from '../../../src/store/schema.js';
-
 /**
  * Transcripts of the state machine: events in, state, effects and outcome out.
  * No store, no Slack, no clock: each test is a conversation replayed on the
  * pure `step`.
  */
+import { DEFAULT_TITLE, decisionTitle } from '../../../src/domain/presentation.js';
+import { nextQuestion } from '../../../src/engine/answers.js';
+import { getFlow } from '../../../src/engine/load.js';
+import { emptyTeam, type Session, type TeamDoc } from '../../../src/store/schema.js';
+
 const flow = getFlow();
 const T0 = new Date('2026-11-25T10:00:00Z');
 const later = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
@@ -274,6 +275,23 @@ describe('the interview state machine (transcripts)', () => {
       request: { ...replay, replaying: false },
     });
     expect(c.effects).toEqual([]);
+  });
+
+  it('a record accepted from an untitled interview is named after what was chosen; a given title is kept', () => {
+    const untitled = withPostedCard((d) => {
+      first(d).title = DEFAULT_TITLE;
+    });
+    const decided = untitled.send({ type: 'accept', sessionId: 's1', at: CARD, by: 'U1' });
+    const d = untitled.state.decisions[0];
+    if (decided.kind !== 'decided' || !d) throw new Error(`not decided: ${decided.kind}`);
+    expect(d.title).toBe(decisionTitle(flow, d));
+    expect(d.title).not.toBe(DEFAULT_TITLE);
+    expect(d.title).toMatch(/^Stay on plain Kubernetes/);
+    // The interview's own title (its root message) is left as it was.
+    expect(untitled.session().title).toBe(DEFAULT_TITLE);
+    const titled = withPostedCard();
+    titled.send({ type: 'accept', sessionId: 's1', at: CARD, by: 'U1' });
+    expect(titled.state.decisions[0]?.title).toBe('Mesh?');
   });
 
   it('accept needs the quorum, then decides: the record is accepted and the card, root and decision card follow', () => {

@@ -13,6 +13,7 @@ import { helpMessage, menuMessage } from '../../../src/slack/blocks/menu.js';
 import { overrideModal, startModal } from '../../../src/slack/blocks/modals.js';
 import { interviewMessage } from '../../../src/slack/blocks/question.js';
 import { recommendationMessage } from '../../../src/slack/blocks/recommendation.js';
+import { detailsModal, detailsPage } from '../../../src/slack/blocks/recommendation-details.js';
 import { rootMessage } from '../../../src/slack/blocks/root.js';
 import { emptyTeam, type Session, type TeamDoc } from '../../../src/store/index.js';
 import { checkMessage, checkView } from '../../support/block-kit.js';
@@ -182,22 +183,43 @@ describe('recommendation cards', () => {
                   expect(checkMessage(msg), JSON.stringify(answers)).toEqual([]);
                   checked++;
                 }
+                // Its Details pages too: within a modal's limits whatever the answers and the title.
+                const rec = input.recommendation;
+                const where = { teamId: 'T0HOME', channel: 'C0MESH', threadTs: '1.1' };
+                for (const view of [
+                  detailsModal(flow, NASTY_TITLE, answers, rec, where),
+                  detailsPage(flow, 'tools', answers, rec),
+                  detailsPage(flow, 'ruled-out', answers, rec),
+                ])
+                  expect(checkView(view), JSON.stringify(answers)).toEqual([]);
               }
     expect(checked).toBeGreaterThan(1000);
   });
 
-  it('show primary, complements, reasons with the answers they came from, warnings and what was ruled out', () => {
+  it('lead with what to do, three reasons with their answers, the top warning and the buttons; the rest is in Details', () => {
     const answers: Answers = { clusters: 'one', pains: ['region-failover', 'none'], ops: 'none', services: '50-plus' };
     const rec = recommend(flow, answers);
     const msg = recommendationMessage(flow, { title: 'T', answers, recommendation: rec }, { kind: 'active' });
     const text = JSON.stringify(msg.blocks);
-    expect(rec.warnings.length).toBeGreaterThan(0);
-    expect(text).toContain('Watch out');
-    for (const r of rec.reasons.slice(0, 3)) expect(text).toContain(r.because.slice(0, 30).replace(/"/g, '\\"'));
-    expect(text).toContain('Who would run new infrastructure?');
-    if (rec.notNow.length) expect(text).toContain('Ruled out for now');
+    expect(rec.warnings.length).toBeGreaterThan(1);
+    expect(text).toContain(`:warning: ${rec.warnings[0]?.slice(0, 30).replace(/"/g, '\\"')}`);
+    expect(text).toContain(`+${rec.warnings.length - 1} more warning`);
+    expect(text).toContain('Who would run new infrastructure? → Nobody yet');
+    expect(text).not.toContain('Ruled out for now');
     const actions = msg.blocks.find((b) => b.type === 'actions') as unknown as { elements: Json[] };
-    expect(actions.elements.map((e) => e.action_id)).toEqual(['decision:accept', 'decision:override']);
+    expect(actions.elements.map((e) => e.action_id)).toEqual([
+      'decision:accept',
+      'decision:override',
+      'concern:raise',
+      'deadline:open',
+      'details:open',
+    ]);
+    const where = { teamId: 'T0HOME', channel: 'C0MESH', threadTs: '1.1' };
+    const details = JSON.stringify(detailsModal(flow, 'T', answers, rec, where).blocks);
+    for (const w of rec.warnings) expect(details).toContain(w.slice(0, 30).replace(/"/g, '\\"'));
+    expect(details).toContain('"action_id":"details:ruled-out"');
+    const ruledOut = JSON.stringify(detailsPage(flow, 'ruled-out', answers, rec).blocks);
+    for (const id of rec.notNow) expect(ruledOut).toContain(flow.patternById.get(id)?.name ?? id);
   });
 });
 
@@ -212,7 +234,8 @@ describe('other surfaces', () => {
     const text = JSON.stringify(two.blocks);
     for (const word of ['L7', 'Shines when', 'Not when', 'Pros', 'Cons', 'Example tools']) expect(text).toContain(word);
     expect(text).toContain('Cilium ClusterMesh (GA, checked 2026-11)');
-    expect(text).toContain('AWS App Mesh (service ended, commercial, checked 2026-11)');
+    // A service that has ended is never offered as an example (issue #17).
+    expect(text).not.toContain('AWS App Mesh');
   });
 
   it('root, menu, help and the decision log, even for a long history', () => {

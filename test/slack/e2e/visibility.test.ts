@@ -53,11 +53,8 @@ describe('records made in a private channel', () => {
       ['Secret plan', CHANNEL],
     ]);
     const copies = h.fake.calls.filter((c) => isPost(c) && c.params.channel === 'C0DECIDE');
-    // The public record's card and its accept notice; nothing of the private one.
-    expect(copies.map((c) => String(c.params.text))).toEqual([
-      expect.stringContaining('Public plan'),
-      'ADR-0001: accepted',
-    ]);
+    // The public record's accept notice (one line, issue #17); nothing of the private one.
+    expect(copies.map((c) => String(c.params.text))).toEqual(['ADR-0001 accepted: Public plan']);
     expect(JSON.stringify(copies)).not.toContain('Secret plan');
   });
 

@@ -11,7 +11,9 @@ import {
 import type { SlackDeps } from '../../runtime/context.js';
 import { afterAck } from '../../runtime/work.js';
 import { checklistAction } from './checklist.js';
+import { shareCompareAction } from './compare.js';
 import { registerDecisionCard } from './decision-card.js';
+import { registerDetails } from './details.js';
 import { MENU_ACTIONS, menuAction } from './menu.js';
 import { answerAction, changeAction, pickAction } from './question.js';
 import { registerRecommendationCard } from './recommendation-card.js';
@@ -35,10 +37,13 @@ export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction>({ type: 'block_actions', action_id: PICK_ACTION }, pickAction());
   registerRecommendationCard(app, deps);
   registerDecisionCard(app, deps);
+  registerDetails(app, deps);
   // The readiness checklist under the recommendation card.
   queued(CHECKLIST_ACTION, checklistAction(deps));
   // The revisit reminder, and the Resume button of private notes.
   queued(REMINDER.revisit, revisitAction(deps));
   queued(ACTIONS.resume, resumeAction(deps));
+  // The private `compare` answer's Share in channel button.
+  app.action<BlockAction>({ type: 'block_actions', action_id: ACTIONS.shareCompare }, shareCompareAction(deps));
   for (const id of MENU_ACTIONS) app.action<BlockAction>({ type: 'block_actions', action_id: id }, menuAction(deps));
 }

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { match } from 'ts-pattern';
-import { comparisonMessage } from '../../blocks/comparison.js';
+import { privateComparison } from '../../blocks/comparison.js';
 import { channelDecisions } from '../../blocks/decisions.js';
 import { helpMessage } from '../../blocks/menu.js';
 import { startModal } from '../../blocks/modals.js';
@@ -51,8 +51,7 @@ export function menuAction(deps: SlackDeps) {
         await openSettings(deps, client, { teamId, triggerId: b.trigger_id });
       })
       .with(ACTIONS.menuCompare, async () => {
-        const msg = comparisonMessage(deps.flow, []);
-        await respond({ response_type: 'in_channel', replace_original: false, text: msg.text, blocks: msg.blocks });
+        await privately(privateComparison(deps.flow, []));
       })
       .with(ACTIONS.menuDecisions, async () => {
         const channel = messageRef(b)?.channel ?? b.channel?.id ?? '';

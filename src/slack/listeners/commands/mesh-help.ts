@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { match, P } from 'ts-pattern';
 import { orgLog } from '../../../team/org-log.js';
 import { visibleIn } from '../../../team/visibility.js';
-import { comparisonMessage } from '../../blocks/comparison.js';
+import { privateComparison } from '../../blocks/comparison.js';
 import { channelDecisions } from '../../blocks/decisions.js';
 import { helpMessage, menuMessage, noticeMessage } from '../../blocks/menu.js';
 import { orgLogMessage } from '../../blocks/org-log.js';
@@ -97,9 +97,9 @@ export function meshHelpCommand(deps: SlackDeps) {
           );
           return;
         }
-        // Discussion material: shown to the whole channel.
-        const msg = comparisonMessage(deps.flow, [...new Set(c.patterns)]);
-        await ack({ response_type: 'in_channel', text: msg.text, blocks: msg.blocks });
+        // Private first (issue #17); its Share in channel button posts it for everyone.
+        const msg = privateComparison(deps.flow, [...new Set(c.patterns)]);
+        await ack({ response_type: 'ephemeral', text: msg.text, blocks: msg.blocks });
       })
       .with({ kind: 'decisions', all: { bad: P.string } }, (c) => ephemeral(noticeMessage(c.all.bad)))
       .with({ kind: 'decisions', all: { filters: P.select() } }, async (filters) => {
