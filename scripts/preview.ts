@@ -4,7 +4,6 @@
 // Usage: npx tsx scripts/preview.ts [out-dir]   (default: preview/)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Browser, launchChromium } from '../test/support/chromium.js';
 import type { StoredMessage } from '../test/support/fake-slack.js';
 import {
   ALICE,
@@ -18,7 +17,7 @@ import {
 } from '../test/support/harness.js';
 import { controls, visibleChars } from '../test/support/visible.js';
 import { answerAll, hasAction, startWalk, TWO_REGIONS_ON_ISTIO, viewClickPayload } from '../test/support/walk.js';
-import { findBrowser } from './preview/browser.js';
+import { type Browser, findChromium, launchChromium } from './browser.js';
 import { message, modal, type Pane, page, type ShownMessage } from './preview/html.js';
 
 type Json = Record<string, unknown>;
@@ -222,10 +221,8 @@ async function main(): Promise<void> {
     log(`preview: wrote ${htmlFile}`);
     if (h.fake.violations.length) log(`preview: Block Kit problems:\n  ${h.fake.violations.join('\n  ')}`);
 
-    const binary = await findBrowser();
+    const binary = await findChromium();
     log(`preview: Chromium from ${binary.source}: ${binary.path}`);
-    Object.assign(process.env, binary.env);
-    process.env.CHROMIUM = binary.path;
     browser = await launchChromium();
     await screenshots(browser, htmlFile, out);
   } finally {

@@ -58,15 +58,15 @@ describe('mesh-help export', () => {
     const once = t.files('docs/decisions');
     expect(Object.keys(once)).toEqual([
       '0001-adopt-a-cluster-mesh.md',
-      '0002-stay-on-plain-kubernetes.md',
-      '0003-stay-on-plain-kubernetes.md',
+      '0002-stay-on-plain-kubernetes-for-now.md',
+      '0003-stay-on-plain-kubernetes-for-now.md',
       'README.md',
     ]);
     const read = (f: string) => parseMadrWithFrontmatter(once[f] ?? '');
     expect(read('0001-adopt-a-cluster-mesh.md').status).toBe('superseded by ADR-0002');
     expect(once['0001-adopt-a-cluster-mesh.md']).toMatch(/^---\nstatus: superseded by ADR-0002\ndate: 2026-11-27\n/);
-    expect(read('0002-stay-on-plain-kubernetes.md').status).toBe('accepted');
-    expect(read('0003-stay-on-plain-kubernetes.md').status).toBe('proposed');
+    expect(read('0002-stay-on-plain-kubernetes-for-now.md').status).toBe('accepted');
+    expect(read('0003-stay-on-plain-kubernetes-for-now.md').status).toBe('proposed');
     expect(once['README.md']).toContain('ADR0002 -->|supersedes| ADR0001');
 
     expect(await run(['export', '--out', out], t.io)).toBe(0);

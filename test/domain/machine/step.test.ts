@@ -616,7 +616,7 @@ describe('deciding a record by its number (the terminal’s decide verbs)', () =
     const o = c.send({ type: 'accept-record', number: 1, by: 'terminal', byName: 'grace', userTeam: 'T1' });
     expect(o).toMatchObject({ kind: 'accepted', decision: { number: 1, status: 'accepted' } });
     expect(c.session()).toMatchObject({ status: 'decided', decisionNumber: 1 });
-    expect(c.types()).toEqual(['update-card', 'update-root', 'post-decision-card', 'announce']);
+    expect(c.types()).toEqual(['update-interview', 'update-card', 'update-root', 'post-decision-card', 'announce']);
     expect(c.interview).toBe('s1');
   });
 

@@ -5,7 +5,7 @@ import { nextQuestion } from '../../../src/engine/answers.js';
 import type { Answers } from '../../../src/engine/flow.js';
 import { getFlow } from '../../../src/engine/load.js';
 import { TOPOLOGY_FILE } from '../../../src/slack/runtime/topology-picture.js';
-import { runInterview, startInterview, waitForCard } from '../../support/driver.js';
+import { isCardPost, runInterview, startInterview, waitForCard } from '../../support/driver.js';
 import { CHANNEL, type Harness, isPost, startHarness } from '../../support/harness.js';
 import { decodePng } from '../../support/png.js';
 
@@ -68,7 +68,7 @@ describe('the topology picture in Slack', () => {
     expect(file?.altText).toContain('shared root CA');
 
     // In the thread, under the card: the upload starts after the card was posted.
-    const cardCall = h.fake.calls.find((c) => isPost(c) && c.params.reply_broadcast === true);
+    const cardCall = h.fake.calls.find(isCardPost);
     const asked = h.fake.calls.find((c) => c.method === 'files.getUploadURLExternal');
     expect(cardCall && asked && asked.seq > cardCall.seq).toBe(true);
     expect(card.thread_ts).toBe(root);
