@@ -13,12 +13,13 @@ import { redactingLogger } from './redacting-logger.js';
 import { registerListeners, type SlackDeps } from './slack/index.js';
 import { isSlackApiError, slackError, tellFailure } from './slack/runtime/failures.js';
 import { buildReceiver, healthRoutes } from './slack/runtime/http.js';
-import { journalIntake } from './slack/runtime/intake.js';
+import { journalIntake, noteStoreFailure } from './slack/runtime/intake.js';
 import { KeyedQueue } from './slack/runtime/keyed-queue.js';
 import { trackInFlight } from './slack/runtime/middleware.js';
 import { rateLanes } from './slack/runtime/rate-lanes.js';
 import { WorkLimiter } from './slack/runtime/work.js';
 import { startReminders } from './slack/use-cases/reminders.js';
+import { StoreHealth, watchedStore } from './store/health.js';
 import { describeDatabase, openStore, PgStore, type Store, StoreError } from './store/index.js';
 import { FileJournal, type Journal } from './store/journal.js';
 import { installationsFor } from './store/open.js';
@@ -124,12 +125,21 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     throw new ConfigError([`DATABASE_URL: ${err.message}`]);
   }
   const installs = config.oauth ? installationsFor(store, config.dataDir, config.oauth.tokenKey) : undefined;
+  // One signal for /readyz and the ack path: a probe that really writes, run on readiness checks and after failures.
+  const health = new StoreHealth(() => store.ping(), {
+    onChange: (down) =>
+      down === undefined
+        ? logger.info('mesh-help: the store answers again; ready')
+        : logger.warn(`mesh-help: not ready, the store does not answer: ${down}`),
+  });
+  // Every failing store call is charged to the request whose work made it (see intake.ts).
+  const watched = watchedStore(store, noteStoreFailure);
 
   let draining = false;
   const receiver = buildReceiver(config, {
     logger,
     clientOptions,
-    routes: healthRoutes(store, logger, () => draining),
+    routes: healthRoutes(health, () => draining),
     installs,
     unhandledRequestTimeoutMs: deps.unhandledRequestTimeoutMs,
   });
@@ -148,7 +158,15 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     extendedErrorHandler: true,
   });
   // With replicas on PostgreSQL, one interview's Slack calls run one at a time across all of them.
-  const effects = new KeyedQueue(store instanceof PgStore ? (key, task) => store.exclusive(key, task) : undefined);
+  const effects = new KeyedQueue(
+    store instanceof PgStore
+      ? (key, task) =>
+          store.exclusive(key, task).catch((err: unknown) => {
+            noteStoreFailure(err);
+            throw err;
+          })
+      : undefined,
+  );
   // Listener work continues after the ack; stop() waits for it so no started write is cut off.
   const inFlight = new Set<Promise<void>>();
   app.use(trackInFlight(inFlight));
@@ -164,7 +182,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
   app.error(onError);
   const slackDeps: SlackDeps = {
     flow,
-    store,
+    store: watched,
     now: deps.now ?? (() => new Date()),
     newId: deps.newId ?? randomUUID,
     logger,
@@ -183,7 +201,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
   registerListeners(app, slackDeps);
   // Every request is journalled before its ack and replayed after a crash; see src/slack/runtime/intake.ts.
   const journal = deps.journal === undefined ? new FileJournal(join(config.dataDir, 'journal')) : deps.journal;
-  const intake = journal ? journalIntake(app, journal, logger, deps.maxBacklog) : undefined;
+  const intake = journal ? journalIntake(app, journal, logger, { maxBacklog: deps.maxBacklog, health }) : undefined;
   let replaying: Promise<unknown> | undefined;
   const replay = () => {
     replayDone = !intake;
@@ -225,6 +243,9 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     },
     async stop() {
       draining = true;
+      // Requests waiting for the store to come back stay pending in the journal, for the next start.
+      intake?.stop();
+      health.stop();
       await reminders?.stop();
       reminders = undefined;
       if (started) {

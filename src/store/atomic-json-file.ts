@@ -25,10 +25,11 @@ async function writeAll(handle: FileHandle, buffers: Buffer[]): Promise<void> {
  * time. Writers set each version's mtime past the previous one's, so a
  * version is never mistaken for an earlier one even when an inode is reused.
  */
-export type Version = { fingerprint: string; mtimeMs: number };
+export type Version = { fingerprint: string; mtimeMs: number; size: number };
 export const versionOf = (s: BigIntStats): Version => ({
   fingerprint: `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}`,
   mtimeMs: Number(s.mtimeNs / 1_000_000n),
+  size: Number(s.size),
 });
 
 /** A temporary file of `AtomicJsonFile` (named `.<file>.<random>.tmp` beside its target). */

@@ -10,7 +10,7 @@ import {
 import type { WebClientOptions } from '@slack/web-api';
 import { match } from 'ts-pattern';
 import type { Config } from '../../config.js';
-import type { Store } from '../../store/index.js';
+import type { StoreHealth } from '../../store/health.js';
 import { BODY_LIMIT, gateRequests } from './request-gate.js';
 import { BOT_SCOPES } from './scopes.js';
 
@@ -26,15 +26,13 @@ const healthz: CustomRoute = {
   },
 };
 
-/** How long /readyz waits for the store before calling it unavailable (a probe's own timeout is longer). */
-const READY_TIMEOUT_MS = 2000;
-
 /**
- * Readiness: 200 while the store answers and the app is not stopping, 503 otherwise, so a load balancer
- * sends no new requests to a replica that is draining or cannot save. The reason's detail goes to the log.
+ * Readiness: 200 while the store takes a real write (bytes written and flushed, or a database answer) and
+ * the app is not stopping, 503 otherwise, so a load balancer sends no new requests to a replica that is
+ * draining or cannot save. Each check runs the same probe whose result the ack path reads (StoreHealth):
+ * while it fails, requests are refused before their ack. The reason's detail goes to the log.
  */
-function readyzRoute(store: Store, logger: Logger, draining: () => boolean): CustomRoute {
-  let failing = false;
+function readyzRoute(health: StoreHealth, draining: () => boolean): CustomRoute {
   const answer = (res: ServerResponse, status: number, body: Record<string, unknown>) => {
     res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
     res.end(JSON.stringify(body));
@@ -44,33 +42,18 @@ function readyzRoute(store: Store, logger: Logger, draining: () => boolean): Cus
     method: ['GET'],
     handler: (_req, res) => {
       if (draining()) return answer(res, 503, { ok: false, reason: 'draining' });
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer in ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+      void health.check().then((up) => {
+        if (!up) return answer(res, 503, { ok: false, reason: 'store' });
+        answer(res, draining() ? 503 : 200, draining() ? { ok: false, reason: 'draining' } : { ok: true });
       });
-      Promise.race([store.ping(), timeout])
-        .finally(() => clearTimeout(timer))
-        .then(
-          () => {
-            if (failing) logger.info('mesh-help: the store answers again; ready');
-            failing = false;
-            answer(res, draining() ? 503 : 200, draining() ? { ok: false, reason: 'draining' } : { ok: true });
-          },
-          (err: unknown) => {
-            // Logged when readiness turns, not on every probe.
-            if (!failing) logger.warn(`mesh-help: not ready, the store does not answer: ${(err as Error).message}`);
-            failing = true;
-            answer(res, 503, { ok: false, reason: 'store' });
-          },
-        );
     },
   };
 }
 
 /** Liveness and readiness for load balancers and Kubernetes probes. */
-export const healthRoutes = (store: Store, logger: Logger, draining: () => boolean): CustomRoute[] => [
+export const healthRoutes = (health: StoreHealth, draining: () => boolean): CustomRoute[] => [
   healthz,
-  readyzRoute(store, logger, draining),
+  readyzRoute(health, draining),
 ];
 
 export type ReceiverOptions = {

@@ -1,11 +1,39 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { App, Logger, ReceiverEvent } from '@slack/bolt';
-import { type Journal, JournalError, type JournalInput } from '../../store/journal.js';
+import type { StoreHealth } from '../../store/health.js';
+import { type Journal, type JournalEntry, JournalError, type JournalInput } from '../../store/journal.js';
+import { StoreError } from '../../store/store.js';
 import { replayingRequest } from './claims.js';
 
 /** How many requests may be taken in and not yet done before new ones are turned away (default). */
 export const MAX_BACKLOG = 1000;
 /** How many journalled requests are processed again at once after a restart. */
 const REPLAY_SLOTS = 4;
+/** A request whose effects were not stored is tried again after this long, doubling up to the cap. */
+export const RETRY_MIN_MS = 500;
+export const RETRY_MAX_MS = 30_000;
+/**
+ * Attempts of a request that keeps failing while the store answers probes (a
+ * dropped connection, a lock held too long): past them it is given up, since
+ * the store is not what stops it. While the store is down attempts are not spent.
+ */
+export const RETRIES_WHILE_UP = 5;
+
+/** Store failures that leave a request's effects unsaved for reasons outside the request (not bad input). */
+const UNSAVED: ReadonlySet<string> = new Set(['write_failed', 'unavailable', 'locked', 'closed']);
+
+/** The request being processed, to which a store failure anywhere in its work (caught or not) is charged. */
+const requests = new AsyncLocalStorage<{ failure?: StoreError }>();
+
+/**
+ * Charges a store failure to the request whose work saw it, even when a
+ * listener caught it (and told the person): the request's entry then stays
+ * pending and is tried again, instead of being marked done with its effects lost.
+ */
+export function noteStoreFailure(err: unknown): void {
+  const request = requests.getStore();
+  if (request && err instanceof StoreError && UNSAVED.has(err.code)) request.failure ??= err;
+}
 
 export const BUSY_TEXT = 'I’m busy right now and did not take that in. Please try again in a minute.';
 export const STORAGE_TEXT =
@@ -57,22 +85,38 @@ export type Intake = {
   backlog(): number;
   /** Requests taken in (or being refused) and not yet done, replayed ones included. */
   inFlight(): number;
-  /** Resolves once no request is in flight. */
+  /** Resolves once no request is in flight (retries waiting for the store included). */
   idle(): Promise<void>;
+  /** Stops retrying: requests waiting for another attempt stay pending in the journal, for the next start. */
+  stop(): void;
+};
+
+export type IntakeOptions = {
+  /** Requests in progress past which new ones are refused as busy (default MAX_BACKLOG). */
+  maxBacklog?: number | undefined;
+  /** The store's health: while it is down, requests are refused before their ack; retries wait for it. */
+  health?: StoreHealth | undefined;
 };
 
 /**
  * Durable intake: every request Bolt receives is written to the journal
  * (fsynced, in groups) before anything can acknowledge it, processed, and
  * marked done once its listeners have finished, including the work they do
- * after the ack. A request is processed again after a restart only when it
- * was not marked done, so listeners must be idempotent (answers carry their
- * revision, events their event_id). Past `maxBacklog` requests in progress,
- * or when the journal cannot be written, a request is refused before its ack.
+ * after the ack, and only when none of its store calls failed: a request
+ * whose effects were not stored stays pending and is processed again once
+ * the store answers (with back-off) or after a restart. Listeners must be
+ * idempotent (answers carry their revision, events their event_id). Past
+ * `maxBacklog` requests in progress, while the store is known to be down, or
+ * when the journal cannot be written, a request is refused before its ack.
  */
-export function journalIntake(app: App, journal: Journal, logger: Logger, maxBacklog = MAX_BACKLOG): Intake {
+export function journalIntake(app: App, journal: Journal, logger: Logger, options: IntakeOptions = {}): Intake {
   const process = app.processEvent.bind(app);
+  const maxBacklog = options.maxBacklog ?? MAX_BACKLOG;
+  const { health } = options;
   let backlog = 0;
+  let stopped = false;
+  /** Retries waiting for their time or for the store: cancelled by stop(), their entries stay pending. */
+  const waits = new Set<() => void>();
   const inFlight = new Set<Promise<void>>();
   const track = (work: Promise<void>): Promise<void> => {
     inFlight.add(work);
@@ -86,16 +130,68 @@ export function journalIntake(app: App, journal: Journal, logger: Logger, maxBac
     (error: Error) => ({ error }),
   );
 
-  const run = async (event: ReceiverEvent, id: string): Promise<void> => {
+  /** Waits `ms`, then for the store to answer; false when stop() came first. */
+  const pause = (ms: number): Promise<boolean> =>
+    new Promise((resolve) => {
+      const cancel = () => {
+        clearTimeout(timer);
+        waits.delete(cancel);
+        resolve(false);
+      };
+      const timer = setTimeout(() => {
+        waits.delete(cancel);
+        if (!health || health.up) return resolve(!stopped);
+        waits.add(cancel);
+        void health.whenUp().then(() => {
+          if (!waits.delete(cancel)) return;
+          resolve(!stopped);
+        });
+      }, ms);
+      waits.add(cancel);
+    });
+
+  /** Whether a request that saw `failure` should be tried again (attempts counts the tries so far). */
+  const worthRetrying = async (failure: StoreError, attempts: number): Promise<boolean> => {
+    // The probe decides whether the store is down; a failure on a store that answers is the request's own.
+    const down = health ? !(await health.check()) : true;
+    if (down) return true;
+    return failure.code !== 'write_failed' && attempts < RETRIES_WHILE_UP;
+  };
+
+  /**
+   * Processes a request; marks it done only when none of its store calls
+   * failed. Otherwise it stays pending in the journal and is processed again
+   * once the store answers (with back-off), or after a restart.
+   */
+  const run = async (event: ReceiverEvent, entry: Pick<JournalEntry, 'id' | 'body'>, attempts = 0): Promise<void> => {
     backlog += 1;
+    const request: { failure?: StoreError } = {};
     try {
-      await process(event);
+      await requests.run(request, () => process(event));
     } finally {
       backlog -= 1;
-      await journal
-        .markDone(id)
-        .catch((err: Error) => logger.warn(`mesh-help: could not mark a request done: ${err.message}`));
     }
+    const failure = request.failure;
+    if (failure && !stopped && (await worthRetrying(failure, attempts + 1))) {
+      const wait = Math.min(RETRY_MIN_MS * 2 ** attempts, RETRY_MAX_MS);
+      logger.warn(
+        `mesh-help: a request's effects were not stored (${failure.message}); it stays pending and is tried again in ${wait} ms once the store answers`,
+      );
+      backlog += 1;
+      const go = await pause(wait).finally(() => {
+        backlog -= 1;
+      });
+      if (!go) return;
+      const done = replayingRequest(entry.body);
+      // The ack went out with the first attempt: acknowledging again does nothing.
+      const again: ReceiverEvent = { ...event, ack: async () => undefined };
+      return run(again, entry, attempts + 1).finally(done);
+    }
+    if (failure && stopped) return; // pending: processed again after the restart
+    if (failure) logger.error(`mesh-help: gave up a request whose effects could not be stored: ${failure.message}`);
+    await journal
+      .markDone(entry.id)
+      .catch((err: Error) => logger.warn(`mesh-help: could not mark a request done: ${err.message}`));
   };
 
   const take = async (event: ReceiverEvent): Promise<void> => {
@@ -103,20 +199,25 @@ export function journalIntake(app: App, journal: Journal, logger: Logger, maxBac
       logger.warn(`mesh-help: ${backlog} requests in progress; refusing new ones until some finish`);
       return refuse(event, BUSY_TEXT, logger);
     }
+    // The store is known to be down: taking the request in would acknowledge work that cannot be stored now.
+    if (health && !health.up) {
+      logger.warn(`mesh-help: refusing a request: the store is not answering (${health.reason})`);
+      return refuse(event, STORAGE_TEXT, logger);
+    }
     const input: JournalInput = {
       body: event.body as Body,
       ...(event.retryNum !== undefined ? { retryNum: event.retryNum } : {}),
       ...(event.retryReason !== undefined ? { retryReason: event.retryReason } : {}),
     };
-    let id: string;
+    let entry: JournalEntry;
     try {
-      id = (await journal.append(input)).id;
+      entry = await journal.append(input);
     } catch (err) {
       const why = err instanceof JournalError ? err.message : String(err);
       logger.error(`mesh-help: refusing a request: it could not be journalled (${why})`);
       return refuse(event, STORAGE_TEXT, logger);
     }
-    return run(event, id);
+    return run(event, entry);
   };
   app.processEvent = (event: ReceiverEvent): Promise<void> => track(take(event));
 
@@ -125,6 +226,10 @@ export function journalIntake(app: App, journal: Journal, logger: Logger, maxBac
     inFlight: () => inFlight.size,
     async idle() {
       while (inFlight.size) await Promise.allSettled([...inFlight]);
+    },
+    stop() {
+      stopped = true;
+      for (const cancel of [...waits]) cancel();
     },
     async replay() {
       const read = await recovered;
@@ -149,7 +254,7 @@ export function journalIntake(app: App, journal: Journal, logger: Logger, maxBac
                 ...(e.retryNum !== undefined ? { retryNum: e.retryNum } : {}),
                 ...(e.retryReason !== undefined ? { retryReason: e.retryReason } : {}),
               },
-              e.id,
+              e,
             ),
           )
             .catch((err: Error) => logger.warn(`mesh-help: a replayed request failed: ${err.message}`))
