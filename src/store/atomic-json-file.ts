@@ -86,7 +86,8 @@ export class AtomicJsonFile<T> implements Adapter<T> {
     const tmp = join(dirname(this.file), `.${basename(this.file)}.${randomBytes(4).toString('hex')}.tmp`);
     let version: Version;
     try {
-      const handle = await open(tmp, 'w');
+      // Only the bot's own user may read what teams said (private discussions among them).
+      const handle = await open(tmp, 'w', 0o600);
       try {
         const content = this.serialise(data);
         if (typeof content === 'string') await handle.writeFile(content, 'utf8');

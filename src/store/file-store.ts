@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AtomicJsonFile, TEMP_FILE, type Version } from './atomic-json-file.js';
 import { adopt, applyBatch, serialise } from './docs.js';
@@ -64,10 +64,13 @@ export class FileStore implements Store {
 
   /** Creates the teams folder once; a failure is reported as a failed write and tried again next time. */
   private ensureDir(): Promise<unknown> {
-    this.ready ??= mkdir(this.teamsDir, { recursive: true }).catch((err: Error) => {
-      this.ready = undefined;
-      throw new StoreError('write_failed', `cannot create ${this.teamsDir}: ${err.message}`, this.teamsDir);
-    });
+    // Team files hold private discussions: the folders are the bot user's alone (an older 0755 one is tightened).
+    this.ready ??= mkdir(this.teamsDir, { recursive: true, mode: 0o700 })
+      .then(() => chmod(this.teamsDir, 0o700))
+      .catch((err: Error) => {
+        this.ready = undefined;
+        throw new StoreError('write_failed', `cannot create ${this.teamsDir}: ${err.message}`, this.teamsDir);
+      });
     return this.ready;
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type FileHandle, mkdir, open, readFile } from 'node:fs/promises';
+import { chmod, type FileHandle, mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CodedError } from '../errors.js';
 
@@ -100,8 +100,11 @@ export class FileJournal implements Journal {
     if (this.handle) return Promise.resolve(this.handle);
     this.opening ??= (async () => {
       try {
-        await mkdir(this.dir, { recursive: true });
+        // Requests carry what people wrote: the bot user's alone, an older looser folder or file included.
+        await mkdir(this.dir, { recursive: true, mode: 0o700 });
+        await chmod(this.dir, 0o700);
         const h = await open(this.file, 'a+', 0o600);
+        await h.chmod(0o600);
         this.size = (await h.stat()).size;
         this.handle = h;
         return h;
