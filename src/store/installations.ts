@@ -50,6 +50,8 @@ export type SealedRecords = {
   get(key: string): Promise<string | undefined>;
   put(key: string, sealed: string): Promise<void>;
   delete(key: string): Promise<void>;
+  /** Every key starting with `prefix`. */
+  keys(prefix?: string): Promise<string[]>;
 };
 
 /** Which install: a workspace's, or (isEnterpriseInstall) an Enterprise Grid org's. */
@@ -121,6 +123,29 @@ export class SealedInstallationStore implements InstallationStore {
     return orgSealed === undefined ? undefined : (JSON.parse(this.cipher.open(orgSealed, orgKey)) as Installation);
   }
 
+  /**
+   * The workspaces an Enterprise Grid org's install is known to serve (each
+   * noted when a request from it was authorized by that install), so that an
+   * organisation's log covers its own workspaces and nobody else's.
+   */
+  async workspacesOf(enterpriseId: string): Promise<string[]> {
+    const orgKey = installKey({ isEnterpriseInstall: true, enterpriseId });
+    if ((await this.records.get(orgKey)) === undefined) return [];
+    const found: string[] = [];
+    for (const alias of await this.records.keys('A-')) {
+      const sealed = await this.records.get(alias);
+      if (sealed === undefined) continue;
+      let points: string;
+      try {
+        points = this.cipher.open(sealed, alias);
+      } catch {
+        continue; // a record sealed under another key is not evidence of anything
+      }
+      if (points === orgKey) found.push(alias.slice('A-'.length));
+    }
+    return found.sort();
+  }
+
   async deleteInstallation(query: InstallRef): Promise<void> {
     await this.records.delete(installKey(query));
   }
@@ -145,7 +170,7 @@ export class SealedInstallationStore implements InstallationStore {
 }
 
 /** Sealed records as files, `<dir>/<key>.sealed`, written whole and renamed into place; `keys` lists them. */
-export function sealedFiles(dir: string): SealedRecords & { keys(): Promise<string[]> } {
+export function sealedFiles(dir: string): SealedRecords {
   const file = (key: string) => join(dir, `${key.replace(/[^A-Za-z0-9_-]/g, '_')}.sealed`);
   return {
     async get(key) {
@@ -167,11 +192,12 @@ export function sealedFiles(dir: string): SealedRecords & { keys(): Promise<stri
         if (err.code !== 'ENOENT') throw err;
       });
     },
-    async keys() {
+    async keys(prefix = '') {
       try {
         return (await readdir(dir))
           .filter((n) => n.endsWith('.sealed'))
           .map((n) => n.slice(0, -'.sealed'.length))
+          .filter((k) => k.startsWith(prefix))
           .sort();
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];

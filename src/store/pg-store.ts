@@ -689,6 +689,12 @@ export class PgStore implements Store {
       delete: async (key) => {
         await query('DELETE FROM slack_installations WHERE key = $1', [key]);
       },
+      keys: async (prefix = '') =>
+        (
+          await query<{ key: string }>('SELECT key FROM slack_installations WHERE starts_with(key, $1) ORDER BY key', [
+            prefix,
+          ])
+        ).rows.map((r) => r.key),
     };
   }
 
