@@ -200,7 +200,12 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
   };
   registerListeners(app, slackDeps);
   // Every request is journalled before its ack and replayed after a crash; see src/slack/runtime/intake.ts.
-  const journal = deps.journal === undefined ? new FileJournal(join(config.dataDir, 'journal')) : deps.journal;
+  const journal =
+    deps.journal === undefined
+      ? new FileJournal(join(config.dataDir, 'journal'), {
+          onSkipped: (line, why) => logger.warn(`mesh-help: skipped line ${line} of the intake journal: ${why}`),
+        })
+      : deps.journal;
   const intake = journal ? journalIntake(app, journal, logger, { maxBacklog: deps.maxBacklog, health }) : undefined;
   let replaying: Promise<unknown> | undefined;
   const replay = () => {
