@@ -21,6 +21,7 @@ import { WorkLimiter } from './slack/runtime/work.js';
 import { startReminders } from './slack/use-cases/reminders.js';
 import { StoreHealth, watchedStore } from './store/health.js';
 import { describeDatabase, openStore, PgStore, type Store, StoreError } from './store/index.js';
+import { InstallKeyError, TOKEN_KEY_VARIABLE } from './store/installations.js';
 import { FileJournal, type Journal } from './store/journal.js';
 import { installationsFor } from './store/open.js';
 
@@ -82,6 +83,28 @@ const levelOf = (name: LogLevelName): LogLevel =>
     .with('error', () => LogLevel.ERROR)
     .exhaustive();
 
+/** The error at the bottom of Bolt's and the OAuth library's wrapping (`original`). */
+function rootCause(error: unknown): unknown {
+  let e = error;
+  for (let i = 0; i < 5 && e && typeof e === 'object' && 'original' in e && e.original; i++) e = e.original;
+  return e;
+}
+
+/** What a person is told when their workspace's install cannot be read with the configured key. */
+export const UNREADABLE_INSTALL_TEXT = `I can’t act in this workspace right now: its stored install cannot be read with the bot’s ${TOKEN_KEY_VARIABLE}. Please tell whoever runs mesh-help.`;
+
+async function tellUnreadableInstall(body: unknown, logger: Logger): Promise<void> {
+  const url = (body as { response_url?: unknown } | undefined)?.response_url;
+  if (typeof url !== 'string' || !url.startsWith('http')) return;
+  await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text: UNREADABLE_INSTALL_TEXT }),
+  }).catch((err: Error) =>
+    logger.warn(`mesh-help: could not tell a person their install is unreadable: ${err.message}`),
+  );
+}
+
 /** Builds the Bolt app: checks the token (auth.test), picks the receiver, registers the listeners. */
 export async function createApp(config: Config, deps: AppDeps = {}): Promise<MeshApp> {
   const logger = redactingLogger(deps.logger ?? new ConsoleLogger());
@@ -125,6 +148,24 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     throw new ConfigError([`DATABASE_URL: ${err.message}`]);
   }
   const installs = config.oauth ? installationsFor(store, config.dataDir, config.oauth.tokenKey) : undefined;
+  // A wrong key would drop every request silently (no install opens): say so now, naming the variable.
+  if (installs) {
+    const { stored, unreadable } = await installs.checkKey().catch(async (err: Error) => {
+      await store.close().catch(() => undefined);
+      throw new ConfigError([`the stored Slack installs cannot be read: ${err.message}`]);
+    });
+    if (stored > 0 && unreadable.length === stored) {
+      await store.close().catch(() => undefined);
+      throw new ConfigError([
+        `${TOKEN_KEY_VARIABLE} does not open any of the ${stored} stored Slack install record(s): they were sealed with another key. Set the key they were sealed with, or remove them and install the app again.`,
+      ]);
+    }
+    if (unreadable.length) {
+      logger.warn(
+        `mesh-help: ${TOKEN_KEY_VARIABLE} does not open ${unreadable.length} of ${stored} stored Slack install record(s) (${unreadable.slice(0, 5).join(', ')}): requests from those workspaces cannot be answered`,
+      );
+    }
+  }
   // One signal for /readyz and the ack path: a probe that really writes, run on readiness checks and after failures.
   const health = new StoreHealth(() => store.ping(), {
     onChange: (down) =>
@@ -139,7 +180,11 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
   const receiver = buildReceiver(config, {
     logger,
     clientOptions,
-    routes: healthRoutes(health, () => draining),
+    routes: healthRoutes(
+      health,
+      () => draining,
+      () => (installs?.keyProblem ? TOKEN_KEY_VARIABLE : undefined),
+    ),
     installs,
     unhandledRequestTimeoutMs: deps.unhandledRequestTimeoutMs,
   });
@@ -175,6 +220,9 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
   const onError: Parameters<App['error']>[0] = async ({ error, body, context }) => {
     const cause = (error as { original?: Error }).original ?? error;
     logger.error(`mesh-help: ${(cause as { code?: string }).code ?? error.code ?? 'error'}: ${cause.message}`);
+    // The install of this workspace cannot be opened with the key: no token to answer with, but the person
+    // can still be told through the request's response_url, and the log has named the variable.
+    if (rootCause(error) instanceof InstallKeyError) return tellUnreadableInstall(body, logger);
     // With installs, the request's own token: app.client has none.
     const token = (context as { botToken?: string } | undefined)?.botToken;
     await tellFailure(token ? new WebClient(token, clientOptions) : app.client, body, error);

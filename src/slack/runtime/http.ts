@@ -32,7 +32,11 @@ const healthz: CustomRoute = {
  * draining or cannot save. Each check runs the same probe whose result the ack path reads (StoreHealth):
  * while it fails, requests are refused before their ack. The reason's detail goes to the log.
  */
-function readyzRoute(health: StoreHealth, draining: () => boolean): CustomRoute {
+function readyzRoute(
+  health: StoreHealth,
+  draining: () => boolean,
+  configProblem: () => string | undefined,
+): CustomRoute {
   const answer = (res: ServerResponse, status: number, body: Record<string, unknown>) => {
     res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
     res.end(JSON.stringify(body));
@@ -42,6 +46,9 @@ function readyzRoute(health: StoreHealth, draining: () => boolean): CustomRoute 
     method: ['GET'],
     handler: (_req, res) => {
       if (draining()) return answer(res, 503, { ok: false, reason: 'draining' });
+      // A setting that stops every request (a wrong MESH_HELP_TOKEN_KEY) is named, so the operator sees which.
+      const problem = configProblem();
+      if (problem) return answer(res, 503, { ok: false, reason: problem });
       void health.check().then((up) => {
         if (!up) return answer(res, 503, { ok: false, reason: 'store' });
         answer(res, draining() ? 503 : 200, draining() ? { ok: false, reason: 'draining' } : { ok: true });
@@ -51,10 +58,11 @@ function readyzRoute(health: StoreHealth, draining: () => boolean): CustomRoute 
 }
 
 /** Liveness and readiness for load balancers and Kubernetes probes. */
-export const healthRoutes = (health: StoreHealth, draining: () => boolean): CustomRoute[] => [
-  healthz,
-  readyzRoute(health, draining),
-];
+export const healthRoutes = (
+  health: StoreHealth,
+  draining: () => boolean,
+  configProblem: () => string | undefined = () => undefined,
+): CustomRoute[] => [healthz, readyzRoute(health, draining, configProblem)];
 
 export type ReceiverOptions = {
   logger: Logger;
