@@ -13,7 +13,7 @@ import { redactingLogger } from './redacting-logger.js';
 import { registerListeners, type SlackDeps } from './slack/index.js';
 import { isSlackApiError, slackError, tellFailure } from './slack/runtime/failures.js';
 import { buildReceiver, healthRoutes } from './slack/runtime/http.js';
-import { journalIntake, noteStoreFailure } from './slack/runtime/intake.js';
+import { journalIntake, noteStoreFailure, requestTeam } from './slack/runtime/intake.js';
 import { KeyedQueue } from './slack/runtime/keyed-queue.js';
 import { trackInFlight } from './slack/runtime/middleware.js';
 import { rateLanes } from './slack/runtime/rate-lanes.js';
@@ -235,7 +235,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     newId: deps.newId ?? randomUUID,
     logger,
     effects,
-    work: new WorkLimiter(deps.workSlots ?? 4),
+    // Slots are shared out by team in turns: one team's flood of replies cannot keep the others waiting.
+    work: new WorkLimiter(deps.workSlots ?? 4, requestTeam),
     homeTeamId: auth.team_id,
     github: config.github,
     ...(installs ? { installs } : {}),

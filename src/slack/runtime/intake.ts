@@ -4,6 +4,7 @@ import type { StoreHealth } from '../../store/health.js';
 import { type Journal, type JournalEntry, JournalError, type JournalInput } from '../../store/journal.js';
 import { StoreError } from '../../store/store.js';
 import { replayingRequest } from './claims.js';
+import { teamIdsOf } from './request-gate.js';
 
 /** How many requests may be taken in and not yet done before new ones are turned away (default). */
 export const MAX_BACKLOG = 1000;
@@ -22,8 +23,20 @@ export const RETRIES_WHILE_UP = 5;
 /** Store failures that leave a request's effects unsaved for reasons outside the request (not bad input). */
 const UNSAVED: ReadonlySet<string> = new Set(['write_failed', 'unavailable', 'locked', 'closed']);
 
-/** The request being processed, to which a store failure anywhere in its work (caught or not) is charged. */
-const requests = new AsyncLocalStorage<{ failure?: StoreError }>();
+/** The request being processed: its team, and a store failure anywhere in its work (caught or not). */
+type Request = { team: string | undefined; failure?: StoreError };
+const requests = new AsyncLocalStorage<Request>();
+
+/** The team of the request whose work is running here (for fair shares of the work slots), if any. */
+export const requestTeam = (): string | undefined => requests.getStore()?.team;
+
+/** The workspace (or org) a request comes from, as its body names it first. */
+function teamOf(body: Body): string | undefined {
+  return teamIdsOf(body).find((t): t is string => typeof t === 'string' && t.length > 0);
+}
+
+/** The share of the backlog one team may hold, so a flood from one team leaves room for the others. */
+export const teamShare = (maxBacklog: number): number => Math.max(1, Math.ceil((maxBacklog * 3) / 4));
 
 /**
  * Charges a store failure to the request whose work saw it, even when a
@@ -114,6 +127,18 @@ export function journalIntake(app: App, journal: Journal, logger: Logger, option
   const maxBacklog = options.maxBacklog ?? MAX_BACKLOG;
   const { health } = options;
   let backlog = 0;
+  const byTeam = new Map<string, number>();
+  const hold = (team: string | undefined) => {
+    backlog += 1;
+    if (team) byTeam.set(team, (byTeam.get(team) ?? 0) + 1);
+  };
+  const letGo = (team: string | undefined) => {
+    backlog -= 1;
+    if (!team) return;
+    const left = (byTeam.get(team) ?? 1) - 1;
+    if (left > 0) byTeam.set(team, left);
+    else byTeam.delete(team);
+  };
   let stopped = false;
   /** Retries waiting for their time or for the store: cancelled by stop(), their entries stay pending. */
   const waits = new Set<() => void>();
@@ -164,12 +189,13 @@ export function journalIntake(app: App, journal: Journal, logger: Logger, option
    * once the store answers (with back-off), or after a restart.
    */
   const run = async (event: ReceiverEvent, entry: Pick<JournalEntry, 'id' | 'body'>, attempts = 0): Promise<void> => {
-    backlog += 1;
-    const request: { failure?: StoreError } = {};
+    const team = teamOf(entry.body);
+    hold(team);
+    const request: Request = { team };
     try {
       await requests.run(request, () => process(event));
     } finally {
-      backlog -= 1;
+      letGo(team);
     }
     const failure = request.failure;
     if (failure && !stopped && (await worthRetrying(failure, attempts + 1))) {
@@ -177,10 +203,8 @@ export function journalIntake(app: App, journal: Journal, logger: Logger, option
       logger.warn(
         `mesh-help: a request's effects were not stored (${failure.message}); it stays pending and is tried again in ${wait} ms once the store answers`,
       );
-      backlog += 1;
-      const go = await pause(wait).finally(() => {
-        backlog -= 1;
-      });
+      hold(team);
+      const go = await pause(wait).finally(() => letGo(team));
       if (!go) return;
       const done = replayingRequest(entry.body);
       // The ack went out with the first attempt: acknowledging again does nothing.
@@ -197,6 +221,13 @@ export function journalIntake(app: App, journal: Journal, logger: Logger, option
   const take = async (event: ReceiverEvent): Promise<void> => {
     if (backlog >= maxBacklog) {
       logger.warn(`mesh-help: ${backlog} requests in progress; refusing new ones until some finish`);
+      return refuse(event, BUSY_TEXT, logger);
+    }
+    const team = teamOf(event.body as Body);
+    if (team && (byTeam.get(team) ?? 0) >= teamShare(maxBacklog)) {
+      logger.warn(
+        `mesh-help: team ${team} holds its share of the backlog; refusing its new requests until some finish`,
+      );
       return refuse(event, BUSY_TEXT, logger);
     }
     // The store is known to be down: taking the request in would acknowledge work that cannot be stored now.
