@@ -24,6 +24,7 @@ import { describeDatabase, openStore, PgStore, type Store, StoreError } from './
 import { InstallKeyError, TOKEN_KEY_VARIABLE } from './store/installations.js';
 import { FileJournal, type Journal } from './store/journal.js';
 import { installationsFor } from './store/open.js';
+import { PgJournal } from './store/pg-journal.js';
 
 /** What tests (and other hosts) may replace. */
 export type AppDeps = {
@@ -249,13 +250,22 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
   };
   registerListeners(app, slackDeps);
   // Every request is journalled before its ack and replayed after a crash; see src/slack/runtime/intake.ts.
+  // On PostgreSQL the journal lives there too, so another replica finishes what a replica gone for good took in.
   const journal =
-    deps.journal === undefined
-      ? new FileJournal(join(config.dataDir, 'journal'), {
-          onSkipped: (line, why) => logger.warn(`mesh-help: skipped line ${line} of the intake journal: ${why}`),
-        })
-      : deps.journal;
-  const intake = journal ? journalIntake(app, journal, logger, { maxBacklog: deps.maxBacklog, health }) : undefined;
+    deps.journal !== undefined
+      ? deps.journal
+      : store instanceof PgStore && config.databaseUrl
+        ? new PgJournal(config.databaseUrl, { ...(config.journalLeaseMs ? { leaseMs: config.journalLeaseMs } : {}) })
+        : new FileJournal(join(config.dataDir, 'journal'), {
+            onSkipped: (line, why) => logger.warn(`mesh-help: skipped line ${line} of the intake journal: ${why}`),
+          });
+  const intake = journal
+    ? journalIntake(app, journal, logger, {
+        maxBacklog: deps.maxBacklog,
+        health,
+        adoptEveryMs: Math.max(500, Math.floor((config.journalLeaseMs ?? 15_000) / 3)),
+      })
+    : undefined;
   let replaying: Promise<unknown> | undefined;
   const replay = () => {
     replayDone = !intake;

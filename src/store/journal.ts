@@ -44,6 +44,11 @@ export interface Journal {
   markDone(id: string): Promise<void>;
   /** Requests recorded and not marked done, oldest first: call once at start-up, before any append. */
   pending(): Promise<JournalEntry[]>;
+  /**
+   * Requests left unfinished by another process that is gone, now this one's to process (oldest first).
+   * Only journals shared by replicas have it; the intake calls it from time to time while running.
+   */
+  adopt?(): Promise<JournalEntry[]>;
   /** Waits for queued writes; later appends fail. */
   close(): Promise<void>;
 }

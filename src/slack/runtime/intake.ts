@@ -109,6 +109,8 @@ export type IntakeOptions = {
   maxBacklog?: number | undefined;
   /** The store's health: while it is down, requests are refused before their ack; retries wait for it. */
   health?: StoreHealth | undefined;
+  /** How often a journal shared by replicas is asked for requests a gone replica left (default 5 s). */
+  adoptEveryMs?: number | undefined;
 };
 
 /**
@@ -250,6 +252,57 @@ export function journalIntake(app: App, journal: Journal, logger: Logger, option
     }
     return run(event, entry);
   };
+  /** Processes journalled requests again, a few at a time (their ack went out, or Slack delivers again). */
+  const replayEntries = async (entries: JournalEntry[]): Promise<void> => {
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < entries.length; i = next++) {
+        const e = entries[i];
+        if (!e || stopped) continue;
+        const ack = async () => undefined;
+        const done = replayingRequest(e.body);
+        await track(
+          run(
+            {
+              body: e.body,
+              ack,
+              ...(e.retryNum !== undefined ? { retryNum: e.retryNum } : {}),
+              ...(e.retryReason !== undefined ? { retryReason: e.retryReason } : {}),
+            },
+            e,
+          ),
+        )
+          .catch((err: Error) => logger.warn(`mesh-help: a replayed request failed: ${err.message}`))
+          .finally(done);
+      }
+    };
+    await Promise.all(Array.from({ length: REPLAY_SLOTS }, worker));
+  };
+
+  /** With a journal shared by replicas: from time to time, finish what a replica gone for good left behind. */
+  let adopting: NodeJS.Timeout | undefined;
+  let adoptRound: Promise<void> | undefined;
+  const startAdopting = () => {
+    const adopt = journal.adopt?.bind(journal);
+    if (!adopt || adopting || stopped) return;
+    adopting = setInterval(() => {
+      if (adoptRound || stopped) return;
+      adoptRound = adopt()
+        .then(async (entries) => {
+          if (!entries.length || stopped) return;
+          logger.warn(`mesh-help: finishing ${entries.length} request(s) another replica took in and did not finish`);
+          await replayEntries(entries);
+        })
+        .catch((err: Error) =>
+          logger.warn(`mesh-help: could not look for requests left by other replicas: ${err.message}`),
+        )
+        .finally(() => {
+          adoptRound = undefined;
+        });
+    }, options.adoptEveryMs ?? 5000);
+    adopting.unref();
+  };
+
   app.processEvent = (event: ReceiverEvent): Promise<void> => track(take(event));
 
   return {
@@ -260,39 +313,18 @@ export function journalIntake(app: App, journal: Journal, logger: Logger, option
     },
     stop() {
       stopped = true;
+      clearInterval(adopting);
       for (const cancel of [...waits]) cancel();
     },
     async replay() {
       const read = await recovered;
       if ('error' in read) throw read.error;
       const { entries } = read;
+      startAdopting();
       if (!entries.length) return 0;
       // Only an unclean stop (a crash, SIGKILL, power loss) leaves requests behind.
       logger.warn(`mesh-help: processing ${entries.length} request(s) taken in before the last stop`);
-      let next = 0;
-      const worker = async () => {
-        for (let i = next++; i < entries.length; i = next++) {
-          const e = entries[i];
-          if (!e) continue;
-          // The ack went out (or Slack will deliver again) before the stop: acknowledging again does nothing.
-          const ack = async () => undefined;
-          const done = replayingRequest(e.body);
-          await track(
-            run(
-              {
-                body: e.body,
-                ack,
-                ...(e.retryNum !== undefined ? { retryNum: e.retryNum } : {}),
-                ...(e.retryReason !== undefined ? { retryReason: e.retryReason } : {}),
-              },
-              e,
-            ),
-          )
-            .catch((err: Error) => logger.warn(`mesh-help: a replayed request failed: ${err.message}`))
-            .finally(done);
-        }
-      };
-      await Promise.all(Array.from({ length: REPLAY_SLOTS }, worker));
+      await replayEntries(entries);
       return entries.length;
     },
   };
