@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import {
   type CustomRoute,
+  HTTPModuleFunctions,
   HTTPReceiver,
   type InstallationStore,
   type Logger,
@@ -11,6 +12,7 @@ import type { WebClientOptions } from '@slack/web-api';
 import { match } from 'ts-pattern';
 import type { Config } from '../../config.js';
 import type { StoreHealth } from '../../store/health.js';
+import { RefusedBeforeAck } from './intake.js';
 import { BODY_LIMIT, gateRequests } from './request-gate.js';
 import { BOT_SCOPES } from './scopes.js';
 
@@ -86,6 +88,17 @@ export function buildReceiver(config: Config, o: ReceiverOptions): Receiver {
         customRoutes: o.routes,
         logger: o.logger,
         bodyLimit: BODY_LIMIT,
+        // A delivery the intake turned away (busy, storage down) is a 503 Slack retries, logged once by the intake,
+        // not an unhandled error followed by an unacknowledged-request warning for each one.
+        processEventErrorHandler: async (args) => {
+          if (!(args.error instanceof RefusedBeforeAck))
+            return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
+          if (!args.response.headersSent) {
+            args.response.writeHead(503, { 'Retry-After': '10' });
+            args.response.end();
+          }
+          return true;
+        },
         ...(o.unhandledRequestTimeoutMs
           ? {
               unhandledRequestTimeoutMillis: o.unhandledRequestTimeoutMs,

@@ -61,6 +61,14 @@ function firstInputBlock(body: Body): string | undefined {
   return str(view?.blocks?.find((b) => b.type === 'input')?.block_id);
 }
 
+/** An Events API delivery turned away before its ack: the receiver answers 503, so Slack delivers it again. */
+export class RefusedBeforeAck extends Error {
+  constructor(readonly reason: string) {
+    super(`request refused before its ack: ${reason}`);
+    this.name = 'RefusedBeforeAck';
+  }
+}
+
 /**
  * Turns a request away before its ack, so that the person sees why and
  * Slack does not count it as delivered: a slash command gets a private
@@ -88,7 +96,7 @@ async function refuse(event: ReceiverEvent, text: string, logger: Logger): Promi
     await event.ack({ response_action: 'errors', errors: { [block]: text } });
     return;
   }
-  throw new Error(`request refused before its ack: ${text}`);
+  throw new RefusedBeforeAck(text);
 }
 
 /** What the intake offers the app: replay at start-up, and how many requests are in its backlog. */
