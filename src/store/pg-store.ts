@@ -701,11 +701,17 @@ export class PgStore implements Store {
   /** Resolves when the backend can serve requests; rejects with the reason otherwise. */
   async ping(): Promise<void> {
     if (this.closed) throw new StoreError('closed', 'the store is closed');
+    let readOnly: string | undefined;
     try {
       await this.migrate();
-      await this.pool.query('SELECT 1');
+      // A database that answers but takes no writes (a standby after failover, a read-only session) is not ready.
+      readOnly = (await this.pool.query<{ ro: string }>("SELECT current_setting('transaction_read_only') AS ro"))
+        .rows[0]?.ro;
     } catch (err) {
       throw this.unavailable(err);
+    }
+    if (readOnly === 'on') {
+      throw new StoreError('unavailable', `PostgreSQL at ${this.where} takes no writes (read-only)`, this.where);
     }
   }
 
