@@ -326,9 +326,10 @@ export function journalIntake(app: App, journal: Journal, logger: Logger, option
     },
     async replay() {
       const read = await recovered;
+      // Even when the first read failed: the next rounds of adoption pick up what it missed.
+      startAdopting();
       if ('error' in read) throw read.error;
       const { entries } = read;
-      startAdopting();
       if (!entries.length) return 0;
       // Only an unclean stop (a crash, SIGKILL, power loss) leaves requests behind.
       logger.warn(`mesh-help: processing ${entries.length} request(s) taken in before the last stop`);
