@@ -42,7 +42,7 @@ export function orgLogMessage(flow: Flow, log: OrgLog, filters: OrgFilters, only
           )
         : [section('No decision matches.')]),
       context(
-        `${onlyOwnTeam ? 'You see this workspace’s records only: other teams’ logs are for members of the workspace mesh-help is installed in. ' : ''}Filters: \`status:\`, \`pattern:\`, \`tool:\`, \`team:\`, \`scope:\`. Tag a decision with \`${COMMAND} start <title> scope: prod-eu, staging\`. \`mesh-help decisions --all --json\` on the command line gives the same log.`,
+        `${onlyOwnTeam ? 'You see this workspace’s records only: other workspaces’ logs are for their own members. ' : ''}Filters: \`status:\`, \`pattern:\`, \`tool:\`, \`team:\`, \`scope:\`. Tag a decision with \`${COMMAND} start <title> scope: prod-eu, staging\`. \`mesh-help decisions --all --json\` on the command line gives the same log.`,
       ),
     ],
   };

@@ -9,6 +9,7 @@ import { orgLogMessage } from '../../blocks/org-log.js';
 import { escapeText } from '../../escape.js';
 import { CommandBody } from '../../payloads.js';
 import type { SlackDeps } from '../../runtime/context.js';
+import { orgScopeFor, orgTeamsFor } from '../../runtime/org-teams.js';
 import { uploadLog, uploadNotice } from '../../use-cases/export.js';
 import { startInterview } from '../../use-cases/interview.js';
 import { publishFromSlack } from '../../use-cases/publish.js';
@@ -23,7 +24,7 @@ export { notInChannelHint } from '../../notices/start-hint.js';
 
 /** `/mesh-help [subcommand]`: acknowledged at once; anything that reads the store or posts happens after. */
 export function meshHelpCommand(deps: SlackDeps) {
-  return async ({ command, ack, respond, client }: Args): Promise<void> => {
+  return async ({ command, ack, respond, client, context }: Args): Promise<void> => {
     const parsed = CommandBody.safeParse(command);
     if (!parsed.success) {
       await ack({ response_type: 'ephemeral', text: 'I could not read that command.' });
@@ -104,9 +105,10 @@ export function meshHelpCommand(deps: SlackDeps) {
       .with({ kind: 'decisions', all: { bad: P.string } }, (c) => ephemeral(noticeMessage(c.all.bad)))
       .with({ kind: 'decisions', all: { filters: P.select() } }, async (filters) => {
         await ack();
-        // Other teams' records are for members of the bot's own workspace; anyone else sees their team's only.
-        const home = deps.homeTeamId === undefined || body.team_id === deps.homeTeamId;
-        const ids = home ? await deps.store.teams() : [body.team_id];
+        // Which teams: decided from the install that authorized the request (one workspace, its Grid org, or
+        // with one bot token every team for the bot's own workspace), never from an absent value.
+        const scope = orgScopeFor(deps, context);
+        const ids = await orgTeamsFor(deps, scope);
         const read = await Promise.allSettled(ids.map((id) => deps.store.read(id)));
         // One unreadable team file must not hide everyone else's log; `mesh-help store check` names it.
         for (const r of read)
@@ -119,7 +121,8 @@ export function meshHelpCommand(deps: SlackDeps) {
             : [],
         );
         const log = orgLog(deps.flow, teams, filters);
-        await respond({ response_type: 'ephemeral', ...orgLogMessage(deps.flow, log, filters, !home) });
+        const onlyOwn = scope.kind === 'workspace' || scope.kind === 'none';
+        await respond({ response_type: 'ephemeral', ...orgLogMessage(deps.flow, log, filters, onlyOwn) });
       })
       .with({ kind: 'decisions' }, async () => {
         await ack();
