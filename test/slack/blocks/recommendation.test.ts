@@ -20,6 +20,8 @@ describe('the recommendation card names the tools', () => {
       pains: ['region-failover', 'mtls', 'cross-cluster-calls'],
       network: 'overlapping',
       platform: 'eks',
+      // App Mesh's avoid is shown only to a team that may run it (advice v3).
+      existing_mesh: 'other',
       ops: 'platform-team',
     });
     expect(checkMessage(msg)).toEqual([]);
