@@ -241,6 +241,9 @@ function outcome(flow: Flow, d: Decision, ctx: AdrContext): string[] {
   if (consequences.length) out.push('', '### Consequences', '', ...consequences);
   const confirmation = confirmationOf(d);
   if (confirmation.length) out.push('', '### Confirmation', '', ...confirmation);
+  // Contract v3's sensitivity: the single answers that would change the recommendation, for the next review.
+  const changes = (rec.sensitivity ?? []).map((s) => `- ${withPeriod(inline(s.because))}`);
+  if (changes.length) out.push('', '### What would change this decision', '', ...changes);
   return out;
 }
 

@@ -187,9 +187,10 @@ export function chooseTools(flow: Flow, pattern: string, ctx: ToolContext): Patt
       });
     }
   }
-  const firstProject = first?.tool.project;
+  // A project already offered is not also avoided (Linkerd beside Linkerd multicluster, an Istio mode).
+  const offered = new Set(choices.map((c) => c.tool.project));
   for (const s of all) {
-    if (s.avoid === undefined || s.tool.project === firstProject || !reachedFor(s.tool, answers, platform)) continue;
+    if (s.avoid === undefined || offered.has(s.tool.project) || !reachedFor(s.tool, answers, platform)) continue;
     choices.push({
       tool: s.tool,
       fit: 'avoid',

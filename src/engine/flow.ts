@@ -78,6 +78,8 @@ export const Rule = z.strictObject({
   weight: z.number().int().positive().default(1),
   because: z.string().min(1),
   cites: Id.optional(),
+  /** The reason argues for this layer's tools that carry these calls; it is dropped when another layer carries them. */
+  carrying: z.enum(['east-west', 'north-south']).optional(),
 });
 export type Rule = z.infer<typeof Rule>;
 

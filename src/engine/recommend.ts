@@ -56,7 +56,7 @@ export const Recommendation = z.looseObject({
 });
 export type Recommendation = z.infer<typeof Recommendation>;
 
-type Evidence = { score: number; ruledOut: boolean; forReasons: Reason[]; againstReasons: Reason[] };
+type Evidence = { score: number; ruledOut: boolean; forRules: Rule[]; againstReasons: Reason[] };
 
 const reasonCache = new WeakMap<Rule, Reason>();
 /** The reason a rule leaves; one frozen object per rule, since the sensitivity re-runs ask for it often. */
@@ -98,7 +98,7 @@ export function advise(flow: Flow, given: Answers): Recommendation {
   const { threshold, rules, fallback } = flow.rules;
   const order = flow.patterns.map((p) => p.id);
   const evidence = new Map<string, Evidence>(
-    order.map((id) => [id, { score: 0, ruledOut: false, forReasons: [], againstReasons: [] }]),
+    order.map((id) => [id, { score: 0, ruledOut: false, forRules: [], againstReasons: [] }]),
   );
 
   for (const rule of rules) {
@@ -107,7 +107,7 @@ export function advise(flow: Flow, given: Answers): Recommendation {
     if (!ev) continue;
     if (rule.effect === 'support') {
       ev.score += rule.weight;
-      ev.forReasons.push(reasonOf(rule));
+      ev.forRules.push(rule);
     } else {
       if (rule.effect === 'rule-out') ev.ruledOut = true;
       else ev.score -= rule.weight;
@@ -130,8 +130,16 @@ export function advise(flow: Flow, given: Answers): Recommendation {
   let placed: Placed;
   for (;;) {
     placed = place(flow, answers, ranked, left, alternativesOf);
-    const lost = placed.recommended.find(
-      (id) => id !== fallback.pattern && !placed.tools.some((t) => t.pattern === id && t.fit === 'first-choice'),
+    const current = placed;
+    // A layer whose every reason was about calls another layer now carries has nothing left to do either.
+    const stillArgued = (id: string) => {
+      const carried = current.carriedElsewhere.get(id);
+      return (evidence.get(id)?.forRules ?? []).some((r) => !r.carrying || !carried?.has(r.carrying));
+    };
+    const lost = current.recommended.find(
+      (id) =>
+        id !== fallback.pattern &&
+        (!current.tools.some((t) => t.pattern === id && t.fit === 'first-choice') || !stillArgued(id)),
     );
     if (!lost) break;
     left.set(lost, leaving(flow, lost, placed, answers));
@@ -143,7 +151,13 @@ export function advise(flow: Flow, given: Answers): Recommendation {
   const notNow = order.filter((id) => !named.has(id));
 
   const reasons: Reason[] = [];
-  for (const id of recommended) reasons.push(...(evidence.get(id)?.forReasons ?? []));
+  for (const id of recommended) {
+    // A reason for calls another layer now carries would argue for tools the layer no longer offers.
+    const carried = placed.carriedElsewhere.get(id);
+    for (const rule of evidence.get(id)?.forRules ?? []) {
+      if (!rule.carrying || !carried?.has(rule.carrying)) reasons.push(reasonOf(rule));
+    }
+  }
   if (!reasons.some((r) => r.pattern === primary)) {
     const why = fallback.reasons.find((r) => !r.when || holds(r.when, answers)) ?? fallback.reasons.at(-1);
     if (why) reasons.unshift(stock(primary, why));
@@ -212,6 +226,7 @@ type Placed = {
   dropped: Map<string, Left>;
   blocked: Map<string, CapabilityNeed[]>;
   carried: Map<string, Left>;
+  carriedElsewhere: ReadonlyMap<string, ReadonlySet<Carries>>;
 };
 
 /** Primary and complements from the ranked layers, one path per call, then each layer's tools. */
@@ -279,7 +294,16 @@ function place(
       });
     }
   }
-  return { primary: recommended[0] ?? fallback, recommended, tools, chosen, dropped, blocked, carried };
+  return {
+    primary: recommended[0] ?? fallback,
+    recommended,
+    tools,
+    chosen,
+    dropped,
+    blocked,
+    carried,
+    carriedElsewhere,
+  };
 }
 
 /** Why a layer with no capable tool left moves to "not now", and what warning that leaves. */

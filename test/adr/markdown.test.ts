@@ -151,6 +151,16 @@ describe('renderAdr, tools and the readiness checklist', () => {
     expect(outcome.slice(at).join('\n')).toContain(`(1 of ${items.length} done)`);
   });
 
+  it('says what would change this decision, one line per answer that would, after the Confirmation', () => {
+    const at = outcome.indexOf('### What would change this decision');
+    expect(at).toBeGreaterThan(outcome.indexOf('### Confirmation'));
+    const entries = d.recommendation.sensitivity ?? [];
+    expect(entries.length).toBeGreaterThan(0);
+    const lines = outcome.slice(at + 1);
+    expect(lines).toHaveLength(entries.length);
+    for (const [i, s] of entries.entries()) expect(lines[i]).toBe(`- ${s.because}`);
+  });
+
   it('is read by Backstage and adr-log like any other record (headings unchanged)', () => {
     const headings = body.split('\n').filter((l) => /^#{1,2} /.test(l));
     expect(headings).toEqual(['# Mesh across regions', ...SECTIONS.map((x) => `## ${x}`)]);
