@@ -76,6 +76,8 @@ type Scored = {
   sources: string[];
   against: string[];
   avoid?: string;
+  /** An `avoid` rule names the tool (archived, ended, a broken feature): worth saying even when nothing speaks for it. */
+  avoidedByRule?: boolean;
   unconfirmed: CapabilityNeed[];
 };
 
@@ -121,6 +123,7 @@ export function chooseTools(flow: Flow, pattern: string, ctx: ToolContext): Patt
       if (!s) continue;
       if (rule.effect === 'avoid') {
         s.avoid ??= rule.because;
+        s.avoidedByRule = true;
         continue;
       }
       if (rule.effect === 'support') s.score += rule.weight;
@@ -187,14 +190,24 @@ export function chooseTools(flow: Flow, pattern: string, ctx: ToolContext): Patt
       });
     }
   }
-  // A project already offered is not also avoided (Linkerd beside Linkerd multicluster, an Istio mode).
-  const offered = new Set(choices.map((c) => c.tool.project));
+  // Avoids worth showing: a team would reach for the tool (its rules speak for it, or a rule avoids it by
+  // name), its project is not already offered, and only the project's most fitting tool is named.
+  const shown = new Map<string, Scored>();
   for (const s of all) {
-    if (s.avoid === undefined || offered.has(s.tool.project) || !reachedFor(s.tool, answers, platform)) continue;
+    if (s.avoid === undefined || !reachedFor(s.tool, answers, platform)) continue;
+    if (choices.some((c) => c.tool.project === s.tool.project)) continue;
+    if (s.score <= 0 && !s.avoidedByRule) continue;
+    const before = shown.get(s.tool.project);
+    // Higher score first, then the name: never the catalogue's order.
+    if (!before || (s.score - before.score || before.tool.name.localeCompare(s.tool.name)) > 0) {
+      shown.set(s.tool.project, s);
+    }
+  }
+  for (const s of shown.values()) {
     choices.push({
       tool: s.tool,
       fit: 'avoid',
-      because: s.avoid,
+      because: s.avoid ?? s.tool.summary,
       sources: [],
       against: [],
       unconfirmed: [],
