@@ -161,7 +161,7 @@ describe('other surfaces', () => {
     expect(fields).toHaveLength(2);
     const text = JSON.stringify(two.blocks);
     for (const word of ['L7', 'Shines when', 'Not when', 'Pros', 'Cons', 'Example tools']) expect(text).toContain(word);
-    expect(text).toContain('Cilium ClusterMesh (GA, checked 2026-11)');
+    expect(text).toContain('Cilium ClusterMesh (GA, checked 2026-12)');
     expect(text).toContain('AWS App Mesh (service ended, commercial, checked 2026-11)');
   });
 

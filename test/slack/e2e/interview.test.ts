@@ -108,7 +108,10 @@ describe('the threaded interview over signed HTTP', () => {
     expect(firsts.length).toBeGreaterThan(0);
     for (const t of firsts) expect(cardText).toContain(`first choice *${flow.toolById.get(t.tool)?.name}* (GA`);
     expect(cardText).toContain(`${expected.checklist.length} readiness checks`);
-    expect(cardText).toContain('How many Kubernetes clusters run this system?');
+    // The card cites the question its first reason came from (advice v3 no longer stacks a cluster mesh here).
+    const firstCited = flow.questionById.get(expected.reasons[0]?.question ?? '')?.prompt ?? '';
+    expect(firstCited).not.toBe('');
+    expect(cardText).toContain(firstCited);
     expect(elementsOf(card, 'decision').map((e) => e.action_id)).toEqual(['decision:accept', 'decision:override']);
 
     const stored = h.teamFile() as { sessions: Json[] };
