@@ -28,18 +28,18 @@ function otherAnswers(q: Question, current: AnswerValue): AnswerValue[] {
   return out;
 }
 
-/** How an alternative answer reads: "Flat" instead of "Unknown", or "Canary" ticked or not. */
+/** How an alternative answer reads: answered “Flat” instead of “Unknown”, or “Canary” also ticked. */
 function describeChange(q: Question, from: AnswerValue, to: AnswerValue): string {
-  if (q.kind === 'single') return `“${labelOf(q, String(to))}” instead of “${labelOf(q, String(from))}”`;
+  if (q.kind === 'single') {
+    return `“${q.prompt}” were answered “${labelOf(q, String(to))}” instead of “${labelOf(q, String(from))}”`;
+  }
   const before = Array.isArray(from) ? from : [from];
   const after = Array.isArray(to) ? to : [to];
-  const added = after.filter((x) => !before.includes(x));
-  const removed = before.filter((x) => !after.includes(x));
   const parts = [
-    ...added.map((x) => `“${labelOf(q, x)}” also ticked`),
-    ...removed.map((x) => `“${labelOf(q, x)}” not ticked`),
+    ...after.filter((x) => !before.includes(x)).map((x) => `“${labelOf(q, x)}” were also ticked`),
+    ...before.filter((x) => !after.includes(x)).map((x) => `“${labelOf(q, x)}” were not ticked`),
   ];
-  return parts.join(' and ');
+  return `${parts.join(' and ')} for “${q.prompt}”`;
 }
 
 /**
@@ -64,15 +64,25 @@ export function sensitivityOf(flow: Flow, given: Answers, base: Recommendation, 
         .filter((t) => t.from !== t.to);
       const primaryChanges = r.primary !== base.primary;
       if (!primaryChanges && tools.length === 0) continue;
+      const shownWithPrimary = (t: (typeof tools)[number]) =>
+        primaryChanges &&
+        ((t.pattern === base.primary && t.to === null) || (t.pattern === r.primary && t.from === null));
+      const newFirst = first.get(r.primary);
       const effects = [
-        ...(primaryChanges ? [`the primary would be ${name(r.primary)}, not ${name(base.primary)}`] : []),
-        ...tools.map((t) =>
-          t.to === null
-            ? `${name(t.pattern)} would no longer be recommended (now ${tool(t.from ?? '')})`
-            : t.from === null
-              ? `${name(t.pattern)} would be added, with ${tool(t.to)} first`
-              : `the first choice for ${name(t.pattern)} would be ${tool(t.to)}, not ${tool(t.from)}`,
-        ),
+        ...(primaryChanges
+          ? [
+              `the primary would be ${name(r.primary)}${newFirst ? ` (first choice ${tool(newFirst)})` : ''} instead of ${name(base.primary)}`,
+            ]
+          : []),
+        ...tools
+          .filter((t) => !shownWithPrimary(t))
+          .map((t) =>
+            t.to === null
+              ? `${name(t.pattern)} would no longer be recommended`
+              : t.from === null
+                ? `${name(t.pattern)} would be added, with ${tool(t.to)} first`
+                : `the first choice for ${name(t.pattern)} would be ${tool(t.to)} instead of ${tool(t.from)}`,
+          ),
       ];
       out.push({
         question: q.id,
@@ -80,7 +90,7 @@ export function sensitivityOf(flow: Flow, given: Answers, base: Recommendation, 
         alternative,
         ...(primaryChanges ? { primary: r.primary } : {}),
         tools,
-        because: `With ${describeChange(q, answer, alternative)} for “${q.prompt}”, ${effects.join('; ')}.`,
+        because: `If ${describeChange(q, answer, alternative)}, ${effects.join('; ')}.`,
       });
     }
   }
