@@ -72,7 +72,8 @@ function indexOf(flow: Flow): Map<string, PatternIndex> {
 type Scored = {
   tool: Tool;
   score: number;
-  texts: string[];
+  /** The supporting rules' reasons with their weights: the weightiest is said first. */
+  texts: { text: string; weight: number }[];
   sources: string[];
   against: string[];
   avoid?: string;
@@ -132,12 +133,14 @@ export function chooseTools(flow: Flow, pattern: string, ctx: ToolContext): Patt
         s.against.push(rule.because);
         continue;
       }
-      s.texts.push(rule.because);
+      s.texts.push({ text: rule.because, weight: rule.weight });
       if (rule.source) s.sources.push(rule.source);
     }
   }
 
   const all = [...scored.values()];
+  const said = (s: Scored): string[] =>
+    [...s.texts].sort((a, b) => b.weight - a.weight).map((t) => t.text);
   const usable = (s: Scored) => s.avoid === undefined && !UNUSABLE_STATUSES.includes(s.tool.status);
   const continues = (s: Scored) => (s.tool.continues.includes(existing) ? 0 : 1);
   const light = ops === 'none' || ops === 'part-time';
@@ -160,7 +163,7 @@ export function chooseTools(flow: Flow, pattern: string, ctx: ToolContext): Patt
     const mode = flow.tools.modes.find(
       (m) => m.tool === first.tool.id && (!m.when || holds(m.when, answers, recommended)),
     );
-    const texts = first.texts.length > 0 ? first.texts : [first.tool.summary];
+    const texts = first.texts.length > 0 ? said(first) : [first.tool.summary];
     choices.push({
       tool: first.tool,
       fit: 'first-choice',
@@ -183,7 +186,7 @@ export function chooseTools(flow: Flow, pattern: string, ctx: ToolContext): Patt
       choices.push({
         tool: s.tool,
         fit: 'alternative',
-        because: s.texts.join(' ') || s.tool.summary,
+        because: said(s).join(' ') || s.tool.summary,
         sources: s.sources,
         against: s.against,
         unconfirmed: s.unconfirmed,
