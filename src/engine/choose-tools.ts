@@ -159,6 +159,7 @@ export function chooseTools(flow: Flow, pattern: string, ctx: ToolContext): Patt
 
   const choices: Chosen[] = [];
   const [first, ...rest] = eligible;
+  const keepsRunning = first?.tool.continues.includes(existing) ?? false;
   if (first) {
     const mode = flow.tools.modes.find(
       (m) => m.tool === first.tool.id && (!m.when || holds(m.when, answers, recommended)),
@@ -174,7 +175,6 @@ export function chooseTools(flow: Flow, pattern: string, ctx: ToolContext): Patt
       unconfirmed: first.unconfirmed,
     });
     // When a mesh runs and the first choice continues it, the alternatives are other distributions of it.
-    const keepsRunning = first.tool.continues.includes(existing);
     const alternatives = rest.filter(
       (s) => s.tool.project !== first.tool.project && (!keepsRunning || s.tool.continues.includes(existing)),
     );
@@ -199,6 +199,8 @@ export function chooseTools(flow: Flow, pattern: string, ctx: ToolContext): Patt
   for (const s of all) {
     if (s.avoid === undefined || !reachedFor(s.tool, answers, platform)) continue;
     if (choices.some((c) => c.tool.project === s.tool.project)) continue;
+    // A team extending the mesh it runs does not reach for another mesh.
+    if (keepsRunning && !s.tool.continues.includes(existing)) continue;
     if (s.score <= 0 && !s.avoidedByRule) continue;
     const before = shown.get(s.tool.project);
     // Higher score first, then the name: never the catalogue's order.

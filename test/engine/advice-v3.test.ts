@@ -284,6 +284,18 @@ describe('defect 5: every sentence follows the answers', () => {
       never: /first install|before installing Istio/,
     },
     {
+      name: 'no "before installing Istio" when Istio already runs across Cilium clusters',
+      answers: {
+        ...MULTI,
+        existing_mesh: 'istio',
+        cni: 'cilium',
+        network: 'flat',
+        services: '50-plus',
+        pains: ['cross-cluster-calls', 'mtls'],
+      },
+      never: /before installing Istio|first install/,
+    },
+    {
       name: 'no "other region" when all clusters share one region',
       answers: {
         clusters: 'several-same-region',
@@ -365,6 +377,21 @@ describe('defect 7: tools that do not apply are not shown', () => {
     {
       name: 'a team that runs Istio is not offered another mesh',
       answers: { existing_mesh: 'istio', services: '50-plus', pains: ['flaky-calls', 'mtls'], ops: 'platform-team' },
+      absent: ['linkerd', 'linkerd-multicluster', 'consul', 'cilium-service-mesh'],
+    },
+    {
+      name: 'a team that runs Istio across clusters is not told about other meshes either',
+      answers: {
+        ...MULTI,
+        platform: 'aks',
+        existing_mesh: 'istio',
+        cni: 'cilium',
+        network: 'flat',
+        services: '50-plus',
+        pains: ['canary', 'mtls'],
+        traffic: 'internal',
+        l7_between_clusters: 'yes',
+      },
       absent: ['linkerd', 'linkerd-multicluster', 'consul', 'cilium-service-mesh'],
     },
     {
