@@ -139,8 +139,7 @@ export function chooseTools(flow: Flow, pattern: string, ctx: ToolContext): Patt
   }
 
   const all = [...scored.values()];
-  const said = (s: Scored): string[] =>
-    [...s.texts].sort((a, b) => b.weight - a.weight).map((t) => t.text);
+  const said = (s: Scored): string[] => [...s.texts].sort((a, b) => b.weight - a.weight).map((t) => t.text);
   const usable = (s: Scored) => s.avoid === undefined && !UNUSABLE_STATUSES.includes(s.tool.status);
   const continues = (s: Scored) => (s.tool.continues.includes(existing) ? 0 : 1);
   const light = ops === 'none' || ops === 'part-time';
