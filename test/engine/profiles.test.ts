@@ -447,7 +447,7 @@ const PROFILES: Profile[] = [
     answers: { services: '10-49', pains: ['mtls'], ops: 'none', platform: 'gke' },
     primary: 'service-mesh',
     first: { 'service-mesh': 'gke-cloud-service-mesh' },
-    warns: [/nobody would run it/],
+    warns: [/only a managed offering is recommended, and even that needs an\s+owner/],
   },
   {
     name: 'platform: AKS gets the Istio add-on',
