@@ -240,6 +240,14 @@ describe('defect 4: ownership is a constraint', () => {
     });
   }
 
+  it('a mesh that already runs is not taken out for want of an owner, and the team is told to name one', () => {
+    const r = advise(flow, { existing_mesh: 'istio', services: '50-plus', pains: ['flaky-calls'], ops: 'none' });
+    expect(r.primary, show(r)).toBe('service-mesh');
+    expect(firstOf(r, 'service-mesh')).toBe('istio-sidecar');
+    expect(r.warnings.join(' ')).toMatch(/A mesh already runs but nobody would own it/);
+    expect(r.warnings.join(' ')).not.toMatch(/only a managed offering is recommended/);
+  });
+
   const partTime: Answers[] = [
     {
       ...MULTI,
