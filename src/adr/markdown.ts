@@ -263,10 +263,12 @@ function chosenTools(flow: Flow, d: Decision): string[] {
     const first = choices.find((t) => t.fit === 'first-choice');
     if (!first) continue;
     const source = safeUrl(flow.toolById.get(first.tool)?.source);
+    // v3: a reason may cite pages of its own (a cloud's load balancers), beside the tool's source.
+    const cited = (first.sources ?? []).map((u) => safeUrl(u)).filter((u) => u !== undefined && u !== source);
     out.push(
       `- ${inline(nameOf(flow, pattern))}: ${label(first.tool)}. ${withPeriod(inline(first.because))}${
         source ? ` [Source](${source})` : ''
-      }`,
+      }${cited.map((u) => ` [Source](${u})`).join('')}`,
     );
     const alternatives = choices.filter((t) => t.fit === 'alternative').map((t) => label(t.tool));
     if (alternatives.length) out.push(`  - Alternatives: ${alternatives.join(', ')}.`);

@@ -167,6 +167,30 @@ describe('renderAdr, tools and the readiness checklist', () => {
   });
 });
 
+describe('renderAdr, sources a reason cites', () => {
+  it('links the page that documents the cloud products a first choice names, beside the tool’s own source', () => {
+    const doc = emptyTeam('T1');
+    const d = add(doc, {
+      title: 'Fail users over between AWS regions',
+      answers: {
+        clusters: 'multi-region',
+        pains: ['region-failover'],
+        traffic: 'user-facing',
+        data: 'replicated',
+        platform: 'eks',
+      },
+    });
+    const first = d.recommendation.tools.find(
+      (t) => t.pattern === 'multi-cluster-without-mesh' && t.fit === 'first-choice',
+    );
+    expect(first?.sources?.length).toBeGreaterThan(0);
+    const { body } = split(renderAdr(d, { flow, decisions: doc.decisions }).content);
+    const line = section(body, 'Decision Outcome').find((l) => l.startsWith('- Multi-cluster without a mesh:'));
+    expect(line).toMatch(/Route 53/);
+    for (const url of first?.sources ?? []) expect(line).toContain(`[Source](${url})`);
+  });
+});
+
 describe('renderAdr, overrides and supersedes', () => {
   const doc = emptyTeam('T1');
   const old = add(doc, { title: 'Adopt a cluster mesh' });
