@@ -146,6 +146,7 @@ export function chooseTools(flow: Flow, pattern: string, ctx: ToolContext): Patt
   // The stated order among capable tools (tools.yaml, header): never the catalogue's order.
   const rank = (a: Scored, b: Scored): number =>
     continues(a) - continues(b) ||
+    a.unconfirmed.length - b.unconfirmed.length ||
     (light ? a.tool.can.upkeep - b.tool.can.upkeep : 0) ||
     b.score - a.score ||
     Number(Boolean(b.tool.can.platforms)) - Number(Boolean(a.tool.can.platforms)) ||

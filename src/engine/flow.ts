@@ -226,6 +226,8 @@ export const CapabilityNeed = z.strictObject({
   /** Only tools that carry these calls need it (absent: every tool of the patterns). */
   carrying: Carries.optional(),
   when: Condition,
+  /** What the tool must be able to do, after "can": "span several clusters". */
+  can: z.string().min(1),
   /** Why a tool without it is ruled out; `{tool}` is its name. */
   missing: z.string().min(1),
   /** Why a recommended layer with no tool left moves to "not now"; `{layer}` is its name. */

@@ -213,9 +213,9 @@ export function advise(flow: Flow, given: Answers): Recommendation {
   };
 }
 
-/** "Our sources do not say whether X can …": a needed capability the catalogue leaves open. */
+/** A needed capability the catalogue leaves open (`unknown`) is a risk the team must check. */
 const unconfirmedWarning = (c: Chosen, need: CapabilityNeed): string =>
-  `Confirm with the vendor that ${c.tool.name} meets this need before relying on it; our sources do not document it: ${need.missing.replaceAll('{tool}', c.tool.name)}`;
+  `Our sources do not say whether ${c.tool.name} can ${need.can}, which these answers need: confirm it with the vendor before relying on it.`;
 
 type Placed = {
   primary: string;

@@ -107,6 +107,22 @@ describe('defect 1: a tool is offered only when its documented capabilities cove
     });
   }
 
+  it('a tool whose sources document a needed capability goes before one whose sources are silent, and the silence is a warning', () => {
+    const answers: Answers = {
+      platform: 'gke',
+      services: '50-plus',
+      pains: ['mtls'],
+      regulated: 'yes',
+      fips: 'yes',
+      ops: 'platform-team',
+    };
+    const r = advise(flow, answers);
+    expect(tool(firstOf(r, 'service-mesh') ?? '').can.fips, show(r)).toBe(true);
+    const alone = advise(flow, { ...answers, ops: 'none' });
+    expect(firstOf(alone, 'service-mesh')).toBe('gke-cloud-service-mesh');
+    expect(alone.warnings.join(' ')).toMatch(/Our sources do not say whether Cloud Service Mesh \(GKE\) can use FIPS/);
+  });
+
   it('a team on a mix of platforms is never told it runs self-managed Cilium', () => {
     const r = advise(flow, { ...MULTI, platform: 'mixed', cni: 'cilium', network: 'flat', pains: ['region-failover'] });
     const text = [...r.reasons.map((x) => x.because), ...r.tools.map((t) => t.because)].join(' ');
