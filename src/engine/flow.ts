@@ -125,6 +125,8 @@ export const RulesFile = z.strictObject({
   rules: z.array(Rule).min(1),
   needs: z.array(Need).default([]),
   onePath: z.array(OnePath).default([]),
+  /** Layers from the lightest to run to the heaviest: breaks a tie in score after the evidence against. */
+  lighterFirst: z.array(Id).default([]),
   warnings: z.array(Warning).default([]),
 });
 export type RulesFile = z.infer<typeof RulesFile>;

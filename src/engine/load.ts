@@ -324,6 +324,12 @@ export function loadFlow(dir: string = DEFAULT_FLOWS_DIR): Flow {
     }
   });
 
+  if (rules.lighterFirst.length > 0) {
+    const listed = [...rules.lighterFirst].sort().join(',');
+    if (listed !== [...patternIds].sort().join(',')) {
+      push(rFile, 'lighterFirst', `must list every pattern exactly once (${[...patternIds].join(', ')})`);
+    }
+  }
   rules.onePath.forEach((o, oi) => {
     for (const key of ['carrier', 'drop'] as const) {
       if (!patternIds.has(o[key])) push(rFile, `onePath[${oi}].${key}`, `unknown pattern "${o[key]}"`);

@@ -116,13 +116,15 @@ export function advise(flow: Flow, given: Answers): Recommendation {
   }
   const scoreOf = (id: string) => evidence.get(id)?.score ?? 0;
 
-  // Highest score first; the catalogue's order breaks ties so output is stable.
+  // Highest score first; on a tie the layer with less evidence against it, then the lighter layer to run.
+  const againstOf = (id: string) => evidence.get(id)?.againstReasons.length ?? 0;
+  const lighter = flow.rules.lighterFirst;
   const ranked = order
     .filter((id) => {
       const ev = evidence.get(id);
       return ev && !ev.ruledOut && ev.score >= threshold && id !== fallback.pattern;
     })
-    .sort((a, b) => scoreOf(b) - scoreOf(a));
+    .sort((a, b) => scoreOf(b) - scoreOf(a) || againstOf(a) - againstOf(b) || lighter.indexOf(a) - lighter.indexOf(b));
   const alternativesOf = (id: string) => flow.patternById.get(id)?.alternatives ?? [];
 
   // A layer that loses its last capable tool leaves, and the layers are placed again without it.

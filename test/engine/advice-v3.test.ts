@@ -129,6 +129,14 @@ describe('defect 1: a tool is offered only when its documented capabilities cove
     expect(text).not.toMatch(/already run self-managed|run Cilium you manage|run Cilium that you manage/);
   });
 
+  it('ties between layers do not depend on the catalogue’s order either', () => {
+    const reversed: Flow = { ...flow, patterns: [...flow.patterns].reverse() };
+    const layers = (r: Recommendation) => [r.primary, [...r.complements].sort()];
+    for (const answers of sample(300)) {
+      expect(layers(advise(reversed, answers)), JSON.stringify(answers)).toEqual(layers(advise(flow, answers)));
+    }
+  });
+
   it('ties between capable tools do not depend on the catalogue’s order', () => {
     const reversed: Flow = {
       ...flow,

@@ -235,7 +235,9 @@ describe('loadFlow', () => {
     );
     const rules = brokenFlows('rules.yaml', (d) => {
       d.onePath[0].drop = 'mesh-of-meshes';
+      d.lighterFirst = d.lighterFirst.slice(1);
     });
+    expect(issuesOf(rules)).toContainEqual(expect.objectContaining({ path: 'lighterFirst' }));
     expect(issuesOf(rules)).toContainEqual(
       expect.objectContaining({ path: 'onePath[0].drop', message: 'unknown pattern "mesh-of-meshes"' }),
     );
