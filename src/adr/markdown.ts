@@ -271,6 +271,9 @@ function outcome(flow: Flow, d: Decision, ctx: AdrContext): string[] {
   if (consequences.length) out.push('', '### Consequences', '', ...consequences);
   const confirmation = confirmationOf(d);
   if (confirmation.length) out.push('', '### Confirmation', '', ...confirmation);
+  // Contract v3's sensitivity: the single answers that would change the recommendation, for the next review.
+  const changes = (rec.sensitivity ?? []).map((s) => `- ${withPeriod(inline(s.because))}`);
+  if (changes.length) out.push('', '### What would change this decision', '', ...changes);
   return out;
 }
 
@@ -290,10 +293,12 @@ function chosenTools(flow: Flow, d: Decision): string[] {
     const first = choices.find((t) => t.fit === 'first-choice');
     if (!first) continue;
     const source = safeUrl(flow.toolById.get(first.tool)?.source);
+    // v3: a reason may cite pages of its own (a cloud's load balancers), beside the tool's source.
+    const cited = (first.sources ?? []).map((u) => safeUrl(u)).filter((u) => u !== undefined && u !== source);
     out.push(
       `- ${inline(nameOf(flow, pattern))}: ${label(first.tool)}. ${withPeriod(inline(first.because))}${
         source ? ` [Source](${source})` : ''
-      }`,
+      }${cited.map((u) => ` [Source](${u})`).join('')}`,
     );
     const alternatives = choices.filter((t) => t.fit === 'alternative').map((t) => label(t.tool));
     if (alternatives.length) out.push(`  - Alternatives: ${alternatives.join(', ')}.`);

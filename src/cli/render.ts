@@ -115,7 +115,9 @@ export function renderDetails(flow: Flow, rec: Recommendation, width = 80): stri
         const label = FIT_LABEL[t.fit];
         const status = tool ? ` (${toolStatusLine(tool)})` : '';
         out.push(...hang(`${label} ${toolName(flow, t.tool)}${status}: ${t.because}`, width, '    '));
+        if (t.mode) out.push(`      mode: ${t.mode}`);
         if (tool && t.fit !== 'avoid') out.push(`      source: ${tool.source}`);
+        for (const extra of t.sources ?? []) out.push(`      source: ${extra}`);
       }
     }
   }
@@ -125,6 +127,10 @@ export function renderDetails(flow: Flow, rec: Recommendation, width = 80): stri
       out.push(...hang(`[ ] ${c.item}`, width, '  '));
       out.push(...wrap(`why: ${c.because}`, width - 6, '      '));
     }
+  }
+  if (rec.sensitivity?.length) {
+    out.push('', 'What would change this:');
+    for (const s of rec.sensitivity) out.push(...hang(`- ${s.because}`, width, '  '));
   }
   out.push('', 'What each layer needs:');
   for (const id of recommended) {

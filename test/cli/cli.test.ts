@@ -44,10 +44,40 @@ describe('mesh-help recommend', () => {
       'notNow',
       'primary',
       'reasons',
+      'sensitivity',
       'tools',
       'warnings',
     ]);
     expect(json.primary).toBe('federation');
+  });
+
+  it('says what one answer would change, as contract v3 sensitivity in JSON and in the terminal', async () => {
+    const answers = {
+      clusters: 'multi-region',
+      cni: 'calico',
+      network: 'flat',
+      pains: ['region-failover'],
+      traffic: 'internal',
+      data: 'replicated',
+      ops: 'platform-team',
+    };
+    const t = setup(answers);
+    expect(await run(['recommend', '--answers', t.file, '--json'], t.io)).toBe(0);
+    const json = JSON.parse(t.out.join('\n'));
+    expect(json.primary).toBe('cluster-mesh');
+    expect(json.sensitivity).toContainEqual(
+      expect.objectContaining({
+        question: 'ops',
+        answer: 'platform-team',
+        alternative: 'none',
+        primary: 'plain-kubernetes',
+      }),
+    );
+    const plain = setup(answers);
+    expect(await run(['recommend', '--answers', plain.file], plain.io)).toBe(0);
+    const text = plain.out.join('\n');
+    expect(text).toContain('What would change this:');
+    expect(text.replace(/\s+/g, ' ')).toMatch(/answered “Nobody yet” instead of “A platform team that owns it”/);
   });
 
   it.each([
@@ -113,7 +143,13 @@ describe('mesh-help recommend', () => {
 
 describe('mesh-help interview --answers', () => {
   it('saves the session and a proposed decision for the local team', async () => {
-    const t = setup({ clusters: 'one', pains: ['mtls', 'flaky-calls'], regulated: 'yes' });
+    // A team on Cilium Service Mesh: the only team the advice shows its avoid to (advice v3).
+    const t = setup({
+      clusters: 'one',
+      pains: ['mtls', 'flaky-calls'],
+      regulated: 'yes',
+      existing_mesh: 'cilium-service-mesh',
+    });
     expect(await run(['interview', '--answers', t.file], t.io)).toBe(0);
     expect(t.out.join('\n')).toMatch(/Recommendation: Service mesh/);
     expect(t.out.join('\n')).toMatch(/Saved ADR-0001 .* as proposed for team local/);
@@ -123,7 +159,7 @@ describe('mesh-help interview --answers', () => {
     expect(doc.sessions[0]?.answers).toMatchObject({ services: 'under-10', regulated: 'yes' });
     // The terminal shows the tool level and the readiness checklist, and the stored record keeps both.
     const shown = t.out.join('\n');
-    expect(shown).toMatch(/Tools:\n {2}Service mesh:\n {4}first choice: Istio, ambient mode \(GA, checked 2026-11\)/);
+    expect(shown).toMatch(/Tools:\n {2}Service mesh:\n {4}first choice: Istio, ambient mode \(GA, checked 2026-12\)/);
     // Wrapped within 80 columns now, so the words may break across lines.
     expect(shown).toMatch(/avoid: Cilium Service Mesh \(GA, checked 2026-11\):\s+Its\s+mutual\s+authentication/);
     expect(shown).toMatch(/Before the first cluster changes:\n {2}\[ \] /);

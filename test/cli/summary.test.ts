@@ -137,7 +137,7 @@ describe('the headline reads a first choice’s mode when the recommendation giv
           tool: 'istio-multicluster',
           fit: 'first-choice' as const,
           because: 'x',
-          mode: 'ambient',
+          mode: 'ambient' as const,
         },
       ],
     };

@@ -28,11 +28,13 @@ import { type Decision, emptyTeam, type TeamDoc } from '../../src/store/index.js
 
 const flow = getFlow();
 const now = new Date('2026-11-25T10:00:00Z');
+// Three layers that do different jobs (advice v3 no longer stacks a cluster mesh under a mesh that carries mTLS).
 const multiRegion = {
   clusters: 'multi-region',
   services: '50-plus',
-  pains: ['region-failover', 'mtls'],
+  pains: ['region-failover', 'flaky-calls'],
   cni: 'cilium',
+  network: 'flat',
 };
 const rec = recommend(flow, multiRegion);
 
@@ -108,13 +110,13 @@ describe('pattern names and choice', () => {
 
   it('shows what was chosen, and on an override what was recommended and the reason', () => {
     expect(choiceView(flow, record())).toEqual({
-      chosen: ['Service mesh', 'Cluster mesh', 'Multi-cluster without a mesh'],
+      chosen: ['Cluster mesh', 'Multi-cluster without a mesh', 'Service mesh'],
       override: undefined,
     });
     expect(choiceView(flow, record({ chosen: ['federation'], overrideReason: 'one API for all' }))).toEqual({
       chosen: ['Federation'],
       override: {
-        recommended: ['Service mesh', 'Cluster mesh', 'Multi-cluster without a mesh'],
+        recommended: ['Cluster mesh', 'Multi-cluster without a mesh', 'Service mesh'],
         reason: 'one API for all',
       },
     });
@@ -127,9 +129,10 @@ describe('decision drivers', () => {
     const byQuestion = Object.fromEntries(drivers.answers.map((a) => [a.question, a.labels]));
     expect(byQuestion).toEqual({
       services: ['50 or more'],
-      pains: ['Surviving the loss of a whole region', 'Encrypting and authenticating calls (mTLS)'],
+      pains: ['Surviving the loss of a whole region', 'Flaky calls (retries, timeouts, cascades)'],
       clusters: ['Clusters in several regions'],
       cni: ['Cilium'],
+      network: ['Yes, pod IPs are routable and unique'],
     });
     expect(drivers.answers.find((a) => a.question === 'cni')?.prompt).toBe(flow.questionById.get('cni')?.prompt);
     // Only reasons for the adopted, recommended patterns: nothing argued against plain Kubernetes or federation.

@@ -233,7 +233,7 @@ describe('other surfaces', () => {
     expect(fields).toHaveLength(2);
     const text = JSON.stringify(two.blocks);
     for (const word of ['L7', 'Shines when', 'Not when', 'Pros', 'Cons', 'Example tools']) expect(text).toContain(word);
-    expect(text).toContain('Cilium ClusterMesh (GA, checked 2026-11)');
+    expect(text).toContain('Cilium ClusterMesh (GA, checked 2026-12)');
     // A service that has ended is never offered as an example (issue #17).
     expect(text).not.toContain('AWS App Mesh');
   });

@@ -6,7 +6,7 @@ import type { Answers } from '../../../src/engine/flow.js';
 import { getFlow } from '../../../src/engine/load.js';
 import { TOPOLOGY_FILE } from '../../../src/slack/runtime/topology-picture.js';
 import { isCardPost, runInterview, startInterview, waitForCard } from '../../support/driver.js';
-import { CHANNEL, type Harness, isPost, startHarness } from '../../support/harness.js';
+import { CHANNEL, type Harness, startHarness } from '../../support/harness.js';
 import { decodePng } from '../../support/png.js';
 
 const flow = getFlow();
