@@ -2,7 +2,7 @@
 #   docker build -t mesh-help:0.1.0 .
 #   docker run --read-only -v mesh-help-data:/data -p 3000:3000 \
 #     -e SLACK_BOT_TOKEN -e SLACK_SIGNING_SECRET mesh-help:0.1.0
-# README.md "Run it on Kubernetes" has the manifests under deploy/.
+# docs/deploy.md walks through the manifests under deploy/.
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 
