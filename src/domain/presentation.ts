@@ -151,7 +151,10 @@ export type FirstChoice = {
   pattern: string;
   patternName: string;
   tool: string | undefined;
+  /** The catalogue's name, with the data-plane mode when the recommendation gives one. */
   toolName: string | undefined;
+  /** The catalogue's name alone (for titles). */
+  baseName: string | undefined;
 };
 
 /** The first choice of each given pattern, in order (a pattern the recommendation gave no first choice keeps only its name). */
@@ -170,7 +173,7 @@ export function firstChoices(
       base !== undefined && typeof mode === 'string' && mode && !base.toLowerCase().includes(mode.toLowerCase())
         ? `${base}, ${mode} mode`
         : base;
-    return { pattern, patternName: patternName(flow, pattern), tool, toolName };
+    return { pattern, patternName: patternName(flow, pattern), tool, toolName, baseName: base };
   });
 }
 
@@ -203,7 +206,7 @@ function extended(flow: Flow, answers: Answers, tool: string | undefined): strin
 
 /** One clause of the headline: what to do with one layer, in plain words, naming its tool. */
 function clause(flow: Flow, c: FirstChoice, answers: Answers, short: boolean): string {
-  const name = c.toolName === undefined ? undefined : short ? c.toolName.replace(/\s*\([^)]*\)$/, '') : c.toolName;
+  const name = short ? c.baseName?.replace(/\s*\([^)]*\)$/, '') : c.toolName;
   const scope = reach(answers);
   const mesh = extended(flow, answers, c.tool);
   const spans = c.tool?.includes('multicluster') || c.tool?.includes('clustermesh');

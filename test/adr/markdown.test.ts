@@ -156,7 +156,10 @@ describe('renderAdr, tools and the readiness checklist', () => {
     expect(at).toBeGreaterThan(outcome.indexOf('### Confirmation'));
     const entries = d.recommendation.sensitivity ?? [];
     expect(entries.length).toBeGreaterThan(0);
-    const lines = outcome.slice(at + 1);
+    // Up to the next subsection (the recommended topology follows it).
+    const rest = outcome.slice(at + 1);
+    const next = rest.findIndex((l) => l.startsWith('### '));
+    const lines = (next < 0 ? rest : rest.slice(0, next)).filter((l) => l !== '');
     expect(lines).toHaveLength(entries.length);
     for (const [i, s] of entries.entries()) expect(lines[i]).toBe(`- ${s.because}`);
   });

@@ -25,7 +25,10 @@ describe('the recommended topology in the MADR export', () => {
     expect(md.slice(section)).toMatch(/^### Recommended topology\n\n2 to 5 clusters in two regions\. /);
     const block = mermaidBlock(md);
     expect(block).toMatch(/^flowchart TB\n/);
-    expect(block).toContain('Cilium ClusterMesh');
+    // Every first-choice tool of the recommended layers is drawn by name.
+    const firsts = d.recommendation.tools.filter((t) => t.fit === 'first-choice');
+    expect(firsts.length).toBeGreaterThan(0);
+    for (const t of firsts) expect(block).toContain(flow.toolById.get(t.tool)?.name ?? t.tool);
     const { default: mermaid } = await import('mermaid');
     await expect(mermaid.parse(block ?? '')).resolves.toMatchObject({ diagramType: 'flowchart-v2' });
   });

@@ -41,11 +41,15 @@ function profiles(): Answers[] {
 
 const PROFILES = profiles();
 
-/** The product names the answers say already run (the mesh, the CNI), as the headline reads them. */
-const running = (a: Answers) =>
-  (['existing_mesh', 'cni'] as const).flatMap((q) =>
-    ['none', 'other', 'unknown'].includes(String(a[q])) ? [] : answerLabels(flow, q, a[q]),
-  );
+/** The product a first-choice tool grows, when the team already runs it (its mesh, or Cilium as its CNI). */
+const FAMILY: Record<string, string> = { istio: 'istio-', linkerd: 'linkerd', 'cilium-service-mesh': 'cilium-' };
+function grown(a: Answers, tool: string | undefined): string | undefined {
+  if (tool === undefined) return undefined;
+  const mesh = String(a.existing_mesh);
+  if (FAMILY[mesh] && tool.startsWith(FAMILY[mesh] ?? '')) return answerLabels(flow, 'existing_mesh', mesh)[0];
+  if (a.cni === 'cilium' && tool.startsWith('cilium-')) return answerLabels(flow, 'cni', 'cilium')[0];
+  return undefined;
+}
 
 describe('the terminal summary on top of the recommendation', () => {
   it(`is at most ${SUMMARY_LINES} lines within the width, for ${PROFILES.length} profiles and three widths`, () => {
@@ -68,18 +72,17 @@ describe('the terminal summary on top of the recommendation', () => {
       const rec = recommend(flow, answers);
       const text = renderSummary(summary(flow, rec, answers), 200).join('\n');
       const action = headline(flow, rec, answers);
-      for (const { toolName: name } of firstChoices(flow, rec, recommendedPatterns(rec))) {
+      for (const { tool, toolName: name } of firstChoices(flow, rec, recommendedPatterns(rec))) {
         if (name === undefined) continue;
         expect(text).toContain(`Tools:     `);
         expect(text).toContain(name);
-        // The action names the tool itself, or the running product it extends.
-        const product = running(answers)
-          .filter((p) => name.toLowerCase().startsWith(p.toLowerCase()))
-          .sort((a, b) => b.length - a.length)[0];
+        // The action names the tool itself, and the running product it grows, which it extends.
+        expect(action, name).toContain(name);
+        const product = grown(answers, tool);
         if (product) {
           expect(action.toLowerCase(), name).toContain(`extend your ${product.toLowerCase()}`);
           extended++;
-        } else expect(action, name).toContain(name);
+        }
       }
       if (rec.warnings[0]) expect(text).toContain(`Watch out: ${rec.warnings[0].split(' ')[0]}`);
       else expect(text).not.toContain('Watch out:');

@@ -62,7 +62,7 @@ describe('a replica deleted for good mid-load (two real processes on PostgreSQL)
     const acked = [...doomed, ...fine];
     const doc = await until(
       () => reader.read(HOME_TEAM),
-      (d) => acked.every((t) => d.sessions.some((s) => s.title === t && /^\d/.test(s.messages.clusters ?? ''))),
+      (d) => acked.every((t) => d.sessions.some((s) => s.title === t && /^\d/.test(s.interviewTs ?? ''))),
       'the first question of every acknowledged interview',
       30_000,
     );

@@ -149,7 +149,7 @@ describe('organisation logs with OAuth installs (real app, signed requests)', ()
     }
     const grid = await home(h, GRID_ONE);
     expect(grid).toContain('*Across the organisation*');
-    expect(grid).toContain('2 decision(s) in 2 team(s), 1 conflict(s)');
+    expect(grid).toContain('2 decisions in 2 teams, 1 conflict');
     expect(shows(grid)).toEqual([GRID_ONE.team, GRID_TWO.team]);
   });
 
