@@ -14,6 +14,7 @@ import {
   FolderPath,
   gitHubClient,
   headline,
+  PublishError,
   publishPullRequest,
   pushWithGit,
   RemoteUrl,
@@ -189,6 +190,7 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
           teamId: team,
           files,
           decisions,
+          now: io.now(),
           ...(name && email ? { author: { name, email } } : {}),
         });
         io.out(
@@ -203,6 +205,9 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
     const exitCode = exitCodeOf(err);
     if (exitCode !== undefined) {
       io.err(`mesh-help: ${(err as Error).message}`);
+      // What git or GitHub said, for whoever runs the export and asks for it.
+      const detail = err instanceof PublishError ? err.detail : undefined;
+      if (detail && io.env.LOG_LEVEL?.trim().toLowerCase() === 'debug') io.err(`mesh-help: (${detail})`);
       return exitCode;
     }
     const code = (err as NodeJS.ErrnoException).code;

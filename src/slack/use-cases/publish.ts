@@ -62,7 +62,9 @@ export async function publishFromSlack(
       );
     } catch (err) {
       if (!(err instanceof PublishError)) throw err;
-      deps.logger.warn(`mesh-help: export for team ${input.teamId} failed: ${err.code}: ${err.message}`);
+      deps.logger.warn(
+        `mesh-help: export for team ${input.teamId} failed: ${err.code}: ${err.message}${err.detail ? ` (${err.detail})` : ''}`,
+      );
       return noticeMessage(`:warning: ${failureText(err)}`);
     }
   });
