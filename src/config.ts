@@ -29,6 +29,8 @@ export type Config = {
   logLevel: LogLevelName;
   /** GitHub access for `/mesh-help export pr`: a token from the environment, never stored in a team file. */
   github?: { token: string; apiUrl?: string };
+  /** How long one export to a repository may take in all (MESH_HELP_EXPORT_TIMEOUT_S); absent: the default. */
+  exportTimeoutMs?: number;
 };
 
 /** True for a URL the PostgreSQL client takes: postgres:// or postgresql:// with a database name. */
@@ -50,6 +52,17 @@ const OAUTH_HINT =
 export const POSTGRES_URL_HINT = 'must be a PostgreSQL URL such as postgres://USER:PASSWORD@HOST:5432/DATABASE';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+/** MESH_HELP_EXPORT_TIMEOUT_S: seconds one export may take, every git and GitHub call included. */
+export const ExportTimeout = z.preprocess(
+  blankToUndefined,
+  z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(1, 'must be 1-3600 seconds')
+    .max(3600, 'must be 1-3600 seconds')
+    .optional(),
+);
 
 // Messages never echo the value: these variables hold secrets.
 const Env = z
@@ -132,6 +145,7 @@ const Env = z
         .optional(),
     ),
     MESH_HELP_DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
+    MESH_HELP_EXPORT_TIMEOUT_S: ExportTimeout,
     DATABASE_URL: z.preprocess(
       blankToUndefined,
       z.string().refine(isPostgresUrl, { error: POSTGRES_URL_HINT }).optional(),
@@ -230,6 +244,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     ...(e.GITHUB_TOKEN
       ? { github: { token: e.GITHUB_TOKEN, ...(e.GITHUB_API_URL ? { apiUrl: e.GITHUB_API_URL } : {}) } }
       : {}),
+    ...(e.MESH_HELP_EXPORT_TIMEOUT_S ? { exportTimeoutMs: e.MESH_HELP_EXPORT_TIMEOUT_S * 1000 } : {}),
   };
 }
 

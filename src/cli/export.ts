@@ -5,15 +5,19 @@ import { parseArgs } from 'node:util';
 import { match } from 'ts-pattern';
 import { z } from 'zod';
 import { exportFiles, INDEX_FILE, renderHtml, writeExport } from '../adr/index.js';
+import { ExportTimeout } from '../config.js';
 import { getFlow } from '../engine/load.js';
 import { EXIT_CODES, exitCodeOf } from '../errors.js';
 import {
   BranchName,
+  DEFAULT_LIMITS,
   DEFAULT_PATH,
   defaultGitBranch,
   FolderPath,
+  firstIssue,
   gitHubClient,
   headline,
+  limitsWithin,
   PublishError,
   publishPullRequest,
   pushWithGit,
@@ -121,6 +125,12 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
     );
     return EXIT_CODES['cli.usage'];
   }
+  const timeout = ExportTimeout.safeParse(io.env.MESH_HELP_EXPORT_TIMEOUT_S);
+  if (!timeout.success) {
+    io.err(`mesh-help: MESH_HELP_EXPORT_TIMEOUT_S ${firstIssue(timeout.error)}`);
+    return EXIT_CODES['cli.usage'];
+  }
+  const limits = timeout.data ? limitsWithin(timeout.data * 1000) : DEFAULT_LIMITS;
   const team = a.team;
   const where = storeLocation(io.env).label;
   const store = await openCliStore(io.env);
@@ -157,7 +167,11 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
         return 0;
       })
       .with({ kind: 'pr' }, async ({ repo, path }) => {
-        const octokit = gitHubClient({ token: token ?? '', apiUrl: io.env.GITHUB_API_URL?.trim() || undefined });
+        const octokit = gitHubClient(
+          { token: token ?? '', apiUrl: io.env.GITHUB_API_URL?.trim() || undefined },
+          undefined,
+          { limits },
+        );
         const done = await publishPullRequest(octokit, {
           repo,
           path,
@@ -191,6 +205,7 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
           files,
           decisions,
           now: io.now(),
+          limits,
           ...(name && email ? { author: { name, email } } : {}),
         });
         io.out(

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { redactCredentials } from '../config.js';
-import type { ExportLimits } from './limits.js';
+import { type ExportLimits, isDeadline } from './limits.js';
 
 /** Why a git run did not succeed: it exited non-zero, ran past its time, was stopped, or could not start. */
 export type GitFailure = 'exit' | 'timeout' | 'aborted' | 'spawn';
@@ -80,8 +80,7 @@ export function runGit(args: readonly string[], run: GitRun): Promise<string> {
       }
     };
     const timer = setTimeout(() => kill('timeout'), run.network ? limits.callMs : limits.totalMs);
-    const onAbort = () =>
-      kill(signal.reason instanceof DOMException && signal.reason.name === 'TimeoutError' ? 'timeout' : 'aborted');
+    const onAbort = () => kill(isDeadline(signal) ? 'timeout' : 'aborted');
     signal.addEventListener('abort', onAbort, { once: true });
     child.stdout.on('data', (chunk: Buffer) => {
       outBytes += chunk.length;

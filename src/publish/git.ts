@@ -6,7 +6,7 @@ import type { Decision } from '../store/schema.js';
 import { type Changes, diffFiles, type Existing, headline, isEmpty, summarise } from './changes.js';
 import { PublishError } from './errors.js';
 import { type GitRun, GitRunError, gitDetail, runGit } from './git-process.js';
-import { DEFAULT_LIMITS, type ExportLimits, exportSignal, seconds } from './limits.js';
+import { DEFAULT_LIMITS, deadline, type ExportLimits, seconds } from './limits.js';
 
 export type GitPushInput = {
   remote: string;
@@ -85,6 +85,8 @@ function plainReason(
   if (err instanceof GitRunError && err.failure === 'spawn')
     return new PublishError('git-failed', 'git is not installed where mesh-help runs, so it cannot push.', detail);
   const said = err instanceof GitRunError ? err.stderr : '';
+  if (/operation too slow|operation timed out|timed out after/i.test(said))
+    return plainReason(new GitRunError('timeout', said), limits, stage, branch);
   if (stage === 'push' && /non-fast-forward|fetch first|stale info|failed to update ref|cannot lock ref/i.test(said))
     return new PublishError(
       'conflict',
@@ -150,7 +152,7 @@ function plainReason(
 export async function pushWithGit(input: GitPushInput): Promise<GitPushOutcome> {
   const { remote, branch, path } = input;
   const limits = input.limits ?? DEFAULT_LIMITS;
-  const signal = exportSignal(limits, input.signal);
+  const { signal, clear } = deadline(limits.totalMs, input.signal);
   const author = input.author ?? { name: 'mesh-help', email: 'mesh-help@localhost' };
   const tmp = await mkdtemp(join(tmpdir(), 'mesh-help-git-'));
   const repo = join(tmp, 'repo.git');
@@ -252,6 +254,7 @@ export async function pushWithGit(input: GitPushInput): Promise<GitPushOutcome> 
     if (err instanceof PublishError) throw err;
     throw plainReason(err, limits, stage, branch);
   } finally {
+    clear();
     await rm(tmp, { recursive: true, force: true });
   }
 }

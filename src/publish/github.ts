@@ -3,6 +3,7 @@ import { type AdrFile, oneLine } from '../adr/index.js';
 import type { Decision } from '../store/schema.js';
 import { type Changes, diffFiles, type Existing, headline, isEmpty, prBody, summarise } from './changes.js';
 import { PublishError } from './errors.js';
+import { DEFAULT_LIMITS, deadline, type ExportLimits, isDeadline, seconds } from './limits.js';
 import type { RepoSpec } from './target.js';
 
 /** How to reach GitHub: a token (PAT or App installation token) and, for GitHub Enterprise Server, its API URL. */
@@ -81,15 +82,58 @@ export function githubError(err: unknown, repo: RepoSpec, step: string): Publish
   return new PublishError('failed', `GitHub answered ${status} while ${step}.`);
 }
 
-/** An Octokit client for the access; logs nothing mesh-help does not pass on itself. */
-export function gitHubClient(access: GitHubAccess, warn: (msg: string) => void = () => undefined): Octokit {
-  return new Octokit({
+/** How long GitHub may take, and what stops the export early (the bot stopping). */
+export type ClientBounds = { limits?: ExportLimits; signal?: AbortSignal };
+
+/** The export's time ran out (or the bot is stopping): what the person is told. */
+export function timedOut(limits: ExportLimits, stopped: boolean): PublishError {
+  return stopped
+    ? new PublishError(
+        'timed-out',
+        'The export was stopped (mesh-help is restarting); nothing more was changed. Export again in a minute.',
+      )
+    : new PublishError(
+        'timed-out',
+        `GitHub did not answer in time (mesh-help waits at most ${seconds(limits.callMs)} s a request and ${seconds(limits.totalMs)} s in all), so the export stopped. Try again later; an export that stopped part-way is completed by the next one.`,
+      );
+}
+
+/**
+ * An Octokit client for the access; logs nothing mesh-help does not pass on
+ * itself. Every request carries an abort signal: its own timeout
+ * (`limits.callMs`) joined with the export's, so no request outlives them.
+ */
+export function gitHubClient(
+  access: GitHubAccess,
+  warn: (msg: string) => void = () => undefined,
+  bounds: ClientBounds = {},
+): Octokit {
+  const limits = bounds.limits ?? DEFAULT_LIMITS;
+  // The export's whole time starts with its client; its timer ends with the process's other timers.
+  const whole = deadline(limits.totalMs, bounds.signal).signal;
+  const octokit = new Octokit({
     auth: access.token,
     ...(access.apiUrl ? { baseUrl: access.apiUrl.replace(/\/+$/, '') } : {}),
     userAgent: 'mesh-help',
     // Failed requests become one PublishError message; Octokit's own error log would repeat them.
     log: { debug: () => undefined, info: () => undefined, warn, error: () => undefined },
   });
+  octokit.hook.wrap('request', async (request, options) => {
+    const stopped = () => whole.aborted && !isDeadline(whole);
+    if (whole.aborted) throw timedOut(limits, stopped());
+    const call = deadline(limits.callMs, whole);
+    try {
+      // Hooks inside this one were bound to this very options object (before-after-hook): change it in place.
+      options.request = { ...options.request, signal: call.signal };
+      return await request(options);
+    } catch (err) {
+      if (call.signal.aborted) throw timedOut(limits, stopped());
+      throw err;
+    } finally {
+      call.clear();
+    }
+  });
+  return octokit;
 }
 
 /**

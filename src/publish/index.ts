@@ -8,5 +8,7 @@ export {
   githubError,
   type PrOutcome,
   publishPullRequest,
+  timedOut,
 } from './github.js';
+export { DEFAULT_LIMITS, type ExportLimits, limitsWithin } from './limits.js';
 export { BranchName, DEFAULT_PATH, FolderPath, firstIssue, RemoteUrl, RepoSpec } from './target.js';

@@ -1,6 +1,7 @@
 import { match } from 'ts-pattern';
 import { exportFiles } from '../../adr/index.js';
 import {
+  DEFAULT_LIMITS,
   defaultGitBranch,
   gitHubClient,
   headline,
@@ -14,6 +15,7 @@ import { context, type Message, section } from '../blocks/kit.js';
 import { noticeMessage } from '../blocks/menu.js';
 import { escapeText } from '../escape.js';
 import { COMMAND } from '../ids.js';
+import { BOOT, isReplaying } from '../runtime/claims.js';
 import type { SlackDeps } from '../runtime/context.js';
 import { failureText } from '../runtime/failures.js';
 
@@ -29,48 +31,122 @@ function withPrivateNote(m: Message, leftOut: number): Message {
   return { text: `${m.text} ${note}`, blocks: [...m.blocks, context(note)] };
 }
 
+/** Said when the team's export is already running (here, or on another replica). */
+export const ALREADY_EXPORTING =
+  'This team’s records are already being exported; you’ll see that export’s outcome. Export again once it has finished if anything changed since.';
+
 /**
  * `/mesh-help export pr` and `export git`: the team's records as a GitHub pull
  * request (or a push to its git remote); the person who asked is told the
- * outcome. One export per team at a time, so two clicks cannot open two PRs.
+ * outcome. Exports run in their own lane (deps.exports), at most one per team,
+ * each bounded in time; across replicas a lease in the team's document (not a
+ * database lock held during the network calls) keeps a second one out.
  */
 export async function publishFromSlack(
   deps: SlackDeps,
-  input: { teamId: string; user: string; to: 'pr' | 'git' },
+  input: { teamId: string; user: string; to: 'pr' | 'git'; request?: string | undefined },
 ): Promise<Message> {
-  return deps.effects.run(`export:${input.teamId}`, async () => {
-    const all = await deps.store.read(input.teamId);
-    // A repository is outside every conversation: records of private channels and DMs stay in Slack.
-    const { shared, leftOut } = sharedOnly(all.decisions);
-    const doc = { ...all, decisions: shared };
-    if (!doc.decisions.length)
-      return noticeMessage(
-        leftOut
-          ? `Every record of this team (${leftOut}) was made in a private channel or DM, and those stay in Slack: nothing to export to a repository.`
-          : `No decisions to export yet. \`${COMMAND} start\` begins an interview; accepting its recommendation records the first one.`,
-      );
-    const { repo, gitRemote } = doc.config;
-    const useGitHub = input.to === 'pr' && repo !== undefined;
-    const noted = (m: Message): Message => (leftOut ? withPrivateNote(m, leftOut) : m);
-    try {
-      if (useGitHub) return noted(await toGitHub(deps, doc, input.teamId));
-      if (gitRemote) return noted(await toGit(deps, doc, input.teamId));
-      return noticeMessage(
-        input.to === 'git'
-          ? `This team has no git remote yet. \`${COMMAND} config git REMOTE_URL [branch] [folder]\` sets one.`
-          : NOT_SET,
-      );
-    } catch (err) {
-      if (!(err instanceof PublishError)) throw err;
-      deps.logger.warn(
-        `mesh-help: export for team ${input.teamId} failed: ${err.code}: ${err.message}${err.detail ? ` (${err.detail})` : ''}`,
-      );
-      return noticeMessage(`:warning: ${failureText(err)}`);
-    }
-  });
+  const limits = deps.exportLimits ?? DEFAULT_LIMITS;
+  const ran = await deps.exports.run(input.teamId, (signal) => exportNow(deps, input, signal), limits.totalMs);
+  return match(ran)
+    .with({ kind: 'done' }, (r) => r.value)
+    .with({ kind: 'already' }, () => noticeMessage(ALREADY_EXPORTING))
+    .with({ kind: 'full' }, () =>
+      noticeMessage('Many teams are exporting right now, so I did not start yours. Please try again in a minute.'),
+    )
+    .with({ kind: 'late' }, () =>
+      noticeMessage(
+        `Other exports held every export slot for ${Math.ceil(limits.totalMs / 1000)} s, so yours did not start. Please try again in a minute.`,
+      ),
+    )
+    .with({ kind: 'stopping' }, () =>
+      noticeMessage('I’m restarting, so the export did not run to the end. Please export again in a minute.'),
+    )
+    .exhaustive();
 }
 
-async function toGitHub(deps: SlackDeps, doc: TeamDoc, teamId: string): Promise<Message> {
+/**
+ * Runs `work` holding the team's export lease; another holder's unexpired
+ * lease means "already exporting". Past `until` the holder's own deadline has
+ * cut every call it made, so the lease is free; before that only a journal
+ * replay of the very request that took it (after a crash) may take it over.
+ */
+async function withLease(
+  deps: SlackDeps,
+  teamId: string,
+  request: string | undefined,
+  work: () => Promise<Message>,
+): Promise<Message> {
+  const limits = deps.exportLimits ?? DEFAULT_LIMITS;
+  const id = deps.newId();
+  const now = deps.now().getTime();
+  const took = await deps.store.update(teamId, (doc) => {
+    const held = doc.exports?.lease;
+    const replayOfHolder =
+      held?.request !== undefined && held.request === request && held.boot !== BOOT && isReplaying(request);
+    if (held && Date.parse(held.until) > now && !replayOfHolder) return false;
+    const until = new Date(now + limits.totalMs + 30_000).toISOString();
+    doc.exports = { ...doc.exports, lease: { id, boot: BOOT, ...(request ? { request } : {}), until } };
+    return true;
+  });
+  if (!took) return noticeMessage(ALREADY_EXPORTING);
+  try {
+    return await work();
+  } finally {
+    await deps.store
+      .update(teamId, (doc) => {
+        if (doc.exports?.lease?.id !== id) return;
+        delete doc.exports.lease;
+        if (!Object.keys(doc.exports).length) delete doc.exports;
+      })
+      .catch((err: Error) =>
+        deps.logger.warn(`mesh-help: could not end team ${teamId}’s export lease: ${err.message}`),
+      );
+  }
+}
+
+async function exportNow(
+  deps: SlackDeps,
+  input: { teamId: string; to: 'pr' | 'git'; request?: string | undefined },
+  signal: AbortSignal,
+): Promise<Message> {
+  const all = await deps.store.read(input.teamId);
+  // A repository is outside every conversation: records of private channels and DMs stay in Slack.
+  const { shared, leftOut } = sharedOnly(all.decisions);
+  const doc = { ...all, decisions: shared };
+  if (!doc.decisions.length)
+    return noticeMessage(
+      leftOut
+        ? `Every record of this team (${leftOut}) was made in a private channel or DM, and those stay in Slack: nothing to export to a repository.`
+        : `No decisions to export yet. \`${COMMAND} start\` begins an interview; accepting its recommendation records the first one.`,
+    );
+  const { repo, gitRemote } = doc.config;
+  const useGitHub = input.to === 'pr' && repo !== undefined;
+  const noted = (m: Message): Message => (leftOut ? withPrivateNote(m, leftOut) : m);
+  try {
+    if (useGitHub)
+      return await withLease(deps, input.teamId, input.request, async () =>
+        noted(await toGitHub(deps, doc, input.teamId, signal)),
+      );
+    if (gitRemote)
+      return await withLease(deps, input.teamId, input.request, async () =>
+        noted(await toGit(deps, doc, input.teamId, signal)),
+      );
+    return noticeMessage(
+      input.to === 'git'
+        ? `This team has no git remote yet. \`${COMMAND} config git REMOTE_URL [branch] [folder]\` sets one.`
+        : NOT_SET,
+    );
+  } catch (err) {
+    if (!(err instanceof PublishError)) throw err;
+    deps.logger.warn(
+      `mesh-help: export for team ${input.teamId} failed: ${err.code}: ${err.message}${err.detail ? ` (${err.detail})` : ''}`,
+    );
+    return noticeMessage(`:warning: ${failureText(err)}`);
+  }
+}
+
+async function toGitHub(deps: SlackDeps, doc: TeamDoc, teamId: string, signal: AbortSignal): Promise<Message> {
   const repo = doc.config.repo;
   if (!repo) return noticeMessage(NOT_SET);
   if (!deps.github)
@@ -79,7 +155,7 @@ async function toGitHub(deps: SlackDeps, doc: TeamDoc, teamId: string): Promise<
     );
   const full = `${repo.owner}/${repo.name}`;
   const done = await publishPullRequest(
-    gitHubClient(deps.github, (m) => deps.logger.warn(m)),
+    gitHubClient(deps.github, (m) => deps.logger.warn(m), { limits: deps.exportLimits ?? DEFAULT_LIMITS, signal }),
     {
       repo,
       path: repo.path,
@@ -108,7 +184,7 @@ async function toGitHub(deps: SlackDeps, doc: TeamDoc, teamId: string): Promise<
   return { text, blocks: [section(text)] };
 }
 
-async function toGit(deps: SlackDeps, doc: TeamDoc, teamId: string): Promise<Message> {
+async function toGit(deps: SlackDeps, doc: TeamDoc, teamId: string, signal: AbortSignal): Promise<Message> {
   const remote = doc.config.gitRemote;
   if (!remote) return noticeMessage(NOT_SET);
   const branch = remote.branch ?? defaultGitBranch(teamId);
@@ -119,6 +195,9 @@ async function toGit(deps: SlackDeps, doc: TeamDoc, teamId: string): Promise<Mes
     teamId,
     files: exportFiles(deps.flow, teamId, doc.decisions),
     decisions: doc.decisions,
+    now: deps.now(),
+    limits: deps.exportLimits ?? DEFAULT_LIMITS,
+    signal,
   });
   const text =
     done.kind === 'pushed'
