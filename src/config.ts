@@ -53,6 +53,27 @@ export const POSTGRES_URL_HINT = 'must be a PostgreSQL URL such as postgres://US
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
+/** True when a URL carries a user name or password (`https://user:secret@host/`). */
+const hasCredentials = (value: string): boolean => {
+  try {
+    const url = new URL(value);
+    return url.username !== '' || url.password !== '';
+  } catch {
+    return false;
+  }
+};
+
+/** GITHUB_API_URL: GitHub Enterprise's API; never with credentials, which would reach logs and messages. */
+export const GitHubApiUrl = z.preprocess(
+  blankToUndefined,
+  z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://ghe.example.com/api/v3' })
+    .refine((v) => !hasCredentials(v), {
+      error: 'must not carry a user name or password: the token goes in GITHUB_TOKEN',
+    })
+    .optional(),
+);
+
 /** MESH_HELP_EXPORT_TIMEOUT_S: seconds one export may take, every git and GitHub call included. */
 export const ExportTimeout = z.preprocess(
   blankToUndefined,
@@ -138,12 +159,7 @@ const Env = z
         .regex(/^\S{8,}$/, 'must be a GitHub token (no spaces)')
         .optional(),
     ),
-    GITHUB_API_URL: z.preprocess(
-      blankToUndefined,
-      z
-        .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://ghe.example.com/api/v3' })
-        .optional(),
-    ),
+    GITHUB_API_URL: GitHubApiUrl,
     MESH_HELP_DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
     MESH_HELP_EXPORT_TIMEOUT_S: ExportTimeout,
     DATABASE_URL: z.preprocess(

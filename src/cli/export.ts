@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { match } from 'ts-pattern';
 import { z } from 'zod';
 import { exportFiles, INDEX_FILE, renderHtml, writeExport } from '../adr/index.js';
-import { ExportTimeout } from '../config.js';
+import { ExportTimeout, GitHubApiUrl } from '../config.js';
 import { getFlow } from '../engine/load.js';
 import { EXIT_CODES, exitCodeOf } from '../errors.js';
 import {
@@ -131,6 +131,11 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
     return EXIT_CODES['cli.usage'];
   }
   const limits = timeout.data ? limitsWithin(timeout.data * 1000) : DEFAULT_LIMITS;
+  const apiUrl = GitHubApiUrl.safeParse(io.env.GITHUB_API_URL);
+  if (target.kind === 'pr' && !apiUrl.success) {
+    io.err(`mesh-help: GITHUB_API_URL ${firstIssue(apiUrl.error)}`);
+    return EXIT_CODES['cli.usage'];
+  }
   const team = a.team;
   const where = storeLocation(io.env).label;
   const store = await openCliStore(io.env);
@@ -167,11 +172,7 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
         return 0;
       })
       .with({ kind: 'pr' }, async ({ repo, path }) => {
-        const octokit = gitHubClient(
-          { token: token ?? '', apiUrl: io.env.GITHUB_API_URL?.trim() || undefined },
-          undefined,
-          { limits },
-        );
+        const octokit = gitHubClient({ token: token ?? '', apiUrl: apiUrl.data }, undefined, { limits });
         const done = await publishPullRequest(octokit, {
           repo,
           path,

@@ -418,6 +418,17 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
     expect(gh.calls).toEqual([]);
   });
 
+  it('GITHUB_API_URL with credentials is refused, naming the variable and not the secret, and calls nothing', async () => {
+    const t = setup({ GITHUB_API_URL: 'https://bob:hunter2secret@ghe.example.com/api/v3' });
+    await t.decide('Adopt a cluster mesh');
+    const gh = fakeGitHub('https://ghe.example.com/api/v3');
+    expect(await t.exportPr()).toBe(2);
+    expect(t.err.join('\n')).toBe(
+      'mesh-help: GITHUB_API_URL must not carry a user name or password: the token goes in GITHUB_TOKEN',
+    );
+    expect(gh.calls).toEqual([]);
+  });
+
   it('without GITHUB_TOKEN it says which token to make, and calls nothing', async () => {
     const t = setup({ GITHUB_TOKEN: '' });
     await t.decide('Adopt a cluster mesh');
