@@ -17,12 +17,15 @@ import {
   firstIssue,
   gitHubClient,
   headline,
+  knownPull,
   limitsWithin,
   PublishError,
   publishPullRequest,
+  pullToRecord,
   pushWithGit,
   RemoteUrl,
   RepoSpec,
+  rememberPull,
 } from '../publish/index.js';
 import { sharedOnly } from '../team/visibility.js';
 import type { Io } from './main.js';
@@ -175,12 +178,15 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
         const octokit = gitHubClient({ token: token ?? '', apiUrl: apiUrl.data }, undefined, { limits });
         const done = await publishPullRequest(octokit, {
           repo,
+          known: knownPull(doc, repo),
           path,
           teamId: team,
           files,
           decisions,
           now: io.now(),
         });
+        const record = pullToRecord(done);
+        if (record) await store.update(team, (d) => rememberPull(d, repo, record));
         io.out(
           match(done)
             .with({ kind: 'opened' }, (d) => `Opened pull request #${d.number} (${headline(d.changes)}): ${d.url}`)

@@ -1,6 +1,6 @@
 import { Octokit } from '@octokit/rest';
 import { type AdrFile, oneLine } from '../adr/index.js';
-import type { Decision } from '../store/schema.js';
+import type { Decision, TeamDoc } from '../store/schema.js';
 import { type Changes, diffFiles, type Existing, headline, isEmpty, prBody, summarise } from './changes.js';
 import { PublishError } from './errors.js';
 import { DEFAULT_LIMITS, deadline, type ExportLimits, isDeadline, seconds } from './limits.js';
@@ -9,8 +9,13 @@ import type { RepoSpec } from './target.js';
 /** How to reach GitHub: a token (PAT or App installation token) and, for GitHub Enterprise Server, its API URL. */
 export type GitHubAccess = { token: string; apiUrl?: string | undefined };
 
+/** A pull request this bot opened: its number and the head commit it wrote last. */
+export type KnownPull = { number: number; head: string };
+
 export type PublishInput = {
   repo: RepoSpec;
+  /** The pull request this bot opened for the team in this repository, as recorded; absent: none. */
+  known?: KnownPull | undefined;
   path: string;
   teamId: string;
   files: readonly AdrFile[];
@@ -20,11 +25,24 @@ export type PublishInput = {
 
 /** What an export did on GitHub. */
 export type PrOutcome =
-  | { kind: 'opened'; number: number; url: string; branch: string; changes: Changes }
-  | { kind: 'updated'; number: number; url: string; branch: string; changes: Changes }
-  | { kind: 'unchanged'; number?: number; url?: string };
+  | { kind: 'opened'; number: number; url: string; branch: string; head: string; changes: Changes }
+  | { kind: 'updated'; number: number; url: string; branch: string; head: string; changes: Changes }
+  | { kind: 'unchanged'; number?: number; url?: string; head?: string };
 
-/** Branches mesh-help opens for a team start with this; an open PR from one of them is updated, not duplicated. */
+/** The pull request this bot recorded for `repo` in the team's document. */
+export const knownPull = (doc: TeamDoc, repo: RepoSpec): KnownPull | undefined =>
+  doc.exports?.pulls?.[`${repo.owner}/${repo.name}`];
+
+/** Records the pull request this bot opened (or moved) in `repo`, in a draft of the team's document. */
+export function rememberPull(doc: TeamDoc, repo: RepoSpec, pull: KnownPull): void {
+  doc.exports = { ...doc.exports, pulls: { ...doc.exports?.pulls, [`${repo.owner}/${repo.name}`]: pull } };
+}
+
+/** The pull request to record after an export, so the next one updates it and only it; undefined: keep the record. */
+export const pullToRecord = (done: PrOutcome): KnownPull | undefined =>
+  done.number !== undefined && done.head !== undefined ? { number: done.number, head: done.head } : undefined;
+
+/** Branches mesh-help opens for a team start with this (a recorded pull request's branch must, too). */
 export const branchPrefix = (teamId: string): string => `mesh-help/decisions-${teamId}-`;
 
 /** `mesh-help/decisions-T123-20261125-120000`: one branch per export that opens a PR. */
@@ -163,9 +181,18 @@ export async function publishPullRequest(octokit: Octokit, input: PublishInput):
     const { data: pulls } = await call('listing open pull requests', () =>
       octokit.pulls.list({ owner, repo: name, state: 'open', per_page: 100 }),
     );
-    const open = pulls.find(
-      (p) => p.head.ref.startsWith(branchPrefix(teamId)) && p.head.repo?.full_name === `${owner}/${name}`,
-    );
+    // Only the pull request this bot opened, still at the commit it wrote: never one someone else opened from a
+    // look-alike branch, nor one whose branch someone else has pushed to since (a new pull request is opened instead).
+    const known = input.known;
+    const open = known
+      ? pulls.find(
+          (p) =>
+            p.number === known.number &&
+            p.head.sha === known.head &&
+            p.head.ref.startsWith(branchPrefix(teamId)) &&
+            p.head.repo?.full_name === `${owner}/${name}`,
+        )
+      : undefined;
 
     const listing = async (ref: string): Promise<Existing> => {
       try {
@@ -200,7 +227,9 @@ export async function publishPullRequest(octokit: Octokit, input: PublishInput):
         await call('updating the pull request', () =>
           octokit.pulls.update({ owner, repo: name, pull_number: open.number, body }),
         );
-      return open ? { kind: 'unchanged', number: open.number, url: open.html_url } : { kind: 'unchanged' };
+      return open
+        ? { kind: 'unchanged', number: open.number, url: open.html_url, head: open.head.sha }
+        : { kind: 'unchanged' };
     }
 
     const parentSha = open ? open.head.sha : baseRef.object.sha;
@@ -243,7 +272,14 @@ export async function publishPullRequest(octokit: Octokit, input: PublishInput):
       await call('updating the pull request', () =>
         octokit.pulls.update({ owner, repo: name, pull_number: open.number, body }),
       );
-      return { kind: 'updated', number: open.number, url: open.html_url, branch: open.head.ref, changes };
+      return {
+        kind: 'updated',
+        number: open.number,
+        url: open.html_url,
+        branch: open.head.ref,
+        head: commit.sha,
+        changes,
+      };
     }
 
     const branch = branchName(teamId, input.now);
@@ -261,7 +297,7 @@ export async function publishPullRequest(octokit: Octokit, input: PublishInput):
           body,
         }),
       );
-      return { kind: 'opened', number: pr.number, url: pr.html_url, branch, changes };
+      return { kind: 'opened', number: pr.number, url: pr.html_url, branch, head: commit.sha, changes };
     } catch (err) {
       // A branch without its pull request would be found by nobody: remove it (best effort) before reporting.
       await octokit.git.deleteRef({ owner, repo: name, ref: `heads/${branch}` }).catch(() => undefined);

@@ -6,8 +6,12 @@ export {
   type GitHubAccess,
   gitHubClient,
   githubError,
+  type KnownPull,
+  knownPull,
   type PrOutcome,
   publishPullRequest,
+  pullToRecord,
+  rememberPull,
   timedOut,
 } from './github.js';
 export { DEFAULT_LIMITS, type ExportLimits, limitsWithin } from './limits.js';

@@ -42,6 +42,8 @@ export const ExportState = z.object({
       until: z.iso.datetime(),
     })
     .optional(),
+  /** The pull request this bot opened last, per repository (`owner/name`): its number and the head commit it wrote. */
+  pulls: z.record(z.string(), z.object({ number: z.number().int().positive(), head: z.string().min(1) })).optional(),
 });
 export type ExportState = z.infer<typeof ExportState>;
 

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportFiles } from '../../src/adr/index.js';
 import { type Io, run } from '../../src/cli/main.js';
 import { getFlow } from '../../src/engine/load.js';
-import { gitBlobSha } from '../../src/publish/index.js';
+import { gitBlobSha, knownPull, rememberPull } from '../../src/publish/index.js';
 import { FileStore } from '../../src/store/index.js';
 import { fakeGitHub, listing, paths, readsBeforeFirstExport, repoInfo, writesOneCommit } from '../support/github.js';
 
@@ -54,7 +54,22 @@ function setup(env: Record<string, string> = {}) {
     }
   };
   const exportPr = (...args: string[]) => run(['export', '--pr', 'acme/platform', ...args], io);
-  return { dir, io, out, err, decide, files, exportPr };
+  /** Records, as an earlier export would have, that this bot opened pull request `number` at commit `head`. */
+  const remember = async (number: number, head: string) => {
+    const store = new FileStore(join(dir, 'data'));
+    await store.update('local', (d) => rememberPull(d, { owner: 'acme', name: 'platform' }, { number, head }));
+    await store.close();
+  };
+  /** The pull request the team's document records for acme/platform. */
+  const recorded = async () => {
+    const store = new FileStore(join(dir, 'data'));
+    try {
+      return knownPull(await store.read('local'), { owner: 'acme', name: 'platform' });
+    } finally {
+      await store.close();
+    }
+  };
+  return { dir, io, out, err, decide, files, exportPr, remember, recorded };
 }
 
 const shas = (files: Record<string, string>) =>
@@ -194,6 +209,8 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
   it('a later export updates the open pull request: a commit on its branch (fast-forward only) and a new description', async () => {
     const t = setup({ GITHUB_API_URL: 'https://ghe.example.com/api/v3' });
     await t.decide('Adopt a cluster mesh');
+    // This bot opened #12 and wrote its head commit: only such a pull request is updated.
+    await t.remember(12, 'head1');
     const exported = await t.files();
     await t.decide('Adopt a service mesh');
     const gh = fakeGitHub('https://ghe.example.com/api/v3');
@@ -263,11 +280,53 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
     const body = String(gh.calls.at(-1)?.body?.body);
     expect(body).toContain('- ADR-0001: Adopt a cluster mesh (proposed)');
     expect(body).toContain('- ADR-0002: Adopt a service mesh (proposed)');
+    // The commit this bot wrote is now the head it expects next time.
+    expect(await t.recorded()).toEqual({ number: 12, head: 'commit2' });
+  });
+
+  it.each([
+    ['no pull request is recorded (a look-alike branch someone else opened)', undefined],
+    ['the recorded pull request’s head was moved by someone else', { number: 12, head: 'head1' }],
+  ])('%s: that pull request is left alone; a new one is opened and recorded', async (_, known) => {
+    const t = setup();
+    await t.decide('Adopt a cluster mesh');
+    if (known) await t.remember(known.number, known.head);
+    const gh = fakeGitHub();
+    gh.scope
+      .get(gh.at(paths.repo))
+      .reply(200, repoInfo())
+      .get(gh.at(paths.pulls))
+      .reply(200, [
+        {
+          number: 12,
+          html_url: 'https://github.com/acme/platform/pull/12',
+          body: '',
+          head: { ref: `${BRANCH}-x`, sha: 'someone-elses', repo: { full_name: 'acme/platform' } },
+        },
+      ])
+      .get(gh.at(paths.ref('main')))
+      .reply(200, { object: { sha: 'base1' } })
+      .get(gh.at(paths.contents('docs/decisions', 'main')))
+      .reply(404, {})
+      .get(gh.at(paths.commit('base1')))
+      .reply(200, { tree: { sha: 'tree0' } });
+    writesOneCommit(gh, gh.scope)
+      .post(gh.at(paths.createPull))
+      .reply(201, { number: 13, html_url: 'https://github.com/acme/platform/pull/13' });
+    expect(await t.exportPr()).toBe(0);
+    expect(t.out.at(-1)).toBe('Opened pull request #13 (1 new record): https://github.com/acme/platform/pull/13');
+    expect(gh.calls.some((c) => c.method === 'PATCH')).toBe(false);
+    expect(gh.calls.find((c) => c.path === paths.commits)?.body?.parents).toEqual(['base1']);
+    expect(gh.scope.isDone()).toBe(true);
+    // The next export updates #13, at the commit this bot wrote, and only it.
+    expect(await t.recorded()).toEqual({ number: 13, head: 'c' });
   });
 
   it('an export with nothing new touches nothing on the open pull request', async () => {
     const t = setup();
     await t.decide('Adopt a cluster mesh');
+    // This bot opened #12 and wrote its head commit: only such a pull request is updated.
+    await t.remember(12, 'head1');
     const exported = await t.files();
     const { prBody, summarise } = await import('../../src/publish/index.js');
     const store = new FileStore(join(t.dir, 'data'));
@@ -363,6 +422,8 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
   it('a conflict on the branch (422, not a fast-forward) says so and does not force the push', async () => {
     const t = setup();
     await t.decide('Adopt a cluster mesh');
+    // This bot opened #12 and wrote its head commit: only such a pull request is updated.
+    await t.remember(12, 'head1');
     const exported = await t.files();
     await t.decide('Adopt a service mesh');
     const gh = fakeGitHub();

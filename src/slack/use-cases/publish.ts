@@ -5,9 +5,12 @@ import {
   defaultGitBranch,
   gitHubClient,
   headline,
+  knownPull,
   PublishError,
   publishPullRequest,
+  pullToRecord,
   pushWithGit,
+  rememberPull,
 } from '../../publish/index.js';
 import type { TeamDoc } from '../../store/index.js';
 import { sharedOnly } from '../../team/visibility.js';
@@ -158,6 +161,7 @@ async function toGitHub(deps: SlackDeps, doc: TeamDoc, teamId: string, signal: A
     gitHubClient(deps.github, (m) => deps.logger.warn(m), { limits: deps.exportLimits ?? DEFAULT_LIMITS, signal }),
     {
       repo,
+      known: knownPull(doc, repo),
       path: repo.path,
       teamId,
       files: exportFiles(deps.flow, teamId, doc.decisions),
@@ -165,6 +169,13 @@ async function toGitHub(deps: SlackDeps, doc: TeamDoc, teamId: string, signal: A
       now: deps.now(),
     },
   );
+  const record = pullToRecord(done);
+  if (record)
+    await deps.store
+      .update(teamId, (d) => rememberPull(d, repo, record))
+      .catch((err: Error) =>
+        deps.logger.warn(`mesh-help: could not record team ${teamId}’s pull request: ${err.message}`),
+      );
   const text = match(done)
     .with(
       { kind: 'opened' },
