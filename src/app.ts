@@ -176,6 +176,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     work: new WorkLimiter(deps.workSlots ?? 4),
     exports: new ExportLane(deps.exportSlots ?? 2),
     ...(config.exportTimeoutMs ? { exportLimits: limitsWithin(config.exportTimeoutMs) } : {}),
+    exportAllow: config.exportAllow,
     homeTeamId: auth.team_id,
     github: config.github,
     ...(installs ? { installs } : {}),

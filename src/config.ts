@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { CodedError } from './errors.js';
+import { type ExportAllow, parseExportAllow } from './publish/destinations.js';
 import { TokenCipher } from './store/installations.js';
 
 /** How the bot talks to Slack: a public HTTP endpoint, or an outbound Socket Mode connection. */
@@ -31,6 +32,8 @@ export type Config = {
   github?: { token: string; apiUrl?: string };
   /** How long one export to a repository may take in all (MESH_HELP_EXPORT_TIMEOUT_S); absent: the default. */
   exportTimeoutMs?: number;
+  /** Where exports asked for in Slack may go (MESH_HELP_EXPORT_ALLOW); absent: public network remotes, any repository. */
+  exportAllow?: ExportAllow;
 };
 
 /** True for a URL the PostgreSQL client takes: postgres:// or postgresql:// with a database name. */
@@ -162,6 +165,13 @@ const Env = z
     GITHUB_API_URL: GitHubApiUrl,
     MESH_HELP_DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
     MESH_HELP_EXPORT_TIMEOUT_S: ExportTimeout,
+    MESH_HELP_EXPORT_ALLOW: z
+      .string()
+      .optional()
+      .superRefine((v, ctx) => {
+        const parsed = parseExportAllow(v);
+        if ('error' in parsed) ctx.addIssue({ code: 'custom', message: parsed.error });
+      }),
     DATABASE_URL: z.preprocess(
       blankToUndefined,
       z.string().refine(isPostgresUrl, { error: POSTGRES_URL_HINT }).optional(),
@@ -261,8 +271,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       ? { github: { token: e.GITHUB_TOKEN, ...(e.GITHUB_API_URL ? { apiUrl: e.GITHUB_API_URL } : {}) } }
       : {}),
     ...(e.MESH_HELP_EXPORT_TIMEOUT_S ? { exportTimeoutMs: e.MESH_HELP_EXPORT_TIMEOUT_S * 1000 } : {}),
+    ...exportAllowOf(e.MESH_HELP_EXPORT_ALLOW),
   };
 }
+
+const exportAllowOf = (value: string | undefined): { exportAllow?: ExportAllow } => {
+  const parsed = parseExportAllow(value);
+  return 'allow' in parsed && parsed.allow ? { exportAllow: parsed.allow } : {};
+};
 
 /** A URL with any `user:password@` replaced, for logs and messages. */
 export function redactUrl(url: string): string {

@@ -19,6 +19,7 @@ import {
   headline,
   knownPull,
   limitsWithin,
+  ownershipOf,
   PublishError,
   publishPullRequest,
   pullToRecord,
@@ -26,6 +27,7 @@ import {
   RemoteUrl,
   RepoSpec,
   rememberPull,
+  rememberWritten,
 } from '../publish/index.js';
 import { sharedOnly } from '../team/visibility.js';
 import type { Io } from './main.js';
@@ -179,6 +181,7 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
         const done = await publishPullRequest(octokit, {
           repo,
           known: knownPull(doc, repo),
+          ownership: ownershipOf(doc),
           path,
           teamId: team,
           files,
@@ -186,7 +189,10 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
           now: io.now(),
         });
         const record = pullToRecord(done);
-        if (record) await store.update(team, (d) => rememberPull(d, repo, record));
+        await store.update(team, (d) => {
+          if (record) rememberPull(d, repo, record);
+          rememberWritten(d, files);
+        });
         io.out(
           match(done)
             .with({ kind: 'opened' }, (d) => `Opened pull request #${d.number} (${headline(d.changes)}): ${d.url}`)
@@ -213,8 +219,10 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
           decisions,
           now: io.now(),
           limits,
+          ownership: ownershipOf(doc),
           ...(name && email ? { author: { name, email } } : {}),
         });
+        await store.update(team, (d) => rememberWritten(d, files));
         io.out(
           done.kind === 'pushed'
             ? `Pushed ${done.commit.slice(0, 12)} (${headline(done.changes)}) to ${b}; ${files.length - 1} record(s) in ${path}/.`

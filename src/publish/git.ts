@@ -7,6 +7,7 @@ import { type Changes, diffFiles, type Existing, headline, isEmpty, summarise } 
 import { PublishError } from './errors.js';
 import { type GitRun, GitRunError, gitDetail, runGit } from './git-process.js';
 import { DEFAULT_LIMITS, deadline, type ExportLimits, seconds } from './limits.js';
+import { guardOwnership, type Ownership } from './ownership.js';
 
 export type GitPushInput = {
   remote: string;
@@ -21,6 +22,8 @@ export type GitPushInput = {
   limits?: ExportLimits;
   /** Stops the export early (the bot is stopping); its own deadline applies either way. */
   signal?: AbortSignal;
+  /** Which files in the folder this team's exports wrote (absent: none recorded yet). */
+  ownership?: Ownership;
 };
 
 export type GitPushOutcome =
@@ -214,10 +217,19 @@ export async function pushWithGit(input: GitPushInput): Promise<GitPushOutcome> 
         );
     }
 
-    const changes = await summarise(input.files, input.decisions, existing, (name) =>
-      git(['cat-file', 'blob', existing.get(name) ?? '']),
+    const blob = (sha: string) => git(['cat-file', 'blob', sha]);
+    const changes = await summarise(input.files, input.decisions, existing, (name) => blob(existing.get(name) ?? ''));
+    const diff = diffFiles(input.files, existing);
+    const { write } = diff;
+    const remove = await guardOwnership(
+      write,
+      diff.remove,
+      existing,
+      input.ownership ?? { written: new Set(), legacy: true },
+      blob,
+      { path, branch: label },
     );
-    const { write, remove } = diffFiles(input.files, existing);
+    changes.removed = remove;
     if (!write.length && !remove.length) return { kind: 'unchanged', branch };
 
     const subject = isEmpty(changes) ? 'Decision records: refresh' : `Decision records: ${headline(changes)}`;

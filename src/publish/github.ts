@@ -4,6 +4,7 @@ import type { Decision, TeamDoc } from '../store/schema.js';
 import { type Changes, diffFiles, type Existing, headline, isEmpty, prBody, summarise } from './changes.js';
 import { PublishError } from './errors.js';
 import { DEFAULT_LIMITS, deadline, type ExportLimits, isDeadline, seconds } from './limits.js';
+import { guardOwnership, type Ownership } from './ownership.js';
 import type { RepoSpec } from './target.js';
 
 /** How to reach GitHub: a token (PAT or App installation token) and, for GitHub Enterprise Server, its API URL. */
@@ -16,6 +17,8 @@ export type PublishInput = {
   repo: RepoSpec;
   /** The pull request this bot opened for the team in this repository, as recorded; absent: none. */
   known?: KnownPull | undefined;
+  /** Which files in the folder this team's exports wrote (absent: none recorded yet). */
+  ownership?: Ownership;
   path: string;
   teamId: string;
   files: readonly AdrFile[];
@@ -218,8 +221,16 @@ export async function publishPullRequest(octokit: Octokit, input: PublishInput):
     );
     const baseFiles = await listing(base);
     const headFiles = open ? await listing(open.head.ref) : baseFiles;
-    const { write, remove } = diffFiles(files, headFiles);
+    const ownership = input.ownership ?? { written: new Set<string>(), legacy: true };
+    const diff = diffFiles(files, headFiles);
+    const { write } = diff;
+    const remove = await guardOwnership(write, diff.remove, headFiles, ownership, blobText, {
+      path,
+      branch: open ? open.head.ref : base,
+    });
     const changes = await summarise(files, input.decisions, baseFiles, (n) => blobText(baseFiles.get(n) ?? ''));
+    // The description lists only the old names the pull request removes: files mesh-help did not write stay.
+    changes.removed = await guardOwnership([], changes.removed, baseFiles, ownership, blobText, { path, branch: base });
     const body = prBody(teamId, path, changes);
 
     if (!write.length && !remove.length) {

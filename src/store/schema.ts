@@ -44,6 +44,8 @@ export const ExportState = z.object({
     .optional(),
   /** The pull request this bot opened last, per repository (`owner/name`): its number and the head commit it wrote. */
   pulls: z.record(z.string(), z.object({ number: z.number().int().positive(), head: z.string().min(1) })).optional(),
+  /** Blob ids of the files this team's exports wrote (newest last, bounded): the only files an export replaces or removes. */
+  written: z.array(z.string()).optional(),
 });
 export type ExportState = z.infer<typeof ExportState>;
 

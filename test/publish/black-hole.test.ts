@@ -40,7 +40,7 @@ async function blackHole(): Promise<{ port: number; accepted: () => number; clos
 /** Six teams, each with one accepted record. */
 const TEAMS = ['T0EXP1', 'T0EXP2', 'T0EXP3', 'T0EXP4', 'T0EXP5', 'T0EXP6'];
 const person = (team: string) => ({ id: `U0${team}`, team });
-const TIMEOUT_S = 6;
+const TIMEOUT_S = 8;
 
 describe('exports to a remote that accepts and never answers (the real process)', () => {
   it('end on time with a message, leave other teams’ starts and answers alone, and SIGTERM completes', async () => {
@@ -79,7 +79,7 @@ describe('exports to a remote that accepts and never answers (the real process)'
       MESH_HELP_EXPORT_TIMEOUT_S: String(TIMEOUT_S),
       GITHUB_TOKEN: `ghp_${'t'.repeat(36)}`,
       GITHUB_API_URL: `${hole_}/api/v3`,
-      MESH_HELP_EXPORT_ALLOW: `${hole_}/`,
+      MESH_HELP_EXPORT_ALLOW: `${hole_}/ acme/*`,
     };
     let bot: BotProcess = await startBotProcess(fake, dataDir, env);
     cleanups.push(() => bot.kill('SIGKILL'));

@@ -266,3 +266,64 @@ describe('mesh-help export --git never writes outside its own temporary folder',
     expect(c.snapshot()).toEqual(c.before);
   });
 });
+
+describe('mesh-help export --git replaces and removes only files it wrote itself', () => {
+  /** Seeds the remote's main with `files` (path → content). */
+  function seed(t: ReturnType<typeof setup>, files: Record<string, string>) {
+    const work = mkdtempSync(join(t.dir, 'seed-'));
+    git(work, 'init', '--quiet', '--initial-branch=main');
+    for (const [path, content] of Object.entries(files)) {
+      mkdirSync(dirname(join(work, path)), { recursive: true });
+      writeFileSync(join(work, path), content);
+    }
+    git(work, 'add', '.');
+    git(work, '-c', 'user.name=x', '-c', 'user.email=x@x', 'commit', '--quiet', '-m', 'theirs');
+    git(work, 'push', '--quiet', t.remote, 'main');
+  }
+
+  it('a README.md someone else wrote in the folder stops the export: nothing pushed, their file intact', async () => {
+    const t = setup();
+    seed(t, { 'docs/decisions/README.md': '# Our own decision log\n' });
+    await t.decide('Adopt a cluster mesh', ['--accept']);
+    expect(await run(['export', '--git', t.remote], t.io)).toBe(1);
+    expect(t.err.at(-1)).toBe(
+      'mesh-help: docs/decisions/README.md on main was not written by mesh-help, so the export will not replace it; nothing was pushed. Move or remove that file, or export into another folder.',
+    );
+    expect(git(t.remote, 'branch', '--list', 'mesh-help/*').trim()).toBe('');
+  });
+
+  it('a record file of the same number someone else wrote is kept, not removed as an old name', async () => {
+    const t = setup();
+    seed(t, { 'docs/decisions/0001-their-own-decision.md': '# Their own ADR 1\n' });
+    await t.decide('Adopt a cluster mesh', ['--accept']);
+    expect(await run(['export', '--git', t.remote], t.io)).toBe(0);
+    const work = t.checkout('mesh-help/decisions-local');
+    expect(readdirSync(join(work, 'docs', 'decisions')).sort()).toEqual([
+      '0001-adopt-a-cluster-mesh.md',
+      '0001-their-own-decision.md',
+      'README.md',
+    ]);
+    expect(readFileSync(join(work, 'docs', 'decisions', '0001-their-own-decision.md'), 'utf8')).toBe(
+      '# Their own ADR 1\n',
+    );
+  });
+
+  it('a record it wrote and someone then edited is not overwritten; its own files still are', async () => {
+    const t = setup();
+    await t.decide('Adopt a cluster mesh');
+    expect(await run(['export', '--git', t.remote], t.io)).toBe(0);
+    await t.decide('Adopt a service mesh');
+    expect(await run(['export', '--git', t.remote], t.io)).toBe(0);
+    const work = t.checkout('mesh-help/decisions-local');
+    writeFileSync(join(work, 'docs', 'decisions', '0001-adopt-a-cluster-mesh.md'), 'edited by hand\n');
+    git(work, 'add', '.');
+    git(work, '-c', 'user.name=Bob', '-c', 'user.email=b@b', 'commit', '--quiet', '-m', 'hand edit');
+    git(work, 'push', '--quiet', 'origin', 'HEAD:mesh-help/decisions-local');
+    await t.decide('Adopt a third thing', ['--accept', '--revisits', '1']);
+    expect(await run(['export', '--git', t.remote], t.io)).toBe(1);
+    expect(t.err.at(-1)).toMatch(
+      /0001-adopt-a-cluster-mesh\.md on mesh-help\/decisions-local was not written by mesh-help/,
+    );
+    expect(git(t.remote, 'log', '--format=%s', '-1', 'mesh-help/decisions-local').trim()).toBe('hand edit');
+  });
+});

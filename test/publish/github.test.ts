@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportFiles } from '../../src/adr/index.js';
 import { type Io, run } from '../../src/cli/main.js';
 import { getFlow } from '../../src/engine/load.js';
-import { gitBlobSha, knownPull, rememberPull } from '../../src/publish/index.js';
+import { gitBlobSha, knownPull, rememberPull, rememberWritten } from '../../src/publish/index.js';
 import { FileStore } from '../../src/store/index.js';
 import { fakeGitHub, listing, paths, readsBeforeFirstExport, repoInfo, writesOneCommit } from '../support/github.js';
 
@@ -60,6 +60,13 @@ function setup(env: Record<string, string> = {}) {
     await store.update('local', (d) => rememberPull(d, { owner: 'acme', name: 'platform' }, { number, head }));
     await store.close();
   };
+  /** Records, as the export that wrote them would have, that these files were written by this bot. */
+  const wrote = async (files: Record<string, string>) => {
+    const store = new FileStore(join(dir, 'data'));
+    const list = Object.entries(files).map(([fileName, content]) => ({ fileName, content }));
+    await store.update('local', (d) => rememberWritten(d, list));
+    await store.close();
+  };
   /** The pull request the team's document records for acme/platform. */
   const recorded = async () => {
     const store = new FileStore(join(dir, 'data'));
@@ -69,7 +76,7 @@ function setup(env: Record<string, string> = {}) {
       await store.close();
     }
   };
-  return { dir, io, out, err, decide, files, exportPr, remember, recorded };
+  return { dir, io, out, err, decide, files, exportPr, remember, recorded, wrote };
 }
 
 const shas = (files: Record<string, string>) =>
@@ -158,6 +165,7 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
     const t = setup();
     await t.decide('Adopt a cluster mesh', ['--accept']);
     const merged = await t.files();
+    await t.wrote(merged);
     await t.decide('Stay on plain Kubernetes', ['--accept', '--revisits', '1']);
     const now = await t.files();
     const oldRecord = '0001-adopt-a-cluster-mesh.md';
@@ -212,6 +220,7 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
     // This bot opened #12 and wrote its head commit: only such a pull request is updated.
     await t.remember(12, 'head1');
     const exported = await t.files();
+    await t.wrote(exported);
     await t.decide('Adopt a service mesh');
     const gh = fakeGitHub('https://ghe.example.com/api/v3');
     const open = {
@@ -425,6 +434,7 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
     // This bot opened #12 and wrote its head commit: only such a pull request is updated.
     await t.remember(12, 'head1');
     const exported = await t.files();
+    await t.wrote(exported);
     await t.decide('Adopt a service mesh');
     const gh = fakeGitHub();
     gh.scope

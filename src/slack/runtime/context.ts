@@ -1,6 +1,6 @@
 import type { Logger } from '@slack/bolt';
 import type { Flow } from '../../engine/flow.js';
-import type { ExportLimits, GitHubAccess } from '../../publish/index.js';
+import type { ExportAllow, ExportLimits, GitHubAccess } from '../../publish/index.js';
 import type { Store } from '../../store/index.js';
 import type { SealedInstallationStore } from '../../store/installations.js';
 import type { ExportLane } from './export-lane.js';
@@ -24,6 +24,8 @@ export type SlackDeps = {
   exports: ExportLane;
   /** How long one export may take (absent: DEFAULT_LIMITS). */
   exportLimits?: ExportLimits;
+  /** Where exports asked for in Slack may go (MESH_HELP_EXPORT_ALLOW); absent: public network remotes, any repository. */
+  exportAllow?: ExportAllow | undefined;
   /** GitHub token (and Enterprise API URL) from the environment, for `/mesh-help export pr`. */
   github?: GitHubAccess | undefined;
   /** Installs in many workspaces (OAuth); absent with one bot token. */

@@ -6,11 +6,15 @@ import {
   gitHubClient,
   headline,
   knownPull,
+  ownershipOf,
   PublishError,
   publishPullRequest,
   pullToRecord,
   pushWithGit,
   rememberPull,
+  rememberWritten,
+  slackRemoteRefusal,
+  slackRepoRefusal,
 } from '../../publish/index.js';
 import type { TeamDoc } from '../../store/index.js';
 import { sharedOnly } from '../../team/visibility.js';
@@ -149,6 +153,13 @@ async function exportNow(
   }
 }
 
+/** Keeps what an export left behind (its pull request, the files it wrote) in the team's document; a failure is logged. */
+async function remember(deps: SlackDeps, teamId: string, change: (doc: TeamDoc) => void): Promise<void> {
+  await deps.store
+    .update(teamId, change)
+    .catch((err: Error) => deps.logger.warn(`mesh-help: could not record team ${teamId}’s export: ${err.message}`));
+}
+
 async function toGitHub(deps: SlackDeps, doc: TeamDoc, teamId: string, signal: AbortSignal): Promise<Message> {
   const repo = doc.config.repo;
   if (!repo) return noticeMessage(NOT_SET);
@@ -156,7 +167,10 @@ async function toGitHub(deps: SlackDeps, doc: TeamDoc, teamId: string, signal: A
     return noticeMessage(
       'The bot has no GitHub token. Whoever runs it sets `GITHUB_TOKEN` (Contents and Pull requests: read and write) in its environment and restarts it.',
     );
+  const refused = slackRepoRefusal(repo, deps.exportAllow);
+  if (refused) return noticeMessage(`:warning: ${escapeText(refused)} Nothing was exported.`);
   const full = `${repo.owner}/${repo.name}`;
+  const files = exportFiles(deps.flow, teamId, doc.decisions);
   const done = await publishPullRequest(
     gitHubClient(deps.github, (m) => deps.logger.warn(m), { limits: deps.exportLimits ?? DEFAULT_LIMITS, signal }),
     {
@@ -164,18 +178,17 @@ async function toGitHub(deps: SlackDeps, doc: TeamDoc, teamId: string, signal: A
       known: knownPull(doc, repo),
       path: repo.path,
       teamId,
-      files: exportFiles(deps.flow, teamId, doc.decisions),
+      files,
       decisions: doc.decisions,
       now: deps.now(),
+      ownership: ownershipOf(doc),
     },
   );
   const record = pullToRecord(done);
-  if (record)
-    await deps.store
-      .update(teamId, (d) => rememberPull(d, repo, record))
-      .catch((err: Error) =>
-        deps.logger.warn(`mesh-help: could not record team ${teamId}’s pull request: ${err.message}`),
-      );
+  await remember(deps, teamId, (d) => {
+    if (record) rememberPull(d, repo, record);
+    rememberWritten(d, files);
+  });
   const text = match(done)
     .with(
       { kind: 'opened' },
@@ -199,17 +212,23 @@ async function toGit(deps: SlackDeps, doc: TeamDoc, teamId: string, signal: Abor
   const remote = doc.config.gitRemote;
   if (!remote) return noticeMessage(NOT_SET);
   const branch = remote.branch ?? defaultGitBranch(teamId);
+  // Checked again at each export: the remote may have been set before these rules, or its address changed.
+  const refused = await slackRemoteRefusal(remote.url, branch, deps.exportAllow);
+  if (refused) return noticeMessage(`:warning: ${escapeText(refused)} Nothing was pushed.`);
+  const files = exportFiles(deps.flow, teamId, doc.decisions);
   const done = await pushWithGit({
     remote: remote.url,
     branch,
     path: remote.path,
     teamId,
-    files: exportFiles(deps.flow, teamId, doc.decisions),
+    files,
     decisions: doc.decisions,
     now: deps.now(),
     limits: deps.exportLimits ?? DEFAULT_LIMITS,
     signal,
+    ownership: ownershipOf(doc),
   });
+  await remember(deps, teamId, (d) => rememberWritten(d, files));
   const text =
     done.kind === 'pushed'
       ? `:arrow_heading_up: Pushed the decision records to \`${escapeText(branch)}\` of ${escapeText(remote.url)}: ${escapeText(headline(done.changes))}.`

@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { match } from 'ts-pattern';
 import { abandonAfterDays, openLimits } from '../../domain/limits.js';
+import { slackRemoteRefusal, slackRepoRefusal } from '../../publish/index.js';
 import type { GitTarget, RuleChange, TeamConfig, TeamDoc } from '../../store/index.js';
 import {
   DEFAULT_EDITORS,
@@ -220,6 +221,14 @@ export async function configFromSlack(
   if (change.kind === 'show') return configMessage((await deps.store.read(teamId)).config);
   if (change.kind === 'bad') return noticeMessage(change.message);
   if (teamId !== (deps.homeTeamId ?? teamId)) return noticeMessage(CONFIG_FOREIGN);
+  // An export target set here is one Slack may push to: refused now, not at the first export.
+  const destination =
+    change.kind === 'git'
+      ? await slackRemoteRefusal(change.git.url, change.git.branch, deps.exportAllow, { unresolved: 'pass' })
+      : change.kind === 'repo'
+        ? slackRepoRefusal(change.repo, deps.exportAllow)
+        : undefined;
+  if (destination) return noticeMessage(`${escapeText(destination)} Nothing was changed.`);
   const before = (await deps.store.read(teamId)).config;
   let isAdmin = false;
   if (needsAdminCheck(before, user) && !mayChangeRules(before, { user, isAdmin: false }, change.kind === 'owners')) {
