@@ -177,7 +177,7 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
         return 0;
       })
       .with({ kind: 'pr' }, async ({ repo, path }) => {
-        const octokit = gitHubClient({ token: token ?? '', apiUrl: apiUrl.data }, undefined, { limits });
+        const octokit = await gitHubClient({ token: token ?? '', apiUrl: apiUrl.data }, undefined, { limits });
         const done = await publishPullRequest(octokit, {
           repo,
           known: knownPull(doc, repo),

@@ -1,4 +1,4 @@
-import { Octokit } from '@octokit/rest';
+import type { Octokit } from '@octokit/rest';
 import { type AdrFile, oneLine } from '../adr/index.js';
 import type { Decision, TeamDoc } from '../store/schema.js';
 import { type Changes, diffFiles, type Existing, headline, isEmpty, prBody, summarise } from './changes.js';
@@ -119,34 +119,61 @@ export function timedOut(limits: ExportLimits, stopped: boolean): PublishError {
       );
 }
 
+/** The longest rate-limit wait an export sits out; a longer one is told to the person instead. */
+const MAX_RATE_WAIT_S = 15;
+
+/** Retries a rate-limited request only once, and only when its short wait fits in the export's time left. */
+const retryWithin =
+  (whole: { deadline: number }) =>
+  (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number): boolean =>
+    retryCount < 1 && retryAfter <= MAX_RATE_WAIT_S && Date.now() + retryAfter * 1000 < whole.deadline;
+
 /**
- * An Octokit client for the access; logs nothing mesh-help does not pass on
- * itself. Every request carries an abort signal: its own timeout
- * (`limits.callMs`) joined with the export's, so no request outlives them.
+ * An Octokit client for the access, loaded on first use (an export to GitHub
+ * is rare; the bot does not load Octokit until one happens). Rate limits and
+ * transient failures go through @octokit/plugin-throttling and
+ * @octokit/plugin-retry; every request, its retries and waits included, ends
+ * within its own timeout (`limits.callMs`) and the export's. Octokit logs
+ * nothing mesh-help does not pass on itself.
  */
-export function gitHubClient(
+export async function gitHubClient(
   access: GitHubAccess,
   warn: (msg: string) => void = () => undefined,
   bounds: ClientBounds = {},
-): Octokit {
+): Promise<Octokit> {
   const limits = bounds.limits ?? DEFAULT_LIMITS;
   // The export's whole time starts with its client; its timer ends with the process's other timers.
   const whole = deadline(limits.totalMs, bounds.signal).signal;
-  const octokit = new Octokit({
+  const ends = { deadline: Date.now() + limits.totalMs };
+  const [{ Octokit: Rest }, { retry }, { throttling }] = await Promise.all([
+    import('@octokit/rest'),
+    import('@octokit/plugin-retry'),
+    import('@octokit/plugin-throttling'),
+  ]);
+  const Client = Rest.plugin(retry, throttling);
+  const octokit: Octokit = new Client({
     auth: access.token,
     ...(access.apiUrl ? { baseUrl: access.apiUrl.replace(/\/+$/, '') } : {}),
     userAgent: 'mesh-help',
     // Failed requests become one PublishError message; Octokit's own error log would repeat them.
     log: { debug: () => undefined, info: () => undefined, warn, error: () => undefined },
+    // Only passing failures (5xx, a dropped connection) are retried; rate limits are the throttle's (429, 403).
+    retry: { retries: 2, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
+    throttle: { onRateLimit: retryWithin(ends), onSecondaryRateLimit: retryWithin(ends) },
   });
   octokit.hook.wrap('request', async (request, options) => {
     const stopped = () => whole.aborted && !isDeadline(whole);
     if (whole.aborted) throw timedOut(limits, stopped());
     const call = deadline(limits.callMs, whole);
+    // A wait inside the plugins (a retry's back-off, the throttle's queue) is cut as well as the fetch.
+    const cut = new Promise<never>((_, reject) =>
+      call.signal.addEventListener('abort', () => reject(timedOut(limits, stopped())), { once: true }),
+    );
+    cut.catch(() => undefined);
     try {
       // Hooks inside this one were bound to this very options object (before-after-hook): change it in place.
       options.request = { ...options.request, signal: call.signal };
-      return await request(options);
+      return await Promise.race([request(options), cut]);
     } catch (err) {
       if (call.signal.aborted) throw timedOut(limits, stopped());
       throw err;
@@ -247,20 +274,20 @@ export async function publishPullRequest(octokit: Octokit, input: PublishInput):
     const { data: parent } = await call('reading the parent commit', () =>
       octokit.git.getCommit({ owner, repo: name, commit_sha: parentSha }),
     );
-    const blobs: { path: string; sha: string }[] = [];
-    for (const f of write) {
-      const { data } = await call('uploading a record', () =>
-        octokit.git.createBlob({ owner, repo: name, content: f.content, encoding: 'utf-8' }),
-      );
-      blobs.push({ path: `${path}/${f.fileName}`, sha: data.sha });
-    }
+    // The files' contents go inline in one tree request (GitHub writes the blobs): one write for the whole
+    // export, instead of one a file spaced a second apart as GitHub asks of content-creating requests.
     const { data: tree } = await call('writing the tree', () =>
       octokit.git.createTree({
         owner,
         repo: name,
         base_tree: parent.tree.sha,
         tree: [
-          ...blobs.map((b) => ({ path: b.path, mode: '100644' as const, type: 'blob' as const, sha: b.sha })),
+          ...write.map((f) => ({
+            path: `${path}/${f.fileName}`,
+            mode: '100644' as const,
+            type: 'blob' as const,
+            content: f.content,
+          })),
           ...remove.map((r) => ({ path: `${path}/${r}`, mode: '100644' as const, type: 'blob' as const, sha: null })),
         ],
       }),

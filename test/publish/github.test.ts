@@ -83,12 +83,11 @@ const shas = (files: Record<string, string>) =>
   Object.fromEntries(Object.entries(files).map(([name, content]) => [name, gitBlobSha(content)]));
 
 describe('mesh-help export --pr (GitHub REST API through nock)', () => {
-  it('first export: one branch, one commit made of blobs, a tree and a ref, then a pull request that lists the new records', async () => {
+  it('first export: one branch, one commit made of a tree carrying the files and a ref, then a pull request that lists the new records', async () => {
     const t = setup();
     await t.decide('Adopt a cluster mesh', ['--accept']);
     await t.decide('Trial <b>Linkerd</b> & @here');
     const gh = fakeGitHub();
-    let blob = 0;
     gh.scope
       .get(gh.at(paths.repo))
       .reply(200, repoInfo())
@@ -100,9 +99,6 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
       .reply(404, { message: 'Not Found' })
       .get(gh.at(paths.commit('base1')))
       .reply(200, { sha: 'base1', tree: { sha: 'tree0' } })
-      .post(gh.at(paths.blobs))
-      .times(3)
-      .reply(201, () => ({ sha: `blob${++blob}` }))
       .post(gh.at(paths.trees))
       .reply(201, { sha: 'tree1' })
       .post(gh.at(paths.commits))
@@ -121,9 +117,6 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
       `GET ${paths.ref('main')}`,
       `GET ${paths.contents('docs/decisions', 'main')}`,
       `GET ${paths.commit('base1')}`,
-      `POST ${paths.blobs}`,
-      `POST ${paths.blobs}`,
-      `POST ${paths.blobs}`,
       `POST ${paths.trees}`,
       `POST ${paths.commits}`,
       `POST ${paths.refs}`,
@@ -132,16 +125,14 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
     expect(gh.scope.isDone()).toBe(true);
     expect(new Set(gh.calls.map((c) => c.auth))).toEqual(new Set([`token ${TOKEN}`]));
     const files = await t.files();
-    const blobs = gh.calls.filter((c) => c.path === paths.blobs).map((c) => c.body?.content);
-    expect(blobs).toEqual(Object.values(files));
     const tree = gh.calls.find((c) => c.path === paths.trees)?.body;
     expect(tree).toEqual({
       base_tree: 'tree0',
-      tree: Object.keys(files).map((name, i) => ({
+      tree: Object.entries(files).map(([name, content]) => ({
         path: `docs/decisions/${name}`,
         mode: '100644',
         type: 'blob',
-        sha: `blob${i + 1}`,
+        content,
       })),
     });
     expect(gh.calls.find((c) => c.path === paths.commits)?.body).toMatchObject({
@@ -183,9 +174,6 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
       .reply(200, { content: Buffer.from(merged[oldRecord] ?? '').toString('base64'), encoding: 'base64' })
       .get(gh.at(paths.commit('base2')))
       .reply(200, { tree: { sha: 'tree2' } })
-      .post(gh.at(paths.blobs))
-      .times(3)
-      .reply(201, () => ({ sha: 'b' }))
       .post(gh.at(paths.trees))
       .reply(201, { sha: 'tree3' })
       .post(gh.at(paths.commits))
@@ -243,9 +231,6 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
       .reply(200, listing('docs/decisions', shas(exported)))
       .get(gh.at(`/api/v3${paths.commit('head1')}`))
       .reply(200, { tree: { sha: 'treeH' } })
-      .post(gh.at(`/api/v3${paths.blobs}`))
-      .times(2)
-      .reply(201, () => ({ sha: 'b' }))
       .post(gh.at(`/api/v3${paths.trees}`))
       .reply(201, { sha: 'tree2' })
       .post(gh.at(`/api/v3${paths.commits}`))
@@ -266,8 +251,6 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
       `GET ${paths.contents('docs/decisions', 'main')}`,
       `GET ${paths.contents('docs/decisions', BRANCH)}`,
       `GET ${paths.commit('head1')}`,
-      `POST ${paths.blobs}`,
-      `POST ${paths.blobs}`,
       `POST ${paths.trees}`,
       `POST ${paths.commits}`,
       `PATCH ${paths.updateRef(BRANCH)}`,
@@ -397,16 +380,55 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
     const t = setup();
     await t.decide('Adopt a cluster mesh');
     const gh = fakeGitHub();
-    const reset = String(Date.parse('2026-11-26T12:42:00Z') / 1000);
+    // The limit resets in two hours: longer than the export may take, so it is not waited out.
+    const reset = Math.floor(Date.now() / 1000) + 7200;
     readsBeforeFirstExport(gh)
-      .post(gh.at(paths.blobs))
-      .reply(403, { message: 'API rate limit exceeded' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset });
+      .post(gh.at(paths.trees))
+      .reply(
+        403,
+        { message: 'API rate limit exceeded' },
+        { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
+      );
     expect(await t.exportPr()).toBe(1);
     expect(t.err.join('\n')).toBe(
-      'mesh-help: GitHub’s rate limit for this token is used up; nothing was changed. Export again after 12:42 UTC.',
+      `mesh-help: GitHub’s rate limit for this token is used up; nothing was changed. Export again after ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC.`,
     );
-    expect(gh.sequence().at(-1)).toBe(`POST ${paths.blobs}`);
+    expect(gh.sequence().at(-1)).toBe(`POST ${paths.trees}`);
     expect(gh.calls.some((c) => c.path === paths.refs || c.path === paths.createPull)).toBe(false);
+  });
+
+  it('a passing failure (502) is retried, and a rate limit that resets within the export’s time is waited out once', async () => {
+    const t = setup();
+    await t.decide('Adopt a cluster mesh');
+    const gh = fakeGitHub();
+    gh.scope.get(gh.at(paths.repo)).reply(502, { message: 'Bad gateway' });
+    const reset = Math.floor(Date.now() / 1000) + 1;
+    readsBeforeFirstExport(gh)
+      .post(gh.at(paths.trees))
+      .reply(
+        403,
+        { message: 'API rate limit exceeded' },
+        { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
+      );
+    writesOneCommit(gh, gh.scope)
+      .post(gh.at(paths.createPull))
+      .reply(201, { number: 13, html_url: 'https://github.com/acme/platform/pull/13' });
+    expect(await t.exportPr()).toBe(0);
+    expect(t.out.at(-1)).toBe('Opened pull request #13 (1 new record): https://github.com/acme/platform/pull/13');
+    expect(gh.sequence().filter((c) => c === `GET ${paths.repo}`)).toHaveLength(2);
+    expect(gh.sequence().filter((c) => c === `POST ${paths.trees}`)).toHaveLength(2);
+    expect(gh.scope.isDone()).toBe(true);
+  }, 20_000);
+
+  it('retries never outlast the export’s time: a GitHub that keeps failing ends the export on time', async () => {
+    const t = setup({ MESH_HELP_EXPORT_TIMEOUT_S: '2' });
+    await t.decide('Adopt a cluster mesh');
+    const gh = fakeGitHub();
+    gh.scope.get(gh.at(paths.repo)).times(10).reply(503, { message: 'Unavailable' });
+    const started = Date.now();
+    expect(await t.exportPr()).toBe(1);
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(t.err.join('\n')).toMatch(/GitHub did not answer in time .* 2 s in all/);
   });
 
   it('a rate limit (429) when opening the pull request deletes the branch it just made', async () => {
@@ -457,9 +479,6 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
       .reply(200, listing('docs/decisions', shas(exported)))
       .get(gh.at(paths.commit('head1')))
       .reply(200, { tree: { sha: 'treeH' } })
-      .post(gh.at(paths.blobs))
-      .times(2)
-      .reply(201, { sha: 'b' })
       .post(gh.at(paths.trees))
       .reply(201, { sha: 't' })
       .post(gh.at(paths.commits))

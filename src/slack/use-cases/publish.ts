@@ -172,7 +172,10 @@ async function toGitHub(deps: SlackDeps, doc: TeamDoc, teamId: string, signal: A
   const full = `${repo.owner}/${repo.name}`;
   const files = exportFiles(deps.flow, teamId, doc.decisions);
   const done = await publishPullRequest(
-    gitHubClient(deps.github, (m) => deps.logger.warn(m), { limits: deps.exportLimits ?? DEFAULT_LIMITS, signal }),
+    await gitHubClient(deps.github, (m) => deps.logger.warn(m), {
+      limits: deps.exportLimits ?? DEFAULT_LIMITS,
+      signal,
+    }),
     {
       repo,
       known: knownPull(doc, repo),

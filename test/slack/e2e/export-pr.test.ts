@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileStore } from '../../../src/store/index.js';
 import { runInterview, SMALL_TEAM, startInterview, waitForCard } from '../../support/driver.js';
 import { type Call, HOME_TEAM } from '../../support/fake-slack.js';
-import { fakeGitHub, paths, readsBeforeFirstExport, writesOneCommit } from '../../support/github.js';
+import { fakeGitHub, paths, readsBeforeFirstExport, treeContents, writesOneCommit } from '../../support/github.js';
 import { ALICE, actionPayload, type Harness, startHarness, textOf } from '../../support/harness.js';
 
 const TOKEN = 'ghp_slacktesttoken0123456789NOTREAL';
@@ -78,8 +78,9 @@ describe('/mesh-help export pr and export git (real app, signed requests, nock f
       ':arrow_heading_up: Opened <https://github.com/acme/platform/pull/12|acme/platform#12>: 1 new record.',
     );
     expect(gh.scope.isDone()).toBe(true);
-    expect(gh.sequence()).toHaveLength(11);
-    const blobs = gh.calls.filter((c) => c.path === paths.blobs).map((c) => String(c.body?.content));
+    // Two blobs no longer travel apart: their contents are inline in the tree request.
+    expect(gh.sequence()).toHaveLength(9);
+    const blobs = treeContents(gh);
     expect(blobs[1]).toMatch(/^---\nstatus: accepted\n/);
     expect(blobs[1]).toContain('# Payments networking');
     const tree = gh.calls.find((c) => c.path === paths.trees)?.body?.tree as { path: string }[];
