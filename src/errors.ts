@@ -60,7 +60,6 @@ export const EXIT_CODES = {
   'publish.git-failed': 1,
   'publish.timed-out': 1,
   'publish.unsafe-target': 1,
-  'publish.not-allowed': 1,
   'publish.failed': 1,
 } as const satisfies Record<ErrorKey, ExitCode>;
 
@@ -108,7 +107,6 @@ export const USER_TEXT = {
   'publish.git-failed': OWN_MESSAGE,
   'publish.timed-out': OWN_MESSAGE,
   'publish.unsafe-target': OWN_MESSAGE,
-  'publish.not-allowed': OWN_MESSAGE,
   'publish.failed': OWN_MESSAGE,
 } as const satisfies Record<ErrorKey, string | typeof OWN_MESSAGE>;
 

@@ -11,7 +11,6 @@ export type PublishErrorCode =
   | 'git-failed'
   | 'timed-out'
   | 'unsafe-target'
-  | 'not-allowed'
   | 'failed';
 
 export class PublishError extends CodedError<'publish'> {
