@@ -182,6 +182,7 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
           repo,
           known: knownPull(doc, repo),
           ownership: ownershipOf(doc),
+          moved: (pull) => store.update(team, (d) => rememberPull(d, repo, pull)),
           path,
           teamId: team,
           files,

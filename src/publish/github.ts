@@ -19,6 +19,8 @@ export type PublishInput = {
   known?: KnownPull | undefined;
   /** Which files in the folder this team's exports wrote (absent: none recorded yet). */
   ownership?: Ownership;
+  /** Called once the recorded pull request's branch has moved to a commit this export wrote. */
+  moved?: (pull: KnownPull) => Promise<void>;
   path: string;
   teamId: string;
   files: readonly AdrFile[];
@@ -307,6 +309,9 @@ export async function publishPullRequest(octokit: Octokit, input: PublishInput):
       await call('moving the pull request’s branch', () =>
         octokit.git.updateRef({ owner, repo: name, ref: `heads/${open.head.ref}`, sha: commit.sha, force: false }),
       );
+      // Its head is now a commit this bot wrote: recorded before anything else can fail, so the next export
+      // still knows the pull request as its own.
+      await input.moved?.({ number: open.number, head: commit.sha });
       await call('updating the pull request', () =>
         octokit.pulls.update({ owner, repo: name, pull_number: open.number, body }),
       );

@@ -314,6 +314,47 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
     expect(await t.recorded()).toEqual({ number: 13, head: 'c' });
   });
 
+  it('when the description cannot be updated after the branch moved, the pull request stays known as the bot’s', async () => {
+    const t = setup();
+    await t.decide('Adopt a cluster mesh');
+    await t.remember(12, 'head1');
+    const exported = await t.files();
+    await t.wrote(exported);
+    await t.decide('Adopt a service mesh');
+    const gh = fakeGitHub();
+    gh.scope
+      .get(gh.at(paths.repo))
+      .reply(200, repoInfo())
+      .get(gh.at(paths.pulls))
+      .reply(200, [
+        {
+          number: 12,
+          html_url: 'https://github.com/acme/platform/pull/12',
+          body: '',
+          head: { ref: BRANCH, sha: 'head1', repo: { full_name: 'acme/platform' } },
+        },
+      ])
+      .get(gh.at(paths.ref('main')))
+      .reply(200, { object: { sha: 'base1' } })
+      .get(gh.at(paths.contents('docs/decisions', 'main')))
+      .reply(404, {})
+      .get(gh.at(paths.contents('docs/decisions', BRANCH)))
+      .reply(200, listing('docs/decisions', shas(exported)))
+      .get(gh.at(paths.commit('head1')))
+      .reply(200, { tree: { sha: 'treeH' } })
+      .post(gh.at(paths.trees))
+      .reply(201, { sha: 't2' })
+      .post(gh.at(paths.commits))
+      .reply(201, { sha: 'commit2' })
+      .patch(gh.at(paths.updateRef(BRANCH)))
+      .reply(200, {})
+      .patch(gh.at(paths.pull(12)))
+      .reply(422, { message: 'Validation failed' });
+    expect(await t.exportPr()).toBe(1);
+    // The branch holds the bot's commit2: the next export updates #12 instead of opening a second one.
+    expect(await t.recorded()).toEqual({ number: 12, head: 'commit2' });
+  });
+
   it('an export with nothing new touches nothing on the open pull request', async () => {
     const t = setup();
     await t.decide('Adopt a cluster mesh');

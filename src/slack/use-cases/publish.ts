@@ -185,6 +185,7 @@ async function toGitHub(deps: SlackDeps, doc: TeamDoc, teamId: string, signal: A
       decisions: doc.decisions,
       now: deps.now(),
       ownership: ownershipOf(doc),
+      moved: (pull) => remember(deps, teamId, (d) => rememberPull(d, repo, pull)),
     },
   );
   const record = pullToRecord(done);
