@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Io, run } from '../../src/cli/main.js';
+import { FileStore } from '../../src/store/index.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -162,6 +163,30 @@ describe('mesh-help export --git (a real bare repository)', () => {
     expect(await run(['export', `--git=${remote}`], t.io)).toBe(2);
     expect(t.err.join('\n')).toMatch(message);
     expect(t.err.join('\n')).not.toContain('secret');
+  });
+
+  it('one export of a team at a time: a running one (a lease in the team file) is waited for; an expired one is not', async () => {
+    const t = setup();
+    await t.decide('Adopt a cluster mesh');
+    const lease = async (until: string) => {
+      const store = new FileStore(join(t.dir, 'data'));
+      await store.update('local', (d) => {
+        d.exports = { ...d.exports, lease: { id: 'slack-export', boot: 'other', until } };
+      });
+      await store.close();
+    };
+    await lease('2026-11-26T12:05:00.000Z');
+    expect(await run(['export', '--git', t.remote], t.io)).toBe(1);
+    expect(t.err.at(-1)).toBe(
+      "mesh-help: team local's records are being exported right now (from Slack or another mesh-help); export again once it has finished",
+    );
+    expect(git(t.remote, 'branch', '--list').trim()).toBe('');
+    // A lease past its time was left by an export whose own deadline has ended it: the export goes ahead.
+    await lease('2026-11-26T11:55:00.000Z');
+    expect(await run(['export', '--git', t.remote], t.io)).toBe(0);
+    const store = new FileStore(join(t.dir, 'data'));
+    expect((await store.read('local')).exports?.lease).toBeUndefined();
+    await store.close();
   });
 
   it('an unreachable remote is a clear error', async () => {

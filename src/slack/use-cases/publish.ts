@@ -17,6 +17,7 @@ import {
   slackRepoRefusal,
 } from '../../publish/index.js';
 import type { TeamDoc } from '../../store/index.js';
+import { withExportLease } from '../../team/export-lease.js';
 import { sharedOnly } from '../../team/visibility.js';
 import { context, type Message, section } from '../blocks/kit.js';
 import { noticeMessage } from '../blocks/menu.js';
@@ -72,12 +73,7 @@ export async function publishFromSlack(
     .exhaustive();
 }
 
-/**
- * Runs `work` holding the team's export lease; another holder's unexpired
- * lease means "already exporting". Past `until` the holder's own deadline has
- * cut every call it made, so the lease is free; before that only a journal
- * replay of the very request that took it (after a crash) may take it over.
- */
+/** Runs `work` holding the team's export lease (src/team/export-lease.ts); "already exporting" otherwise. */
 async function withLease(
   deps: SlackDeps,
   teamId: string,
@@ -85,31 +81,15 @@ async function withLease(
   work: () => Promise<Message>,
 ): Promise<Message> {
   const limits = deps.exportLimits ?? DEFAULT_LIMITS;
-  const id = deps.newId();
-  const now = deps.now().getTime();
-  const took = await deps.store.update(teamId, (doc) => {
-    const held = doc.exports?.lease;
-    const replayOfHolder =
-      held?.request !== undefined && held.request === request && held.boot !== BOOT && isReplaying(request);
-    if (held && Date.parse(held.until) > now && !replayOfHolder) return false;
-    const until = new Date(now + limits.totalMs + 30_000).toISOString();
-    doc.exports = { ...doc.exports, lease: { id, boot: BOOT, ...(request ? { request } : {}), until } };
-    return true;
-  });
-  if (!took) return noticeMessage(ALREADY_EXPORTING);
-  try {
-    return await work();
-  } finally {
-    await deps.store
-      .update(teamId, (doc) => {
-        if (doc.exports?.lease?.id !== id) return;
-        delete doc.exports.lease;
-        if (!Object.keys(doc.exports).length) delete doc.exports;
-      })
-      .catch((err: Error) =>
-        deps.logger.warn(`mesh-help: could not end team ${teamId}’s export lease: ${err.message}`),
-      );
-  }
+  const done = await withExportLease(
+    deps.store,
+    teamId,
+    { id: deps.newId(), boot: BOOT, request, replaying: isReplaying(request) },
+    { now: deps.now(), ms: limits.totalMs },
+    work,
+    (m) => deps.logger.warn(m),
+  );
+  return done.ran ? done.value : noticeMessage(ALREADY_EXPORTING);
 }
 
 async function exportNow(
