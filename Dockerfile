@@ -2,9 +2,9 @@
 #   docker build -t mesh-help:0.1.0 .
 #   docker run --read-only -v mesh-help-data:/data -p 3000:3000 \
 #     -e SLACK_BOT_TOKEN -e SLACK_SIGNING_SECRET mesh-help:0.1.0
-# README.md "Run it on Kubernetes" has the manifests under deploy/.
+# docs/deploy.md walks through the manifests under deploy/.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- build: dev dependencies, TypeScript → dist/ ----
 FROM ${NODE_IMAGE} AS build
@@ -22,6 +22,8 @@ ENV NODE_ENV=production \
     PORT=3000 \
     MESH_HELP_DATA_DIR=/data
 WORKDIR /app
+# The topology picture's PNG is drawn with DejaVu Sans (src/diagram/render.ts); slim images ship no fonts.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist

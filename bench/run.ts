@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { StoredMessage } from '../test/support/fake-slack.js';
 import { ALICE, clickPayload } from '../test/support/harness.js';
 import { freshSchema, type TestSchema } from '../test/support/pg.js';
+import { benchDiagram } from './diagram.js';
 import { benchExport } from './export.js';
 import { drive, type Latency, waitHealthy } from './load.js';
 import { median, round } from './stats.js';
@@ -90,11 +91,13 @@ function cpuMs(pid: number | undefined): number {
 }
 
 /** CPU time per request of each app, summed over every round of a scenario (mesh-help's includes its work after the ack). */
-type CpuTally = { bareMs: number; meshMs: number; pgMs: number; requests: number };
+type CpuTally = { bareMs: number; meshMs: number; pgMs: number; floorMs: number; requests: number };
 const perRequest = (t: CpuTally, withPg: boolean) => ({
   bare: round(t.bareMs / t.requests, 3),
+  floor: round(t.floorMs / t.requests, 3),
   mesh: round(t.meshMs / t.requests, 3),
   ratio: round(t.meshMs / t.bareMs),
+  floorRatio: round(t.meshMs / t.floorMs),
   pg: withPg ? round(t.pgMs / t.requests, 3) : undefined,
 });
 
@@ -140,7 +143,7 @@ const mid = (runs: Latency[]): Latency => ({
   failures: runs.reduce((s, r) => s + r.failures, 0),
 });
 
-type Row = { scenario: string; concurrency: number; bare: Latency; mesh: Latency; pg?: Latency };
+type Row = { scenario: string; concurrency: number; bare: Latency; floor: Latency; mesh: Latency; pg?: Latency };
 
 /** A fake Slack Web API in its own process; each bot gets its own, so neither's calls count in the other's figures. */
 async function startFake(): Promise<{ apiUrl: string; url: string; control: string }> {
@@ -180,6 +183,25 @@ async function main(): Promise<void> {
     PORT: String(barePort),
   });
   const bareStartMs = await waitHealthy(`http://127.0.0.1:${barePort}/healthz`, t1);
+  // The floor (bench/servers/floor.ts): the least a request must cost, with its own fake Slack to call.
+  const floorFake = await startFake();
+  const floorPort = await freePort();
+  const t3 = performance.now();
+  const floorProc = launch([...NODE_FLAGS, '--import', 'tsx', 'bench/servers/floor.ts'], {
+    ...env,
+    SLACK_API_URL: floorFake.apiUrl,
+    PORT: String(floorPort),
+  });
+  const floorStartMs = await waitHealthy(`http://127.0.0.1:${floorPort}/healthz`, t3);
+  const floorUrl = `http://127.0.0.1:${floorPort}/slack/events`;
+  /** The floor takes the same requests as the bot, right after it, once its work has settled. */
+  const driveFloor = async (bodies: string[], concurrency: number, tally: CpuTally): Promise<Latency> => {
+    const cpu0 = cpuMs(floorProc.pid);
+    const latency = await drive(floorUrl, bodies, concurrency, SECRET);
+    await settled(floorFake.control);
+    tally.floorMs += cpuMs(floorProc.pid) - cpu0;
+    return latency;
+  };
   // The bot again, on PostgreSQL (a fresh schema), with its own data folder for its intake journal.
   const pgBase = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
   let pg: PgBot | undefined;
@@ -226,14 +248,20 @@ async function main(): Promise<void> {
     });
   await drive(bareUrl, starts(WARMUP), 10, SECRET);
   await drive(meshUrl, starts(WARMUP), 10, SECRET);
+  await drive(floorUrl, starts(WARMUP), 10, SECRET);
   if (pg) await drive(pg.url, starts(WARMUP, pgResponseUrl), 10, SECRET);
   // Rounds outside, levels inside: the memory figure is read after the first round, 1,000 interviews in.
-  const startRuns = LEVELS.map(() => ({ bare: [] as Latency[], mesh: [] as Latency[], pg: [] as Latency[] }));
+  const startRuns = LEVELS.map(() => ({
+    bare: [] as Latency[],
+    floor: [] as Latency[],
+    mesh: [] as Latency[],
+    pg: [] as Latency[],
+  }));
   let rss = Number.NaN;
   let bareRss = Number.NaN;
   let pgRss = Number.NaN;
-  const startCpu: CpuTally = { bareMs: 0, meshMs: 0, pgMs: 0, requests: 0 };
-  const clickCpu: CpuTally = { bareMs: 0, meshMs: 0, pgMs: 0, requests: 0 };
+  const startCpu: CpuTally = { bareMs: 0, meshMs: 0, pgMs: 0, floorMs: 0, requests: 0 };
+  const clickCpu: CpuTally = { bareMs: 0, meshMs: 0, pgMs: 0, floorMs: 0, requests: 0 };
   /** The PostgreSQL bot takes the same requests after the JSON one, once its work has settled. */
   const drivePg = async (bodies: string[], concurrency: number, tally: CpuTally): Promise<Latency | undefined> => {
     if (!pg) return undefined;
@@ -254,6 +282,7 @@ async function main(): Promise<void> {
       await settled(control);
       startCpu.meshMs += cpuMs(mesh.pid) - cpu0;
       startCpu.requests += level.requests;
+      startRuns[i]?.floor.push(await driveFloor(bodies, level.concurrency, startCpu));
       const pgLatency = await drivePg(starts(level.requests, pgResponseUrl), level.concurrency, startCpu);
       if (pgLatency) startRuns[i]?.pg.push(pgLatency);
     }
@@ -274,6 +303,7 @@ async function main(): Promise<void> {
         scenario: '/mesh-help start',
         concurrency: level.concurrency,
         bare: mid(runs.bare),
+        floor: mid(runs.floor),
         mesh: mid(runs.mesh),
         ...(runs.pg.length ? { pg: mid(runs.pg) } : {}),
       });
@@ -305,9 +335,11 @@ async function main(): Promise<void> {
   const warmClicks = take(WARMUP);
   await drive(bareUrl, warmClicks, 10, SECRET);
   await drive(meshUrl, warmClicks, 10, SECRET);
-  await drivePg(takePg(WARMUP), 10, { bareMs: 0, meshMs: 0, pgMs: 0, requests: 0 });
+  await drive(floorUrl, warmClicks, 10, SECRET);
+  await drivePg(takePg(WARMUP), 10, { bareMs: 0, meshMs: 0, pgMs: 0, floorMs: 0, requests: 0 });
   for (const level of LEVELS) {
     const bare: Latency[] = [];
+    const floorL: Latency[] = [];
     const meshL: Latency[] = [];
     const pgL: Latency[] = [];
     for (let r = 0; r < ROUNDS; r++) {
@@ -320,6 +352,7 @@ async function main(): Promise<void> {
       await settled(control);
       clickCpu.meshMs += cpuMs(mesh.pid) - cpu0;
       clickCpu.requests += level.requests;
+      floorL.push(await driveFloor(bodies, level.concurrency, clickCpu));
       const pgLatency = await drivePg(takePg(level.requests), level.concurrency, clickCpu);
       if (pgLatency) pgL.push(pgLatency);
     }
@@ -327,6 +360,7 @@ async function main(): Promise<void> {
       scenario: 'answer click',
       concurrency: level.concurrency,
       bare: mid(bare),
+      floor: mid(floorL),
       mesh: mid(meshL),
       ...(pgL.length ? { pg: mid(pgL) } : {}),
     });
@@ -354,6 +388,7 @@ async function main(): Promise<void> {
   // The PostgreSQL store's write cost beside the JSON store's (scripts/pg-test-db.sh starts a database).
   const pgStore: PgStoreFigures | undefined = pgBase ? await benchPgStore(pgBase) : undefined;
   const exported = await benchExport(500);
+  const diagrams = await benchDiagram();
 
   // The table.
   const f = (x: number) => round(x, 1).toFixed(1).padStart(7);
@@ -363,13 +398,13 @@ async function main(): Promise<void> {
   console.log('');
   console.log('ack latency (ms, mesh-help with its intake journal on; mesh = JSON store, pg = PostgreSQL store)');
   console.log(
-    `ack latency (ms)          conc   bare p50  bare p99  mesh p50  mesh p99  p99 ratio${pg ? '    pg p50    pg p99  pg ratio' : ''}  (target ≤ 1.3 at 200)`,
+    `ack latency (ms)          conc   bare p50  bare p99  floor p99  mesh p50  mesh p99  p99 ratio${pg ? '    pg p50    pg p99  pg ratio' : ''}  (target ≤ 1.3 at 200)`,
   );
   const failed = (l: Latency) => (l.failures ? `  (${l.failures} non-200)` : '');
   for (const r of rows) {
     const pgCols = r.pg ? `   ${f(r.pg.p50)}   ${f(r.pg.p99)}   ${(r.pg.p99 / r.bare.p99).toFixed(2).padStart(6)}` : '';
     console.log(
-      `${r.scenario.padEnd(24)} ${String(r.concurrency).padStart(5)}  ${f(r.bare.p50)}   ${f(r.bare.p99)}   ${f(r.mesh.p50)}   ${f(r.mesh.p99)}   ${(r.mesh.p99 / r.bare.p99).toFixed(2).padStart(6)}${pgCols}${failed(r.mesh)}${r.pg ? failed(r.pg) : ''}`,
+      `${r.scenario.padEnd(24)} ${String(r.concurrency).padStart(5)}  ${f(r.bare.p50)}   ${f(r.bare.p99)}    ${f(r.floor.p99)}   ${f(r.mesh.p50)}   ${f(r.mesh.p99)}   ${(r.mesh.p99 / r.bare.p99).toFixed(2).padStart(6)}${pgCols}${failed(r.mesh)}${r.pg ? failed(r.pg) : ''}`,
     );
   }
   const enablePg =
@@ -378,7 +413,7 @@ async function main(): Promise<void> {
   const cpu = { start: perRequest(startCpu, !!pg), click: perRequest(clickCpu, !!pg) };
   console.log('');
   console.log(
-    `CPU per request (ms, mesh-help's includes its work after the ack): /mesh-help start bare ${cpu.start.bare}, mesh ${cpu.start.mesh} (${cpu.start.ratio}×)${pg ? `, pg ${cpu.start.pg}` : ''}; answer click bare ${cpu.click.bare}, mesh ${cpu.click.mesh} (${cpu.click.ratio}×)${pg ? `, pg ${cpu.click.pg}` : ''}`,
+    `CPU per request (ms, mesh-help's and the floor's include their work after the ack): /mesh-help start bare ${cpu.start.bare}, floor ${cpu.start.floor}, mesh ${cpu.start.mesh} (${cpu.start.floorRatio}× the floor)${pg ? `, pg ${cpu.start.pg}` : ''}; answer click bare ${cpu.click.bare}, floor ${cpu.click.floor}, mesh ${cpu.click.mesh} (${cpu.click.floorRatio}× the floor)${pg ? `, pg ${cpu.click.pg}` : ''} (target ≤ 1.5× the floor)`,
   );
   console.log('');
   console.log(
@@ -396,10 +431,13 @@ async function main(): Promise<void> {
     `memory: RSS after ${opened} open interviews: ${rss} MB (target < 150); after ${totalOpened}: ${rssAll} MB${pg ? `; on PostgreSQL ${pgRss} MB and ${pgRssAll} MB` : ''}; bare Bolt ${bareRss} MB`,
   );
   console.log(
-    `start-up to 200 on /healthz: mesh-help ${round(meshStartMs)} ms${pg ? `, on PostgreSQL ${round(pgStartMs)} ms (schema migrations included)` : ''}, bare Bolt ${round(bareStartMs)} ms`,
+    `start-up to 200 on /healthz: mesh-help ${round(meshStartMs)} ms${pg ? `, on PostgreSQL ${round(pgStartMs)} ms (schema migrations included)` : ''}, bare Bolt ${round(bareStartMs)} ms, the floor ${round(floorStartMs)} ms`,
   );
   console.log(
     `ADR export of ${exported.records} records: ${exported.firstMs} ms into an empty folder (target < 1000), ${exported.unchangedMs} ms unchanged`,
+  );
+  console.log(
+    `topology diagram per recommendation (SVG + PNG, ${diagrams.profiles} profiles): p50 ${diagrams.perRecommendationMs.p50} ms, slowest profile's median ${diagrams.slowestProfileMedianMs} ms (target < 200), CPU p50 ${diagrams.cpuPerRecommendationMs.p50} ms`,
   );
   console.log(
     `Block Kit limit violations in ${totalOpened} interviews: ${violations}${pg ? `; on PostgreSQL ${pgViolations}` : ''}`,
@@ -417,6 +455,7 @@ async function main(): Promise<void> {
       scenario: r.scenario,
       concurrency: r.concurrency,
       bare: { p50: round(r.bare.p50), p99: round(r.bare.p99) },
+      floor: { p50: round(r.floor.p50), p99: round(r.floor.p99) },
       mesh: { p50: round(r.mesh.p50), p99: round(r.mesh.p99), failures: r.mesh.failures },
       p50Ratio: round(r.mesh.p50 / r.bare.p50),
       p99Ratio: round(r.mesh.p99 / r.bare.p99),
@@ -445,16 +484,25 @@ async function main(): Promise<void> {
       bareBoltRssMb: bareRss,
       pg: pg ? { rssMb: pgRss, rssAllMb: pgRssAll } : undefined,
     },
-    startupMs: { mesh: round(meshStartMs), bare: round(bareStartMs), pg: pg ? round(pgStartMs) : undefined },
+    startupMs: {
+      mesh: round(meshStartMs),
+      bare: round(bareStartMs),
+      floor: round(floorStartMs),
+      pg: pg ? round(pgStartMs) : undefined,
+    },
     export: exported,
+    diagrams,
     blockKitViolations: violations,
     pgBlockKitViolations: pg ? pgViolations : undefined,
     pgSkipped: !pg,
     targets: {
+      cpuPerClickWithin1_5xFloor: cpu.click.floorRatio <= 1.5,
+      cpuPerStartWithin1_5xFloor: cpu.start.floorRatio <= 1.5,
       ackP99Within1_3At200: at200.every((r) => r.mesh.p99 / r.bare.p99 <= 1.3),
       storeOtherTeamsWithin1_2: store.otherTeamsRatio <= 1.2,
       rssUnder150Mb: rss < 150,
       export500UnderOneSecond: exported.firstMs < 1000,
+      diagramUnder200Ms: diagrams.slowestProfileMedianMs < 200,
     },
   };
   console.log(JSON.stringify(figures));

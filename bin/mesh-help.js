@@ -15,6 +15,9 @@ if (!existsSync(entry)) {
   );
   process.exit(1);
 }
+// `npm start` reads a .env file in the current folder, if there is one (copy .env.example); variables already
+// set in the environment win over it.
+if (process.argv[2] === 'start' && existsSync('.env')) process.loadEnvFile('.env');
 // Stack traces name the TypeScript file and line (dist/ carries source maps).
 process.setSourceMapsEnabled(true);
 const { main } = await import(pathToFileURL(entry).href);

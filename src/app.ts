@@ -15,15 +15,18 @@ import { registerListeners, type SlackDeps } from './slack/index.js';
 import { ExportLane } from './slack/runtime/export-lane.js';
 import { isSlackApiError, slackError, tellFailure } from './slack/runtime/failures.js';
 import { buildReceiver, healthRoutes } from './slack/runtime/http.js';
-import { journalIntake } from './slack/runtime/intake.js';
+import { journalIntake, noteStoreFailure, requestTeam } from './slack/runtime/intake.js';
 import { KeyedQueue } from './slack/runtime/keyed-queue.js';
 import { trackInFlight } from './slack/runtime/middleware.js';
 import { rateLanes } from './slack/runtime/rate-lanes.js';
 import { WorkLimiter } from './slack/runtime/work.js';
 import { startReminders } from './slack/use-cases/reminders.js';
+import { StoreHealth, watchedStore } from './store/health.js';
 import { describeDatabase, openStore, PgStore, type Store, StoreError } from './store/index.js';
+import { InstallKeyError, TOKEN_KEY_VARIABLE } from './store/installations.js';
 import { FileJournal, type Journal } from './store/journal.js';
 import { installationsFor } from './store/open.js';
+import { PgJournal } from './store/pg-journal.js';
 
 /** What tests (and other hosts) may replace. */
 export type AppDeps = {
@@ -85,6 +88,28 @@ const levelOf = (name: LogLevelName): LogLevel =>
     .with('error', () => LogLevel.ERROR)
     .exhaustive();
 
+/** The error at the bottom of Bolt's and the OAuth library's wrapping (`original`). */
+function rootCause(error: unknown): unknown {
+  let e = error;
+  for (let i = 0; i < 5 && e && typeof e === 'object' && 'original' in e && e.original; i++) e = e.original;
+  return e;
+}
+
+/** What a person is told when their workspace's install cannot be read with the configured key. */
+export const UNREADABLE_INSTALL_TEXT = `I can’t act in this workspace right now: its stored install cannot be read with the bot’s ${TOKEN_KEY_VARIABLE}. Please tell whoever runs mesh-help.`;
+
+async function tellUnreadableInstall(body: unknown, logger: Logger): Promise<void> {
+  const url = (body as { response_url?: unknown } | undefined)?.response_url;
+  if (typeof url !== 'string' || !url.startsWith('http')) return;
+  await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text: UNREADABLE_INSTALL_TEXT }),
+  }).catch((err: Error) =>
+    logger.warn(`mesh-help: could not tell a person their install is unreadable: ${err.message}`),
+  );
+}
+
 /** Builds the Bolt app: checks the token (auth.test), picks the receiver, registers the listeners. */
 export async function createApp(config: Config, deps: AppDeps = {}): Promise<MeshApp> {
   const logger = redactingLogger(deps.logger ?? new ConsoleLogger());
@@ -128,12 +153,43 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     throw new ConfigError([`DATABASE_URL: ${err.message}`]);
   }
   const installs = config.oauth ? installationsFor(store, config.dataDir, config.oauth.tokenKey) : undefined;
+  // A wrong key would drop every request silently (no install opens): say so now, naming the variable.
+  if (installs) {
+    const { stored, unreadable } = await installs.checkKey().catch(async (err: Error) => {
+      await store.close().catch(() => undefined);
+      throw new ConfigError([`the stored Slack installs cannot be read: ${err.message}`]);
+    });
+    if (stored > 0 && unreadable.length === stored) {
+      await store.close().catch(() => undefined);
+      throw new ConfigError([
+        `${TOKEN_KEY_VARIABLE} does not open any of the ${stored} stored Slack install record(s): they were sealed with another key. Set the key they were sealed with, or remove them and install the app again.`,
+      ]);
+    }
+    if (unreadable.length) {
+      logger.warn(
+        `mesh-help: ${TOKEN_KEY_VARIABLE} does not open ${unreadable.length} of ${stored} stored Slack install record(s) (${unreadable.slice(0, 5).join(', ')}): requests from those workspaces cannot be answered`,
+      );
+    }
+  }
+  // One signal for /readyz and the ack path: a probe that really writes, run on readiness checks and after failures.
+  const health = new StoreHealth(() => store.ping(), {
+    onChange: (down) =>
+      down === undefined
+        ? logger.info('mesh-help: the store answers again; ready')
+        : logger.warn(`mesh-help: not ready, the store does not answer: ${down}`),
+  });
+  // Every failing store call is charged to the request whose work made it (see intake.ts).
+  const watched = watchedStore(store, noteStoreFailure);
 
   let draining = false;
   const receiver = buildReceiver(config, {
     logger,
     clientOptions,
-    routes: healthRoutes(store, logger, () => draining),
+    routes: healthRoutes(
+      health,
+      () => draining,
+      () => (installs?.keyProblem ? TOKEN_KEY_VARIABLE : undefined),
+    ),
     installs,
     unhandledRequestTimeoutMs: deps.unhandledRequestTimeoutMs,
   });
@@ -152,7 +208,15 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     extendedErrorHandler: true,
   });
   // With replicas on PostgreSQL, one interview's Slack calls run one at a time across all of them.
-  const effects = new KeyedQueue(store instanceof PgStore ? (key, task) => store.exclusive(key, task) : undefined);
+  const effects = new KeyedQueue(
+    store instanceof PgStore
+      ? (key, task) =>
+          store.exclusive(key, task).catch((err: unknown) => {
+            noteStoreFailure(err);
+            throw err;
+          })
+      : undefined,
+  );
   // Listener work continues after the ack; stop() waits for it so no started write is cut off.
   const inFlight = new Set<Promise<void>>();
   app.use(trackInFlight(inFlight));
@@ -161,6 +225,9 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
   const onError: Parameters<App['error']>[0] = async ({ error, body, context }) => {
     const cause = (error as { original?: Error }).original ?? error;
     logger.error(`mesh-help: ${(cause as { code?: string }).code ?? error.code ?? 'error'}: ${cause.message}`);
+    // The install of this workspace cannot be opened with the key: no token to answer with, but the person
+    // can still be told through the request's response_url, and the log has named the variable.
+    if (rootCause(error) instanceof InstallKeyError) return tellUnreadableInstall(body, logger);
     // With installs, the request's own token: app.client has none.
     const token = (context as { botToken?: string } | undefined)?.botToken;
     await tellFailure(token ? new WebClient(token, clientOptions) : app.client, body, error);
@@ -168,12 +235,13 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
   app.error(onError);
   const slackDeps: SlackDeps = {
     flow,
-    store,
+    store: watched,
     now: deps.now ?? (() => new Date()),
     newId: deps.newId ?? randomUUID,
     logger,
     effects,
-    work: new WorkLimiter(deps.workSlots ?? 4),
+    // Slots are shared out by team in turns: one team's flood of replies cannot keep the others waiting.
+    work: new WorkLimiter(deps.workSlots ?? 4, requestTeam),
     exports: new ExportLane(deps.exportSlots ?? 2),
     ...(config.exportTimeoutMs ? { exportLimits: limitsWithin(config.exportTimeoutMs) } : {}),
     exportAllow: config.exportAllow,
@@ -189,8 +257,22 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
   };
   registerListeners(app, slackDeps);
   // Every request is journalled before its ack and replayed after a crash; see src/slack/runtime/intake.ts.
-  const journal = deps.journal === undefined ? new FileJournal(join(config.dataDir, 'journal')) : deps.journal;
-  const intake = journal ? journalIntake(app, journal, logger, deps.maxBacklog) : undefined;
+  // On PostgreSQL the journal lives there too, so another replica finishes what a replica gone for good took in.
+  const journal =
+    deps.journal !== undefined
+      ? deps.journal
+      : store instanceof PgStore && config.databaseUrl
+        ? new PgJournal(config.databaseUrl, { ...(config.journalLeaseMs ? { leaseMs: config.journalLeaseMs } : {}) })
+        : new FileJournal(join(config.dataDir, 'journal'), {
+            onSkipped: (line, why) => logger.warn(`mesh-help: skipped line ${line} of the intake journal: ${why}`),
+          });
+  const intake = journal
+    ? journalIntake(app, journal, logger, {
+        maxBacklog: deps.maxBacklog,
+        health,
+        adoptEveryMs: Math.max(500, Math.floor((config.journalLeaseMs ?? 15_000) / 3)),
+      })
+    : undefined;
   let replaying: Promise<unknown> | undefined;
   const replay = () => {
     replayDone = !intake;
@@ -235,6 +317,9 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
       draining = true;
       // A running export is cut short (its person told so): a remote that never answers must not hold the stop.
       const exportsEnded = slackDeps.exports.stop();
+      // Requests waiting for the store to come back stay pending in the journal, for the next start.
+      intake?.stop();
+      health.stop();
       await reminders?.stop();
       reminders = undefined;
       if (started) {

@@ -28,6 +28,11 @@ export type Config = {
   /** PostgreSQL connection URL (DATABASE_URL): teams live there instead of `dataDir`. Holds a password: never log it. */
   databaseUrl?: string;
   logLevel: LogLevelName;
+  /**
+   * On PostgreSQL: how long a replica may go unseen before another replica takes over the requests it took
+   * in and did not finish (MESH_HELP_JOURNAL_LEASE_MS, default 15 s).
+   */
+  journalLeaseMs?: number;
   /** GitHub access for `/mesh-help export pr`: a token from the environment, never stored in a team file. */
   github?: { token: string; apiUrl?: string };
   /** How long one export to a repository may take in all (MESH_HELP_EXPORT_TIMEOUT_S); absent: the default. */
@@ -140,6 +145,15 @@ const Env = z
       z
         .string()
         .regex(/^xapp-\S+$/, 'must be an app-level token starting with xapp-')
+        .optional(),
+    ),
+    MESH_HELP_JOURNAL_LEASE_MS: z.preprocess(
+      blankToUndefined,
+      z.coerce
+        .number({ error: 'must be a number of milliseconds' })
+        .int('must be a whole number')
+        .min(1000, 'must be at least 1000 (a second)')
+        .max(600_000, 'must be at most 600000 (ten minutes)')
         .optional(),
     ),
     PORT: z.preprocess(
@@ -267,6 +281,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     dataDir: resolve(e.MESH_HELP_DATA_DIR),
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     logLevel: e.LOG_LEVEL,
+    ...(e.MESH_HELP_JOURNAL_LEASE_MS ? { journalLeaseMs: e.MESH_HELP_JOURNAL_LEASE_MS } : {}),
     ...(e.GITHUB_TOKEN
       ? { github: { token: e.GITHUB_TOKEN, ...(e.GITHUB_API_URL ? { apiUrl: e.GITHUB_API_URL } : {}) } }
       : {}),

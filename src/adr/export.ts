@@ -4,17 +4,22 @@ import { join } from 'node:path';
 import type { Decision } from '../domain/model.js';
 import type { Flow } from '../engine/flow.js';
 import { renderIndex } from './log.js';
-import { type AdrFile, renderAdr } from './markdown.js';
+import { type AdrFile, type AdrFormat, renderAdr } from './markdown.js';
 
 /** Name of the index file written beside the records. */
 export const INDEX_FILE = 'README.md';
 
 /** Every record of a team plus the README.md index, in a stable order (index first, then by number). */
-export function exportFiles(flow: Flow, teamId: string, decisions: readonly Decision[]): AdrFile[] {
+export function exportFiles(
+  flow: Flow,
+  teamId: string,
+  decisions: readonly Decision[],
+  format: AdrFormat = 'madr4',
+): AdrFile[] {
   const sorted = [...decisions].sort((a, b) => a.number - b.number);
   return [
     { fileName: INDEX_FILE, content: renderIndex(teamId, sorted) },
-    ...sorted.map((d) => renderAdr(d, { flow, decisions: sorted })),
+    ...sorted.map((d) => renderAdr(d, { flow, decisions: sorted, format })),
   ];
 }
 

@@ -1,10 +1,14 @@
+import MarkdownIt from 'markdown-it';
+import sanitizeHtml from 'sanitize-html';
 import type { Decision } from '../domain/model.js';
+import { count } from '../domain/plural.js';
 import { adrId, patternName } from '../domain/presentation.js';
 import type { Flow } from '../engine/flow.js';
 import { oneLine, safeUrl } from './escape.js';
 import { adrNumber } from './file-name.js';
 import { supersedeEdges } from './log.js';
 import { adrDate, adrStatus, renderAdr } from './markdown.js';
+import { type TopologySvg, withTopologyFigure } from './topology.js';
 
 /** Text as HTML: every character that could open a tag, an entity or end an attribute value is escaped. */
 export function escapeHtml(text: string): string {
@@ -19,114 +23,94 @@ export function escapeHtml(text: string): string {
 /** The anchor of a record inside the page. */
 const anchor = (n: number): string => `adr-${adrNumber(n)}`;
 
-const ENTITY: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
+/** The record a link to `0002-title.md` names, as a link inside the page; other destinations stay as they are. */
+const recordHref = (href: string): string => {
+  const record = /^(\d{4,})-[^/]*\.md$/.exec(href)?.[1];
+  return record ? `#${anchor(Number(record))}` : href;
+};
+
+/** Links the page may keep: another record of the page, or an http(s) URL. */
+const allowedHref = (href: string): boolean => href.startsWith('#adr-') || safeUrl(href) !== undefined;
 
 /**
- * One line of the Markdown mesh-help writes, as HTML: backslash escapes and
- * entities read back to characters, `**bold**`, and links. Every character
- * of text is escaped again on the way out, so only tags made here reach the
- * page; a link goes to another record of the page or to an http(s) URL, else
- * it stays plain text.
+ * GitHub's task lists: a list item starting `[ ]` or `[x]` becomes a disabled checkbox. Runs after inline parsing,
+ * so the marker must open the item's first text; `\[x]` written for a user's text is text, not a task.
  */
-export function inlineHtml(md: string): string {
-  let out = '';
-  let strong = false;
-  let i = 0;
-  while (i < md.length) {
-    const rest = md.slice(i);
-    const esc = /^\\([\\`*_[\]#|~])/.exec(rest);
-    if (esc?.[1]) {
-      out += escapeHtml(esc[1]);
-      i += 2;
-      continue;
+function taskLists(md: MarkdownIt): void {
+  md.core.ruler.after('inline', 'task-lists', (state) => {
+    const tokens = state.tokens;
+    for (let i = 2; i < tokens.length; i++) {
+      const inline = tokens[i];
+      const first = inline?.children?.[0];
+      if (inline?.type !== 'inline' || tokens[i - 1]?.type !== 'paragraph_open') continue;
+      if (tokens[i - 2]?.type !== 'list_item_open' || first?.type !== 'text') continue;
+      const task = /^\[([ xX])\] /.exec(first.content);
+      if (!task || !inline.content.startsWith(task[0])) continue;
+      first.content = first.content.slice(task[0].length);
+      const box = new state.Token('html_inline', '', 0);
+      box.content = `<input type="checkbox" disabled${task[1] === ' ' ? '' : ' checked'}> `;
+      inline.children?.unshift(box);
+      tokens[i - 2]?.attrJoin('class', 'task-list-item');
     }
-    const entity = /^&(amp|lt|gt|quot|#39);/.exec(rest);
-    if (entity?.[1]) {
-      out += escapeHtml(ENTITY[entity[1]] ?? '');
-      i += entity[0].length;
-      continue;
-    }
-    if (rest.startsWith('**')) {
-      out += strong ? '</strong>' : '<strong>';
-      strong = !strong;
-      i += 2;
-      continue;
-    }
-    const link = /^\[((?:\\.|[^\]\\])*)\]\(([^)\s]*)\)/.exec(rest);
-    if (link) {
-      const text = inlineHtml(link[1] ?? '');
-      const target = link[2] ?? '';
-      const record = /^(\d{4,})-[^/]*\.md$/.exec(target)?.[1];
-      const href = record ? `#${anchor(Number(record))}` : safeUrl(target);
-      out += href ? `<a href="${escapeHtml(href)}">${text}</a>` : text;
-      i += link[0].length;
-      continue;
-    }
-    out += escapeHtml(md[i] ?? '');
-    i += 1;
-  }
-  return strong ? `${out}</strong>` : out;
+  });
 }
 
-/** A MADR body (front matter removed) as HTML; headings move down `shift` levels to sit under the page's own. */
-export function markdownToHtml(md: string, shift = 1): string {
-  const out: string[] = [];
-  let paragraph: string[] = [];
-  let depth = 0;
-  const flush = () => {
-    if (paragraph.length) out.push(`<p>${paragraph.map(inlineHtml).join(' ')}</p>`);
-    paragraph = [];
-  };
-  const closeLists = (to: number) => {
-    while (depth > to) {
-      out.push('</li></ul>');
-      depth -= 1;
-    }
-  };
-  let fence = false;
-  for (const line of md.split('\n')) {
-    if (line.startsWith('```')) {
-      flush();
-      closeLists(0);
-      out.push(fence ? '</code></pre>' : '<pre><code>');
-      fence = !fence;
-      continue;
-    }
-    if (fence) {
-      out.push(escapeHtml(line));
-      continue;
-    }
-    const heading = /^(#{1,6}) (.*)$/.exec(line);
-    const item = /^( *)- (.*)$/.exec(line);
-    if (heading) {
-      flush();
-      closeLists(0);
-      const level = Math.min(6, (heading[1]?.length ?? 1) + shift);
-      out.push(`<h${level}>${inlineHtml(heading[2] ?? '')}</h${level}>`);
-    } else if (item) {
-      flush();
-      const level = Math.floor((item[1]?.length ?? 0) / 2) + 1;
-      if (level > depth) {
-        while (depth < level) {
-          out.push('<ul><li>');
-          depth += 1;
-        }
-      } else {
-        closeLists(level);
-        out.push('</li><li>');
+/** Headings one level down, under the page's own; links to records point inside the page; images are their alt text. */
+function pageRules(md: MarkdownIt, shift: number): void {
+  md.core.ruler.push('mesh-help-page', (state) => {
+    for (const t of state.tokens) {
+      if (t.type === 'heading_open' || t.type === 'heading_close') {
+        t.tag = `h${Math.min(6, Number(t.tag.slice(1)) + shift)}`;
       }
-      out.push(inlineHtml(item[2] ?? ''));
-    } else if (!line.trim()) {
-      flush();
-    } else {
-      closeLists(0);
-      paragraph.push(line);
+      for (const c of t.children ?? []) {
+        if (c.type === 'link_open') c.attrSet('href', recordHref(c.attrGet('href') ?? ''));
+      }
     }
+  });
+  md.renderer.rules.image = (tokens, i) => md.utils.escapeHtml(tokens[i]?.content ?? '');
+}
+
+/** What may reach the page from a record, whatever the Markdown said: these tags and attributes, nothing else. */
+const SANITIZE: sanitizeHtml.IOptions = {
+  allowedTags: [
+    ...['h2', 'h3', 'h4', 'h5', 'h6', 'p', 'ul', 'ol', 'li', 'blockquote', 'hr', 'br', 'pre', 'code'],
+    ...['strong', 'em', 's', 'a', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'input'],
+  ],
+  allowedAttributes: {
+    a: ['href'],
+    input: ['type', 'disabled', 'checked'],
+    li: ['class'],
+    th: ['style'],
+    td: ['style'],
+    ol: ['start'],
+  },
+  allowedClasses: { li: ['task-list-item'] },
+  allowedStyles: { '*': { 'text-align': [/^(left|right|center)$/] } },
+  allowedSchemes: ['http', 'https'],
+  allowProtocolRelative: false,
+  exclusiveFilter: (frame) =>
+    (frame.tag === 'input' && frame.attribs.type !== 'checkbox') ||
+    (frame.tag === 'a' && frame.attribs.href !== undefined && !allowedHref(frame.attribs.href)),
+};
+
+/** A MADR body (front matter removed) as sanitised HTML; headings move down `shift` levels to sit under the page's own. */
+export function markdownToHtml(markdown: string, shift = 1): string {
+  return sanitizeHtml(renderer(shift).render(markdown), SANITIZE).trim();
+}
+
+const renderers = new Map<number, MarkdownIt>();
+
+/** One configured markdown-it per heading shift, made on first use (a page renders hundreds of records). */
+function renderer(shift: number): MarkdownIt {
+  let md = renderers.get(shift);
+  if (!md) {
+    md = new MarkdownIt({ html: false, linkify: false, typographer: false });
+    // Only http(s) and the page's own record files; markdown-it's default would also keep mailto:, ftp: and more.
+    md.validateLink = (url) => allowedHref(recordHref(url));
+    md.use(taskLists).use((m: MarkdownIt) => pageRules(m, shift));
+    renderers.set(shift, md);
   }
-  flush();
-  closeLists(0);
-  if (fence) out.push('</code></pre>');
-  return out.join('\n');
+  return md;
 }
 
 const STATUSES = ['proposed', 'accepted', 'rejected', 'deprecated', 'superseded'] as const;
@@ -143,11 +127,16 @@ table{width:100%;border-collapse:collapse;background:var(--bg);margin:8px 0 16px
 a{color:var(--accent)}.status{display:inline-block;padding:0 8px;border-radius:10px;font-size:12px;font-weight:600;background:#e8ebf0}
 .s-accepted{background:#dff3e4;color:#17612d}.s-proposed{background:#fff3d6;color:#7a5200}.s-rejected{background:#fde2e1;color:#8a1c17}.s-superseded{background:#e6e6f7;color:#3a3a8c}.s-deprecated{background:#eee;color:#555}
 article{background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:4px 20px 12px;margin:16px 0}article:target{outline:3px solid var(--accent)}
-.meta{color:var(--muted);font-size:13px}pre{background:#f0f2f5;padding:8px;overflow:auto}
+.meta{color:var(--muted);font-size:13px}pre{background:#f0f2f5;padding:8px;overflow:auto}.nw{white-space:nowrap}
+summary{cursor:pointer;padding:8px 0}summary h2{margin:2px 0 0;font-size:20px}details[open] summary{border-bottom:1px solid var(--line);margin-bottom:8px}
+li.task-list-item{list-style:none}li.task-list-item input{margin:0 6px 0 -22px;vertical-align:middle}
 svg a:hover rect{fill:#dfe8fb}[hidden]{display:none!important}
 `;
 
-/** Filters run in the page: status, pattern and text; the hash (`#status=accepted&pattern=service-mesh`) keeps them. */
+/**
+ * Filters run in the page: status, pattern and text; the hash (`#status=accepted&pattern=service-mesh`) keeps them.
+ * A record is folded in its <details> until linked: the address (#adr-0002) or a click on a link to it opens it.
+ */
 const SCRIPT = `
 (function(){
   var status=document.getElementById('f-status'),pattern=document.getElementById('f-pattern'),text=document.getElementById('f-text');
@@ -166,9 +155,14 @@ const SCRIPT = `
     h.split('&').forEach(function(kv){var i=kv.indexOf('='),k=kv.slice(0,i),v=decodeURIComponent(kv.slice(i+1));
       if(k==='status')status.value=v;if(k==='pattern')pattern.value=v;if(k==='q')text.value=v;});
   }
+  function expand(hash){
+    var m=/^#(adr-[0-9]+)$/.exec(hash),el=m&&document.getElementById(m[1]),d=el&&el.querySelector('details');
+    if(d)d.open=true;
+  }
   [status,pattern].forEach(function(el){el.addEventListener('change',apply)});text.addEventListener('input',apply);
-  window.addEventListener('hashchange',function(){fromHash();apply()});
-  fromHash();apply();
+  window.addEventListener('hashchange',function(){expand(location.hash);fromHash();apply()});
+  document.addEventListener('click',function(e){var a=e.target.closest&&e.target.closest('a[href^="#adr-"]');if(a)expand(a.getAttribute('href'))});
+  expand(location.hash);fromHash();apply();
 })();
 `;
 
@@ -210,7 +204,12 @@ function graphSvg(decisions: readonly Decision[]): string {
  * the page: styles and script are inline, and its Content-Security-Policy
  * forbids loading anything else. Deterministic, like the Markdown export.
  */
-export function renderHtml(flow: Flow, teamId: string, decisions: readonly Decision[]): string {
+export function renderHtml(
+  flow: Flow,
+  teamId: string,
+  decisions: readonly Decision[],
+  drawings: { topologySvg?: TopologySvg } = {},
+): string {
   const sorted = [...decisions].sort((a, b) => a.number - b.number);
   const nameOf = (id: string) => patternName(flow, id);
   const used = [...new Set(sorted.flatMap((d) => d.chosen))].sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
@@ -219,14 +218,21 @@ export function renderHtml(flow: Flow, teamId: string, decisions: readonly Decis
     `data-record="${d.number}" data-status="${d.status}" data-patterns="${escapeHtml(d.chosen.join(' '))}" data-text="${escapeHtml(oneLine(`${adrId(d.number)} ${d.title}`).toLowerCase())}"`;
   const rows = sorted.map(
     (d) =>
-      `<tr ${attrs(d)}><td><a href="#${anchor(d.number)}">${adrId(d.number)}</a></td><td>${escapeHtml(oneLine(d.title) || 'Untitled decision')}</td><td>${statusBadge(d)}</td><td>${escapeHtml(d.chosen.map(nameOf).join(', '))}</td><td>${adrDate(d)}</td></tr>`,
+      `<tr ${attrs(d)}><td class="nw"><a href="#${anchor(d.number)}">${adrId(d.number)}</a></td><td>${escapeHtml(oneLine(d.title) || 'Untitled decision')}</td><td class="nw">${statusBadge(d)}</td><td>${escapeHtml(d.chosen.map(nameOf).join(', '))}</td><td class="nw">${adrDate(d)}</td></tr>`,
   );
   const articles = sorted.map((d) => {
-    const md = renderAdr(d, { flow, decisions: sorted }).content.replace(/^---\n[\s\S]*?\n---\n/, '');
+    // The title goes into the summary; the body starts at the first section.
+    const md = renderAdr(d, { flow, decisions: sorted })
+      .content.replace(/^---\n[\s\S]*?\n---\n/, '')
+      .replace(/^# .*\n/, '');
     return [
       `<article id="${anchor(d.number)}" ${attrs(d)}>`,
-      `<p class="meta">${adrId(d.number)} · ${statusBadge(d)} · ${adrDate(d)} · ${escapeHtml(d.chosen.map(nameOf).join(' with '))} · <a href="#index">back to the index</a></p>`,
-      markdownToHtml(md),
+      '<details>',
+      `<summary><span class="meta">${adrId(d.number)} · ${statusBadge(d)} · ${adrDate(d)} · ${escapeHtml(d.chosen.map(nameOf).join(' with '))}</span>`,
+      `<h2>${escapeHtml(oneLine(d.title) || 'Untitled decision')}</h2></summary>`,
+      withTopologyFigure(md, d, markdownToHtml, drawings.topologySvg),
+      '<p class="meta"><a href="#index">back to the index</a></p>',
+      '</details>',
       '</article>',
     ].join('\n');
   });
@@ -243,7 +249,7 @@ export function renderHtml(flow: Flow, teamId: string, decisions: readonly Decis
 <body>
 <header>
 <h1>Architecture decision records</h1>
-<p class="sub">Team <code>${escapeHtml(teamId)}</code> · ${sorted.length} record(s) in the MADR 4 format, exported by mesh-help.</p>
+<p class="sub">Team <code>${escapeHtml(teamId)}</code> · ${count(sorted.length, 'record')} in the MADR 4 format, exported by mesh-help.</p>
 </header>
 <nav aria-label="Filters">
 <label>Status<select id="f-status">${option('', 'All statuses')}${STATUSES.map((s) => option(s, s)).join('')}</select></label>

@@ -1,6 +1,8 @@
 import { match } from 'ts-pattern';
 import { Document, Scalar, visit } from 'yaml';
+import { z } from 'zod';
 import type { Approval, Concern, Decision, Reply } from '../domain/model.js';
+import { count } from '../domain/plural.js';
 import {
   adrId,
   answerLabels,
@@ -16,12 +18,23 @@ import type { AnswerValue, Flow } from '../engine/flow.js';
 import { toolName, toolStatusLine } from '../engine/tools.js';
 import { inline, oneLine, safeUrl } from './escape.js';
 import { adrFileName } from './file-name.js';
+import { topologySection } from './topology.js';
 
 /** One exported file: its name inside the decisions folder and its exact bytes (UTF-8 text). */
 export type AdrFile = { fileName: string; content: string };
 
+/**
+ * The layout of an exported record. `madr4`: MADR 4, YAML front matter (Backstage, adr-log, most tools).
+ * `log4brains`: MADR 2's header list after the title (`- Status:`, `- Deciders:`, `- Date:`), the only
+ * metadata log4brains reads; it shows front matter as body text and takes every such record as accepted.
+ */
+export const AdrFormat = z.enum(['madr4', 'log4brains']);
+export type AdrFormat = z.infer<typeof AdrFormat>;
+
 /** What a record needs besides itself to render. */
 export type AdrContext = {
+  /** The layout; MADR 4 unless named. */
+  format?: AdrFormat;
   flow: Flow;
   /** The team's decisions (may include the record itself): titles and file names of linked records. */
   decisions: readonly Decision[];
@@ -163,6 +176,23 @@ function frontMatter(d: Decision): string {
   return `---\n${doc.toString({ lineWidth: 0 })}---\n`;
 }
 
+/**
+ * MADR 2's header list as log4brains reads it: the text of each item after `Key:`. The successor is named by its
+ * file name without `.md` (log4brains' slug), linked as log4brains itself writes it; deciders are split on commas,
+ * so a comma inside a name becomes a space.
+ */
+function headerList(d: Decision, ctx: AdrContext): string[] {
+  const successor = d.supersededBy ? ctx.decisions.find((x) => x.number === d.supersededBy) : undefined;
+  const slug = successor ? adrFileOf(successor).replace(/\.md$/, '') : undefined;
+  const status = d.status === 'superseded' && slug ? `superseded by [${slug}](${slug}.md)` : d.status;
+  const deciders = people(d).makers.map((name) => inline(name.replace(/,/g, ' ')));
+  return [
+    `- Status: ${status}`,
+    ...(deciders.length ? [`- Deciders: ${deciders.join(', ')}`] : []),
+    `- Date: ${adrDate(d)}`,
+  ];
+}
+
 function considered(d: Decision): string[] {
   const rec = d.recommendation;
   return dedupe([...d.chosen, ...recommendedPatterns(rec), ...rec.notNow]);
@@ -241,6 +271,9 @@ function outcome(flow: Flow, d: Decision, ctx: AdrContext): string[] {
   if (consequences.length) out.push('', '### Consequences', '', ...consequences);
   const confirmation = confirmationOf(d);
   if (confirmation.length) out.push('', '### Confirmation', '', ...confirmation);
+  // Contract v3's sensitivity: the single answers that would change the recommendation, for the next review.
+  const changes = (rec.sensitivity ?? []).map((s) => `- ${withPeriod(inline(s.because))}`);
+  if (changes.length) out.push('', '### What would change this decision', '', ...changes);
   return out;
 }
 
@@ -260,10 +293,12 @@ function chosenTools(flow: Flow, d: Decision): string[] {
     const first = choices.find((t) => t.fit === 'first-choice');
     if (!first) continue;
     const source = safeUrl(flow.toolById.get(first.tool)?.source);
+    // v3: a reason may cite pages of its own (a cloud's load balancers), beside the tool's source.
+    const cited = (first.sources ?? []).map((u) => safeUrl(u)).filter((u) => u !== undefined && u !== source);
     out.push(
       `- ${inline(nameOf(flow, pattern))}: ${label(first.tool)}. ${withPeriod(inline(first.because))}${
         source ? ` [Source](${source})` : ''
-      }`,
+      }${cited.map((u) => ` [Source](${u})`).join('')}`,
     );
     const alternatives = choices.filter((t) => t.fit === 'alternative').map((t) => label(t.tool));
     if (alternatives.length) out.push(`  - Alternatives: ${alternatives.join(', ')}.`);
@@ -321,10 +356,14 @@ function moreInformation(d: Decision, ctx: AdrContext): string[] {
   const day = (iso: string) => inline(iso.slice(0, 10));
   const out: string[] = [];
 
+  // MADR 4 keeps them in the front matter; MADR 2's header list has no place for them.
+  const { consulted } = people(d);
+  if (ctx.format === 'log4brains' && consulted.length) out.push(`- Consulted: ${consulted.map(inline).join(', ')}.`);
+
   const thread = safeUrl(d.permalink) ?? safeUrl(ctx.threadLink);
   if (thread) out.push(`- Discussed in [the Slack thread](${thread}).`);
 
-  const history = d.history.map((h) => `${h.to} on ${day(h.at)} by ${who(h.by)}`);
+  const history = d.history.map((h) => `${h.to} on ${day(h.at)} by ${who(h.by, h.byName)}`);
   if (history.length) out.push(`- History: ${history.join('; ')}.`);
 
   const predecessors = ctx.decisions.filter((x) => x.supersededBy === d.number).sort((a, b) => a.number - b.number);
@@ -351,7 +390,7 @@ function moreInformation(d: Decision, ctx: AdrContext): string[] {
       (c) => `${inline(c.setting)} ${inline(c.from)} → ${inline(c.to)} by ${who(c.by)} on ${day(c.at)}`,
     );
     out.push(
-      `- Accepted under the rule of ${d.acceptedUnderApprovals ?? 0} approval(s); the team's rules changed around this decision: ${changes.join('; ')}.`,
+      `- Accepted under the rule of ${count(d.acceptedUnderApprovals ?? 0, 'approval')}; the team's rules changed around this decision: ${changes.join('; ')}.`,
     );
   }
 
@@ -378,12 +417,14 @@ function moreInformation(d: Decision, ctx: AdrContext): string[] {
   return out.length ? out : ['- Nothing else was recorded.'];
 }
 
-/** A decision record as a MADR 4 file; pure and deterministic: the same input gives the same bytes. */
+/** A decision record as a MADR file in the context's format; pure and deterministic: the same input gives the same bytes. */
 export function renderAdr(d: Decision, ctx: AdrContext): AdrFile {
   const { flow } = ctx;
+  const log4brains = ctx.format === 'log4brains';
   const body = [
     `# ${adrHeading(d)}`,
     '',
+    ...(log4brains ? [...headerList(d, ctx), ''] : []),
     '## Context and Problem Statement',
     '',
     ...context(flow, d),
@@ -399,6 +440,7 @@ export function renderAdr(d: Decision, ctx: AdrContext): AdrFile {
     '## Decision Outcome',
     '',
     ...outcome(flow, d, ctx),
+    ...topologySection(flow, d),
     '',
     '## Pros and Cons of the Options',
     ...prosAndCons(flow, d),
@@ -408,5 +450,5 @@ export function renderAdr(d: Decision, ctx: AdrContext): AdrFile {
     ...moreInformation(d, ctx),
   ];
   // The H1 follows the front matter directly: adr-log takes a file's first body line as its title.
-  return { fileName: adrFileOf(d), content: `${frontMatter(d)}${body.join('\n')}\n` };
+  return { fileName: adrFileOf(d), content: `${log4brains ? '' : frontMatter(d)}${body.join('\n')}\n` };
 }

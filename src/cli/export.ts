@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { match } from 'ts-pattern';
 import { z } from 'zod';
-import { exportFiles, INDEX_FILE, renderHtml, writeExport } from '../adr/index.js';
+import { renderHtml } from '../adr/html.js';
+import { AdrFormat, exportFiles, INDEX_FILE, topologySvgRenderer, writeExport } from '../adr/index.js';
 import { ExportTimeout, GitHubApiUrl } from '../config.js';
 import { getFlow } from '../engine/load.js';
 import { EXIT_CODES, exitCodeOf } from '../errors.js';
@@ -51,6 +52,9 @@ const Args = z
     html: z.string().trim().min(1, { error: '--html needs a file name, e.g. decisions.html' }).optional(),
     path: FolderPath.optional(),
     branch: BranchName.optional(),
+    format: z
+      .enum(AdrFormat.options, { error: 'madr4 (the default: MADR 4 front matter) or log4brains (MADR 2 header list)' })
+      .optional(),
   })
   .superRefine((a, ctx) => {
     const targets = [a.out, a.pr, a.git, a.html].filter((t) => t !== undefined).length;
@@ -58,14 +62,17 @@ const Args = z
     if (targets > 1) ctx.addIssue({ code: 'custom', message: 'export takes one of --out, --pr, --git and --html' });
     if (a.path !== undefined && (a.out !== undefined || a.html !== undefined))
       ctx.addIssue({ code: 'custom', message: '--path goes with --pr or --git; --out already names the folder' });
+    if (a.format !== undefined && a.html !== undefined)
+      ctx.addIssue({ code: 'custom', message: '--format goes with --out, --pr or --git; --html writes one page' });
     if (a.branch !== undefined && a.git === undefined)
       ctx.addIssue({ code: 'custom', message: '--branch goes with --git (a pull request gets its own branch)' });
   });
 
-const USAGE = `usage: mesh-help export [--team ID] --out DIR
-       mesh-help export [--team ID] --pr OWNER/REPO [--path FOLDER]     (GITHUB_TOKEN; GITHUB_API_URL for Enterprise)
-       mesh-help export [--team ID] --git REMOTE_URL [--branch B] [--path FOLDER]
-       mesh-help export [--team ID] --html FILE                         one self-contained page, readable offline`;
+const USAGE = `usage: mesh-help export [--team ID] [--format F] --out DIR
+       mesh-help export [--team ID] [--format F] --pr OWNER/REPO [--path FOLDER]   (GITHUB_TOKEN; GITHUB_API_URL for Enterprise)
+       mesh-help export [--team ID] [--format F] --git REMOTE_URL [--branch B] [--path FOLDER]
+       mesh-help export [--team ID] --html FILE   one self-contained page, readable offline
+  F: madr4 (the default; MADR 4 front matter: Backstage, adr-log) or log4brains (MADR 2 header list)`;
 
 type Target =
   | { kind: 'folder'; dir: string }
@@ -102,6 +109,7 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
         html: { type: 'string' },
         path: { type: 'string' },
         branch: { type: 'string' },
+        format: { type: 'string' },
       },
       strict: true,
     }).values;
@@ -163,7 +171,7 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
       return EXIT_CODES['cli.failed'];
     }
     const decisions = shared;
-    const files = exportFiles(flow, team, decisions);
+    const files = exportFiles(flow, team, decisions, a.format);
     // One export of a team at a time, whether Slack or this command asked (the lease in the team's document).
     const leased = async (work: () => Promise<number>): Promise<number> => {
       const done = await withExportLease(
@@ -187,7 +195,10 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
         return 0;
       })
       .with({ kind: 'html' }, async ({ file }) => {
-        await writeAtomically(file, renderHtml(flow, team, decisions));
+        await writeAtomically(
+          file,
+          renderHtml(flow, team, decisions, { topologySvg: await topologySvgRenderer(flow) }),
+        );
         io.out(
           `Wrote ${decisions.length} decision record(s) for team ${team} to ${file} (one page, no network needed).`,
         );

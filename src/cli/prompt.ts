@@ -44,10 +44,23 @@ export function parseChoice(q: Question, input: string): string | string[] | und
   return ids;
 }
 
-/** Runs the interview in a terminal: numbered choices, help on request, back to change an answer. */
-export async function promptInterview(flow: Flow, ask: Ask, print: Print, start: Answers = {}): Promise<Answers> {
+/** Called after every change of the answers, with them and the questions in the order answered (to save them). */
+export type OnProgress = (answers: Answers, asked: readonly string[]) => void;
+
+/**
+ * Runs the interview in a terminal: numbered choices, help on request, back to
+ * change an answer. `start` and `askedBefore` resume an interview cut off earlier.
+ */
+export async function promptInterview(
+  flow: Flow,
+  ask: Ask,
+  print: Print,
+  start: Answers = {},
+  onProgress?: OnProgress,
+  askedBefore: readonly string[] = [],
+): Promise<Answers> {
   let answers: Answers = { ...start };
-  const asked: string[] = [];
+  const asked: string[] = askedBefore.filter((q) => q in answers);
   for (;;) {
     const q = nextQuestion(flow, answers);
     if (!q) return answers;
@@ -68,6 +81,7 @@ export async function promptInterview(flow: Flow, ask: Ask, print: Print, start:
         }
         const { [previous]: _dropped, ...rest } = answers;
         answers = rest;
+        onProgress?.(answers, asked);
         break;
       }
       const value = input === '' ? q.default : parseChoice(q, input);
@@ -84,6 +98,7 @@ export async function promptInterview(flow: Flow, ask: Ask, print: Print, start:
       }
       answers = applied.value;
       asked.push(q.id);
+      onProgress?.(answers, asked);
       print(`  ✓ ${answerLabels(flow, q.id, value).join(', ')}`);
       break;
     }

@@ -1,12 +1,12 @@
 import type { Decision } from '../domain/model.js';
-import { adrId, patternName, patternNameList } from '../domain/presentation.js';
-import type { Flow } from '../engine/flow.js';
+import { adrId, patternName, patternNameList, type Summary, summary } from '../domain/presentation.js';
+import type { Answers, Flow } from '../engine/flow.js';
 import type { Recommendation } from '../engine/recommend.js';
 import { toolName, toolStatusLine, toolsOf } from '../engine/tools.js';
 
 const nameOf = patternName;
 
-function wrap(text: string, width: number, indent = ''): string[] {
+export function wrap(text: string, width: number, indent = ''): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(/\s+/).filter(Boolean)) {
@@ -23,26 +23,85 @@ const FIT_LABEL = { 'first-choice': 'first choice:', alternative: 'alternative:'
 
 /** Wraps `text` under `indent`, with continuation lines indented two more. */
 const hang = (text: string, width: number, indent: string): string[] =>
-  wrap(text, width - indent.length).map((l, i) => (i ? `${indent}  ${l}` : `${indent}${l}`));
+  wrap(text, width - indent.length - 2).map((l, i) => (i ? `${indent}  ${l}` : `${indent}${l}`));
 
-/** The recommendation for a terminal: outcome, reasons by pattern, warnings, tools, the readiness checklist. */
-export function renderRecommendation(flow: Flow, rec: Recommendation, width = 80): string {
+/** The most lines the summary on top of a recommendation takes. */
+export const SUMMARY_LINES = 6;
+
+/** `text` wrapped under a label, cut with … to at most `max` lines. */
+function labelled(label: string, text: string, width: number, max: number): string[] {
+  const pad = ' '.repeat(label.length);
+  const lines = wrap(text, Math.max(20, width - label.length)).map((l, i) => (i ? pad : label) + l);
+  if (lines.length <= max) return lines;
+  const kept = lines.slice(0, max);
+  const last = kept[max - 1] ?? '';
+  kept[max - 1] = `${last.length >= width ? last.slice(0, width - 1) : last}…`;
+  return kept;
+}
+
+/**
+ * The recommendation at a glance, in at most SUMMARY_LINES lines of `width`:
+ * what to do (naming the first-choice tools), the tools, the top warning, and
+ * how many readiness checks. The details follow it.
+ */
+export function renderSummary(s: Summary, width = 80): string[] {
+  const checks = labelled(
+    'Readiness: ',
+    s.checks === 0 ? 'nothing to check first.' : `${s.checks} ${s.checks === 1 ? 'check' : 'checks'}, listed below.`,
+    width,
+    1,
+  );
+  const more = s.moreWarnings ? ` (+${s.moreWarnings} more below)` : '';
+  const warningText = s.warning ? `${s.warning}${more}` : undefined;
+  // The action comes first and gets the most room; the tools, then the warning, share what is left.
+  const reserved = checks.length + (warningText ? 1 : 0) + (s.tools.length ? 1 : 0);
+  const action = labelled('Do this:   ', s.action, width, Math.min(3, SUMMARY_LINES - reserved));
+  const tools = s.tools.length
+    ? labelled(
+        'Tools:     ',
+        s.tools.join('; '),
+        width,
+        Math.max(1, Math.min(2, SUMMARY_LINES - action.length - checks.length - (warningText ? 1 : 0))),
+      )
+    : [];
+  const room = SUMMARY_LINES - action.length - tools.length - checks.length;
+  const warning = warningText ? labelled('Watch out: ', warningText, width, Math.max(1, room)) : [];
+  return [...action, ...tools, ...warning, ...checks];
+}
+
+/**
+ * The recommendation for a terminal: the summary on top, then the details
+ * (reasons by pattern, warnings, tools, the readiness checklist).
+ */
+export function renderRecommendation(flow: Flow, rec: Recommendation, width = 80, answers: Answers = {}): string {
+  const rule = '-'.repeat(Math.min(width, 40));
+  return [
+    ...renderSummary(summary(flow, rec, answers), width),
+    '',
+    `${rule} details`,
+    renderDetails(flow, rec, width),
+  ].join('\n');
+}
+
+/** Everything the recommendation says: outcome, reasons by pattern, warnings, tools, the readiness checklist. */
+export function renderDetails(flow: Flow, rec: Recommendation, width = 80): string {
   const out: string[] = [];
   out.push(`Recommendation: ${nameOf(flow, rec.primary)} (${rec.primary})`);
   if (rec.complements.length)
     out.push(`Together with:  ${rec.complements.map((p) => `${nameOf(flow, p)} (${p})`).join(', ')}`);
-  if (rec.notNow.length) out.push(`Not now:        ${rec.notNow.map((p) => nameOf(flow, p)).join(', ')}`);
+  if (rec.notNow.length)
+    out.push(...labelled('Not now:        ', rec.notNow.map((p) => nameOf(flow, p)).join(', '), width, 3));
   for (const id of [rec.primary, ...rec.complements, ...rec.notNow]) {
     const reasons = rec.reasons.filter((r) => r.pattern === id);
     if (!reasons.length) continue;
     const verdict = rec.notNow.includes(id) ? 'against' : 'for';
     out.push('', `Why ${verdict} ${nameOf(flow, id)}:`);
     for (const r of reasons)
-      out.push(...wrap(`- ${r.because} [${r.question}]`, width, '  ').map((l, i) => (i ? `  ${l}` : l)));
+      out.push(...wrap(`- ${r.because} [${r.question}]`, width - 4, '  ').map((l, i) => (i ? `  ${l}` : l)));
   }
   if (rec.warnings.length) {
     out.push('', 'Warnings:');
-    for (const w of rec.warnings) out.push(...wrap(`! ${w}`, width, '  ').map((l, i) => (i ? `  ${l}` : l)));
+    for (const w of rec.warnings) out.push(...wrap(`! ${w}`, width - 4, '  ').map((l, i) => (i ? `  ${l}` : l)));
   }
   const recommended = [rec.primary, ...rec.complements];
   if (rec.tools.length) {
@@ -56,7 +115,9 @@ export function renderRecommendation(flow: Flow, rec: Recommendation, width = 80
         const label = FIT_LABEL[t.fit];
         const status = tool ? ` (${toolStatusLine(tool)})` : '';
         out.push(...hang(`${label} ${toolName(flow, t.tool)}${status}: ${t.because}`, width, '    '));
+        if (t.mode) out.push(`      mode: ${t.mode}`);
         if (tool && t.fit !== 'avoid') out.push(`      source: ${tool.source}`);
+        for (const extra of t.sources ?? []) out.push(`      source: ${extra}`);
       }
     }
   }
@@ -67,12 +128,16 @@ export function renderRecommendation(flow: Flow, rec: Recommendation, width = 80
       out.push(...wrap(`why: ${c.because}`, width - 6, '      '));
     }
   }
+  if (rec.sensitivity?.length) {
+    out.push('', 'What would change this:');
+    for (const s of rec.sensitivity) out.push(...hang(`- ${s.because}`, width, '  '));
+  }
   out.push('', 'What each layer needs:');
   for (const id of recommended) {
     const p = flow.patternById.get(id);
     if (!p) continue;
     out.push(`  ${p.name}:`);
-    for (const req of p.requirements) out.push(`    needs: ${req}`);
+    for (const req of p.requirements) out.push(...hang(`needs: ${req}`, width, '    '));
   }
   return out.join('\n');
 }

@@ -12,6 +12,9 @@ export const openLimits = (config: TeamConfig): { perChannel: number; perTeam: n
 /** Days of silence after which an open interview without a deadline is abandoned, unless the team set its own. */
 export const DEFAULT_ABANDON_AFTER_DAYS = 30;
 export const MAX_ABANDON_AFTER_DAYS = 365;
+/** Most approvals a team can require, and most days a recommendation's deadline can be away. */
+export const MAX_APPROVALS = 10;
+export const MAX_DEADLINE_DAYS = 60;
 
 /** The team's idle limit in days; 0: interviews are never abandoned for silence. */
 export const abandonAfterDays = (config: TeamConfig): number => config.abandonAfterDays ?? DEFAULT_ABANDON_AFTER_DAYS;

@@ -69,8 +69,12 @@ export const Session = z.looseObject({
   title: z.string(),
   answers: Answers,
   answeredBy: z.record(z.string(), AnsweredBy).default({}),
-  /** Slack message ts of each posted question, by question id. */
+  /** Slack message ts of each posted question, by question id (interviews begun before the single interview message). */
   messages: z.record(z.string(), z.string()).default({}),
+  /** Slack ts of the interview message, updated in place for every question ("pending:…" while one request posts it). */
+  interviewTs: z.string().optional(),
+  /** An answered question someone opened again to change; the interview message shows it until it is answered. */
+  editing: z.string().optional(),
   /** Session version at which each answer last changed; a click made on an older view is stale. */
   answerRevs: z.record(z.string(), z.number().int().nonnegative()).optional(),
   /** Slack ts of the current recommendation card ("pending:…" while one request posts it). */
@@ -126,7 +130,14 @@ export const RuleChange = z.looseObject({
 export type RuleChange = z.infer<typeof RuleChange>;
 
 /** One step of a record's life cycle: the status it moved to, who moved it, and why. */
-export const HistoryEntry = z.looseObject({ at: Iso, by: z.string(), to: DecisionStatus, note: z.string().optional() });
+export const HistoryEntry = z.looseObject({
+  at: Iso,
+  by: z.string(),
+  /** Display name of `by` (the person's name, or the terminal user's), so the history credits people, not ids. */
+  byName: z.string().optional(),
+  to: DecisionStatus,
+  note: z.string().optional(),
+});
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
 /** A posted copy of a record's decision card. */
@@ -142,7 +153,7 @@ export const Decision = z.looseObject({
   recommendation: Recommendation,
   chosen: z.array(z.string()).min(1),
   overrideReason: z.string().optional(),
-  /** Slack user id, or "terminal"; the *Name fields hold display names for records and ADRs. */
+  /** Slack user id, or the terminal user's name (--by, else the OS user); the *Name fields hold display names. */
   createdBy: z.string(),
   createdByName: z.string().optional(),
   decidedBy: z.string().optional(),
@@ -224,5 +235,7 @@ export const TeamConfig = z.looseObject({
   maxOpenPerTeam: z.number().int().positive().optional(),
   /** Days without an answer, approval, concern or reply after which an open interview without a deadline is abandoned; 0 never (absent: the default). */
   abandonAfterDays: z.number().int().nonnegative().optional(),
+  /** The team's time zone (IANA, e.g. Europe/Berlin) for what the whole channel reads: dates, working days (absent: UTC). */
+  timezone: z.string().optional(),
 });
 export type TeamConfig = z.infer<typeof TeamConfig>;

@@ -15,8 +15,9 @@ export function holds(cond: Condition, answers: Answers, recommended: ReadonlySe
   if ('question' in cond) {
     const value = answers[cond.question];
     if (value === undefined) return false;
-    const chosen = Array.isArray(value) ? value : [value];
-    return 'anyOf' in cond ? chosen.some((v) => cond.anyOf.includes(v)) : chosen.every((v) => !cond.noneOf.includes(v));
+    // Called tens of thousands of times per recommendation (sensitivity re-runs): no allocation here.
+    if (typeof value === 'string') return 'anyOf' in cond ? cond.anyOf.includes(value) : !cond.noneOf.includes(value);
+    return 'anyOf' in cond ? value.some((v) => cond.anyOf.includes(v)) : value.every((v) => !cond.noneOf.includes(v));
   }
   if ('all' in cond) return cond.all.every((c) => holds(c, answers, recommended));
   if ('any' in cond) return cond.any.some((c) => holds(c, answers, recommended));

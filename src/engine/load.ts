@@ -147,6 +147,9 @@ function checkCondition(cond: Condition, path: string, ctx: Ctx): void {
   }
 }
 
+/** The tool ids a rule or checklist item names (one or several). */
+const toolsOfRule = (tool: string | readonly string[]): readonly string[] => (typeof tool === 'string' ? [tool] : tool);
+
 /** Question ids a condition reads, in order of first mention. */
 export function conditionQuestions(cond: Condition): string[] {
   if ('question' in cond) return [cond.question];
@@ -321,6 +324,19 @@ export function loadFlow(dir: string = DEFAULT_FLOWS_DIR): Flow {
     }
   });
 
+  if (rules.lighterFirst.length > 0) {
+    const listed = [...rules.lighterFirst].sort().join(',');
+    if (listed !== [...patternIds].sort().join(',')) {
+      push(rFile, 'lighterFirst', `must list every pattern exactly once (${[...patternIds].join(', ')})`);
+    }
+  }
+  rules.onePath.forEach((o, oi) => {
+    for (const key of ['carrier', 'drop'] as const) {
+      if (!patternIds.has(o[key])) push(rFile, `onePath[${oi}].${key}`, `unknown pattern "${o[key]}"`);
+    }
+    if (!questionById.has(o.cites)) push(rFile, `onePath[${oi}].cites`, `unknown question "${o.cites}"`);
+    if (o.when) checkCondition(o.when, `onePath[${oi}].when`, { ...ctx, allowRecommends: true });
+  });
   // The tool catalogue: every contract tool under its pattern, rules that name known tools.
   const tFile = shown(FILES.tools);
   const toolById = new Map(tools.tools.map((t) => [t.id, t]));
@@ -342,12 +358,54 @@ export function loadFlow(dir: string = DEFAULT_FLOWS_DIR): Flow {
   for (const dup of duplicates(tools.choices.map((c) => c.id))) {
     push(tFile, `choices[${tools.choices.findIndex((c) => c.id === dup)}].id`, `duplicate choice id "${dup}"`);
   }
-  tools.choices.forEach((c, ci) => {
-    const t = toolById.get(c.tool);
-    if (!t) push(tFile, `choices[${ci}].tool`, `unknown tool "${c.tool}"`);
-    else if (c.effect === 'support' && UNUSABLE_STATUSES.includes(t.status)) {
-      push(tFile, `choices[${ci}].effect`, `"${c.tool}" is ${t.status}: it may only be avoided, never supported`);
+  const platforms = new Set(questionById.get('platform')?.options.map((o) => o.id) ?? []);
+  const meshes = new Set(questionById.get('existing_mesh')?.options.map((o) => o.id) ?? []);
+  tools.tools.forEach((t, ti) => {
+    const base = `tools[${ti}]`;
+    for (const [list, known, key, what] of [
+      [t.can.platforms ?? [], platforms, 'can.platforms', 'platform'],
+      [t.can.managedOn, platforms, 'can.managedOn', 'platform'],
+      [t.continues, meshes, 'continues', 'existing_mesh option'],
+    ] as const) {
+      list.forEach((p, i) => {
+        if (!known.has(p)) push(tFile, `${base}.${key}[${i}]`, `unknown ${what} "${p}"`);
+      });
     }
+    if (t.reachFor) checkCondition(t.reachFor, `${base}.reachFor`, { ...ctx, file: tFile, allowRecommends: false });
+    if (
+      UNUSABLE_STATUSES.includes(t.status) &&
+      !tools.choices.some((c) => toolsOfRule(c.tool).includes(t.id) && c.effect === 'avoid')
+    ) {
+      push(tFile, `${base}.status`, `"${t.id}" is ${t.status}: it needs an avoid rule that says so`);
+    }
+  });
+  tools.needs.forEach((n, ni) => {
+    n.patterns.forEach((p, i) => {
+      if (!patternIds.has(p)) push(tFile, `needs[${ni}].patterns[${i}]`, `unknown pattern "${p}"`);
+    });
+    checkCondition(n.when, `needs[${ni}].when`, { ...ctx, file: tFile, allowRecommends: true });
+    if (!questionById.has(n.cites)) push(tFile, `needs[${ni}].cites`, `unknown question "${n.cites}"`);
+  });
+  for (const dup of duplicates(tools.needs.map((n) => n.id))) {
+    push(tFile, `needs[${tools.needs.findIndex((n) => n.id === dup)}].id`, `duplicate need id "${dup}"`);
+  }
+  tools.modes.forEach((m, mi) => {
+    const t = toolById.get(m.tool);
+    if (!t) push(tFile, `modes[${mi}].tool`, `unknown tool "${m.tool}"`);
+    else if (m.mode === 'ambient' && t.can.ambient === false) {
+      push(tFile, `modes[${mi}].mode`, `"${m.tool}" cannot run in ambient mode (can.ambient is false)`);
+    }
+    if (m.when) checkCondition(m.when, `modes[${mi}].when`, { ...ctx, file: tFile, allowRecommends: true });
+  });
+  tools.choices.forEach((c, ci) => {
+    toolsOfRule(c.tool).forEach((id, i) => {
+      const path = Array.isArray(c.tool) ? `choices[${ci}].tool[${i}]` : `choices[${ci}].tool`;
+      const t = toolById.get(id);
+      if (!t) push(tFile, path, `unknown tool "${id}"`);
+      else if (c.effect === 'support' && UNUSABLE_STATUSES.includes(t.status)) {
+        push(tFile, `choices[${ci}].effect`, `"${id}" is ${t.status}: it may only be avoided, never supported`);
+      }
+    });
     if (c.when) checkCondition(c.when, `choices[${ci}].when`, { ...ctx, file: tFile, allowRecommends: true });
   });
   for (const id of patternIds) {
@@ -363,11 +421,11 @@ export function loadFlow(dir: string = DEFAULT_FLOWS_DIR): Flow {
   }
   checklist.items.forEach((c, ci) => {
     if (!patternIds.has(c.pattern)) push(cFile, `items[${ci}].pattern`, `unknown pattern "${c.pattern}"`);
-    if (c.tool) {
-      const t = toolById.get(c.tool);
-      if (!t) push(cFile, `items[${ci}].tool`, `unknown tool "${c.tool}"`);
+    for (const id of c.tool === undefined ? [] : toolsOfRule(c.tool)) {
+      const t = toolById.get(id);
+      if (!t) push(cFile, `items[${ci}].tool`, `unknown tool "${id}"`);
       else if (t.pattern !== c.pattern) {
-        push(cFile, `items[${ci}].tool`, `tool "${c.tool}" belongs to "${t.pattern}", not "${c.pattern}"`);
+        push(cFile, `items[${ci}].tool`, `tool "${id}" belongs to "${t.pattern}", not "${c.pattern}"`);
       }
     }
     if (c.when) checkCondition(c.when, `items[${ci}].when`, { ...ctx, file: cFile, allowRecommends: true });

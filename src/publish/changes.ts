@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { parse } from 'yaml';
 import type { AdrFile } from '../adr/index.js';
 import { adrId } from '../domain/machine/record.js';
+import { count } from '../domain/plural.js';
 import type { Decision } from '../store/schema.js';
 
 /** A record file name: `NNNN-slug.md`; group 1 is the number. */
@@ -114,9 +115,9 @@ export const isEmpty = (c: Changes): boolean =>
 /** One line for a commit subject or a chat reply: "2 new records, 1 status change". */
 export function headline(c: Changes): string {
   const parts = [
-    c.added.length ? `${c.added.length} new record${c.added.length === 1 ? '' : 's'}` : '',
-    c.statusChanged.length ? `${c.statusChanged.length} status change${c.statusChanged.length === 1 ? '' : 's'}` : '',
-    c.edited.length ? `${c.edited.length} updated record${c.edited.length === 1 ? '' : 's'}` : '',
+    c.added.length ? count(c.added.length, 'new record') : '',
+    c.statusChanged.length ? count(c.statusChanged.length, 'status change') : '',
+    c.edited.length ? count(c.edited.length, 'updated record') : '',
   ].filter(Boolean);
   return parts.length ? parts.join(', ') : 'index only';
 }

@@ -1,5 +1,6 @@
 import type { Octokit } from '@octokit/rest';
 import { type AdrFile, oneLine } from '../adr/index.js';
+import { count } from '../domain/plural.js';
 import type { Decision, TeamDoc } from '../store/schema.js';
 import { type Changes, diffFiles, type Existing, headline, isEmpty, prBody, summarise } from './changes.js';
 import { PublishError } from './errors.js';
@@ -71,7 +72,7 @@ export function githubError(err: unknown, repo: RepoSpec, step: string): Publish
       Number.isFinite(reset) && reset > 0
         ? `after ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC`
         : Number.isFinite(retryAfter) && retryAfter > 0
-          ? `in ${Math.ceil(retryAfter / 60)} minute(s)`
+          ? `in ${count(Math.ceil(retryAfter / 60), 'minute')}`
           : 'in a few minutes';
     return new PublishError(
       'rate-limited',

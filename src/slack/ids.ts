@@ -13,11 +13,27 @@ export function questionOfBlockId(blockId: string): string | undefined {
  */
 export const ANSWER_ACTION = /^answer:(\d{1,9}):([a-z0-9][a-z0-9_-]*)$/;
 export const answerActionId = (rev: number, optionId: string): string => `answer:${rev}:${optionId}`;
-/** Ticking a box of a multi-choice question: nothing is recorded until the confirm button. */
-export const PICK_ACTION = /^pick:(\d{1,9})$/;
-export const pickActionId = (rev: number): string => `pick:${rev}`;
+/**
+ * Ticking a box of a multi-choice question: nothing is recorded until the
+ * confirm button. The interview message is updated in place, so the boxes'
+ * action id also carries the session version it was drawn at: Slack keeps
+ * unconfirmed ticks only while block and action id stay the same, and a
+ * question shown again after a change must show its stored answer.
+ */
+export const PICK_ACTION = /^pick:(\d{1,9})(?::\d{1,9})?$/;
+export const pickActionId = (rev: number, version?: number): string =>
+  version === undefined ? `pick:${rev}` : `pick:${rev}:${version}`;
 export const CONFIRM_ACTION = /^confirm:(\d{1,9})$/;
 export const confirmActionId = (rev: number): string => `confirm:${rev}`;
+
+/**
+ * The interview message's "Change an answer" menu (option value: the question id); its action id carries the
+ * session version, so a choice made on one rendering does not stay selected in the next.
+ */
+export const CHANGE_ACTION = /^interview:change(?::\d{1,9})?$/;
+export const changeActionId = (version: number): string => `interview:change:${version}`;
+/** block_id of the interview message's answers (the section the Change menu sits beside). */
+export const ANSWERS_BLOCK = 'interview:answers';
 
 export const ACTIONS = {
   accept: 'decision:accept',
@@ -37,11 +53,25 @@ export const ACTIONS = {
   /** Private notes about a stopped or already open interview: post what is missing (value: `<team>:<session id>`). */
   resume: 'interview:resume',
   homeStart: 'home:start',
+  /** App Home: open the settings modal. */
+  homeSettings: 'home:settings',
   menuStart: 'menu:start',
   menuCompare: 'menu:compare',
   menuDecisions: 'menu:decisions',
   menuExport: 'menu:export',
   menuHelp: 'menu:help',
+  /** Recommendation card: opens the Details modal (every reason, ruled out, tools, what would change it). */
+  details: 'details:open',
+  /** The private `compare` answer: post it to the channel (value: the compared pattern ids, comma-separated). */
+  shareCompare: 'compare:share',
+} as const;
+
+/** The Details modal: its pages' callback id and the buttons that push its deeper pages. */
+export const DETAILS = {
+  callback: 'details:view',
+  compare: 'details:compare',
+  tools: 'details:tools',
+  ruledOut: 'details:ruled-out',
 } as const;
 
 /** The decision card's buttons carry `<team>:<number>` so a card in the decisions channel still finds its record. */
@@ -95,6 +125,18 @@ export const INPUTS = {
 } as const;
 
 export const COMMAND = '/mesh-help';
+
+/** The settings modal (`/mesh-help config`, App Home's Settings button) and its inputs, read back from view.state.values. */
+export const SETTINGS = {
+  callback: 'settings:save',
+  channel: { block: 'settings:channel', action: 'channel' },
+  approvals: { block: 'settings:approvals', action: 'approvals' },
+  deadline: { block: 'settings:deadline', action: 'days' },
+  abandon: { block: 'settings:abandon', action: 'days' },
+  owners: { block: 'settings:owners', action: 'owners' },
+  editors: { block: 'settings:editors', action: 'editors' },
+  timezone: { block: 'settings:timezone', action: 'zone' },
+} as const;
 
 /** Concerns on a card: raise (opens a modal), resolve (value: the concern id), and the modal's ids. */
 export const CONCERN = {

@@ -101,6 +101,8 @@ export const ViewSubmissionBody = z.object({
             selected_conversation: z.string().nullable().optional(),
             selected_options: z.array(SelectedOption).optional(),
             selected_date: z.string().nullable().optional(),
+            selected_users: z.array(z.string()).optional(),
+            selected_option: SelectedOption.nullable().optional(),
           }),
         ),
       ),

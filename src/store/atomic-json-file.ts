@@ -25,10 +25,11 @@ async function writeAll(handle: FileHandle, buffers: Buffer[]): Promise<void> {
  * time. Writers set each version's mtime past the previous one's, so a
  * version is never mistaken for an earlier one even when an inode is reused.
  */
-export type Version = { fingerprint: string; mtimeMs: number };
+export type Version = { fingerprint: string; mtimeMs: number; size: number };
 export const versionOf = (s: BigIntStats): Version => ({
   fingerprint: `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}`,
   mtimeMs: Number(s.mtimeNs / 1_000_000n),
+  size: Number(s.size),
 });
 
 /** A temporary file of `AtomicJsonFile` (named `.<file>.<random>.tmp` beside its target). */
@@ -85,7 +86,8 @@ export class AtomicJsonFile<T> implements Adapter<T> {
     const tmp = join(dirname(this.file), `.${basename(this.file)}.${randomBytes(4).toString('hex')}.tmp`);
     let version: Version;
     try {
-      const handle = await open(tmp, 'w');
+      // Only the bot's own user may read what teams said (private discussions among them).
+      const handle = await open(tmp, 'w', 0o600);
       try {
         const content = this.serialise(data);
         if (typeof content === 'string') await handle.writeFile(content, 'utf8');

@@ -1,4 +1,4 @@
-import { mkdir, readdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AtomicJsonFile, TEMP_FILE, type Version } from './atomic-json-file.js';
 import { adopt, applyBatch, serialise } from './docs.js';
@@ -18,6 +18,8 @@ export type FileStoreOptions = {
 type Entry = { adapter: AtomicJsonFile<TeamDoc>; data: TeamDoc; version: Version | null };
 
 const LOCK_SUFFIX = '.lock';
+/** The smallest readiness probe, and the room it leaves above the largest team file. */
+const PROBE_MIN_BYTES = 4096;
 const code = (err: unknown) => (err as NodeJS.ErrnoException).code;
 
 /**
@@ -40,6 +42,8 @@ export class FileStore implements Store {
   private readonly teamsDir: string;
   private closed = false;
   private pings = 0;
+  /** The largest team file read or written: a readiness probe must show room for a write that size. */
+  private largest = 0;
   private ready: Promise<unknown> | undefined;
   private swept: Promise<void> | undefined;
 
@@ -60,10 +64,13 @@ export class FileStore implements Store {
 
   /** Creates the teams folder once; a failure is reported as a failed write and tried again next time. */
   private ensureDir(): Promise<unknown> {
-    this.ready ??= mkdir(this.teamsDir, { recursive: true }).catch((err: Error) => {
-      this.ready = undefined;
-      throw new StoreError('write_failed', `cannot create ${this.teamsDir}: ${err.message}`, this.teamsDir);
-    });
+    // Team files hold private discussions: the folders are the bot user's alone (an older 0755 one is tightened).
+    this.ready ??= mkdir(this.teamsDir, { recursive: true, mode: 0o700 })
+      .then(() => chmod(this.teamsDir, 0o700))
+      .catch((err: Error) => {
+        this.ready = undefined;
+        throw new StoreError('write_failed', `cannot create ${this.teamsDir}: ${err.message}`, this.teamsDir);
+      });
     return this.ready;
   }
 
@@ -164,6 +171,7 @@ export class FileStore implements Store {
     try {
       const s = await stat(file, { bigint: true });
       current = `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}`;
+      this.largest = Math.max(this.largest, Number(s.size));
     } catch (err) {
       if (code(err) !== 'ENOENT') {
         throw new StoreError('corrupt', `store file ${file} cannot be read: ${(err as Error).message}`, file);
@@ -249,6 +257,7 @@ export class FileStore implements Store {
     if (state !== base) {
       try {
         const version = await entry.adapter.writeVersion(state, entry.version?.mtimeMs ?? 0);
+        this.largest = Math.max(this.largest, version.size);
         this.cache.set(teamId, { adapter: entry.adapter, data: state, version });
         this.seen.add(teamId);
       } catch (err) {
@@ -301,8 +310,16 @@ export class FileStore implements Store {
     }
     // A dot-file, so teams() never lists it; a name of its own, so concurrent pings do not collide.
     const probe = join(this.teamsDir, `.ping-${process.pid}-${++this.pings}`);
+    // Real bytes, flushed: an empty file fits on a full disk where no team's next write would.
+    const bytes = Buffer.alloc(Math.max(PROBE_MIN_BYTES, this.largest) + PROBE_MIN_BYTES, 0x20);
     try {
-      await writeFile(probe, '');
+      const handle = await open(probe, 'w', 0o600);
+      try {
+        await handle.writeFile(bytes);
+        if (this.options.durable ?? true) await handle.datasync();
+      } finally {
+        await handle.close();
+      }
       await unlink(probe);
     } catch (err) {
       await unlink(probe).catch(() => undefined);

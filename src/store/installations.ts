@@ -45,11 +45,26 @@ export class TokenCipher {
   }
 }
 
+/** The environment variable whose key seals the installs; named in every message about a wrong one. */
+export const TOKEN_KEY_VARIABLE = 'MESH_HELP_TOKEN_KEY';
+
+/** A stored install that the configured key does not open: sealed with another key (or damaged). */
+export class InstallKeyError extends Error {
+  constructor(readonly key: string) {
+    super(
+      `${TOKEN_KEY_VARIABLE} does not open the stored Slack install ${key}: it was sealed with another key (was ${TOKEN_KEY_VARIABLE} changed?)`,
+    );
+    this.name = 'InstallKeyError';
+  }
+}
+
 /** Where sealed install records live: a table row or a file per install, by key. */
 export type SealedRecords = {
   get(key: string): Promise<string | undefined>;
   put(key: string, sealed: string): Promise<void>;
   delete(key: string): Promise<void>;
+  /** Every key starting with `prefix`. */
+  keys(prefix?: string): Promise<string[]>;
 };
 
 /** Which install: a workspace's, or (isEnterpriseInstall) an Enterprise Grid org's. */
@@ -76,6 +91,38 @@ export class SealedInstallationStore implements InstallationStore {
     private readonly cipher: TokenCipher,
   ) {}
 
+  /** The last stored install this process tried to open could not be opened with the key (see /readyz). */
+  keyProblem: InstallKeyError | undefined;
+
+  /** Opens a record with the key, or throws InstallKeyError naming the variable. */
+  private open(sealed: string, key: string): string {
+    try {
+      const plain = this.cipher.open(sealed, key);
+      this.keyProblem = undefined;
+      return plain;
+    } catch {
+      this.keyProblem = new InstallKeyError(key);
+      throw this.keyProblem;
+    }
+  }
+
+  /** How many install records are stored, and how many of them the key does not open (checked at start-up). */
+  async checkKey(): Promise<{ stored: number; unreadable: string[] }> {
+    const keys = await this.records.keys();
+    const unreadable: string[] = [];
+    for (const key of keys) {
+      const sealed = await this.records.get(key);
+      if (sealed === undefined) continue;
+      try {
+        this.cipher.open(sealed, key);
+      } catch {
+        unreadable.push(key);
+      }
+    }
+    this.keyProblem = unreadable.length ? new InstallKeyError(unreadable[0] ?? '') : undefined;
+    return { stored: keys.length, unreadable };
+  }
+
   async storeInstallation(installation: Installation): Promise<void> {
     const key = keyOfInstall(installation);
     await this.records.put(key, this.cipher.seal(JSON.stringify(installation), key));
@@ -91,7 +138,7 @@ export class SealedInstallationStore implements InstallationStore {
     for (const key of keys) {
       const sealed = await this.records.get(key);
       if (sealed === undefined) continue;
-      const installation = JSON.parse(this.cipher.open(sealed, key)) as Installation;
+      const installation = JSON.parse(this.open(sealed, key)) as Installation;
       if (installation.isEnterpriseInstall && query.teamId) await this.rememberOrg(query.teamId, key);
       return installation;
     }
@@ -112,13 +159,36 @@ export class SealedInstallationStore implements InstallationStore {
   async forWorkspace(teamId: string): Promise<Installation | undefined> {
     const own = installKey({ teamId });
     const sealed = await this.records.get(own);
-    if (sealed !== undefined) return JSON.parse(this.cipher.open(sealed, own)) as Installation;
+    if (sealed !== undefined) return JSON.parse(this.open(sealed, own)) as Installation;
     const alias = `A-${teamId}`;
     const org = await this.records.get(alias);
     if (org === undefined) return undefined;
-    const orgKey = this.cipher.open(org, alias);
+    const orgKey = this.open(org, alias);
     const orgSealed = await this.records.get(orgKey);
-    return orgSealed === undefined ? undefined : (JSON.parse(this.cipher.open(orgSealed, orgKey)) as Installation);
+    return orgSealed === undefined ? undefined : (JSON.parse(this.open(orgSealed, orgKey)) as Installation);
+  }
+
+  /**
+   * The workspaces an Enterprise Grid org's install is known to serve (each
+   * noted when a request from it was authorized by that install), so that an
+   * organisation's log covers its own workspaces and nobody else's.
+   */
+  async workspacesOf(enterpriseId: string): Promise<string[]> {
+    const orgKey = installKey({ isEnterpriseInstall: true, enterpriseId });
+    if ((await this.records.get(orgKey)) === undefined) return [];
+    const found: string[] = [];
+    for (const alias of await this.records.keys('A-')) {
+      const sealed = await this.records.get(alias);
+      if (sealed === undefined) continue;
+      let points: string;
+      try {
+        points = this.cipher.open(sealed, alias);
+      } catch {
+        continue; // a record sealed under another key is not evidence of anything
+      }
+      if (points === orgKey) found.push(alias.slice('A-'.length));
+    }
+    return found.sort();
   }
 
   async deleteInstallation(query: InstallRef): Promise<void> {
@@ -130,7 +200,7 @@ export class SealedInstallationStore implements InstallationStore {
     const key = installKey(query);
     const sealed = await this.records.get(key);
     if (sealed === undefined) return;
-    const installation = JSON.parse(this.cipher.open(sealed, key)) as Installation;
+    const installation = JSON.parse(this.open(sealed, key)) as Installation;
     const {
       token: _t,
       refreshToken: _r,
@@ -145,7 +215,7 @@ export class SealedInstallationStore implements InstallationStore {
 }
 
 /** Sealed records as files, `<dir>/<key>.sealed`, written whole and renamed into place; `keys` lists them. */
-export function sealedFiles(dir: string): SealedRecords & { keys(): Promise<string[]> } {
+export function sealedFiles(dir: string): SealedRecords {
   const file = (key: string) => join(dir, `${key.replace(/[^A-Za-z0-9_-]/g, '_')}.sealed`);
   return {
     async get(key) {
@@ -167,11 +237,12 @@ export function sealedFiles(dir: string): SealedRecords & { keys(): Promise<stri
         if (err.code !== 'ENOENT') throw err;
       });
     },
-    async keys() {
+    async keys(prefix = '') {
       try {
         return (await readdir(dir))
           .filter((n) => n.endsWith('.sealed'))
           .map((n) => n.slice(0, -'.sealed'.length))
+          .filter((k) => k.startsWith(prefix))
           .sort();
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];

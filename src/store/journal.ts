@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { type FileHandle, mkdir, open, readFile } from 'node:fs/promises';
+import { chmod, type FileHandle, mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { CodedError } from '../errors.js';
 
 /** One request taken in before its ack: what is needed to process it again after a crash. */
@@ -43,6 +44,11 @@ export interface Journal {
   markDone(id: string): Promise<void>;
   /** Requests recorded and not marked done, oldest first: call once at start-up, before any append. */
   pending(): Promise<JournalEntry[]>;
+  /**
+   * Requests left unfinished by another process that is gone, now this one's to process (oldest first).
+   * Only journals shared by replicas have it; the intake calls it from time to time while running.
+   */
+  adopt?(): Promise<JournalEntry[]>;
   /** Waits for queued writes; later appends fail. */
   close(): Promise<void>;
 }
@@ -52,9 +58,25 @@ export type FileJournalOptions = {
   durable?: boolean;
   /** The file is emptied when nothing is pending and it has grown past this many bytes (default 1 MiB). */
   compactBytes?: number;
+  /** Told of each line `pending` skips (1-based line number, and why), for the log. */
+  onSkipped?: (line: number, why: string) => void;
 };
 
-type Line = { op: 'in'; entry: JournalEntry } | { op: 'done'; id: string };
+/** One line of the file, checked on reading: anything else is skipped, never trusted or fatal. */
+const Line = z.discriminatedUnion('op', [
+  z.object({
+    op: z.literal('in'),
+    entry: z.object({
+      id: z.string().min(1),
+      at: z.string(),
+      body: z.record(z.string(), z.unknown()),
+      retryNum: z.number().int().optional(),
+      retryReason: z.string().optional(),
+    }),
+  }),
+  z.object({ op: z.literal('done'), id: z.string().min(1) }),
+]);
+type Line = z.infer<typeof Line>;
 type Waiting = { bytes: Buffer; resolve: () => void; reject: (err: JournalError) => void };
 
 const classify = (err: unknown): JournalError => {
@@ -88,6 +110,11 @@ export class FileJournal implements Journal {
   private closed = false;
   /** A failed write could not be cut off: the next one starts on a new line. */
   private torn = false;
+  /**
+   * Whether what the file held before this process is known (read by `pending`, or there was nothing):
+   * until then it is never emptied, so requests not yet replayed are not compacted away.
+   */
+  private known = false;
 
   constructor(
     readonly dir: string,
@@ -100,9 +127,13 @@ export class FileJournal implements Journal {
     if (this.handle) return Promise.resolve(this.handle);
     this.opening ??= (async () => {
       try {
-        await mkdir(this.dir, { recursive: true });
+        // Requests carry what people wrote: the bot user's alone, an older looser folder or file included.
+        await mkdir(this.dir, { recursive: true, mode: 0o700 });
+        await chmod(this.dir, 0o700);
         const h = await open(this.file, 'a+', 0o600);
+        await h.chmod(0o600);
         this.size = (await h.stat()).size;
+        if (this.size === 0) this.known = true;
         this.handle = h;
         return h;
       } catch (err) {
@@ -122,18 +153,28 @@ export class FileJournal implements Journal {
       text = '';
     }
     const entries = new Map<string, JournalEntry>();
-    for (const raw of text.split('\n')) {
+    const lines = text.split('\n');
+    for (const [i, raw] of lines.entries()) {
       if (!raw.trim()) continue;
-      let line: Line;
+      let json: unknown;
       try {
-        line = JSON.parse(raw) as Line;
+        json = JSON.parse(raw);
       } catch {
-        continue; // a record cut short by a crash was never acknowledged
+        // The last line cut short by a crash was never acknowledged; anywhere else the file was damaged.
+        this.options.onSkipped?.(i + 1, i === lines.length - 1 ? 'cut short (a crash while writing it)' : 'not JSON');
+        continue;
       }
-      if (line.op === 'in' && line.entry?.id) entries.set(line.entry.id, line.entry);
-      else if (line.op === 'done') entries.delete(line.id);
+      const line = Line.safeParse(json);
+      if (!line.success) {
+        this.options.onSkipped?.(i + 1, `not a journal record (${line.error.issues[0]?.message ?? 'invalid'})`);
+        continue;
+      }
+      const l: Line = line.data;
+      if (l.op === 'in') entries.set(l.entry.id, l.entry);
+      else entries.delete(l.id);
     }
     for (const id of entries.keys()) this.open.add(id);
+    this.known = true;
     return [...entries.values()];
   }
 
@@ -200,7 +241,7 @@ export class FileJournal implements Journal {
         for (const w of batch) w.reject(failure);
         continue;
       }
-      if (this.open.size === 0 && this.size > (this.options.compactBytes ?? 1024 * 1024)) {
+      if (this.known && this.open.size === 0 && this.size > (this.options.compactBytes ?? 1024 * 1024)) {
         await handle.truncate(0).then(
           () => {
             this.size = 0;
@@ -215,8 +256,8 @@ export class FileJournal implements Journal {
   async close(): Promise<void> {
     this.closed = true;
     while (this.writing) await this.writing;
-    // A clean stop with nothing pending leaves an empty journal.
-    if (this.open.size === 0) await this.handle?.truncate(0).catch(() => undefined);
+    // A clean stop with nothing pending leaves an empty journal (unless what it held was never read).
+    if (this.known && this.open.size === 0) await this.handle?.truncate(0).catch(() => undefined);
     await this.handle?.close();
     this.handle = undefined;
     this.opening = undefined;

@@ -64,6 +64,25 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'intake journal',
+    sql: `
+      CREATE TABLE intake_owners (
+        owner text PRIMARY KEY,
+        seen_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE intake_journal (
+        id text PRIMARY KEY,
+        owner text NOT NULL,
+        at timestamptz NOT NULL,
+        body json NOT NULL,
+        retry_num integer,
+        retry_reason text
+      );
+      CREATE INDEX intake_journal_owner ON intake_journal (owner);
+    `,
+  },
 ];
 
 /** Any 64-bit number works; this one is mesh-help's, so replicas starting together migrate one at a time. */

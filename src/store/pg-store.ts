@@ -146,6 +146,9 @@ export class PgStore implements Store {
     this.pool = new pg.Pool({ ...this.poolConfig, max: options.poolSize ?? 10 });
     // An idle connection that drops is replaced on the next query; without a listener it would crash the process.
     this.pool.on('error', () => undefined);
+    // So is one that drops while checked out between two queries (the database restarts mid-transaction):
+    // the next query on it fails and is reported; the client's own error event must not end the process.
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   private unavailable(err: unknown): StoreError {
@@ -638,21 +641,25 @@ export class PgStore implements Store {
     if (!this.lockPool) {
       this.lockPool = new pg.Pool({ ...this.poolConfig, max: 4 });
       this.lockPool.on('error', () => undefined);
+      this.lockPool.on('connect', (client) => client.on('error', () => undefined));
     }
-    let client: pg.PoolClient;
+    let client: pg.PoolClient | undefined;
     try {
       client = await this.lockPool.connect();
       await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
     } catch (err) {
+      // A connection that failed while locking is dropped, not handed to the next caller.
+      client?.release(err as Error);
       throw this.unavailable(err);
     }
+    const locked = client;
     try {
       return await task();
     } finally {
       // A connection that fails here is dropped, which releases its locks too.
-      await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).then(
-        () => client.release(),
-        (err: Error) => client.release(err),
+      await locked.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).then(
+        () => locked.release(),
+        (err: Error) => locked.release(err),
       );
     }
   }
@@ -682,17 +689,29 @@ export class PgStore implements Store {
       delete: async (key) => {
         await query('DELETE FROM slack_installations WHERE key = $1', [key]);
       },
+      keys: async (prefix = '') =>
+        (
+          await query<{ key: string }>('SELECT key FROM slack_installations WHERE starts_with(key, $1) ORDER BY key', [
+            prefix,
+          ])
+        ).rows.map((r) => r.key),
     };
   }
 
   /** Resolves when the backend can serve requests; rejects with the reason otherwise. */
   async ping(): Promise<void> {
     if (this.closed) throw new StoreError('closed', 'the store is closed');
+    let readOnly: string | undefined;
     try {
       await this.migrate();
-      await this.pool.query('SELECT 1');
+      // A database that answers but takes no writes (a standby after failover, a read-only session) is not ready.
+      readOnly = (await this.pool.query<{ ro: string }>("SELECT current_setting('transaction_read_only') AS ro"))
+        .rows[0]?.ro;
     } catch (err) {
       throw this.unavailable(err);
+    }
+    if (readOnly === 'on') {
+      throw new StoreError('unavailable', `PostgreSQL at ${this.where} takes no writes (read-only)`, this.where);
     }
   }
 

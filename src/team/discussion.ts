@@ -36,6 +36,7 @@ export function holderOf(doc: TeamDoc, session: Session): Session | Decision {
 export function carryDiscussion(session: Session, decision: Decision): void {
   for (const r of session.replies) if (!decision.replies.some((x) => x.ts === r.ts)) decision.replies.push(r);
   decision.replies.sort((a, b) => Number(a.ts) - Number(b.ts));
+  decision.replies.splice(MAX_THREAD_REPLIES);
   for (const c of session.concerns) if (!decision.concerns.some((x) => x.id === c.id)) decision.concerns.push(c);
   for (const a of session.approvals) if (!decision.approvals.some((x) => x.by === a.by)) decision.approvals.push(a);
   for (const [key, tick] of Object.entries(session.checklistTicks)) decision.checklistTicks[key] ??= tick;
@@ -46,13 +47,30 @@ export function carryDiscussion(session: Session, decision: Decision): void {
   session.checklistTicks = {};
 }
 
-/** Keeps a human reply once (by its ts), as written. */
+/** Most characters of one reply kept; the rest stays in Slack, a link away. */
+export const MAX_REPLY_CHARS = 4000;
+/** Most replies kept per thread: the first ones (where the argument is made); later ones stay in Slack. */
+export const MAX_THREAD_REPLIES = 300;
+/** What ends a reply kept in part. */
+export const CLIPPED_MARK = ' … (cut here: the whole reply is in Slack)';
+
+/** A reply's text as kept: its first part when it is longer than MAX_REPLY_CHARS. */
+export function keptText(text: string): string {
+  if (text.length <= MAX_REPLY_CHARS) return text;
+  // Counted and cut in code points, never inside a surrogate pair.
+  const points = Array.from(text);
+  return points.length <= MAX_REPLY_CHARS ? text : `${points.slice(0, MAX_REPLY_CHARS).join('')}${CLIPPED_MARK}`;
+}
+
+/** Keeps a human reply once (by its ts), its text bounded, while the thread has room. */
 export type ReplyInput = { ts: string; user: string; userName?: string; text: string; at: string; permalink?: string };
 
 export function captureReply(doc: TeamDoc, session: Session, reply: ReplyInput): boolean {
   const holder = holderOf(doc, session);
   if (holder.replies.some((r) => r.ts === reply.ts)) return false;
-  const stored: Reply = { ...reply, deleted: false };
+  // A flood of replies cannot grow the team's document without bound: past the limit, Slack keeps them.
+  if (holder.replies.length >= MAX_THREAD_REPLIES) return false;
+  const stored: Reply = { ...reply, text: keptText(reply.text), deleted: false };
   holder.replies.push(stored);
   holder.replies.sort((a, b) => Number(a.ts) - Number(b.ts));
   return true;
@@ -62,7 +80,7 @@ export function captureReply(doc: TeamDoc, session: Session, reply: ReplyInput):
 export function editReply(doc: TeamDoc, session: Session, ts: string, text: string, at: string): boolean {
   const reply = holderOf(doc, session).replies.find((r) => r.ts === ts);
   if (!reply) return false;
-  reply.text = text;
+  reply.text = keptText(text);
   reply.editedAt = at;
   return true;
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -96,15 +96,39 @@ const visibleRows = () =>
   );
 const visibleArticles = () =>
   page.evaluate<string[]>(`[...document.querySelectorAll('article')].filter(a => !a.hidden).map(a => a.id)`);
+/** In the page: on how many lines an element's text lies (the distinct tops of its text's boxes). */
+const TEXT_LINES = `(el => { const tops = new Set(), walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT); while (walk.nextNode()) { const r = document.createRange(); r.selectNodeContents(walk.currentNode); for (const b of r.getClientRects()) if (b.width > 0) tops.add(Math.round(b.top)); } return tops.size; })`;
+const openRecords = () =>
+  page.evaluate<string[]>(
+    `[...document.querySelectorAll('article')].filter(a => a.querySelector('details').open).map(a => a.id)`,
+  );
 const choose = (id: string, value: string) =>
   page.evaluate(
     `(() => { const el = document.getElementById(${JSON.stringify(id)}); el.value = ${JSON.stringify(value)}; el.dispatchEvent(new Event(${JSON.stringify(id === 'f-text' ? 'input' : 'change')})); return el.value; })()`,
   );
 
 describe('the headless Chromium these tests need', () => {
-  it('when missing, fails with how to install it instead of skipping', () => {
-    expect(() => findChromium({ PATH: '/nonexistent' })).toThrow(/apt-get install -y chromium/);
-    expect(() => findChromium({ CHROMIUM: '/nonexistent/chrome' })).toThrow(/not an executable file/);
+  it('comes from npm when the system has none, and a CHROMIUM that is not a browser fails with how to fix it', async () => {
+    const bundled = await findChromium({ PATH: '/nonexistent' });
+    expect(bundled.source).toBe('npm');
+    expect(statSync(bundled.path).size).toBeGreaterThan(50_000_000);
+    await expect(findChromium({ CHROMIUM: '/nonexistent/chrome' })).rejects.toThrow(/not an executable file/);
+  });
+
+  it('prefers a system browser: CHROMIUM when set, else one on PATH', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'mesh-fake-chromium-'));
+    try {
+      const fake = join(bin, 'chromium');
+      writeFileSync(fake, '#!/bin/sh\n', { mode: 0o755 });
+      expect(await findChromium({ PATH: `/nonexistent:${bin}` })).toEqual({ path: fake, env: {}, source: 'PATH' });
+      expect(await findChromium({ PATH: '/nonexistent', CHROMIUM: fake })).toEqual({
+        path: fake,
+        env: {},
+        source: 'CHROMIUM',
+      });
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 });
 
@@ -144,6 +168,30 @@ describe('mesh-help export --html in headless Chromium', () => {
     expect(await page.evaluate(`document.querySelector('#graph svg').getBoundingClientRect().width > 0`)).toBe(true);
   });
 
+  it('draws each record’s recommended topology as an inline SVG figure; the screenshot is kept', async () => {
+    await open();
+    const figure = `document.querySelector('#adr-0001 figure.topology svg')`;
+    const box = await page.evaluate<{ width: number; height: number }>(
+      `(() => { const r = ${figure}.getBoundingClientRect(); return { width: r.width, height: r.height }; })()`,
+    );
+    expect(box.width).toBeGreaterThan(300);
+    expect(box.height).toBeGreaterThan(150);
+    expect(await page.evaluate(`${figure}.getAttribute('aria-label')`)).toMatch(
+      /^Recommended topology: 2 to 5 clusters in two regions/,
+    );
+    expect(await page.evaluate(`${figure}.textContent`)).toContain('Cilium ClusterMesh');
+    // Under the record's own heading for it, in place of the Mermaid source.
+    expect(
+      await page.evaluate(`${figure}.closest('figure').previousElementSibling.previousElementSibling.textContent`),
+    ).toBe('Recommended topology');
+    expect(await page.evaluate(`document.querySelectorAll('article figure.topology svg').length`)).toBe(3);
+    expect(
+      await page.evaluate(`[...document.querySelectorAll('pre')].some(p => p.textContent.includes('flowchart'))`),
+    ).toBe(false);
+    await page.evaluate(`${figure}.scrollIntoView({ block: 'center' })`);
+    await keepScreenshot('html-export-topology.png');
+  });
+
   it('filters by status, pattern and text, and from the address (#status=…)', async () => {
     await open();
     await choose('f-status', 'accepted');
@@ -181,16 +229,66 @@ describe('mesh-help export --html in headless Chromium', () => {
     expect(await page.evaluate(`Math.abs(document.getElementById('adr-0002').getBoundingClientRect().top) < 100`)).toBe(
       true,
     );
+    // Folded records open when linked, and only those.
+    expect(await openRecords()).toEqual(['adr-0002']);
     // The superseded record links to its successor from its own text (a MADR link to 0002-….md).
     const again = page.once('Page.navigatedWithinDocument');
     await page.evaluate(`document.querySelector('#adr-0002 a[href="#adr-0001"]').click()`);
     await again;
     expect(await page.evaluate(`document.querySelector(':target').id`)).toBe('adr-0001');
+    expect(await openRecords()).toEqual(['adr-0001', 'adr-0002']);
     expect(
       await page.evaluate(
         `[...document.querySelectorAll('#adr-0001 a')].some(a => a.getAttribute('href') === '#adr-0002')`,
       ),
     ).toBe(true);
+  });
+
+  it('opens a record linked from the address, its checklist drawn as checkboxes (screenshot kept)', async () => {
+    await open();
+    expect(await openRecords()).toEqual([]);
+    await open('#adr-0001');
+    expect(await openRecords()).toEqual(['adr-0001']);
+    const boxes = await page.evaluate<{ type: string; disabled: boolean; width: number; height: number }[]>(
+      `[...document.querySelectorAll('#adr-0001 li.task-list-item input')].map(i => { const r = i.getBoundingClientRect(); return { type: i.type, disabled: i.disabled, width: r.width, height: r.height }; })`,
+    );
+    expect(boxes.length).toBeGreaterThan(2);
+    for (const b of boxes) {
+      expect(b).toMatchObject({ type: 'checkbox', disabled: true });
+      expect(b.width).toBeGreaterThan(8); // drawn, not collapsed away
+      expect(b.height).toBeGreaterThan(8);
+    }
+    // No item shows the Markdown marker as text any more.
+    expect(await page.evaluate(`document.getElementById('adr-0001').innerText.includes('[ ]')`)).toBe(false);
+    await page.evaluate(
+      `[...document.querySelectorAll('#adr-0001 h4')].find(h => h.textContent === 'Confirmation').scrollIntoView(); window.scrollBy(0, -90)`,
+    );
+    const png = await keepScreenshot('html-export-checklist.png');
+    expect(png.length).toBeGreaterThan(20_000);
+  });
+
+  it('keeps the number, status and date of each index row on one line, even on a narrow screen', async () => {
+    await page.send('Emulation.setDeviceMetricsOverride', {
+      width: 420,
+      height: 900,
+      deviceScaleFactor: 1,
+      mobile: false,
+    });
+    try {
+      await open();
+      const lines = await page.evaluate<number[]>(`[...document.querySelectorAll('#index td.nw')].map(${TEXT_LINES})`);
+      expect(lines).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1]);
+      // The title column still wraps, so the narrow screen did squeeze the table.
+      const title = `document.querySelector('#index tr[data-record="3"] td:nth-child(2)')`;
+      expect(await page.evaluate(`(${TEXT_LINES})(${title})`)).toBeGreaterThan(1);
+    } finally {
+      await page.send('Emulation.setDeviceMetricsOverride', {
+        width: 1200,
+        height: 1400,
+        deviceScaleFactor: 1,
+        mobile: false,
+      });
+    }
   });
 
   it('makes no network request and breaks no rule of its Content-Security-Policy; the screenshot is kept', async () => {

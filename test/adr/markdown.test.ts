@@ -151,9 +151,43 @@ describe('renderAdr, tools and the readiness checklist', () => {
     expect(outcome.slice(at).join('\n')).toContain(`(1 of ${items.length} done)`);
   });
 
+  it('says what would change this decision, one line per answer that would, after the Confirmation', () => {
+    const at = outcome.indexOf('### What would change this decision');
+    expect(at).toBeGreaterThan(outcome.indexOf('### Confirmation'));
+    const entries = d.recommendation.sensitivity ?? [];
+    expect(entries.length).toBeGreaterThan(0);
+    const lines = outcome.slice(at + 1);
+    expect(lines).toHaveLength(entries.length);
+    for (const [i, s] of entries.entries()) expect(lines[i]).toBe(`- ${s.because}`);
+  });
+
   it('is read by Backstage and adr-log like any other record (headings unchanged)', () => {
     const headings = body.split('\n').filter((l) => /^#{1,2} /.test(l));
     expect(headings).toEqual(['# Mesh across regions', ...SECTIONS.map((x) => `## ${x}`)]);
+  });
+});
+
+describe('renderAdr, sources a reason cites', () => {
+  it('links the page that documents the cloud products a first choice names, beside the tool’s own source', () => {
+    const doc = emptyTeam('T1');
+    const d = add(doc, {
+      title: 'Fail users over between AWS regions',
+      answers: {
+        clusters: 'multi-region',
+        pains: ['region-failover'],
+        traffic: 'user-facing',
+        data: 'replicated',
+        platform: 'eks',
+      },
+    });
+    const first = d.recommendation.tools.find(
+      (t) => t.pattern === 'multi-cluster-without-mesh' && t.fit === 'first-choice',
+    );
+    expect(first?.sources?.length).toBeGreaterThan(0);
+    const { body } = split(renderAdr(d, { flow, decisions: doc.decisions }).content);
+    const line = section(body, 'Decision Outcome').find((l) => l.startsWith('- Multi-cluster without a mesh:'));
+    expect(line).toMatch(/Route 53/);
+    for (const url of first?.sources ?? []) expect(line).toContain(`[Source](${url})`);
   });
 });
 

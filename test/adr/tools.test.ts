@@ -1,11 +1,15 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+// The deprecated @backstage/plugin-adr-common on purpose: its successor, @backstage-community/plugin-adr-common,
+// is not on the npm registry this project installs from (404), and it parses front matter the same way.
 import { madrFilePathFilter, parseMadrWithFrontmatter } from '@backstage/plugin-adr-common';
+import { Log4brains } from '@log4brains/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportFiles, writeExport } from '../../src/adr/index.js';
+import { transition } from '../../src/domain/machine/record.js';
 import { emptyTeam } from '../../src/store/schema.js';
 import { add, day2, flow, HOSTILE, hostileTeam, oneCluster } from './fixtures.js';
 
@@ -107,6 +111,91 @@ describe('adr-log', () => {
       '* [ADR-0003](0003-adopt-a-cluster-mesh-for-region-failover.md) - Adopt a cluster mesh for region failover',
     );
     expect(lines[1]).toMatch(/^\* \[ADR-0002\]\(0002-channel-script-[a-z0-9-]+\.md\) - \\# &lt;!channel&gt;/);
+  });
+});
+
+describe('log4brains (@log4brains/core reading a --format log4brains export)', () => {
+  /** Four records, one of each status log4brains must tell apart, deciders with characters that could break a list. */
+  function fourRecords() {
+    const doc = emptyTeam('T1');
+    add(doc, { title: 'Adopt a cluster mesh', byName: 'Ada Lovelace' });
+    add(doc, {
+      title: 'Stay on *plain* Kubernetes <for now>',
+      byName: 'Grace <Hopper> & co',
+      answers: oneCluster,
+      supersedes: 1,
+      now: day2,
+    });
+    add(doc, { title: 'Try federation', status: 'proposed', byName: 'Lin, Wei' });
+    add(doc, { title: 'Add a service mesh', status: 'proposed', byName: 'Bob' });
+    const rejected = transition(doc, 4, 'rejected', 'U9', day2, undefined, 'Carol');
+    if (!rejected.ok) throw new Error(rejected.error.kind);
+    return doc;
+  }
+
+  it('reads status, superseded-by, date and deciders of accepted, proposed, superseded and rejected records', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'mesh-l4b-'));
+    try {
+      writeFileSync(
+        join(root, '.log4brains.yml'),
+        'project:\n  name: mesh-help test\n  tz: UTC\n  adrFolder: ./docs/decisions\n',
+      );
+      await writeExport(
+        join(root, 'docs', 'decisions'),
+        exportFiles(flow, 'T1', fourRecords().decisions, 'log4brains'),
+      );
+      const adrs = await Log4brains.create(root).searchAdrs();
+      const read = adrs
+        .map((a) => ({
+          slug: a.slug,
+          title: a.title,
+          status: a.status,
+          supersededBy: a.supersededBy,
+          date: a.publicationDate?.slice(0, 10) ?? null,
+          deciders: a.deciders,
+        }))
+        .sort((a, b) => a.slug.localeCompare(b.slug));
+      expect(read).toEqual([
+        {
+          slug: '0001-adopt-a-cluster-mesh',
+          title: 'Adopt a cluster mesh',
+          status: 'superseded',
+          supersededBy: '0002-stay-on-plain-kubernetes-for-now',
+          date: '2026-12-02',
+          deciders: ['Ada Lovelace'],
+        },
+        {
+          slug: '0002-stay-on-plain-kubernetes-for-now',
+          title: 'Stay on *plain* Kubernetes <for now>',
+          status: 'accepted',
+          supersededBy: null,
+          date: '2026-12-02',
+          deciders: ['Grace <Hopper> & co'],
+        },
+        {
+          slug: '0003-try-federation',
+          title: 'Try federation',
+          status: 'proposed',
+          supersededBy: null,
+          date: '2026-11-25',
+          deciders: ['Lin Wei'],
+        },
+        {
+          slug: '0004-add-a-service-mesh',
+          title: 'Add a service mesh',
+          status: 'rejected',
+          supersededBy: null,
+          date: '2026-12-02',
+          deciders: ['Bob'],
+        },
+      ]);
+      // The header list is metadata, not body text, and the README.md index is not taken for a record.
+      const superseded = adrs.find((a) => a.slug.startsWith('0001'));
+      expect(superseded?.body.enhancedMdx).not.toMatch(/Status:|Deciders:|Date:/);
+      expect(adrs).toHaveLength(4);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Io, run } from '../../src/cli/main.js';
 import { FileStore } from '../../src/store/index.js';
+import { decodePng } from '../support/png.js';
 
 const exec = promisify(execFile);
 const BIN = new URL('../../bin/mesh-help.js', import.meta.url).pathname;
@@ -27,6 +28,7 @@ function setup(answers?: unknown) {
     env: { MESH_HELP_DATA_DIR: join(dir, 'data') },
     stdinIsTTY: false,
     now: () => new Date('2026-11-25T12:00:00Z'),
+    osUser: () => 'ada',
   };
   return { dir, file, io, out, err };
 }
@@ -42,10 +44,40 @@ describe('mesh-help recommend', () => {
       'notNow',
       'primary',
       'reasons',
+      'sensitivity',
       'tools',
       'warnings',
     ]);
     expect(json.primary).toBe('federation');
+  });
+
+  it('says what one answer would change, as contract v3 sensitivity in JSON and in the terminal', async () => {
+    const answers = {
+      clusters: 'multi-region',
+      cni: 'calico',
+      network: 'flat',
+      pains: ['region-failover'],
+      traffic: 'internal',
+      data: 'replicated',
+      ops: 'platform-team',
+    };
+    const t = setup(answers);
+    expect(await run(['recommend', '--answers', t.file, '--json'], t.io)).toBe(0);
+    const json = JSON.parse(t.out.join('\n'));
+    expect(json.primary).toBe('cluster-mesh');
+    expect(json.sensitivity).toContainEqual(
+      expect.objectContaining({
+        question: 'ops',
+        answer: 'platform-team',
+        alternative: 'none',
+        primary: 'plain-kubernetes',
+      }),
+    );
+    const plain = setup(answers);
+    expect(await run(['recommend', '--answers', plain.file], plain.io)).toBe(0);
+    const text = plain.out.join('\n');
+    expect(text).toContain('What would change this:');
+    expect(text.replace(/\s+/g, ' ')).toMatch(/answered “Nobody yet” instead of “A platform team that owns it”/);
   });
 
   it.each([
@@ -66,6 +98,41 @@ describe('mesh-help recommend', () => {
     expect(t.err.join('\n')).toMatch(message);
   });
 
+  it('draws the recommended topology into --diagram out.svg and out.png, with JSON alone on stdout', async () => {
+    const t = setup({ clusters: 'multi-region', pains: ['one-workload-many-clusters'], ops: 'platform-team' });
+    const svg = join(t.dir, 'out.svg');
+    const png = join(t.dir, 'out.png');
+    expect(await run(['recommend', '--answers', t.file, '--json', '--diagram', svg], t.io)).toBe(0);
+    expect(JSON.parse(t.out.join('\n')).primary).toBe('federation');
+    const drawn = readFileSync(svg, 'utf8');
+    expect(drawn).toMatch(/^<\?xml|^<svg|<!DOCTYPE svg/);
+    expect(drawn).toContain('Argo CD ApplicationSet');
+    expect(drawn.match(/<title>cluster_region_\d<\/title>/g)).toHaveLength(2);
+    expect(t.err.join('\n')).toMatch(
+      /Wrote the recommended topology to .*out\.svg\. Recommended topology: 2 to 5 clusters in two regions/,
+    );
+    expect(await run(['recommend', '--answers', t.file, '--diagram', png], t.io)).toBe(0);
+    const decoded = decodePng(readFileSync(png));
+    expect(decoded.width).toBeGreaterThan(300);
+  });
+
+  it('refuses a --diagram file that is neither .svg nor .png before writing anything (exit 2)', async () => {
+    const t = setup({ clusters: 'one' });
+    const target = join(t.dir, 'out.jpg');
+    expect(await run(['recommend', '--answers', t.file, '--diagram', target], t.io)).toBe(2);
+    expect(t.out).toEqual([]);
+    expect(t.err.join('\n')).toMatch(/--diagram writes an \.svg or a \.png file/);
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it('exits 1 with the reason when the diagram cannot be written', async () => {
+    const t = setup({ clusters: 'one' });
+    expect(await run(['recommend', '--answers', t.file, '--diagram', join(t.dir, 'no', 'such', 'dir.svg')], t.io)).toBe(
+      1,
+    );
+    expect(t.err.join('\n')).toMatch(/cannot write .*dir\.svg: ENOENT/);
+  });
+
   it('exits 2 when the file is missing or --answers is not given', async () => {
     const t = setup();
     expect(await run(['recommend', '--answers', join(t.dir, 'nope.json')], t.io)).toBe(2);
@@ -76,7 +143,13 @@ describe('mesh-help recommend', () => {
 
 describe('mesh-help interview --answers', () => {
   it('saves the session and a proposed decision for the local team', async () => {
-    const t = setup({ clusters: 'one', pains: ['mtls', 'flaky-calls'], regulated: 'yes' });
+    // A team on Cilium Service Mesh: the only team the advice shows its avoid to (advice v3).
+    const t = setup({
+      clusters: 'one',
+      pains: ['mtls', 'flaky-calls'],
+      regulated: 'yes',
+      existing_mesh: 'cilium-service-mesh',
+    });
     expect(await run(['interview', '--answers', t.file], t.io)).toBe(0);
     expect(t.out.join('\n')).toMatch(/Recommendation: Service mesh/);
     expect(t.out.join('\n')).toMatch(/Saved ADR-0001 .* as proposed for team local/);
@@ -86,8 +159,9 @@ describe('mesh-help interview --answers', () => {
     expect(doc.sessions[0]?.answers).toMatchObject({ services: 'under-10', regulated: 'yes' });
     // The terminal shows the tool level and the readiness checklist, and the stored record keeps both.
     const shown = t.out.join('\n');
-    expect(shown).toMatch(/Tools:\n {2}Service mesh:\n {4}first choice: Istio, ambient mode \(GA, checked 2026-11\)/);
-    expect(shown).toMatch(/avoid: Cilium Service Mesh \(GA, checked 2026-11\): Its mutual authentication/);
+    expect(shown).toMatch(/Tools:\n {2}Service mesh:\n {4}first choice: Istio, ambient mode \(GA, checked 2026-12\)/);
+    // Wrapped within 80 columns now, so the words may break across lines.
+    expect(shown).toMatch(/avoid: Cilium Service Mesh \(GA, checked 2026-11\):\s+Its\s+mutual\s+authentication/);
     expect(shown).toMatch(/Before the first cluster changes:\n {2}\[ \] /);
     expect(doc.decisions[0]?.recommendation.tools.length).toBeGreaterThan(0);
     expect(doc.decisions[0]?.recommendation.checklist.length).toBeGreaterThan(0);
@@ -105,7 +179,10 @@ describe('mesh-help interview --answers', () => {
       [2, 'accepted'],
     ]);
     expect(doc.decisions[0]).toMatchObject({ title: 'Stay plain', supersededBy: 2 });
-    expect(doc.decisions[1]).not.toHaveProperty('decidedByName');
+    // Without --by the decision-maker is the OS user, not the word terminal (it was left unnamed before).
+    expect(doc.decisions[1]).toMatchObject({ createdBy: 'ada', decidedByName: 'ada' });
+    // The supersede in the old record's history credits the person who superseded it.
+    expect(doc.decisions[0]?.history.at(-1)).toMatchObject({ to: 'superseded', by: 'ada', byName: 'ada' });
     expect(doc.decisions[1]).toMatchObject({ supersedes: 1, revisitOn: expect.stringMatching(/^2027-/) });
   });
 
@@ -113,7 +190,7 @@ describe('mesh-help interview --answers', () => {
     const t = setup({ clusters: 'one' });
     expect(await run(['interview', '--answers', t.file, '--accept', '--by', 'Alice Doe'], t.io)).toBe(0);
     const doc = await new FileStore(join(t.dir, 'data')).read('local');
-    expect(doc.decisions[0]).toMatchObject({ createdBy: 'terminal', decidedByName: 'Alice Doe' });
+    expect(doc.decisions[0]).toMatchObject({ createdBy: 'Alice Doe', decidedByName: 'Alice Doe' });
   });
 
   it('refuses --revisits of a record that does not exist and saves nothing', async () => {

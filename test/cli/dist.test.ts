@@ -62,6 +62,7 @@ describe('the built CLI (npm run build → dist/)', () => {
       'notNow',
       'primary',
       'reasons',
+      'sensitivity',
       'tools',
       'warnings',
     ]);

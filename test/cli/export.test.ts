@@ -58,19 +58,31 @@ describe('mesh-help export', () => {
     const once = t.files('docs/decisions');
     expect(Object.keys(once)).toEqual([
       '0001-adopt-a-cluster-mesh.md',
-      '0002-stay-on-plain-kubernetes-for-service-and-cluster-networking.md',
-      '0003-stay-on-plain-kubernetes-for-service-and-cluster-networking.md',
+      '0002-stay-on-plain-kubernetes-for-now.md',
+      '0003-stay-on-plain-kubernetes-for-now.md',
       'README.md',
     ]);
     const read = (f: string) => parseMadrWithFrontmatter(once[f] ?? '');
     expect(read('0001-adopt-a-cluster-mesh.md').status).toBe('superseded by ADR-0002');
     expect(once['0001-adopt-a-cluster-mesh.md']).toMatch(/^---\nstatus: superseded by ADR-0002\ndate: 2026-11-27\n/);
-    expect(read('0002-stay-on-plain-kubernetes-for-service-and-cluster-networking.md').status).toBe('accepted');
-    expect(read('0003-stay-on-plain-kubernetes-for-service-and-cluster-networking.md').status).toBe('proposed');
+    expect(read('0002-stay-on-plain-kubernetes-for-now.md').status).toBe('accepted');
+    expect(read('0003-stay-on-plain-kubernetes-for-now.md').status).toBe('proposed');
     expect(once['README.md']).toContain('ADR0002 -->|supersedes| ADR0001');
 
     expect(await run(['export', '--out', out], t.io)).toBe(0);
     expect(t.files('docs/decisions')).toEqual(once);
+  });
+
+  it('--format log4brains writes the MADR 2 header list after the title instead of front matter', async () => {
+    const t = setup();
+    const a = t.answers('a.json', { clusters: 'one' });
+    expect(await run(['interview', '--answers', a, '--accept', '--title', 'Stay plain'], t.io)).toBe(0);
+    expect(await run(['export', '--format', 'log4brains', '--out', join(t.dir, 'l4b')], t.io)).toBe(0);
+    expect(t.files('l4b')['0001-stay-plain.md']).toMatch(
+      /^# Stay plain\n\n- Status: accepted\n- Deciders: [^\n]+\n- Date: 2026-11-26\n\n## Context and Problem Statement\n/,
+    );
+    expect(await run(['export', '--format', 'madr4', '--out', join(t.dir, 'madr')], t.io)).toBe(0);
+    expect(t.files('madr')['0001-stay-plain.md']).toMatch(/^---\nstatus: accepted\ndate: 2026-11-26\n/);
   });
 
   it('exports the team named by --team only', async () => {
@@ -89,11 +101,13 @@ describe('mesh-help export', () => {
     [['--out', 'x', '--team', '../etc'], /--team: a team id/],
     [['--out', 'x', '--json'], /Unknown option '--json'/],
     [['--out'], /argument missing/],
+    [['--out', 'x', '--format', 'madr2'], /--format: madr4 \(the default: MADR 4 front matter\) or log4brains/],
+    [['--html', 'x.html', '--format', 'log4brains'], /--format goes with --out, --pr or --git/],
   ])('exits 2 for bad usage (%j)', async (args, message) => {
     const t = setup();
     expect(await run(['export', ...args], t.io)).toBe(2);
     expect(t.err.join('\n')).toMatch(message);
-    expect(t.err.join('\n')).toContain('usage: mesh-help export [--team ID] --out DIR');
+    expect(t.err.join('\n')).toContain('usage: mesh-help export [--team ID] [--format F] --out DIR');
     expect(t.out).toEqual([]);
   });
 

@@ -6,8 +6,10 @@ import {
   answerLabels,
   canReopen,
   choiceView,
+  chosenNames,
   decisionConsequences,
   decisionDrivers,
+  decisionOutcomes,
   isOverride,
   patternName,
   patternNameList,
@@ -15,6 +17,8 @@ import {
   recommendedPatterns,
   recordActions,
   statusLabel,
+  strongestReasons,
+  toolFitsPlatform,
 } from '../../src/domain/presentation.js';
 import { getFlow } from '../../src/engine/load.js';
 import { recommend } from '../../src/engine/recommend.js';
@@ -24,11 +28,13 @@ import { type Decision, emptyTeam, type TeamDoc } from '../../src/store/index.js
 
 const flow = getFlow();
 const now = new Date('2026-11-25T10:00:00Z');
+// Three layers that do different jobs (advice v3 no longer stacks a cluster mesh under a mesh that carries mTLS).
 const multiRegion = {
   clusters: 'multi-region',
   services: '50-plus',
-  pains: ['region-failover', 'mtls'],
+  pains: ['region-failover', 'flaky-calls'],
   cni: 'cilium',
+  network: 'flat',
 };
 const rec = recommend(flow, multiRegion);
 
@@ -104,13 +110,13 @@ describe('pattern names and choice', () => {
 
   it('shows what was chosen, and on an override what was recommended and the reason', () => {
     expect(choiceView(flow, record())).toEqual({
-      chosen: ['Service mesh', 'Cluster mesh', 'Multi-cluster without a mesh'],
+      chosen: ['Cluster mesh', 'Multi-cluster without a mesh', 'Service mesh'],
       override: undefined,
     });
     expect(choiceView(flow, record({ chosen: ['federation'], overrideReason: 'one API for all' }))).toEqual({
       chosen: ['Federation'],
       override: {
-        recommended: ['Service mesh', 'Cluster mesh', 'Multi-cluster without a mesh'],
+        recommended: ['Cluster mesh', 'Multi-cluster without a mesh', 'Service mesh'],
         reason: 'one API for all',
       },
     });
@@ -123,9 +129,10 @@ describe('decision drivers', () => {
     const byQuestion = Object.fromEntries(drivers.answers.map((a) => [a.question, a.labels]));
     expect(byQuestion).toEqual({
       services: ['50 or more'],
-      pains: ['Surviving the loss of a whole region', 'Encrypting and authenticating calls (mTLS)'],
+      pains: ['Surviving the loss of a whole region', 'Flaky calls (retries, timeouts, cascades)'],
       clusters: ['Clusters in several regions'],
       cni: ['Cilium'],
+      network: ['Yes, pod IPs are routable and unique'],
     });
     expect(drivers.answers.find((a) => a.question === 'cni')?.prompt).toBe(flow.questionById.get('cni')?.prompt);
     // Only reasons for the adopted, recommended patterns: nothing argued against plain Kubernetes or federation.
@@ -245,5 +252,52 @@ describe('record identity and status wording', () => {
     }
     expect(isOverride({ chosen: [...recommendedPatterns(rec)].reverse(), recommendation: rec })).toBe(false);
     expect(isOverride({ chosen: ['service-mesh'], recommendation: rec })).toBe(true);
+  });
+});
+
+describe('what to do first (issue #17)', () => {
+  it('names what was chosen tool first, and the pattern where the recommendation gave it no tool', () => {
+    const d = record();
+    const firsts = rec.tools.filter((t) => t.fit === 'first-choice').map((t) => flow.toolById.get(t.tool)?.name);
+    expect(chosenNames(flow, d)).toEqual(firsts);
+    const override = record({ chosen: ['federation'], overrideReason: 'we run Karmada' });
+    expect(chosenNames(flow, override)).toEqual(['Federation']);
+  });
+
+  it('gives consequences from the answers: warnings, readiness checks, tools ruled out and what is set aside', () => {
+    const d = record();
+    const lines = decisionOutcomes(flow, d);
+    for (const w of rec.warnings) expect(lines).toContain(w);
+    expect(lines).toContain(`${rec.checklist.length} readiness checks to finish before the first cluster changes.`);
+    for (const t of rec.tools.filter((x) => x.fit === 'avoid'))
+      expect(lines).toContain(`Not ${flow.toolById.get(t.tool)?.name}: ${t.because}`);
+    expect(lines.at(-1)).toBe(`Set aside for now: ${patternNameList(flow, rec.notNow).join(', ')}.`);
+    // No generic pros and cons of the pattern catalogue.
+    for (const p of flow.patterns) for (const pro of p.pros) expect(lines).not.toContain(pro);
+  });
+
+  it('keeps the strongest reason of each recommended layer, then the heaviest, one per reason, at most three', () => {
+    const lines = strongestReasons(flow, rec, multiRegion);
+    expect(lines.length).toBeLessThanOrEqual(3);
+    for (const p of recommendedPatterns(rec)) expect(lines.some((l) => l.pattern === p)).toBe(true);
+    expect(new Set(lines.map((l) => l.because)).size).toBe(lines.length);
+    // Each rests on the part of the answer its rule tested: one pain, not every pain ticked.
+    for (const l of lines.filter((x) => x.question === 'pains')) expect(l.answer).toHaveLength(1);
+  });
+
+  it('offers a cloud’s own product only on that cloud, and never an archived tool or ended service', () => {
+    const tool = (id: string) => {
+      const t = flow.toolById.get(id);
+      if (!t) throw new Error(id);
+      return t;
+    };
+    expect(toolFitsPlatform(tool('aws-vpc-lattice'), 'eks')).toBe(true);
+    expect(toolFitsPlatform(tool('aws-vpc-lattice'), 'gke')).toBe(false);
+    expect(toolFitsPlatform(tool('aws-vpc-lattice'), 'mixed')).toBe(true);
+    expect(toolFitsPlatform(tool('gke-cloud-service-mesh'), 'self-managed')).toBe(false);
+    expect(toolFitsPlatform(tool('cilium-clustermesh'), 'aks')).toBe(true);
+    for (const t of flow.tools.tools.filter((x) => x.status === 'archived' || x.status === 'service-ended'))
+      for (const p of ['self-managed', 'eks', 'gke', 'aks', 'openshift', 'mixed'])
+        expect(toolFitsPlatform(t, p)).toBe(false);
   });
 });

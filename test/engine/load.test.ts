@@ -201,6 +201,48 @@ describe('loadFlow', () => {
     );
   });
 
+  it('stops on a tool whose capabilities are missing or not capabilities, naming tools.yaml and the field', () => {
+    const dir = brokenFlows('tools.yaml', (d) => {
+      delete d.tools[0].can.spansClusters;
+      d.tools[1].can.vms = 'maybe';
+      d.tools[2].can.platforms = ['digitalocean'];
+    });
+    const issues = issuesOf(dir);
+    expect(issues.every((i) => /tools\.yaml$/.test(i.file))).toBe(true);
+    expect(issues.map((i) => i.path)).toEqual(
+      expect.arrayContaining(['tools[0].can.spansClusters', 'tools[1].can.vms']),
+    );
+    const dir2 = brokenFlows('tools.yaml', (d) => {
+      d.tools[2].can.platforms = ['digitalocean'];
+    });
+    expect(issuesOf(dir2)).toContainEqual(
+      expect.objectContaining({ path: 'tools[2].can.platforms[0]', message: 'unknown platform "digitalocean"' }),
+    );
+  });
+
+  it('stops on a capability need, a mode or a one-path rule that names what does not exist', () => {
+    const tools = brokenFlows('tools.yaml', (d) => {
+      d.needs[0].capability = 'teleport';
+      d.modes.push({ tool: 'linkerd', mode: 'ambient', because: 'x' });
+    });
+    const paths = issuesOf(tools).map((i) => i.path);
+    expect(paths).toContain('needs[0].capability');
+    const modes = brokenFlows('tools.yaml', (d) => {
+      d.modes.push({ tool: 'linkerd', mode: 'ambient', because: 'x' });
+    });
+    expect(issuesOf(modes)).toContainEqual(
+      expect.objectContaining({ message: expect.stringContaining('"linkerd" cannot run in ambient mode') }),
+    );
+    const rules = brokenFlows('rules.yaml', (d) => {
+      d.onePath[0].drop = 'mesh-of-meshes';
+      d.lighterFirst = d.lighterFirst.slice(1);
+    });
+    expect(issuesOf(rules)).toContainEqual(expect.objectContaining({ path: 'lighterFirst' }));
+    expect(issuesOf(rules)).toContainEqual(
+      expect.objectContaining({ path: 'onePath[0].drop', message: 'unknown pattern "mesh-of-meshes"' }),
+    );
+  });
+
   it('rejects an ask condition on a later question', () => {
     const dir = brokenFlows('interview.yaml', (d) => {
       d.questions[0].ask = { question: 'deploys', anyOf: ['daily'] };

@@ -15,6 +15,8 @@ type Profile = {
   /** First-choice tool of each recommended pattern that must have one. */
   first?: Record<string, string>;
   avoid?: string[];
+  /** Tools these answers would not reach for: not even shown as avoid. */
+  absent?: string[];
   warns?: RegExp[];
   noWarning?: RegExp[];
 };
@@ -33,7 +35,7 @@ const PROFILES: Profile[] = [
     },
     primary: 'service-mesh',
     first: { 'service-mesh': 'istio-ambient' },
-    avoid: ['cilium-service-mesh'],
+    absent: ['cilium-service-mesh'],
   },
   {
     name: 'guide: Oregon and Frankfurt on Cilium that must fail over get a cluster mesh behind a global load balancer',
@@ -89,7 +91,7 @@ const PROFILES: Profile[] = [
     },
     primary: 'service-mesh',
     first: { 'service-mesh': 'istio-ambient' },
-    avoid: ['aws-app-mesh'],
+    absent: ['aws-app-mesh', 'aks-istio-addon', 'gke-cloud-service-mesh'],
     warns: [/Part-time/],
   },
   {
@@ -301,7 +303,7 @@ const PROFILES: Profile[] = [
     },
     primary: 'cluster-mesh',
     first: { 'cluster-mesh': 'submariner' },
-    avoid: ['cilium-clustermesh'],
+    absent: ['cilium-clustermesh'],
     warns: [/Calico Enterprise/],
   },
   {
@@ -330,7 +332,7 @@ const PROFILES: Profile[] = [
     primary: 'service-mesh',
   },
   {
-    name: 'defect 8: AKS with Azure CNI powered by Cilium can use ClusterMesh',
+    name: 'defect 8: AKS manages its Cilium, so a self-managed ClusterMesh is avoided and the managed one named as a preview',
     answers: {
       clusters: 'several-same-region',
       platform: 'aks',
@@ -340,7 +342,9 @@ const PROFILES: Profile[] = [
       ops: 'platform-team',
     },
     primary: 'cluster-mesh',
-    first: { 'cluster-mesh': 'cilium-clustermesh' },
+    first: { 'cluster-mesh': 'submariner' },
+    avoid: ['cilium-clustermesh'],
+    warns: [/preview, not for production/],
   },
   // --- defect 9: sidecar-less advice that does not break
   {
@@ -443,7 +447,7 @@ const PROFILES: Profile[] = [
     answers: { services: '10-49', pains: ['mtls'], ops: 'none', platform: 'gke' },
     primary: 'service-mesh',
     first: { 'service-mesh': 'gke-cloud-service-mesh' },
-    warns: [/nobody would run it/],
+    warns: [/only a managed offering is recommended, and even that needs an\s+owner/],
   },
   {
     name: 'platform: AKS gets the Istio add-on',
@@ -564,6 +568,11 @@ describe('recommend: team profiles a senior platform engineer would sign', () =>
       for (const tool of p.avoid ?? []) {
         expect(r.tools.find((t) => t.tool === tool)?.fit, `${tool} ${why}`).toBe('avoid');
       }
+      for (const tool of p.absent ?? [])
+        expect(
+          r.tools.map((t) => t.tool),
+          why,
+        ).not.toContain(tool);
       for (const w of p.warns ?? [])
         expect(
           r.warnings.some((x) => w.test(x)),

@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { completeAnswers, holds, withoutNoneBesideChoices } from '../../src/engine/answers.js';
 import type { Answers } from '../../src/engine/flow.js';
 import { getFlow } from '../../src/engine/load.js';
-import { recommend } from '../../src/engine/recommend.js';
+import { advise, recommend } from '../../src/engine/recommend.js';
 
 const flow = getFlow();
 const rec = (answers: Answers) => recommend(flow, answers);
+/** The recommendation without `sensitivity`, for the property loops (sensitivity has tests of its own). */
+const adv = (answers: Answers) => advise(flow, answers);
 const cited = (r: ReturnType<typeof rec>, pattern: string) =>
   r.reasons.filter((x) => x.pattern === pattern).map((x) => x.question);
 
@@ -157,10 +159,11 @@ describe('recommend: contradictions and risks', () => {
     expect(r.warnings.join(' ')).toMatch(/None of these/);
   });
 
-  it('warns about a mesh with nobody to run it', () => {
+  it('gives nobody-to-run-it teams no self-managed mesh, and says what that gives up', () => {
     const r = rec({ services: '50-plus', pains: ['mtls', 'canary', 'flaky-calls'], regulated: 'yes', ops: 'none' });
-    expect(r.primary).toBe('service-mesh');
-    expect(r.warnings.join(' ')).toMatch(/nobody would run it/);
+    expect(r.primary).toBe('plain-kubernetes');
+    expect(r.warnings.join(' ')).toMatch(/Nobody would run a self-managed service mesh/);
+    expect(r.warnings.join(' ')).toMatch(/mTLS between services is left unaddressed/);
   });
 
   it('warns that a regulated team without a mesh must do mTLS itself', () => {
@@ -205,7 +208,7 @@ describe('recommend: the contract holds for every answer set', () => {
     const patterns = new Set(flow.patternById.keys());
     const questions = new Set(flow.questionById.keys());
     for (const answers of answerSets(3000)) {
-      const r = rec(answers);
+      const r = adv(answers);
       const named = [r.primary, ...r.complements, ...r.notNow];
       expect(new Set(named).size, JSON.stringify(answers)).toBe(named.length);
       for (const p of named) {
@@ -222,7 +225,7 @@ describe('recommend: the contract holds for every answer set', () => {
 
   it('places all five patterns, each exactly once', () => {
     for (const answers of answerSets(2000)) {
-      const r = rec(answers);
+      const r = adv(answers);
       expect([r.primary, ...r.complements, ...r.notNow].sort(), JSON.stringify(answers)).toEqual(
         [...flow.patternById.keys()].sort(),
       );
@@ -231,7 +234,7 @@ describe('recommend: the contract holds for every answer set', () => {
 
   it('gives every recommended layer exactly one usable first-choice tool and a checklist, and never offers a dead tool', () => {
     for (const answers of answerSets(2000)) {
-      const r = rec(answers);
+      const r = adv(answers);
       const why = JSON.stringify(answers);
       const recommended = [r.primary, ...r.complements];
       for (const t of r.tools) {
@@ -284,7 +287,7 @@ describe('recommend: the contract holds for every answer set', () => {
     for (const given of answerSets(2000)) {
       const a = withoutNoneBesideChoices(flow, completeAnswers(flow, given));
       if (a.clusters === 'one') continue;
-      const r = rec(given);
+      const r = adv(given);
       const recommended = [r.primary, ...r.complements];
       for (const pain of a.pains as string[]) {
         const by = handles(pain, a);
@@ -302,15 +305,27 @@ describe('recommend: the contract holds for every answer set', () => {
       ...flow.rules.fallback.reasons.map((r) => ({ ...r, pattern: flow.rules.fallback.pattern })),
       ...flow.rules.notNowFallback,
     ];
+    // A layer that left for one path per call, or for a capability no tool of it has, says so.
+    const layerName = (p: string) => (flow.patternById.get(p)?.name ?? p).replace(/^./, (c) => c.toLowerCase());
+    const leaving = [
+      ...flow.rules.onePath.map((o) => ({ pattern: o.drop, because: o.because })),
+      ...flow.tools.needs.flatMap((n) =>
+        n.patterns.map((p) => ({ pattern: p, because: n.layer.replaceAll('{layer}', layerName(p)) })),
+      ),
+    ];
     for (const given of answerSets(2000)) {
       const a = withoutNoneBesideChoices(flow, completeAnswers(flow, given));
-      const r = rec(given);
+      const r = adv(given);
       for (const reason of r.reasons) {
         const why = `${reason.because} for ${JSON.stringify(given)}`;
         expect(a[reason.question], `cites an unasked question: ${why}`).toBeDefined();
         const rule = flow.rules.rules.find((x) => x.pattern === reason.pattern && x.because === reason.because);
         if (rule) {
           expect(holds(rule.when, a), why).toBe(true);
+          continue;
+        }
+        if (leaving.some((x) => x.pattern === reason.pattern && x.because === reason.because)) {
+          expect(r.notNow, why).toContain(reason.pattern);
           continue;
         }
         const s = stock.find((x) => x.pattern === reason.pattern && x.because === reason.because);

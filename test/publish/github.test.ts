@@ -482,7 +482,7 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
       .delete(gh.at(paths.updateRef(BRANCH)))
       .reply(204);
     expect(await t.exportPr()).toBe(1);
-    expect(t.err.join('\n')).toMatch(/rate limit .* used up; nothing was changed\. Export again in 2 minute\(s\)\./);
+    expect(t.err.join('\n')).toMatch(/rate limit .* used up; nothing was changed\. Export again in 2 minutes\./);
     expect(gh.sequence().slice(-3)).toEqual([
       `POST ${paths.refs}`,
       `POST ${paths.createPull}`,

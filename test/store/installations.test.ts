@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Installation } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PgStore } from '../../src/store/index.js';
 import { SealedInstallationStore, sealedFiles, TokenCipher } from '../../src/store/installations.js';
+import { freshSchema } from '../support/pg.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -86,4 +88,58 @@ describe('SealedInstallationStore on files', () => {
     await store.deleteInstallation({ enterpriseId: 'E0ORG', isEnterpriseInstall: true });
     expect(await store.forWorkspace('T0WS1')).toBeUndefined();
   });
+});
+
+const orgInstall = (enterprise: string): Installation =>
+  ({
+    team: undefined,
+    enterprise: { id: enterprise },
+    user: { id: 'U1', token: undefined, scopes: [] },
+    bot: { token: `xoxb-bot-${enterprise}`, scopes: ['chat:write'], id: 'B1', userId: 'U0BOT' },
+    isEnterpriseInstall: true,
+  }) as Installation;
+
+describe('the workspaces an org-wide install serves', () => {
+  const backends = [
+    { name: 'files', open: async () => ({ records: sealedFiles(folder()), done: async () => undefined }) },
+    {
+      name: 'PostgreSQL',
+      open: async () => {
+        const schema = await freshSchema();
+        const pgStore = new PgStore(schema.url);
+        return {
+          records: pgStore.sealedRecords(),
+          done: async () => {
+            await pgStore.close();
+            await schema.drop();
+          },
+        };
+      },
+    },
+  ];
+  for (const backend of backends) {
+    it(`lists only workspaces the org's install answered for, none once the org is gone (${backend.name})`, async () => {
+      const { records, done } = await backend.open();
+      try {
+        const store = new SealedInstallationStore(records, new TokenCipher(randomBytes(32)));
+        await store.storeInstallation(orgInstall('E1'));
+        await store.storeInstallation(orgInstall('E2'));
+        await store.storeInstallation(workspaceInstall('T9'));
+        const served = (teamId: string, enterpriseId: string) =>
+          store.fetchInstallation({ teamId, enterpriseId, isEnterpriseInstall: true });
+        await served('T1', 'E1');
+        await served('T2', 'E1');
+        await served('T3', 'E2');
+        // A workspace with its own install, in no org: answered by that install, not counted in any org.
+        await store.fetchInstallation({ teamId: 'T9', enterpriseId: undefined, isEnterpriseInstall: false });
+        expect(await store.workspacesOf('E1')).toEqual(['T1', 'T2']);
+        expect(await store.workspacesOf('E2')).toEqual(['T3']);
+        expect(await store.workspacesOf('E3')).toEqual([]);
+        await store.deleteInstallation({ isEnterpriseInstall: true, enterpriseId: 'E1' });
+        expect(await store.workspacesOf('E1')).toEqual([]);
+      } finally {
+        await done();
+      }
+    });
+  }
 });

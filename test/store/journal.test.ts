@@ -85,3 +85,47 @@ describe('FileJournal', () => {
     expect((await new FileJournal(join(dir, 'journal')).pending()).map((e) => e.id)).toEqual([kept.id]);
   });
 });
+
+describe('FileJournal with a damaged file', () => {
+  it('skips and reports each malformed line, and gives back every good entry around them', async () => {
+    const dir = tempDir();
+    const j = new FileJournal(dir);
+    const a = await j.append({ body: body(1) });
+    const done = await j.append({ body: body(2) });
+    await j.markDone(done.id);
+    // No close: a crash; then the file is damaged in the middle.
+    appendFileSync(
+      join(dir, 'intake.jsonl'),
+      [
+        'null',
+        '{"op":"in","entry":{"id":"no-body","at":"2026-12-01T00:00:00Z"}}',
+        '[1,2,3]',
+        '{"op":"done"}',
+        '{"op":"in","entry":{"id":"bad-retry","at":"x","body":{},"retryNum":"one"}}',
+        'not json at all',
+        '',
+      ].join('\n'),
+    );
+    const b = await j.append({ body: body(3), retryNum: 2, retryReason: 'http_timeout' });
+    const skipped: Array<[number, string]> = [];
+    const again = new FileJournal(dir, { onSkipped: (line, why) => skipped.push([line, why]) });
+    const pending = await again.pending();
+    expect(pending.map((e) => e.id)).toEqual([a.id, b.id]);
+    expect(pending[1]).toMatchObject({ body: body(3), retryNum: 2, retryReason: 'http_timeout' });
+    expect(skipped.map(([line]) => line)).toEqual([4, 5, 6, 7, 8, 9]);
+    expect(skipped[5]?.[1]).toBe('not JSON');
+    expect(skipped[0]?.[1]).toMatch(/not a journal record/);
+  });
+
+  it('never empties entries it has not read: a journal used without pending() keeps them for the next start', async () => {
+    const dir = tempDir();
+    const first = new FileJournal(dir);
+    const left = await first.append({ body: body(1) });
+    // The next process cannot (or does not) read the file, yet takes requests in and finishes them.
+    const next = new FileJournal(dir, { compactBytes: 10 });
+    const e = await next.append({ body: body(2) });
+    await next.markDone(e.id);
+    await next.close();
+    expect((await new FileJournal(dir).pending()).map((x) => x.id)).toEqual([left.id]);
+  });
+});

@@ -65,6 +65,7 @@ describe('PgStore', () => {
     expect(rows).toEqual([
       { version: 1, name: 'teams, sessions, decisions, seen events' },
       { version: 2, name: 'slack installations' },
+      { version: 3, name: 'intake journal' },
     ]);
   });
 

@@ -84,6 +84,14 @@ function element(e: unknown, where: string, out: string[]): void {
     case 'channels_select':
     case 'users_select':
       break;
+    case 'number_input':
+      // Slack requires saying whether decimals are allowed.
+      if (typeof e.is_decimal_allowed !== 'boolean') out.push(`${where}: number_input without is_decimal_allowed`);
+      break;
+    case 'multi_users_select':
+      if (e.max_selected_items !== undefined && !(Number(e.max_selected_items) >= 1))
+        out.push(`${where}: max_selected_items below 1`);
+      break;
     case 'datepicker':
       if (e.initial_date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(e.initial_date)))
         out.push(`${where}: initial_date is not YYYY-MM-DD`);

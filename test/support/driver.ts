@@ -1,14 +1,17 @@
 import { expect } from 'vitest';
-import type { StoredMessage } from './fake-slack.js';
+import type { Call, StoredMessage } from './fake-slack.js';
 import {
   ALICE,
   CHANNEL,
+  changePayload,
   clickPayload,
   confirmPayload,
   type Harness,
+  interviewOf,
   isPost,
   type Person,
   questionMessage,
+  shapesThread,
 } from './harness.js';
 
 /** Conversation steps a test plays against the harness, named as a person would do them. */
@@ -32,16 +35,23 @@ export async function startInterview(h: Harness, title = 'Payments networking', 
   return String(first.params.thread_ts);
 }
 
+/** Waits until the thread's interview message asks `questionId` (posted, or updated in place to it). */
 export async function waitForQuestion(h: Harness, rootTs: string, questionId: string): Promise<StoredMessage> {
-  await h.fake.waitFor(
-    (c) => isPost(c) && c.params.thread_ts === rootTs && JSON.stringify(c.params.blocks).includes(`"q:${questionId}"`),
-    5000,
-    `question ${questionId}`,
-  );
-  await h.idle();
-  const msg = questionMessage(h.fake, CHANNEL, rootTs, questionId);
-  if (!msg) throw new Error(`question ${questionId} not stored`);
-  return msg;
+  // The fake records a call before it applies it: wait for the call, let the bot settle, then read the message.
+  for (let after = -1; ; ) {
+    const call = await h.fake.waitFor(
+      (c) =>
+        c.seq > after &&
+        shapesThread(h.fake, c, CHANNEL, rootTs) &&
+        JSON.stringify(c.params.blocks).includes(`"q:${questionId}"`),
+      5000,
+      `question ${questionId}`,
+    );
+    await h.idle();
+    const msg = questionMessage(h.fake, CHANNEL, rootTs, questionId);
+    if (msg) return msg;
+    after = call.seq;
+  }
 }
 
 /** The click (or ticks + confirm) that answers a question as its message looks now. */
@@ -71,6 +81,27 @@ export async function answer(
   await h.idle();
 }
 
+/** Opens an answered question again through the interview message's "Change an answer" menu. */
+export async function reopenQuestion(h: Harness, rootTs: string, questionId: string, who: Person = ALICE) {
+  const msg = interviewOf(h.fake, rootTs);
+  if (!msg) throw new Error('no interview message');
+  const res = await h.interact(changePayload(h.fake, msg, questionId, who));
+  expect(res.status).toBe(200);
+  return waitForQuestion(h, rootTs, questionId);
+}
+
+/** Changes an earlier answer as a person does: "Change an answer", then the new choice. */
+export async function changeAnswer(
+  h: Harness,
+  rootTs: string,
+  questionId: string,
+  value: string | string[],
+  who: Person = ALICE,
+) {
+  await reopenQuestion(h, rootTs, questionId, who);
+  await answer(h, rootTs, questionId, value, who);
+}
+
 /** Answers each scripted question in order, waiting for each to be posted. */
 export async function runInterview(h: Harness, rootTs: string, script: Record<string, string | string[]>) {
   for (const [id, value] of Object.entries(script)) {
@@ -79,13 +110,15 @@ export async function runInterview(h: Harness, rootTs: string, script: Record<st
   }
 }
 
-/** The newest recommendation card (posted with reply_broadcast). */
+/** A post of a recommendation card that still takes decisions: a thread reply carrying the Accept button. */
+export const isCardPost = (c: Call): boolean =>
+  isPost(c) &&
+  typeof c.params.thread_ts === 'string' &&
+  JSON.stringify(c.params.blocks ?? []).includes('"action_id":"decision:accept"');
+
+/** The newest recommendation card (a thread reply with Accept; it is not broadcast). */
 export async function waitForCard(h: Harness, after = 0): Promise<StoredMessage> {
-  const call = await h.fake.waitFor(
-    (c) => c.seq > after && isPost(c) && c.params.reply_broadcast === true,
-    5000,
-    'the recommendation card',
-  );
+  const call = await h.fake.waitFor((c) => c.seq > after && isCardPost(c), 5000, 'the recommendation card');
   await h.idle();
   const card = [...h.fake.messages.values()].find(
     (m) => m.text === call.params.text && m.thread_ts === call.params.thread_ts,

@@ -28,6 +28,18 @@ export type StoredMessage = {
   user?: string | undefined;
 };
 
+/** A file the bot uploaded and shared (files.getUploadURLExternal, the upload, files.completeUploadExternal). */
+export type UploadedFile = {
+  id: string;
+  filename: string;
+  title?: string | undefined;
+  altText?: string | undefined;
+  channel?: string | undefined;
+  threadTs?: string | undefined;
+  /** The exact bytes posted to the upload URL. */
+  bytes: Buffer;
+};
+
 /** An HTTP-level failure of one Web API call (see FakeSlack.faultNext). */
 export type HttpFault = { status: number; retryAfter?: number; delayMs?: number };
 
@@ -49,10 +61,16 @@ export class FakeSlack {
   readonly messages = new Map<string, StoredMessage>();
   /** Workspace admins as users.info reports them (`is_admin`); Alice administers the fake workspace, Bob does not. */
   readonly admins = new Set<string>(['U0ALICE']);
+  /** Time zones users.info reports (`tz`); people not listed have none. */
+  readonly zones = new Map<string, string>();
   /** C… channels conversations.info reports as private (G… and D… ids the bot knows by their id). */
   readonly privateChannels = new Set<string>();
   /** Members of a conversation, for conversations.members (unlisted conversations have none). */
   readonly members = new Map<string, string[]>();
+  /** Files shared by files.completeUploadExternal, in order, with the bytes uploaded for each. */
+  readonly files: UploadedFile[] = [];
+  /** Upload URLs handed out and not yet completed: what getUploadURLExternal was told, and the bytes once posted. */
+  private readonly uploads = new Map<string, { filename: string; altText?: string | undefined; bytes?: Buffer }>();
   private server: Server | undefined;
   private seq = 0;
   private tsCounter = 0;
@@ -241,7 +259,8 @@ export class FakeSlack {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const rawBytes = Buffer.concat(chunks);
+    const raw = rawBytes.toString('utf8');
     const path = new URL(req.url ?? '/', this.url).pathname;
     const reply = (status: number, body: Json) => {
       res.writeHead(status, { 'Content-Type': 'application/json' });
@@ -254,7 +273,9 @@ export class FakeSlack {
     }
     if (path.startsWith('/upload/')) {
       // The bytes are kept so tests can read what was uploaded; the path names the file id.
-      this.record({ method: 'upload', params: { bytes: raw.length, body: raw }, path });
+      this.record({ method: 'upload', params: { bytes: rawBytes.length, body: raw }, path });
+      const pending = this.uploads.get(path.slice('/upload/'.length));
+      if (pending) pending.bytes = await uploadedBytes(rawBytes, req.headers['content-type']);
       res.writeHead(200);
       res.end('OK');
       return;
@@ -395,7 +416,14 @@ export class FakeSlack {
         if (!/^[UW][A-Z0-9]+$/.test(id)) return { ok: false, error: 'user_not_found' };
         return {
           ok: true,
-          user: { id, team_id: HOME_TEAM, name: id.toLowerCase(), is_admin: this.admins.has(id), is_owner: false },
+          user: {
+            id,
+            team_id: HOME_TEAM,
+            name: id.toLowerCase(),
+            is_admin: this.admins.has(id),
+            is_owner: false,
+            ...(this.zones.has(id) ? { tz: this.zones.get(id) } : {}),
+          },
         };
       }
       case 'chat.getPermalink':
@@ -411,14 +439,43 @@ export class FakeSlack {
         return { ok: true, view: { id: `V${this.calls.length}`, ...(p.view as Json) } };
       case 'files.getUploadURLExternal': {
         const id = `F0FILE${this.calls.length}`;
+        const altText = typeof p.alt_text === 'string' ? p.alt_text : undefined;
+        this.uploads.set(id, { filename: String(p.filename ?? ''), altText });
         return { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id };
       }
-      case 'files.completeUploadExternal':
-        return { ok: true, files: [{ id: 'F0FILE', title: p.title ?? 'file' }] };
+      case 'files.completeUploadExternal': {
+        const listed = Array.isArray(p.files) ? (p.files as Json[]) : [];
+        for (const f of listed) {
+          const id = String(f.id ?? '');
+          const pending = this.uploads.get(id);
+          if (!pending?.bytes) return { ok: false, error: 'file_not_found' };
+          this.uploads.delete(id);
+          this.files.push({
+            id,
+            filename: pending.filename,
+            title: typeof f.title === 'string' ? f.title : undefined,
+            altText: pending.altText,
+            channel: typeof p.channel_id === 'string' ? p.channel_id : undefined,
+            threadTs: typeof p.thread_ts === 'string' ? p.thread_ts : undefined,
+            bytes: pending.bytes,
+          });
+        }
+        return { ok: true, files: listed.map((f) => ({ id: f.id, title: f.title ?? 'file' })) };
+      }
       default:
         return { ok: false, error: 'unknown_method' };
     }
   }
+}
+
+/** The file's bytes in an upload: the one file part of a multipart form (as web-api sends it), else the raw body. */
+async function uploadedBytes(raw: Buffer, contentType: string | undefined): Promise<Buffer> {
+  if (!contentType?.startsWith('multipart/form-data')) return raw;
+  const form = await new Response(raw, { headers: { 'Content-Type': contentType } }).formData();
+  // A part with a file name is a Blob; text fields are strings.
+  const file = [...form.values()].find((v) => typeof v !== 'string') as unknown as Blob | undefined;
+  if (!file) throw new Error('multipart upload without a file part');
+  return Buffer.from(await file.arrayBuffer());
 }
 
 /** web-api sends form-encoded params with nested values as JSON strings. */

@@ -331,6 +331,46 @@ export function questionMessage(
     .at(-1);
 }
 
+/** The thread's interview message: the bot's message that holds the answers or a `q:` block (first posted). */
+export function interviewOf(fake: FakeSlack, threadTs: string, channel = CHANNEL): StoredMessage | undefined {
+  return fake
+    .thread(channel, threadTs)
+    .find(
+      (m) =>
+        m.ts !== threadTs &&
+        m.blocks.some((b) => isObj(b) && (b.block_id === 'interview:answers' || String(b.block_id).startsWith('q:'))),
+    );
+}
+
+/** Picks `questionId` in the interview message's "Change an answer" menu (a section accessory), as Slack sends it. */
+export function changePayload(fake: FakeSlack, msg: StoredMessage, questionId: string, who: Person): Json {
+  const block = msg.blocks.find(
+    (b) => isObj(b.accessory) && String(b.accessory.action_id).startsWith('interview:change'),
+  );
+  const menu = block?.accessory as Json | undefined;
+  const option = ((menu?.options ?? []) as Json[]).find((o) => o.value === questionId);
+  if (!block || !menu || !option) throw new Error(`no Change entry for ${questionId} in ${msg.ts}`);
+  return {
+    ...base(fake, msg, who),
+    actions: [
+      {
+        type: 'static_select',
+        action_id: menu.action_id,
+        block_id: block.block_id,
+        selected_option: option,
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
+  };
+}
+
+/** A call that posts a message, or updates one that lives in `threadTs`'s thread (the interview message is updated). */
+export function shapesThread(fake: FakeSlack, c: Call, channel: string, threadTs: string): boolean {
+  if (c.method === 'chat.postMessage') return c.params.thread_ts === threadTs;
+  if (c.method !== 'chat.update') return false;
+  return fake.message(channel, String(c.params.ts ?? ''))?.thread_ts === threadTs;
+}
+
 export const isPost = (c: Call) => c.method === 'chat.postMessage';
 export const postsOfBlock = (fake: FakeSlack, blockId: string) =>
   fake.calls.filter(

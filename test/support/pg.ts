@@ -1,16 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { inject } from 'vitest';
 
-/** How to get the database these tests need; shown instead of skipping. */
-export const HOW_TO_START =
-  'TEST_DATABASE_URL is not set, and these tests need PostgreSQL. Start one and point the tests at it with\n' +
-  '  eval "$(bash scripts/pg-test-db.sh)"\n' +
-  '(Debian/Ubuntu as root: installs and starts PostgreSQL, creates the test role and database), or export\n' +
-  'TEST_DATABASE_URL=postgres://USER:PASSWORD@HOST:PORT/DB for a database where that role may CREATE SCHEMA.';
-
+/**
+ * The database these tests use: TEST_DATABASE_URL when set, else the PostgreSQL the global setup started from npm
+ * (test/support/postgres.ts). Outside vitest (the benchmarks) pass a URL to freshSchema instead.
+ */
 export function testDatabaseUrl(): string {
-  const url = process.env.TEST_DATABASE_URL?.trim();
-  if (!url) throw new Error(HOW_TO_START);
+  const url = process.env.TEST_DATABASE_URL?.trim() || inject('testDatabaseUrl');
+  if (!url) throw new Error('No test database: TEST_DATABASE_URL is unset and the global setup provided none.');
   return url;
 }
 

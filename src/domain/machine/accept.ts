@@ -25,7 +25,7 @@ export const approvalsNeeded = (doc: TeamDoc): number =>
  * Quorum: at least `config approvals` different people, and, when the team
  * named required approvers, every one of them.
  */
-export function approvalsMissing(doc: TeamDoc, s: Session): MissingApprovals | undefined {
+export function approvalsMissing(doc: TeamDoc, s: Pick<Session, 'approvals'>): MissingApprovals | undefined {
   const count = approvers(s).length;
   const required = doc.config.approvers ?? [];
   const pending = requiredNotApproved(doc, s).length;

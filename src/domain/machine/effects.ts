@@ -32,11 +32,17 @@ export type StatusChange =
   | { kind: 'rejected'; actor: string };
 
 export type Effect =
-  /** Post the next question under the claim the step made (`recover`: look in the thread first, after a crash). */
-  | { type: 'post-question'; thread: Thread; question: string; claim: string; recover: boolean; actor?: string }
-  /** Re-render a posted question (its answer changed). */
-  | { type: 'update-question'; thread: Thread; question: string }
-  /** Mark a posted question as no longer applying. */
+  /**
+   * Post the interview message (answers so far, then the current question) under the claim the step made
+   * (`recover`: look in the thread first, after a crash).
+   */
+  | { type: 'post-interview'; thread: Thread; claim: string; recover: boolean; actor?: string }
+  /**
+   * Re-render the interview message in place from the state (an answer, a question opened again, a decision);
+   * `actor` is told privately when Slack refuses the update.
+   */
+  | { type: 'update-interview'; thread: Thread; actor?: string }
+  /** A question message of an interview begun before the single interview message: it stops taking answers. */
   | { type: 'retire-question'; thread: Thread; question: string; ts: string }
   /** Post the recommendation card under the claim the step made, then its readiness checklist. */
   | { type: 'post-card'; thread: Thread; claim: string; recover: boolean; actor?: string }

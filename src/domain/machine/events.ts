@@ -49,6 +49,8 @@ export type Event =
       by: string;
       request?: RequestRef | undefined;
     }
+  /** Open an answered question again in the interview message, to change it (`at`: the interview message). */
+  | { type: 'ask-again'; sessionId: string; at: At; question: string; by: string }
   /** Post what a failed step left unposted; `sessionId` absent: the latest open interview in `channel`. */
   | { type: 'resume'; sessionId?: string | undefined; channel?: string | undefined; by: string }
   /** Accept the recommendation, or override it with a reason. */
@@ -86,6 +88,10 @@ export type Event =
   | RecordEvent<'reopen'>
   | RecordEvent<'reject'>
   | RecordEvent<'deprecate'>
+  /** A proposed record accepted by its number (the terminal's `decide accept`), without its interview's card. */
+  | RecordEvent<'accept-record'>
+  /** An accepted record is superseded by another of the team's records (`with`), proposed (accepted now) or accepted. */
+  | (RecordEvent<'supersede'> & { with: number })
   /** Someone sets (or moves) the card's deadline. */
   | { type: 'set-deadline'; sessionId: string; at: At; deadline: string; by: string }
   /** The recommendation's deadline passed: accepted with quorum and no open concern, else abandoned. */
@@ -119,7 +125,12 @@ type RecordEvent<T extends string> = {
   /** The actor's own team: only the record's team changes it. */
   userTeam: string;
   card?: { channel: string; ts: string } | undefined;
+  /** Where the action was asked for, for the history's note (default Slack). */
+  via?: Via | undefined;
 };
+
+/** Where a person acted from. */
+export type Via = 'slack' | 'terminal';
 
 /** Why a life-cycle action was refused; it changed nothing. */
 export type RecordRefusal = { kind: 'not-found' } | { kind: 'foreign-team' } | { kind: 'refused'; message: string };
@@ -142,6 +153,14 @@ export type AnswerOutcome =
   | { kind: 'stale'; by?: string | undefined; value?: AnswerValue | undefined }
   | { kind: 'bad-answer'; message: string }
   | { kind: 'answered' };
+
+export type AskAgainOutcome =
+  | { kind: 'not-found' }
+  | { kind: 'closed'; status: Session['status']; decisionNumber?: number | undefined }
+  | { kind: 'not-current' }
+  | { kind: 'not-applicable' }
+  | { kind: 'unchanged' }
+  | { kind: 'opened' };
 
 export type ResumeOutcome =
   | { kind: 'none' }
@@ -198,6 +217,7 @@ export type Outcomes = {
   'root-posted': { kind: 'started'; session: Session } | { kind: 'vanished' };
   'root-failed': { kind: 'released' } | { kind: 'not-found' };
   answer: AnswerOutcome;
+  'ask-again': AskAgainOutcome;
   resume: ResumeOutcome;
   accept: AcceptOutcome;
   approve: ApproveOutcome;
@@ -207,6 +227,14 @@ export type Outcomes = {
   reopen: RecordRefusal | { kind: 'reopened'; decision: Decision };
   reject: RecordRefusal | { kind: 'rejected'; decision: Decision };
   deprecate: RecordRefusal | { kind: 'deprecated'; decision: Decision };
+  'accept-record':
+    | RecordRefusal
+    | { kind: 'needs-approvals'; have: number; need: number }
+    | { kind: 'accepted'; decision: Decision };
+  supersede:
+    | RecordRefusal
+    | { kind: 'needs-approvals'; have: number; need: number }
+    | { kind: 'superseded'; decision: Decision; successor: Decision };
   'set-deadline': CardRefusal | { kind: 'set' };
   deadline: DeadlineOutcome;
   record: RecordOutcome;

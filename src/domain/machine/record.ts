@@ -63,7 +63,7 @@ export function recordDecision(doc: TeamDoc, input: NewDecision): Result<Decisio
     concerns: [],
     approvals: [],
     checklistTicks: {},
-    history: [{ at, by: input.by, to: 'proposed' }],
+    history: [{ at, by: input.by, ...(input.byName ? { byName: input.byName } : {}), to: 'proposed' }],
     ...(input.overrideReason ? { overrideReason: input.overrideReason } : {}),
     ...(input.sessionId ? { sessionId: input.sessionId } : {}),
     ...(input.channel ? { channel: input.channel } : {}),
@@ -106,7 +106,7 @@ export function transition(
   const at = now.toISOString();
   decision.status = to;
   decision.updatedAt = at;
-  decision.history.push({ at, by, to, ...(note ? { note } : {}) });
+  decision.history.push({ at, by, ...(byName ? { byName } : {}), to, ...(note ? { note } : {}) });
   match(to)
     .with('accepted', () => {
       decision.decidedBy = by;
@@ -115,17 +115,77 @@ export function transition(
       decision.decidedAt = at;
       decision.revisitOn ??= revisitDate(decision.recommendation, now);
       const old = decision.supersedes ? findByKey(doc.decisions, (d) => d.number === decision.supersedes) : undefined;
-      if (old && old.status === 'accepted') {
-        old.status = 'superseded';
-        old.supersededBy = decision.number;
-        old.updatedAt = at;
-        old.history.push({ at, by, to: 'superseded', note: `by ADR-${String(decision.number).padStart(4, '0')}` });
-      }
+      if (old && old.status === 'accepted') markSuperseded(old, decision.number, { by, byName }, at);
     })
     .with('rejected', 'deprecated', 'proposed', () => undefined)
     .exhaustive();
   return ok(decision);
 }
+
+/** The accepted `old` record gives way to `successor`; the history credits the person who did it. */
+function markSuperseded(
+  old: Decision,
+  successor: number,
+  actor: { by: string; byName?: string | undefined },
+  at: string,
+) {
+  old.status = 'superseded';
+  old.supersededBy = successor;
+  old.updatedAt = at;
+  old.history.push({
+    at,
+    by: actor.by,
+    ...(actor.byName ? { byName: actor.byName } : {}),
+    to: 'superseded',
+    note: `by ${adrId(successor)}`,
+  });
+}
+
+/**
+ * Makes `successor` the record that supersedes the accepted record `number`:
+ * a proposed successor is accepted (which supersedes the old one, as a revisit
+ * does); an accepted one supersedes it at once. Checks come first, so a
+ * refusal changes nothing.
+ */
+export function supersede(
+  doc: TeamDoc,
+  number: number,
+  successor: number,
+  actor: { by: string; byName?: string | undefined },
+  now: Date,
+  note?: string,
+): Result<{ old: Decision; successor: Decision; accepted: boolean }, SupersedeError> {
+  const old = findByKey(doc.decisions, (d) => d.number === number);
+  if (!old) return err({ kind: 'not-found', number });
+  const next = findByKey(doc.decisions, (d) => d.number === successor);
+  if (!next) return err({ kind: 'not-found', number: successor });
+  if (successor === number) return err({ kind: 'itself', number });
+  if (!NEXT[old.status].includes('superseded'))
+    return err({ kind: 'bad-transition', from: old.status, to: 'superseded' });
+  if (next.supersedes !== undefined && next.supersedes !== number) {
+    return err({ kind: 'revisits-another', number: successor, revisits: next.supersedes });
+  }
+  if (next.status !== 'proposed' && next.status !== 'accepted') {
+    return err({ kind: 'successor-closed', number: successor, status: next.status });
+  }
+  next.supersedes = number;
+  if (next.status === 'proposed') {
+    const accepted = transition(doc, successor, 'accepted', actor.by, now, note, actor.byName);
+    if (!accepted.ok) return accepted;
+    return ok({ old, successor: next, accepted: true });
+  }
+  const at = now.toISOString();
+  next.updatedAt = at;
+  markSuperseded(old, successor, actor, at);
+  return ok({ old, successor: next, accepted: false });
+}
+
+/** Why one record cannot supersede another. */
+export type SupersedeError =
+  | DecisionError
+  | { kind: 'itself'; number: number }
+  | { kind: 'revisits-another'; number: number; revisits: number }
+  | { kind: 'successor-closed'; number: number; status: DecisionStatus };
 
 /**
  * Puts a decided record back to `proposed` for another look. Only someone of the
@@ -135,7 +195,7 @@ export function transition(
 export function reopen(
   doc: TeamDoc,
   number: number,
-  actor: { by: string; teamId: string },
+  actor: { by: string; teamId: string; byName?: string | undefined },
   now: Date,
   note?: string,
 ): Result<Decision, DecisionError> {
@@ -151,14 +211,15 @@ export function reopen(
   delete decision.decidedByName;
   delete decision.decidedAt;
   delete decision.revisitOn;
-  decision.history.push({ at, by: actor.by, to: 'proposed', ...(note ? { note } : {}) });
+  const who = { by: actor.by, ...(actor.byName ? { byName: actor.byName } : {}) };
+  decision.history.push({ at, ...who, to: 'proposed', ...(note ? { note } : {}) });
   // The record it superseded guides the team again until this one is accepted anew.
   const old = doc.decisions.find((d) => d.supersededBy === number && d.status === 'superseded');
   if (old) {
     old.status = 'accepted';
     delete old.supersededBy;
     old.updatedAt = at;
-    old.history.push({ at, by: actor.by, to: 'accepted', note: `${adrId(number)} reopened` });
+    old.history.push({ at, ...who, to: 'accepted', note: `${adrId(number)} reopened` });
   }
   return ok(decision);
 }

@@ -15,10 +15,13 @@ import {
   holderOf,
   openConcerns,
 } from '../../team/discussion.js';
+import { stampRules } from '../../team/governance.js';
 import { findByKey } from '../../team/lookup.js';
 import { visibleIn } from '../../team/visibility.js';
 import { claimable, claimOf, isPending, leftBy, type RequestRef } from '../claims.js';
 import { abandonAfterDays, isIdle, isOpen, openLimitReached } from '../limits.js';
+import { count, pick } from '../plural.js';
+import { DEFAULT_TITLE, decisionTitle } from '../presentation.js';
 import { undraft } from '../undraft.js';
 import { acceptSession, approvalsMissing, approvers } from './accept.js';
 import type { Effect, Thread } from './effects.js';
@@ -38,8 +41,9 @@ import type {
   ResumeOutcome,
   StartOutcome,
   TickOutcome,
+  Via,
 } from './events.js';
-import { adrId, type DecisionError, recordDecision, reopen, transition } from './record.js';
+import { adrId, type DecisionError, recordDecision, reopen, supersede, transition } from './record.js';
 import { answerSession, startSession } from './session.js';
 
 /**
@@ -78,12 +82,13 @@ export function step<E extends Event>(flow: Flow, state: TeamDoc, event: E, now:
 export function advance<E extends Event>(flow: Flow, doc: TeamDoc, event: E, now: Date): Advanced<E> {
   const fx: Effect[] = [];
   const outcome = match(event as Event)
-    .with({ type: 'start' }, (e) => start(flow, doc, e, now, fx))
-    .with({ type: 'root-posted' }, (e) => rootPosted(flow, doc, e, now, fx))
+    .with({ type: 'start' }, (e) => start(doc, e, now, fx))
+    .with({ type: 'root-posted' }, (e) => rootPosted(doc, e, now, fx))
     .with({ type: 'root-failed' }, (e) => rootFailed(doc, e))
     .with({ type: 'answer' }, (e) => answer(flow, doc, e, now, fx))
+    .with({ type: 'ask-again' }, (e) => askAgain(flow, doc, e, now, fx))
     .with({ type: 'resume' }, (e) => resume(flow, doc, e, now, fx))
-    .with({ type: 'accept' }, (e) => accept(doc, e, now, fx))
+    .with({ type: 'accept' }, (e) => titled(flow, doc, accept(doc, e, now, fx)))
     .with({ type: 'approve' }, (e) => approveCard(doc, e, now, fx))
     .with({ type: 'raise-concern' }, (e) => raiseConcern(doc, e, now, fx))
     .with({ type: 'resolve-concern' }, (e) => resolveConcern(doc, e, now, fx))
@@ -91,8 +96,10 @@ export function advance<E extends Event>(flow: Flow, doc: TeamDoc, event: E, now
     .with({ type: 'reopen' }, (e) => reopenRecord(doc, e, now, fx))
     .with({ type: 'reject' }, (e) => rejectRecord(doc, e, now, fx))
     .with({ type: 'deprecate' }, (e) => deprecateRecord(doc, e, now, fx))
+    .with({ type: 'accept-record' }, (e) => acceptRecord(doc, e, now, fx))
+    .with({ type: 'supersede' }, (e) => supersedeRecord(doc, e, now, fx))
     .with({ type: 'set-deadline' }, (e) => setDeadline(doc, e, now, fx))
-    .with({ type: 'deadline' }, (e) => deadline(doc, e, now, fx))
+    .with({ type: 'deadline' }, (e) => titled(flow, doc, deadline(doc, e, now, fx)))
     .with({ type: 'reminder-due' }, (e) => reminderDue(doc, e, now, fx))
     .with({ type: 'nudge-due' }, (e) => nudgeDue(doc, e, fx))
     .with({ type: 'abandon-idle' }, (e) => abandonIdle(doc, e, now, fx))
@@ -119,6 +126,14 @@ const threadOf = (s: Session): Thread | undefined =>
   s.channel && s.threadTs && !isPending(s.threadTs)
     ? { sessionId: s.id, channel: s.channel, threadTs: s.threadTs }
     : undefined;
+/** The posted interview message (not a claim on one). */
+const postedInterview = (s: Session): string | undefined =>
+  s.interviewTs && !isPending(s.interviewTs) ? s.interviewTs : undefined;
+/** The interview message shows the session as it is now: re-rendered after any change it shows. */
+function showInterview(s: Session, fx: Effect[]): void {
+  const thread = threadOf(s);
+  if (thread && postedInterview(s)) fx.push({ type: 'update-interview', thread });
+}
 /** A posted card (not a claim on one). */
 const postedCard = (s: Session): string | undefined => (s.cardTs && !isPending(s.cardTs) ? s.cardTs : undefined);
 
@@ -147,9 +162,9 @@ function revisitRefusal(doc: TeamDoc, number: number, channel?: string): StartOu
   return old?.status === 'accepted' ? undefined : { kind: 'cannot-revisit', number, status: old?.status };
 }
 
-function start(flow: Flow, doc: TeamDoc, e: Of<'start'>, now: Date, fx: Effect[]): StartOutcome {
+function start(doc: TeamDoc, e: Of<'start'>, now: Date, fx: Effect[]): StartOutcome {
   const mine = e.request ? findByKey(doc.sessions, (s) => s.startRequest === e.request?.id) : undefined;
-  if (mine) return replayedStart(flow, mine, e.request, fx);
+  if (mine) return replayedStart(mine, e.request, fx);
   if (e.revisits !== undefined) {
     const refused = revisitRefusal(doc, e.revisits, e.channel);
     if (refused) return refused;
@@ -177,37 +192,34 @@ function start(flow: Flow, doc: TeamDoc, e: Of<'start'>, now: Date, fx: Effect[]
 /**
  * A start that is a replay of an earlier one (same request): its interview is
  * there already. Finishes what the crash cut off: the root post (looked for in
- * the channel before posting again), or the first question.
+ * the channel before posting again), or the interview message.
  */
-function replayedStart(flow: Flow, mine: Session, request: RequestRef | undefined, fx: Effect[]): StartOutcome {
+function replayedStart(mine: Session, request: RequestRef | undefined, fx: Effect[]): StartOutcome {
   if (isPending(mine.threadTs)) {
     // Only a process that stopped leaves its own claim behind; one still running is finishing it.
     return leftBy(mine.threadTs, request) && mine.threadTs
       ? { kind: 'reserved', id: mine.id, claim: mine.threadTs, recover: true, session: mine }
       : { kind: 'replayed', session: mine };
   }
-  const first = flow.interview.questions[0];
-  const claim = first ? mine.messages[first.id] : undefined;
+  const claim = mine.interviewTs;
   const thread = threadOf(mine);
-  if (first && claim && leftBy(claim, request) && thread) {
-    fx.push({ type: 'post-question', thread, question: first.id, claim, recover: true, actor: mine.startedBy });
+  if (claim && leftBy(claim, request) && thread) {
+    fx.push({ type: 'post-interview', thread, claim, recover: true, actor: mine.startedBy });
   }
   return { kind: 'replayed', session: mine };
 }
 
-function rootPosted(flow: Flow, doc: TeamDoc, e: Of<'root-posted'>, now: Date, fx: Effect[]): Outcomes['root-posted'] {
+function rootPosted(doc: TeamDoc, e: Of<'root-posted'>, now: Date, fx: Effect[]): Outcomes['root-posted'] {
   const s = sessionOf(doc, e.sessionId);
   if (!s?.channel) return { kind: 'vanished' };
   s.threadTs = e.threadTs;
   if (e.rootTs !== e.threadTs) s.rootTs = e.rootTs;
   for (const reply of e.replies) captureReply(doc, s, reply);
-  const first = flow.interview.questions[0];
-  if (first) {
-    const claim = claimOf(now, e.request);
-    s.messages[first.id] = claim;
-    const thread = { sessionId: s.id, channel: s.channel, threadTs: e.threadTs };
-    fx.push({ type: 'post-question', thread, question: first.id, claim, recover: false, actor: s.startedBy });
-  }
+  // One message carries the whole interview: posted once here, updated in place for every question after.
+  const claim = claimOf(now, e.request);
+  s.interviewTs = claim;
+  const thread = { sessionId: s.id, channel: s.channel, threadTs: e.threadTs };
+  fx.push({ type: 'post-interview', thread, claim, recover: false, actor: s.startedBy });
   return { kind: 'started', session: s };
 }
 
@@ -223,6 +235,10 @@ const sorted = (v: AnswerValue | undefined) => (Array.isArray(v) ? [...v].sort()
 const sameAnswer = (a: AnswerValue | undefined, b: AnswerValue): boolean =>
   a !== undefined && JSON.stringify(sorted(a)) === JSON.stringify(sorted(b));
 
+/** The interview message, or a question message of an interview begun before there was one. */
+const isInterviewMessage = (s: Session, ts: string, question: string): boolean =>
+  s.interviewTs === ts || s.messages[question] === ts;
+
 /**
  * Checks the clicked message, the answer revision the person saw and the
  * session version, applies the answer, and claims whichever message must be
@@ -235,12 +251,22 @@ function answer(flow: Flow, doc: TeamDoc, e: Of<'answer'>, now: Date, fx: Effect
   if (s.status === 'decided' || s.status === 'abandoned') {
     return { kind: 'closed', status: s.status, decisionNumber: s.decisionNumber };
   }
-  if (s.messages[e.question] !== e.at.ts) return { kind: 'not-current' };
+  if (!isInterviewMessage(s, e.at.ts, e.question)) return { kind: 'not-current' };
   if (!askedQuestions(flow, s.answers).some((q) => q.id === e.question)) return { kind: 'not-applicable' };
   const current = s.answers[e.question];
   if (sameAnswer(current, e.value)) {
-    // A repeat click changes nothing, but posts what an earlier failure left unposted.
-    return claimMissing(flow, s, thread, e.by, now, e.request, fx) ? { kind: 'resumed' } : { kind: 'unchanged' };
+    if (s.editing === e.question) {
+      // Choosing the same answer of a question opened again keeps it: the interview moves on.
+      delete s.editing;
+      touch(s, now);
+      showInterview(s, fx);
+      return { kind: 'unchanged' };
+    }
+    // A repeat click changes nothing, but posts what an earlier failure left unposted, or shows the message
+    // again: a click on an answered question means the clicker's view is behind (an update Slack refused).
+    if (claimMissing(flow, s, thread, e.by, now, e.request, fx)) return { kind: 'resumed' };
+    showInterview(s, fx);
+    return { kind: 'unchanged' };
   }
   if ((s.answerRevs?.[e.question] ?? 0) !== e.seenRev) {
     return { kind: 'stale', by: s.answeredBy[e.question]?.by, value: current };
@@ -261,19 +287,17 @@ function answer(flow: Flow, doc: TeamDoc, e: Of<'answer'>, now: Date, fx: Effect
       .with({ kind: 'stale' }, (): AnswerOutcome => ({ kind: 'stale' }))
       .exhaustive();
   }
-  fx.push({ type: 'update-question', thread, question: e.question });
-  // Questions that no longer apply lose their message slot; a pending one is handled by its poster.
-  const applicable = new Set(askedQuestions(flow, s.answers).map((q) => q.id));
+  delete s.editing;
+  // An interview begun with one message per question moves into the interview message: the old ones stop taking answers.
   for (const [q, ts] of Object.entries(s.messages)) {
-    if (applicable.has(q)) continue;
     if (!isPending(ts)) fx.push({ type: 'retire-question', thread, question: q, ts });
     delete s.messages[q];
   }
-  const next = nextQuestion(flow, s.answers);
-  if (next && claimable(s.messages[next.id], now)) {
+  if (postedInterview(s)) fx.push({ type: 'update-interview', thread, actor: e.by });
+  else if (claimable(s.interviewTs, now)) {
     const claim = claimOf(now, e.request);
-    s.messages[next.id] = claim;
-    fx.push({ type: 'post-question', thread, question: next.id, claim, recover: false, actor: e.by });
+    s.interviewTs = claim;
+    fx.push({ type: 'post-interview', thread, claim, recover: false, actor: e.by });
   }
   const oldCard = postedCard(s);
   // Approvals were given to the recommendation as it was; a changed answer asks for them again.
@@ -293,10 +317,31 @@ function answer(flow: Flow, doc: TeamDoc, e: Of<'answer'>, now: Date, fx: Effect
 }
 
 /**
- * Claims the next question or the card when nothing holds its slot (a post
- * failed); or, when the claim on it is one `request` made in a process that
- * has since stopped (a replay after a crash), takes that claim back to finish
- * the post it began. False when nothing is missing.
+ * Someone opens an answered question again to change it: the interview
+ * message shows it (with its answer marked) until it is answered; choosing
+ * the same answer keeps it. Anyone of the team may, as anyone may answer.
+ */
+function askAgain(flow: Flow, doc: TeamDoc, e: Of<'ask-again'>, now: Date, fx: Effect[]): Outcomes['ask-again'] {
+  const s = sessionOf(doc, e.sessionId);
+  if (!s || !threadOf(s) || s.channel !== e.at.channel || s.threadTs !== e.at.threadTs) return { kind: 'not-found' };
+  if (s.status === 'decided' || s.status === 'abandoned') {
+    return { kind: 'closed', status: s.status, decisionNumber: s.decisionNumber };
+  }
+  if (s.interviewTs !== e.at.ts) return { kind: 'not-current' };
+  const asked = askedQuestions(flow, s.answers).some((q) => q.id === e.question);
+  if (!asked || s.answers[e.question] === undefined) return { kind: 'not-applicable' };
+  if (s.editing === e.question) return { kind: 'unchanged' };
+  s.editing = e.question;
+  touch(s, now);
+  showInterview(s, fx);
+  return { kind: 'opened' };
+}
+
+/**
+ * Claims the interview message or the card when nothing holds its slot (a
+ * post failed); or, when the claim on it is one `request` made in a process
+ * that has since stopped (a replay after a crash), takes that claim back to
+ * finish the post it began. False when nothing is missing.
  */
 function claimMissing(
   flow: Flow,
@@ -307,18 +352,18 @@ function claimMissing(
   request: RequestRef | undefined,
   fx: Effect[],
 ): boolean {
-  const next = nextQuestion(flow, s.answers);
-  const held = next ? s.messages[next.id] : undefined;
-  if (next && held && leftBy(held, request)) {
-    fx.push({ type: 'post-question', thread, question: next.id, claim: held, recover: true, actor });
+  const held = s.interviewTs;
+  if (held && leftBy(held, request)) {
+    fx.push({ type: 'post-interview', thread, claim: held, recover: true, actor });
     return true;
   }
-  if (next && claimable(held, now)) {
+  if (claimable(held, now)) {
     const claim = claimOf(now, request);
-    s.messages[next.id] = claim;
-    fx.push({ type: 'post-question', thread, question: next.id, claim, recover: false, actor });
+    s.interviewTs = claim;
+    fx.push({ type: 'post-interview', thread, claim, recover: false, actor });
     return true;
   }
+  const next = nextQuestion(flow, s.answers);
   if (next || s.status !== 'complete') return false;
   if (s.cardTs && leftBy(s.cardTs, request)) {
     fx.push({ type: 'post-card', thread, claim: s.cardTs, recover: true, actor });
@@ -343,7 +388,9 @@ function resume(flow: Flow, doc: TeamDoc, e: Of<'resume'>, now: Date, fx: Effect
   if (!thread) return { kind: 'busy', session: s };
   if (claimMissing(flow, s, thread, e.by, now, undefined, fx)) return { kind: 'resumed', session: s };
   const next = nextQuestion(flow, s.answers);
-  if (next && isPending(s.messages[next.id])) return { kind: 'busy', session: s };
+  if (next && isPending(s.interviewTs)) return { kind: 'busy', session: s };
+  // An update Slack refused earlier left the message behind the state: showing it again costs one call.
+  showInterview(s, fx);
   return { kind: 'waiting', session: s, question: next?.id };
 }
 
@@ -371,6 +418,19 @@ function decisionErrorText(e: DecisionError): string {
     .exhaustive();
 }
 
+/**
+ * A record accepted from an interview started without a title is named after
+ * what was chosen ("Extend Istio across regions with …"), not the stock question.
+ */
+function titled<O extends { kind: string; decision?: { number: number } }>(flow: Flow, doc: TeamDoc, outcome: O): O {
+  const number = outcome.kind === 'decided' || outcome.kind === 'accepted' ? outcome.decision?.number : undefined;
+  const d = number === undefined ? undefined : doc.decisions.find((x) => x.number === number);
+  if (d && d.title === DEFAULT_TITLE && d.history.filter((h) => h.to === 'accepted').length === 1) {
+    d.title = decisionTitle(flow, d);
+  }
+  return outcome;
+}
+
 /** Records the team's decision from a recommendation card: the recommendation itself, or an override with its reason. */
 function accept(doc: TeamDoc, e: Of<'accept'>, now: Date, fx: Effect[]): AcceptOutcome {
   const s = sessionOf(doc, e.sessionId);
@@ -391,9 +451,12 @@ function accept(doc: TeamDoc, e: Of<'accept'>, now: Date, fx: Effect[]): AcceptO
   if (e.permalink) decision.permalink = e.permalink;
   s.status = 'decided';
   s.decisionNumber = decision.number;
+  delete s.editing;
   touch(s, now);
   const thread = threadOf(s);
   if (thread) {
+    // The interview message keeps the answers and loses its controls.
+    showInterview(s, fx);
     fx.push({ type: 'update-card', thread, ts: e.at.ts }, { type: 'update-root', thread });
     // A reopened record accepted again: the copies posted the first time show its new status too.
     if (decision.cards?.length) fx.push({ type: 'update-record-cards', number: decision.number });
@@ -505,6 +568,9 @@ function refusalOf(error: DecisionError, notFrom: (from: Decision['status']) => 
     .exhaustive();
 }
 
+/** Where an action came from, as the history's note words it. */
+const from = (via: Via | undefined): string => (via === 'terminal' ? 'from the terminal' : 'from Slack');
+
 /** The interview a record was accepted from, when it is still tied to it. */
 const interviewOf = (doc: TeamDoc, d: Decision) =>
   d.sessionId ? findByKey(doc.sessions, (x) => x.id === d.sessionId && x.decisionNumber === d.number) : undefined;
@@ -516,7 +582,7 @@ const interviewOf = (doc: TeamDoc, d: Decision) =>
  */
 function reopenRecord(doc: TeamDoc, e: Of<'reopen'>, now: Date, fx: Effect[]): Outcomes['reopen'] {
   const n = e.number;
-  const reopened = reopen(doc, n, { by: e.by, teamId: e.userTeam }, now, 'reopened from Slack');
+  const reopened = reopen(doc, n, { by: e.by, byName: e.byName, teamId: e.userTeam }, now, `reopened ${from(e.via)}`);
   if (!reopened.ok) {
     return refusalOf(reopened.error, (from) =>
       from === 'superseded'
@@ -531,6 +597,7 @@ function reopenRecord(doc: TeamDoc, e: Of<'reopen'>, now: Date, fx: Effect[]): O
   if (s?.status === 'decided' && thread) {
     s.status = 'complete';
     touch(s, now);
+    showInterview(s, fx);
     const card = postedCard(s);
     if (card) fx.push({ type: 'update-card', thread, ts: card });
     fx.push({ type: 'update-root', thread });
@@ -547,7 +614,7 @@ function reopenRecord(doc: TeamDoc, e: Of<'reopen'>, now: Date, fx: Effect[]): O
 function rejectRecord(doc: TeamDoc, e: Of<'reject'>, now: Date, fx: Effect[]): Outcomes['reject'] {
   const n = e.number;
   if (e.userTeam !== doc.teamId) return { kind: 'foreign-team' };
-  const r = transition(doc, n, 'rejected', e.by, now, 'rejected from Slack', e.byName);
+  const r = transition(doc, n, 'rejected', e.by, now, `rejected ${from(e.via)}`, e.byName);
   if (!r.ok) return refusalOf(r.error, (from) => `${adrId(n)} is ${from}; only a proposed record can be rejected.`);
   const decision = r.value;
   rememberCard(decision, e.card);
@@ -556,7 +623,9 @@ function rejectRecord(doc: TeamDoc, e: Of<'reject'>, now: Date, fx: Effect[]): O
   const s = interviewOf(doc, decision);
   if (s?.status === 'complete') {
     s.status = 'decided';
+    delete s.editing;
     touch(s, now);
+    showInterview(s, fx);
     const thread = threadOf(s);
     const card = postedCard(s);
     if (thread && card) fx.push({ type: 'close-card', thread, ts: card, note });
@@ -573,7 +642,7 @@ function rejectRecord(doc: TeamDoc, e: Of<'reject'>, now: Date, fx: Effect[]): O
 function deprecateRecord(doc: TeamDoc, e: Of<'deprecate'>, now: Date, fx: Effect[]): Outcomes['deprecate'] {
   const n = e.number;
   if (e.userTeam !== doc.teamId) return { kind: 'foreign-team' };
-  const r = transition(doc, n, 'deprecated', e.by, now, 'deprecated from Slack', e.byName);
+  const r = transition(doc, n, 'deprecated', e.by, now, `deprecated ${from(e.via)}`, e.byName);
   if (!r.ok) return refusalOf(r.error, (from) => `${adrId(n)} is ${from}; only an accepted record can be deprecated.`);
   rememberCard(r.value, e.card);
   fx.push(
@@ -582,6 +651,141 @@ function deprecateRecord(doc: TeamDoc, e: Of<'deprecate'>, now: Date, fx: Effect
     { type: 'announce', number: n, change: { kind: 'deprecated', actor: e.by } },
   );
   return { kind: 'deprecated', decision: r.value };
+}
+
+/**
+ * Accepts a proposed record by its number, for someone of its team, under the
+ * team's approvals rule. A record reopened in Slack whose interview's card
+ * takes decisions again is accepted exactly as that card's Accept does.
+ */
+function acceptRecord(doc: TeamDoc, e: Of<'accept-record'>, now: Date, fx: Effect[]): Outcomes['accept-record'] {
+  const n = e.number;
+  if (e.userTeam !== doc.teamId) return { kind: 'foreign-team' };
+  const d = recordOf(doc, n);
+  if (!d) return { kind: 'not-found' };
+  if (d.status !== 'proposed') {
+    return { kind: 'refused', message: `${adrId(n)} is ${d.status}; only a proposed record can be accepted.` };
+  }
+  const s = interviewOf(doc, d);
+  const thread = s && threadOf(s);
+  const card = s && postedCard(s);
+  if (s?.status === 'complete' && thread && card) {
+    const at = { channel: thread.channel, threadTs: thread.threadTs, ts: card };
+    const o = accept(doc, { type: 'accept', sessionId: s.id, at, by: e.by, byName: e.byName }, now, fx);
+    return match(o)
+      .with({ kind: 'decided' }, (x): Outcomes['accept-record'] => ({ kind: 'accepted', decision: x.decision }))
+      .with({ kind: 'needs-approvals' }, (x) => x)
+      .with({ kind: 'refused' }, (x) => x)
+      .with({ kind: 'not-found' }, (x) => x)
+      .with({ kind: 'already-decided' }, { kind: 'not-current' }, { kind: 'not-ready' }, () => ({
+        kind: 'refused' as const,
+        message: `${adrId(n)}'s interview cannot take a decision now.`,
+      }))
+      .exhaustive();
+  }
+  const missing = approvalsMissing(doc, s?.status === 'complete' ? s : d);
+  if (missing) return missing;
+  const r = transition(doc, n, 'accepted', e.by, now, `accepted ${from(e.via)}`, e.byName);
+  if (!r.ok) return refusalOf(r.error, (x) => `${adrId(n)} is ${x}; only a proposed record can be accepted.`);
+  if (s) stampRules(doc, s, r.value);
+  if (s?.status === 'complete') {
+    // The interview's card (not posted yet) stops taking decisions: the record was decided without it.
+    s.status = 'decided';
+    touch(s, now);
+    if (thread) fx.push({ type: 'update-root', thread });
+  }
+  fx.push(
+    { type: 'update-record-cards', number: n },
+    { type: 'announce', number: n, change: { kind: 'accepted', actor: e.by } },
+  );
+  supersededEffects(doc, r.value, fx);
+  return { kind: 'accepted', decision: r.value };
+}
+
+/** What the team hears when accepting `decision` superseded the record it revisits. */
+function supersededEffects(doc: TeamDoc, decision: Decision, fx: Effect[]): void {
+  const old = recordOf(doc, decision.supersedes);
+  if (old?.supersededBy !== decision.number || old.status !== 'superseded') return;
+  fx.push(
+    {
+      type: 'note-record-thread',
+      number: old.number,
+      note: { kind: 'superseded', number: old.number, by: decision.number },
+    },
+    { type: 'update-record-cards', number: old.number },
+    { type: 'announce', number: old.number, change: { kind: 'superseded', by: decision.number } },
+  );
+}
+
+/**
+ * Supersedes an accepted record with another of the team's records: a
+ * proposed successor is accepted under the approvals rule (as a revisit's
+ * Accept does), an accepted one takes over at once.
+ */
+function supersedeRecord(doc: TeamDoc, e: Of<'supersede'>, now: Date, fx: Effect[]): Outcomes['supersede'] {
+  const n = e.number;
+  const m = e.with;
+  if (e.userTeam !== doc.teamId) return { kind: 'foreign-team' };
+  const next = recordOf(doc, m);
+  if (next?.status === 'proposed') {
+    const missing = approvalsMissing(doc, next);
+    if (missing) return missing;
+  }
+  const r = supersede(
+    doc,
+    n,
+    m,
+    { by: e.by, byName: e.byName },
+    now,
+    `accepted ${from(e.via)}, superseding ${adrId(n)}`,
+  );
+  if (!r.ok) {
+    return match(r.error)
+      .with(
+        { kind: 'itself' },
+        (x): RecordRefusal => ({ kind: 'refused', message: `${adrId(x.number)} cannot supersede itself.` }),
+      )
+      .with(
+        { kind: 'revisits-another' },
+        (x): RecordRefusal => ({
+          kind: 'refused',
+          message: `${adrId(x.number)} already revisits ${adrId(x.revisits)}; it can supersede only that record.`,
+        }),
+      )
+      .with(
+        { kind: 'successor-closed' },
+        (x): RecordRefusal => ({
+          kind: 'refused',
+          message: `${adrId(x.number)} is ${x.status}; only a proposed or accepted record can supersede another.`,
+        }),
+      )
+      .with(
+        { kind: 'not-found' },
+        (x): RecordRefusal => ({ kind: 'refused', message: `There is no ${adrId(x.number)} in the team's log.` }),
+      )
+      .otherwise((x) =>
+        refusalOf(x, (status) => `${adrId(n)} is ${status}; only an accepted record can be superseded.`),
+      );
+  }
+  const { old, successor, accepted } = r.value;
+  if (accepted) {
+    const s = interviewOf(doc, successor);
+    if (s) stampRules(doc, s, successor);
+    if (s?.status === 'complete') {
+      s.status = 'decided';
+      touch(s, now);
+      const thread = threadOf(s);
+      const card = postedCard(s);
+      if (thread && card) fx.push({ type: 'update-card', thread, ts: card });
+      if (thread) fx.push({ type: 'update-root', thread });
+    }
+    fx.push(
+      { type: 'update-record-cards', number: m },
+      { type: 'announce', number: m, change: { kind: 'accepted', actor: e.by } },
+    );
+  } else fx.push({ type: 'update-record-cards', number: m });
+  supersededEffects(doc, successor, fx);
+  return { kind: 'superseded', decision: old, successor };
 }
 
 /** A deadline on the card's session (as `config deadline` sets when the recommendation is made). */
@@ -612,8 +816,8 @@ export function blockers(doc: TeamDoc, s: Session): { missing: number; concerns:
 /** Why a recommendation expired, in words for the thread and the root message. */
 function expiryReason(missing: number, concerns: number): string {
   const parts = [
-    missing ? `${missing} approval${missing === 1 ? ' was' : 's were'} still missing` : '',
-    concerns ? `${concerns} concern${concerns === 1 ? ' was' : 's were'} still open` : '',
+    missing ? `${count(missing, 'approval')} ${pick(missing, 'was', 'were')} still missing` : '',
+    concerns ? `${count(concerns, 'concern')} ${pick(concerns, 'was', 'were')} still open` : '',
   ].filter(Boolean);
   return `${parts.join(' and ')}. Start a new interview to decide again.`;
 }
@@ -638,7 +842,9 @@ function deadline(doc: TeamDoc, e: Of<'deadline'>, now: Date, fx: Effect[]): Dea
   s.status = 'abandoned';
   s.expiredAt = now.toISOString();
   s.expiredReason = reason;
+  delete s.editing;
   touch(s, now);
+  showInterview(s, fx);
   const note = { kind: 'expired', reason } as const;
   // The card stops taking decisions: its buttons go, the reason stays.
   fx.push(
@@ -694,8 +900,10 @@ function abandonIdle(doc: TeamDoc, e: Of<'abandon-idle'>, now: Date, fx: Effect[
   const days = abandonAfterDays(doc.config);
   s.status = 'abandoned';
   s.abandonedAt = now.toISOString();
-  s.abandonedReason = `nobody answered or decided for ${days} day${days === 1 ? '' : 's'}. Start a new interview to decide again.`;
+  s.abandonedReason = `nobody answered or decided for ${count(days, 'day')}. Start a new interview to decide again.`;
+  delete s.editing;
   touch(s, now);
+  showInterview(s, fx);
   const note = { kind: 'abandoned', days } as const;
   const card = postedCard(s);
   if (card) fx.push({ type: 'close-card', thread, ts: card, note });

@@ -42,7 +42,8 @@ function itemText(flow: Flow, line: ChecklistLine, max: number, layout: Layout, 
 const toggle = (line: ChecklistLine, label: (done: boolean) => string, n?: number) =>
   line.tick
     ? button(label(false), checklistActionId(n), checklistValue('untick', line.key))
-    : button(label(true), checklistActionId(n), checklistValue('tick', line.key), 'primary');
+    : // Plain buttons: Slack reserves `primary` for a message's one main action, and a checklist has none.
+      button(label(true), checklistActionId(n), checklistValue('tick', line.key));
 
 /** One section per item, its Done / Undo button beside it. */
 const oneEach = (flow: Flow, lines: ChecklistLine[]): KnownBlock[] =>
@@ -100,7 +101,7 @@ export function checklistMessage(flow: Flow, all: readonly ChecklistLine[], stat
       return {
         text: `Readiness checklist: ${done} of ${total} done`,
         blocks: [
-          header('Readiness checklist'),
+          header(`Readiness checklist: ${done} of ${total} done`),
           context(
             'What must be true before the first cluster changes, for the recommendation above. Anyone on the team can tick an item; who ticked what is kept with the decision.',
           ),

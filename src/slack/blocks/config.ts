@@ -1,5 +1,6 @@
 import { abandonAfterDays, openLimits } from '../../domain/limits.js';
 import type { TeamConfig } from '../../domain/model.js';
+import { count } from '../../domain/plural.js';
 import { describeRuleChange, editorsOf, ownersOf } from '../../team/governance.js';
 import { escapeText } from '../escape.js';
 import { COMMAND } from '../ids.js';
@@ -25,13 +26,14 @@ export function configMessage(config: TeamConfig, changed?: string): Message {
       fields([
         `*Decisions channel*\n${channel}`,
         `*Approvals needed*\n${approvals}`,
-        `*Deadline*\n${config.deadlineDays ? `${config.deadlineDays} day(s) after the recommendation` : 'none'}`,
+        `*Deadline*\n${config.deadlineDays ? `${count(config.deadlineDays, 'day')} after the recommendation` : 'none'}`,
         `*GitHub repository*\n${config.repo ? `${escapeText(`${config.repo.owner}/${config.repo.name}`)}, \`${escapeText(config.repo.path)}/\`` : 'none'}`,
         `*Git remote*\n${config.gitRemote ? `${escapeText(config.gitRemote.url)}, \`${escapeText(config.gitRemote.path)}/\`` : 'none'}`,
         `*Required approvers*\n${config.approvers?.length ? config.approvers.map(who).join(', ') : 'none named'}`,
         `*Owners*\n${owners.length ? owners.map(who).join(', ') : 'none named yet'}`,
         `*Who may change settings*\n\`${editorsOf(config)}\``,
-        `*Open interviews*\nat most ${limits.perChannel} per channel, ${limits.perTeam} in the team; ${abandonAfterDays(config) ? `closed after ${abandonAfterDays(config)} silent day(s)` : 'never closed for silence'}`,
+        `*Time zone*\n${escapeText(config.timezone ?? 'UTC')} (dates and working days the channel reads)`,
+        `*Open interviews*\nat most ${limits.perChannel} per channel, ${limits.perTeam} in the team; ${abandonAfterDays(config) ? `closed after ${count(abandonAfterDays(config), 'silent day')}` : 'never closed for silence'}`,
       ]),
       ...(recent.length
         ? [

@@ -1,38 +1,12 @@
-import type { KnownBlock, ModalView } from '@slack/types';
+import type { ModalView } from '@slack/types';
 import { approvers, requiredNotApproved } from '../../domain/machine/accept.js';
 import { blockers } from '../../domain/machine/step.js';
+import { count } from '../../domain/plural.js';
 import type { Session, TeamDoc } from '../../store/index.js';
 import { DEADLINE } from '../ids.js';
 import type { CardTarget } from '../payloads.js';
-import { actions, button, context, LIMITS, type Message, plain, section, who } from './kit.js';
-
-/** `2026-11-27 10:00 UTC`. */
-const when = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-
-/** What the deadline part of an active recommendation card shows. */
-export type DeadlineView = { deadline?: string | undefined; approvers?: readonly string[] | undefined };
-
-/**
- * "Set a deadline" under an active recommendation card, with the current
- * deadline and the team's required approvers. Kept apart from the card's own
- * builder, which appends it when the card still takes decisions.
- */
-export function deadlineBlocks(view: DeadlineView): KnownBlock[] {
-  const notes = [
-    view.deadline ? `:alarm_clock: Decide by ${when(view.deadline)}.` : 'No deadline for this recommendation.',
-    ...(view.approvers?.length ? [`Required approvers: ${view.approvers.map(who).join(', ')}.`] : []),
-  ];
-  return [
-    actions(DEADLINE.block, [button(view.deadline ? 'Change the deadline' : 'Set a deadline', DEADLINE.open, 'set')]),
-    context(notes.join(' ')),
-  ];
-}
-
-/** The card with its deadline part, when it fits Slack's block limit (the card's own blocks always win). */
-export function withDeadline(msg: Message, view: DeadlineView): Message {
-  const extra = deadlineBlocks(view);
-  return msg.blocks.length + extra.length <= LIMITS.messageBlocks ? { ...msg, blocks: [...msg.blocks, ...extra] } : msg;
-}
+import { context, LIMITS, type Message, plain, section, who } from './kit.js';
+import { plainWhen, slackWhen } from './when.js';
 
 /** Most working days a deadline set from the card can be away (as `config deadline`). */
 export const MAX_WORKING_DAYS = 60;
@@ -98,10 +72,11 @@ export function nudgeMessage(doc: TeamDoc, s: Session): Message {
     parts.push(
       required
         ? `waiting for the required approval of ${people.map(who).join(', ')}`
-        : `${missing} more approval${missing === 1 ? '' : 's'} needed${people.length ? ` (${people.map(who).join(', ')}: yours is not in yet)` : ''}`,
+        : `${count(missing, 'more approval')} needed${people.length ? ` (${people.map(who).join(', ')}: yours is not in yet)` : ''}`,
     );
   }
-  if (concerns) parts.push(`${concerns} open concern${concerns === 1 ? '' : 's'} to resolve`);
-  const text = `:alarm_clock: Decide by ${when(s.deadline ?? '')}: ${parts.join('; ')}. At the deadline this recommendation is accepted if enough people approved and no concern is open; otherwise it expires.`;
-  return { text: `Deadline ${when(s.deadline ?? '')}: ${parts.join('; ')}`, blocks: [section(text)] };
+  if (concerns) parts.push(`${count(concerns, 'open concern')} to resolve`);
+  const zone = doc.config.timezone;
+  const text = `:alarm_clock: Decide by ${slackWhen(s.deadline ?? '', zone)}: ${parts.join('; ')}. At the deadline this recommendation is accepted if enough people approved and no concern is open; otherwise it expires.`;
+  return { text: `Deadline ${plainWhen(s.deadline ?? '', zone)}: ${parts.join('; ')}`, blocks: [section(text)] };
 }

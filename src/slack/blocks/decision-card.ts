@@ -5,9 +5,11 @@ import type { Decision, DecisionStatus } from '../../domain/model.js';
 import {
   adrId,
   choiceView,
-  decisionConsequences,
+  chosenNames,
   decisionDrivers,
+  decisionOutcomes,
   type RecordAction,
+  reasonLine,
   recordActions,
 } from '../../domain/presentation.js';
 import type { Flow } from '../../engine/flow.js';
@@ -44,29 +46,32 @@ const statusEmoji = (s: DecisionStatus): string =>
 const ref = (d: Decision | undefined, n: number): string =>
   d ? `*${adrId(n)}* ${escapeText(d.title)}` : `*${adrId(n)}*`;
 
-/** The answers the chosen patterns rest on, each with its question and answer label (as the ADR's drivers). */
+/** Drivers shown on the card; the ADR keeps them all. */
+const DRIVERS_SHOWN = 4;
+
+/** The answers the chosen patterns rest on, each reason once, with the answer it rests on. */
 function driverLines(flow: Flow, d: Decision): string[] {
-  const lines = decisionDrivers(flow, d).answers.map((r) => {
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  for (const r of decisionDrivers(flow, d).answers) {
+    if (seen.has(r.because)) continue;
+    seen.add(r.because);
+    const line = reasonLine(flow, d.answers, r);
     const answer =
-      r.prompt !== undefined
-        ? `*${escapeText(r.prompt)}* → ${escapeText(r.labels?.join(', ') ?? 'not answered')}: `
+      r.prompt !== undefined && line.answer.length
+        ? ` _(${escapeText(r.prompt)} → ${escapeText(line.answer.join(', '))})_`
         : '';
-    return `• ${answer}${escapeText(r.because)}`;
-  });
-  return [...new Set(lines)];
+    lines.push(`• ${escapeText(r.because)}${answer}`);
+  }
+  const more = lines.length - DRIVERS_SHOWN;
+  return more > 0 ? [...lines.slice(0, DRIVERS_SHOWN), `_…and ${more} more in the ADR._`] : lines;
 }
 
-/** Good and bad consequences of the chosen patterns, and the recommendation's warnings. */
+/** What follows from the decision for this team (warnings, readiness, tools ruled out, set aside). */
 function consequenceLines(flow: Flow, d: Decision): string[] {
-  const { patterns, tagged, warnings } = decisionConsequences(flow, d);
-  const out: string[] = [];
-  for (const p of patterns) {
-    const tag = tagged ? ` _(${escapeText(p.name)})_` : '';
-    out.push(...p.good.map((x) => `• Good: ${escapeText(x)}${tag}`));
-    out.push(...p.bad.map((x) => `• Bad: ${escapeText(x)}${tag}`));
-  }
-  out.push(...warnings.map((w) => `• :warning: ${escapeText(w)}`));
-  return out;
+  return decisionOutcomes(flow, d).map((c, i) =>
+    i < d.recommendation.warnings.length ? `• :warning: ${escapeText(c)}` : `• ${escapeText(c)}`,
+  );
 }
 
 /** A life-cycle button of the card; the dangerous ones ask first. */
@@ -105,11 +110,12 @@ function actionButton(action: RecordAction, id: string, value: string) {
 export function decisionCardMessage(flow: Flow, d: Decision, ctx: DecisionCardContext): Message {
   const id = adrId(d.number);
   const choice = choiceView(flow, d);
-  const chosen = choice.chosen.join(' + ');
+  const chosen = chosenNames(flow, d).join(' + ');
   const blocks: KnownBlock[] = [header(`${id}: ${d.title}`)];
   const decided = d.decidedBy ? ` by ${who(d.decidedBy)}${d.decidedAt ? ` on ${day(d.decidedAt)}` : ''}` : '';
   blocks.push(
     section(`${statusEmoji(d.status)} *${escapeText(id)}* · *${d.status}*${decided}\n*Chosen:* ${escapeText(chosen)}`),
+    context(`Patterns: ${escapeText(choice.chosen.join(' + '))}`),
   );
   if (choice.override) {
     blocks.push(
@@ -139,9 +145,9 @@ export function decisionCardMessage(flow: Flow, d: Decision, ctx: DecisionCardCo
   }
   if (links.length) blocks.push(section(`:link: ${links.join('\n')}`));
   const drivers = driverLines(flow, d);
-  if (drivers.length) blocks.push(...listSections('Decision drivers', drivers, 2));
+  if (drivers.length) blocks.push(...listSections('Decision drivers', drivers, 1));
   const consequences = consequenceLines(flow, d);
-  if (consequences.length) blocks.push(...listSections('Consequences', consequences, 2));
+  if (consequences.length) blocks.push(...listSections('Consequences', consequences, 1));
   const approvals = [...new Map(d.approvals.map((a) => [a.by, a])).values()];
   blocks.push(
     fields([

@@ -1,19 +1,21 @@
 import type { KnownBlock } from '@slack/types';
 import type { Decision, Session } from '../../domain/model.js';
+import { count, pick } from '../../domain/plural.js';
 import { adrId } from '../../domain/presentation.js';
 import { applicableQuestions } from '../../engine/answers.js';
 import type { Flow } from '../../engine/flow.js';
 import type { TeamDoc } from '../../store/schema.js';
 import { visibleIn, visiblePart } from '../../team/visibility.js';
 import { escapeText } from '../escape.js';
-import { channelRef, context, day, header, listSections, type Message, section, who } from './kit.js';
+import { channelRef, context, header, listSections, type Message, section, who } from './kit.js';
 import { patternNames } from './labels.js';
+import { slackDay } from './when.js';
 
 /** One line of the decision log. */
 export function decisionLine(flow: Flow, d: Decision): string {
   const link = d.permalink && /^https:\/\//.test(d.permalink) ? ` · <${d.permalink}|thread>` : '';
   const by = d.decidedBy ? ` by ${who(d.decidedBy)}` : '';
-  return `*${adrId(d.number)}* ${escapeText(d.title)} · _${d.status}_ · ${escapeText(patternNames(flow, d.chosen))}${by} · ${day(d.decidedAt ?? d.createdAt)}${link}`;
+  return `*${adrId(d.number)}* ${escapeText(d.title)} · _${d.status}_ · ${escapeText(patternNames(flow, d.chosen))}${by} · ${slackDay(d.decidedAt ?? d.createdAt)}${link}`;
 }
 
 /** One line per interview still running or waiting for its decision. */
@@ -23,7 +25,7 @@ export function sessionLine(flow: Flow, s: Session): string {
   const where = s.channel ? ` in ${channelRef(s.channel)}` : '';
   const state =
     s.status === 'complete' ? 'recommendation waiting for a decision' : `${answered} of ${applicable.length} answered`;
-  return `• *${escapeText(s.title)}*${where} · ${state} · started by ${who(s.startedBy)} ${day(s.createdAt)}`;
+  return `• *${escapeText(s.title)}*${where} · ${state} · started by ${who(s.startedBy)} ${slackDay(s.createdAt)}`;
 }
 
 export const openSessions = (doc: TeamDoc): Session[] =>
@@ -58,17 +60,18 @@ export type LeftOut = { decisions: number; sessions: number };
 export function leftOutLine(left: LeftOut | undefined): string | undefined {
   if (!left || (!left.decisions && !left.sessions)) return undefined;
   const parts = [
-    ...(left.decisions ? [`${left.decisions} record(s)`] : []),
-    ...(left.sessions ? [`${left.sessions} interview(s)`] : []),
+    ...(left.decisions ? [count(left.decisions, 'record')] : []),
+    ...(left.sessions ? [count(left.sessions, 'interview')] : []),
   ];
-  return `:lock: ${parts.join(' and ')} from private channels or DMs are not shown here; they are listed only there.`;
+  const verb = pick(left.decisions + left.sessions, 'is', 'are');
+  return `:lock: ${parts.join(' and ')} from private channels or DMs ${verb} not shown here; they are listed only there.`;
 }
 
 /** `/mesh-help decisions`: the log this channel may see, only for the person who asked. */
 export function decisionsMessage(flow: Flow, doc: TeamDoc, leftOut?: LeftOut): Message {
   const hidden = leftOutLine(leftOut);
   return {
-    text: `${doc.decisions.length} decision(s), ${openSessions(doc).length} open interview(s)`,
+    text: `${count(doc.decisions.length, 'decision')}, ${count(openSessions(doc).length, 'open interview')}`,
     blocks: [
       header('Our decisions'),
       ...logBlocks(flow, doc, 20),

@@ -1,4 +1,5 @@
 import type { HomeView, KnownBlock } from '@slack/types';
+import { count } from '../../domain/plural.js';
 import type { Flow } from '../../engine/flow.js';
 import type { TeamDoc } from '../../store/schema.js';
 import { type OrgLog, orgRef } from '../../team/org-log.js';
@@ -19,7 +20,7 @@ function orgBlocks(flow: Flow, org: OrgLog): KnownBlock[] {
     ...listSections(
       'Across the organisation',
       [
-        `${org.records.length} decision(s) in ${org.teams} team(s), ${org.conflicts.length} conflict(s) on shared clusters or environments. \`${COMMAND} decisions all\` lists and filters them.`,
+        `${count(org.records.length, 'decision')} in ${count(org.teams, 'team')}, ${count(org.conflicts.length, 'conflict')} on shared clusters or environments. \`${COMMAND} decisions all\` lists and filters them.`,
         ...conflicts,
       ],
       4,
@@ -38,7 +39,10 @@ export function homeView(flow: Flow, doc: TeamDoc, notice?: string, leftOut?: Le
   ];
   if (notice) blocks.push(section(`:warning: ${escapeText(notice)}`));
   blocks.push(
-    actions('home', [button('Start an interview', ACTIONS.homeStart, 'start', 'primary')]),
+    actions('home', [
+      button('Start an interview', ACTIONS.homeStart, 'start', 'primary'),
+      button('Settings', ACTIONS.homeSettings, 'settings'),
+    ]),
     divider(),
     ...logBlocks(flow, doc, 60),
     ...(hidden ? [context(hidden)] : []),

@@ -6,20 +6,17 @@ import { actions, button, context, type Message, section } from './kit.js';
 /** The subcommands, in the order help lists them. */
 export const SUBCOMMANDS = ['start', 'resume', 'compare', 'decisions', 'export', 'config', 'help'] as const;
 
-function usageLines(flow: Flow): string[] {
+/** One short line a command: what to type, then what it does. */
+function usageLines(): string[] {
+  const line = (cmd: string, what: string) => `• \`${COMMAND}${cmd ? ` ${cmd}` : ''}\` ${what}`;
   return [
-    `\`${COMMAND}\`: the menu`,
-    `\`${COMMAND} start [title]\`: start an interview in this channel; it runs in a thread and anyone here can answer`,
-    `\`${COMMAND} compare [pattern…]\`: patterns side by side, posted in the channel (${flow.patterns.map((p) => `\`${p.id}\``).join(', ')})`,
-    `\`${COMMAND} start revisit ADR-0003 [title]\`: a new interview that revisits an accepted decision; accepting it supersedes that record`,
-    `\`${COMMAND} start [title] scope: prod-eu, staging\`: the same, for a decision that covers those clusters or environments`,
-    `\`${COMMAND} resume\`: post what a failed step left out in this channel’s open interview (the next question or the recommendation)`,
-    `\`${COMMAND} decisions\`: this team’s decision log, only for you`,
-    `\`${COMMAND} decisions all [status:… pattern:… tool:… team:… scope:…]\`: every team’s decisions, with conflicts on shared clusters flagged`,
-    `\`${COMMAND} export\`: upload every decision as an ADR file (MADR) plus a README.md index, in a thread here`,
-    `\`${COMMAND} export pr\`: open (or update) a pull request with those files on the team’s GitHub repository; \`export git\` pushes them to the team’s git remote`,
-    `\`${COMMAND} config\`: the settings; \`config channel #name\` (or \`none\`) also posts accepted decisions there, \`config approvals N\` (0–10) asks for N approvals before accepting, \`config deadline 5d\` gives recommendations a deadline, \`config repo OWNER/REPO [folder]\` and \`config git REMOTE_URL [branch] [folder]\` say where exports go, \`config owners @a @b\` names who may change settings (with workspace admins), \`config editors …\`, \`config limits N M\` and \`config abandon 30d\``,
-    `\`${COMMAND} help\`: this help`,
+    line('start [title]', 'an interview in this channel’s thread'),
+    line('compare', 'the patterns side by side'),
+    line('decisions', 'your team’s decisions (add *all* for every team’s)'),
+    line('export', 'the ADR files here (*export pr*: a pull request)'),
+    line('config', 'the settings'),
+    line('resume', 'what a failed step left out'),
+    line('help', 'this list'),
   ];
 }
 
@@ -52,7 +49,13 @@ export function helpMessage(flow: Flow, unknown?: { given: string; suggestion?: 
     text: unknown
       ? `Unknown command "${escapeText(unknown.given)}". ${COMMAND} help lists the commands.`
       : 'mesh-help commands',
-    blocks: [section(lead), section(usageLines(flow).join('\n'))],
+    blocks: [
+      section(lead),
+      section(usageLines().join('\n')),
+      context(
+        `Patterns: ${flow.patterns.map((p) => p.name).join(', ')}. Every command and option: the README’s “In Slack”.`,
+      ),
+    ],
   };
 }
 

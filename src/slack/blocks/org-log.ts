@@ -1,3 +1,4 @@
+import { count } from '../../domain/plural.js';
 import type { Flow } from '../../engine/flow.js';
 import { type OrgFilters, type OrgLog, type OrgRecord, orgRef } from '../../team/org-log.js';
 import { escapeText } from '../escape.js';
@@ -28,20 +29,20 @@ export function orgLogMessage(flow: Flow, log: OrgLog, filters: OrgFilters, only
       `:warning: \`${escapeText(c.scope)}\`: *${escapeText(orgRef(c.a))}* ${escapeText(c.a.title)} (${escapeText(patternNames(flow, c.a.chosen))}) vs *${escapeText(orgRef(c.b))}* ${escapeText(c.b.title)} (${escapeText(patternNames(flow, c.b.chosen))})`,
   );
   return {
-    text: `${log.records.length} decision(s) across ${log.teams} team(s), ${log.conflicts.length} conflict(s)`,
+    text: `${count(log.records.length, 'decision')} across ${count(log.teams, 'team')}, ${count(log.conflicts.length, 'conflict')}`,
     blocks: [
       header('Decisions across the organisation'),
       ...(filtered ? [context(`Filtered by ${filtered}`)] : []),
       ...(conflicts.length ? listSections('Conflicts on shared clusters or environments', conflicts, 5) : []),
       ...(log.records.length
         ? listSections(
-            `${log.records.length} decision(s)`,
+            count(log.records.length, 'decision'),
             log.records.map((r) => recordLine(flow, r)),
             20,
           )
         : [section('No decision matches.')]),
       context(
-        `${onlyOwnTeam ? 'You see this workspace’s records only: other teams’ logs are for members of the workspace mesh-help is installed in. ' : ''}Filters: \`status:\`, \`pattern:\`, \`tool:\`, \`team:\`, \`scope:\`. Tag a decision with \`${COMMAND} start <title> scope: prod-eu, staging\`. \`mesh-help decisions --all --json\` on the command line gives the same log.`,
+        `${onlyOwnTeam ? 'You see this workspace’s records only: other workspaces’ logs are for their own members. ' : ''}Filters: \`status:\`, \`pattern:\`, \`tool:\`, \`team:\`, \`scope:\`. Tag a decision with \`${COMMAND} start <title> scope: prod-eu, staging\`. \`mesh-help decisions --all --json\` on the command line gives the same log.`,
       ),
     ],
   };

@@ -1,52 +1,19 @@
 import type { KnownBlock } from '@slack/types';
 import { match } from 'ts-pattern';
 import type { Approval, Decision } from '../../domain/model.js';
-import { adrId, choiceView } from '../../domain/presentation.js';
+import { count } from '../../domain/plural.js';
+import { adrId, choiceView, chosenNames, headline, strongestReasons } from '../../domain/presentation.js';
 import type { Answers, Flow } from '../../engine/flow.js';
-import type { Reason, Recommendation } from '../../engine/recommend.js';
-import { toolName, toolStatusLine } from '../../engine/tools.js';
-import { escapeText } from '../escape.js';
-import { ACTIONS } from '../ids.js';
-import { comparisonBlocks } from './comparison.js';
+import type { Recommendation } from '../../engine/recommend.js';
+import { clip, escapeText } from '../escape.js';
+import { ACTIONS, CONCERN, DEADLINE } from '../ids.js';
 import { type ConcernList, concernBlocks } from './concerns.js';
-import { actions, button, context, divider, header, LIMITS, listSections, type Message, section, who } from './kit.js';
-import { answerLabel, patternName, patternNames } from './labels.js';
+import { actions, button, context, header, type Message, section, who } from './kit.js';
+import { patternNames } from './labels.js';
+import { slackWhen } from './when.js';
 
 /** Whether the card still takes a decision, was replaced by a newer one, or is decided. */
 export type CardState = { kind: 'active' } | { kind: 'superseded' } | { kind: 'decided'; decision: Decision };
-
-/** "because …: from “How many clusters?” → Clusters in several regions" */
-function reasonLine(flow: Flow, answers: Answers, r: Reason): string {
-  const q = flow.questionById.get(r.question);
-  const from = q ? ` _(${escapeText(q.prompt)} → ${escapeText(answerLabel(flow, q.id, answers[q.id]))})_` : '';
-  return `• ${escapeText(r.because)}${from}`;
-}
-
-const toolLabel = (flow: Flow, id: string): string => {
-  const tool = flow.toolById.get(id);
-  return `*${escapeText(toolName(flow, id))}*${tool ? ` (${escapeText(toolStatusLine(tool))})` : ''}`;
-};
-
-/** Per recommended layer: the first-choice tool and why, the alternatives, and what to avoid and why. */
-function toolsLines(flow: Flow, rec: Recommendation): string[] {
-  const lines: string[] = [];
-  for (const pattern of [rec.primary, ...rec.complements]) {
-    const choices = rec.tools.filter((t) => t.pattern === pattern);
-    if (!choices.length) continue;
-    const first = choices.find((t) => t.fit === 'first-choice');
-    const alternatives = choices.filter((t) => t.fit === 'alternative');
-    lines.push(
-      `*${escapeText(patternName(flow, pattern))}*${first ? ` · first choice ${toolLabel(flow, first.tool)}: ${escapeText(first.because)}` : ''}`,
-    );
-    if (alternatives.length) {
-      lines.push(`   Alternatives: ${alternatives.map((t) => toolLabel(flow, t.tool)).join(', ')}`);
-    }
-    for (const t of choices.filter((x) => x.fit === 'avoid')) {
-      lines.push(`   :no_entry_sign: Avoid ${toolLabel(flow, t.tool)}: ${escapeText(t.because)}`);
-    }
-  }
-  return lines;
-}
 
 export type CardInput = {
   title: string;
@@ -57,7 +24,15 @@ export type CardInput = {
   approvalsNeeded?: number;
   /** Concerns raised before the decision; open ones are listed with a resolve button. */
   concerns?: ConcernList;
+  /** The decision's deadline (ISO), when one is set, and the team's required approvers. */
+  deadline?: string | undefined;
+  approvers?: readonly string[] | undefined;
+  /** The team's time zone, for the fallback text of dates (each reader sees their own). */
+  zone?: string | undefined;
 };
+
+/** The card's budget (issue #17): a decision taken in at a glance; everything else is behind Details. */
+export const CARD = { maxBlocks: 10, reasonChars: 230, warningChars: 320, concernsShown: 2 } as const;
 
 /** "Approvals: 1 of 2 (@alice)": shown while the team's rule asks for approvals. */
 export function approvalsLine(approvals: readonly Approval[], needed: number): string {
@@ -69,80 +44,103 @@ export function approvalsLine(approvals: readonly Approval[], needed: number): s
   }`;
 }
 
-/** The recommendation card: primary and complements, reasons with their answers, warnings, ruled out, and the decision buttons. */
+const plural = (n: number, one: string, many: string): string => count(n, one, many);
+
+/** The three strongest reasons, one line each, with the answer each rests on. */
+function whyLines(flow: Flow, input: CardInput): string[] {
+  return strongestReasons(flow, input.recommendation, input.answers).map((r) => {
+    const prompt = flow.questionById.get(r.question)?.prompt;
+    const answer = prompt && r.answer.length ? ` _(${escapeText(prompt)} → ${escapeText(r.answer.join(', '))})_` : '';
+    return `• ${escapeText(clip(r.because, CARD.reasonChars))}${answer}`;
+  });
+}
+
+/** The first warning, and how many more Details holds. */
+function warningLine(rec: Recommendation): string | undefined {
+  const [first, ...rest] = rec.warnings;
+  if (first === undefined) return undefined;
+  const more = rest.length ? ` _(+${plural(rest.length, 'more warning', 'more warnings')} in Details)_` : '';
+  return `:warning: ${escapeText(clip(first, CARD.warningChars))}${more}`;
+}
+
+/** Accept (the one primary action), then the other ways to respond, then Details. */
+function decisionButtons(input: CardInput): KnownBlock {
+  const needed = input.approvalsNeeded ?? 0;
+  return actions('decision', [
+    button('Accept', ACTIONS.accept, 'accept', 'primary'),
+    ...(needed > 0 ? [button('Approve', ACTIONS.approve, 'approve')] : []),
+    button('Record a different choice', ACTIONS.override, 'override'),
+    button('Raise a concern', CONCERN.raise, 'raise'),
+    button(input.deadline ? 'Change the deadline' : 'Set a deadline', DEADLINE.open, 'set'),
+    button('Details', ACTIONS.details, 'details'),
+  ]);
+}
+
+/** Under the buttons: approvals (when required), the deadline and required approvers, or what Accept does. */
+function decisionNotes(input: CardInput): string {
+  const needed = input.approvalsNeeded ?? 0;
+  return [
+    needed > 0
+      ? approvalsLine(input.approvals ?? [], needed)
+      : 'Accept records it as the team’s decision (an ADR); anyone in the channel can decide.',
+    ...(input.deadline ? [`:alarm_clock: Decide by ${slackWhen(input.deadline, input.zone)}.`] : []),
+    ...(input.approvers?.length ? [`Required approvers: ${input.approvers.map(who).join(', ')}.`] : []),
+  ].join(' ');
+}
+
+/** Open concerns on the card: the first few with their Resolve button, then how many more and how many resolved. */
+function openConcerns(concerns: ConcernList): KnownBlock[] {
+  const open = concerns.filter((c) => !c.resolvedAt);
+  // concernBlocks ends with its own "Raise a concern" button, which the card has among its buttons.
+  const listed = concernBlocks(open.slice(0, CARD.concernsShown)).filter((b) => b.type === 'section');
+  const more = open.length - CARD.concernsShown;
+  const resolved = concerns.length - open.length;
+  const notes = [
+    ...(more > 0
+      ? [`${plural(more, 'more open concern', 'more open concerns')}: \`@mesh-help summary\` lists them all.`]
+      : []),
+    ...(resolved ? [`${resolved} resolved.`] : []),
+  ];
+  return notes.length ? [...listed, context(notes.join(' '))] : listed;
+}
+
+/**
+ * The recommendation card: what to do first (a headline naming the first-choice
+ * tools), the three strongest reasons with the answers they rest on, the top
+ * warning, the readiness checks, and the buttons, Accept first. Every other
+ * reason, what was ruled out, the alternatives and the pattern comparison are
+ * behind Details (src/slack/blocks/recommendation-details.ts).
+ */
 export function recommendationMessage(flow: Flow, input: CardInput, state: CardState): Message {
   const rec = input.recommendation;
   const named = [rec.primary, ...rec.complements];
-  const blocks: KnownBlock[] = [header(`Recommendation: ${patternNames(flow, named)}`)];
+  const what = headline(flow, rec, input.answers);
+  const blocks: KnownBlock[] = [
+    header(`Recommendation: ${input.title}`),
+    section(`*${escapeText(what)}*`),
+    section(`*Why*\n${whyLines(flow, input).join('\n')}`),
+  ];
+  const warning = warningLine(rec);
+  if (warning) blocks.push(section(warning));
   blocks.push(
-    section(
-      `*${escapeText(input.title)}*\nPrimary: *${escapeText(patternName(flow, rec.primary))}*${
-        rec.complements.length ? `\nTogether with: *${escapeText(patternNames(flow, rec.complements))}*` : ''
-      }`,
+    context(
+      [
+        `Patterns: *${escapeText(patternNames(flow, named))}*`,
+        ...(rec.checklist.length
+          ? [
+              `:clipboard: ${plural(rec.checklist.length, 'readiness check', 'readiness checks')} in the checklist below`,
+            ]
+          : []),
+      ].join(' · '),
     ),
   );
-  for (const id of named) {
-    const reasons = rec.reasons.filter((r) => r.pattern === id);
-    if (reasons.length) {
-      blocks.push(
-        ...listSections(
-          `Why ${escapeText(patternName(flow, id))}`,
-          reasons.map((r) => reasonLine(flow, input.answers, r)),
-          2,
-        ),
-      );
-    }
-  }
-  if (rec.warnings.length) {
-    blocks.push(
-      ...listSections(
-        'Watch out',
-        rec.warnings.map((w) => `:warning: ${escapeText(w)}`),
-        2,
-      ),
-    );
-  }
-  const toolLines = toolsLines(flow, rec);
-  if (toolLines.length) blocks.push(...listSections('Tools', toolLines, 2));
-  if (rec.checklist.length) {
-    blocks.push(
-      context(
-        `:clipboard: ${rec.checklist.length} readiness ${rec.checklist.length === 1 ? 'check' : 'checks'} to do before the first cluster changes; the checklist is in the thread.`,
-      ),
-    );
-  }
-  if (rec.notNow.length) {
-    const lines = rec.notNow.flatMap((id) => [
-      `*${escapeText(patternName(flow, id))}*`,
-      ...rec.reasons.filter((r) => r.pattern === id).map((r) => reasonLine(flow, input.answers, r)),
-    ]);
-    blocks.push(...listSections('Ruled out for now', lines, 3));
-  }
-  // Concerns stay on the card (the decision's, once decided) until resolved; a replaced card has none.
-  const concerns = match(state)
-    .with({ kind: 'active' }, () => concernBlocks(input.concerns ?? []))
-    .with({ kind: 'decided' }, ({ decision }) => concernBlocks(decision.concerns))
-    .with({ kind: 'superseded' }, () => [])
-    .exhaustive();
-  // The recommended patterns' cards, when they fit beside the rest of the message.
-  const cards = comparisonBlocks(flow, named);
-  if (blocks.length + cards.length + concerns.length + 4 <= LIMITS.messageBlocks) blocks.push(divider(), ...cards);
-  blocks.push(divider());
   blocks.push(
     ...match(state)
-      .with({ kind: 'active' }, (): KnownBlock[] => {
-        const needed = input.approvalsNeeded ?? 0;
-        return [
-          actions('decision', [
-            button('Accept this recommendation', ACTIONS.accept, 'accept', 'primary'),
-            ...(needed > 0 ? [button('Approve', ACTIONS.approve, 'approve')] : []),
-            button('Record a different choice', ACTIONS.override, 'override'),
-          ]),
-          needed > 0
-            ? context(approvalsLine(input.approvals ?? [], needed))
-            : context('Accepting records it as the team’s decision (an ADR). Anyone in the channel can decide.'),
-        ];
-      })
+      .with({ kind: 'active' }, (): KnownBlock[] => [
+        decisionButtons(input),
+        context(decisionNotes(input)),
+        ...openConcerns(input.concerns ?? []),
+      ])
       .with({ kind: 'superseded' }, (): KnownBlock[] => [
         context(':arrows_counterclockwise: An answer changed after this card; the newer recommendation is below.'),
       ])
@@ -152,13 +150,18 @@ export function recommendationMessage(flow: Flow, input: CardInput, state: CardS
         return [
           context(
             choice.override
-              ? `:white_check_mark: ${by} recorded *${adrId(decision.number)}*: chose *${escapeText(choice.chosen.join(' + '))}* instead, because “${escapeText(choice.override.reason ?? '')}”.`
+              ? `:white_check_mark: ${by} recorded *${adrId(decision.number)}*: chose *${escapeText(chosenNames(flow, decision).join(' + '))}* instead, because “${escapeText(choice.override.reason ?? '')}”.`
               : `:white_check_mark: ${by} accepted this as *${adrId(decision.number)}*.`,
           ),
+          // Not the `decision` block: a decided card takes no more decisions.
+          actions(CONCERN.block, [
+            button('Raise a concern', CONCERN.raise, 'raise'),
+            button('Details', ACTIONS.details, 'details'),
+          ]),
+          ...openConcerns(decision.concerns),
         ];
       })
       .exhaustive(),
   );
-  blocks.push(...concerns);
-  return { text: `Recommendation for ${escapeText(input.title)}: ${patternNames(flow, named)}`, blocks };
+  return { text: `Recommendation for ${escapeText(input.title)}: ${escapeText(what)}`, blocks };
 }

@@ -1,12 +1,14 @@
 import type { KnownBlock } from '@slack/types';
 import type { Decision, Session } from '../../domain/model.js';
+import { count } from '../../domain/plural.js';
 import { applicableQuestions } from '../../engine/answers.js';
 import type { Flow } from '../../engine/flow.js';
 import { openConcerns } from '../../team/discussion.js';
 import { escapeText } from '../escape.js';
-import { context, day, header, listSections, type Message, section, who } from './kit.js';
+import { context, header, listSections, type Message, section, who } from './kit.js';
 import { answerLabel } from './labels.js';
 import { statusLine } from './root.js';
+import { slackDay } from './when.js';
 
 /** The thread's discussion: the decision holds it once there is one; the session before (and whatever it kept). */
 export type SummaryInput = { session: Session; decision?: Decision | undefined };
@@ -62,11 +64,13 @@ export function summaryMessage(flow: Flow, input: SummaryInput): Message {
   blocks.push(
     ...listSections(
       'Open concerns',
-      concerns.length ? concerns.map((c) => `• ${who(c.by)} (${day(c.at)}): “${escapeText(c.text)}”`) : ['• None.'],
+      concerns.length
+        ? concerns.map((c) => `• ${who(c.by)} (${slackDay(c.at)}): “${escapeText(c.text)}”`)
+        : ['• None.'],
       2,
     ),
   );
   blocks.push(section(`*Who took part*\n${participants(input).map(who).join(', ')}`));
-  blocks.push(context(`${replies.length} ${replies.length === 1 ? 'reply' : 'replies'} in this thread so far.`));
+  blocks.push(context(`${count(replies.length, 'reply', 'replies')} in this thread so far.`));
   return { text: `Summary of ${escapeText(session.title)}`, blocks };
 }

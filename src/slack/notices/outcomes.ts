@@ -1,11 +1,12 @@
 import { match } from 'ts-pattern';
 import { adrId } from '../../domain/machine/record.js';
+import { count } from '../../domain/plural.js';
 import type { Flow } from '../../engine/flow.js';
 import { type Message, who } from '../blocks/kit.js';
 import { answerLabel } from '../blocks/labels.js';
 import { noticeMessage } from '../blocks/menu.js';
 import { escapeText } from '../escape.js';
-import type { AnswerOutcome, DecideOutcome } from '../use-cases/interview.js';
+import type { AnswerOutcome, AskAgainOutcome, DecideOutcome } from '../use-cases/interview.js';
 
 export const FOREIGN_TEAM =
   'This interview belongs to another organisation’s workspace. You can read it, but only its members can change it.';
@@ -22,7 +23,7 @@ export function answerNotice(flow: Flow, question: string, outcome: AnswerOutcom
       ),
     )
     .with({ kind: 'not-current' }, () =>
-      noticeMessage('This question message is out of date; answer on the latest one in the thread.'),
+      noticeMessage('This message is out of date; answer on the interview message in the thread.'),
     )
     .with({ kind: 'not-applicable' }, () =>
       noticeMessage('This question no longer applies: an earlier answer changed.'),
@@ -35,6 +36,26 @@ export function answerNotice(flow: Flow, question: string, outcome: AnswerOutcom
       ),
     )
     .with({ kind: 'bad-answer' }, (o) => noticeMessage(`That answer was not recorded: ${escapeText(o.message)}`))
+    .exhaustive();
+}
+
+/** The private note a refused "Change an answer" gets; undefined when the question is shown (or already was). */
+export function askAgainNotice(outcome: AskAgainOutcome): Message | undefined {
+  return match(outcome)
+    .with({ kind: 'opened' }, { kind: 'unchanged' }, () => undefined)
+    .with({ kind: 'not-found' }, () => noticeMessage('This message is not part of an interview I know.'))
+    .with({ kind: 'foreign-team' }, () => noticeMessage(FOREIGN_TEAM))
+    .with({ kind: 'closed' }, (o) =>
+      noticeMessage(
+        `This interview is closed${o.decisionNumber ? ` (decided as ${adrId(o.decisionNumber)})` : ''}, so its answers stay as they are. Start a new one with \`/mesh-help start\` to revisit it.`,
+      ),
+    )
+    .with({ kind: 'not-current' }, () =>
+      noticeMessage('This message is out of date; use the interview message in the thread.'),
+    )
+    .with({ kind: 'not-applicable' }, () =>
+      noticeMessage('That question is no longer asked: an earlier answer changed.'),
+    )
     .exhaustive();
 }
 
@@ -61,5 +82,5 @@ export function decideNotice(outcome: DecideOutcome): Message | undefined {
 /** Why accepting is refused for now: how many more distinct approvals the team's rule asks for. */
 export function needsApprovalsText(have: number, need: number): string {
   const left = need - have;
-  return `This team needs ${need} approval${need === 1 ? '' : 's'} from different people before accepting: ${have} so far, ${left} more needed. Use *Approve* on the card.`;
+  return `This team needs ${count(need, 'approval')} from different people before accepting: ${have} so far, ${left} more needed. Use *Approve* on the card.`;
 }

@@ -3,23 +3,25 @@ import { match } from 'ts-pattern';
 import { approvalsNeeded } from '../../domain/machine/accept.js';
 import type { Effect, RecordNote, Thread, ThreadNote } from '../../domain/machine/effects.js';
 import { adrId } from '../../domain/machine/record.js';
+import { count } from '../../domain/plural.js';
 import type { Recommendation } from '../../engine/recommend.js';
 import type { Decision, Session, TeamDoc } from '../../store/index.js';
 import { findByKey } from '../../team/lookup.js';
-import { privateConversation } from '../../team/visibility.js';
-import { NUDGE_EVENT, nudgeMessage, withDeadline } from '../blocks/deadline.js';
+import { NUDGE_EVENT, nudgeMessage } from '../blocks/deadline.js';
 import { decisionCardMessage, supersededNotice } from '../blocks/decision-card.js';
 import { type Message, section, who } from '../blocks/kit.js';
-import { questionMessage } from '../blocks/question.js';
+import { interviewMessage, retiredQuestionMessage } from '../blocks/question.js';
 import { type CardInput, type CardState, recommendationMessage } from '../blocks/recommendation.js';
 import { reminderMessage } from '../blocks/reminder.js';
 import { rootMessage } from '../blocks/root.js';
+import { slackWhen } from '../blocks/when.js';
 import { COMMAND, REMINDER } from '../ids.js';
 import { resumeMessage } from '../use-cases/resume.js';
 import { postChecklist, refreshChecklist, retireChecklist } from './checklist-messages.js';
 import { claimMetadata, postedClaim, postedUnder } from './claims.js';
 import type { SlackDeps } from './context.js';
-import { announce, type CardCopy, refreshCards } from './status-changes.js';
+import { announce, type CardCopy, refreshCards, statusNotice } from './status-changes.js';
+import { postTopologyPicture } from './topology-picture.js';
 
 /** What one of the runner's writes changes: the run's copy of these is replaced by what was saved. */
 export type Touches = { session?: string | undefined; decision?: number | undefined };
@@ -105,8 +107,8 @@ async function startRun(deps: SlackDeps, client: WebClient, teamId: string): Pro
 /** One effect, matched exhaustively: a new kind of effect does not compile until it is handled here. */
 function runEffect(run: Run, effect: Effect): Promise<void> {
   return match(effect)
-    .with({ type: 'post-question' }, (e) => postQuestion(run, e))
-    .with({ type: 'update-question' }, (e) => updateQuestion(run, e.thread, e.question))
+    .with({ type: 'post-interview' }, (e) => postInterview(run, e))
+    .with({ type: 'update-interview' }, (e) => updateInterview(run, e.thread, e.actor))
     .with({ type: 'retire-question' }, (e) => retireQuestion(run, e.thread, e.question, e.ts))
     .with({ type: 'post-card' }, (e) => postCard(run, e))
     .with({ type: 'retire-card' }, (e) => retireCard(run, e.thread, e.ts))
@@ -136,15 +138,14 @@ function cardState(doc: TeamDoc, s: Session, ts: string): CardState {
   return s.cardTs === ts && s.status === 'complete' ? { kind: 'active' } : { kind: 'superseded' };
 }
 
-/** A recommendation card's input: the session, its recommendation and the team's approval rule. */
+/** A recommendation card's input: the session (with its deadline), its recommendation and the team's approval rule. */
 const cardInput = (doc: TeamDoc, s: Session, rec: Recommendation): CardInput => ({
   ...s,
   recommendation: rec,
   approvalsNeeded: approvalsNeeded(doc),
+  approvers: doc.config.approvers,
+  zone: doc.config.timezone,
 });
-
-/** The deadline part of an active card: this session's deadline and the team's required approvers. */
-const deadlineView = (doc: TeamDoc, s: Session) => ({ deadline: s.deadline, approvers: doc.config.approvers });
 
 /** Fills a claimed slot with the posted ts; false when the claim was dropped meanwhile (the question stopped applying). */
 function fillClaim(
@@ -164,11 +165,11 @@ function fillClaim(
   });
 }
 
-const questionSlot = (question: string) => (s: Session) => ({
-  get: () => s.messages[question],
+const interviewSlot = (s: Session) => ({
+  get: () => s.interviewTs,
   set: (ts: string | undefined) => {
-    if (ts) s.messages[question] = ts;
-    else delete s.messages[question];
+    if (ts) s.interviewTs = ts;
+    else delete s.interviewTs;
   },
 });
 const cardSlot = (s: Session) => ({
@@ -193,33 +194,39 @@ async function tellActor(run: Run, thread: Thread, actor: string | undefined, wh
   );
 }
 
-async function updateQuestion(run: Run, thread: Thread, question: string): Promise<void> {
+/** Re-renders the interview message from the state this run read (the newest: runs of one interview queue). */
+async function updateInterview(run: Run, thread: Thread, actor?: string): Promise<void> {
   const s = sessionIn(run.doc, thread);
-  const ts = s?.messages[question];
+  const ts = s?.interviewTs;
   if (!s || !ts || ts.startsWith('pending:')) return;
-  const msg = questionMessage(run.deps.flow, s, question);
-  await run.attempt(`updating question ${question}`, () =>
+  const msg = interviewMessage(run.deps.flow, s);
+  const updated = await run.attempt('updating the interview message', () =>
     run.client.chat.update({ channel: thread.channel, ts, ...msg }),
   );
+  if (!updated) await tellActor(run, thread, actor, 'the next question');
 }
 
 async function retireQuestion(run: Run, thread: Thread, question: string, ts: string): Promise<void> {
-  const s = sessionIn(run.doc, thread);
-  if (!s) return;
-  const msg = questionMessage(run.deps.flow, s, question);
+  const msg = retiredQuestionMessage(run.deps.flow, question);
   await run.attempt(`retiring question ${question}`, () =>
     run.client.chat.update({ channel: thread.channel, ts, ...msg }),
   );
 }
 
-async function postQuestion(run: Run, e: Extract<Effect, { type: 'post-question' }>): Promise<void> {
-  const { thread, question, claim, recover } = e;
+/**
+ * Posts the interview message under the claim the step made and keeps its
+ * ts. It is drawn from the state when the run starts, and drawn again once
+ * its ts is kept when the state moved on meanwhile (an answer given on the
+ * old question messages of an interview begun before this one existed).
+ */
+async function postInterview(run: Run, e: Extract<Effect, { type: 'post-interview' }>): Promise<void> {
+  const { thread, claim, recover } = e;
   const s = sessionIn(run.doc, thread);
   if (!s) return;
-  const msg = questionMessage(run.deps.flow, s, question);
+  const msg = interviewMessage(run.deps.flow, s);
   let ts: string | undefined;
-  const posted = await run.attempt(`posting question ${question}`, async () => {
-    // After a crash between post and mark, the question may be in the thread already.
+  const posted = await run.attempt('posting the interview message', async () => {
+    // After a crash between post and mark, the message may be in the thread already.
     if (recover) ts = await postedClaim(run.client, thread.channel, thread.threadTs, claim);
     ts ??= (
       await run.client.chat.postMessage({
@@ -230,10 +237,18 @@ async function postQuestion(run: Run, e: Extract<Effect, { type: 'post-question'
       })
     ).ts;
   });
-  const kept = await fillClaim(run, thread, questionSlot(question), claim, ts);
+  const kept = await fillClaim(run, thread, interviewSlot, claim, ts);
   if (!posted) await tellActor(run, thread, e.actor, 'the next question');
-  // Someone changed an earlier answer while this was being posted: the question no longer applies.
-  if (!kept && ts) await retireQuestion(run, thread, question, ts);
+  const drawn = s.version;
+  // A message found after a crash was drawn then; one posted while the state moved on was drawn before the move.
+  if (kept && ts && (recover || sessionIn(run.doc, thread)?.version !== drawn)) await updateInterview(run, thread);
+  // Another request took the slot over (its claim had gone stale): one interview message is enough.
+  if (!kept && ts) {
+    const extra = ts;
+    await run.attempt('removing a second interview message', () =>
+      run.client.chat.delete({ channel: thread.channel, ts: extra }),
+    );
+  }
 }
 
 async function retireCard(run: Run, thread: Thread, ts: string): Promise<void> {
@@ -261,19 +276,17 @@ async function postCard(run: Run, e: Extract<Effect, { type: 'post-card' }>): Pr
   const s = sessionIn(run.doc, thread);
   const rec = s?.recommendation;
   let ts: string | undefined;
+  let found = false;
   if (s && rec && s.cardTs === claim) {
-    const msg = withDeadline(
-      recommendationMessage(run.deps.flow, cardInput(run.doc, s, rec), { kind: 'active' }),
-      deadlineView(run.doc, s),
-    );
-    // Broadcast: the recommendation shows in the channel as well as the thread.
+    const msg = recommendationMessage(run.deps.flow, cardInput(run.doc, s, rec), { kind: 'active' });
+    // Not broadcast: the channel learns of it from the root message, updated in place (issue #17).
     await run.attempt('posting the recommendation', async () => {
       if (recover) ts = await postedClaim(run.client, thread.channel, thread.threadTs, claim);
+      found = ts !== undefined;
       ts ??= (
         await run.client.chat.postMessage({
           channel: thread.channel,
           thread_ts: thread.threadTs,
-          reply_broadcast: true,
           ...msg,
           ...claimMetadata(claim),
         })
@@ -284,6 +297,8 @@ async function postCard(run: Run, e: Extract<Effect, { type: 'post-card' }>): Pr
   if (rec && ts === undefined) await tellActor(run, thread, e.actor, 'the recommendation');
   // The readiness checklist goes right under the card it belongs to.
   if (kept && ts) await postChecklist(run, where(run, thread), ts);
+  // The picture of the recommended topology follows, when this run posted the card (not found it after a crash).
+  if (kept && ts && s && rec && !found) await postTopologyPicture(run, thread, s.answers, rec);
   if (!kept && ts) {
     const now = sessionIn(run.doc, thread);
     const current = now?.recommendation ?? rec;
@@ -302,15 +317,14 @@ async function updateCard(run: Run, thread: Thread, ts: string): Promise<void> {
   const rec = s?.recommendation;
   if (!s || !rec) return;
   const state = cardState(run.doc, s, ts);
-  const card = recommendationMessage(run.deps.flow, cardInput(run.doc, s, rec), state);
-  const msg = state.kind === 'active' ? withDeadline(card, deadlineView(run.doc, s)) : card;
+  const msg = recommendationMessage(run.deps.flow, cardInput(run.doc, s, rec), state);
   await run.attempt('updating the recommendation card', () =>
     run.client.chat.update({ channel: thread.channel, ts, ...msg }),
   );
 }
 
 /** The words of a note in an interview's thread. */
-export function threadNoteText(note: ThreadNote): string {
+export function threadNoteText(note: ThreadNote, zone?: string): string {
   return match(note)
     .with(
       { kind: 'deadline-accepted' },
@@ -321,12 +335,11 @@ export function threadNoteText(note: ThreadNote): string {
     .with(
       { kind: 'abandoned' },
       (n) =>
-        `:zzz: Nobody answered or decided for ${n.days} day${n.days === 1 ? '' : 's'}, so this interview is closed and no longer holds the channel's place. \`${COMMAND} start\` begins a new one.`,
+        `:zzz: Nobody answered or decided for ${count(n.days, 'day')}, so this interview is closed and no longer holds the channel's place. \`${COMMAND} start\` begins a new one.`,
     )
     .with(
       { kind: 'deadline-set' },
-      (n) =>
-        `:alarm_clock: ${who(n.actor)} set a deadline: decide by ${n.deadline.slice(0, 10)} ${n.deadline.slice(11, 16)} UTC.`,
+      (n) => `:alarm_clock: ${who(n.actor)} set a deadline: decide by ${slackWhen(n.deadline, zone)}.`,
     )
     .with(
       { kind: 'rejected' },
@@ -336,14 +349,14 @@ export function threadNoteText(note: ThreadNote): string {
 }
 
 async function closeCard(run: Run, thread: Thread, ts: string, note: ThreadNote): Promise<void> {
-  const text = threadNoteText(note);
+  const text = threadNoteText(note, run.doc.config.timezone);
   await run.attempt('closing a recommendation card', () =>
     run.client.chat.update({ channel: thread.channel, ts, text, blocks: [section(text)] }),
   );
 }
 
 async function postNote(run: Run, thread: Thread, note: ThreadNote): Promise<void> {
-  const text = threadNoteText(note);
+  const text = threadNoteText(note, run.doc.config.timezone);
   await run.attempt(`a note in ${thread.channel}`, () =>
     run.client.chat.postMessage({ channel: thread.channel, thread_ts: thread.threadTs, text, blocks: [section(text)] }),
   );
@@ -352,21 +365,21 @@ async function postNote(run: Run, thread: Thread, note: ThreadNote): Promise<voi
 async function updateRoot(run: Run, thread: Thread): Promise<void> {
   const s = sessionIn(run.doc, thread);
   if (!s) return;
-  const msg = rootMessage(run.deps.flow, s, decisionOf(run.doc, s));
+  const msg = rootMessage(run.deps.flow, s, decisionOf(run.doc, s), run.doc.config.timezone);
   const rootTs = s.rootTs ?? thread.threadTs;
   await run.attempt('updating the root message', () =>
     run.client.chat.update({ channel: thread.channel, ts: rootTs, ...msg }),
   );
 }
 
-/** Most copies kept per record: the thread's broadcast, the decisions channel, and a few re-posts. */
+/** Most copies kept per record: the thread's card and a few re-posts. */
 const MAX_COPIES = 20;
 
 /**
- * The accepted record's card: a thread reply broadcast to the channel, and a
- * copy in the team's decisions channel when one is set (not for a record of
- * a private conversation). Where the copies are is kept, so a later status
- * change updates each of them.
+ * The accepted record's card, in its thread only (not broadcast: issue #17),
+ * and one short notice in the channel naming the decision and its tools with
+ * a link to the thread. The decisions channel gets the same notice through the
+ * `announce` effect. Where the card is kept, so a later status change updates it.
  */
 async function postDecisionCard(run: Run, thread: Thread, number: number): Promise<void> {
   const decision = findByKey(run.doc.decisions, (d) => d.number === number);
@@ -375,16 +388,17 @@ async function postDecisionCard(run: Run, thread: Thread, number: number): Promi
   const { channel, threadTs } = thread;
   const copies: CardCopy[] = [];
   await run.attempt('posting the decision card', async () => {
-    const posted = await run.client.chat.postMessage({ channel, thread_ts: threadTs, reply_broadcast: true, ...msg });
+    const posted = await run.client.chat.postMessage({ channel, thread_ts: threadTs, ...msg });
     if (posted.ts) copies.push({ channel, ts: posted.ts });
   });
-  const elsewhere = run.doc.config.decisionsChannel;
-  if (elsewhere && elsewhere !== channel && privateConversation(decision) === undefined) {
-    await run.attempt(`posting the decision card in ${elsewhere}`, async () => {
-      const posted = await run.client.chat.postMessage({ channel: elsewhere, ...msg });
-      if (posted.ts) copies.push({ channel: elsewhere, ts: posted.ts });
-    });
-  }
+  const actor = decision.decidedBy ?? decision.createdBy;
+  await run.attempt('posting the decision notice', () =>
+    run.client.chat.postMessage({
+      channel,
+      ...statusNotice(run.deps.flow, decision, { kind: 'accepted', actor }),
+      unfurl_links: false,
+    }),
+  );
   if (!copies.length) return;
   await run.write({ decision: number }, (doc) => {
     const d = findByKey(doc.decisions, (x) => x.number === number);

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import {
   type CustomRoute,
+  HTTPModuleFunctions,
   HTTPReceiver,
   type InstallationStore,
   type Logger,
@@ -10,7 +11,8 @@ import {
 import type { WebClientOptions } from '@slack/web-api';
 import { match } from 'ts-pattern';
 import type { Config } from '../../config.js';
-import type { Store } from '../../store/index.js';
+import type { StoreHealth } from '../../store/health.js';
+import { RefusedBeforeAck } from './intake.js';
 import { BODY_LIMIT, gateRequests } from './request-gate.js';
 import { BOT_SCOPES } from './scopes.js';
 
@@ -26,15 +28,17 @@ const healthz: CustomRoute = {
   },
 };
 
-/** How long /readyz waits for the store before calling it unavailable (a probe's own timeout is longer). */
-const READY_TIMEOUT_MS = 2000;
-
 /**
- * Readiness: 200 while the store answers and the app is not stopping, 503 otherwise, so a load balancer
- * sends no new requests to a replica that is draining or cannot save. The reason's detail goes to the log.
+ * Readiness: 200 while the store takes a real write (bytes written and flushed, or a database answer) and
+ * the app is not stopping, 503 otherwise, so a load balancer sends no new requests to a replica that is
+ * draining or cannot save. Each check runs the same probe whose result the ack path reads (StoreHealth):
+ * while it fails, requests are refused before their ack. The reason's detail goes to the log.
  */
-function readyzRoute(store: Store, logger: Logger, draining: () => boolean): CustomRoute {
-  let failing = false;
+function readyzRoute(
+  health: StoreHealth,
+  draining: () => boolean,
+  configProblem: () => string | undefined,
+): CustomRoute {
   const answer = (res: ServerResponse, status: number, body: Record<string, unknown>) => {
     res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
     res.end(JSON.stringify(body));
@@ -44,34 +48,23 @@ function readyzRoute(store: Store, logger: Logger, draining: () => boolean): Cus
     method: ['GET'],
     handler: (_req, res) => {
       if (draining()) return answer(res, 503, { ok: false, reason: 'draining' });
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer in ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+      // A setting that stops every request (a wrong MESH_HELP_TOKEN_KEY) is named, so the operator sees which.
+      const problem = configProblem();
+      if (problem) return answer(res, 503, { ok: false, reason: problem });
+      void health.check().then((up) => {
+        if (!up) return answer(res, 503, { ok: false, reason: 'store' });
+        answer(res, draining() ? 503 : 200, draining() ? { ok: false, reason: 'draining' } : { ok: true });
       });
-      Promise.race([store.ping(), timeout])
-        .finally(() => clearTimeout(timer))
-        .then(
-          () => {
-            if (failing) logger.info('mesh-help: the store answers again; ready');
-            failing = false;
-            answer(res, draining() ? 503 : 200, draining() ? { ok: false, reason: 'draining' } : { ok: true });
-          },
-          (err: unknown) => {
-            // Logged when readiness turns, not on every probe.
-            if (!failing) logger.warn(`mesh-help: not ready, the store does not answer: ${(err as Error).message}`);
-            failing = true;
-            answer(res, 503, { ok: false, reason: 'store' });
-          },
-        );
     },
   };
 }
 
 /** Liveness and readiness for load balancers and Kubernetes probes. */
-export const healthRoutes = (store: Store, logger: Logger, draining: () => boolean): CustomRoute[] => [
-  healthz,
-  readyzRoute(store, logger, draining),
-];
+export const healthRoutes = (
+  health: StoreHealth,
+  draining: () => boolean,
+  configProblem: () => string | undefined = () => undefined,
+): CustomRoute[] => [healthz, readyzRoute(health, draining, configProblem)];
 
 export type ReceiverOptions = {
   logger: Logger;
@@ -95,6 +88,17 @@ export function buildReceiver(config: Config, o: ReceiverOptions): Receiver {
         customRoutes: o.routes,
         logger: o.logger,
         bodyLimit: BODY_LIMIT,
+        // A delivery the intake turned away (busy, storage down) is a 503 Slack retries, logged once by the intake,
+        // not an unhandled error followed by an unacknowledged-request warning for each one.
+        processEventErrorHandler: async (args) => {
+          if (!(args.error instanceof RefusedBeforeAck))
+            return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
+          if (!args.response.headersSent) {
+            args.response.writeHead(503, { 'Retry-After': '10' });
+            args.response.end();
+          }
+          return true;
+        },
         ...(o.unhandledRequestTimeoutMs
           ? {
               unhandledRequestTimeoutMillis: o.unhandledRequestTimeoutMs,

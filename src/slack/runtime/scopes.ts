@@ -7,7 +7,8 @@
  * Bot scopes: the slash command, posting/updating its own messages in channels it was invited to,
  * uploading ADR files (files.uploadV2),
  * reading interview threads (public and private channels) and mentions of the bot,
- * users.info (`users:read`) to tell workspace admins, who may change a team's settings,
+ * users.info (`users:read`) to tell workspace admins, who may change a team's settings, and a
+ * person's time zone (working days of a deadline they set),
  * and conversations.info / conversations.members (`channels:read`, `groups:read`) to keep
  * records of private channels private (is it private? is this person a member?).
  */

@@ -1,12 +1,16 @@
 import { match } from 'ts-pattern';
+import { isPending } from '../../domain/claims.js';
 import type { StatusChange } from '../../domain/machine/effects.js';
 import { adrId } from '../../domain/machine/record.js';
+import { chosenNames } from '../../domain/presentation.js';
+import type { Flow } from '../../engine/flow.js';
 import type { Decision } from '../../store/index.js';
 import { findByKey } from '../../team/lookup.js';
 import { visibleIn } from '../../team/visibility.js';
 import { decisionCardMessage } from '../blocks/decision-card.js';
 import { type Message, section, who } from '../blocks/kit.js';
-import { escapeText } from '../escape.js';
+import { rootMessage } from '../blocks/root.js';
+import { clip, escapeText } from '../escape.js';
 import type { Run } from './effects.js';
 
 /** Where one copy of a decision card was posted. */
@@ -22,16 +26,35 @@ export async function refreshCards(run: Run, number: number): Promise<void> {
       run.client.chat.update({ channel: copy.channel, ts: copy.ts, ...msg }),
     );
   }
+  // The channel's root message says where the decision stands (decided, superseded…), kept current in place.
+  const s = run.doc.sessions.find((x) => x.decisionNumber === number);
+  const rootTs = s?.rootTs ?? s?.threadTs;
+  if (s?.channel && rootTs && !isPending(rootTs)) {
+    const channel = s.channel;
+    await run.attempt(`updating the root message of ${adrId(number)}`, () =>
+      run.client.chat.update({ channel, ts: rootTs, ...rootMessage(run.deps.flow, s, decision) }),
+    );
+  }
 }
 
-const title = (d: Decision): string => `*${adrId(d.number)}* ${escapeText(d.title)}`;
+const title = (d: Decision): string => `*${adrId(d.number)}* ${escapeText(clip(d.title, 200))}`;
 const threadLink = (d: Decision): string =>
   d.permalink && /^https:\/\/[^\s<>|]+$/.test(d.permalink) ? ` · <${d.permalink}|thread>` : '';
 
-/** The one-line notice of a status change. */
-export function statusNotice(d: Decision, change: StatusChange, successor?: Decision): Message {
+/** A channel notice is one line people read in passing (issue #17: at most 800 characters). */
+export const NOTICE_MAX = 800;
+
+/**
+ * The one-line notice of a status change, in the channel and the decisions
+ * channel; an accepted record names what was chosen, tools first.
+ */
+export function statusNotice(flow: Flow, d: Decision, change: StatusChange, successor?: Decision): Message {
+  const chosen = escapeText(clip(chosenNames(flow, d).join(' + '), 300));
   const text = match(change)
-    .with({ kind: 'accepted' }, (c) => `:white_check_mark: ${title(d)} was accepted by ${who(c.actor)}.`)
+    .with(
+      { kind: 'accepted' },
+      (c) => `:white_check_mark: ${title(d)} was accepted by ${who(c.actor)}. Chosen: *${chosen}*.`,
+    )
     .with(
       { kind: 'superseded' },
       (c) =>
@@ -44,8 +67,8 @@ export function statusNotice(d: Decision, change: StatusChange, successor?: Deci
     .with({ kind: 'deprecated' }, (c) => `:wastebasket: ${title(d)} was deprecated by ${who(c.actor)}.`)
     .with({ kind: 'rejected' }, (c) => `:x: ${title(d)} was rejected by ${who(c.actor)}.`)
     .exhaustive();
-  const line = `${text}${threadLink(d)}`;
-  return { text: `${adrId(d.number)}: ${change.kind}`, blocks: [section(line)] };
+  const line = clip(`${text}${threadLink(d)}`, NOTICE_MAX);
+  return { text: `${adrId(d.number)} ${change.kind}: ${escapeText(clip(d.title, 200))}`, blocks: [section(line)] };
 }
 
 /** Posts the notice in the team's decisions channel, when one is set; a failure is logged, never thrown. */
@@ -57,7 +80,9 @@ export async function announce(run: Run, number: number, change: StatusChange): 
     change.kind === 'superseded' ? findByKey(run.doc.decisions, (d) => d.number === change.by) : undefined;
   // A record of a private conversation is not announced elsewhere (nor one that a private record supersedes).
   if (!visibleIn(decision, channel) || (successor && !visibleIn(successor, channel))) return;
+  // The interview's own channel already got the acceptance notice with the decision card.
+  if (change.kind === 'accepted' && channel === decision.channel) return;
   await run.attempt(`announcing ${adrId(number)} in ${channel}`, () =>
-    run.client.chat.postMessage({ channel, ...statusNotice(decision, change, successor) }),
+    run.client.chat.postMessage({ channel, ...statusNotice(run.deps.flow, decision, change, successor) }),
   );
 }

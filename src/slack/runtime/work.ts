@@ -6,30 +6,57 @@
  */
 export class WorkLimiter {
   private active = 0;
-  private readonly waiting: Array<() => void> = [];
+  /** Work waiting for a slot, by lane (a team); lanes take turns, so one team's flood cannot hold every slot. */
+  private readonly waiting = new Map<string, Array<() => void>>();
+  /** Lanes with waiting work, in the order their next turn comes. */
+  private readonly turns: string[] = [];
   /** Work asked for a slot and not yet released (running or waiting). */
   private held = 0;
   private readonly quiet: Array<() => void> = [];
 
-  constructor(readonly slots: number) {}
+  /** `laneOf` names the lane of the work asking (the request's team); work of no lane shares one. */
+  constructor(
+    readonly slots: number,
+    private readonly laneOf: () => string | undefined = () => undefined,
+  ) {}
 
-  /** Resolves with a release function once a slot is free. */
+  /** Resolves with a release function once a slot is free and it is this lane's turn. */
   async acquire(): Promise<() => void> {
+    const lane = this.laneOf() ?? '';
     this.held += 1;
     // Let the event loop read waiting requests first: their acks come before this work.
     await new Promise<void>((resolve) => setImmediate(resolve));
-    if (this.active >= this.slots) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.active += 1;
+    if (this.active >= this.slots) {
+      await new Promise<void>((resolve) => {
+        const queue = this.waiting.get(lane);
+        if (queue) queue.push(resolve);
+        else {
+          this.waiting.set(lane, [resolve]);
+          this.turns.push(lane);
+        }
+      });
+    } else this.active += 1;
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const next = this.waiting.shift();
+      const next = this.nextWaiting();
       if (next) setImmediate(next);
       else this.active -= 1;
       this.held -= 1;
       if (this.held === 0) for (const resolve of this.quiet.splice(0)) resolve();
     };
+  }
+
+  /** The first waiting work of the lane whose turn it is; that lane goes to the back of the turns. */
+  private nextWaiting(): (() => void) | undefined {
+    const lane = this.turns.shift();
+    if (lane === undefined) return undefined;
+    const queue = this.waiting.get(lane) ?? [];
+    const next = queue.shift();
+    if (queue.length) this.turns.push(lane);
+    else this.waiting.delete(lane);
+    return next;
   }
 
   /** True while some work holds or waits for a slot. */

@@ -1,5 +1,7 @@
 import type { WebClient } from '@slack/web-api';
+import { addWorkingDays, DEFAULT_ZONE, endOfDay } from '../../domain/time.js';
 import { err, ok, type Result } from '../../engine/result.js';
+import { assertTeamId } from '../../store/index.js';
 import { MAX_WORKING_DAYS } from '../blocks/deadline.js';
 import type { Message } from '../blocks/kit.js';
 import { decideNotice } from '../notices/outcomes.js';
@@ -11,26 +13,17 @@ import { checkCard, type DecideOutcome, locate } from './interview.js';
 /** Most days ahead a deadline date may be. */
 const MAX_DATE_DAYS = 366;
 
-/** `n` working days (Monday to Friday, UTC) after `from`, at the same time of day. */
-export function addWorkingDays(from: Date, n: number): Date {
-  const d = new Date(from.getTime());
-  let left = n;
-  while (left > 0) {
-    d.setUTCDate(d.getUTCDate() + 1);
-    if (d.getUTCDay() >= 1 && d.getUTCDay() <= 5) left -= 1;
-  }
-  return d;
-}
-
 /**
- * The modal's answer as a deadline: a number of working days, or a date (the
- * end of that day, UTC). Exactly one of the two; anything else is refused with
- * a message for the field at fault.
+ * The modal's answer as a deadline: a number of working days (Monday to
+ * Friday where the person is, same time of day), or a date (the end of that
+ * day where the person is). Exactly one of the two; anything else is refused
+ * with a message for the field at fault.
  */
 export function parseDeadline(
   days: string | undefined,
   date: string | undefined,
   now: Date,
+  zone: string = DEFAULT_ZONE,
 ): Result<Date, { field: 'days' | 'date'; message: string }> {
   const d = days?.trim() ?? '';
   const t = date?.trim() ?? '';
@@ -40,15 +33,24 @@ export function parseDeadline(
     const n = /^\d{1,2}$/.test(d) ? Number(d) : Number.NaN;
     if (!(n >= 1 && n <= MAX_WORKING_DAYS))
       return err({ field: 'days', message: `A whole number of working days from 1 to ${MAX_WORKING_DAYS}.` });
-    return ok(addWorkingDays(now, n));
+    return ok(addWorkingDays(now, n, zone));
   }
-  const end = /^\d{4}-\d{2}-\d{2}$/.test(t) ? new Date(`${t}T23:59:00.000Z`) : new Date(Number.NaN);
-  if (Number.isNaN(end.getTime()) || end.toISOString().slice(0, 10) !== t)
-    return err({ field: 'date', message: 'Pick a date from the calendar.' });
+  const end = endOfDay(t, zone);
+  if (!end) return err({ field: 'date', message: 'Pick a date from the calendar.' });
   if (end.getTime() <= now.getTime()) return err({ field: 'date', message: 'Pick a date from today on.' });
   if (end.getTime() - now.getTime() > MAX_DATE_DAYS * 86_400_000)
     return err({ field: 'date', message: 'Pick a date within a year.' });
   return ok(end);
+}
+
+/** The team's time zone (`config timezone`), for a person Slack gives none; undefined: UTC. */
+export async function teamZone(deps: SlackDeps, teamId: string): Promise<string | undefined> {
+  try {
+    assertTeamId(teamId);
+    return (await deps.store.read(teamId)).config.timezone;
+  } catch {
+    return undefined;
+  }
 }
 
 export type DeadlineOutcome =

@@ -1,19 +1,16 @@
 import type { WebClient } from '@slack/web-api';
 import { isIdle } from '../../domain/limits.js';
 import { blockers } from '../../domain/machine/step.js';
+import { DEFAULT_ZONE, isWorkingDay, localDay } from '../../domain/time.js';
 import type { SlackDeps } from '../runtime/context.js';
 import { dispatch } from '../runtime/dispatch.js';
 
 /** The name decisions taken by the deadline are recorded under. */
 export const DEADLINE_ACTOR = 'mesh-help';
 
-const day = (d: Date): string => d.toISOString().slice(0, 10);
-/** Monday to Friday (UTC): nobody is reminded on a weekend. */
-const workingDay = (d: Date): boolean => d.getUTCDay() >= 1 && d.getUTCDay() <= 5;
-
 /** Posts today's reminder at most once, across restarts (claimed first, marked after, the thread read when in doubt). */
-async function nudge(deps: SlackDeps, client: WebClient, teamId: string, sessionId: string, now: Date) {
-  await dispatch(deps, client, teamId, { type: 'nudge-due', sessionId, day: day(now) });
+async function nudge(deps: SlackDeps, client: WebClient, teamId: string, sessionId: string, day: string) {
+  await dispatch(deps, client, teamId, { type: 'nudge-due', sessionId, day });
 }
 
 /** At the deadline: the state machine accepts (quorum, no open concern) the way the button does, or lets it expire. */
@@ -57,10 +54,13 @@ export async function deadlinesDue(
           await settle(deps, client, teamId, s.id);
           continue;
         }
+        // The thread is the whole channel's: days and weekends are the team's (`config timezone`, else UTC).
+        const zone = doc.config.timezone ?? DEFAULT_ZONE;
         const { missing, concerns } = blockers(doc, s);
-        const madeOn = (s.deadlineSetAt ?? '').slice(0, 10);
-        if ((missing || concerns) && workingDay(now) && day(now) > madeOn && s.nudgedOn !== day(now))
-          await nudge(deps, client, teamId, s.id, now);
+        const today = localDay(now, zone);
+        const madeOn = s.deadlineSetAt ? localDay(new Date(s.deadlineSetAt), zone) : '';
+        if ((missing || concerns) && isWorkingDay(now, zone) && today > madeOn && s.nudgedOn !== today)
+          await nudge(deps, client, teamId, s.id, today);
       }
     } catch (err) {
       deps.logger.warn(`mesh-help: deadlines of team ${teamId} skipped: ${(err as Error).message}`);

@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import { match } from 'ts-pattern';
 import { type AdrFile, exportFiles, INDEX_FILE, renderAdr } from '../../adr/index.js';
 import { adrId } from '../../domain/machine/record.js';
+import { count, pick } from '../../domain/plural.js';
 import { visibleIn } from '../../team/visibility.js';
 import { type Message, section, who } from '../blocks/kit.js';
 import { COMMAND } from '../ids.js';
@@ -72,13 +73,13 @@ export async function uploadLog(
   if (!decisions.length) return { kind: 'empty', leftOut };
   const files = exportFiles(deps.flow, input.teamId, decisions);
   const privateNote = leftOut
-    ? ` ${leftOut} record(s) from private channels or DMs were left out; export there to get them.`
+    ? ` ${count(leftOut, 'record')} from private channels or DMs ${pick(leftOut, 'was', 'were')} left out; export there to get them.`
     : '';
-  const lead = `:card_index_dividers: ${who(input.user)} exported this team’s decision log: ${decisions.length} record(s) and the \`${INDEX_FILE}\` index, in the thread. Commit them as \`docs/decisions/\`.${privateNote}`;
+  const lead = `:card_index_dividers: ${who(input.user)} exported this team’s decision log: ${count(decisions.length, 'record')} and the \`${INDEX_FILE}\` index, in the thread. Commit them as \`docs/decisions/\`.${privateNote}`;
   try {
     const parent = await client.chat.postMessage({
       channel: input.channel,
-      text: `Decision log export: ${decisions.length} record(s) and ${INDEX_FILE}`,
+      text: `Decision log export: ${count(decisions.length, 'record')} and ${INDEX_FILE}`,
       blocks: [section(lead)],
     });
     const threadTs = parent.ts;
@@ -102,7 +103,7 @@ export function uploadNotice(outcome: UploadOutcome): Message | undefined {
   const text = match(outcome)
     .with({ kind: 'uploaded' }, ({ leftOut }) =>
       leftOut
-        ? `${leftOut} record(s) from private channels or DMs were left out of this export; run it there to get them.`
+        ? `${count(leftOut, 'record')} from private channels or DMs ${pick(leftOut, 'was', 'were')} left out of this export; run it there to get them.`
         : undefined,
     )
     .with({ kind: 'empty' }, ({ leftOut }) =>

@@ -2,9 +2,11 @@ import type { WebClient } from '@slack/web-api';
 import type {
   AcceptOutcome,
   AnswerOutcome as MachineAnswerOutcome,
+  AskAgainOutcome as MachineAskAgainOutcome,
   StartOutcome,
 } from '../../domain/machine/events.js';
 import { cardRefusal } from '../../domain/machine/step.js';
+import { DEFAULT_TITLE } from '../../domain/presentation.js';
 import type { AnswerValue } from '../../engine/flow.js';
 import { assertTeamId, type Session, StoreError } from '../../store/index.js';
 import type { ReplyInput } from '../../team/discussion.js';
@@ -18,7 +20,7 @@ import { dispatch } from '../runtime/dispatch.js';
 import { slackError } from '../runtime/failures.js';
 import { isPrivateConversation } from '../runtime/visibility.js';
 
-export const DEFAULT_TITLE = 'Service mesh, cluster mesh or federation?';
+export { DEFAULT_TITLE };
 export const TITLE_MAX = 150;
 
 /** A session found from a Slack message, with the team that owns it. */
@@ -196,6 +198,35 @@ export async function answerFromSlack(deps: SlackDeps, client: WebClient, input:
     seenRev: input.seenRev,
     by: input.user,
     request: requestRef(input.request),
+  });
+}
+
+export type AskAgainInput = {
+  at: MessageRef;
+  question: string;
+  user: string;
+  userTeam: string | undefined;
+  candidates: (string | undefined)[];
+};
+
+/** What came of "Change an answer"; everything but `opened` changed nothing. */
+export type AskAgainOutcome = { kind: 'foreign-team'; owner: string } | MachineAskAgainOutcome;
+
+/** Opens an answered question again in the interview message, for anyone of the team to answer anew. */
+export async function askAgainFromSlack(
+  deps: SlackDeps,
+  client: WebClient,
+  input: AskAgainInput,
+): Promise<AskAgainOutcome> {
+  const found = await locate(deps, input.candidates, input.at.channel, input.at.threadTs);
+  if (!found) return { kind: 'not-found' };
+  if (!mayChange(found.session, input.userTeam)) return { kind: 'foreign-team', owner: found.teamId };
+  return dispatch(deps, client, found.teamId, {
+    type: 'ask-again',
+    sessionId: found.session.id,
+    at: input.at,
+    question: input.question,
+    by: input.user,
   });
 }
 

@@ -1,5 +1,6 @@
 import { match } from 'ts-pattern';
 import { exportFiles } from '../../adr/index.js';
+import { count, pick } from '../../domain/plural.js';
 import {
   DEFAULT_LIMITS,
   defaultGitBranch,
@@ -35,7 +36,7 @@ const NOT_SET = `This team has no repository to export to yet. \`${COMMAND} conf
 
 /** The outcome, with how many records of private conversations were kept out of the repository. */
 function withPrivateNote(m: Message, leftOut: number): Message {
-  const note = `${leftOut} record(s) from private channels or DMs were left out: they stay in their conversation.`;
+  const note = `${count(leftOut, 'record')} from private channels or DMs ${pick(leftOut, 'was', 'were')} left out: they stay in their conversation.`;
   return { text: `${m.text} ${note}`, blocks: [...m.blocks, context(note)] };
 }
 

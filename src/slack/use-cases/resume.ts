@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { match } from 'ts-pattern';
 import { assertTeamId, type Session } from '../../store/index.js';
+import { findByKey } from '../../team/lookup.js';
 import { actions, button, type Message, section } from '../blocks/kit.js';
 import { noticeMessage } from '../blocks/menu.js';
 import { clip, escapeText } from '../escape.js';
@@ -21,6 +22,9 @@ export function resumeMessage(text: string, teamId: string, session: Pick<Sessio
     ],
   };
 }
+
+/** A Resume click for an interview of another conversation, or of none, learns nothing about it. */
+export const NOT_HERE = 'I can’t find that interview in this conversation. Resume it from its own channel.';
 
 const titleOf = (s: Session) => `*${escapeText(clip(s.title, 80))}*`;
 
@@ -62,6 +66,12 @@ export type ResumeInput = {
 export async function resumeInterview(deps: SlackDeps, client: WebClient, input: ResumeInput): Promise<Message> {
   assertTeamId(input.teamId);
   if (input.userTeam !== input.teamId) return noticeMessage('Only the team that owns this interview can resume it.');
+  // A named interview is described and resumed only in its own conversation: elsewhere it does not exist,
+  // so nobody learns the title or state of an interview (a private one included) from another channel.
+  if (input.sessionId !== undefined) {
+    const session = findByKey((await deps.store.read(input.teamId)).sessions, (s) => s.id === input.sessionId);
+    if (!session || input.channel === undefined || session.channel !== input.channel) return noticeMessage(NOT_HERE);
+  }
   const outcome = await dispatch(deps, client, input.teamId, {
     type: 'resume',
     sessionId: input.sessionId,

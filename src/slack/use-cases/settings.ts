@@ -1,6 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import { match } from 'ts-pattern';
 import { abandonAfterDays, openLimits } from '../../domain/limits.js';
+import { count } from '../../domain/plural.js';
+import { DEFAULT_ZONE } from '../../domain/time.js';
 import { slackRemoteRefusal, slackRepoRefusal } from '../../publish/index.js';
 import type { GitTarget, RuleChange, TeamConfig, TeamDoc } from '../../store/index.js';
 import {
@@ -52,7 +54,7 @@ const gitLabel = (g: GitTarget): string => `${g.url} ${g.branch ?? '(default bra
 const people = (ids: string[]) => (ids.length ? ids.join(' ') : 'none');
 
 function editOf(
-  change: Exclude<ConfigChange, { kind: 'show' } | { kind: 'bad' }>,
+  change: Exclude<ConfigChange, { kind: 'show' } | { kind: 'form' } | { kind: 'bad' }>,
   config: TeamConfig,
   user: string,
 ): Edit {
@@ -83,7 +85,7 @@ function editOf(
         cfg.approvals = c.count;
       },
       said: c.count
-        ? `A recommendation now needs ${c.count} approval(s) from different people before it can be accepted.`
+        ? `A recommendation now needs ${count(c.count, 'approval')} from different people before it can be accepted.`
         : 'Approvals are no longer required: anyone in the channel can accept.',
     }))
     .with({ kind: 'deadline' }, (c) => ({
@@ -95,7 +97,7 @@ function editOf(
         else delete cfg.deadlineDays;
       },
       said: c.days
-        ? `New recommendations must be decided within ${c.days} day(s): I remind the thread once a working day, then accept (enough approvals, no open concern) or let it expire.`
+        ? `New recommendations must be decided within ${count(c.days, 'day')}: I remind the thread once a working day, then accept (enough approvals, no open concern) or let it expire.`
         : 'Recommendations have no deadline any more.',
     }))
     .with({ kind: 'repo' }, (c) => ({
@@ -181,8 +183,18 @@ function editOf(
         cfg.abandonAfterDays = c.days;
       },
       said: c.days
-        ? `An interview without a deadline that nobody answers or decides for ${c.days} day(s) is closed, and its channel can start a new one.`
+        ? `An interview without a deadline that nobody answers or decides for ${count(c.days, 'day')} is closed, and its channel can start a new one.`
         : 'Silent interviews stay open until someone finishes them.',
+    }))
+    .with({ kind: 'timezone' }, (c) => ({
+      setting: 'time zone',
+      from: config.timezone ?? DEFAULT_ZONE,
+      to: c.zone ?? DEFAULT_ZONE,
+      apply: (cfg: TeamConfig) => {
+        if (c.zone) cfg.timezone = c.zone;
+        else delete cfg.timezone;
+      },
+      said: `Dates the whole channel reads, and the working days of deadline reminders, now follow ${escapeText(c.zone ?? DEFAULT_ZONE)}.`,
     }))
     .with({ kind: 'limits' }, (c) => ({
       setting: 'open interview limits',
@@ -192,7 +204,7 @@ function editOf(
         cfg.maxOpenPerChannel = c.perChannel;
         cfg.maxOpenPerTeam = c.perTeam;
       },
-      said: `At most ${c.perChannel} open interview(s) per channel and ${c.perTeam} in the team.`,
+      said: `At most ${count(c.perChannel, 'open interview')} per channel and ${c.perTeam} in the team.`,
     }))
     .exhaustive();
 }
@@ -206,21 +218,23 @@ function lockOut(config: TeamConfig, change: ConfigChange): string | undefined {
     : undefined;
 }
 
+/** What came of one settings change: saved (with what it means), or refused or unreadable (nothing written). */
+export type ConfigOutcome = { kind: 'saved'; config: TeamConfig; said: string } | { kind: 'refused'; text: string };
+
 /**
- * `/mesh-help config …` for the team the command came from. Who may change
- * the settings is itself a setting (workspace admins and the team's named
- * owners by default); each change is kept in the team's history. Refusals
- * write nothing; a workspace other than the bot's own changes nothing.
+ * One settings change for the team, from the text command or the form alike.
+ * Who may change the settings is itself a setting (workspace admins and the
+ * team's named owners by default); each change is kept in the team's history.
+ * Refusals write nothing; a workspace other than the bot's own changes nothing.
  */
-export async function configFromSlack(
+export async function changeConfig(
   deps: SlackDeps,
   client: WebClient,
-  input: { teamId: string; user: string; change: ConfigChange },
-): Promise<Message> {
+  input: { teamId: string; user: string; change: Exclude<ConfigChange, { kind: 'show' } | { kind: 'form' }> },
+): Promise<ConfigOutcome> {
   const { teamId, user, change } = input;
-  if (change.kind === 'show') return configMessage((await deps.store.read(teamId)).config);
-  if (change.kind === 'bad') return noticeMessage(change.message);
-  if (teamId !== (deps.homeTeamId ?? teamId)) return noticeMessage(CONFIG_FOREIGN);
+  if (change.kind === 'bad') return { kind: 'refused', text: change.message };
+  if (teamId !== (deps.homeTeamId ?? teamId)) return { kind: 'refused', text: CONFIG_FOREIGN };
   // An export target set here is one Slack may push to: refused now, not at the first export.
   const destination =
     change.kind === 'git'
@@ -228,7 +242,7 @@ export async function configFromSlack(
       : change.kind === 'repo'
         ? slackRepoRefusal(change.repo, deps.exportAllow)
         : undefined;
-  if (destination) return noticeMessage(`${escapeText(destination)} Nothing was changed.`);
+  if (destination) return { kind: 'refused', text: `${escapeText(destination)} Nothing was changed.` };
   const before = (await deps.store.read(teamId)).config;
   let isAdmin = false;
   if (needsAdminCheck(before, user) && !mayChangeRules(before, { user, isAdmin: false }, change.kind === 'owners')) {
@@ -236,13 +250,13 @@ export async function configFromSlack(
       isAdmin = await isWorkspaceAdmin(client, user);
     } catch (err) {
       deps.logger.warn(`mesh-help: users.info failed while checking who may change settings: ${slackError(err)}`);
-      return noticeMessage(
-        `I could not check whether you administer this workspace (${plainSlackProblem(slackError(err))}), so nothing was changed. Please try again later.`,
-      );
+      return {
+        kind: 'refused',
+        text: `I could not check whether you administer this workspace (${plainSlackProblem(slackError(err))}), so nothing was changed. Please try again later.`,
+      };
     }
   }
-  type Outcome = { kind: 'refused'; text: string } | { kind: 'saved'; config: TeamConfig; said: string };
-  const outcome = await deps.store.update(teamId, (doc: TeamDoc): Outcome => {
+  return deps.store.update(teamId, (doc: TeamDoc): ConfigOutcome => {
     const config = doc.config;
     if (!mayChangeRules(config, { user, isAdmin }, change.kind === 'owners')) {
       return { kind: 'refused', text: refusedText(config) };
@@ -263,5 +277,18 @@ export async function configFromSlack(
     }
     return { kind: 'saved', config: doc.config, said: edit.said };
   });
+}
+
+/** `/mesh-help config …` for the team the command came from: the settings, or one change and what it means. */
+export async function configFromSlack(
+  deps: SlackDeps,
+  client: WebClient,
+  input: { teamId: string; user: string; change: ConfigChange },
+): Promise<Message> {
+  const { change } = input;
+  if (change.kind === 'show' || change.kind === 'form') {
+    return configMessage((await deps.store.read(input.teamId)).config);
+  }
+  const outcome = await changeConfig(deps, client, { ...input, change });
   return outcome.kind === 'refused' ? noticeMessage(outcome.text) : configMessage(outcome.config, outcome.said);
 }

@@ -1,17 +1,19 @@
 import { freeze } from 'immer';
 import { describe, expect, it } from 'vitest';
+import { renderAdr } from '../../../src/adr/markdown.js';
 import type { Effect } from '../../../src/domain/machine/effects.js';
 import type { Event, OutcomeOf } from '../../../src/domain/machine/events.js';
 import { step } from '../../../src/domain/machine/step.js';
-import { nextQuestion } from '../../../src/engine/answers.js';
-import { getFlow } from '../../../src/engine/load.js';
-import { emptyTeam, type Session, type TeamDoc } from '../../../src/store/schema.js';
-
 /**
  * Transcripts of the state machine: events in, state, effects and outcome out.
  * No store, no Slack, no clock: each test is a conversation replayed on the
  * pure `step`.
  */
+import { DEFAULT_TITLE, decisionTitle } from '../../../src/domain/presentation.js';
+import { nextQuestion } from '../../../src/engine/answers.js';
+import { getFlow } from '../../../src/engine/load.js';
+import { emptyTeam, type Session, type TeamDoc } from '../../../src/store/schema.js';
+
 const flow = getFlow();
 const T0 = new Date('2026-11-25T10:00:00Z');
 const later = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
@@ -72,16 +74,19 @@ function started() {
   return c;
 }
 
-/** Answers every question with its default (one cluster, so few questions) until the card is claimed. */
+/** The interview message, as the runner kept it after posting. */
+const INTERVIEW = { ...AT, ts: '200.1' };
+
+/** Answers every question with its default (one cluster, so few questions) on the interview message until the card is claimed. */
 function answeredToTheEnd() {
   const c = started();
-  for (let n = 1; ; n++) {
+  c.runnerWrote((d) => {
+    first(d).interviewTs = INTERVIEW.ts;
+  });
+  for (;;) {
     const q = nextQuestion(flow, c.session().answers);
     if (!q) return c;
-    const ts = `200.${n}`;
-    c.runnerWrote((d) => {
-      first(d).messages[q.id] = ts;
-    });
+    const ts = INTERVIEW.ts;
     const value = q.id === 'clusters' ? 'one' : q.default;
     const outcome = c.send({
       type: 'answer',
@@ -93,6 +98,9 @@ function answeredToTheEnd() {
       by: 'U1',
     });
     expect(outcome.kind).toBe('answered');
+    // The one message is updated in place: nothing new is posted for the next question.
+    expect(c.types()).not.toContain('post-interview');
+    expect(c.types()[0]).toBe('update-interview');
   }
 }
 
@@ -107,7 +115,7 @@ function withPostedCard(config: (d: TeamDoc) => void = () => undefined) {
 }
 
 describe('the interview state machine (transcripts)', () => {
-  it('start reserves a place under a claim, and the posted root claims the first question', () => {
+  it('start reserves a place under a claim, and the posted root claims the interview message', () => {
     const c = conversation();
     const reserved = c.send({ type: 'start', id: 's1', channel: 'C1', user: 'U1', title: 'Mesh?' });
     expect(reserved).toMatchObject({ kind: 'reserved', id: 's1', recover: false });
@@ -116,13 +124,12 @@ describe('the interview state machine (transcripts)', () => {
     expect(c.effects).toEqual([]);
     const posted = c.send({ type: 'root-posted', sessionId: 's1', threadTs: '100.1', rootTs: '100.1', replies: [] });
     expect(posted.kind).toBe('started');
-    const first = flow.interview.questions[0]?.id ?? '';
+    expect(c.session().interviewTs).toMatch(/^pending:/);
     expect(c.effects).toEqual([
       {
-        type: 'post-question',
+        type: 'post-interview',
         thread: { sessionId: 's1', channel: 'C1', threadTs: '100.1' },
-        question: first,
-        claim: c.session().messages[first],
+        claim: c.session().interviewTs,
         recover: false,
         actor: 'U1',
       },
@@ -145,18 +152,18 @@ describe('the interview state machine (transcripts)', () => {
     expect(c.state.sessions).toEqual([]);
   });
 
-  it('answers to the end: each answer re-renders its question and claims the next; the last one claims the card', () => {
+  it('answers to the end: each answer updates the interview message in place; the last one claims the card', () => {
     const c = answeredToTheEnd();
     expect(c.session().status).toBe('complete');
     expect(c.session().recommendation?.primary).toBe('plain-kubernetes');
-    expect(c.types()).toEqual(['update-question', 'post-card', 'update-root']);
+    expect(c.types()).toEqual(['update-interview', 'post-card', 'update-root']);
     expect(c.session().cardTs).toMatch(/^pending:/);
   });
 
-  it('a click on an old question message is refused as not current, and an answer on a stale view as stale', () => {
+  it('a click on another message is refused as not current, and an answer on a stale view as stale', () => {
     const c = answeredToTheEnd();
     const q = 'clusters';
-    const ts = c.session().messages[q] ?? '';
+    const ts = c.session().interviewTs ?? '';
     expect(
       c.send({
         type: 'answer',
@@ -182,6 +189,111 @@ describe('the interview state machine (transcripts)', () => {
     expect(c.session().answers.clusters).toBe('one');
   });
 
+  it('"Change an answer" opens an answered question again for anyone; the same answer keeps it, another one moves on', () => {
+    const c = answeredToTheEnd();
+    const ask = (question: string, ts = INTERVIEW.ts) =>
+      c.send({ type: 'ask-again', sessionId: 's1', at: { ...AT, ts }, question, by: 'U2' });
+    expect(ask('clusters', '9.9')).toEqual({ kind: 'not-current' });
+    // Not asked for one cluster, so not answered: nothing to change.
+    expect(ask('cni')).toEqual({ kind: 'not-applicable' });
+    expect(ask('services')).toEqual({ kind: 'opened' });
+    expect(c.session().editing).toBe('services');
+    expect(c.types()).toEqual(['update-interview']);
+    expect(ask('services')).toEqual({ kind: 'unchanged' });
+    expect(c.effects).toEqual([]);
+    // Someone else keeps the answer: the question closes, and the card stays as it was.
+    const kept = c.send({
+      type: 'answer',
+      sessionId: 's1',
+      at: INTERVIEW,
+      question: 'services',
+      value: c.session().answers.services ?? '',
+      seenRev: c.session().answerRevs?.services ?? 0,
+      by: 'U3',
+    });
+    expect(kept).toEqual({ kind: 'unchanged' });
+    expect(c.session().editing).toBeUndefined();
+    expect(c.types()).toEqual(['update-interview']);
+    // Opened again and changed: the old card is retired and a new one claimed, as for any changed answer.
+    ask('services');
+    const changed = c.send({
+      type: 'answer',
+      sessionId: 's1',
+      at: INTERVIEW,
+      question: 'services',
+      value: '50-plus',
+      seenRev: c.session().answerRevs?.services ?? 0,
+      by: 'U3',
+    });
+    expect(changed).toEqual({ kind: 'answered' });
+    expect(c.session().editing).toBeUndefined();
+    expect(c.types()[0]).toBe('update-interview');
+  });
+
+  it('an interview begun with one message per question moves into the interview message at its next answer', () => {
+    const c = started();
+    // As an older mesh-help left it: the first question posted on its own, no interview message.
+    c.runnerWrote((d) => {
+      delete first(d).interviewTs;
+      first(d).messages = { clusters: '150.1' };
+    });
+    const outcome = c.send({
+      type: 'answer',
+      sessionId: 's1',
+      at: { ...AT, ts: '150.1' },
+      question: 'clusters',
+      value: 'one',
+      seenRev: 0,
+      by: 'U1',
+    });
+    expect(outcome).toEqual({ kind: 'answered' });
+    expect(c.effects.slice(0, 2)).toMatchObject([
+      { type: 'retire-question', question: 'clusters', ts: '150.1' },
+      { type: 'post-interview', recover: false },
+    ]);
+    expect(c.session().messages).toEqual({});
+    expect(c.session().interviewTs).toMatch(/^pending:/);
+  });
+
+  it('a replayed start finishes the interview message its crashed process claimed, looking in the thread first', () => {
+    const c = conversation();
+    const dead = { id: 'trig-1', boot: 'old-boot', replaying: false };
+    c.send({ type: 'start', id: 's1', channel: 'C1', user: 'U1', title: 'Mesh?', request: dead });
+    c.send({ type: 'root-posted', sessionId: 's1', threadTs: '100.1', rootTs: '100.1', replies: [], request: dead });
+    const claim = c.session().interviewTs;
+    const replay = { id: 'trig-1', boot: 'new-boot', replaying: true };
+    const again = c.send({ type: 'start', id: 's9', channel: 'C1', user: 'U1', title: 'Mesh?', request: replay });
+    expect(again.kind).toBe('replayed');
+    expect(c.effects).toMatchObject([{ type: 'post-interview', claim, recover: true }]);
+    // A fresh delivery of the same request to a live process posts nothing: the running one finishes it.
+    c.send({
+      type: 'start',
+      id: 's9',
+      channel: 'C1',
+      user: 'U1',
+      title: 'Mesh?',
+      request: { ...replay, replaying: false },
+    });
+    expect(c.effects).toEqual([]);
+  });
+
+  it('a record accepted from an untitled interview is named after what was chosen; a given title is kept', () => {
+    const untitled = withPostedCard((d) => {
+      first(d).title = DEFAULT_TITLE;
+    });
+    const decided = untitled.send({ type: 'accept', sessionId: 's1', at: CARD, by: 'U1' });
+    const d = untitled.state.decisions[0];
+    if (decided.kind !== 'decided' || !d) throw new Error(`not decided: ${decided.kind}`);
+    expect(d.title).toBe(decisionTitle(flow, d));
+    expect(d.title).not.toBe(DEFAULT_TITLE);
+    expect(d.title).toMatch(/^Stay on plain Kubernetes/);
+    // The interview's own title (its root message) is left as it was.
+    expect(untitled.session().title).toBe(DEFAULT_TITLE);
+    const titled = withPostedCard();
+    titled.send({ type: 'accept', sessionId: 's1', at: CARD, by: 'U1' });
+    expect(titled.state.decisions[0]?.title).toBe('Mesh?');
+  });
+
   it('accept needs the quorum, then decides: the record is accepted and the card, root and decision card follow', () => {
     const c = withPostedCard((d) => {
       d.config.approvals = 2;
@@ -205,7 +317,8 @@ describe('the interview state machine (transcripts)', () => {
     const decided = c.send({ type: 'accept', sessionId: 's1', at: card, by: 'U2', byName: 'bob' });
     expect(decided).toMatchObject({ kind: 'decided', decision: { number: 1, status: 'accepted', decidedBy: 'U2' } });
     expect(c.session()).toMatchObject({ status: 'decided', decisionNumber: 1 });
-    expect(c.types()).toEqual(['update-card', 'update-root', 'post-decision-card', 'announce']);
+    // The interview message collapses to the answers (no control left) along with the card and the root.
+    expect(c.types()).toEqual(['update-interview', 'update-card', 'update-root', 'post-decision-card', 'announce']);
     // The approvals moved onto the record.
     expect(c.state.decisions[0]?.approvals.map((a) => a.by)).toEqual(['U1', 'U2']);
     expect(c.send({ type: 'accept', sessionId: 's1', at: card, by: 'U3' })).toEqual({
@@ -231,7 +344,14 @@ describe('the interview state machine (transcripts)', () => {
     expect(c.send({ type: 'reopen', number: 1, by: 'U1', userTeam: 'T1' }).kind).toBe('reopened');
     expect(c.state.decisions[0]?.status).toBe('proposed');
     expect(c.session().status).toBe('complete');
-    expect(c.types()).toEqual(['update-card', 'update-root', 'update-record-cards', 'announce', 'note-record-thread']);
+    expect(c.types()).toEqual([
+      'update-interview',
+      'update-card',
+      'update-root',
+      'update-record-cards',
+      'announce',
+      'note-record-thread',
+    ]);
     const rejected = c.send({ type: 'reject', number: 1, by: 'U1', userTeam: 'T1' });
     expect(rejected.kind).toBe('rejected');
     expect(c.session().status).toBe('decided');
@@ -275,7 +395,7 @@ describe('the interview state machine (transcripts)', () => {
       status: 'abandoned',
       expiredReason: expired.kind === 'expired' ? expired.reason : '',
     });
-    expect(worried.types()).toEqual(['close-card', 'post-note', 'update-root']);
+    expect(worried.types()).toEqual(['update-interview', 'close-card', 'post-note', 'update-root']);
     // An abandoned interview takes no decision and no answer.
     expect(worried.send({ type: 'accept', sessionId: 's1', at: CARD, by: 'U1' }).kind).toBe('refused');
   });
@@ -334,7 +454,7 @@ describe('the interview state machine (transcripts)', () => {
     expect(c.types()).toEqual(['post-note', 'update-root']);
     // Abandoned is final: no answer, no second abandonment.
     expect(c.send({ type: 'abandon-idle', sessionId: 's1' }, day(90))).toEqual({ kind: 'not-idle' });
-    const ts = c.session().messages.clusters ?? '';
+    const ts = c.session().interviewTs ?? '';
     expect(
       c.send({
         type: 'answer',
@@ -369,7 +489,7 @@ describe('the interview state machine (transcripts)', () => {
       days: 7,
     });
     // The posted card stops taking decisions, and says why.
-    expect(week.types()).toEqual(['close-card', 'post-note', 'update-root']);
+    expect(week.types()).toEqual(['update-interview', 'close-card', 'post-note', 'update-root']);
     expect(week.send({ type: 'accept', sessionId: 's1', at: CARD, by: 'U1' })).toEqual({
       kind: 'refused',
       message:
@@ -421,5 +541,159 @@ describe('the interview state machine (transcripts)', () => {
         by: 'terminal',
       }),
     ).toEqual({ kind: 'no-such-record', number: 7 });
+  });
+});
+
+const PLAIN = {
+  primary: 'plain-kubernetes',
+  complements: [],
+  notNow: [],
+  reasons: [],
+  warnings: [],
+  tools: [],
+  checklist: [],
+};
+
+/** A team log made in the terminal: each record proposed, or accepted when `accept`. */
+function terminalLog(...accept: boolean[]) {
+  const c = conversation();
+  accept.forEach((a, i) => {
+    c.send({
+      type: 'record',
+      id: `t${i + 1}`,
+      title: `Record ${i + 1}`,
+      answers: { clusters: 'one' },
+      recommendation: PLAIN,
+      accept: a,
+      by: 'terminal',
+      byName: 'ada',
+    });
+  });
+  return c;
+}
+
+describe('deciding a record by its number (the terminal’s decide verbs)', () => {
+  it('accept-record accepts a proposed record once, crediting the person, and refuses anything else', () => {
+    const c = terminalLog(false);
+    const who = { by: 'terminal', byName: 'grace', userTeam: 'T1', via: 'terminal' } as const;
+    expect(c.send({ type: 'accept-record', number: 1, ...who, userTeam: 'T9' })).toEqual({ kind: 'foreign-team' });
+    expect(c.send({ type: 'accept-record', number: 4, ...who })).toEqual({ kind: 'not-found' });
+    const accepted = c.send({ type: 'accept-record', number: 1, ...who });
+    expect(accepted).toMatchObject({ kind: 'accepted', decision: { status: 'accepted', decidedByName: 'grace' } });
+    expect(c.state.decisions[0]?.history.at(-1)).toMatchObject({
+      to: 'accepted',
+      byName: 'grace',
+      note: 'accepted from the terminal',
+    });
+    expect(c.types()).toEqual(['update-record-cards', 'announce']);
+    const before = JSON.stringify(c.state);
+    expect(c.send({ type: 'accept-record', number: 1, ...who })).toEqual({
+      kind: 'refused',
+      message: 'ADR-0001 is accepted; only a proposed record can be accepted.',
+    });
+    expect(JSON.stringify(c.state)).toBe(before);
+  });
+
+  it('accept-record keeps the team’s approvals rule', () => {
+    const c = terminalLog(false);
+    c.runnerWrote((d) => {
+      d.config.approvals = 1;
+    });
+    const before = JSON.stringify(c.state);
+    expect(c.send({ type: 'accept-record', number: 1, by: 'terminal', userTeam: 'T1' })).toEqual({
+      kind: 'needs-approvals',
+      have: 0,
+      need: 1,
+    });
+    expect(JSON.stringify(c.state)).toBe(before);
+  });
+
+  it('accept-record on a record reopened in Slack decides its interview as the card’s Accept does', () => {
+    const c = withPostedCard();
+    c.send({ type: 'accept', sessionId: 's1', at: CARD, by: 'U1' });
+    c.send({ type: 'reopen', number: 1, by: 'U1', userTeam: 'T1' });
+    expect(c.session().status).toBe('complete');
+    const o = c.send({ type: 'accept-record', number: 1, by: 'terminal', byName: 'grace', userTeam: 'T1' });
+    expect(o).toMatchObject({ kind: 'accepted', decision: { number: 1, status: 'accepted' } });
+    expect(c.session()).toMatchObject({ status: 'decided', decisionNumber: 1 });
+    expect(c.types()).toEqual(['update-interview', 'update-card', 'update-root', 'post-decision-card', 'announce']);
+    expect(c.interview).toBe('s1');
+  });
+
+  it('supersede hands an accepted record over to a proposed one (accepting it) or to an accepted one, crediting the person', () => {
+    const c = terminalLog(true, false);
+    const who = { by: 'terminal', byName: 'grace', userTeam: 'T1', via: 'terminal' } as const;
+    const o = c.send({ type: 'supersede', number: 1, with: 2, ...who });
+    expect(o).toMatchObject({ kind: 'superseded', decision: { status: 'superseded', supersededBy: 2 } });
+    expect(c.state.decisions[1]).toMatchObject({ status: 'accepted', supersedes: 1, decidedByName: 'grace' });
+    expect(c.state.decisions[0]?.history.at(-1)).toMatchObject({
+      to: 'superseded',
+      byName: 'grace',
+      note: 'by ADR-0002',
+    });
+    expect(c.types()).toEqual([
+      'update-record-cards',
+      'announce',
+      'note-record-thread',
+      'update-record-cards',
+      'announce',
+    ]);
+
+    const d = terminalLog(true, true);
+    expect(d.send({ type: 'supersede', number: 1, with: 2, ...who })).toMatchObject({ kind: 'superseded' });
+    expect(d.state.decisions.map((x) => [x.status, x.supersedes, x.supersededBy])).toEqual([
+      ['superseded', undefined, 2],
+      ['accepted', 1, undefined],
+    ]);
+    expect(d.state.decisions[0]?.history.at(-1)).toMatchObject({ by: 'terminal', byName: 'grace' });
+  });
+
+  it.each([
+    [[true], 1, 1, 'ADR-0001 cannot supersede itself.'],
+    [[false, true], 1, 2, 'ADR-0001 is proposed; only an accepted record can be superseded.'],
+    [[true], 1, 5, "There is no ADR-0005 in the team's log."],
+    [[true, false], 3, 2, "There is no ADR-0003 in the team's log."],
+  ])('supersede refuses and changes nothing (%j, %i by %i)', (log, n, m, message) => {
+    const c = terminalLog(...log);
+    const before = JSON.stringify(c.state);
+    expect(c.send({ type: 'supersede', number: n, with: m, by: 'terminal', userTeam: 'T1' })).toEqual({
+      kind: 'refused',
+      message,
+    });
+    expect(JSON.stringify(c.state)).toBe(before);
+  });
+
+  it('supersede refuses a successor that is closed or revisits another record', () => {
+    const c = terminalLog(true, true, false);
+    c.send({ type: 'deprecate', number: 2, by: 'terminal', userTeam: 'T1' });
+    const before = JSON.stringify(c.state);
+    expect(c.send({ type: 'supersede', number: 1, with: 2, by: 'terminal', userTeam: 'T1' })).toEqual({
+      kind: 'refused',
+      message: 'ADR-0002 is deprecated; only a proposed or accepted record can supersede another.',
+    });
+    expect(JSON.stringify(c.state)).toBe(before);
+    c.runnerWrote((d) => {
+      const third = d.decisions[2];
+      if (third) third.supersedes = 2;
+    });
+    expect(c.send({ type: 'supersede', number: 1, with: 3, by: 'terminal', userTeam: 'T1' })).toMatchObject({
+      kind: 'refused',
+      message: 'ADR-0003 already revisits ADR-0002; it can supersede only that record.',
+    });
+  });
+});
+
+describe('the history credits people by name', () => {
+  it('a supersede made by someone else shows their name in the old record’s ADR, not their Slack id', () => {
+    const c = conversation();
+    const base = { answers: { clusters: 'one' }, recommendation: PLAIN, accept: true } as const;
+    c.send({ type: 'record', id: 't1', title: 'First', ...base, by: 'U0ALICE', byName: 'Alice' });
+    c.send({ type: 'record', id: 't2', title: 'Second', ...base, revisits: 1, by: 'U0BOB', byName: 'Bob' });
+    const [old, next] = c.state.decisions;
+    expect(old?.history.at(-1)).toMatchObject({ to: 'superseded', by: 'U0BOB', byName: 'Bob' });
+    if (!old || !next) throw new Error('two records expected');
+    const adr = renderAdr(old, { flow, decisions: c.state.decisions }).content;
+    expect(adr).toMatch(/superseded on \d{4}-\d{2}-\d{2} by Bob/);
+    expect(adr).not.toContain('by U0BOB');
   });
 });

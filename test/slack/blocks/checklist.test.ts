@@ -58,7 +58,8 @@ describe('the readiness checklist message', () => {
     const msg = checklistMessage(flow, lines, 'active');
     const blocks = msg.blocks as unknown as Json[];
     expect(checkMessage(msg)).toEqual([]);
-    expect(blocks[0]).toMatchObject({ type: 'header', text: { text: 'Readiness checklist' } });
+    // The progress reads first, in the header (issue #17: "3 of 9 done").
+    expect(blocks[0]).toMatchObject({ type: 'header', text: { text: 'Readiness checklist: 1 of 3 done' } });
     expect(blocks[1]?.type).toBe('context');
     expect(texts([blocks[1] as Json])).toContain('Anyone on the team can tick an item');
     expect(sections(blocks)).toHaveLength(3);
@@ -77,6 +78,8 @@ describe('the readiness checklist message', () => {
       ['checklist:toggle', 'Done', `tick:${lines[2]?.key}`],
     ]);
     for (const b of buttons(blocks)) {
+      // Plain buttons: Slack reserves `primary` for one main action, and a checklist has none.
+      expect(b.style).toBeUndefined();
       expect(String(b.action_id)).toMatch(CHECKLIST_ACTION);
       expect(parseChecklistValue(String(b.value))?.key).toMatch(/^[0-9a-f]{12}$/);
     }

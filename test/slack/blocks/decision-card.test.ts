@@ -49,7 +49,9 @@ describe('decisionCardMessage', () => {
     expect(text).toContain('ADR-0001');
     expect(text).toContain('*accepted* by <@U0ALICE> on 2026-11-20');
     expect(text).toContain('Decision drivers');
-    expect(text).toContain('*How many services call each other?* → ');
+    // Each driver once, with the answer it rests on after it.
+    expect(text).toContain('_(How many services call each other? → Fewer than 10)_');
+    expect(text).toContain('*Chosen:* Plain Kubernetes');
     expect(text).toContain('Consequences');
     expect(text).toContain(`Revisit by*\\n${d.revisitOn}`);
     expect(ids(msg.blocks)).toEqual(['decision:export-menu', 'decision:reopen', 'decision:deprecate']);
@@ -99,7 +101,8 @@ describe('the recommendation card with approvals', () => {
 
   it('offers Approve and shows who approved, counting each person once, only when approvals are required', () => {
     const none = recommendationMessage(flow, input, { kind: 'active' });
-    expect(ids(none.blocks)).toEqual(['decision:accept', 'decision:override', 'concern:raise']);
+    const row = ['decision:override', 'concern:raise', 'deadline:open', 'details:open'];
+    expect(ids(none.blocks)).toEqual(['decision:accept', ...row]);
     const at = now.toISOString();
     const two = recommendationMessage(
       flow,
@@ -113,7 +116,7 @@ describe('the recommendation card with approvals', () => {
       },
       { kind: 'active' },
     );
-    expect(ids(two.blocks)).toEqual(['decision:accept', 'decision:approve', 'decision:override', 'concern:raise']);
+    expect(ids(two.blocks)).toEqual(['decision:accept', 'decision:approve', ...row]);
     const text = JSON.stringify(two.blocks);
     expect(text).toContain('1 of 2');
     expect(text).toContain('(<@U0ALICE>)');

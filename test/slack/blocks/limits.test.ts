@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { recordDecision } from '../../../src/domain/machine/record.js';
 import { startSession } from '../../../src/domain/machine/session.js';
+import { nextQuestion } from '../../../src/engine/answers.js';
 import { CONTRACT_QUESTIONS } from '../../../src/engine/contract.js';
 import type { Answers } from '../../../src/engine/flow.js';
 import { getFlow } from '../../../src/engine/load.js';
@@ -10,8 +11,9 @@ import { decisionsMessage } from '../../../src/slack/blocks/decisions.js';
 import { homeView } from '../../../src/slack/blocks/home.js';
 import { helpMessage, menuMessage } from '../../../src/slack/blocks/menu.js';
 import { overrideModal, startModal } from '../../../src/slack/blocks/modals.js';
-import { questionMessage } from '../../../src/slack/blocks/question.js';
+import { interviewMessage } from '../../../src/slack/blocks/question.js';
 import { recommendationMessage } from '../../../src/slack/blocks/recommendation.js';
+import { detailsModal, detailsPage } from '../../../src/slack/blocks/recommendation-details.js';
 import { rootMessage } from '../../../src/slack/blocks/root.js';
 import { emptyTeam, type Session, type TeamDoc } from '../../../src/store/index.js';
 import { checkMessage, checkView } from '../../support/block-kit.js';
@@ -49,11 +51,16 @@ function teamWith(decisions: number, open: number): TeamDoc {
   return doc;
 }
 
-const view = (answers: Answers, status: Session['status'] = 'open') => ({
+const view = (
+  answers: Answers,
+  status: Session['status'] = 'open',
+  extra: { editing?: string; version?: number } = {},
+) => ({
   answers,
-  answeredBy: Object.fromEntries(Object.keys(answers).map((q) => [q, { by: 'U0ALICE', at: now.toISOString() }])),
   status,
+  version: extra.version ?? 3,
   answerRevs: {},
+  ...(extra.editing ? { editing: extra.editing } : {}),
 });
 
 /** Every pains set worth rendering: none, each one alone, and all but none. */
@@ -63,42 +70,78 @@ const PAIN_SETS = [
   CONTRACT_QUESTIONS.pains.filter((p) => p !== 'none'),
 ];
 
-describe('question messages', () => {
-  it('carry q:<id> and the contract option ids, for every question in every state, inside the limits', () => {
-    const all: Answers = { clusters: 'multi-region', pains: ['mtls', 'canary', 'region-failover'], regulated: 'yes' };
+/** Every question answered along one path (each takes its last option; pains several). */
+function finished(): Answers {
+  let answers: Answers = { clusters: 'multi-region', pains: ['mtls', 'canary', 'region-failover'], regulated: 'yes' };
+  for (let q = nextQuestion(flow, answers); q; q = nextQuestion(flow, answers)) {
+    const last = q.options.at(-1)?.id ?? '';
+    answers = { ...answers, [q.id]: q.kind === 'multi' ? [last] : last };
+  }
+  return answers;
+}
+
+/** Every element with an action id anywhere in a message (actions blocks and section accessories). */
+const controls = (blocks: Json[]): Json[] =>
+  blocks.flatMap((b) => [...((b.elements as Json[] | undefined) ?? []), ...(b.accessory ? [b.accessory as Json] : [])]);
+
+describe('the interview message', () => {
+  it('asks every question with q:<id> and the contract option ids (opened again, the answer marked), inside the limits', () => {
+    const all = finished();
     for (const q of flow.interview.questions) {
+      if (all[q.id] === undefined) continue;
       const contract = CONTRACT_QUESTIONS[q.id as keyof typeof CONTRACT_QUESTIONS];
-      const asked = questionMessage(flow, view(all), q.id);
+      const asked = interviewMessage(flow, view(all, 'complete', { editing: q.id }));
       expect(checkMessage(asked), q.id).toEqual([]);
+      // Only the question asked has choices: no other q: block is left behind.
+      expect(asked.blocks.filter((b) => String(b.block_id).startsWith('q:')).map((b) => b.block_id)).toEqual([
+        `q:${q.id}`,
+      ]);
       const block = asked.blocks.find((b) => b.block_id === `q:${q.id}`) as Json | undefined;
       const els = (block?.elements ?? []) as Json[];
       if (q.kind === 'multi') {
         const boxes = els.find((e) => e.type === 'checkboxes') as { options: Json[]; initial_options?: Json[] };
         expect(boxes.options.map((o) => o.value)).toEqual(expect.arrayContaining([...contract]));
-        if (q.id === 'pains') {
-          expect(boxes.initial_options?.map((o) => o.value)).toEqual(['mtls', 'canary', 'region-failover']);
-        }
+        expect(boxes.initial_options?.map((o) => o.value)).toEqual(all[q.id]);
         expect(els.find((e) => e.type === 'button')?.value).toBe('confirm');
       } else {
         expect(els.map((e) => e.value)).toEqual(expect.arrayContaining([...contract]));
+        expect(els.find((e) => e.style === 'primary')?.value).toBe(all[q.id]);
       }
-      const answered = { ...all, [q.id]: q.kind === 'multi' ? ['none'] : (q.options[0]?.id ?? '') };
-      expect(checkMessage(questionMessage(flow, view(answered), q.id))).toEqual([]);
-      expect(JSON.stringify(questionMessage(flow, view(answered), q.id).blocks)).toContain('<@U0ALICE> chose');
-      const frozen = questionMessage(flow, view(answered, 'decided'), q.id);
-      expect(frozen.blocks.some((b) => b.type === 'actions')).toBe(false);
+      expect(JSON.stringify(asked.blocks)).toContain('Changing an earlier answer');
     }
   });
 
-  it('a question that no longer applies says so and offers no choices', () => {
-    const msg = questionMessage(flow, view({ clusters: 'one' }), 'cni');
-    expect(msg.blocks.some((b) => b.type === 'actions')).toBe(false);
-    expect(msg.text).toContain('No longer asked');
-    expect(checkMessage(msg)).toEqual([]);
+  it('shows the answers so far as labelled lines above the next question, with one Change menu of the answered questions', () => {
+    const answers: Answers = { clusters: 'multi-region', fleet: '2-5', services: '50-plus' };
+    const msg = interviewMessage(flow, view(answers));
+    const text = JSON.stringify(msg.blocks);
+    expect(text).toContain('Clusters: *Clusters in several regions*');
+    expect(text).toContain('Services: *50 or more*');
+    expect(text).not.toContain('multi-region');
+    const menu = controls(msg.blocks as unknown as Json[]).find((e) => e.type === 'static_select') as Json;
+    expect((menu.options as Json[]).map((o) => o.value)).toEqual(['clusters', 'fleet', 'services']);
+    expect(msg.blocks.find((b) => String(b.block_id).startsWith('q:'))?.block_id).toBe('q:pains');
+    expect(text).toContain('Question 4 of at most');
   });
 
-  it('a chosen button is marked and the action id carries the answer revision', () => {
-    const msg = questionMessage(flow, { ...view({ clusters: 'one' }), answerRevs: { clusters: 7 } }, 'clusters');
+  it('collapses to the answers when complete (one menu left), and keeps no control once decided or closed', () => {
+    const all = finished();
+    const complete = interviewMessage(flow, view(all, 'complete'));
+    expect(checkMessage(complete)).toEqual([]);
+    expect(complete.blocks.some((b) => String(b.block_id).startsWith('q:'))).toBe(false);
+    expect(controls(complete.blocks as unknown as Json[]).map((e) => e.type)).toEqual(['static_select']);
+    for (const status of ['decided', 'abandoned'] as const) {
+      const closed = interviewMessage(flow, view(all, status));
+      expect(controls(closed.blocks as unknown as Json[])).toEqual([]);
+      expect(JSON.stringify(closed.blocks)).toContain('Clusters: *Clusters in several regions*');
+    }
+  });
+
+  it('marks the chosen button, and the action ids carry the answer revision (the boxes also the version drawn)', () => {
+    const msg = interviewMessage(flow, {
+      ...view({ clusters: 'one' }, 'open', { editing: 'clusters' }),
+      answerRevs: { clusters: 7 },
+    });
     const els = (msg.blocks.find((b) => b.block_id === 'q:clusters') as unknown as { elements: Json[] }).elements;
     expect(els.map((e) => e.action_id)).toEqual([
       'answer:7:one',
@@ -106,6 +149,14 @@ describe('question messages', () => {
       'answer:7:multi-region',
     ]);
     expect(els.map((e) => e.style)).toEqual(['primary', undefined, undefined]);
+    // The same multi-choice question drawn again after a change gets new boxes, so Slack drops unconfirmed ticks.
+    const boxesAt = (version: number) =>
+      (
+        interviewMessage(flow, view({ clusters: 'one', services: '10-49' }, 'open', { version })).blocks.find(
+          (b) => b.block_id === 'q:pains',
+        ) as unknown as { elements: Json[] }
+      ).elements.find((e) => e.type === 'checkboxes')?.action_id;
+    expect(boxesAt(4)).not.toBe(boxesAt(5));
   });
 });
 
@@ -132,22 +183,43 @@ describe('recommendation cards', () => {
                   expect(checkMessage(msg), JSON.stringify(answers)).toEqual([]);
                   checked++;
                 }
+                // Its Details pages too: within a modal's limits whatever the answers and the title.
+                const rec = input.recommendation;
+                const where = { teamId: 'T0HOME', channel: 'C0MESH', threadTs: '1.1' };
+                for (const view of [
+                  detailsModal(flow, NASTY_TITLE, answers, rec, where),
+                  detailsPage(flow, 'tools', answers, rec),
+                  detailsPage(flow, 'ruled-out', answers, rec),
+                ])
+                  expect(checkView(view), JSON.stringify(answers)).toEqual([]);
               }
     expect(checked).toBeGreaterThan(1000);
   });
 
-  it('show primary, complements, reasons with the answers they came from, warnings and what was ruled out', () => {
+  it('lead with what to do, three reasons with their answers, the top warning and the buttons; the rest is in Details', () => {
     const answers: Answers = { clusters: 'one', pains: ['region-failover', 'none'], ops: 'none', services: '50-plus' };
     const rec = recommend(flow, answers);
     const msg = recommendationMessage(flow, { title: 'T', answers, recommendation: rec }, { kind: 'active' });
     const text = JSON.stringify(msg.blocks);
-    expect(rec.warnings.length).toBeGreaterThan(0);
-    expect(text).toContain('Watch out');
-    for (const r of rec.reasons.slice(0, 3)) expect(text).toContain(r.because.slice(0, 30).replace(/"/g, '\\"'));
-    expect(text).toContain('Who would run new infrastructure?');
-    if (rec.notNow.length) expect(text).toContain('Ruled out for now');
+    expect(rec.warnings.length).toBeGreaterThan(1);
+    expect(text).toContain(`:warning: ${rec.warnings[0]?.slice(0, 30).replace(/"/g, '\\"')}`);
+    expect(text).toContain(`+${rec.warnings.length - 1} more warning`);
+    expect(text).toContain('Who would run new infrastructure? → Nobody yet');
+    expect(text).not.toContain('Ruled out for now');
     const actions = msg.blocks.find((b) => b.type === 'actions') as unknown as { elements: Json[] };
-    expect(actions.elements.map((e) => e.action_id)).toEqual(['decision:accept', 'decision:override']);
+    expect(actions.elements.map((e) => e.action_id)).toEqual([
+      'decision:accept',
+      'decision:override',
+      'concern:raise',
+      'deadline:open',
+      'details:open',
+    ]);
+    const where = { teamId: 'T0HOME', channel: 'C0MESH', threadTs: '1.1' };
+    const details = JSON.stringify(detailsModal(flow, 'T', answers, rec, where).blocks);
+    for (const w of rec.warnings) expect(details).toContain(w.slice(0, 30).replace(/"/g, '\\"'));
+    expect(details).toContain('"action_id":"details:ruled-out"');
+    const ruledOut = JSON.stringify(detailsPage(flow, 'ruled-out', answers, rec).blocks);
+    for (const id of rec.notNow) expect(ruledOut).toContain(flow.patternById.get(id)?.name ?? id);
   });
 });
 
@@ -161,8 +233,9 @@ describe('other surfaces', () => {
     expect(fields).toHaveLength(2);
     const text = JSON.stringify(two.blocks);
     for (const word of ['L7', 'Shines when', 'Not when', 'Pros', 'Cons', 'Example tools']) expect(text).toContain(word);
-    expect(text).toContain('Cilium ClusterMesh (GA, checked 2026-11)');
-    expect(text).toContain('AWS App Mesh (service ended, commercial, checked 2026-11)');
+    expect(text).toContain('Cilium ClusterMesh (GA, checked 2026-12)');
+    // A service that has ended is never offered as an example (issue #17).
+    expect(text).not.toContain('AWS App Mesh');
   });
 
   it('root, menu, help and the decision log, even for a long history', () => {

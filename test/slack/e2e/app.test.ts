@@ -41,11 +41,11 @@ describe('start-up and shutdown', () => {
     expect(res.status).toBe(200);
     await h.mesh.stop();
     const doc = JSON.parse(readFileSync(join(h.dataDir, 'teams', `${HOME_TEAM}.json`), 'utf8')) as {
-      sessions: { title: string; messages: Record<string, string> }[];
+      sessions: { title: string; interviewTs?: string }[];
     };
     expect(doc.sessions[0]?.title).toBe('Stopped at once');
-    // The first question was posted and its ts stored (not left as a claim).
-    expect(doc.sessions[0]?.messages.clusters).toMatch(/^\d+\.\d+$/);
+    // The interview message was posted and its ts stored (not left as a claim).
+    expect(doc.sessions[0]?.interviewTs).toMatch(/^\d+\.\d+$/);
     const restarted = await h.restart();
     h = restarted;
   });

@@ -4,7 +4,14 @@ import { getFlow } from '../../../src/engine/load.js';
 import { recommend } from '../../../src/engine/recommend.js';
 import { FOREIGN_TEAM } from '../../../src/slack/notices/outcomes.js';
 import { TeamDoc } from '../../../src/store/index.js';
-import { answerPayload, runInterview, startInterview, waitForCard } from '../../support/driver.js';
+import {
+  answerPayload,
+  isCardPost,
+  reopenQuestion,
+  runInterview,
+  startInterview,
+  waitForCard,
+} from '../../support/driver.js';
 import type { Call, StoredMessage } from '../../support/fake-slack.js';
 import {
   ALICE,
@@ -52,7 +59,7 @@ const OWNER = itemKey(MESH_TEAM, 'Name the owner');
 const RETRIES = itemKey(MESH_TEAM, 'Set timeouts and retry budgets');
 const BASELINE = itemKey(MESH_TEAM, 'Measure p99 latency');
 
-const isChecklistPost = (c: Call) => isPost(c) && JSON.stringify(c.params.blocks).includes('"Readiness checklist"');
+const isChecklistPost = (c: Call) => isPost(c) && JSON.stringify(c.params.blocks).includes('"Readiness checklist: ');
 
 /** The checklist posted after call `after`, as stored by the fake Slack. */
 async function waitForChecklist(after: number): Promise<{ call: Call; msg: StoredMessage }> {
@@ -90,7 +97,7 @@ describe('the readiness checklist in the thread', () => {
     const { call: posted, msg: list } = await waitForChecklist(0);
 
     // Right after the card, in its thread, not broadcast; its ts is stored on the session.
-    const cardPost = h.fake.calls.find((c) => isPost(c) && c.params.reply_broadcast === true);
+    const cardPost = h.fake.calls.find(isCardPost);
     const postsAfterCard = h.fake.calls.filter((c) => isPost(c) && c.seq > (cardPost?.seq ?? 0));
     expect(postsAfterCard[0]).toBe(posted);
     expect(posted.params).toMatchObject({ channel: CHANNEL, thread_ts: rootTs });
@@ -131,6 +138,7 @@ describe('the readiness checklist in the thread', () => {
     const changed = { ...MESH_TEAM, pains: ['mtls', 'tracing'] };
     const TRACES = itemKey(changed, 'Make every service propagate trace headers');
     seq = h.fake.calls.length;
+    await reopenQuestion(h, rootTs, 'pains', BOB);
     await h.interact(answerPayload(h, rootTs, 'pains', ['mtls', 'tracing'], BOB));
     await waitForCard(h, seq);
     const { msg: list2 } = await waitForChecklist(seq);
@@ -203,8 +211,11 @@ describe('the readiness checklist in the thread', () => {
 
     // Regulated now: the FIPS question applies, so the interview is open again and the card and checklist retire.
     let seq = h.fake.calls.length;
+    await reopenQuestion(h, rootTs, 'regulated', ALICE);
     await h.interact(answerPayload(h, rootTs, 'regulated', 'yes', ALICE));
-    await h.fake.waitFor((c) => c.seq > seq && isPost(c) && JSON.stringify(c.params.blocks).includes('"q:fips"'));
+    await h.fake.waitFor(
+      (c) => c.seq > seq && c.method === 'chat.update' && JSON.stringify(c.params.blocks).includes('"q:fips"'),
+    );
     await h.idle();
     expect(textOf(current(list))).toContain('this checklist no longer holds');
     expect(textOf(h.fake.message(CHANNEL, card.ts) ?? {})).toContain('An answer changed');

@@ -79,7 +79,7 @@ describe('a request cut off by SIGKILL in the middle of its Slack post (the real
     // The replay records the question it finds in the thread.
     const start = Date.now();
     for (;;) {
-      const q = doc().sessions.find((s) => s.channel === channel)?.messages.clusters;
+      const q = doc().sessions.find((s) => s.channel === channel)?.interviewTs;
       if (q && !q.startsWith('pending:')) break;
       if (Date.now() - start > 15_000) throw new Error('the first question was never recorded after the restart');
       await new Promise((r) => setTimeout(r, 50));
@@ -133,26 +133,33 @@ describe('a request cut off by SIGKILL in the middle of its Slack post (the real
     }, 40_000);
   }
 
-  it('an answer whose next question was cut off is posted by the replay, with no second click', async () => {
+  it('an answer whose next question was cut off is shown by the replay, with no second click', async () => {
     const { fake, box, crashAt } = await setUp();
     expect((await box.bot.post(...bodies.command(fake, 'start Clicked', ALICE, CHANNEL))).status).toBe(200);
     const first = await fake.waitFor((c) => isPost(c) && isFirstQuestion(c.params), 10_000, 'the first question');
     const threadTs = String(first.params.thread_ts);
     const question = questionMessage(fake, CHANNEL, threadTs, 'clusters');
     if (!question) throw new Error('no first question');
-    const isNext = (p: Json) => p.thread_ts === threadTs && JSON.stringify(p.blocks ?? []).includes('"q:services"');
-    const held = fake.holdNextMatching('chat.postMessage', isNext, false);
-    const heldAt = () => fake.calls.find((c) => isPost(c) && isNext(c.params))?.seq ?? Number.POSITIVE_INFINITY;
+    // The interview message is updated in place to the next question: that update is cut off.
+    const isNext = (p: Json) => p.ts === question.ts && JSON.stringify(p.blocks ?? []).includes('"q:services"');
+    const isUpdate = (c: { method: string }) => c.method === 'chat.update';
+    const held = fake.holdNextMatching('chat.update', isNext, false);
+    const heldAt = () => fake.calls.find((c) => isUpdate(c) && isNext(c.params))?.seq ?? Number.POSITIVE_INFINITY;
     const click = await box.bot.post(...bodies.interaction(clickPayload(fake, question, 'q:clusters', 'one', ALICE)));
     expect(click.status).toBe(200);
     await crashAt(held);
     await fake.waitFor(
-      (c) => isPost(c) && isNext(c.params) && c.seq > heldAt(),
+      (c) => isUpdate(c) && isNext(c.params) && c.seq > heldAt(),
       15_000,
-      'the next question posted by the replayed click',
+      'the next question shown by the replayed click',
     );
+    await fake.settle(300);
     expect(
       fake.thread(CHANNEL, threadTs).filter((m) => JSON.stringify(m.blocks).includes('"q:services"')),
     ).toHaveLength(1);
+    // Still one interview message: nothing was posted in its place.
+    expect(fake.calls.filter((c) => isPost(c) && JSON.stringify(c.params.blocks ?? []).includes('"q:'))).toHaveLength(
+      1,
+    );
   }, 40_000);
 });

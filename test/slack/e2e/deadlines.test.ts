@@ -62,12 +62,14 @@ describe('deadlines (real app, signed requests, a clock the test moves)', () => 
     at('2026-11-20T09:00:00Z'); // a Friday
     h = await startHarness({ now });
     const config = await command('config deadline 3d');
-    expect(String(config.params.text)).toContain('within 3 day(s)');
+    expect(String(config.params.text)).toContain('within 3 days');
     const { rootTs, card } = await recommendation(['config approvals 1']);
     // The card as someone's screen still shows it after it expires.
     const seen = structuredClone(card);
     expect(doc().sessions[0]).toMatchObject({ deadline: '2026-11-23T09:00:00.000Z', status: 'complete' });
-    expect(textOf(h.fake.message(CHANNEL, rootTs) ?? {})).toContain('Decide by 2026-11-23 09:00 UTC');
+    expect(textOf(h.fake.message(CHANNEL, rootTs) ?? {})).toContain(
+      'Decide by <!date^1795424400^{date_short_pretty} at {time}|Mon, 23 Nov 2026, 09:00 UTC>',
+    );
 
     at('2026-11-21T10:00:00Z'); // Saturday
     await nextRound();
@@ -81,7 +83,7 @@ describe('deadlines (real app, signed requests, a clock the test moves)', () => 
     expect(nudges).toHaveLength(1);
     expect(nudges[0]?.params.thread_ts).toBe(rootTs);
     expect(textOf(nudges[0]?.params ?? {})).toContain(
-      'Decide by 2026-11-23 09:00 UTC: 1 more approval needed (<@U0ALICE>',
+      'Decide by <!date^1795424400^{date_short_pretty} at {time}|Mon, 23 Nov 2026, 09:00 UTC>: 1 more approval needed (<@U0ALICE>',
     );
     at('2026-11-23T08:30:00Z');
     await nextRound();
@@ -170,8 +172,8 @@ describe('config deadline', () => {
     expect(h.teamFile()).toBeUndefined();
     await command('config deadline 5');
     expect(doc().config.deadlineDays).toBe(5);
-    const shown = await command('config');
-    expect(textOf(shown.params)).toContain('*Deadline*\\n5 day(s) after the recommendation');
+    const shown = await command('config show');
+    expect(textOf(shown.params)).toContain('*Deadline*\\n5 days after the recommendation');
     await command('config deadline none');
     expect(doc().config.deadlineDays).toBeUndefined();
   });
@@ -225,6 +227,22 @@ describe('silent interviews (config abandon)', () => {
     await nextRound();
     expect(doc().sessions[0]?.status).toBe('open');
     await command('config abandon 7d');
-    expect(textOf((await command('config')).params)).toContain('closed after 7 silent day(s)');
+    expect(textOf((await command('config show')).params)).toContain('closed after 7 silent days');
+  });
+  it('reminds on the team’s working days: with the team in Auckland, Friday evening UTC is its weekend and Sunday evening UTC its Monday', async () => {
+    at('2026-11-19T21:00:00Z'); // Friday 10:00 in Auckland
+    h = await startHarness({ now });
+    await recommendation(['config timezone Pacific/Auckland', 'config deadline 5d', 'config approvals 1']);
+    at('2026-11-20T20:00:00Z'); // Friday in UTC, Saturday 09:00 in Auckland: no reminder
+    await nextRound();
+    at('2026-11-21T20:00:00Z'); // Sunday 09:00 in Auckland
+    await nextRound();
+    expect(h.fake.calls.filter(isNudge)).toEqual([]);
+    at('2026-11-22T20:00:00Z'); // Sunday in UTC, Monday 09:00 in Auckland: a working day there
+    await nextRound();
+    expect(h.fake.calls.filter(isNudge)).toHaveLength(1);
+    expect(doc().sessions[0]?.nudgedOn).toBe('2026-11-23');
+    // The reminder's fallback date is written in the team's zone.
+    expect(textOf(h.fake.calls.filter(isNudge)[0]?.params ?? {})).toContain('10:00 GMT+13>');
   });
 });

@@ -70,13 +70,22 @@ const uploadedText = (after: number) =>
   h.fake.calls.filter((c) => c.seq > after && c.method === 'upload').map((c) => String(c.params.body));
 
 describe('the decision card', () => {
-  it('is posted in the thread and the channel when accepted, and decision:export uploads the MADR file into the thread', async () => {
+  it('is posted in the thread, the channel gets one short line naming the tools, and decision:export uploads the MADR file into the thread', async () => {
     h = await startHarness();
     const { rootTs, before } = await decide('Payments networking', BOB);
     const card = await decisionCard(1, before);
     const post = h.fake.calls.find((c) => c.seq > before && isDecisionCard(c, 1));
     expect(post?.params.thread_ts).toBe(rootTs);
-    expect(post?.params.reply_broadcast).toBe(true);
+    // Issue #17: the long card is never broadcast; the channel gets one line with a link to the thread.
+    expect(post?.params.reply_broadcast).toBeUndefined();
+    const notices = h.fake.calls.filter(
+      (c) => c.seq > before && isPost(c) && c.params.channel === CHANNEL && c.params.thread_ts === undefined,
+    );
+    expect(notices).toHaveLength(1);
+    const notice = textOf(notices[0]?.params ?? {});
+    expect(notice).toContain('*ADR-0001* Payments networking was accepted by <@U0BOB>');
+    expect(notice).toMatch(/\|thread>/);
+    expect(JSON.stringify(notices[0]?.params.blocks).length).toBeLessThan(1200);
     const d = doc().decisions[0] ?? {};
     expect(d.status).toBe('accepted');
     const rec = recommend(flow, SMALL_TEAM);
@@ -85,7 +94,7 @@ describe('the decision card', () => {
     expect(shown).toContain('*accepted*');
     expect(shown).toContain(flow.patternById.get(rec.primary)?.name ?? '?');
     expect(shown).toContain('Decision drivers');
-    expect(shown).toContain('*How many services call each other?* → ');
+    expect(shown).toContain('_(How many services call each other? → ');
     expect(shown).toContain('Consequences');
     expect(shown).toContain(String(d.revisitOn));
     expect(shown).toContain('<@U0BOB>');
@@ -114,7 +123,7 @@ describe('the decision card', () => {
 
   it('also goes to the decisions channel set with /mesh-help config channel, given as Slack escapes it or as an id', async () => {
     h = await startHarness();
-    const shown = await command('config');
+    const shown = await command('config show');
     expect(textOf(shown.params)).toContain('Decisions channel');
     await command('config channel <#C0DECIDE|decisions>');
     expect(doc().config.decisionsChannel).toBe('C0DECIDE');
@@ -125,16 +134,16 @@ describe('the decision card', () => {
     expect(doc().config.decisionsChannel).toBe('C0LOG');
 
     const { before } = await decide('Shared decisions');
-    const copy = await decisionCard(1, before, 'C0LOG');
-    expect(copy.thread_ts).toBeUndefined();
-    expect(actionIds(copy)).toContain('decision:export-menu');
     await decisionCard(1, before, CHANNEL);
-    // Export from the copy in the decisions channel still uploads into the discussion thread.
-    const beforeExport = h.fake.calls.length;
-    await h.interact(selectPayload(h.fake, copy, 'decision:export-menu', 'upload', BOB));
-    const done = await h.fake.waitFor((c) => c.seq > beforeExport && c.method === 'files.completeUploadExternal');
-    expect(done.params.channel_id).toBe(CHANNEL);
-    expect(done.params.thread_ts).toBe(doc().decisions[0]?.threadTs);
+    // Issue #17: the decisions channel gets the same short notice as the channel, not a copy of the card.
+    const inLog = h.fake.calls.filter((c) => c.seq > before && isPost(c) && c.params.channel === 'C0LOG');
+    expect(inLog).toHaveLength(1);
+    const inChannel = h.fake.calls.filter(
+      (c) => c.seq > before && isPost(c) && c.params.channel === CHANNEL && c.params.thread_ts === undefined,
+    );
+    expect(inLog[0]?.params.blocks).toEqual(inChannel[0]?.params.blocks);
+    expect(textOf(inLog[0]?.params ?? {})).toContain('*ADR-0001* Shared decisions was accepted');
+    expect(inLog.some((c) => isDecisionCard(c, 1))).toBe(false);
     expect(h.fake.violations).toEqual([]);
   });
 
@@ -202,7 +211,7 @@ describe('/mesh-help export', () => {
     await h.idle();
     const parent = h.fake.calls.find((c) => c.seq > before && isPost(c));
     expect(parent?.params.channel).toBe(CHANNEL);
-    expect(textOf(parent?.params ?? {})).toContain('2 record(s)');
+    expect(textOf(parent?.params ?? {})).toContain('2 records');
     const names = h.fake.calls
       .filter((c) => c.seq > before && c.method === 'files.getUploadURLExternal')
       .map((c) => String(c.params.filename))
@@ -289,7 +298,7 @@ describe('approvals', () => {
   it('with config approvals 2, accept waits for two different people; the same person twice counts once', async () => {
     h = await startHarness();
     const saved = await command('config approvals 2');
-    expect(String(saved.params.text)).toContain('2 approval(s)');
+    expect(String(saved.params.text)).toContain('2 approvals');
     expect(doc().config.approvals).toBe(2);
     const tooMany = await command('config approvals 11');
     expect(String(tooMany.params.text)).toContain('0 to 10');
@@ -304,6 +313,7 @@ describe('approvals', () => {
       'decision:override',
       'concern:raise',
       'deadline:open',
+      'details:open',
     ]);
     expect(textOf(card)).toContain('0 of 2');
 

@@ -64,7 +64,7 @@ describe('/mesh-help export pr and export git (real app, signed requests, nock f
       name: 'platform',
       path: 'docs/adr',
     });
-    const shown = await command('config');
+    const shown = await command('config show');
     expect(textOf(shown)).toContain('*GitHub repository*\\nacme/platform, `docs/adr/`');
 
     await decide('Payments networking');
@@ -99,7 +99,7 @@ describe('/mesh-help export pr and export git (real app, signed requests, nock f
       .reply(429, { message: 'You have exceeded a secondary rate limit' }, { 'retry-after': '60' });
     const reply = await command('export pr');
     expect(String(reply.text)).toBe(
-      ':warning: GitHub’s rate limit for this token is used up; nothing was changed. Export again in 1 minute(s).',
+      ':warning: GitHub’s rate limit for this token is used up; nothing was changed. Export again in 1 minute.',
     );
     expect(gh.sequence()).toEqual([`GET ${paths.repo}`]);
   });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { answer, answerPayload, startInterview, waitForQuestion } from '../../support/driver.js';
-import { ALICE, CHANNEL, type Harness, isPost, postsOfBlock, startHarness } from '../../support/harness.js';
+import { ALICE, CHANNEL, type Harness, isPost, startHarness } from '../../support/harness.js';
 
 /** The parts of an interaction payload these tests tamper with. */
 type Payload = { container: { thread_ts?: string }; message: { thread_ts?: string }; actions: { action_id: string }[] };
@@ -44,18 +44,19 @@ describe('Slack fails a step (500 or a timeout)', () => {
   ])('after %s the person is told privately, and clicking the answer again carries on', async (_, fault, options) => {
     h = await startHarness(options);
     const rootTs = await startInterview(h);
-    h.fake.faultNext('chat.postMessage', fault);
+    // The interview message is updated in place: the failing call is that update.
+    h.fake.faultNext('chat.update', fault);
     await answer(h, rootTs, 'clusters', 'one');
     await h.fake.waitFor((c) => c.method === 'chat.postEphemeral', 5000, 'the private note');
     expect(ephemeralTexts(h).join('\n')).toMatch(/answers are saved.*Resume it.*your last answer again/);
     const storedServices = () =>
       [...(h?.fake.messages.values() ?? [])].filter((m) => JSON.stringify(m.blocks).includes('"q:services"'));
-    expect(storedServices()).toHaveLength(0);
-    const saved = h.teamFile()?.sessions as { answers: Record<string, unknown>; messages: Record<string, string> }[];
+    // A timed-out call may still land in Slack; a 500 leaves the message as it was.
+    if (fault.status === 500) expect(storedServices()).toHaveLength(0);
+    const saved = h.teamFile()?.sessions as { answers: Record<string, unknown> }[];
     expect(saved[0]?.answers).toEqual({ clusters: 'one' });
-    expect(saved[0]?.messages.services).toBeUndefined();
 
-    // The next click (the same answer again) posts the missing question, once.
+    // The next click (the same answer again) shows the missing question, in the same message.
     const retry = await h.interact(answerPayload(h, rootTs, 'clusters', 'one'));
     expect(retry.status).toBe(200);
     const services = await waitForQuestion(h, rootTs, 'services');
@@ -64,8 +65,8 @@ describe('Slack fails a step (500 or a timeout)', () => {
     await waitForQuestion(h, rootTs, 'pains');
     const after = h.teamFile()?.sessions as { answers: Record<string, unknown> }[];
     expect(after[0]?.answers).toEqual({ clusters: 'one', services: '10-49' });
-    expect(storedServices()).toHaveLength(1);
-    expect(h.fake.thread(CHANNEL, rootTs).filter((m) => storedServices().includes(m))).toHaveLength(1);
+    // One interview message in the thread, whatever failed.
+    expect(h.fake.thread(CHANNEL, rootTs).filter((m) => m.ts !== rootTs)).toHaveLength(1);
   });
 });
 
@@ -78,7 +79,8 @@ describe('the same delivery twice', () => {
     expect([a.status, b.status]).toEqual([200, 200]);
     await waitForQuestion(h, rootTs, 'services');
     await h.idle();
-    expect(postsOfBlock(h.fake, 'q:services')).toHaveLength(1);
+    // The interview message moved on to the next question, and no second message was posted.
+    expect(h.fake.thread(CHANNEL, rootTs).filter((m) => m.ts !== rootTs)).toHaveLength(1);
     const s = ((h.teamFile()?.sessions ?? []) as { version: number; answers: object }[])[0];
     expect(s?.answers).toEqual({ clusters: 'one' });
     expect(s?.version).toBe(1);

@@ -76,7 +76,7 @@ describe('who may change a team’s rules', () => {
       expect(await command(change, BOB), change).toContain('Nothing was changed');
       expect(h.teamFileText(), change).toBe(before);
     }
-    expect(await command('config deadline 5d')).toContain('within 5 day(s)');
+    expect(await command('config deadline 5d')).toContain('within 5 days');
     expect(await command('config repo acme/platform')).toContain('acme/platform');
     // From Slack the branch must be one mesh-help owns (issue 21): `main` would be refused.
     expect(await command('config git https://git.example.com/x.git mesh-help/main')).toContain('git.example.com');
@@ -95,8 +95,8 @@ describe('who may change a team’s rules', () => {
       ['GitHub repository', 'acme/platform docs/decisions', 'none', ALICE.id],
     ]);
     // The settings message lists them with the rest, and the recent changes.
-    const shown = await command('config');
-    expect(shown).toContain('*Deadline*\\n5 day(s) after the recommendation');
+    const shown = await command('config show');
+    expect(shown).toContain('*Deadline*\\n5 days after the recommendation');
     expect(shown).toContain('*Who may change settings*');
     expect(shown).toContain('deadline none → 5d');
   });
@@ -106,7 +106,7 @@ describe('who may change a team’s rules', () => {
     const named = await command('config owners <@U0CAROL|carol>', BOB);
     expect(named).toContain('owners are now <@U0BOB>, <@U0CAROL>');
     expect(doc().config.owners).toEqual([BOB.id, CAROL.id]);
-    expect(await command('config approvals 2', CAROL)).toContain('2 approval(s)');
+    expect(await command('config approvals 2', CAROL)).toContain('2 approvals');
     expect(doc().config.approvals).toBe(2);
     // Once owners are named, someone else (no admin, no owner) cannot rename them.
     const dave: Person = { id: 'U0DAVE', team: 'T0HOME' };
@@ -126,7 +126,7 @@ describe('who may change a team’s rules', () => {
     // Alice is a workspace admin but not an owner: under `owners` she may no longer change rules.
     expect(await command('config approvals 5')).toContain('Only this team’s owners');
     expect(await command('config editors anyone', BOB)).toContain('anyone in this workspace');
-    expect(await command('config approvals 1', CAROL)).toContain('1 approval(s)');
+    expect(await command('config approvals 1', CAROL)).toContain('1 approval');
   });
 
   it('every change is kept in the team’s history (who, when, old → new) and shown by config', async () => {
@@ -139,7 +139,7 @@ describe('who may change a team’s rules', () => {
       { by: ALICE.id, setting: 'decisions channel', from: 'none', to: 'C0DECIDE' },
     ]);
     expect(typeof history[0]?.at).toBe('string');
-    expect(await command('config')).toContain('approvals 0 → 2 by <@U0ALICE>');
+    expect(await command('config show')).toContain('approvals 0 → 2 by <@U0ALICE>');
   });
 
   it('users.info failing refuses the change plainly instead of letting it through', async () => {
@@ -171,7 +171,7 @@ describe('rule changes on the records they affect', () => {
     expect(record.acceptedUnderApprovals).toBe(0);
     expect((record.ruleChanges as Json[]).map((c) => `${c.from}→${c.to}`)).toEqual(['3→0', '0→3']);
     const adr = renderAdr(Decision.parse(record), { flow, decisions: [Decision.parse(record)] }).content;
-    expect(adr).toContain('Accepted under the rule of 0 approval(s)');
+    expect(adr).toContain('Accepted under the rule of 0 approvals');
     expect(adr).toContain('approvals 3 → 0 by u0alice');
     expect(adr).toContain('approvals 0 → 3 by u0alice');
   });

@@ -103,7 +103,9 @@ describe('a deadline per record from its card, and required approvers by name', 
     await h.idle();
     expect(actionIds(card)).toContain('deadline:open');
     expect(actionIds(card)).toContain('decision:approve');
-    expect(textOf(card)).toContain('No deadline for this recommendation. Required approvers: <@U0ALICE>, <@U0BOB>.');
+    // The card says nothing about a deadline until one is set (issue #17: short cards), and names the approvers.
+    expect(textOf(card)).not.toContain('Decide by');
+    expect(textOf(card)).toContain('Required approvers: <@U0ALICE>, <@U0BOB>.');
     expect(doc().sessions[0]?.deadline).toBeUndefined();
 
     // Someone of another organisation gets no modal; bad input changes nothing.
@@ -133,10 +135,16 @@ describe('a deadline per record from its card, and required approvers by name', 
     await h.fake.waitFor((c) => c.seq > before && c.method === 'chat.update' && c.params.ts === card.ts);
     await h.idle();
     expect(doc().sessions[0]).toMatchObject({ deadline: '2026-11-24T09:00:00.000Z', status: 'complete' });
-    expect(textOf(h.fake.message(CHANNEL, card.ts) ?? {})).toContain('Decide by 2026-11-24 09:00 UTC');
-    expect(textOf(h.fake.message(CHANNEL, rootTs) ?? {})).toContain('Decide by 2026-11-24 09:00 UTC');
+    expect(textOf(h.fake.message(CHANNEL, card.ts) ?? {})).toContain(
+      'Decide by <!date^1795510800^{date_short_pretty} at {time}|Tue, 24 Nov 2026, 09:00 UTC>',
+    );
+    expect(textOf(h.fake.message(CHANNEL, rootTs) ?? {})).toContain(
+      'Decide by <!date^1795510800^{date_short_pretty} at {time}|Tue, 24 Nov 2026, 09:00 UTC>',
+    );
     const note = h.fake.calls.find((c) => c.seq > before && isPost(c) && c.params.thread_ts === rootTs);
-    expect(String(note?.params.text)).toContain('<@U0BOB> set a deadline: decide by 2026-11-24 09:00 UTC');
+    expect(String(note?.params.text)).toContain(
+      '<@U0BOB> set a deadline: decide by <!date^1795510800^{date_short_pretty} at {time}|Tue, 24 Nov 2026, 09:00 UTC>',
+    );
 
     // Bob approves; accepting still waits for Alice, a required approver.
     await approve(h.fake.message(CHANNEL, card.ts) ?? card, BOB);
@@ -156,7 +164,7 @@ describe('a deadline per record from its card, and required approvers by name', 
     expect(nudges).toHaveLength(1);
     expect(nudges[0]?.params.thread_ts).toBe(rootTs);
     expect(textOf(nudges[0]?.params ?? {})).toContain(
-      'Decide by 2026-11-24 09:00 UTC: waiting for the required approval of <@U0ALICE>.',
+      'Decide by <!date^1795510800^{date_short_pretty} at {time}|Tue, 24 Nov 2026, 09:00 UTC>: waiting for the required approval of <@U0ALICE>.',
     );
     expect(textOf(nudges[0]?.params ?? {})).not.toContain('<@U0BOB>');
 
@@ -195,5 +203,39 @@ describe('a deadline per record from its card, and required approvers by name', 
       expiredReason: '1 approval was still missing. Start a new interview to decide again.',
     });
     expect(doc().decisions).toEqual([]);
+  });
+  it('working days and dates from the modal are the person’s own (users.info tz); channel dates fall back to the team’s zone', async () => {
+    at('2026-11-27T20:00:00Z'); // Friday evening in UTC, Saturday morning in Auckland
+    h = await startHarness({ now });
+    h.fake.zones.set(BOB.id, 'Pacific/Auckland');
+    const zone = await command('config timezone Europe/Berlin');
+    expect(String(zone.params.text)).toContain('now follow Europe/Berlin');
+    expect(doc().config.timezone).toBe('Europe/Berlin');
+    const wrong = await command('config timezone Mars/Base');
+    expect(String(wrong.params.text)).toContain('IANA name');
+    expect(doc().config.timezone).toBe('Europe/Berlin');
+
+    const rootTs = await startInterview(h);
+    await runInterview(h, rootTs, SMALL_TEAM);
+    const card = await waitForCard(h);
+    await h.idle();
+    // Bob, in Auckland, gives one working day: Monday at the same time there (Sunday 20:00 UTC), not Monday in UTC.
+    const before = h.fake.calls.length;
+    expect((await submit(await openModal(card, BOB), BOB, '1', null)).status).toBe(200);
+    await h.fake.waitFor((c) => c.seq > before && c.method === 'chat.update' && c.params.ts === card.ts);
+    await h.idle();
+    expect(doc().sessions[0]?.deadline).toBe('2026-11-29T20:00:00.000Z');
+    // Each reader sees it in their own zone (Slack's date token); the fallback is the team's, Berlin.
+    const shown = textOf(h.fake.message(CHANNEL, rootTs) ?? {});
+    expect(shown).toContain(`<!date^${Date.parse('2026-11-29T20:00:00Z') / 1000}^`);
+    expect(shown).toContain('|Sun, 29 Nov 2026, 21:00 CET>');
+
+    // A date is the end of that day where Bob is.
+    const again = h.fake.calls.length;
+    expect((await submit(await openModal(card, BOB), BOB, null, '2026-12-02')).status).toBe(200);
+    await h.fake.waitFor((c) => c.seq > again && c.method === 'chat.update' && c.params.ts === card.ts);
+    await h.idle();
+    expect(doc().sessions[0]?.deadline).toBe('2026-12-02T10:59:00.000Z');
+    expect(h.fake.violations).toEqual([]);
   });
 });

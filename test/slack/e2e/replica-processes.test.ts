@@ -168,7 +168,7 @@ describe('two mesh-help processes on one PostgreSQL database', () => {
 
     const doc = await until(
       read,
-      (d) => acked.every((t) => d.sessions.some((s) => s.title === t && /^\d/.test(s.messages.clusters ?? ''))),
+      (d) => acked.every((t) => d.sessions.some((s) => s.title === t && /^\d/.test(s.interviewTs ?? ''))),
       'the first question of every acknowledged interview',
     );
     await fake.settle(300, 20_000);

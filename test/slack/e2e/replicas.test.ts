@@ -114,7 +114,7 @@ describe('two replicas on one PostgreSQL database', () => {
     const reader = new PgStore(url);
     const doc = await until(
       () => reader.read(HOME_TEAM),
-      (d) => acked.every((t) => d.sessions.some((s) => s.title === t && /^\d/.test(s.messages.clusters ?? ''))),
+      (d) => acked.every((t) => d.sessions.some((s) => s.title === t && /^\d/.test(s.interviewTs ?? ''))),
       'the first question of every acknowledged interview',
     );
     await Promise.all(replicas.map((r) => r.idle()));

@@ -33,14 +33,13 @@ async function decide(title: string, who: Person = ALICE, script = SMALL_TEAM, s
   const card = await waitForCard(h, start);
   const before = h.fake.calls.length;
   await h.interact(actionPayload(h.fake, card, 'decision:accept', who));
-  await h.fake.waitFor(
-    (c) => c.seq > before && isCard(c, doc()?.decisions?.length ?? 1) && c.params.channel === DECISIONS,
-  );
+  // The decisions channel hears of it in one line (issue #17), not through a copy of the card.
+  await h.fake.waitFor((c) => c.seq > before && isPost(c) && c.params.channel === DECISIONS);
   await h.idle();
   return { rootTs, before };
 }
 
-/** Both copies of a record's card as the fake workspace holds them now. */
+/** The copies of a record's card as the fake workspace holds them now (the thread's, since issue #17). */
 function copies(n: number): StoredMessage[] {
   const cards = (doc().decisions[n - 1]?.cards ?? []) as { channel: string; ts: string }[];
   return cards.map((c) => h.fake.message(c.channel, c.ts)).filter((m): m is StoredMessage => m !== undefined);
@@ -58,23 +57,24 @@ async function click(card: StoredMessage, action: string, who: Person) {
   return before;
 }
 
-describe('status changes: every copy of the card, and a notice in the decisions channel', () => {
-  it('deprecate and reopen from either copy update both copies, tell the thread and announce it once each', async () => {
+describe('status changes: the card in the thread, and a notice in the decisions channel', () => {
+  it('deprecate and reopen update the card and the root in place, tell the thread and announce it once each', async () => {
     h = await startHarness();
     await h.command(`config channel ${DECISIONS}`);
     await h.fake.waitFor((c) => c.method === 'response_url');
     const { rootTs } = await decide('Payments networking');
-    const [inThread, inDecisions] = copies(1);
+    const [inThread] = copies(1);
+    expect(copies(1)).toHaveLength(1);
     expect(inThread?.channel).toBe(CHANNEL);
-    expect(inDecisions?.channel).toBe(DECISIONS);
-    expect(actionIds(inDecisions ?? {})).toEqual(['decision:export-menu', 'decision:reopen', 'decision:deprecate']);
+    expect(actionIds(inThread ?? {})).toEqual(['decision:export-menu', 'decision:reopen', 'decision:deprecate']);
+    expect(h.fake.calls.some((c) => isPost(c) && c.params.channel === DECISIONS && isCard(c, 1))).toBe(false);
 
     // Someone from another organisation cannot deprecate it: nothing changes.
     const fileBefore = h.teamFileText();
-    await click(inDecisions as StoredMessage, 'decision:deprecate', EVE);
+    await click(inThread as StoredMessage, 'decision:deprecate', EVE);
     expect(h.teamFileText()).toBe(fileBefore);
 
-    const before = await click(inDecisions as StoredMessage, 'decision:deprecate', BOB);
+    const before = await click(inThread as StoredMessage, 'decision:deprecate', BOB);
     expect(doc().decisions[0]).toMatchObject({ status: 'deprecated' });
     for (const copy of copies(1)) {
       expect(textOf(copy)).toContain('*deprecated*');
@@ -83,7 +83,10 @@ describe('status changes: every copy of the card, and a notice in the decisions 
     const updated = h.fake.calls
       .filter((c) => c.seq > before && c.method === 'chat.update')
       .map((c) => c.params.channel);
-    expect(updated.sort()).toEqual([CHANNEL, DECISIONS].sort());
+    // The card and the channel's root message, both in place; nothing in the decisions channel is edited.
+    expect(updated).toEqual([CHANNEL, CHANNEL]);
+    const root = h.fake.message(CHANNEL, rootTs);
+    expect(textOf(root ?? {})).toContain('is deprecated');
     expect(notices(before)).toEqual([
       expect.stringContaining('*ADR-0001* Payments networking was deprecated by <@U0BOB>.'),
     ]);
@@ -93,7 +96,7 @@ describe('status changes: every copy of the card, and a notice in the decisions 
     );
     expect(threadNote).toBeDefined();
 
-    // Reopen from the other copy: both show proposed, and the channel hears it.
+    // Reopen: the card shows proposed, and the decisions channel hears it.
     const reopenedAt = await click(copies(1)[0] as StoredMessage, 'decision:reopen', ALICE);
     expect(doc().decisions[0]).toMatchObject({ status: 'proposed' });
     for (const copy of copies(1)) expect(textOf(copy)).toContain('*proposed*');
@@ -112,7 +115,11 @@ describe('status changes: every copy of the card, and a notice in the decisions 
     await decide('Payments, a year on', BOB, { ...SMALL_TEAM }, 'revisit ADR-0001 Payments, a year on');
     expect(doc().decisions[0]).toMatchObject({ status: 'superseded', supersededBy: 2 });
     const old = copies(1);
-    expect(old).toHaveLength(2);
+    expect(old).toHaveLength(1);
+    // The old interview's root message in the channel says so, in place.
+    const oldRoot = doc().sessions.find((x) => x.decisionNumber === 1);
+    const root = h.fake.message(CHANNEL, String(oldRoot?.rootTs ?? oldRoot?.threadTs));
+    expect(textOf(root ?? {})).toContain('was superseded by *ADR-0002*');
     for (const copy of old) {
       expect(textOf(copy)).toContain('*superseded*');
       expect(textOf(copy)).toContain('Superseded by *ADR-0002* Payments, a year on');
@@ -135,19 +142,19 @@ describe('status changes: every copy of the card, and a notice in the decisions 
     ]);
 
     // Only a proposed record can be rejected: reopen it first (Reject shows on the card then).
-    await click(copies(1)[1] as StoredMessage, 'decision:reopen', BOB);
+    await click(copies(1)[0] as StoredMessage, 'decision:reopen', BOB);
     for (const copy of copies(1)) expect(actionIds(copy)).toEqual(['decision:export-menu', 'decision:reject']);
     const recCard = doc().sessions;
     const cardTs = String((recCard[0] as Json).cardTs);
 
     // Another organisation cannot reject it: nothing changes.
     const fileBefore = h.teamFileText();
-    await click(copies(1)[1] as StoredMessage, 'decision:reject', EVE);
+    await click(copies(1)[0] as StoredMessage, 'decision:reject', EVE);
     expect(h.teamFileText()).toBe(fileBefore);
 
     // A screen that still shows the proposed card, for a late second click.
     const stale = structuredClone(copies(1)[0] as StoredMessage);
-    const rejectedAt = await click(copies(1)[1] as StoredMessage, 'decision:reject', BOB);
+    const rejectedAt = await click(copies(1)[0] as StoredMessage, 'decision:reject', BOB);
     expect(doc().decisions[0]).toMatchObject({ status: 'rejected' });
     for (const copy of copies(1)) {
       expect(textOf(copy)).toContain('*rejected*');

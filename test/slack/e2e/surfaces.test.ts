@@ -48,14 +48,61 @@ describe('/mesh-help commands', () => {
     h = await startHarness();
     const ack = await ackOf(await h.command('help'));
     expect(ack.response_type).toBe('ephemeral');
-    for (const sub of ['start', 'compare', 'decisions', 'export', 'help'])
+    for (const sub of ['start', 'compare', 'decisions', 'export', 'config', 'resume', 'help'])
       expect(textOf(ack)).toContain(`/mesh-help ${sub}`);
+    // A short list, one command a line, not a paragraph of code spans.
+    const list = ((ack.blocks as { text?: { text: string } }[])[1]?.text?.text ?? '').split('\n');
+    expect(list.length).toBeLessThanOrEqual(8);
+    for (const line of list) {
+      expect(line.length, line).toBeLessThanOrEqual(80);
+      expect(line.split('`').length - 1, line).toBe(2);
+    }
   });
 
-  it('compare posts the named patterns side by side in the channel', async () => {
+  it('compare answers privately with the named patterns side by side, and Share in channel posts it for everyone', async () => {
     h = await startHarness();
-    const ack = await ackOf(await h.command('compare service-mesh cluster-mesh'));
-    expect(ack.response_type).toBe('in_channel');
+    const ack = await ackOf(await h.command('compare service-mesh cluster-mesh', BOB));
+    // Issue #17: private first; the channel sees it only when someone shares it.
+    expect(ack.response_type).toBe('ephemeral');
+    const blocks = (ack.blocks ?? []) as Json[];
+    const share = blocks.flatMap((b) => (b.elements ?? []) as Json[]).find((e) => e.action_id === 'compare:share');
+    expect(share).toMatchObject({ type: 'button', value: 'service-mesh,cluster-mesh' });
+    expect(share?.style).toBeUndefined();
+    const before = h.fake.calls.length;
+    const res = await h.interact({
+      type: 'block_actions',
+      api_app_id: 'A0MESH',
+      token: 'deprecated-verification-token',
+      user: { id: BOB.id, team_id: BOB.team },
+      team: { id: BOB.team },
+      channel: { id: CHANNEL },
+      container: { type: 'message', channel_id: CHANNEL, is_ephemeral: true, message_ts: '1700000000.000001' },
+      actions: [{ type: 'button', action_id: 'compare:share', block_id: 'compare', value: String(share?.value) }],
+      response_url: h.fake.responseUrl(),
+    });
+    expect(res.status).toBe(200);
+    await h.idle();
+    const replies = h.fake.calls.filter((c) => c.seq > before && c.method === 'response_url');
+    expect(replies.map((c) => c.params.response_type ?? (c.params.delete_original ? 'delete' : '?'))).toEqual([
+      'in_channel',
+      'delete',
+    ]);
+    const shared = replies[0]?.params ?? {};
+    expect(textOf(shared)).toContain('Compare: Service mesh vs Cluster mesh');
+    expect(textOf(shared)).toContain('Shared by <@U0BOB>');
+    expect(textOf(shared)).not.toContain('compare:share');
+    expect(checkMessage(shared)).toEqual([]);
+    // A forged value naming no known pattern shares nothing.
+    const forged = h.fake.calls.length;
+    await h.interact({
+      type: 'block_actions',
+      user: { id: BOB.id, team_id: BOB.team },
+      team: { id: BOB.team },
+      actions: [{ type: 'button', action_id: 'compare:share', value: '<!channel>' }],
+      response_url: h.fake.responseUrl(),
+    });
+    await h.idle();
+    expect(h.fake.calls.filter((c) => c.seq > forged && c.method === 'response_url')).toEqual([]);
     const text = textOf(ack);
     expect(text).toContain('Compare: Service mesh vs Cluster mesh');
     for (const word of ['Shines when', 'Not when', 'Pros', 'Cons', 'Example tools', 'Istio'])

@@ -119,7 +119,7 @@ describe('private records and the organisation-wide features', () => {
     await h.event({ type: 'app_home_opened', user: ALICE.id, channel: 'D0HOME', tab: 'home' });
     const home = await h.fake.waitFor((c) => c.seq > homeAt && c.method === 'views.publish');
     const org = textOf(home.params.view as Json).split('*Across the organisation*')[1] ?? '';
-    expect(org).toContain('2 decision(s) in 2 team(s), 0 conflict(s)');
+    expect(org).toContain('2 decisions in 2 teams, 0 conflicts');
     expect(org).not.toContain(`${HOME_TEAM}/ADR-0002`);
   });
 
@@ -132,7 +132,7 @@ describe('private records and the organisation-wide features', () => {
     await reply(`config git ${remote} mesh-help/decisions`, CHANNEL);
     const pushed = JSON.stringify(await reply('export git', CHANNEL));
     expect(pushed).toContain('Pushed the decision records');
-    expect(pushed).toContain('1 record(s) from private channels or DMs were left out');
+    expect(pushed).toContain('1 record from private channels or DMs was left out');
     const files = execFileSync('git', ['ls-tree', '-r', '--name-only', 'mesh-help/decisions'], {
       cwd: remote,
       encoding: 'utf8',

@@ -53,11 +53,8 @@ describe('records made in a private channel', () => {
       ['Secret plan', CHANNEL],
     ]);
     const copies = h.fake.calls.filter((c) => isPost(c) && c.params.channel === 'C0DECIDE');
-    // The public record's card and its accept notice; nothing of the private one.
-    expect(copies.map((c) => String(c.params.text))).toEqual([
-      expect.stringContaining('Public plan'),
-      'ADR-0001: accepted',
-    ]);
+    // The public record's accept notice (one line, issue #17); nothing of the private one.
+    expect(copies.map((c) => String(c.params.text))).toEqual(['ADR-0001 accepted: Public plan']);
     expect(JSON.stringify(copies)).not.toContain('Secret plan');
   });
 
@@ -66,7 +63,7 @@ describe('records made in a private channel', () => {
     const elsewhere = JSON.stringify((await reply('decisions', PUBLIC)).params);
     expect(elsewhere).toContain('Public plan');
     expect(elsewhere).not.toContain('Secret plan');
-    expect(elsewhere).toContain('1 record(s) from private channels or DMs are not shown here');
+    expect(elsewhere).toContain('1 record from private channels or DMs is not shown here');
     const inside = JSON.stringify((await reply('decisions', CHANNEL)).params);
     expect(inside).toContain('Secret plan');
     expect(inside).toContain('Public plan');
@@ -77,8 +74,8 @@ describe('records made in a private channel', () => {
     const before = h.fake.calls.length;
     const note = await reply('export', PUBLIC);
     const lead = h.fake.calls.find((c) => c.seq > before && isPost(c) && c.params.channel === PUBLIC);
-    expect(JSON.stringify(lead?.params)).toContain('1 record(s) from private channels or DMs were left out');
-    expect(String(note.params.text)).toContain('1 record(s) from private channels or DMs were left out');
+    expect(JSON.stringify(lead?.params)).toContain('1 record from private channels or DMs was left out');
+    expect(String(note.params.text)).toContain('1 record from private channels or DMs was left out');
     const uploaded = h.fake.calls
       .filter((c) => c.seq > before && c.method === 'upload')
       .map((c) => String(c.params.body));
@@ -99,7 +96,7 @@ describe('records made in a private channel', () => {
     const bob = await homeOf(BOB.id);
     expect(bob).not.toContain('Secret plan');
     expect(bob).toContain('Public plan');
-    expect(bob).toContain('1 record(s) from private channels or DMs');
+    expect(bob).toContain('1 record from private channels or DMs');
   });
 
   it('a private channel known by its G id needs no lookup, and a revisit from a public channel cannot reach its record', async () => {

@@ -57,3 +57,31 @@ describe('KeyedQueue.idle', () => {
     expect(queue.busy).toBe(false);
   });
 });
+
+describe('WorkLimiter lanes', () => {
+  it('teams take turns for the slots: work queued later by another team does not wait behind a flood', async () => {
+    let lane = 'A';
+    const limiter = new WorkLimiter(1, () => lane);
+    const order: string[] = [];
+    const releases: Array<() => void> = [];
+    const ask = (name: string, team: string) => {
+      lane = team;
+      return limiter.acquire().then((release) => {
+        order.push(name);
+        releases.push(release);
+      });
+    };
+    const all = [ask('a1', 'A'), ask('a2', 'A'), ask('a3', 'A'), ask('a4', 'A'), ask('b1', 'B'), ask('a5', 'A')];
+    for (let i = 0; i < 5; i++) await turn();
+    expect(order).toEqual(['a1']);
+    for (let i = 0; i < 5; i++) {
+      releases.shift()?.();
+      for (let j = 0; j < 3; j++) await turn();
+    }
+    await Promise.all(all);
+    // B's one request runs right after the first of A's turns, not after A's whole flood.
+    expect(order).toEqual(['a1', 'a2', 'b1', 'a3', 'a4', 'a5']);
+    for (const r of releases) r();
+    await limiter.idle();
+  });
+});

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { match } from 'ts-pattern';
-import { comparisonMessage } from '../../blocks/comparison.js';
+import { privateComparison } from '../../blocks/comparison.js';
 import { channelDecisions } from '../../blocks/decisions.js';
 import { helpMessage } from '../../blocks/menu.js';
 import { startModal } from '../../blocks/modals.js';
@@ -9,6 +9,7 @@ import { BlockActionBody, messageRef } from '../../payloads.js';
 import type { SlackDeps } from '../../runtime/context.js';
 import { slackError } from '../../runtime/failures.js';
 import { uploadLog, uploadNotice } from '../../use-cases/export.js';
+import { openSettings } from '../../use-cases/settings-form.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -19,6 +20,7 @@ export const MENU_ACTIONS = [
   ACTIONS.menuExport,
   ACTIONS.menuHelp,
   ACTIONS.homeStart,
+  ACTIONS.homeSettings,
 ] as const;
 type MenuAction = (typeof MENU_ACTIONS)[number];
 const isMenuAction = (id: string): id is MenuAction => (MENU_ACTIONS as readonly string[]).includes(id);
@@ -45,9 +47,11 @@ export function menuAction(deps: SlackDeps) {
     await match(id)
       .with(ACTIONS.menuStart, () => openStart(messageRef(b)?.channel ?? b.channel?.id))
       .with(ACTIONS.homeStart, () => openStart())
+      .with(ACTIONS.homeSettings, async () => {
+        await openSettings(deps, client, { teamId, triggerId: b.trigger_id });
+      })
       .with(ACTIONS.menuCompare, async () => {
-        const msg = comparisonMessage(deps.flow, []);
-        await respond({ response_type: 'in_channel', replace_original: false, text: msg.text, blocks: msg.blocks });
+        await privately(privateComparison(deps.flow, []));
       })
       .with(ACTIONS.menuDecisions, async () => {
         const channel = messageRef(b)?.channel ?? b.channel?.id ?? '';

@@ -2,12 +2,12 @@ import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '
 import type { AnswerValue } from '../../../engine/flow.js';
 import { noticeMessage } from '../../blocks/menu.js';
 import { ANSWER_ACTION, CONFIRM_ACTION, questionOfBlockId } from '../../ids.js';
-import { answerNotice } from '../../notices/outcomes.js';
+import { answerNotice, askAgainNotice } from '../../notices/outcomes.js';
 import { BlockActionBody, messageRef, userTeamOf } from '../../payloads.js';
 import type { SlackDeps } from '../../runtime/context.js';
 import { candidatesOf } from '../../runtime/middleware.js';
 import { tellPrivately } from '../../runtime/reply.js';
-import { answerFromSlack } from '../../use-cases/interview.js';
+import { answerFromSlack, askAgainFromSlack } from '../../use-cases/interview.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -77,5 +77,31 @@ export function answerAction(deps: SlackDeps) {
 export function pickAction() {
   return async ({ ack }: Args): Promise<void> => {
     await ack();
+  };
+}
+
+/** "Change an answer" on the interview message: the chosen question is shown again for anyone to answer. */
+export function changeAction(deps: SlackDeps) {
+  return async ({ ack, body, respond, client, context }: Args): Promise<void> => {
+    await ack();
+    const parsed = BlockActionBody.safeParse(body);
+    if (!parsed.success) {
+      deps.logger.warn(`mesh-help: malformed change click: ${parsed.error.issues[0]?.message}`);
+      return;
+    }
+    const b = parsed.data;
+    const at = messageRef(b);
+    const question = b.actions[0]?.selected_option?.value;
+    if (!at || !question || !deps.flow.questionById.has(question)) return;
+    const outcome = await askAgainFromSlack(deps, client, {
+      at,
+      question,
+      user: b.user.id,
+      userTeam: userTeamOf(b),
+      candidates: candidatesOf(context),
+    });
+    const notice = askAgainNotice(outcome);
+    if (notice)
+      await tellPrivately(client, respond, { channel: at.channel, user: b.user.id, threadTs: at.threadTs }, notice);
   };
 }

@@ -2,18 +2,20 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { match, P } from 'ts-pattern';
 import { orgLog } from '../../../team/org-log.js';
 import { visibleIn } from '../../../team/visibility.js';
-import { comparisonMessage } from '../../blocks/comparison.js';
+import { privateComparison } from '../../blocks/comparison.js';
 import { channelDecisions } from '../../blocks/decisions.js';
 import { helpMessage, menuMessage, noticeMessage } from '../../blocks/menu.js';
 import { orgLogMessage } from '../../blocks/org-log.js';
 import { escapeText } from '../../escape.js';
 import { CommandBody } from '../../payloads.js';
 import type { SlackDeps } from '../../runtime/context.js';
+import { orgScopeFor, orgTeamsFor } from '../../runtime/org-teams.js';
 import { uploadLog, uploadNotice } from '../../use-cases/export.js';
 import { startInterview } from '../../use-cases/interview.js';
 import { publishFromSlack } from '../../use-cases/publish.js';
 import { resumeInterview, startNotice } from '../../use-cases/resume.js';
 import { configFromSlack } from '../../use-cases/settings.js';
+import { openSettings } from '../../use-cases/settings-form.js';
 import { parseCommand, suggest } from './parse.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -22,7 +24,7 @@ export { notInChannelHint } from '../../notices/start-hint.js';
 
 /** `/mesh-help [subcommand]`: acknowledged at once; anything that reads the store or posts happens after. */
 export function meshHelpCommand(deps: SlackDeps) {
-  return async ({ command, ack, respond, client }: Args): Promise<void> => {
+  return async ({ command, ack, respond, client, context }: Args): Promise<void> => {
     const parsed = CommandBody.safeParse(command);
     if (!parsed.success) {
       await ack({ response_type: 'ephemeral', text: 'I could not read that command.' });
@@ -67,6 +69,18 @@ export function meshHelpCommand(deps: SlackDeps) {
         const notice = uploadNotice(uploaded);
         if (notice) await respond({ response_type: 'ephemeral', ...notice });
       })
+      .with({ kind: 'config', change: { kind: 'form' } }, async () => {
+        await ack();
+        // The settings as a form; where Slack gives no trigger to open one, as text.
+        const opened = await openSettings(deps, client, { teamId: body.team_id, triggerId: body.trigger_id });
+        if (opened) return;
+        const reply = await configFromSlack(deps, client, {
+          teamId: body.team_id,
+          user: body.user_id,
+          change: { kind: 'show' },
+        });
+        await respond({ response_type: 'ephemeral', ...reply });
+      })
       .with({ kind: 'config' }, async (c) => {
         await ack();
         const reply = await configFromSlack(deps, client, {
@@ -89,16 +103,17 @@ export function meshHelpCommand(deps: SlackDeps) {
           );
           return;
         }
-        // Discussion material: shown to the whole channel.
-        const msg = comparisonMessage(deps.flow, [...new Set(c.patterns)]);
-        await ack({ response_type: 'in_channel', text: msg.text, blocks: msg.blocks });
+        // Private first (issue #17); its Share in channel button posts it for everyone.
+        const msg = privateComparison(deps.flow, [...new Set(c.patterns)]);
+        await ack({ response_type: 'ephemeral', text: msg.text, blocks: msg.blocks });
       })
       .with({ kind: 'decisions', all: { bad: P.string } }, (c) => ephemeral(noticeMessage(c.all.bad)))
       .with({ kind: 'decisions', all: { filters: P.select() } }, async (filters) => {
         await ack();
-        // Other teams' records are for members of the bot's own workspace; anyone else sees their team's only.
-        const home = deps.homeTeamId === undefined || body.team_id === deps.homeTeamId;
-        const ids = home ? await deps.store.teams() : [body.team_id];
+        // Which teams: decided from the install that authorized the request (one workspace, its Grid org, or
+        // with one bot token every team for the bot's own workspace), never from an absent value.
+        const scope = orgScopeFor(deps, context);
+        const ids = await orgTeamsFor(deps, scope);
         const read = await Promise.allSettled(ids.map((id) => deps.store.read(id)));
         // One unreadable team file must not hide everyone else's log; `mesh-help store check` names it.
         for (const r of read)
@@ -111,7 +126,8 @@ export function meshHelpCommand(deps: SlackDeps) {
             : [],
         );
         const log = orgLog(deps.flow, teams, filters);
-        await respond({ response_type: 'ephemeral', ...orgLogMessage(deps.flow, log, filters, !home) });
+        const onlyOwn = scope.kind === 'workspace' || scope.kind === 'none';
+        await respond({ response_type: 'ephemeral', ...orgLogMessage(deps.flow, log, filters, onlyOwn) });
       })
       .with({ kind: 'decisions' }, async () => {
         await ack();

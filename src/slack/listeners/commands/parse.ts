@@ -1,4 +1,5 @@
-import { MAX_ABANDON_AFTER_DAYS } from '../../../domain/limits.js';
+import { MAX_ABANDON_AFTER_DAYS, MAX_APPROVALS, MAX_DEADLINE_DAYS } from '../../../domain/limits.js';
+import { isTimeZone } from '../../../domain/time.js';
 import { BranchName, DEFAULT_PATH, FolderPath, firstIssue, RemoteUrl, RepoSpec } from '../../../publish/index.js';
 import { DecisionStatus, type GitTarget, type RepoTarget, RuleEditors } from '../../../store/index.js';
 import type { OrgFilters } from '../../../team/org-log.js';
@@ -49,6 +50,8 @@ export type ExportTarget = 'slack' | 'pr' | 'git' | { bad: string };
 /** `/mesh-help config …`: show the settings, or change one. */
 export type ConfigChange =
   | { kind: 'show' }
+  /** `config` alone: the settings as a form (a modal), when Slack gave a trigger to open one. */
+  | { kind: 'form' }
   | { kind: 'channel'; channel: string }
   | { kind: 'channel-off' }
   | { kind: 'approvals'; count: number }
@@ -63,10 +66,11 @@ export type ConfigChange =
   | { kind: 'limits'; perChannel: number; perTeam: number }
   /** Days of silence before an open interview is abandoned; 0: never. */
   | { kind: 'abandon'; days: number }
+  /** The team's time zone (IANA name); undefined: back to UTC. */
+  | { kind: 'timezone'; zone: string | undefined }
   | { kind: 'bad'; message: string };
 
-export const MAX_APPROVALS = 10;
-export const MAX_DEADLINE_DAYS = 60;
+export { MAX_APPROVALS, MAX_DEADLINE_DAYS };
 export const MAX_OWNERS = 20;
 export const MAX_OPEN_LIMIT = 10_000;
 
@@ -148,8 +152,9 @@ function parseGit(args: string[]): ConfigChange {
 
 function parseConfig(args: string[]): ConfigChange {
   const [what = '', value = '', ...extra] = args;
-  const usage = `\`config channel #name\`, \`config channel none\`, \`config approvals N\` (0 to ${MAX_APPROVALS}), \`config deadline Nd\` (or \`none\`), \`config repo OWNER/REPO [folder]\`, \`config git REMOTE_URL [branch] [folder]\`, \`config owners @a @b\`, \`config approvers @a @b\`, \`config editors ${RuleEditors.options.join('|')}\`, \`config limits N M\` or \`config abandon Nd\` (or \`never\`)`;
-  if (!what) return { kind: 'show' };
+  const usage = `\`config channel #name\`, \`config channel none\`, \`config approvals N\` (0 to ${MAX_APPROVALS}), \`config deadline Nd\` (or \`none\`), \`config repo OWNER/REPO [folder]\`, \`config git REMOTE_URL [branch] [folder]\`, \`config owners @a @b\`, \`config approvers @a @b\`, \`config editors ${RuleEditors.options.join('|')}\`, \`config limits N M\`, \`config abandon Nd\` (or \`never\`) or \`config timezone Europe/Berlin\` (or \`UTC\`)`;
+  if (!what) return { kind: 'form' };
+  if (what.toLowerCase() === 'show' && !value) return { kind: 'show' };
   if (what.toLowerCase() === 'repo') return parseRepo(args.slice(1));
   if (what.toLowerCase() === 'git') return parseGit(args.slice(1));
   if (what.toLowerCase() === 'owners') return parseOwners(args.slice(1));
@@ -195,6 +200,16 @@ function parseConfig(args: string[]): ConfigChange {
         : {
             kind: 'bad',
             message: `Abandon after a number of silent days from 1 to ${MAX_ABANDON_AFTER_DAYS}, e.g. \`config abandon 30d\`, or \`never\`.`,
+          };
+    }
+    case 'timezone':
+    case 'tz': {
+      if (/^(utc|none|off)$/i.test(value)) return { kind: 'timezone', zone: undefined };
+      return isTimeZone(value) && value.includes('/')
+        ? { kind: 'timezone', zone: new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone }
+        : {
+            kind: 'bad',
+            message: `A time zone is an IANA name such as \`Europe/Berlin\` or \`America/New_York\` (or \`UTC\`).`,
           };
     }
     case 'approvals': {

@@ -5,13 +5,14 @@ import { homeView } from '../../blocks/home.js';
 import { EventEnvelope, HomeOpenedEvent } from '../../payloads.js';
 import type { SlackDeps } from '../../runtime/context.js';
 import { slackError } from '../../runtime/failures.js';
+import { orgScopeFor, orgTeamsFor } from '../../runtime/org-teams.js';
 import { visibleToUser } from '../../runtime/visibility.js';
 
 type Args = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs;
 
-/** Every readable team's log, for the Home tab's organisation section (an unreadable team file is skipped). */
-async function organisation(deps: SlackDeps): Promise<OrgLog | undefined> {
-  const read = await Promise.allSettled((await deps.store.teams()).map((id) => deps.store.read(id)));
+/** The log of every readable team in scope, for the Home tab's organisation section (an unreadable team file is skipped). */
+async function organisation(deps: SlackDeps, teamIds: string[]): Promise<OrgLog | undefined> {
+  const read = await Promise.allSettled(teamIds.map((id) => deps.store.read(id)));
   // Outside every conversation: records of private channels and DMs stay out of the organisation's log.
   const teams = read.flatMap((r) =>
     r.status === 'fulfilled' ? [{ ...r.value, decisions: sharedOnly(r.value.decisions).shared }] : [],
@@ -31,10 +32,13 @@ export function appHomeOpened(deps: SlackDeps) {
     // Private conversations' records show only to their members.
     const seen = await visibleToUser(deps, client, await deps.store.read(teamId), user);
     const leftOut = { decisions: seen.hiddenDecisions, sessions: seen.hiddenSessions };
-    // Other teams' records are for members of the bot's own workspace, as in `/mesh-help decisions all`.
+    // Other teams' records only within the request's install (its Grid org), as in `/mesh-help decisions all`.
+    const scope = orgScopeFor(deps, context);
     const org =
-      deps.homeTeamId === undefined || teamId === deps.homeTeamId
-        ? await organisation(deps).catch(() => undefined)
+      scope.kind === 'every-team' || scope.kind === 'organisation'
+        ? await orgTeamsFor(deps, scope)
+            .then((ids) => organisation(deps, ids))
+            .catch(() => undefined)
         : undefined;
     try {
       await client.views.publish({ user_id: user, view: homeView(deps.flow, seen.doc, undefined, leftOut, org) });

@@ -2,8 +2,15 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { DEADLINE } from '../../ids.js';
 import { parseCardTarget, userTeamOf, ViewSubmissionBody } from '../../payloads.js';
 import type { SlackDeps } from '../../runtime/context.js';
+import { userZone } from '../../runtime/people.js';
 import { tellPrivately } from '../../runtime/reply.js';
-import { deadlineHolder, deadlineNotice, parseDeadline, setDeadlineFromSlack } from '../../use-cases/deadline-set.js';
+import {
+  deadlineHolder,
+  deadlineNotice,
+  parseDeadline,
+  setDeadlineFromSlack,
+  teamZone,
+} from '../../use-cases/deadline-set.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -22,7 +29,10 @@ export function deadlineSubmit(deps: SlackDeps) {
     const values = b.view.state.values;
     const days = values[DEADLINE.days.block]?.[DEADLINE.days.action]?.value ?? undefined;
     const date = values[DEADLINE.date.block]?.[DEADLINE.date.action]?.selected_date ?? undefined;
-    const deadline = parseDeadline(days, date, deps.now());
+    // Working days and "the end of that day" are the person's own: their zone from Slack, else the team's.
+    const now = deps.now();
+    const zone = (await userZone(client, b.user.id, now.getTime())) ?? (await teamZone(deps, target.teamId));
+    const deadline = parseDeadline(days, date, now, zone);
     if (!deadline.ok) {
       const block = deadline.error.field === 'days' ? DEADLINE.days.block : DEADLINE.date.block;
       await ack(error(block, deadline.error.message));

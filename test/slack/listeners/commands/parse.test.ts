@@ -51,7 +51,8 @@ describe('escapeText', () => {
 
 describe('parseCommand: config and revisit', () => {
   it('reads config settings: channels as Slack escapes them or as ids, approvals 0 to 10', () => {
-    expect(parseCommand('config')).toEqual({ kind: 'config', change: { kind: 'show' } });
+    expect(parseCommand('config')).toEqual({ kind: 'config', change: { kind: 'form' } });
+    expect(parseCommand('config show')).toEqual({ kind: 'config', change: { kind: 'show' } });
     expect(parseCommand('config channel <#C0DECIDE|decisions>')).toEqual({
       kind: 'config',
       change: { kind: 'channel', channel: 'C0DECIDE' },

@@ -1,0 +1,3 @@
+export { DIAGRAM_FONT, dotText, topologyDot } from './dot.js';
+export { topologyMermaid } from './mermaid.js';
+export { type DiagramRenderer, diagramRenderer, MAX_PNG_WIDTH, PNG_SCALE, type Png, pngOf, pngZoom } from './render.js';

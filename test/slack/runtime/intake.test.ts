@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { App, Logger, ReceiverEvent } from '@slack/bolt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { journalIntake, noteStoreFailure, RefusedBeforeAck } from '../../../src/slack/runtime/intake.js';
+import { StoreHealth } from '../../../src/store/health.js';
+import { FileJournal } from '../../../src/store/journal.js';
+import { StoreError } from '../../../src/store/store.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+const quiet: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  setLevel: () => undefined,
+  getLevel: () => 'error' as never,
+  setName: () => undefined,
+};
+const event = (id: string): ReceiverEvent => ({
+  body: { type: 'event_callback', event_id: id, team_id: 'T1' },
+  ack: async () => undefined,
+});
+const until = async (pred: () => boolean | Promise<boolean>, what: string) => {
+  for (const start = Date.now(); !(await pred()); ) {
+    if (Date.now() - start > 10_000) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+describe('journalIntake and a store that fails after the ack', () => {
+  it('keeps the entry pending, refuses new requests while the store is down, and finishes it once the store answers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mesh-intake-unit-'));
+    dirs.push(dir);
+    let storeUp = true;
+    const attempts: string[] = [];
+    // A listener that catches the store's failure (and would tell the person): the intake must still see it.
+    const app = {
+      processEvent: async (e: ReceiverEvent) => {
+        attempts.push(String(e.body.event_id));
+        if (!storeUp) noteStoreFailure(new StoreError('unavailable', 'the database went away'));
+      },
+    } as unknown as App;
+    const health = new StoreHealth(async () => {
+      if (!storeUp) throw new Error('no database');
+    });
+    const journal = new FileJournal(dir, { durable: false });
+    const intake = journalIntake(app, journal, quiet, { health });
+    await intake.replay();
+
+    storeUp = false;
+    // Its processing (retries included) goes on after the ack, so the test does not wait for it here.
+    const first = app.processEvent(event('Ev1'));
+    await until(() => !health.up, 'the store known down');
+    expect((await new FileJournal(dir).pending()).map((e) => e.body.event_id)).toEqual(['Ev1']);
+    await expect(app.processEvent(event('Ev2'))).rejects.toBeInstanceOf(RefusedBeforeAck);
+    expect(attempts).toEqual(['Ev1']);
+
+    storeUp = true;
+    await until(() => attempts.length >= 2, 'the retry');
+    await until(async () => (await new FileJournal(dir).pending()).length === 0, 'the entry marked done');
+    await first;
+    expect(attempts).toEqual(['Ev1', 'Ev1']);
+    expect(health.up).toBe(true);
+    intake.stop();
+    health.stop();
+    await journal.close();
+  });
+
+  it('gives a request up when its own write fails on a store that answers (bad data, not an outage)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mesh-intake-unit-'));
+    dirs.push(dir);
+    let calls = 0;
+    const app = {
+      processEvent: async () => {
+        calls += 1;
+        noteStoreFailure(new StoreError('write_failed', 'refusing to save team T1: bad field'));
+      },
+    } as unknown as App;
+    const health = new StoreHealth(async () => undefined);
+    const journal = new FileJournal(dir, { durable: false });
+    const intake = journalIntake(app, journal, quiet, { health });
+    await intake.replay();
+    await app.processEvent(event('Ev1'));
+    expect(calls).toBe(1);
+    expect(await new FileJournal(dir).pending()).toEqual([]);
+    intake.stop();
+    health.stop();
+    await journal.close();
+  });
+});
