@@ -9,8 +9,10 @@ import { type Config, ConfigError, type LogLevelName, loadConfig, redactUrl } fr
 import type { Flow } from './engine/flow.js';
 import { getFlow } from './engine/load.js';
 import { exitCodeOf } from './errors.js';
+import { limitsWithin } from './publish/index.js';
 import { redactingLogger } from './redacting-logger.js';
 import { registerListeners, type SlackDeps } from './slack/index.js';
+import { ExportLane } from './slack/runtime/export-lane.js';
 import { isSlackApiError, slackError, tellFailure } from './slack/runtime/failures.js';
 import { buildReceiver, healthRoutes } from './slack/runtime/http.js';
 import { journalIntake, noteStoreFailure, requestTeam } from './slack/runtime/intake.js';
@@ -39,6 +41,8 @@ export type AppDeps = {
   timeoutMs?: number;
   /** How many requests' follow-up work runs at once (default 4). */
   workSlots?: number;
+  /** How many exports to repositories run at once, apart from the work slots (default 2). */
+  exportSlots?: number;
   /** How often due revisit reminders are looked for, besides once at start (default a minute). */
   reminderIntervalMs?: number;
   /** Where requests are recorded before their ack (default `<data dir>/journal/`); false: none (bare Bolt comparisons). */
@@ -238,6 +242,9 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     effects,
     // Slots are shared out by team in turns: one team's flood of replies cannot keep the others waiting.
     work: new WorkLimiter(deps.workSlots ?? 4, requestTeam),
+    exports: new ExportLane(deps.exportSlots ?? 2),
+    ...(config.exportTimeoutMs ? { exportLimits: limitsWithin(config.exportTimeoutMs) } : {}),
+    exportAllow: config.exportAllow,
     homeTeamId: auth.team_id,
     github: config.github,
     ...(installs ? { installs } : {}),
@@ -284,6 +291,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     inFlight.size > 0 ||
     (intake?.inFlight() ?? 0) > 0 ||
     slackDeps.work.busy ||
+    slackDeps.exports.busy ||
     effects.busy ||
     (reminders?.busy ?? false);
 
@@ -307,6 +315,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     },
     async stop() {
       draining = true;
+      // A running export is cut short (its person told so): a remote that never answers must not hold the stop.
+      const exportsEnded = slackDeps.exports.stop();
       // Requests waiting for the store to come back stay pending in the journal, for the next start.
       intake?.stop();
       health.stop();
@@ -317,6 +327,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
         await app.stop();
       }
       await replaying;
+      await exportsEnded;
       while (inFlight.size) await Promise.allSettled([...inFlight]);
       await effects.idle();
       if (journal) await journal.close();
@@ -332,6 +343,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
           intake?.idle(),
           ...inFlight,
           slackDeps.work.idle(),
+          slackDeps.exports.idle(),
           effects.idle(),
           reminders?.idle(),
         ]);

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { CodedError } from './errors.js';
+import { type ExportAllow, parseExportAllow } from './publish/destinations.js';
 import { TokenCipher } from './store/installations.js';
 
 /** How the bot talks to Slack: a public HTTP endpoint, or an outbound Socket Mode connection. */
@@ -34,6 +35,10 @@ export type Config = {
   journalLeaseMs?: number;
   /** GitHub access for `/mesh-help export pr`: a token from the environment, never stored in a team file. */
   github?: { token: string; apiUrl?: string };
+  /** How long one export to a repository may take in all (MESH_HELP_EXPORT_TIMEOUT_S); absent: the default. */
+  exportTimeoutMs?: number;
+  /** Where exports asked for in Slack may go (MESH_HELP_EXPORT_ALLOW); absent: public network remotes, any repository. */
+  exportAllow?: ExportAllow;
 };
 
 /** True for a URL the PostgreSQL client takes: postgres:// or postgresql:// with a database name. */
@@ -55,6 +60,38 @@ const OAUTH_HINT =
 export const POSTGRES_URL_HINT = 'must be a PostgreSQL URL such as postgres://USER:PASSWORD@HOST:5432/DATABASE';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+/** True when a URL carries a user name or password (`https://user:secret@host/`). */
+const hasCredentials = (value: string): boolean => {
+  try {
+    const url = new URL(value);
+    return url.username !== '' || url.password !== '';
+  } catch {
+    return false;
+  }
+};
+
+/** GITHUB_API_URL: GitHub Enterprise's API; never with credentials, which would reach logs and messages. */
+export const GitHubApiUrl = z.preprocess(
+  blankToUndefined,
+  z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://ghe.example.com/api/v3' })
+    .refine((v) => !hasCredentials(v), {
+      error: 'must not carry a user name or password: the token goes in GITHUB_TOKEN',
+    })
+    .optional(),
+);
+
+/** MESH_HELP_EXPORT_TIMEOUT_S: seconds one export may take, every git and GitHub call included. */
+export const ExportTimeout = z.preprocess(
+  blankToUndefined,
+  z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(1, 'must be 1-3600 seconds')
+    .max(3600, 'must be 1-3600 seconds')
+    .optional(),
+);
 
 // Messages never echo the value: these variables hold secrets.
 const Env = z
@@ -139,13 +176,16 @@ const Env = z
         .regex(/^\S{8,}$/, 'must be a GitHub token (no spaces)')
         .optional(),
     ),
-    GITHUB_API_URL: z.preprocess(
-      blankToUndefined,
-      z
-        .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://ghe.example.com/api/v3' })
-        .optional(),
-    ),
+    GITHUB_API_URL: GitHubApiUrl,
     MESH_HELP_DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
+    MESH_HELP_EXPORT_TIMEOUT_S: ExportTimeout,
+    MESH_HELP_EXPORT_ALLOW: z
+      .string()
+      .optional()
+      .superRefine((v, ctx) => {
+        const parsed = parseExportAllow(v);
+        if ('error' in parsed) ctx.addIssue({ code: 'custom', message: parsed.error });
+      }),
     DATABASE_URL: z.preprocess(
       blankToUndefined,
       z.string().refine(isPostgresUrl, { error: POSTGRES_URL_HINT }).optional(),
@@ -245,8 +285,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     ...(e.GITHUB_TOKEN
       ? { github: { token: e.GITHUB_TOKEN, ...(e.GITHUB_API_URL ? { apiUrl: e.GITHUB_API_URL } : {}) } }
       : {}),
+    ...(e.MESH_HELP_EXPORT_TIMEOUT_S ? { exportTimeoutMs: e.MESH_HELP_EXPORT_TIMEOUT_S * 1000 } : {}),
+    ...exportAllowOf(e.MESH_HELP_EXPORT_ALLOW),
   };
 }
+
+const exportAllowOf = (value: string | undefined): { exportAllow?: ExportAllow } => {
+  const parsed = parseExportAllow(value);
+  return 'allow' in parsed && parsed.allow ? { exportAllow: parsed.allow } : {};
+};
 
 /** A URL with any `user:password@` replaced, for logs and messages. */
 export function redactUrl(url: string): string {

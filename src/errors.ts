@@ -58,6 +58,8 @@ export const EXIT_CODES = {
   'publish.conflict': 1,
   'publish.empty-repo': 1,
   'publish.git-failed': 1,
+  'publish.timed-out': 1,
+  'publish.unsafe-target': 1,
   'publish.failed': 1,
 } as const satisfies Record<ErrorKey, ExitCode>;
 
@@ -103,6 +105,8 @@ export const USER_TEXT = {
   'publish.conflict': OWN_MESSAGE,
   'publish.empty-repo': OWN_MESSAGE,
   'publish.git-failed': OWN_MESSAGE,
+  'publish.timed-out': OWN_MESSAGE,
+  'publish.unsafe-target': OWN_MESSAGE,
   'publish.failed': OWN_MESSAGE,
 } as const satisfies Record<ErrorKey, string | typeof OWN_MESSAGE>;
 

@@ -110,4 +110,14 @@ describe('loadConfig', () => {
     expect(message).toContain('GITHUB_API_URL');
     expect(message).not.toContain('ghp_abcdefgh123');
   });
+
+  it.each([
+    'https://alice:hunter2secret@ghe.example.com/api/v3',
+    'https://hunter2secret@ghe.example.com/api/v3',
+    'http://x-access-token:hunter2secret@127.0.0.1:8080/',
+  ])('GITHUB_API_URL with credentials (%s) is refused at start-up, naming the variable and not the secret', (url) => {
+    const message = problems({ ...base, GITHUB_TOKEN: 'ghp_abcdefgh123', GITHUB_API_URL: url });
+    expect(message).toContain('GITHUB_API_URL must not carry a user name or password');
+    expect(message).not.toContain('hunter2secret');
+  });
 });

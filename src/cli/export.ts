@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { rename, unlink, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -6,20 +6,31 @@ import { match } from 'ts-pattern';
 import { z } from 'zod';
 import { renderHtml } from '../adr/html.js';
 import { AdrFormat, exportFiles, INDEX_FILE, topologySvgRenderer, writeExport } from '../adr/index.js';
+import { ExportTimeout, GitHubApiUrl } from '../config.js';
 import { getFlow } from '../engine/load.js';
 import { EXIT_CODES, exitCodeOf } from '../errors.js';
 import {
   BranchName,
+  DEFAULT_LIMITS,
   DEFAULT_PATH,
   defaultGitBranch,
   FolderPath,
+  firstIssue,
   gitHubClient,
   headline,
+  knownPull,
+  limitsWithin,
+  ownershipOf,
+  PublishError,
   publishPullRequest,
+  pullToRecord,
   pushWithGit,
   RemoteUrl,
   RepoSpec,
+  rememberPull,
+  rememberWritten,
 } from '../publish/index.js';
+import { withExportLease } from '../team/export-lease.js';
 import { sharedOnly } from '../team/visibility.js';
 import type { Io } from './main.js';
 import { openCliStore, storeLocation } from './store.js';
@@ -128,6 +139,17 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
     );
     return EXIT_CODES['cli.usage'];
   }
+  const timeout = ExportTimeout.safeParse(io.env.MESH_HELP_EXPORT_TIMEOUT_S);
+  if (!timeout.success) {
+    io.err(`mesh-help: MESH_HELP_EXPORT_TIMEOUT_S ${firstIssue(timeout.error)}`);
+    return EXIT_CODES['cli.usage'];
+  }
+  const limits = timeout.data ? limitsWithin(timeout.data * 1000) : DEFAULT_LIMITS;
+  const apiUrl = GitHubApiUrl.safeParse(io.env.GITHUB_API_URL);
+  if (target.kind === 'pr' && !apiUrl.success) {
+    io.err(`mesh-help: GITHUB_API_URL ${firstIssue(apiUrl.error)}`);
+    return EXIT_CODES['cli.usage'];
+  }
   const team = a.team;
   const where = storeLocation(io.env).label;
   const store = await openCliStore(io.env);
@@ -150,6 +172,22 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
     }
     const decisions = shared;
     const files = exportFiles(flow, team, decisions, a.format);
+    // One export of a team at a time, whether Slack or this command asked (the lease in the team's document).
+    const leased = async (work: () => Promise<number>): Promise<number> => {
+      const done = await withExportLease(
+        store,
+        team,
+        { id: randomUUID(), boot: `cli-${process.pid}` },
+        { now: io.now(), ms: limits.totalMs },
+        work,
+        (m) => io.err(m),
+      );
+      if (done.ran) return done.value;
+      io.err(
+        `mesh-help: team ${team}'s records are being exported right now (from Slack or another mesh-help); export again once it has finished`,
+      );
+      return EXIT_CODES['cli.failed'];
+    };
     return await match(target)
       .with({ kind: 'folder' }, async ({ dir }) => {
         await writeExport(dir, files);
@@ -166,54 +204,73 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
         );
         return 0;
       })
-      .with({ kind: 'pr' }, async ({ repo, path }) => {
-        const octokit = gitHubClient({ token: token ?? '', apiUrl: io.env.GITHUB_API_URL?.trim() || undefined });
-        const done = await publishPullRequest(octokit, {
-          repo,
-          path,
-          teamId: team,
-          files,
-          decisions,
-          now: io.now(),
-        });
-        io.out(
-          match(done)
-            .with({ kind: 'opened' }, (d) => `Opened pull request #${d.number} (${headline(d.changes)}): ${d.url}`)
-            .with({ kind: 'updated' }, (d) => `Updated pull request #${d.number} (${headline(d.changes)}): ${d.url}`)
-            .with({ kind: 'unchanged' }, (d) =>
-              d.url
-                ? `Pull request #${d.number} already holds these records: ${d.url}`
-                : `${repo.owner}/${repo.name} already holds these records in ${path}/; no pull request needed.`,
-            )
-            .exhaustive(),
-        );
-        return 0;
-      })
-      .with({ kind: 'git' }, async ({ remote, branch, path }) => {
-        const b = branch ?? defaultGitBranch(team);
-        const name = (io.env.GIT_AUTHOR_NAME ?? io.env.USER ?? '').trim();
-        const email = (io.env.GIT_AUTHOR_EMAIL ?? '').trim();
-        const done = await pushWithGit({
-          remote,
-          branch: b,
-          path,
-          teamId: team,
-          files,
-          decisions,
-          ...(name && email ? { author: { name, email } } : {}),
-        });
-        io.out(
-          done.kind === 'pushed'
-            ? `Pushed ${done.commit.slice(0, 12)} (${headline(done.changes)}) to ${b}; ${files.length - 1} record(s) in ${path}/.`
-            : `Branch ${b} already holds these records in ${path}/; nothing pushed.`,
-        );
-        return 0;
-      })
+      .with({ kind: 'pr' }, ({ repo, path }) =>
+        leased(async () => {
+          const octokit = await gitHubClient({ token: token ?? '', apiUrl: apiUrl.data }, undefined, { limits });
+          const done = await publishPullRequest(octokit, {
+            repo,
+            known: knownPull(doc, repo),
+            ownership: ownershipOf(doc),
+            moved: (pull) => store.update(team, (d) => rememberPull(d, repo, pull)),
+            path,
+            teamId: team,
+            files,
+            decisions,
+            now: io.now(),
+          });
+          const record = pullToRecord(done);
+          await store.update(team, (d) => {
+            if (record) rememberPull(d, repo, record);
+            rememberWritten(d, files);
+          });
+          io.out(
+            match(done)
+              .with({ kind: 'opened' }, (d) => `Opened pull request #${d.number} (${headline(d.changes)}): ${d.url}`)
+              .with({ kind: 'updated' }, (d) => `Updated pull request #${d.number} (${headline(d.changes)}): ${d.url}`)
+              .with({ kind: 'unchanged' }, (d) =>
+                d.url
+                  ? `Pull request #${d.number} already holds these records: ${d.url}`
+                  : `${repo.owner}/${repo.name} already holds these records in ${path}/; no pull request needed.`,
+              )
+              .exhaustive(),
+          );
+          return 0;
+        }),
+      )
+      .with({ kind: 'git' }, ({ remote, branch, path }) =>
+        leased(async () => {
+          const b = branch ?? defaultGitBranch(team);
+          const name = (io.env.GIT_AUTHOR_NAME ?? io.env.USER ?? '').trim();
+          const email = (io.env.GIT_AUTHOR_EMAIL ?? '').trim();
+          const done = await pushWithGit({
+            remote,
+            branch: b,
+            path,
+            teamId: team,
+            files,
+            decisions,
+            now: io.now(),
+            limits,
+            ownership: ownershipOf(doc),
+            ...(name && email ? { author: { name, email } } : {}),
+          });
+          await store.update(team, (d) => rememberWritten(d, files));
+          io.out(
+            done.kind === 'pushed'
+              ? `Pushed ${done.commit.slice(0, 12)} (${headline(done.changes)}) to ${b}; ${files.length - 1} record(s) in ${path}/.`
+              : `Branch ${b} already holds these records in ${path}/; nothing pushed.`,
+          );
+          return 0;
+        }),
+      )
       .exhaustive();
   } catch (err) {
     const exitCode = exitCodeOf(err);
     if (exitCode !== undefined) {
       io.err(`mesh-help: ${(err as Error).message}`);
+      // What git or GitHub said, for whoever runs the export and asks for it.
+      const detail = err instanceof PublishError ? err.detail : undefined;
+      if (detail && io.env.LOG_LEVEL?.trim().toLowerCase() === 'debug') io.err(`mesh-help: (${detail})`);
       return exitCode;
     }
     const code = (err as NodeJS.ErrnoException).code;

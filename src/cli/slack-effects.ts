@@ -6,6 +6,7 @@ import { getFlow } from '../engine/load.js';
 import { redactingLogger } from '../redacting-logger.js';
 import type { SlackDeps } from '../slack/runtime/context.js';
 import { runEffects } from '../slack/runtime/effects.js';
+import { ExportLane } from '../slack/runtime/export-lane.js';
 import { KeyedQueue } from '../slack/runtime/keyed-queue.js';
 import { WorkLimiter } from '../slack/runtime/work.js';
 import { PgStore, type Store } from '../store/index.js';
@@ -45,6 +46,8 @@ export async function runFromTerminal(t: TerminalEffects): Promise<void> {
     // With replicas on PostgreSQL, this interview's Slack calls wait for the bot's own.
     effects: new KeyedQueue(store instanceof PgStore ? (key, task) => store.exclusive(key, task) : undefined),
     work: new WorkLimiter(1),
+    // The terminal's effects post cards and notices only: no export runs through this lane.
+    exports: new ExportLane(1),
     homeTeamId: undefined,
   };
   await runEffects(deps, client, t.teamId, t.interview, t.effects);

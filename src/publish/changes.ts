@@ -133,6 +133,18 @@ const plain = (text: string): string =>
     .replace(/@/g, '@\u200b')
     .replace(/[\\`*_[\]#|~]/g, (ch) => `\\${ch}`);
 
+/**
+ * A status as the description shows it: one of the statuses mesh-help writes
+ * (`superseded by ADR-0007` included), or a fixed phrase for anything else a
+ * file in the repository may claim, so repository text never reaches the page.
+ */
+export function knownStatus(status: string): string {
+  const s = status.trim();
+  return /^(?:proposed|accepted|rejected|deprecated|superseded(?: by ADR-\d{4,})?)$/.test(s)
+    ? s
+    : 'an unrecognised status';
+}
+
 /** The pull request's description: what changed against the base branch, then where it came from. */
 export function prBody(teamId: string, path: string, c: Changes): string {
   const lines = [`Decision records of team \`${teamId}\`, exported by mesh-help into \`${path}/\`.`, ''];
@@ -141,11 +153,13 @@ export function prBody(teamId: string, path: string, c: Changes): string {
   };
   section(
     'New records',
-    c.added.map((a) => `- ${adrId(a.number)}: ${plain(a.title)} (${a.status})`),
+    c.added.map((a) => `- ${adrId(a.number)}: ${plain(a.title)} (${knownStatus(a.status)})`),
   );
   section(
     'Status changes',
-    c.statusChanged.map((s) => `- ${adrId(s.number)}: ${plain(s.title)}: ${s.from} → ${s.to}`),
+    c.statusChanged.map(
+      (s) => `- ${adrId(s.number)}: ${plain(s.title)}: ${knownStatus(s.from)} → ${knownStatus(s.to)}`,
+    ),
   );
   section(
     'Supersedes',
@@ -157,7 +171,8 @@ export function prBody(teamId: string, path: string, c: Changes): string {
   );
   section(
     'Renamed (old files removed)',
-    c.removed.map((r) => `- \`${r}\``),
+    // File names come from the repository: shown as escaped text (a code span cannot escape a backtick).
+    c.removed.map((r) => `- ${plain(r)}`),
   );
   if (isEmpty(c)) lines.push('Nothing differs from the base branch any more.', '');
   lines.push('Generated from the team’s decision log: change records in Slack or with `mesh-help`, then export again.');

@@ -9,6 +9,8 @@ export type PublishErrorCode =
   | 'conflict'
   | 'empty-repo'
   | 'git-failed'
+  | 'timed-out'
+  | 'unsafe-target'
   | 'failed';
 
 export class PublishError extends CodedError<'publish'> {
@@ -16,6 +18,8 @@ export class PublishError extends CodedError<'publish'> {
   constructor(
     readonly code: PublishErrorCode,
     message: string,
+    /** What git or GitHub said, credentials cut out: for the operator's log, never for the person. */
+    readonly detail?: string,
   ) {
     super(message);
     this.name = 'PublishError';

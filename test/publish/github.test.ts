@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportFiles } from '../../src/adr/index.js';
 import { type Io, run } from '../../src/cli/main.js';
 import { getFlow } from '../../src/engine/load.js';
-import { gitBlobSha } from '../../src/publish/index.js';
+import { gitBlobSha, knownPull, rememberPull, rememberWritten } from '../../src/publish/index.js';
 import { FileStore } from '../../src/store/index.js';
 import { fakeGitHub, listing, paths, readsBeforeFirstExport, repoInfo, writesOneCommit } from '../support/github.js';
 
@@ -54,19 +54,40 @@ function setup(env: Record<string, string> = {}) {
     }
   };
   const exportPr = (...args: string[]) => run(['export', '--pr', 'acme/platform', ...args], io);
-  return { dir, io, out, err, decide, files, exportPr };
+  /** Records, as an earlier export would have, that this bot opened pull request `number` at commit `head`. */
+  const remember = async (number: number, head: string) => {
+    const store = new FileStore(join(dir, 'data'));
+    await store.update('local', (d) => rememberPull(d, { owner: 'acme', name: 'platform' }, { number, head }));
+    await store.close();
+  };
+  /** Records, as the export that wrote them would have, that these files were written by this bot. */
+  const wrote = async (files: Record<string, string>) => {
+    const store = new FileStore(join(dir, 'data'));
+    const list = Object.entries(files).map(([fileName, content]) => ({ fileName, content }));
+    await store.update('local', (d) => rememberWritten(d, list));
+    await store.close();
+  };
+  /** The pull request the team's document records for acme/platform. */
+  const recorded = async () => {
+    const store = new FileStore(join(dir, 'data'));
+    try {
+      return knownPull(await store.read('local'), { owner: 'acme', name: 'platform' });
+    } finally {
+      await store.close();
+    }
+  };
+  return { dir, io, out, err, decide, files, exportPr, remember, recorded, wrote };
 }
 
 const shas = (files: Record<string, string>) =>
   Object.fromEntries(Object.entries(files).map(([name, content]) => [name, gitBlobSha(content)]));
 
 describe('mesh-help export --pr (GitHub REST API through nock)', () => {
-  it('first export: one branch, one commit made of blobs, a tree and a ref, then a pull request that lists the new records', async () => {
+  it('first export: one branch, one commit made of a tree carrying the files and a ref, then a pull request that lists the new records', async () => {
     const t = setup();
     await t.decide('Adopt a cluster mesh', ['--accept']);
     await t.decide('Trial <b>Linkerd</b> & @here');
     const gh = fakeGitHub();
-    let blob = 0;
     gh.scope
       .get(gh.at(paths.repo))
       .reply(200, repoInfo())
@@ -78,9 +99,6 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
       .reply(404, { message: 'Not Found' })
       .get(gh.at(paths.commit('base1')))
       .reply(200, { sha: 'base1', tree: { sha: 'tree0' } })
-      .post(gh.at(paths.blobs))
-      .times(3)
-      .reply(201, () => ({ sha: `blob${++blob}` }))
       .post(gh.at(paths.trees))
       .reply(201, { sha: 'tree1' })
       .post(gh.at(paths.commits))
@@ -99,9 +117,6 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
       `GET ${paths.ref('main')}`,
       `GET ${paths.contents('docs/decisions', 'main')}`,
       `GET ${paths.commit('base1')}`,
-      `POST ${paths.blobs}`,
-      `POST ${paths.blobs}`,
-      `POST ${paths.blobs}`,
       `POST ${paths.trees}`,
       `POST ${paths.commits}`,
       `POST ${paths.refs}`,
@@ -110,16 +125,14 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
     expect(gh.scope.isDone()).toBe(true);
     expect(new Set(gh.calls.map((c) => c.auth))).toEqual(new Set([`token ${TOKEN}`]));
     const files = await t.files();
-    const blobs = gh.calls.filter((c) => c.path === paths.blobs).map((c) => c.body?.content);
-    expect(blobs).toEqual(Object.values(files));
     const tree = gh.calls.find((c) => c.path === paths.trees)?.body;
     expect(tree).toEqual({
       base_tree: 'tree0',
-      tree: Object.keys(files).map((name, i) => ({
+      tree: Object.entries(files).map(([name, content]) => ({
         path: `docs/decisions/${name}`,
         mode: '100644',
         type: 'blob',
-        sha: `blob${i + 1}`,
+        content,
       })),
     });
     expect(gh.calls.find((c) => c.path === paths.commits)?.body).toMatchObject({
@@ -143,6 +156,7 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
     const t = setup();
     await t.decide('Adopt a cluster mesh', ['--accept']);
     const merged = await t.files();
+    await t.wrote(merged);
     await t.decide('Stay on plain Kubernetes', ['--accept', '--revisits', '1']);
     const now = await t.files();
     const oldRecord = '0001-adopt-a-cluster-mesh.md';
@@ -160,9 +174,6 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
       .reply(200, { content: Buffer.from(merged[oldRecord] ?? '').toString('base64'), encoding: 'base64' })
       .get(gh.at(paths.commit('base2')))
       .reply(200, { tree: { sha: 'tree2' } })
-      .post(gh.at(paths.blobs))
-      .times(3)
-      .reply(201, () => ({ sha: 'b' }))
       .post(gh.at(paths.trees))
       .reply(201, { sha: 'tree3' })
       .post(gh.at(paths.commits))
@@ -194,7 +205,10 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
   it('a later export updates the open pull request: a commit on its branch (fast-forward only) and a new description', async () => {
     const t = setup({ GITHUB_API_URL: 'https://ghe.example.com/api/v3' });
     await t.decide('Adopt a cluster mesh');
+    // This bot opened #12 and wrote its head commit: only such a pull request is updated.
+    await t.remember(12, 'head1');
     const exported = await t.files();
+    await t.wrote(exported);
     await t.decide('Adopt a service mesh');
     const gh = fakeGitHub('https://ghe.example.com/api/v3');
     const open = {
@@ -217,9 +231,6 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
       .reply(200, listing('docs/decisions', shas(exported)))
       .get(gh.at(`/api/v3${paths.commit('head1')}`))
       .reply(200, { tree: { sha: 'treeH' } })
-      .post(gh.at(`/api/v3${paths.blobs}`))
-      .times(2)
-      .reply(201, () => ({ sha: 'b' }))
       .post(gh.at(`/api/v3${paths.trees}`))
       .reply(201, { sha: 'tree2' })
       .post(gh.at(`/api/v3${paths.commits}`))
@@ -240,8 +251,6 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
       `GET ${paths.contents('docs/decisions', 'main')}`,
       `GET ${paths.contents('docs/decisions', BRANCH)}`,
       `GET ${paths.commit('head1')}`,
-      `POST ${paths.blobs}`,
-      `POST ${paths.blobs}`,
       `POST ${paths.trees}`,
       `POST ${paths.commits}`,
       `PATCH ${paths.updateRef(BRANCH)}`,
@@ -263,11 +272,94 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
     const body = String(gh.calls.at(-1)?.body?.body);
     expect(body).toContain('- ADR-0001: Adopt a cluster mesh (proposed)');
     expect(body).toContain('- ADR-0002: Adopt a service mesh (proposed)');
+    // The commit this bot wrote is now the head it expects next time.
+    expect(await t.recorded()).toEqual({ number: 12, head: 'commit2' });
+  });
+
+  it.each([
+    ['no pull request is recorded (a look-alike branch someone else opened)', undefined],
+    ['the recorded pull request’s head was moved by someone else', { number: 12, head: 'head1' }],
+  ])('%s: that pull request is left alone; a new one is opened and recorded', async (_, known) => {
+    const t = setup();
+    await t.decide('Adopt a cluster mesh');
+    if (known) await t.remember(known.number, known.head);
+    const gh = fakeGitHub();
+    gh.scope
+      .get(gh.at(paths.repo))
+      .reply(200, repoInfo())
+      .get(gh.at(paths.pulls))
+      .reply(200, [
+        {
+          number: 12,
+          html_url: 'https://github.com/acme/platform/pull/12',
+          body: '',
+          head: { ref: `${BRANCH}-x`, sha: 'someone-elses', repo: { full_name: 'acme/platform' } },
+        },
+      ])
+      .get(gh.at(paths.ref('main')))
+      .reply(200, { object: { sha: 'base1' } })
+      .get(gh.at(paths.contents('docs/decisions', 'main')))
+      .reply(404, {})
+      .get(gh.at(paths.commit('base1')))
+      .reply(200, { tree: { sha: 'tree0' } });
+    writesOneCommit(gh, gh.scope)
+      .post(gh.at(paths.createPull))
+      .reply(201, { number: 13, html_url: 'https://github.com/acme/platform/pull/13' });
+    expect(await t.exportPr()).toBe(0);
+    expect(t.out.at(-1)).toBe('Opened pull request #13 (1 new record): https://github.com/acme/platform/pull/13');
+    expect(gh.calls.some((c) => c.method === 'PATCH')).toBe(false);
+    expect(gh.calls.find((c) => c.path === paths.commits)?.body?.parents).toEqual(['base1']);
+    expect(gh.scope.isDone()).toBe(true);
+    // The next export updates #13, at the commit this bot wrote, and only it.
+    expect(await t.recorded()).toEqual({ number: 13, head: 'c' });
+  });
+
+  it('when the description cannot be updated after the branch moved, the pull request stays known as the bot’s', async () => {
+    const t = setup();
+    await t.decide('Adopt a cluster mesh');
+    await t.remember(12, 'head1');
+    const exported = await t.files();
+    await t.wrote(exported);
+    await t.decide('Adopt a service mesh');
+    const gh = fakeGitHub();
+    gh.scope
+      .get(gh.at(paths.repo))
+      .reply(200, repoInfo())
+      .get(gh.at(paths.pulls))
+      .reply(200, [
+        {
+          number: 12,
+          html_url: 'https://github.com/acme/platform/pull/12',
+          body: '',
+          head: { ref: BRANCH, sha: 'head1', repo: { full_name: 'acme/platform' } },
+        },
+      ])
+      .get(gh.at(paths.ref('main')))
+      .reply(200, { object: { sha: 'base1' } })
+      .get(gh.at(paths.contents('docs/decisions', 'main')))
+      .reply(404, {})
+      .get(gh.at(paths.contents('docs/decisions', BRANCH)))
+      .reply(200, listing('docs/decisions', shas(exported)))
+      .get(gh.at(paths.commit('head1')))
+      .reply(200, { tree: { sha: 'treeH' } })
+      .post(gh.at(paths.trees))
+      .reply(201, { sha: 't2' })
+      .post(gh.at(paths.commits))
+      .reply(201, { sha: 'commit2' })
+      .patch(gh.at(paths.updateRef(BRANCH)))
+      .reply(200, {})
+      .patch(gh.at(paths.pull(12)))
+      .reply(422, { message: 'Validation failed' });
+    expect(await t.exportPr()).toBe(1);
+    // The branch holds the bot's commit2: the next export updates #12 instead of opening a second one.
+    expect(await t.recorded()).toEqual({ number: 12, head: 'commit2' });
   });
 
   it('an export with nothing new touches nothing on the open pull request', async () => {
     const t = setup();
     await t.decide('Adopt a cluster mesh');
+    // This bot opened #12 and wrote its head commit: only such a pull request is updated.
+    await t.remember(12, 'head1');
     const exported = await t.files();
     const { prBody, summarise } = await import('../../src/publish/index.js');
     const store = new FileStore(join(t.dir, 'data'));
@@ -329,16 +421,55 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
     const t = setup();
     await t.decide('Adopt a cluster mesh');
     const gh = fakeGitHub();
-    const reset = String(Date.parse('2026-11-26T12:42:00Z') / 1000);
+    // The limit resets in two hours: longer than the export may take, so it is not waited out.
+    const reset = Math.floor(Date.now() / 1000) + 7200;
     readsBeforeFirstExport(gh)
-      .post(gh.at(paths.blobs))
-      .reply(403, { message: 'API rate limit exceeded' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset });
+      .post(gh.at(paths.trees))
+      .reply(
+        403,
+        { message: 'API rate limit exceeded' },
+        { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
+      );
     expect(await t.exportPr()).toBe(1);
     expect(t.err.join('\n')).toBe(
-      'mesh-help: GitHub’s rate limit for this token is used up; nothing was changed. Export again after 12:42 UTC.',
+      `mesh-help: GitHub’s rate limit for this token is used up; nothing was changed. Export again after ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC.`,
     );
-    expect(gh.sequence().at(-1)).toBe(`POST ${paths.blobs}`);
+    expect(gh.sequence().at(-1)).toBe(`POST ${paths.trees}`);
     expect(gh.calls.some((c) => c.path === paths.refs || c.path === paths.createPull)).toBe(false);
+  });
+
+  it('a passing failure (502) is retried, and a rate limit that resets within the export’s time is waited out once', async () => {
+    const t = setup();
+    await t.decide('Adopt a cluster mesh');
+    const gh = fakeGitHub();
+    gh.scope.get(gh.at(paths.repo)).reply(502, { message: 'Bad gateway' });
+    const reset = Math.floor(Date.now() / 1000) + 1;
+    readsBeforeFirstExport(gh)
+      .post(gh.at(paths.trees))
+      .reply(
+        403,
+        { message: 'API rate limit exceeded' },
+        { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
+      );
+    writesOneCommit(gh, gh.scope)
+      .post(gh.at(paths.createPull))
+      .reply(201, { number: 13, html_url: 'https://github.com/acme/platform/pull/13' });
+    expect(await t.exportPr()).toBe(0);
+    expect(t.out.at(-1)).toBe('Opened pull request #13 (1 new record): https://github.com/acme/platform/pull/13');
+    expect(gh.sequence().filter((c) => c === `GET ${paths.repo}`)).toHaveLength(2);
+    expect(gh.sequence().filter((c) => c === `POST ${paths.trees}`)).toHaveLength(2);
+    expect(gh.scope.isDone()).toBe(true);
+  }, 20_000);
+
+  it('retries never outlast the export’s time: a GitHub that keeps failing ends the export on time', async () => {
+    const t = setup({ MESH_HELP_EXPORT_TIMEOUT_S: '2' });
+    await t.decide('Adopt a cluster mesh');
+    const gh = fakeGitHub();
+    gh.scope.get(gh.at(paths.repo)).times(10).reply(503, { message: 'Unavailable' });
+    const started = Date.now();
+    expect(await t.exportPr()).toBe(1);
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(t.err.join('\n')).toMatch(/GitHub did not answer in time .* 2 s in all/);
   });
 
   it('a rate limit (429) when opening the pull request deletes the branch it just made', async () => {
@@ -363,7 +494,10 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
   it('a conflict on the branch (422, not a fast-forward) says so and does not force the push', async () => {
     const t = setup();
     await t.decide('Adopt a cluster mesh');
+    // This bot opened #12 and wrote its head commit: only such a pull request is updated.
+    await t.remember(12, 'head1');
     const exported = await t.files();
+    await t.wrote(exported);
     await t.decide('Adopt a service mesh');
     const gh = fakeGitHub();
     gh.scope
@@ -386,9 +520,6 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
       .reply(200, listing('docs/decisions', shas(exported)))
       .get(gh.at(paths.commit('head1')))
       .reply(200, { tree: { sha: 'treeH' } })
-      .post(gh.at(paths.blobs))
-      .times(2)
-      .reply(201, { sha: 'b' })
       .post(gh.at(paths.trees))
       .reply(201, { sha: 't' })
       .post(gh.at(paths.commits))
@@ -415,6 +546,17 @@ describe('mesh-help export --pr (GitHub REST API through nock)', () => {
     const gh = fakeGitHub();
     expect(await run(['export', ...args], t.io)).toBe(2);
     expect(t.err.join('\n')).toMatch(message);
+    expect(gh.calls).toEqual([]);
+  });
+
+  it('GITHUB_API_URL with credentials is refused, naming the variable and not the secret, and calls nothing', async () => {
+    const t = setup({ GITHUB_API_URL: 'https://bob:hunter2secret@ghe.example.com/api/v3' });
+    await t.decide('Adopt a cluster mesh');
+    const gh = fakeGitHub('https://ghe.example.com/api/v3');
+    expect(await t.exportPr()).toBe(2);
+    expect(t.err.join('\n')).toBe(
+      'mesh-help: GITHUB_API_URL must not carry a user name or password: the token goes in GITHUB_TOKEN',
+    );
     expect(gh.calls).toEqual([]);
   });
 

@@ -75,15 +75,18 @@ export const readsBeforeFirstExport = (gh: FakeGitHub, folder = 'docs/decisions'
     .get(gh.at(paths.commit('base1')))
     .reply(200, { tree: { sha: 'tree0' } });
 
-/** The one commit of an export (`files` blobs, a tree, a commit), up to the new branch. */
-export const writesOneCommit = (gh: FakeGitHub, scope: nock.Scope, files = 2) =>
+/** The one commit of an export (a tree carrying the files' contents, a commit), up to the new branch. */
+export const writesOneCommit = (gh: FakeGitHub, scope: nock.Scope) =>
   scope
-    .post(gh.at(paths.blobs))
-    .times(files)
-    .reply(201, { sha: 'b' })
     .post(gh.at(paths.trees))
     .reply(201, { sha: 't' })
     .post(gh.at(paths.commits))
     .reply(201, { sha: 'c' })
     .post(gh.at(paths.refs))
     .reply(201, {});
+
+/** The contents of the files an export wrote, in tree order (they travel inline in the tree request). */
+export const treeContents = (gh: FakeGitHub): string[] =>
+  ((gh.calls.find((c) => c.path.endsWith('/git/trees'))?.body?.tree ?? []) as { content?: string }[])
+    .map((e) => e.content)
+    .filter((c): c is string => c !== undefined);

@@ -1,8 +1,9 @@
 import type { Logger } from '@slack/bolt';
 import type { Flow } from '../../engine/flow.js';
-import type { GitHubAccess } from '../../publish/index.js';
+import type { ExportAllow, ExportLimits, GitHubAccess } from '../../publish/index.js';
 import type { Store } from '../../store/index.js';
 import type { SealedInstallationStore } from '../../store/installations.js';
+import type { ExportLane } from './export-lane.js';
 import type { KeyedQueue } from './keyed-queue.js';
 import type { WorkLimiter } from './work.js';
 
@@ -19,6 +20,12 @@ export type SlackDeps = {
   work: WorkLimiter;
   /** The workspace the bot token belongs to (auth.test), where sessions started there live. */
   homeTeamId: string | undefined;
+  /** Exports to repositories run here, apart from `work`: a few at once, one per team. */
+  exports: ExportLane;
+  /** How long one export may take (absent: DEFAULT_LIMITS). */
+  exportLimits?: ExportLimits;
+  /** Where exports asked for in Slack may go (MESH_HELP_EXPORT_ALLOW); absent: public network remotes, any repository. */
+  exportAllow?: ExportAllow | undefined;
   /** GitHub token (and Enterprise API URL) from the environment, for `/mesh-help export pr`. */
   github?: GitHubAccess | undefined;
   /** Installs in many workspaces (OAuth); absent with one bot token. */

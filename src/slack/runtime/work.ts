@@ -72,9 +72,18 @@ export class WorkLimiter {
 
 type Acking = { ack: (...args: never[]) => Promise<void> };
 
-/** Wraps a listener so that it acks at once, then waits for a work slot before whatever follows its ack. */
-export function afterAck<A extends Acking>(limiter: WorkLimiter, listener: (args: A) => Promise<void>) {
+/**
+ * Wraps a listener so that it acks at once, then waits for a work slot before
+ * whatever follows its ack. Requests for which `needsSlot` says no (exports,
+ * which run in their own bounded lane) go on without one.
+ */
+export function afterAck<A extends Acking>(
+  limiter: WorkLimiter,
+  listener: (args: A) => Promise<void>,
+  needsSlot: (args: A) => boolean = () => true,
+) {
   return async (args: A): Promise<void> => {
+    if (!needsSlot(args)) return listener(args);
     let release: (() => void) | undefined;
     const ack = (async (...a: Parameters<A['ack']>) => {
       await args.ack(...a);

@@ -3,6 +3,7 @@ import { match } from 'ts-pattern';
 import { abandonAfterDays, openLimits } from '../../domain/limits.js';
 import { count } from '../../domain/plural.js';
 import { DEFAULT_ZONE } from '../../domain/time.js';
+import { slackRemoteRefusal, slackRepoRefusal } from '../../publish/index.js';
 import type { GitTarget, RuleChange, TeamConfig, TeamDoc } from '../../store/index.js';
 import {
   DEFAULT_EDITORS,
@@ -234,6 +235,14 @@ export async function changeConfig(
   const { teamId, user, change } = input;
   if (change.kind === 'bad') return { kind: 'refused', text: change.message };
   if (teamId !== (deps.homeTeamId ?? teamId)) return { kind: 'refused', text: CONFIG_FOREIGN };
+  // An export target set here is one Slack may push to: refused now, not at the first export.
+  const destination =
+    change.kind === 'git'
+      ? await slackRemoteRefusal(change.git.url, change.git.branch, deps.exportAllow, { unresolved: 'pass' })
+      : change.kind === 'repo'
+        ? slackRepoRefusal(change.repo, deps.exportAllow)
+        : undefined;
+  if (destination) return { kind: 'refused', text: `${escapeText(destination)} Nothing was changed.` };
   const before = (await deps.store.read(teamId)).config;
   let isAdmin = false;
   if (needsAdminCheck(before, user) && !mayChangeRules(before, { user, isAdmin: false }, change.kind === 'owners')) {

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileStore } from '../../../src/store/index.js';
 import { runInterview, SMALL_TEAM, startInterview, waitForCard } from '../../support/driver.js';
-import type { Call } from '../../support/fake-slack.js';
-import { fakeGitHub, paths, readsBeforeFirstExport, writesOneCommit } from '../../support/github.js';
+import { type Call, HOME_TEAM } from '../../support/fake-slack.js';
+import { fakeGitHub, paths, readsBeforeFirstExport, treeContents, writesOneCommit } from '../../support/github.js';
 import { ALICE, actionPayload, type Harness, startHarness, textOf } from '../../support/harness.js';
 
 const TOKEN = 'ghp_slacktesttoken0123456789NOTREAL';
@@ -77,8 +78,9 @@ describe('/mesh-help export pr and export git (real app, signed requests, nock f
       ':arrow_heading_up: Opened <https://github.com/acme/platform/pull/12|acme/platform#12>: 1 new record.',
     );
     expect(gh.scope.isDone()).toBe(true);
-    expect(gh.sequence()).toHaveLength(11);
-    const blobs = gh.calls.filter((c) => c.path === paths.blobs).map((c) => String(c.body?.content));
+    // Two blobs no longer travel apart: their contents are inline in the tree request.
+    expect(gh.sequence()).toHaveLength(9);
+    const blobs = treeContents(gh);
     expect(blobs[1]).toMatch(/^---\nstatus: accepted\n/);
     expect(blobs[1]).toContain('# Payments networking');
     const tree = gh.calls.find((c) => c.path === paths.trees)?.body?.tree as { path: string }[];
@@ -112,10 +114,11 @@ describe('/mesh-help export pr and export git (real app, signed requests, nock f
     expect(gh.calls).toEqual([]);
   });
 
-  it('config git and export git push to a real bare repository; a URL with credentials is refused', async () => {
-    h = await startHarness();
+  it('config git and export git push to an allowed bare repository, on a branch of its own; a URL with credentials is refused', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mesh-slack-git-'));
     dirs.push(dir);
+    // A path on the bot's machine passes from Slack only because the operator allows it.
+    h = await startHarness({ env: { MESH_HELP_EXPORT_ALLOW: `${dir}/` } });
     const remote = join(dir, 'remote.git');
     execFileSync('git', ['init', '--quiet', '--bare', remote]);
 
@@ -129,19 +132,70 @@ describe('/mesh-help export pr and export git (real app, signed requests, nock f
     const unset = await command('export git');
     expect(String(unset.text)).toContain('no git remote yet');
 
-    await command(`config git ${remote} decisions`);
+    // Someone else's branch is never a target from Slack, whatever the remote.
+    const main = await command(`config git ${remote} main`);
+    expect(String(main.text)).toMatch(
+      /pushes only to its own branches \(mesh-help\/…\), never to main.*Nothing was changed\.$/,
+    );
+    const outside = await command(`config git ${join(tmpdir(), 'elsewhere.git')}`);
+    expect(String(outside.text)).toMatch(/not among the destinations .*MESH_HELP_EXPORT_ALLOW/);
+    expect((h.teamFile()?.config as { gitRemote?: unknown } | undefined)?.gitRemote).toBeUndefined();
+
+    await command(`config git ${remote} mesh-help/decisions`);
     // export pr with no GitHub repository falls back to the git remote.
     const pushed = await command('export pr');
     expect(String(pushed.text)).toMatch(
-      /^:arrow_heading_up: Pushed the decision records to `decisions` of .*remote\.git: 1 new record\.$/,
+      /^:arrow_heading_up: Pushed the decision records to `mesh-help\/decisions` of .*remote\.git: 1 new record\.$/,
     );
-    const files = execFileSync('git', ['ls-tree', '-r', '--name-only', 'decisions'], { cwd: remote, encoding: 'utf8' });
+    const files = execFileSync('git', ['ls-tree', '-r', '--name-only', 'mesh-help/decisions'], {
+      cwd: remote,
+      encoding: 'utf8',
+    });
     expect(files.trim().split('\n')).toEqual([
       'docs/decisions/0001-payments-networking.md',
       'docs/decisions/README.md',
     ]);
     const again = await command('export git');
     expect(String(again.text)).toContain('Nothing new');
+  });
+
+  it('without an allow-list, Slack may set only network remotes with public addresses, and an old local target is refused at export', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mesh-slack-git-'));
+    dirs.push(dir);
+    h = await startHarness();
+    const remote = join(dir, 'remote.git');
+    execFileSync('git', ['init', '--quiet', '--bare', remote]);
+    await decide('Payments networking');
+    for (const [url, why] of [
+      [remote, /not to a path on the bot’s machine/],
+      [`file://${remote}`, /not to a path on the bot’s machine/],
+      ['https://127.0.0.1/acme/platform.git', /not to this machine, a private or a link-local address/],
+      ['https://[::1]/acme/platform.git', /not to this machine, a private or a link-local address/],
+      ['ssh://git@10.1.2.3/acme/platform.git', /not to this machine, a private or a link-local address/],
+      ['git@192.168.1.20:acme/platform.git', /not to this machine, a private or a link-local address/],
+      ['https://169.254.169.254/latest/meta-data', /not to this machine, a private or a link-local address/],
+      ['https://localhost/acme/platform.git', /not to this machine, a private or a link-local address/],
+    ] as const) {
+      const reply = await command(`config git ${url}`);
+      expect(String(reply.text), url).toMatch(why);
+      expect(String(reply.text), url).toMatch(/Nothing was changed\.$/);
+    }
+    expect((h.teamFile()?.config as { gitRemote?: unknown } | undefined)?.gitRemote).toBeUndefined();
+    const publicRemote = await command('config git https://203.0.113.10/acme/platform.git');
+    expect(String(publicRemote.text)).toContain('now pushes the records to https://203.0.113.10/acme/platform.git');
+
+    // A target stored before these rules (or by hand) is checked again when exporting: nothing is pushed.
+    const store = new FileStore(h.dataDir);
+    await store.update(HOME_TEAM, (d) => {
+      d.config.gitRemote = { url: remote, branch: 'main', path: 'docs/decisions' };
+    });
+    await store.close();
+    h = await h.restart();
+    const exported = await command('export git');
+    expect(String(exported.text)).toMatch(
+      /^:warning: From Slack, mesh-help pushes only to its own branches.*Nothing was pushed\.$/,
+    );
+    expect(execFileSync('git', ['branch', '--list'], { cwd: remote, encoding: 'utf8' }).trim()).toBe('');
   });
 
   it('export with an unknown target answers with the choices', async () => {

@@ -78,11 +78,12 @@ describe('who may change a team’s rules', () => {
     }
     expect(await command('config deadline 5d')).toContain('within 5 days');
     expect(await command('config repo acme/platform')).toContain('acme/platform');
-    expect(await command('config git https://git.example.com/x.git main')).toContain('git.example.com');
+    // From Slack the branch must be one mesh-help owns (issue 21): `main` would be refused.
+    expect(await command('config git https://git.example.com/x.git mesh-help/main')).toContain('git.example.com');
     expect(await command('config repo none')).toContain('No GitHub repository is set any more');
     expect(doc().config).toMatchObject({
       deadlineDays: 5,
-      gitRemote: { url: 'https://git.example.com/x.git', branch: 'main', path: 'docs/decisions' },
+      gitRemote: { url: 'https://git.example.com/x.git', branch: 'mesh-help/main', path: 'docs/decisions' },
     });
     expect(doc().config.repo).toBeUndefined();
     const history = (doc().config.history ?? []) as Json[];
@@ -90,7 +91,7 @@ describe('who may change a team’s rules', () => {
       ['approvals', '0', '1', ALICE.id],
       ['deadline', 'none', '5d', ALICE.id],
       ['GitHub repository', 'none', 'acme/platform docs/decisions', ALICE.id],
-      ['git remote', 'none', 'https://git.example.com/x.git main docs/decisions', ALICE.id],
+      ['git remote', 'none', 'https://git.example.com/x.git mesh-help/main docs/decisions', ALICE.id],
       ['GitHub repository', 'acme/platform docs/decisions', 'none', ALICE.id],
     ]);
     // The settings message lists them with the rest, and the recent changes.

@@ -85,8 +85,8 @@ async function otherTeamDecides(team: string, title: string) {
 }
 
 /** A public record, then one on prod-eu made in CHANNEL after it turned private, then another team's on prod-eu. */
-async function setup(): Promise<{ secret: StoredMessage }> {
-  h = await startHarness();
+async function setup(env: Record<string, string> = {}): Promise<{ secret: StoredMessage }> {
+  h = await startHarness({ env });
   await reply(`config channel ${DECISIONS}`, CHANNEL);
   await decide('Public plan');
   h.fake.privateChannels.add(CHANNEL);
@@ -124,16 +124,21 @@ describe('private records and the organisation-wide features', () => {
   });
 
   it('export git keeps private records out of the repository, even when asked for inside their channel', async () => {
-    await setup();
-    const remote = join(tmp('mesh-vis-git-'), 'remote.git');
+    const dir = tmp('mesh-vis-git-');
+    // A path on the bot's machine passes from Slack only because the operator allows it; the branch is the bot's own.
+    await setup({ MESH_HELP_EXPORT_ALLOW: `${dir}/` });
+    const remote = join(dir, 'remote.git');
     execFileSync('git', ['init', '--quiet', '--bare', remote]);
-    await reply(`config git ${remote} decisions`, CHANNEL);
+    await reply(`config git ${remote} mesh-help/decisions`, CHANNEL);
     const pushed = JSON.stringify(await reply('export git', CHANNEL));
     expect(pushed).toContain('Pushed the decision records');
     expect(pushed).toContain('1 record from private channels or DMs was left out');
-    const files = execFileSync('git', ['ls-tree', '-r', '--name-only', 'decisions'], { cwd: remote, encoding: 'utf8' });
+    const files = execFileSync('git', ['ls-tree', '-r', '--name-only', 'mesh-help/decisions'], {
+      cwd: remote,
+      encoding: 'utf8',
+    });
     expect(files.trim().split('\n')).toEqual(['docs/decisions/0001-public-plan.md', 'docs/decisions/README.md']);
-    const index = execFileSync('git', ['show', 'decisions:docs/decisions/README.md'], {
+    const index = execFileSync('git', ['show', 'mesh-help/decisions:docs/decisions/README.md'], {
       cwd: remote,
       encoding: 'utf8',
     });

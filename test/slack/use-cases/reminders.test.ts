@@ -5,6 +5,7 @@ import { recordDecision } from '../../../src/domain/machine/record.js';
 import { getFlow } from '../../../src/engine/load.js';
 import { recommend } from '../../../src/engine/recommend.js';
 import type { SlackDeps } from '../../../src/slack/runtime/context.js';
+import { ExportLane } from '../../../src/slack/runtime/export-lane.js';
 import { KeyedQueue } from '../../../src/slack/runtime/keyed-queue.js';
 import { WorkLimiter } from '../../../src/slack/runtime/work.js';
 import { REMINDER_CLAIM_LEASE_MS, remindDue } from '../../../src/slack/use-cases/reminders.js';
@@ -38,6 +39,7 @@ const depsOf = (store: Store, now: () => Date): SlackDeps => ({
   logger: quiet,
   effects: new KeyedQueue(),
   work: new WorkLimiter(2),
+  exports: new ExportLane(),
   homeTeamId: 'T1',
 });
 

@@ -17,10 +17,17 @@ import { onClick } from './click.js';
  * `app.action` line here, its handler, and its use case.
  */
 export function registerDecisionCard(app: App, deps: SlackDeps): void {
-  const on = (id: string, listener: ReturnType<typeof onClick>) =>
-    app.action<BlockAction>({ type: 'block_actions', action_id: id }, afterAck(deps.work, listener));
+  const on = (
+    id: string,
+    listener: ReturnType<typeof onClick>,
+    needsSlot?: (args: Parameters<ReturnType<typeof onClick>>[0]) => boolean,
+  ) => app.action<BlockAction>({ type: 'block_actions', action_id: id }, afterAck(deps.work, listener, needsSlot));
   on(ACTIONS.export, exportRecordAction(deps));
-  on(ACTIONS.exportMenu, exportMenuAction(deps));
+  // "Open a pull request" runs in the exports' own lane, not a work slot.
+  on(ACTIONS.exportMenu, exportMenuAction(deps), ({ action }) => {
+    const a = action as { value?: string; selected_option?: { value?: string } };
+    return parseExportChoice(a.value ?? a.selected_option?.value)?.to !== 'pr';
+  });
   on(ACTIONS.reopen, lifeCycleAction(deps, 'reopen'));
   on(ACTIONS.reject, lifeCycleAction(deps, 'reject'));
   on(ACTIONS.deprecate, lifeCycleAction(deps, 'deprecate'));
@@ -54,7 +61,7 @@ export function exportMenuAction(deps: SlackDeps) {
       .with('pr', async () => {
         if (c.userTeam !== found.teamId)
           return noticeMessage(`${FOREIGN_TEAM} Only people of the record’s own team can export its log.`);
-        return publishFromSlack(deps, { teamId: found.teamId, user: c.user, to: 'pr' });
+        return publishFromSlack(deps, { teamId: found.teamId, user: c.user, to: 'pr', request: c.body.trigger_id });
       })
       .exhaustive();
   });

@@ -51,7 +51,12 @@ export function meshHelpCommand(deps: SlackDeps) {
       .with({ kind: 'export', to: { bad: P.string } }, (c) => ephemeral(noticeMessage(c.to.bad)))
       .with({ kind: 'export', to: P.union('pr', 'git') }, async (c) => {
         await ack();
-        const reply = await publishFromSlack(deps, { teamId: body.team_id, user: body.user_id, to: c.to });
+        const reply = await publishFromSlack(deps, {
+          teamId: body.team_id,
+          user: body.user_id,
+          to: c.to,
+          request: body.trigger_id,
+        });
         await respond({ response_type: 'ephemeral', ...reply });
       })
       .with({ kind: 'export', to: 'slack' }, async () => {

@@ -290,6 +290,9 @@ function exportTarget(words: string[]): ExportTarget {
 }
 
 /** Parses the text after `/mesh-help`. */
+/** `export pr` and `export git`: a push to a repository, which runs in the exports' lane. */
+export const isRepoExport = (c: ParsedCommand): boolean => c.kind === 'export' && (c.to === 'pr' || c.to === 'git');
+
 export function parseCommand(text: string): ParsedCommand {
   const trimmed = text.trim();
   if (!trimmed) return { kind: 'menu' };
