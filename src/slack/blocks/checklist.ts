@@ -6,7 +6,6 @@ import type { Flow } from '../../engine/flow.js';
 import { clip, escapeText } from '../escape.js';
 import { CHECKLIST_TICKS, checklistBlockId } from '../ids.js';
 import { actions, context, day, header, LIMITS, type Message, mrkdwn, plain } from './kit.js';
-import { patternName } from './labels.js';
 
 /** A posted checklist is current (takes ticks) or replaced, after an answer changed the recommendation. */
 export type ChecklistState = 'active' | 'replaced';
@@ -28,19 +27,27 @@ const tickedBy = (line: ChecklistLine): string => {
   return `Ticked by ${clip(escapeText(name), 30)} on ${escapeText(day(tick.at))}`;
 };
 
-/** The line under an item: who ticked it and when (never cut), then why, as far as it fits. */
-function description(flow: Flow, line: ChecklistLine, patterns: number): string {
-  const tick = tickedBy(line);
-  const pattern = patterns > 1 ? `${escapeText(patternName(flow, line.pattern))} · ` : '';
-  const why = `${pattern}Why: ${escapeText(line.because)}`;
-  if (!tick) return clip(why, OPTION_TEXT);
-  const room = OPTION_TEXT - tick.length - 3;
-  return room > 10 ? `${tick} · ${clip(why, room)}` : tick;
+/** Cuts to `max` at a word boundary when one is near, so a clipped item still reads as words. */
+function clipWords(text: string, max: number): string {
+  const cut = clip(text, max);
+  if (cut === text) return cut;
+  // An escape sequence has no space, so cutting at one never splits it.
+  const space = cut.lastIndexOf(' ');
+  return space >= max - 25 ? `${cut.slice(0, space).replace(/[\s,;:.—-]+$/, '')}…` : cut;
 }
 
-const option = (flow: Flow, line: ChecklistLine, patterns: number): MrkdwnOption => ({
-  text: mrkdwn(escapeText(line.item), OPTION_TEXT),
-  description: plain(description(flow, line, patterns), OPTION_TEXT),
+/** The line under an item: who ticked it and when (never cut), then why, as far as the option allows. */
+function description(line: ChecklistLine): string {
+  const tick = tickedBy(line);
+  const why = `Why: ${escapeText(line.because)}`;
+  if (!tick) return clipWords(why, OPTION_TEXT);
+  const room = OPTION_TEXT - tick.length - 3;
+  return room > 10 ? `${tick} · ${clipWords(why, room)}` : tick;
+}
+
+const option = (line: ChecklistLine): MrkdwnOption => ({
+  text: mrkdwn(clipWords(escapeText(line.item), OPTION_TEXT)),
+  description: plain(description(line), OPTION_TEXT),
   value: line.key,
 });
 
@@ -52,12 +59,11 @@ const version = (group: readonly ChecklistLine[]): string =>
     .slice(0, 8);
 
 /** One checkboxes element per ten items, ticked items selected; the block_id names what it shows ticked. */
-function groups(flow: Flow, lines: ChecklistLine[]): KnownBlock[] {
-  const patterns = new Set(lines.map((l) => l.pattern)).size;
+function groups(lines: ChecklistLine[]): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   for (let start = 0, g = 0; start < lines.length; start += GROUP_SIZE, g++) {
     const group = lines.slice(start, start + GROUP_SIZE);
-    const options = group.map((line) => option(flow, line, patterns));
+    const options = group.map(option);
     const selected = options.filter((_, i) => group[i]?.tick);
     const boxes: Checkboxes = {
       type: 'checkboxes',
@@ -74,10 +80,13 @@ function groups(flow: Flow, lines: ChecklistLine[]): KnownBlock[] {
 /**
  * The readiness checklist posted under the recommendation card: its items as
  * checkboxes (ten to an element), each with why and who ticked it, and the
- * progress. Items that share a key are shown once; past MAX_ITEMS the rest is
+ * progress. Block Kit allows 75 characters for an option and for its
+ * description, so long items and reasons are cut at a word; the decision
+ * record keeps them whole. `_flow` is kept so every message builder is called
+ * alike. Items that share a key are shown once; past MAX_ITEMS the rest is
  * named, not shown.
  */
-export function checklistMessage(flow: Flow, all: readonly ChecklistLine[], state: ChecklistState): Message {
+export function checklistMessage(_flow: Flow, all: readonly ChecklistLine[], state: ChecklistState): Message {
   const seen = new Set<string>();
   const lines = all.filter((l) => !seen.has(l.key) && seen.add(l.key));
   const { done, total } = checklistProgress(lines);
@@ -102,7 +111,7 @@ export function checklistMessage(flow: Flow, all: readonly ChecklistLine[], stat
           context(
             'What must be true before the first cluster changes, for the recommendation above. Anyone on the team can tick an item; who ticked what is kept with the decision.',
           ),
-          ...groups(flow, shown),
+          ...groups(shown),
           context(progress),
         ],
       };
