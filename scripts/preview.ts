@@ -4,10 +4,10 @@
 // Usage: npx tsx scripts/preview.ts [out-dir]   (default: preview/)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { checklistPayload } from '../test/support/driver.js';
 import type { StoredMessage } from '../test/support/fake-slack.js';
 import {
   ALICE,
-  accessoryPayload,
   actionPayload,
   BOB,
   CHANNEL,
@@ -82,10 +82,10 @@ async function walk(h: Harness): Promise<Walk> {
   await step(actionPayload(h.fake, card, 'decision:accept', BOB));
   // Tick three readiness checks, as three people would over a week.
   for (const n of [0, 1, 2]) {
-    const checklist = h.fake.thread(CHANNEL, rootTs).find((m) => m.blocks.some((b) => isChecklistItem(b)));
-    const item = checklist?.blocks.filter(isChecklistItem)[n];
-    if (!checklist || !item) break;
-    await step(accessoryPayload(h.fake, checklist, String(item.block_id), n === 1 ? BOB : ALICE));
+    const checklist = h.fake.thread(CHANNEL, rootTs).find((m) => checklistKeys(m).length > 0);
+    const key = checklist ? checklistKeys(checklist)[n] : undefined;
+    if (!checklist || !key) break;
+    await step(checklistPayload(h, checklist, key, n === 1 ? BOB : ALICE));
   }
   const decision = h.fake.thread(CHANNEL, rootTs).find((m) => hasAction(m, 'decision:export-menu'));
   let uploaded: string | undefined;
@@ -103,8 +103,13 @@ async function walk(h: Harness): Promise<Walk> {
   return { rootTs, asked, details, comparePrivate, uploaded, cardTs: card.ts, cardBefore };
 }
 
-const isChecklistItem = (b: Json) =>
-  typeof b.block_id === 'string' && /^checklist:[a-z0-9]+$/.test(b.block_id) && typeof b.accessory === 'object';
+/** The item keys of a readiness checklist's checkboxes, in order; none for any other message. */
+const checklistKeys = (m: StoredMessage): string[] =>
+  m.blocks
+    .filter((b) => typeof b.block_id === 'string' && b.block_id.startsWith('checklist:'))
+    .flatMap((b) => (Array.isArray(b.elements) ? (b.elements as Json[]) : []))
+    .filter((e) => e.type === 'checkboxes')
+    .flatMap((e) => ((e.options ?? []) as Json[]).map((o) => String(o.value)));
 
 const clock = (i: number) => `${9 + Math.floor(i / 60)}:${String(i % 60).padStart(2, '0')} AM`;
 

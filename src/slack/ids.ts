@@ -154,20 +154,36 @@ export const concernBlockId = (id: string): string => `concern:${id}`;
 export const REMINDER = { revisit: 'reminder:revisit', eventType: 'mesh_help_reminder' } as const;
 
 /**
- * The readiness checklist's Done / Undo buttons. Each item's button value
- * carries the state it asks for (`tick:<key>` / `untick:<key>`), so a repeated
- * click is idempotent. A grouped checklist (too many items for one section
- * each) puts several buttons in one actions block, where action ids get a
- * `:<n>` suffix to stay unique.
+ * The readiness checklist's checkboxes: one `checkboxes` element per group of
+ * at most ten items, each option's value an item key. Slack sends the element's
+ * whole selection on a click, so the block_id carries what the clicker saw
+ * ticked (`checklist:<group>:<version>:<key>.<key>…`, `-` for none): the
+ * difference is what the person changed, and each change is sent with the
+ * state it asks for, so a repeated click is idempotent and a click on a stale
+ * view does not undo someone else's tick. The version changes with every tick,
+ * so Slack does not keep a stale selection after an update. `checklist:toggle`
+ * (`tick:<key>` / `untick:<key>`) is the Done / Undo button of checklists
+ * posted before, still honoured.
  */
-export const CHECKLIST_ACTION = /^checklist:toggle(?::\d{1,3})?$/;
-export const checklistActionId = (n?: number): string =>
-  n === undefined ? 'checklist:toggle' : `checklist:toggle:${n}`;
+export const CHECKLIST_ACTION = /^checklist:(?:ticks|toggle(?::\d{1,3})?)$/;
+export const CHECKLIST_TICKS = 'checklist:ticks';
 export type ChecklistIntent = 'tick' | 'untick';
+export type ChecklistChange = { intent: ChecklistIntent; key: string };
+const ITEM_KEY = /^[a-z0-9]{1,64}$/;
+export const isChecklistKey = (key: string): boolean => ITEM_KEY.test(key);
 export const checklistValue = (intent: ChecklistIntent, key: string): string => `${intent}:${key}`;
-export function parseChecklistValue(value: string | undefined): { intent: ChecklistIntent; key: string } | undefined {
+export function parseChecklistValue(value: string | undefined): ChecklistChange | undefined {
   const m = /^(tick|untick):([a-z0-9]{1,64})$/.exec(value ?? '');
   return m?.[1] && m[2] ? { intent: m[1] as ChecklistIntent, key: m[2] } : undefined;
 }
-/** block_id of one checklist item (or of a group of items, `checklist:g<n>`). */
-export const checklistBlockId = (key: string): string => `checklist:${key}`;
+/** block_id of a group's checkboxes: the group, a version of its ticks, and the keys shown ticked. */
+export const checklistBlockId = (group: number, version: string, ticked: readonly string[]): string =>
+  `checklist:${group}:${version}:${ticked.length ? ticked.join('.') : '-'}`;
+/** The keys a group's checkboxes showed ticked, read back from its block_id; undefined when it is not one. */
+export function parseChecklistBlockId(blockId: string | undefined): string[] | undefined {
+  const m = /^checklist:\d{1,3}:[a-z0-9]{1,16}:(-|[a-z0-9.]{1,230})$/.exec(blockId ?? '');
+  if (!m?.[1]) return undefined;
+  if (m[1] === '-') return [];
+  const keys = m[1].split('.');
+  return keys.every(isChecklistKey) ? keys : undefined;
+}

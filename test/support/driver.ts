@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import type { Call, StoredMessage } from './fake-slack.js';
 import {
   ALICE,
+  actionPayload,
   CHANNEL,
   changePayload,
   clickPayload,
@@ -136,3 +137,39 @@ export const SMALL_TEAM: Record<string, string | string[]> = {
   existing_mesh: 'none',
   ops: 'none',
 };
+
+type Json = Record<string, unknown>;
+
+/** The checklist's checkboxes element holding item `key`, and its block, in a message as it looks. */
+export function checklistBoxes(msg: StoredMessage, key: string): { block: Json; boxes: Json } {
+  for (const block of msg.blocks) {
+    for (const e of (Array.isArray(block.elements) ? block.elements : []) as Json[]) {
+      if (e.type === 'checkboxes' && ((e.options ?? []) as Json[]).some((o) => o.value === key))
+        return { block, boxes: e };
+    }
+  }
+  throw new Error(`no checkbox for ${key} in ${msg.ts}`);
+}
+
+/**
+ * Clicks the checkbox of item `key` in the checklist as this person sees it: Slack sends the element's whole
+ * selection (what the message shows ticked, with that one box flipped) and the element's block_id.
+ */
+export function checklistPayload(h: Harness, msg: StoredMessage, key: string, who: Person = ALICE): Json {
+  const { block, boxes } = checklistBoxes(msg, key);
+  const shown = ((boxes.initial_options ?? []) as Json[]).map((o) => String(o.value));
+  const selected = shown.includes(key) ? shown.filter((k) => k !== key) : [...shown, key];
+  const options = ((boxes.options ?? []) as Json[]).filter((o) => selected.includes(String(o.value)));
+  return {
+    ...actionPayload(h.fake, msg, String(boxes.action_id), who),
+    actions: [
+      {
+        type: 'checkboxes',
+        action_id: boxes.action_id,
+        block_id: block.block_id,
+        selected_options: options,
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
+  };
+}

@@ -1,86 +1,92 @@
-import type { KnownBlock } from '@slack/types';
+import { createHash } from 'node:crypto';
+import type { Checkboxes, KnownBlock, MrkdwnOption } from '@slack/types';
 import { match } from 'ts-pattern';
 import { type ChecklistLine, checklistProgress } from '../../engine/checklist.js';
 import type { Flow } from '../../engine/flow.js';
 import { clip, escapeText } from '../escape.js';
-import { checklistActionId, checklistBlockId, checklistValue } from '../ids.js';
-import { actions, button, context, day, header, LIMITS, type Message, section, who } from './kit.js';
-import { patternName } from './labels.js';
+import { CHECKLIST_TICKS, checklistBlockId } from '../ids.js';
+import { actions, context, day, header, LIMITS, type Message, mrkdwn, plain } from './kit.js';
 
 /** A posted checklist is current (takes ticks) or replaced, after an answer changed the recommendation. */
 export type ChecklistState = 'active' | 'replaced';
 
-/** Header, intro and closing context: the blocks every checklist message has besides its items. */
+/** Header, intro and closing context: the blocks every checklist message has besides its groups. */
 const FIXED_BLOCKS = 3;
-/** Items that get a section (and a button) each; past this they are grouped. */
-export const ITEMS_ONE_EACH = LIMITS.messageBlocks - FIXED_BLOCKS;
-/** A group is a section listing its items plus an actions block with one button per item. */
-const MAX_GROUPS = Math.floor(ITEMS_ONE_EACH / 2);
-/** Items per group at most: ten lines keep each one readable within a section's 3000 characters. */
-const MAX_GROUP_SIZE = 10;
-/** The most items one message can show with a button each. */
-export const MAX_ITEMS = MAX_GROUPS * MAX_GROUP_SIZE;
+/** Options per checkboxes element: Block Kit's limit. */
+export const GROUP_SIZE = 10;
+/** Option text and description: Block Kit's limit for each. */
+const OPTION_TEXT = 75;
+/** The most items one message can show: one checkboxes element per block, ten options each. */
+export const MAX_ITEMS = (LIMITS.messageBlocks - FIXED_BLOCKS) * GROUP_SIZE;
 
-/** An item in a section of its own (why and who ticked on their own lines), or as one line of a group. */
-type Layout = 'own' | 'grouped';
+/** Who ticked, as plain text (a description cannot mention): the Slack handle when known. */
+const tickedBy = (line: ChecklistLine): string => {
+  const tick = line.tick;
+  if (!tick) return '';
+  const name = tick.byName ? `@${tick.byName}` : tick.by;
+  return `Ticked by ${clip(escapeText(name), 30)} on ${escapeText(day(tick.at))}`;
+};
 
-const tickText = (line: ChecklistLine, layout: Layout): string =>
-  line.tick
-    ? `${layout === 'own' ? '\n' : ' · '}ticked by ${who(line.tick.by)} on ${escapeText(day(line.tick.at))}`
-    : '';
-
-/** One item as mrkdwn within `max` characters: the box, the pattern, the item and why; who ticked it is never cut. */
-function itemText(flow: Flow, line: ChecklistLine, max: number, layout: Layout, number?: number): string {
-  const box = line.tick ? '✅' : '☐';
-  const prefix = `${box} ${number === undefined ? '' : `*${number}.* `}`;
-  const sep = layout === 'own' ? '\n' : ' — ';
-  const body = `*${escapeText(patternName(flow, line.pattern))}*: ${escapeText(line.item)}${sep}_why:_ ${escapeText(line.because)}`;
-  const tick = tickText(line, layout);
-  return `${prefix}${clip(body, max - prefix.length - tick.length)}${tick}`;
+/** Cuts to `max` at a word boundary when one is near, so a clipped item still reads as words. */
+function clipWords(text: string, max: number): string {
+  const cut = clip(text, max);
+  if (cut === text) return cut;
+  // An escape sequence has no space, so cutting at one never splits it.
+  const space = cut.lastIndexOf(' ');
+  return space >= max - 25 ? `${cut.slice(0, space).replace(/[\s,;:.—-]+$/, '')}…` : cut;
 }
 
-const toggle = (line: ChecklistLine, label: (done: boolean) => string, n?: number) =>
-  line.tick
-    ? button(label(false), checklistActionId(n), checklistValue('untick', line.key))
-    : // Plain buttons: Slack reserves `primary` for a message's one main action, and a checklist has none.
-      button(label(true), checklistActionId(n), checklistValue('tick', line.key));
+/** The line under an item: who ticked it and when (never cut), then why, as far as the option allows. */
+function description(line: ChecklistLine): string {
+  const tick = tickedBy(line);
+  const why = `Why: ${escapeText(line.because)}`;
+  if (!tick) return clipWords(why, OPTION_TEXT);
+  const room = OPTION_TEXT - tick.length - 3;
+  return room > 10 ? `${tick} · ${clipWords(why, room)}` : tick;
+}
 
-/** One section per item, its Done / Undo button beside it. */
-const oneEach = (flow: Flow, lines: ChecklistLine[]): KnownBlock[] =>
-  lines.map((line) =>
-    section(itemText(flow, line, LIMITS.text, 'own'), {
-      block_id: checklistBlockId(line.key),
-      accessory: toggle(line, (done) => (done ? 'Done' : 'Undo')),
-    }),
-  );
+const option = (line: ChecklistLine): MrkdwnOption => ({
+  text: mrkdwn(clipWords(escapeText(line.item), OPTION_TEXT)),
+  description: plain(description(line), OPTION_TEXT),
+  value: line.key,
+});
 
-/** Numbered items in groups: a section listing a group, then its numbered buttons. */
-function grouped(flow: Flow, lines: ChecklistLine[]): KnownBlock[] {
-  const size = Math.min(MAX_GROUP_SIZE, Math.ceil(lines.length / MAX_GROUPS));
-  const perLine = Math.floor(LIMITS.text / size) - 1;
+/** A short version of a group's ticks: it changes with every tick and untick, so Slack drops a stale selection. */
+const version = (group: readonly ChecklistLine[]): string =>
+  createHash('sha256')
+    .update(JSON.stringify(group.map((l) => [l.key, l.tick?.by ?? '', l.tick?.at ?? ''])))
+    .digest('hex')
+    .slice(0, 8);
+
+/** One checkboxes element per ten items, ticked items selected; the block_id names what it shows ticked. */
+function groups(lines: ChecklistLine[]): KnownBlock[] {
   const blocks: KnownBlock[] = [];
-  for (let start = 0, g = 0; start < lines.length; start += size, g++) {
-    const group = lines.slice(start, start + size);
-    blocks.push(
-      section(group.map((line, i) => itemText(flow, line, perLine, 'grouped', start + i + 1)).join('\n'), {
-        block_id: checklistBlockId(`g${g}`),
-      }),
-      actions(
-        checklistBlockId(`g${g}:buttons`),
-        group.map((line, i) => toggle(line, (done) => `${done ? 'Done' : 'Undo'} ${start + i + 1}`, start + i + 1)),
-      ),
-    );
+  for (let start = 0, g = 0; start < lines.length; start += GROUP_SIZE, g++) {
+    const group = lines.slice(start, start + GROUP_SIZE);
+    const options = group.map(option);
+    const selected = options.filter((_, i) => group[i]?.tick);
+    const boxes: Checkboxes = {
+      type: 'checkboxes',
+      action_id: CHECKLIST_TICKS,
+      options,
+      ...(selected.length ? { initial_options: selected } : {}),
+    };
+    const ticked = group.filter((l) => l.tick).map((l) => l.key);
+    blocks.push(actions(checklistBlockId(g, version(group), ticked), [boxes]));
   }
   return blocks;
 }
 
 /**
- * The readiness checklist posted under the recommendation card: one line per
- * item with who ticked it, a Done / Undo button each, and the progress. Items
- * that share a key are shown once; a checklist too long for one section per
- * item is grouped, and past MAX_ITEMS the rest is named, not shown.
+ * The readiness checklist posted under the recommendation card: its items as
+ * checkboxes (ten to an element), each with why and who ticked it, and the
+ * progress. Block Kit allows 75 characters for an option and for its
+ * description, so long items and reasons are cut at a word; the decision
+ * record keeps them whole. `_flow` is kept so every message builder is called
+ * alike. Items that share a key are shown once; past MAX_ITEMS the rest is
+ * named, not shown.
  */
-export function checklistMessage(flow: Flow, all: readonly ChecklistLine[], state: ChecklistState): Message {
+export function checklistMessage(_flow: Flow, all: readonly ChecklistLine[], state: ChecklistState): Message {
   const seen = new Set<string>();
   const lines = all.filter((l) => !seen.has(l.key) && seen.add(l.key));
   const { done, total } = checklistProgress(lines);
@@ -105,7 +111,7 @@ export function checklistMessage(flow: Flow, all: readonly ChecklistLine[], stat
           context(
             'What must be true before the first cluster changes, for the recommendation above. Anyone on the team can tick an item; who ticked what is kept with the decision.',
           ),
-          ...(shown.length > ITEMS_ONE_EACH ? grouped(flow, shown) : oneEach(flow, shown)),
+          ...groups(shown),
           context(progress),
         ],
       };

@@ -3,8 +3,9 @@ import { type ChecklistLine, checklistKey, checklistState } from '../../../src/e
 import type { Answers, Flow } from '../../../src/engine/flow.js';
 import { getFlow } from '../../../src/engine/load.js';
 import { type ChecklistItem, recommend } from '../../../src/engine/recommend.js';
-import { checklistMessage, ITEMS_ONE_EACH, MAX_ITEMS } from '../../../src/slack/blocks/checklist.js';
-import { CHECKLIST_ACTION, parseChecklistValue } from '../../../src/slack/ids.js';
+import { checklistMessage, GROUP_SIZE, MAX_ITEMS } from '../../../src/slack/blocks/checklist.js';
+import { CHECKLIST_ACTION, parseChecklistBlockId } from '../../../src/slack/ids.js';
+import { checklistChanges } from '../../../src/slack/listeners/actions/checklist.js';
 import { checkMessage } from '../../support/block-kit.js';
 
 const flow = getFlow();
@@ -44,16 +45,21 @@ const line = (i: number, extra: Partial<ChecklistItem> = {}): ChecklistLine => {
 };
 const ticked = (l: ChecklistLine, by = 'U0BOB'): ChecklistLine => ({ ...l, tick: { by, byName: 'bob', at: AT } });
 
-const sections = (blocks: Json[]) => blocks.filter((b) => b.type === 'section');
-const buttons = (blocks: Json[]): Json[] =>
+/** Every interactive element of a message: the checklist's controls. */
+const controls = (blocks: Json[]): Json[] =>
   blocks.flatMap((b) => [
     ...(b.accessory ? [b.accessory as Json] : []),
     ...((b.type === 'actions' ? b.elements : []) as Json[]),
   ]);
+const boxesOf = (blocks: Json[]) => controls(blocks).filter((e) => e.type === 'checkboxes');
+const optionsOf = (blocks: Json[]): Json[] => boxesOf(blocks).flatMap((e) => e.options as Json[]);
+const selectedOf = (blocks: Json[]): string[] =>
+  boxesOf(blocks).flatMap((e) => ((e.initial_options ?? []) as Json[]).map((o) => String(o.value)));
+const blockIds = (blocks: Json[]) => blocks.filter((b) => b.type === 'actions').map((b) => String(b.block_id));
 const texts = (blocks: Json[]) => JSON.stringify(blocks);
 
 describe('the readiness checklist message', () => {
-  it('has a header, says who may tick, one section per item with its button, and the progress', () => {
+  it('has a header, says who may tick, the items as checkboxes with why and who ticked, and the progress', () => {
     const lines = [line(1), ticked(line(2)), line(3)];
     const msg = checklistMessage(flow, lines, 'active');
     const blocks = msg.blocks as unknown as Json[];
@@ -62,37 +68,66 @@ describe('the readiness checklist message', () => {
     expect(blocks[0]).toMatchObject({ type: 'header', text: { text: 'Readiness checklist: 1 of 3 done' } });
     expect(blocks[1]?.type).toBe('context');
     expect(texts([blocks[1] as Json])).toContain('Anyone on the team can tick an item');
-    expect(sections(blocks)).toHaveLength(3);
     expect(blocks.at(-1)).toMatchObject({ type: 'context', elements: [{ text: '*1 of 3 done*' }] });
     expect(msg.text).toBe('Readiness checklist: 1 of 3 done');
 
-    const [first, second] = sections(blocks);
-    if (!first || !second) throw new Error('missing sections');
-    expect((first.text as Json).text).toMatch(/^☐ \*Service mesh\*: Item 1 .*\n_why:_ Because 1/);
-    expect((second.text as Json).text).toMatch(/^✅ \*Service mesh\*: Item 2 .*\nticked by <@U0BOB> on 2026-11-20$/s);
-    expect(first.block_id).toBe(`checklist:${lines[0]?.key}`);
-    // The button carries the state it asks for: Done ticks, Undo unticks, so a double click is idempotent.
-    expect(buttons(blocks).map((b) => [b.action_id, (b.text as Json).text, b.value])).toEqual([
-      ['checklist:toggle', 'Done', `tick:${lines[0]?.key}`],
-      ['checklist:toggle', 'Undo', `untick:${lines[1]?.key}`],
-      ['checklist:toggle', 'Done', `tick:${lines[2]?.key}`],
-    ]);
-    for (const b of buttons(blocks)) {
-      // Plain buttons: Slack reserves `primary` for one main action, and a checklist has none.
-      expect(b.style).toBeUndefined();
-      expect(String(b.action_id)).toMatch(CHECKLIST_ACTION);
-      expect(parseChecklistValue(String(b.value))?.key).toMatch(/^[0-9a-f]{12}$/);
-    }
+    // One checkboxes element, no buttons: one control for three items.
+    expect(controls(blocks)).toHaveLength(1);
+    const [boxes] = boxesOf(blocks);
+    expect(boxes?.action_id).toMatch(CHECKLIST_ACTION);
+    const options = optionsOf(blocks);
+    expect(options.map((o) => o.value)).toEqual(lines.map((l) => l.key));
+    expect(options[0]?.text).toMatchObject({ type: 'mrkdwn', text: 'Item 1 &lt;!channel&gt; &amp; &lt;@U0BOSS&gt;' });
+    expect(options[0]?.description).toMatchObject({
+      type: 'plain_text',
+      text: expect.stringMatching(/^Why: Because 1 /),
+    });
+    // Who ticked and when, and the ticked item is selected.
+    expect(options[1]?.description).toMatchObject({
+      text: expect.stringMatching(/^Ticked by @bob on 2026-11-20 · Why: Because 2/),
+    });
+    expect(selectedOf(blocks)).toEqual([lines[1]?.key]);
+    // The block_id names what the message shows ticked, so a click says what the person changed.
+    expect(parseChecklistBlockId(blockIds(blocks)[0])).toEqual([lines[1]?.key]);
+    // Plain checkboxes: no `primary` anywhere (Slack reserves it for one main action).
+    expect(texts(blocks)).not.toContain('primary');
   });
 
-  it('escapes every text and mentions only the person who ticked', () => {
+  it('an 11-item checklist is two controls of at most ten options, ticked items selected', () => {
+    const lines = Array.from({ length: 11 }, (_, i) => (i % 4 === 0 ? ticked(line(i)) : line(i)));
+    const msg = checklistMessage(flow, lines, 'active');
+    const blocks = msg.blocks as unknown as Json[];
+    expect(checkMessage(msg)).toEqual([]);
+    expect(controls(blocks)).toHaveLength(2);
+    expect(boxesOf(blocks).map((e) => (e.options as Json[]).length)).toEqual([GROUP_SIZE, 1]);
+    expect(selectedOf(blocks)).toEqual(lines.filter((l) => l.tick).map((l) => l.key));
+    expect(new Set(blockIds(blocks)).size).toBe(2);
+  });
+
+  it('changes the block_id whenever the ticks change, so Slack drops a stale selection', () => {
+    const lines = [line(1), line(2)];
+    const ids = [
+      lines,
+      [ticked(lines[0] as ChecklistLine), lines[1] as ChecklistLine],
+      [{ ...ticked(lines[0] as ChecklistLine), tick: { by: 'U0ALICE', at: '2026-11-21T09:00:00.000Z' } }, lines[1]],
+      lines,
+    ].map((ls) => blockIds(checklistMessage(flow, ls as ChecklistLine[], 'active').blocks as unknown as Json[])[0]);
+    // Ticked, then re-ticked by someone else, each a new id; the same ticks give the same id back.
+    expect(new Set(ids.slice(0, 3)).size).toBe(3);
+    expect(ids[3]).toBe(ids[0]);
+  });
+
+  it('escapes every text and names the person who ticked', () => {
     const lines = [ticked(line(1, { pattern: NASTY }), `terminal ${NASTY}`), ticked(line(2))];
-    const text = texts(checklistMessage(flow, lines, 'active').blocks as unknown as Json[]);
+    lines[0] = { ...(lines[0] as ChecklistLine), tick: { by: `terminal ${NASTY}`, at: AT } };
+    const msg = checklistMessage(flow, lines, 'active');
+    expect(checkMessage(msg)).toEqual([]);
+    const text = texts(msg.blocks as unknown as Json[]);
     expect(text).not.toContain('<!channel>');
     expect(text).not.toContain('<@U0BOSS>');
     expect(text).toContain('&lt;!channel&gt; &amp; &lt;@U0BOSS&gt;');
-    expect(text).toContain('ticked by terminal &lt;!channel&gt;');
-    expect(text).toContain('ticked by <@U0BOB> on 2026-11-20');
+    expect(text).toContain('Ticked by terminal &lt;!channel&gt;');
+    expect(text).toContain('Ticked by @bob on 2026-11-20');
   });
 
   it('shows who ticked what for a real recommendation, and an item once even if listed twice', () => {
@@ -101,14 +136,15 @@ describe('the readiness checklist message', () => {
     expect(rec.checklist.length).toBeGreaterThan(1);
     const [a, b] = rec.checklist;
     if (!a || !b) throw new Error('no checklist');
-    const ticks = { [checklistKey(b)]: { by: 'U0ALICE', at: AT } };
+    const ticks = { [checklistKey(b)]: { by: 'U0ALICE', byName: 'alice', at: AT } };
     const lines = checklistState({ ...rec, checklist: [...rec.checklist, a] }, ticks);
     const msg = checklistMessage(flow, lines, 'active');
     const blocks = msg.blocks as unknown as Json[];
-    expect(sections(blocks)).toHaveLength(rec.checklist.length);
-    const withTick = sections(blocks).filter((s) => String((s.text as Json).text).includes('ticked by'));
-    expect(withTick.map((s) => s.block_id)).toEqual([`checklist:${checklistKey(b)}`]);
-    expect(texts(withTick)).toContain('<@U0ALICE> on 2026-11-20');
+    expect(checkMessage(msg)).toEqual([]);
+    expect(optionsOf(blocks)).toHaveLength(rec.checklist.length);
+    const withTick = optionsOf(blocks).filter((o) => String((o.description as Json).text).startsWith('Ticked by'));
+    expect(withTick.map((o) => o.value)).toEqual([checklistKey(b)]);
+    expect(texts(withTick)).toContain('Ticked by @alice on 2026-11-20');
     expect(msg.text).toBe(`Readiness checklist: 1 of ${rec.checklist.length} done`);
   });
 
@@ -116,8 +152,45 @@ describe('the readiness checklist message', () => {
     const msg = checklistMessage(flow, [line(1), ticked(line(2))], 'replaced');
     const blocks = msg.blocks as unknown as Json[];
     expect(checkMessage(msg)).toEqual([]);
-    expect(buttons(blocks)).toEqual([]);
+    expect(controls(blocks)).toEqual([]);
     expect(texts(blocks)).toContain('An answer changed, so this checklist no longer holds');
+  });
+});
+
+describe('what a click on the checkboxes changed', () => {
+  const [a, b, c] = [line(1), line(2), line(3)].map((l) => l.key) as [string, string, string];
+  const blockId = (ticked: string[]) =>
+    blockIds(
+      checklistMessage(
+        flow,
+        [line(1), line(2), line(3)].map((l) => (ticked.includes(l.key) ? { ...l, tick: { by: 'U0BOB', at: AT } } : l)),
+        'active',
+      ).blocks as unknown as Json[],
+    )[0];
+  const click = (shown: string[], selected: string[]) =>
+    checklistChanges({
+      action_id: 'checklist:ticks',
+      block_id: blockId(shown),
+      selected_options: selected.map((value) => ({ value })),
+    });
+
+  it('is the difference between what the person saw and what they now select', () => {
+    expect(click([], [a])).toEqual([{ intent: 'tick', key: a }]);
+    expect(click([a, b], [b])).toEqual([{ intent: 'untick', key: a }]);
+    // A view older than someone else's tick of `a`: only `c` is this person's change, `a` is left alone.
+    expect(click([b], [b, c])).toEqual([{ intent: 'tick', key: c }]);
+    expect(click([a], [a])).toEqual([]);
+  });
+
+  it('refuses a block_id or a value that is not a checklist item, and reads an older Done button', () => {
+    expect(click([], ['<!channel>'])).toBeUndefined();
+    expect(
+      checklistChanges({ action_id: 'checklist:ticks', block_id: 'q:pains', selected_options: [] }),
+    ).toBeUndefined();
+    expect(checklistChanges({ action_id: 'checklist:toggle', value: `untick:${a}` })).toEqual([
+      { intent: 'untick', key: a },
+    ]);
+    expect(checklistChanges({ action_id: 'checklist:toggle', value: 'tick:<!channel>' })).toBeUndefined();
   });
 });
 
@@ -129,28 +202,32 @@ describe('Block Kit limits', () => {
     const done = open.map((l) => ticked(l, 'U0SOMEONEWITHALONGID'));
     for (const lines of [open, done]) {
       const msg = checklistMessage(flow, lines, 'active');
+      const blocks = msg.blocks as unknown as Json[];
       expect(checkMessage(msg), JSON.stringify(answers)).toEqual([]);
-      expect(buttons(msg.blocks as unknown as Json[])).toHaveLength(new Set(lines.map((l) => l.key)).size);
+      const keys = new Set(lines.map((l) => l.key)).size;
+      expect(optionsOf(blocks)).toHaveLength(keys);
+      expect(controls(blocks)).toHaveLength(Math.ceil(keys / GROUP_SIZE));
     }
   });
 
-  it('groups items with numbered buttons when one section each would pass 50 blocks, and names what it cannot show', () => {
+  it('keeps long items within the option limits, who ticked never cut, and names what it cannot show', () => {
     const long = (i: number) =>
       line(i, { item: `${NASTY} ${'x'.repeat(400)} ${i}`, because: `${'<&>'.repeat(100)} ${i}` });
-    for (const n of [ITEMS_ONE_EACH, ITEMS_ONE_EACH + 1, 100, MAX_ITEMS, MAX_ITEMS + 20]) {
-      const lines = Array.from({ length: n }, (_, i) => (i % 3 ? long(i) : ticked(long(i))));
+    for (const n of [GROUP_SIZE, GROUP_SIZE + 1, 100, MAX_ITEMS, MAX_ITEMS + 20]) {
+      const lines = Array.from({ length: n }, (_, i) => (i % 3 ? long(i) : ticked(long(i), 'U0SOMEONEWITHALONGID')));
       const msg = checklistMessage(flow, lines, 'active');
       const blocks = msg.blocks as unknown as Json[];
       expect(checkMessage(msg), `${n} items`).toEqual([]);
       const shown = Math.min(n, MAX_ITEMS);
-      const bs = buttons(blocks);
-      expect(bs, `${n} items`).toHaveLength(shown);
-      expect(new Set(bs.map((b) => b.value)).size).toBe(shown);
-      for (const b of bs) expect(String(b.action_id)).toMatch(CHECKLIST_ACTION);
+      const options = optionsOf(blocks);
+      expect(options, `${n} items`).toHaveLength(shown);
+      for (const o of options) expect(String((o.description as Json).text).length).toBeLessThanOrEqual(75);
+      expect(controls(blocks)).toHaveLength(Math.ceil(shown / GROUP_SIZE));
+      for (const b of blockIds(blocks)) expect(b.length).toBeLessThanOrEqual(255);
       // Who ticked is never cut off, however long the item.
-      const ticks = (texts(blocks).match(/ticked by <@U0BOB> on 2026-11-20/g) ?? []).length;
+      const ticks = (texts(options).match(/Ticked by @bob on 2026-11-20/g) ?? []).length;
       expect(ticks).toBe(lines.slice(0, shown).filter((l) => l.tick).length);
-      if (n > ITEMS_ONE_EACH) expect(blocks.some((b) => b.type === 'actions')).toBe(true);
+      expect(selectedOf(blocks)).toHaveLength(ticks);
       if (n > MAX_ITEMS) expect(texts(blocks)).toContain('20 more items are not shown here');
     }
   });

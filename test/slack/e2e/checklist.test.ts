@@ -6,6 +6,7 @@ import { FOREIGN_TEAM } from '../../../src/slack/notices/outcomes.js';
 import { TeamDoc } from '../../../src/store/index.js';
 import {
   answerPayload,
+  checklistPayload,
   isCardPost,
   reopenQuestion,
   runInterview,
@@ -15,7 +16,6 @@ import {
 import type { Call, StoredMessage } from '../../support/fake-slack.js';
 import {
   ALICE,
-  accessoryPayload,
   actionPayload,
   BOB,
   CHANNEL,
@@ -72,18 +72,28 @@ async function waitForChecklist(after: number): Promise<{ call: Call; msg: Store
   return { call, msg };
 }
 
-/** Clicks Done / Undo beside an item of the message as this person sees it; returns the calls that followed. */
+/** Clicks the checkbox of an item of the message as this person sees it; returns the calls that followed. */
 async function click(msg: StoredMessage, key: string, who: Person): Promise<Call[]> {
   const seq = h.fake.calls.length;
-  expect((await h.interact(accessoryPayload(h.fake, msg, `checklist:${key}`, who))).status).toBe(200);
+  expect((await h.interact(checklistPayload(h, msg, key, who))).status).toBe(200);
   await h.idle();
   return h.fake.calls.filter((c) => c.seq > seq);
 }
 
 const current = (msg: StoredMessage): StoredMessage => h.fake.message(CHANNEL, msg.ts) ?? msg;
+const boxes = (msg: StoredMessage): Json[] =>
+  current(msg)
+    .blocks.flatMap((b) => (Array.isArray(b.elements) ? (b.elements as Json[]) : []))
+    .filter((e) => e.type === 'checkboxes');
+/** An item as the message shows it now: ✅ or ☐, then the line under it (who ticked and when, why); '' when absent. */
 const itemText = (msg: StoredMessage, key: string): string => {
-  const block = current(msg).blocks.find((b) => b.block_id === `checklist:${key}`);
-  return String(((block?.text ?? {}) as Json).text ?? '');
+  for (const e of boxes(msg)) {
+    const option = ((e.options ?? []) as Json[]).find((o) => o.value === key);
+    if (!option) continue;
+    const ticked = ((e.initial_options ?? []) as Json[]).some((o) => o.value === key);
+    return `${ticked ? '✅' : '☐'} ${String((option.description as Json).text)}`;
+  }
+  return '';
 };
 const notices = (calls: Call[]) => calls.filter((c) => c.method === 'response_url').map((c) => String(c.params.text));
 const updatesOf = (calls: Call[], ts: string) => calls.filter((c) => c.method === 'chat.update' && c.params.ts === ts);
@@ -110,13 +120,13 @@ describe('the readiness checklist in the thread', () => {
     // Bob ticks an item: the message shows who ticked it, the team file stores it.
     let calls = await click(current(list), OWNER, BOB);
     expect(updatesOf(calls, list.ts)).toHaveLength(1);
-    expect(itemText(list, OWNER)).toMatch(/^✅ .*\nticked by <@U0BOB> on \d{4}-\d{2}-\d{2}$/s);
+    expect(itemText(list, OWNER)).toMatch(/^✅ Ticked by @u0bob on \d{4}-\d{2}-\d{2} · Why: /);
     expect(textOf(current(list))).toContain(`1 of ${items.length} done`);
     expect(doc().sessions[0]?.checklistTicks[OWNER]).toMatchObject({ by: BOB.id, byName: 'u0bob' });
     expect(notices(calls)).toEqual([]);
 
     // A double click (the same Done twice, even at once) stores one tick and says nothing.
-    const done = accessoryPayload(h.fake, current(list), `checklist:${RETRIES}`, ALICE);
+    const done = checklistPayload(h, current(list), RETRIES, ALICE);
     let seq = h.fake.calls.length;
     await Promise.all([h.interact(done), h.interact(done)]);
     await h.idle();
@@ -124,7 +134,7 @@ describe('the readiness checklist in the thread', () => {
     expect(updatesOf(calls, list.ts)).toHaveLength(1);
     expect(notices(calls)).toEqual([]);
     expect(Object.keys(doc().sessions[0]?.checklistTicks ?? {}).sort()).toEqual([OWNER, RETRIES].sort());
-    // Bob clicking Done on a message that still shows Alice's item open is told she was quicker.
+    // Bob ticking on a message that still shows Alice's item open is told she was quicker.
     calls = await click({ ...list, blocks: posted.params.blocks as Json[] }, RETRIES, BOB);
     expect(notices(calls)).toEqual([expect.stringContaining('<@U0ALICE> ticked this item already')]);
 
@@ -147,11 +157,11 @@ describe('the readiness checklist in the thread', () => {
     if (!newCard) throw new Error('new card not stored');
     expect(newCard.ts).not.toBe(card.ts);
     expect(textOf(current(list))).toContain('this checklist no longer holds');
-    expect(textOf(current(list))).not.toContain('checklist:toggle');
+    expect(boxes(list)).toEqual([]);
     expect(doc().sessions[0]?.checklistTs).toBe(list2.ts);
-    expect(itemText(list2, OWNER)).toContain('ticked by <@U0BOB>');
-    expect(itemText(list2, TRACES)).toMatch(/^☐ /);
-    expect(current(list2).blocks.some((b) => b.block_id === `checklist:${RETRIES}`)).toBe(false);
+    expect(itemText(list2, OWNER)).toMatch(/^✅ Ticked by @u0bob/);
+    expect(itemText(list2, TRACES)).toMatch(/^☐ Why: /);
+    expect(itemText(list2, RETRIES)).toBe('');
     const total2 = recommend(flow, changed).checklist.length;
     expect(textOf(current(list2))).toContain(`1 of ${total2} done`);
     // A click on the replaced checklist (a client that still shows its buttons) is refused.
@@ -171,11 +181,11 @@ describe('the readiness checklist in the thread', () => {
     expect(updatesOf(calls, list2.ts)).toHaveLength(1);
     expect(doc().decisions[0]?.checklistTicks[TRACES]).toMatchObject({ by: ALICE.id, byName: 'u0alice' });
     expect(doc().sessions[0]?.checklistTicks).toEqual({});
-    expect(itemText(list2, TRACES)).toContain('ticked by <@U0ALICE>');
+    expect(itemText(list2, TRACES)).toMatch(/^✅ Ticked by @u0alice/);
     expect(textOf(current(list2))).toContain(`2 of ${total2} done`);
 
-    // Undo takes the tick off the decision; the same Undo twice at once changes it once.
-    const undo = accessoryPayload(h.fake, current(list2), `checklist:${TRACES}`, BOB);
+    // Unticking takes the tick off the decision; the same untick twice at once changes it once.
+    const undo = checklistPayload(h, current(list2), TRACES, BOB);
     seq = h.fake.calls.length;
     await Promise.all([h.interact(undo), h.interact(undo)]);
     await h.idle();
@@ -185,18 +195,73 @@ describe('the readiness checklist in the thread', () => {
     expect(doc().decisions[0]?.checklistTicks[TRACES]).toBeUndefined();
     expect(itemText(list2, TRACES)).toMatch(/^☐ /);
 
-    // A forged value (an item that is not listed, or no item at all) is refused and stores nothing.
+    // A forged selection (an item that is not listed, or no item at all) is refused and stores nothing.
     const before = JSON.stringify(doc().decisions[0]?.checklistTicks);
-    for (const value of [`tick:${RETRIES}`, 'tick:<!channel>']) {
-      const forged = accessoryPayload(h.fake, current(list2), `checklist:${OWNER}`, ALICE);
+    for (const value of [RETRIES, '<!channel>']) {
+      // What the message shows ticked, plus the forged item.
+      const forged = checklistPayload(h, current(list2), TRACES, ALICE);
+      const [action] = forged.actions as Json[];
+      const shown = ((action?.selected_options ?? []) as Json[]).filter((o) => o.value !== TRACES);
       seq = h.fake.calls.length;
-      await h.interact({ ...forged, actions: [{ ...(forged.actions as Json[])[0], value }] });
+      await h.interact({ ...forged, actions: [{ ...action, selected_options: [...shown, { value }] }] });
       await h.idle();
       calls = h.fake.calls.filter((c) => c.seq > seq);
       expect(notices(calls)).toEqual([expect.stringMatching(/not on this checklist|not one I know/)]);
       expect(updatesOf(calls, list2.ts)).toEqual([]);
     }
     expect(JSON.stringify(doc().decisions[0]?.checklistTicks)).toBe(before);
+    expect(h.fake.violations).toEqual([]);
+  });
+
+  it('keeps both ticks when two people tick different items at once, and records who ticked and untick', async () => {
+    let clock = new Date('2026-12-01T09:00:00.000Z');
+    h = await startHarness({ now: () => clock });
+    const rootTs = await startInterview(h);
+    await runInterview(h, rootTs, MESH_TEAM);
+    await waitForCard(h);
+    const { msg: list } = await waitForChecklist(0);
+    const total = recommend(flow, MESH_TEAM).checklist.length;
+    // Everyone looks at the same message; Alice and Bob each tick a different item at the same moment.
+    const seen = current(list);
+    const results = await Promise.all([
+      h.interact(checklistPayload(h, seen, OWNER, ALICE)),
+      h.interact(checklistPayload(h, seen, RETRIES, BOB)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual([200, 200]);
+    await h.idle();
+    const ticks = () => doc().sessions[0]?.checklistTicks ?? {};
+    expect(ticks()[OWNER]).toEqual({ by: ALICE.id, byName: 'u0alice', at: clock.toISOString() });
+    expect(ticks()[RETRIES]).toEqual({ by: BOB.id, byName: 'u0bob', at: clock.toISOString() });
+    expect(itemText(list, OWNER)).toMatch(/^✅ Ticked by @u0alice on 2026-12-01 · /);
+    expect(itemText(list, RETRIES)).toMatch(/^✅ Ticked by @u0bob on 2026-12-01 · /);
+    expect(textOf(current(list))).toContain(`2 of ${total} done`);
+
+    // A third person still on the first view ticks another item: the selection Slack sends lacks the two
+    // new ticks, but only what this person changed counts, so both stay.
+    clock = new Date('2026-12-02T09:00:00.000Z');
+    let calls = await click(seen, BASELINE, ALICE);
+    expect(notices(calls)).toEqual([]);
+    expect(updatesOf(calls, list.ts)).toHaveLength(1);
+    expect(Object.keys(ticks()).sort()).toEqual([OWNER, RETRIES, BASELINE].sort());
+    expect(ticks()[BASELINE]?.at).toBe(clock.toISOString());
+    expect(textOf(current(list))).toContain(`3 of ${total} done`);
+
+    // Bob unticks Alice's item on the current view: it is open again, the others keep who ticked them.
+    calls = await click(current(list), OWNER, BOB);
+    expect(updatesOf(calls, list.ts)).toHaveLength(1);
+    expect(ticks()[OWNER]).toBeUndefined();
+    expect(itemText(list, OWNER)).toMatch(/^☐ Why: /);
+    expect(itemText(list, RETRIES)).toMatch(/^✅ Ticked by @u0bob on 2026-12-01/);
+    // And ticks it again later: it records him and the new day.
+    clock = new Date('2026-12-03T09:00:00.000Z');
+    await click(current(list), OWNER, BOB);
+    expect(ticks()[OWNER]).toEqual({ by: BOB.id, byName: 'u0bob', at: clock.toISOString() });
+    expect(itemText(list, OWNER)).toMatch(/^✅ Ticked by @u0bob on 2026-12-03/);
+    // Every state had its own block_id, so Slack never kept a stale selection.
+    const ids = h.fake.calls
+      .filter((c) => c.params.ts === list.ts || (isChecklistPost(c) && c.method === 'chat.postMessage'))
+      .map((c) => JSON.stringify(((c.params.blocks ?? []) as Json[]).map((b) => b.block_id)));
+    expect(new Set(ids).size).toBe(ids.length);
     expect(h.fake.violations).toEqual([]);
   });
 
@@ -233,7 +298,7 @@ describe('the readiness checklist in the thread', () => {
     const { msg: list2 } = await waitForChecklist(seq);
     expect(list2.ts).not.toBe(list.ts);
     expect(doc().sessions[0]?.checklistTs).toBe(list2.ts);
-    expect(itemText(list2, OWNER)).toContain('ticked by <@U0BOB>');
+    expect(itemText(list2, OWNER)).toMatch(/^✅ Ticked by @u0bob/);
     expect(h.fake.violations).toEqual([]);
   });
 

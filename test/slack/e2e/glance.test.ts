@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { checklistKey } from '../../../src/engine/checklist.js';
 import { UNUSABLE_STATUSES } from '../../../src/engine/contract.js';
 import { getFlow } from '../../../src/engine/load.js';
 import { recommend } from '../../../src/engine/recommend.js';
+import { checklistPayload } from '../../support/driver.js';
 import type { StoredMessage } from '../../support/fake-slack.js';
 import {
   ALICE,
-  accessoryPayload,
   actionPayload,
   BOB,
   CHANNEL,
@@ -120,17 +121,18 @@ describe('a decision a busy engineer takes in at a glance (issue #17), walked ov
     for (const name of firsts) expect(chosen).toContain(name);
     expect(textOf(decision)).toContain('Patterns: Service mesh + Multi-cluster without a mesh');
 
-    // The checklist scans: plain buttons, the progress, who ticked.
+    // The checklist scans: checkboxes (no primary button), the progress, who ticked.
     const checklist = h.fake.thread(CHANNEL, rootTs).find((m) => textOf(m).includes('Readiness checklist: '));
     if (!checklist) throw new Error('no checklist');
     expect(textOf(checklist)).toContain(`Readiness checklist: 0 of ${rec.checklist.length} done`);
     expect(textOf(checklist)).not.toContain('"style":"primary"');
-    const item = checklist.blocks.find((b) => typeof b.block_id === 'string' && b.accessory);
-    await h.interact(accessoryPayload(h.fake, checklist, String(item?.block_id), ALICE));
+    const [first] = rec.checklist;
+    if (!first) throw new Error('empty checklist');
+    await h.interact(checklistPayload(h, checklist, checklistKey(first), ALICE));
     await h.idle();
     const ticked = h.fake.message(CHANNEL, checklist.ts);
     expect(textOf(ticked ?? {})).toContain(`Readiness checklist: 1 of ${rec.checklist.length} done`);
-    expect(textOf(ticked ?? {})).toContain('ticked by <@U0ALICE>');
+    expect(textOf(ticked ?? {})).toContain('Ticked by @u0alice on ');
 
     // Export: the ADR file goes into the thread.
     const beforeExport = h.fake.calls.length;

@@ -2,7 +2,9 @@ import { match } from 'ts-pattern';
 import { day, type Message, who } from '../../blocks/kit.js';
 import { noticeMessage } from '../../blocks/menu.js';
 import { escapeText } from '../../escape.js';
+import { type ChecklistChange, isChecklistKey, parseChecklistBlockId, parseChecklistValue } from '../../ids.js';
 import { FOREIGN_TEAM } from '../../notices/outcomes.js';
+import type { BlockActionBody } from '../../payloads.js';
 import type { SlackDeps } from '../../runtime/context.js';
 import { type TickOutcome, tickFromSlack } from '../../use-cases/tick.js';
 import { onClick } from './click.js';
@@ -17,7 +19,7 @@ export function tickNotice(outcome: TickOutcome, user: string): Message | undefi
         ? undefined
         : noticeMessage(`${who(tick.by)} ticked this item already, on ${escapeText(day(tick.at))}.`),
     )
-    .with({ kind: 'bad-value' }, () => noticeMessage('This button is not one I know; nothing was changed.'))
+    .with({ kind: 'bad-value' }, () => noticeMessage('This checkbox is not one I know; nothing was changed.'))
     .with({ kind: 'not-found' }, () => noticeMessage('This checklist is not part of an interview I know.'))
     .with({ kind: 'foreign-team' }, () => noticeMessage(FOREIGN_TEAM))
     .with({ kind: 'not-current' }, () =>
@@ -29,19 +31,42 @@ export function tickNotice(outcome: TickOutcome, user: string): Message | undefi
     .exhaustive();
 }
 
-/** `checklist:toggle`: Done / Undo on a readiness item; the checklist message shows who ticked what. */
+type Action = BlockActionBody['actions'][number];
+
+/**
+ * What a click on the checklist changed, each with the state it asks for. The
+ * checkboxes send their whole selection; the block_id says what the clicker
+ * saw ticked, so the difference is exactly what this person changed, even on a
+ * view older than someone else's tick. A Done / Undo button of an older
+ * checklist carries its one change in its value. Undefined when unreadable.
+ */
+export function checklistChanges(action: Action): ChecklistChange[] | undefined {
+  if (action.selected_options === undefined) {
+    const one = parseChecklistValue(action.value);
+    return one ? [one] : undefined;
+  }
+  const shown = parseChecklistBlockId(action.block_id);
+  const selected = action.selected_options.map((o) => o.value);
+  if (!shown || !selected.every(isChecklistKey)) return undefined;
+  return [
+    ...selected.filter((k) => !shown.includes(k)).map((key) => ({ intent: 'tick' as const, key })),
+    ...shown.filter((k) => !selected.includes(k)).map((key) => ({ intent: 'untick' as const, key })),
+  ];
+}
+
+/** `checklist:ticks`: a checkbox ticked or unticked on a readiness item; the checklist message shows who ticked what. */
 export function checklistAction(deps: SlackDeps) {
-  return onClick(async (c, client) =>
-    tickNotice(
-      await tickFromSlack(deps, client, {
-        at: c.at,
-        user: c.user,
-        userName: c.userName,
-        userTeam: c.userTeam,
-        candidates: c.candidates,
-        value: c.value,
-      }),
-      c.user,
-    ),
-  );
+  return onClick(async (c, client) => {
+    const action = c.body.actions[0];
+    const outcomes = await tickFromSlack(deps, client, {
+      at: c.at,
+      user: c.user,
+      userName: c.userName,
+      userTeam: c.userTeam,
+      candidates: c.candidates,
+      changes: action ? checklistChanges(action) : undefined,
+    });
+    // One note at most: the first change that has something to say.
+    return outcomes.map((o) => tickNotice(o, c.user)).find((n) => n !== undefined);
+  });
 }
