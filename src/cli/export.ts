@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { renderHtml } from '../adr/html.js';
 import { AdrFormat, exportFiles, INDEX_FILE, topologySvgRenderer, writeExport } from '../adr/index.js';
 import { ExportTimeout, GitHubApiUrl } from '../config.js';
+import { count } from '../domain/plural.js';
 import { getFlow } from '../engine/load.js';
 import { EXIT_CODES, exitCodeOf } from '../errors.js';
 import {
@@ -165,7 +166,9 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
     const { shared, leftOut } =
       target.kind === 'folder' ? { shared: doc.decisions, leftOut: 0 } : sharedOnly(doc.decisions);
     if (leftOut)
-      io.err(`mesh-help: ${leftOut} record(s) from private channels or DMs left out; they stay in their conversation`);
+      io.err(
+        `mesh-help: ${count(leftOut, 'record')} from private channels or DMs left out; they stay in their conversation`,
+      );
     if (!shared.length) {
       io.err(`mesh-help: team ${team} has no record from a public conversation; nothing to export`);
       return EXIT_CODES['cli.failed'];
@@ -191,7 +194,7 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
     return await match(target)
       .with({ kind: 'folder' }, async ({ dir }) => {
         await writeExport(dir, files);
-        io.out(`Wrote ${files.length - 1} decision record(s) and ${INDEX_FILE} for team ${team} to ${dir}.`);
+        io.out(`Wrote ${count(files.length - 1, 'decision record')} and ${INDEX_FILE} for team ${team} to ${dir}.`);
         return 0;
       })
       .with({ kind: 'html' }, async ({ file }) => {
@@ -200,7 +203,7 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
           renderHtml(flow, team, decisions, { topologySvg: await topologySvgRenderer(flow) }),
         );
         io.out(
-          `Wrote ${decisions.length} decision record(s) for team ${team} to ${file} (one page, no network needed).`,
+          `Wrote ${count(decisions.length, 'decision record')} for team ${team} to ${file} (one page, no network needed).`,
         );
         return 0;
       })
@@ -257,7 +260,7 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
           await store.update(team, (d) => rememberWritten(d, files));
           io.out(
             done.kind === 'pushed'
-              ? `Pushed ${done.commit.slice(0, 12)} (${headline(done.changes)}) to ${b}; ${files.length - 1} record(s) in ${path}/.`
+              ? `Pushed ${done.commit.slice(0, 12)} (${headline(done.changes)}) to ${b}; ${count(files.length - 1, 'record')} in ${path}/.`
               : `Branch ${b} already holds these records in ${path}/; nothing pushed.`,
           );
           return 0;

@@ -6,6 +6,7 @@ import { match } from 'ts-pattern';
 import { z } from 'zod';
 import { adrId } from '../domain/machine/record.js';
 import { advance } from '../domain/machine/step.js';
+import { count } from '../domain/plural.js';
 import { decisionTitle } from '../domain/presentation.js';
 import { completeAnswers, formatAnswerError, parseAnswers } from '../engine/answers.js';
 import type { Answers, Flow } from '../engine/flow.js';
@@ -307,7 +308,7 @@ async function storeCmd(args: string[], io: Io): Promise<number> {
   }
   for (const r of report) io.out(r.ok ? `ok       ${r.teamId}  ${r.file}` : `CORRUPT  ${r.teamId}  ${r.error}`);
   const bad = report.filter((r) => !r.ok).length;
-  io.out(`${report.length} team file(s) checked, ${bad} with problems.`);
+  io.out(`${count(report.length, 'team file')} checked, ${bad} with problems.`);
   return bad ? 1 : 0;
 }
 

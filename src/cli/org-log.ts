@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { DecisionStatus } from '../domain/model.js';
+import { count } from '../domain/plural.js';
 import { patternName } from '../domain/presentation.js';
 import type { Flow } from '../engine/flow.js';
 import type { Store, TeamDoc } from '../store/index.js';
@@ -29,7 +30,7 @@ export async function allTeams(store: Store): Promise<TeamDoc[]> {
 /** The organisation's log as text: one line a record, conflicts flagged beside it and listed after. */
 export function renderOrgLog(flow: Flow, log: OrgLog): string {
   const name = (p: string) => patternName(flow, p);
-  if (!log.records.length) return `No decision matches (${log.teams} team(s) searched).`;
+  if (!log.records.length) return `No decision matches (${count(log.teams, 'team')} searched).`;
   const lines = log.records.map((r) => {
     const scope = r.scope.length ? `  [${r.scope.join(', ')}]` : '';
     const flag = r.conflicts.length
@@ -37,9 +38,12 @@ export function renderOrgLog(flow: Flow, log: OrgLog): string {
       : '';
     return `${orgRef(r).padEnd(24)} ${r.status.padEnd(10)} ${r.date}  ${r.title} -> ${r.chosen.map(name).join(' + ')}${scope}${flag}`;
   });
-  const out = [`${log.records.length} decision(s) across ${log.teams} team(s):`, ...lines];
+  const out = [`${count(log.records.length, 'decision')} across ${count(log.teams, 'team')}:`, ...lines];
   if (log.conflicts.length) {
-    out.push('', `${log.conflicts.length} conflict(s) between accepted decisions on the same cluster or environment:`);
+    out.push(
+      '',
+      `${count(log.conflicts.length, 'conflict')} between accepted decisions on the same cluster or environment:`,
+    );
     for (const c of log.conflicts)
       out.push(
         `  ${c.scope}: ${orgRef(c.a)} (${c.a.chosen.map(name).join(' + ')}) vs ${orgRef(c.b)} (${c.b.chosen.map(name).join(' + ')})`,
@@ -83,7 +87,7 @@ export async function orgDecisions(flow: Flow, store: Store, args: string[], io:
     return { ...doc, decisions: part.shared };
   });
   const log = orgLog(flow, teams, f);
-  const note = `${leftOut} record(s) from private channels or DMs left out; mesh-help decisions --team ID lists a team's own.`;
+  const note = `${count(leftOut, 'record')} from private channels or DMs left out; mesh-help decisions --team ID lists a team's own.`;
   io.out(
     values.json
       ? JSON.stringify(leftOut ? { ...log, privateLeftOut: leftOut } : log, null, 2)

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { match } from 'ts-pattern';
 import { isPostgresUrl, POSTGRES_URL_HINT } from '../config.js';
+import { count } from '../domain/plural.js';
 import { canonical, describeDatabase, FileStore, type ImportOutcome, PgStore, type TeamDoc } from '../store/index.js';
 import { sealedFiles } from '../store/installations.js';
 import { CliError, type Io } from './main.js';
@@ -38,7 +39,7 @@ export async function storeMigrate(args: string[], io: Io): Promise<number> {
   if (bad.length) {
     for (const r of bad) io.err(`CORRUPT  ${r.teamId}  ${r.ok ? '' : r.error}`);
     throw new CliError(
-      `${bad.length} team file(s) in ${dataDir} fail the schema; fix them (mesh-help store check) and run this again. Nothing was copied.`,
+      `${count(bad.length, 'team file')} in ${dataDir} ${bad.length === 1 ? 'fails' : 'fail'} the schema; fix them (mesh-help store check) and run this again. Nothing was copied.`,
       'failed',
     );
   }
@@ -74,7 +75,7 @@ export async function storeMigrate(args: string[], io: Io): Promise<number> {
       const want = counted(doc);
       const got = await check.counts(teamId);
       const same = canonical(await check.read(teamId)) === canonical(doc);
-      const tally = `${want.sessions} session(s), ${want.decisions} decision(s), ${want.seenEvents} event id(s)`;
+      const tally = `${count(want.sessions, 'session')}, ${count(want.decisions, 'decision')}, ${count(want.seenEvents, 'event id')}`;
       if (outcome === 'conflict') {
         failed += 1;
         io.out(`DIFFERS  ${teamId}  already in PostgreSQL with other data (the bot wrote there since?); left as it is`);
@@ -83,7 +84,7 @@ export async function storeMigrate(args: string[], io: Io): Promise<number> {
       if (!same || got.sessions !== want.sessions || got.decisions !== want.decisions) {
         failed += 1;
         io.out(
-          `MISMATCH ${teamId}  expected ${tally}, PostgreSQL has ${got.sessions} session(s), ${got.decisions} decision(s)`,
+          `MISMATCH ${teamId}  expected ${tally}, PostgreSQL has ${count(got.sessions, 'session')}, ${count(got.decisions, 'decision')}`,
         );
         continue;
       }
@@ -99,10 +100,10 @@ export async function storeMigrate(args: string[], io: Io): Promise<number> {
   }
   const n = (o: ImportOutcome) => [...outcomes.values()].filter((x) => x === o).length;
   io.out(
-    `${docs.size} team(s) from ${dataDir} to ${where}: ${n('created')} copied, ${n('replaced')} replaced, ` +
+    `${count(docs.size, 'team')} from ${dataDir} to ${where}: ${n('created')} copied, ${n('replaced')} replaced, ` +
       `${n('unchanged')} already there, ${failed} with problems.`,
   );
-  if (installKeys.length) io.out(`${installKeys.length} Slack install(s) copied, still sealed.`);
+  if (installKeys.length) io.out(`${count(installKeys.length, 'Slack install')} copied, still sealed.`);
   if (n('conflict')) io.out('Teams marked DIFFERS were not touched; --replace overwrites them with the JSON data.');
   else if (!failed) io.out(`Set DATABASE_URL to this database and restart the bot to serve from PostgreSQL.`);
   return failed ? 1 : 0;

@@ -137,7 +137,7 @@ describe('mesh-help decisions --all', () => {
     t.out.length = 0;
     expect(await run(['decisions', '--all'], t.io)).toBe(0);
     expect(t.out.join('\n')).not.toContain('Secret search plan');
-    expect(t.out.join('\n')).toContain('1 record(s) from private channels or DMs left out');
+    expect(t.out.join('\n')).toContain('1 record from private channels or DMs left out');
 
     const page = join(t.dir, 'search.html');
     t.err.length = 0;

@@ -69,8 +69,8 @@ describe('mesh-help store migrate', () => {
     const t = await setup();
     await t.seed();
     expect(await run(['store', 'migrate', '--to', t.url], t.io())).toBe(0);
-    expect(t.out).toContain('copied   T1  2 session(s), 2 decision(s), 2 event id(s)');
-    expect(t.out).toContain('copied   local  1 session(s), 1 decision(s), 0 event id(s)');
+    expect(t.out).toContain('copied   T1  2 sessions, 2 decisions, 2 event ids');
+    expect(t.out).toContain('copied   local  1 session, 1 decision, 0 event ids');
     expect(t.out.join('\n')).toMatch(/2 team\(s\) from .* 2 copied, 0 replaced, 0 already there, 0 with problems/);
     for (const team of ['T1', 'local']) expect(canonical(await t.pgDoc(team))).toBe(canonical(await t.jsonDoc(team)));
 
@@ -133,7 +133,7 @@ describe('mesh-help store migrate', () => {
     expect(JSON.parse(t.out.join('\n')).map((d: { number: number }) => d.number)).toEqual([1, 2]);
     t.out.length = 0;
     expect(await run(['store', 'check'], t.io({ DATABASE_URL: t.url }))).toBe(0);
-    expect(t.out.at(-1)).toBe('2 team file(s) checked, 0 with problems.');
+    expect(t.out.at(-1)).toBe('2 team files checked, 0 with problems.');
     expect(await run(['decisions'], t.io({ DATABASE_URL: 'http://u:hunter2pw@x/y' }))).toBe(2);
     expect(t.err.join('\n')).not.toContain('hunter2pw');
   });
@@ -152,7 +152,7 @@ describe('mesh-help store migrate', () => {
     } as Installation);
     expect(await run(['store', 'migrate', '--to', t.url], t.io())).toBe(0);
     expect(await run(['store', 'migrate', '--to', t.url], t.io())).toBe(0);
-    expect(t.out).toContain('1 Slack install(s) copied, still sealed.');
+    expect(t.out).toContain('1 Slack install copied, still sealed.');
     const pg = new PgStore(t.url);
     const there = new SealedInstallationStore(pg.sealedRecords(), cipher);
     const found = await there.fetchInstallation({ teamId: 'T1', enterpriseId: undefined, isEnterpriseInstall: false });

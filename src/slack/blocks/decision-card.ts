@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { match } from 'ts-pattern';
 import { adrFileOf } from '../../adr/index.js';
 import type { Decision, DecisionStatus } from '../../domain/model.js';
+import { count } from '../../domain/plural.js';
 import {
   adrId,
   choiceView,
@@ -158,7 +159,7 @@ export function decisionCardMessage(flow: Flow, d: Decision, ctx: DecisionCardCo
   if (d.ruleChanges?.length) {
     blocks.push(
       context(
-        `:warning: Accepted under the rule of ${d.acceptedUnderApprovals ?? 0} approval(s). Rule changes around this decision: ${d.ruleChanges
+        `:warning: Accepted under the rule of ${count(d.acceptedUnderApprovals ?? 0, 'approval')}. Rule changes around this decision: ${d.ruleChanges
           .map((c) => describeRuleChange(c, who))
           .join('; ')}.`,
       ),

@@ -163,7 +163,7 @@ describe('rule changes on the records they affect', () => {
     const before = h.fake.calls.length;
     await h.interact(actionPayload(h.fake, card, 'decision:accept', ALICE));
     const decided = await decisionCard(1, before);
-    expect(textOf(decided)).toContain('Accepted under the rule of 0 approval(s)');
+    expect(textOf(decided)).toContain('Accepted under the rule of 0 approvals');
     expect(textOf(decided)).toContain('approvals 3 → 0 by <@U0ALICE>');
     await command('config approvals 3');
 
