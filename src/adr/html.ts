@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
 import type { Decision } from '../domain/model.js';
@@ -165,6 +166,8 @@ const SCRIPT = `
   expand(location.hash);fromHash();apply();
 })();
 `;
+/** The page's one script, allowed by its hash: no other inline script can run, even one a stored value smuggled in. */
+const SCRIPT_HASH = `sha256-${createHash('sha256').update(SCRIPT).digest('base64')}`;
 
 /** The supersede graph as inline SVG: records in number order, an arrow from each successor to what it replaced. */
 function graphSvg(decisions: readonly Decision[]): string {
@@ -213,12 +216,15 @@ export function renderHtml(
   const sorted = [...decisions].sort((a, b) => a.number - b.number);
   const nameOf = (id: string) => patternName(flow, id);
   const used = [...new Set(sorted.flatMap((d) => d.chosen))].sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
-  const statusBadge = (d: Decision) => `<span class="status s-${d.status}">${escapeHtml(adrStatus(d))}</span>`;
+  // Every value is escaped, whatever its type: a stored field is data, never markup (the date included).
+  const date = (d: Decision) => escapeHtml(adrDate(d));
+  const statusBadge = (d: Decision) =>
+    `<span class="status s-${escapeHtml(d.status)}">${escapeHtml(adrStatus(d))}</span>`;
   const attrs = (d: Decision) =>
-    `data-record="${d.number}" data-status="${d.status}" data-patterns="${escapeHtml(d.chosen.join(' '))}" data-text="${escapeHtml(oneLine(`${adrId(d.number)} ${d.title}`).toLowerCase())}"`;
+    `data-record="${escapeHtml(String(d.number))}" data-status="${escapeHtml(d.status)}" data-patterns="${escapeHtml(d.chosen.join(' '))}" data-text="${escapeHtml(oneLine(`${adrId(d.number)} ${d.title}`).toLowerCase())}"`;
   const rows = sorted.map(
     (d) =>
-      `<tr ${attrs(d)}><td class="nw"><a href="#${anchor(d.number)}">${adrId(d.number)}</a></td><td>${escapeHtml(oneLine(d.title) || 'Untitled decision')}</td><td class="nw">${statusBadge(d)}</td><td>${escapeHtml(d.chosen.map(nameOf).join(', '))}</td><td class="nw">${adrDate(d)}</td></tr>`,
+      `<tr ${attrs(d)}><td class="nw"><a href="#${anchor(d.number)}">${adrId(d.number)}</a></td><td>${escapeHtml(oneLine(d.title) || 'Untitled decision')}</td><td class="nw">${statusBadge(d)}</td><td>${escapeHtml(d.chosen.map(nameOf).join(', '))}</td><td class="nw">${date(d)}</td></tr>`,
   );
   const articles = sorted.map((d) => {
     // The title goes into the summary; the body starts at the first section.
@@ -228,7 +234,7 @@ export function renderHtml(
     return [
       `<article id="${anchor(d.number)}" ${attrs(d)}>`,
       '<details>',
-      `<summary><span class="meta">${adrId(d.number)} · ${statusBadge(d)} · ${adrDate(d)} · ${escapeHtml(d.chosen.map(nameOf).join(' with '))}</span>`,
+      `<summary><span class="meta">${adrId(d.number)} · ${statusBadge(d)} · ${date(d)} · ${escapeHtml(d.chosen.map(nameOf).join(' with '))}</span>`,
       `<h2>${escapeHtml(oneLine(d.title) || 'Untitled decision')}</h2></summary>`,
       withTopologyFigure(md, d, markdownToHtml, drawings.topologySvg),
       '<p class="meta"><a href="#index">back to the index</a></p>',
@@ -241,7 +247,7 @@ export function renderHtml(
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src '${SCRIPT_HASH}'; img-src data:; base-uri 'none'; form-action 'none'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Decision records of team ${escapeHtml(teamId)}</title>
 <style>${CSS}</style>

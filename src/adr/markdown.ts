@@ -43,7 +43,11 @@ export type AdrContext = {
 };
 
 /** The day a record was last updated, as MADR's `date` wants it. */
-export const adrDate = (d: Pick<Decision, 'updatedAt'>): string => d.updatedAt.slice(0, 10);
+/** The day a record last changed (YYYY-MM-DD); a stored time that is not ISO 8601 gives `unknown`, never its raw text. */
+export const adrDate = (d: Pick<Decision, 'updatedAt'>): string => {
+  const day = d.updatedAt.slice(0, 10);
+  return /^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(Date.parse(d.updatedAt)) ? day : 'unknown';
+};
 
 /** The H1 of a record exactly as written in its file (escaped, one line). */
 export const adrHeading = (d: Pick<Decision, 'title'>): string => inline(d.title) || 'Untitled decision';

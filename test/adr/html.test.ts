@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, markdownToHtml, renderHtml } from '../../src/adr/html.js';
 import { getFlow } from '../../src/engine/load.js';
@@ -59,6 +60,25 @@ describe('HTML export, pure parts', () => {
     );
     expect(html).toMatch(/<li class="task-list-item"><input type="checkbox" disabled \/> /);
     expect(html).not.toMatch(/<li>\[ \]/);
+  });
+
+  it('escapes a stored field whatever it holds (a time that is not ISO shows as unknown), and allows only its own script, by hash', () => {
+    const doc = hostileTeam();
+    const d = doc.decisions[0];
+    if (!d) throw new Error('no record');
+    // A team file edited by hand (or by an attacker) with markup in a time field.
+    Object.assign(d, { updatedAt: '<script>alert(1)</script>' });
+    const html = renderHtml(getFlow(), 'T1', doc.decisions);
+    expect(html.split('<script').length - 1).toBe(1);
+    expect(html).toContain('<td class="nw">unknown</td>');
+    const csp = /Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? '');
+    expect(scripts).toHaveLength(1);
+    const hash = createHash('sha256')
+      .update(scripts[0] ?? '')
+      .digest('base64');
+    expect(csp).toContain(`script-src 'sha256-${hash}'`);
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
   });
 
   it('an empty log is still a valid page that says so', () => {
