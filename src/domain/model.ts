@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AnswersSchema } from '../engine/flow.js';
 import { Recommendation } from '../engine/recommend.js';
+import { Basis } from './basis.js';
 
 /**
  * The domain model: every type an interview session and its decision record
@@ -144,6 +145,17 @@ export type HistoryEntry = z.infer<typeof HistoryEntry>;
 export const CardRef = z.looseObject({ channel: z.string(), ts: z.string() });
 export type CardRef = z.infer<typeof CardRef>;
 
+/** A team's word that a drift does not change its decision ("still right for us, because …"). */
+export const DriftAck = z.looseObject({
+  /** The drift's key (domain/basis.ts driftKey). */
+  key: z.string(),
+  by: z.string(),
+  byName: z.string().optional(),
+  at: Iso,
+  reason: z.string(),
+});
+export type DriftAck = z.infer<typeof DriftAck>;
+
 /** A numbered decision record of one team (ADR-0001, …), never renumbered. */
 export const Decision = z.looseObject({
   number: z.number().int().positive(),
@@ -196,6 +208,18 @@ export const Decision = z.looseObject({
   acceptedUnderApprovals: z.number().int().nonnegative().optional(),
   /** Changes of the approvals rule made while its interview was open, and their follow-ups. */
   ruleChanges: z.array(RuleChange).optional(),
+  /** What the record was accepted on (its tools' catalogue facts, the advice, the flows' hash); drift is measured from it. */
+  basis: Basis.optional(),
+  /** Keys of the drifts whose notice was posted: one notice per change, not per check. */
+  driftNotified: z.array(z.string()).optional(),
+  /** Set in the store before a drift notice is posted, as the revisit reminder's claim (keys: the drifts it covers). */
+  driftClaimedAt: Iso.optional(),
+  driftClaimedBy: z.string().optional(),
+  driftClaimedKeys: z.array(z.string()).optional(),
+  /** Slack ts of the latest drift notice in the record's thread. */
+  driftTs: z.string().optional(),
+  /** Drifts the team acknowledged as not changing the decision. */
+  driftAcks: z.array(DriftAck).optional(),
 });
 export type Decision = z.infer<typeof Decision>;
 

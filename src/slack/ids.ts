@@ -154,6 +154,20 @@ export const concernBlockId = (id: string): string => `concern:${id}`;
 export const REMINDER = { revisit: 'reminder:revisit', eventType: 'mesh_help_reminder' } as const;
 
 /**
+ * A drift notice (issue #19): "Start a revisit" (prefilled with the record's answers) and "Still right for us",
+ * which opens the acknowledgement modal; both carry `<team>:<number>`.
+ */
+export const DRIFT = {
+  revisit: 'drift:revisit',
+  acknowledge: 'drift:acknowledge',
+  /** The acknowledgement modal (private_metadata `<team>:<number>`) and its reason input. */
+  callback: 'drift:acknowledge-view',
+  reasonBlock: 'drift:reason',
+  reasonInput: 'drift:reason-input',
+  eventType: 'mesh_help_drift',
+} as const;
+
+/**
  * The readiness checklist's checkboxes: one `checkboxes` element per group of
  * at most ten items, each option's value an item key. Slack sends the element's
  * whole selection on a click, so the block_id carries what the clicker saw

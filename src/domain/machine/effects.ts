@@ -21,7 +21,8 @@ export type RecordNote =
   | { kind: 'reopened'; number: number; actor: string }
   | { kind: 'deprecated'; number: number; actor: string }
   | { kind: 'rejected'; number: number; actor: string }
-  | { kind: 'superseded'; number: number; by: number };
+  | { kind: 'superseded'; number: number; by: number }
+  | { kind: 'drift-acknowledged'; number: number; actor: string; reason: string };
 
 /** A change of a record's status worth telling the team's decisions channel about. */
 export type StatusChange =
@@ -68,5 +69,10 @@ export type Effect =
   | { type: 'announce'; number: number; change: StatusChange }
   /** Post a record's revisit reminder in its thread (`recover`: an earlier claim was left unmarked; look first). */
   | { type: 'post-reminder'; number: number; recover: boolean }
+  /**
+   * Post a record's drift notice in its thread (and one line in the decisions channel), then mark `keys`
+   * notified; `lines` name each change; `recover` as for post-reminder.
+   */
+  | { type: 'post-drift'; number: number; keys: string[]; lines: string[]; recover: boolean }
   /** Post today's deadline reminder in the thread (`recover` as for post-reminder). */
   | { type: 'post-nudge'; thread: Thread; day: string; recover: boolean };

@@ -100,6 +100,17 @@ export type Event =
   | { type: 'abandon-idle'; sessionId: string }
   /** An accepted record's revisit date has come: `owner` (a running bot) claims its reminder, unless another holds it. */
   | { type: 'reminder-due'; number: number; owner: string; leaseMs: number }
+  /** Look for an accepted record's drift since its basis: `owner` (a running bot) claims the notice, unless another holds it. */
+  | { type: 'drift-due'; number: number; owner: string; leaseMs: number }
+  /** The team says an accepted record still holds despite its drift ("still right for us, because …"). */
+  | {
+      type: 'acknowledge-drift';
+      number: number;
+      by: string;
+      byName?: string | undefined;
+      userTeam: string;
+      reason: string;
+    }
   /** A deadline reminder is due today (`day`, YYYY-MM-DD) in a recommendation's thread. */
   | { type: 'nudge-due'; sessionId: string; day: string }
   /** The terminal: a whole interview answered at once, saved as a proposed or accepted record. */
@@ -240,6 +251,8 @@ export type Outcomes = {
   record: RecordOutcome;
   'reminder-due': { kind: 'claimed' } | { kind: 'not-due' } | { kind: 'held-by-another' };
   'nudge-due': { kind: 'claimed' } | { kind: 'not-due' };
+  'drift-due': { kind: 'claimed'; keys: string[] } | { kind: 'no-drift' } | { kind: 'held-by-another' };
+  'acknowledge-drift': RecordRefusal | { kind: 'acknowledged'; keys: string[] } | { kind: 'nothing-to-acknowledge' };
   'abandon-idle': { kind: 'abandoned'; days: number } | { kind: 'not-idle' };
 };
 

@@ -24,6 +24,7 @@ import { count, pick } from '../plural.js';
 import { DEFAULT_TITLE, decisionTitle } from '../presentation.js';
 import { undraft } from '../undraft.js';
 import { acceptSession, approvalsMissing, approvers } from './accept.js';
+import { acknowledgeDrift, driftDue, stampBases } from './drift.js';
 import type { Effect, Thread } from './effects.js';
 import type {
   AcceptOutcome,
@@ -102,9 +103,12 @@ export function advance<E extends Event>(flow: Flow, doc: TeamDoc, event: E, now
     .with({ type: 'deadline' }, (e) => titled(flow, doc, deadline(doc, e, now, fx)))
     .with({ type: 'reminder-due' }, (e) => reminderDue(doc, e, now, fx))
     .with({ type: 'nudge-due' }, (e) => nudgeDue(doc, e, fx))
+    .with({ type: 'drift-due' }, (e) => driftDue(flow, doc, e, now, fx))
+    .with({ type: 'acknowledge-drift' }, (e) => acknowledgeDrift(flow, doc, e, now, fx))
     .with({ type: 'abandon-idle' }, (e) => abandonIdle(doc, e, now, fx))
     .with({ type: 'record' }, (e) => recordFromTerminal(flow, doc, e, now))
     .exhaustive();
+  stampBases(flow, doc, now);
   return { effects: fx, interview: interviewOfEffects(doc, fx), outcome: outcome as OutcomeOf<E> };
 }
 

@@ -7,15 +7,18 @@ import { count } from '../../domain/plural.js';
 import type { Recommendation } from '../../engine/recommend.js';
 import type { Decision, Session, TeamDoc } from '../../store/index.js';
 import { findByKey } from '../../team/lookup.js';
+import { visibleIn } from '../../team/visibility.js';
 import { NUDGE_EVENT, nudgeMessage } from '../blocks/deadline.js';
 import { decisionCardMessage, supersededNotice } from '../blocks/decision-card.js';
+import { driftChannelLine, driftNotice } from '../blocks/drift.js';
 import { type Message, section, who } from '../blocks/kit.js';
 import { interviewMessage, retiredQuestionMessage } from '../blocks/question.js';
 import { type CardInput, type CardState, recommendationMessage } from '../blocks/recommendation.js';
 import { reminderMessage } from '../blocks/reminder.js';
 import { rootMessage } from '../blocks/root.js';
 import { slackWhen } from '../blocks/when.js';
-import { COMMAND, REMINDER } from '../ids.js';
+import { escapeText } from '../escape.js';
+import { COMMAND, DRIFT, REMINDER } from '../ids.js';
 import { resumeMessage } from '../use-cases/resume.js';
 import { postChecklist, refreshChecklist, retireChecklist } from './checklist-messages.js';
 import { claimMetadata, postedClaim, postedUnder } from './claims.js';
@@ -123,6 +126,7 @@ function runEffect(run: Run, effect: Effect): Promise<void> {
     .with({ type: 'announce' }, (e) => announce(run, e.number, e.change))
     .with({ type: 'post-reminder' }, (e) => postReminder(run, e.number, e.recover))
     .with({ type: 'post-nudge' }, (e) => postNudge(run, e.thread, e.day, e.recover))
+    .with({ type: 'post-drift' }, (e) => postDrift(run, e))
     .exhaustive();
 }
 
@@ -425,6 +429,11 @@ function recordNoteMessage(run: Run, note: RecordNote): Message | undefined {
     )
     .with({ kind: 'rejected' }, (n) => threadNoteText(n))
     .with({ kind: 'superseded' }, () => undefined)
+    .with(
+      { kind: 'drift-acknowledged' },
+      (n) =>
+        `:white_check_mark: ${who(n.actor)} acknowledged the change under *${adrId(n.number)}*: still right for us, because ${escapeText(n.reason)}`,
+    )
     .exhaustive();
   if (text !== undefined) return { text, blocks: [section(text)] };
   if (note.kind !== 'superseded') return undefined;
@@ -498,4 +507,58 @@ async function postNudge(run: Run, thread: Thread, day: string, recover: boolean
     const x = sessionIn(doc, thread);
     if (x) x.nudgedOn = day;
   });
+}
+
+/**
+ * A record's drift notice, posted under the claim the step made and marked
+ * after: the keys join `driftNotified`, so the next check (on any replica,
+ * after any restart) posts nothing for these changes. After an unmarked claim
+ * on the same changes the thread is read first. The decisions channel gets one
+ * line, never for a private record; the card copies show the marker.
+ */
+async function postDrift(run: Run, e: Extract<Effect, { type: 'post-drift' }>): Promise<void> {
+  const d = findByKey(run.doc.decisions, (x) => x.number === e.number);
+  if (!d?.channel || !d.threadTs) return;
+  const { channel, threadTs } = d;
+  const key = [...e.keys].sort().join('|');
+  let ts: string | undefined;
+  let found = false;
+  const posted = await run.attempt(`posting the drift notice of ${adrId(e.number)}`, async () => {
+    if (e.recover) {
+      ts = await postedUnder(
+        run.client,
+        channel,
+        threadTs,
+        (p) => p.decision === e.number && p.keys === key,
+        DRIFT.eventType,
+      );
+      found = ts !== undefined;
+    }
+    ts ??= (
+      await run.client.chat.postMessage({
+        channel,
+        thread_ts: threadTs,
+        ...driftNotice(run.teamId, d, e.lines),
+        metadata: { event_type: DRIFT.eventType, event_payload: { decision: e.number, keys: key } },
+      })
+    ).ts;
+  });
+  if (!posted) return;
+  const to = run.doc.config.decisionsChannel;
+  // Found in the thread after a crash: its channel line went out with it (or is not worth a second one).
+  if (to && !found && visibleIn(d, to)) {
+    await run.attempt(`announcing the drift of ${adrId(e.number)} in ${to}`, () =>
+      run.client.chat.postMessage({ channel: to, ...driftChannelLine(d, e.lines) }),
+    );
+  }
+  await run.write({ decision: e.number }, (doc) => {
+    const x = findByKey(doc.decisions, (y) => y.number === e.number);
+    if (!x) return;
+    x.driftNotified = [...new Set([...(x.driftNotified ?? []), ...e.keys])];
+    delete x.driftClaimedAt;
+    delete x.driftClaimedBy;
+    delete x.driftClaimedKeys;
+    if (ts) x.driftTs = ts;
+  });
+  await refreshCards(run, e.number);
 }

@@ -4,6 +4,7 @@ import { dueReminders } from '../../team/discussion.js';
 import type { SlackDeps } from '../runtime/context.js';
 import { dispatch } from '../runtime/dispatch.js';
 import { deadlinesDue } from './deadlines.js';
+import { driftCheck } from './drift.js';
 
 /** How often due reminders are looked for (besides once at start). */
 export const REMINDER_INTERVAL_MS = 60_000;
@@ -60,6 +61,14 @@ export function startReminders(deps: SlackDeps, clientFor: ClientFor, intervalMs
   let stopped = false;
   // Names this bot's claims, so a replica sharing the store leaves them alone.
   const owner = randomUUID();
+  // The drift check runs with the first round and then with the first round of each new day (UTC).
+  let driftCheckedOn: string | undefined;
+  const driftRound = async () => {
+    const today = deps.now().toISOString().slice(0, 10);
+    if (driftCheckedOn === today) return;
+    await driftCheck(deps, clientFor, owner);
+    driftCheckedOn = today;
+  };
   const round = () => {
     if (running || stopped) return;
     running = remindDue(deps, clientFor, owner)
@@ -67,6 +76,8 @@ export function startReminders(deps: SlackDeps, clientFor: ClientFor, intervalMs
       // Deadlines share the round: reminders of recommendations, and accepting or expiring them when due.
       .then(() => deadlinesDue(deps, clientFor))
       .catch((err) => deps.logger.warn(`mesh-help: deadlines failed: ${(err as Error).message}`))
+      .then(driftRound)
+      .catch((err) => deps.logger.warn(`mesh-help: drift check failed: ${(err as Error).message}`))
       .finally(() => {
         running = undefined;
       });
