@@ -1,6 +1,7 @@
 import { match } from 'ts-pattern';
 import { Document, Scalar, visit } from 'yaml';
 import { z } from 'zod';
+import { driftsOf } from '../domain/drift.js';
 import type { Approval, Concern, Decision, Reply } from '../domain/model.js';
 import { count } from '../domain/plural.js';
 import {
@@ -383,6 +384,14 @@ function moreInformation(d: Decision, ctx: AdrContext): string[] {
   if (d.supersededBy) out.push(`- Superseded by ${successor ? adrLink(successor) : adrId(d.supersededBy)}.`);
 
   if (d.revisitOn) out.push(`- Revisit this decision by ${inline(d.revisitOn)}.`);
+
+  // What changed since acceptance (catalogue or engine), and the team's word where it acknowledged it.
+  for (const v of driftsOf(ctx.flow, d)) {
+    const ack = v.ack
+      ? ` Acknowledged by ${who(v.ack.by, v.ack.byName)} on ${day(v.ack.at)}: still right for us, because ${inline(v.ack.reason)}.`
+      : '';
+    out.push(`- The basis changed since acceptance: ${inline(v.text)}.${ack}`);
+  }
 
   const approvals = approvalsOf(d);
   if (approvals.length) {

@@ -70,12 +70,17 @@ export const COMMANDS: readonly CommandHelp[] = [
     usage: [
       'mesh-help decisions [--team ID] [--json]',
       'mesh-help decisions --all [--json] [--status S] [--pattern P] [--tool T] [--team ID] [--scope TAG]',
+      'mesh-help decisions --drift [--all] [--json] [--team ID]',
     ],
     options: [
       TEAM,
       ['--json', 'the records as JSON'],
       ['--all', 'every team’s decisions, with conflicts on shared clusters flagged'],
       ['--status S, --pattern P, --tool T, --scope TAG', 'with --all: only the records that match'],
+      [
+        '--drift',
+        'accepted records whose basis changed since acceptance (a chosen tool’s status or licence, or the advice for the same answers), naming each change; with --all also the acknowledged ones',
+      ],
     ],
   },
   {

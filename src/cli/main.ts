@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { match } from 'ts-pattern';
 import { z } from 'zod';
+import { driftsOf } from '../domain/drift.js';
 import { adrId } from '../domain/machine/record.js';
 import { advance } from '../domain/machine/step.js';
 import { count } from '../domain/plural.js';
@@ -273,6 +274,7 @@ function compare(args: string[], io: Io): number {
 }
 
 async function decisions(args: string[], io: Io): Promise<number> {
+  if (args.includes('--drift')) return decisionsDrift(args, io);
   if (args.includes('--all')) {
     const store = await openStore(io.env);
     try {
@@ -290,6 +292,66 @@ async function decisions(args: string[], io: Io): Promise<number> {
   try {
     const doc = await store.read(teamOf(values.team));
     io.out(values.json ? JSON.stringify(doc.decisions, null, 2) : renderDecisions(flow, doc.decisions));
+  } finally {
+    await store.close();
+  }
+  return 0;
+}
+
+/**
+ * `decisions --drift`: each accepted record whose basis changed, naming each change; `--all` lists acknowledged
+ * changes too, with who acknowledged them and why.
+ */
+async function decisionsDrift(args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      team: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      drift: { type: 'boolean', default: true },
+      all: { type: 'boolean', default: false },
+    },
+  });
+  const flow = getFlow();
+  const store = await openStore(io.env);
+  try {
+    const doc = await store.read(teamOf(values.team));
+    const rows = doc.decisions
+      .map((d) => ({ d, drifts: driftsOf(flow, d).filter((v) => values.all || !v.ack) }))
+      .filter((r) => r.drifts.length);
+    if (values.json) {
+      const out = rows.map(({ d, drifts }) => ({
+        number: d.number,
+        id: adrId(d.number),
+        title: d.title,
+        reconstructed: d.basis?.reconstructed ?? false,
+        drifts: drifts.map((v) => ({
+          key: v.key,
+          text: v.text,
+          ...v.drift,
+          ...(v.ack ? { acknowledged: v.ack } : {}),
+        })),
+      }));
+      io.out(JSON.stringify(out, null, 2));
+      return 0;
+    }
+    if (!rows.length) {
+      io.out(
+        values.all
+          ? 'No accepted record has a changed basis.'
+          : 'No accepted record has an unacknowledged change of its basis.',
+      );
+      return 0;
+    }
+    for (const { d, drifts } of rows) {
+      io.out(`${adrId(d.number)} ${d.title}: review, the basis changed`);
+      for (const v of drifts) {
+        const ack = v.ack
+          ? ` (acknowledged by ${v.ack.byName ?? v.ack.by} on ${v.ack.at.slice(0, 10)}: ${v.ack.reason})`
+          : '';
+        io.out(`  - ${v.text}${ack}`);
+      }
+    }
   } finally {
     await store.close();
   }

@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { match } from 'ts-pattern';
 import { adrFileOf } from '../../adr/index.js';
+import { openDrifts } from '../../domain/drift.js';
 import type { Decision, DecisionStatus } from '../../domain/model.js';
 import { count } from '../../domain/plural.js';
 import {
@@ -17,6 +18,7 @@ import type { Flow } from '../../engine/flow.js';
 import { describeRuleChange } from '../../team/governance.js';
 import { escapeText } from '../escape.js';
 import { ACTIONS, decisionCardBlockId, exportChoiceValue, recordRef } from '../ids.js';
+import { DRIFT_MARKER } from './drift.js';
 import {
   actions,
   button,
@@ -118,6 +120,14 @@ export function decisionCardMessage(flow: Flow, d: Decision, ctx: DecisionCardCo
     section(`${statusEmoji(d.status)} *${escapeText(id)}* · *${d.status}*${decided}\n*Chosen:* ${escapeText(chosen)}`),
     context(`Patterns: ${escapeText(choice.chosen.join(' + '))}`),
   );
+  const drifts = openDrifts(flow, d);
+  if (drifts.length) {
+    blocks.push(
+      section(
+        `:warning: *${DRIFT_MARKER}*: ${drifts.map((v) => escapeText(v.text)).join('; ')}. Start a revisit or acknowledge it from the notice in the thread.`,
+      ),
+    );
+  }
   if (choice.override) {
     blocks.push(
       section(

@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { openDrifts } from '../../domain/drift.js';
 import type { Decision, Session } from '../../domain/model.js';
 import { count, pick } from '../../domain/plural.js';
 import { adrId } from '../../domain/presentation.js';
@@ -7,6 +8,7 @@ import type { Flow } from '../../engine/flow.js';
 import type { TeamDoc } from '../../store/schema.js';
 import { visibleIn, visiblePart } from '../../team/visibility.js';
 import { escapeText } from '../escape.js';
+import { DRIFT_MARKER } from './drift.js';
 import { channelRef, context, header, listSections, type Message, section, who } from './kit.js';
 import { patternNames } from './labels.js';
 import { slackDay } from './when.js';
@@ -15,7 +17,8 @@ import { slackDay } from './when.js';
 export function decisionLine(flow: Flow, d: Decision): string {
   const link = d.permalink && /^https:\/\//.test(d.permalink) ? ` · <${d.permalink}|thread>` : '';
   const by = d.decidedBy ? ` by ${who(d.decidedBy)}` : '';
-  return `*${adrId(d.number)}* ${escapeText(d.title)} · _${d.status}_ · ${escapeText(patternNames(flow, d.chosen))}${by} · ${slackDay(d.decidedAt ?? d.createdAt)}${link}`;
+  const drift = openDrifts(flow, d).length ? ` · :warning: *${DRIFT_MARKER}*` : '';
+  return `*${adrId(d.number)}* ${escapeText(d.title)} · _${d.status}_ · ${escapeText(patternNames(flow, d.chosen))}${by} · ${slackDay(d.decidedAt ?? d.createdAt)}${link}${drift}`;
 }
 
 /** One line per interview still running or waiting for its decision. */
