@@ -23,6 +23,8 @@ export type Event =
       user: string;
       title: string;
       revisits?: number | undefined;
+      /** With `revisits`: the interview starts with the revisited record's answers filled in. */
+      prefill?: boolean | undefined;
       scope?: string[] | undefined;
       privateTo?: string | undefined;
       request?: RequestRef | undefined;

@@ -83,7 +83,7 @@ export function step<E extends Event>(flow: Flow, state: TeamDoc, event: E, now:
 export function advance<E extends Event>(flow: Flow, doc: TeamDoc, event: E, now: Date): Advanced<E> {
   const fx: Effect[] = [];
   const outcome = match(event as Event)
-    .with({ type: 'start' }, (e) => start(doc, e, now, fx))
+    .with({ type: 'start' }, (e) => start(flow, doc, e, now, fx))
     .with({ type: 'root-posted' }, (e) => rootPosted(doc, e, now, fx))
     .with({ type: 'root-failed' }, (e) => rootFailed(doc, e))
     .with({ type: 'answer' }, (e) => answer(flow, doc, e, now, fx))
@@ -166,7 +166,7 @@ function revisitRefusal(doc: TeamDoc, number: number, channel?: string): StartOu
   return old?.status === 'accepted' ? undefined : { kind: 'cannot-revisit', number, status: old?.status };
 }
 
-function start(doc: TeamDoc, e: Of<'start'>, now: Date, fx: Effect[]): StartOutcome {
+function start(flow: Flow, doc: TeamDoc, e: Of<'start'>, now: Date, fx: Effect[]): StartOutcome {
   const mine = e.request ? findByKey(doc.sessions, (s) => s.startRequest === e.request?.id) : undefined;
   if (mine) return replayedStart(mine, e.request, fx);
   if (e.revisits !== undefined) {
@@ -190,7 +190,24 @@ function start(doc: TeamDoc, e: Of<'start'>, now: Date, fx: Effect[]): StartOutc
   });
   if (e.privateTo) s.privateTo = e.privateTo;
   if (e.request) s.startRequest = e.request.id;
+  if (e.prefill && e.revisits !== undefined) prefill(flow, doc, s, e.revisits, e.user, now);
   return { kind: 'reserved', id: e.id, claim, recover: false, session: s };
+}
+
+/**
+ * A revisit that starts from the revisited record's answers, in interview
+ * order: an answer today's interview no longer takes (a question or option
+ * that went) is left out, so the interview asks it; with every answer in
+ * place it opens at the recommendation.
+ */
+function prefill(flow: Flow, doc: TeamDoc, s: Session, number: number, by: string, now: Date): void {
+  const old = recordOf(doc, number);
+  if (!old) return;
+  for (const q of flow.interview.questions) {
+    const value = old.answers[q.id];
+    // A bad answer changes nothing: the question is simply asked again.
+    if (value !== undefined) answerSession(flow, doc, s.id, { question: q.id, value, by, now });
+  }
 }
 
 /**
@@ -224,6 +241,11 @@ function rootPosted(doc: TeamDoc, e: Of<'root-posted'>, now: Date, fx: Effect[])
   s.interviewTs = claim;
   const thread = { sessionId: s.id, channel: s.channel, threadTs: e.threadTs };
   fx.push({ type: 'post-interview', thread, claim, recover: false, actor: s.startedBy });
+  // A revisit begun with every answer filled in opens at its recommendation.
+  if (s.status === 'complete' && !s.cardTs) {
+    s.cardTs = claimOf(now, e.request);
+    fx.push({ type: 'post-card', thread, claim: s.cardTs, recover: false, actor: s.startedBy });
+  }
   return { kind: 'started', session: s };
 }
 

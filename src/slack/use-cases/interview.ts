@@ -63,6 +63,8 @@ export type StartInput = {
   title: string;
   /** The number of an accepted record this interview revisits; accepting it supersedes that record. */
   revisits?: number | undefined;
+  /** With `revisits`: start with the revisited record's answers filled in. */
+  prefill?: boolean | undefined;
   /** Cluster or environment tags the decision will cover (parsed). */
   scope?: string[] | undefined;
   /**
@@ -102,6 +104,7 @@ export async function startInterview(deps: SlackDeps, client: WebClient, input: 
     user: input.user,
     title,
     revisits: input.revisits,
+    prefill: input.prefill,
     scope: input.scope,
     privateTo,
     request,

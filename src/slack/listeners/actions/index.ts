@@ -5,6 +5,7 @@ import {
   CHANGE_ACTION,
   CHECKLIST_ACTION,
   CONFIRM_ACTION,
+  DRIFT,
   PICK_ACTION,
   REMINDER,
 } from '../../ids.js';
@@ -14,6 +15,7 @@ import { checklistAction } from './checklist.js';
 import { shareCompareAction } from './compare.js';
 import { registerDecisionCard } from './decision-card.js';
 import { registerDetails } from './details.js';
+import { acknowledgeDriftAction } from './drift.js';
 import { MENU_ACTIONS, menuAction } from './menu.js';
 import { answerAction, changeAction, pickAction } from './question.js';
 import { registerRecommendationCard } from './recommendation-card.js';
@@ -42,6 +44,9 @@ export function register(app: App, deps: SlackDeps): void {
   queued(CHECKLIST_ACTION, checklistAction(deps));
   // The revisit reminder, and the Resume button of private notes.
   queued(REMINDER.revisit, revisitAction(deps));
+  // A drift notice: a revisit that starts from the record's answers, and "Still right for us" (opens a modal).
+  queued(DRIFT.revisit, revisitAction(deps, true));
+  app.action<BlockAction>({ type: 'block_actions', action_id: DRIFT.acknowledge }, acknowledgeDriftAction(deps));
   queued(ACTIONS.resume, resumeAction(deps));
   // The private `compare` answer's Share in channel button.
   app.action<BlockAction>({ type: 'block_actions', action_id: ACTIONS.shareCompare }, shareCompareAction(deps));

@@ -12,8 +12,11 @@ import { startNotice } from '../../use-cases/resume.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
-/** "Start a follow-up interview" on a revisit reminder: a new interview in the channel that supersedes the record once accepted. */
-export function revisitAction(deps: SlackDeps) {
+/**
+ * "Start a follow-up interview" on a revisit reminder, and "Start a revisit" on a drift notice (`prefill`: with
+ * the record's answers filled in): a new interview in the channel that supersedes the record once accepted.
+ */
+export function revisitAction(deps: SlackDeps, prefill = false) {
   return async ({ ack, body, respond, client }: Args): Promise<void> => {
     await ack();
     const parsed = BlockActionBody.safeParse(body);
@@ -42,6 +45,7 @@ export function revisitAction(deps: SlackDeps) {
       user: b.user.id,
       title: d ? `Revisit: ${d.title}` : '',
       revisits: ref.number,
+      prefill,
       request: b.trigger_id,
     });
     if (started.kind === 'cannot-revisit') {
