@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { RetryOptions } from '@slack/web-api';
 import { createApp, type MeshApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import type { Flow } from '../../src/engine/flow.js';
 import { FileStore, type Store } from '../../src/store/index.js';
 import { FileJournal } from '../../src/store/journal.js';
 import { type Call, FakeSlack, HOME_TEAM, type StoredMessage } from './fake-slack.js';
@@ -73,6 +74,8 @@ export type HarnessOptions = {
   unhandledRequestTimeoutMs?: number;
   /** Environment on top of the default (an undefined value removes a variable), e.g. OAuth instead of a bot token. */
   env?: Record<string, string | undefined>;
+  /** The catalogue and rules each start gets (default flows/): a restart may load an edited copy. */
+  flow?: () => Flow;
 };
 
 /**
@@ -102,6 +105,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.maxBacklog ? { maxBacklog: options.maxBacklog } : {}),
     unhandledRequestTimeoutMs: options.unhandledRequestTimeoutMs ?? UNHANDLED_TIMEOUT_MS,
     ...(options.now ? { now: options.now } : {}),
+    ...(options.flow ? { flow: options.flow() } : {}),
   });
   const { port } = await mesh.start();
   const url = `http://127.0.0.1:${port}`;
