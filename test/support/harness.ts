@@ -74,6 +74,8 @@ export type HarnessOptions = {
   unhandledRequestTimeoutMs?: number;
   /** Environment on top of the default (an undefined value removes a variable), e.g. OAuth instead of a bot token. */
   env?: Record<string, string | undefined>;
+  /** How often the reminder round (revisit reminders, deadlines, unfinished drift notices) runs (default the app's). */
+  reminderIntervalMs?: number;
   /** The catalogue and rules each start gets (default flows/): a restart may load an edited copy. */
   flow?: () => Flow;
 };
@@ -106,6 +108,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     unhandledRequestTimeoutMs: options.unhandledRequestTimeoutMs ?? UNHANDLED_TIMEOUT_MS,
     ...(options.now ? { now: options.now } : {}),
     ...(options.flow ? { flow: options.flow() } : {}),
+    ...(options.reminderIntervalMs ? { reminderIntervalMs: options.reminderIntervalMs } : {}),
   });
   const { port } = await mesh.start();
   const url = `http://127.0.0.1:${port}`;

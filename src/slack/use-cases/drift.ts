@@ -9,11 +9,19 @@ import { type ClientFor, REMINDER_CLAIM_LEASE_MS } from './reminders.js';
  * reminder is), so replicas checking at once post it once; once posted, its
  * changes are marked notified and no later check posts them again.
  */
-export async function driftCheck(deps: SlackDeps, clientFor: ClientFor, owner: string): Promise<void> {
+export async function driftCheck(
+  deps: SlackDeps,
+  clientFor: ClientFor,
+  owner: string,
+  /** Only records whose notice was claimed and not marked posted (a failed post, a bot that stopped): retried each round. */
+  onlyUnfinished = false,
+): Promise<void> {
   for (const teamId of await deps.store.teams()) {
     // One team's unreadable file is that team's problem: the teams after it are still checked.
     try {
-      const due = (await deps.store.read(teamId)).decisions.filter((d) => driftCheckWanted(deps.flow, d));
+      const due = (await deps.store.read(teamId)).decisions.filter(
+        (d) => (!onlyUnfinished || d.driftClaimedAt !== undefined) && driftCheckWanted(deps.flow, d),
+      );
       if (!due.length) continue;
       const client = await clientFor(teamId);
       if (!client) {

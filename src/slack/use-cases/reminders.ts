@@ -65,7 +65,8 @@ export function startReminders(deps: SlackDeps, clientFor: ClientFor, intervalMs
   let driftCheckedOn: string | undefined;
   const driftRound = async () => {
     const today = deps.now().toISOString().slice(0, 10);
-    if (driftCheckedOn === today) return;
+    // Between daily checks, a notice whose post failed is tried again, as a due reminder is.
+    if (driftCheckedOn === today) return driftCheck(deps, clientFor, owner, true);
     await driftCheck(deps, clientFor, owner);
     driftCheckedOn = today;
   };

@@ -276,4 +276,29 @@ describe('living decisions', () => {
     expect(revisit?.recommendation?.primary).toBe('plain-kubernetes');
     expect(h.fake.violations).toEqual([]);
   }, 60_000);
+
+  it('a notice whose post failed is posted by the next round, once, without waiting a day or a restart', async () => {
+    let h = await startHarness({});
+    cleanups.push(() => h.close());
+    const read = async () => (await import('../../../src/store/index.js')).TeamDoc.parse(h.teamFile());
+    await acceptedRecord(h, read);
+    const edited = archivedIstio();
+    await h.mesh.stop();
+    h.fake.failNextMatching(
+      'chat.postMessage',
+      (p) => (p.metadata as Json | undefined)?.event_type === 'mesh_help_drift',
+      'internal_error',
+    );
+    h = await startHarness({ dataDir: h.dataDir, fake: h.fake, flow: () => edited.flow, reminderIntervalMs: 100 });
+    await until(read, (d) => (d.decisions[0]?.driftNotified?.length ?? 0) > 0, 'the drift notice marked', 10_000);
+    await h.idle();
+    const doc = await read();
+    expect(doc.decisions[0]?.driftClaimedAt).toBeUndefined();
+    // Two attempts were made (the first refused), and exactly one notice is in the thread.
+    expect(h.fake.calls.filter(isDriftNotice)).toHaveLength(2);
+    const stored = [...h.fake.messages.values()].filter(
+      (m) => (m.metadata as Json | undefined)?.event_type === 'mesh_help_drift',
+    );
+    expect(stored).toHaveLength(1);
+  }, 60_000);
 });
