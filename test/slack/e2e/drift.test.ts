@@ -221,6 +221,12 @@ describe('living decisions', () => {
       expect.objectContaining({ kind: 'advice', primary: { from: 'service-mesh', to: 'plain-kubernetes' } }),
     );
     expect(textOf(cardOf(h.fake, await read()) as unknown as Json)).toContain(MARKER);
+    const { stdout: human } = await exec('node', [BIN, 'decisions', '--drift', '--team', HOME_TEAM], {
+      env: { ...process.env, MESH_HELP_DATA_DIR: dataDir, MESH_HELP_FLOWS_DIR: edited.dir },
+    });
+    expect(human).toMatch(
+      /^ADR-0001 .*: review, the basis changed\n {2}- the same answers now recommend Plain Kubernetes/,
+    );
 
     // "Still right for us": a modal asks why; the reason is kept, the marker goes, the MADR says so.
     const noticeMsg = h.fake.message(CHANNEL, (await read()).decisions[0]?.driftTs ?? '');
