@@ -93,8 +93,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
   const clientOptions: WebClientOptions = {
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
     retryConfig,
-    timeout,
-    // 429s are waited out per method (rateLanes), never by pausing every call the client makes.
+    // 429s are waited out per method (rateLanes), never by pausing every call the client makes. The
+    // timeout is rateLanes' alone, one timer per attempt: the client's own would be a second, discarded one.
     fetch: rateLanes({ retries: retryConfig.retries ?? 3, timeoutMs: timeout }),
     rejectRateLimitedCalls: true,
     logger,

@@ -170,4 +170,20 @@ describe('HotCalls', () => {
       }
     }
   });
+
+  it('a method left on @slack/web-api times out per attempt by the rate lanes’ timer, without the client’s own', async () => {
+    const lanes = new WebClient(TOKEN, {
+      slackApiUrl: fake.apiUrl,
+      retryConfig: { retries: 0 },
+      fetch: rateLanes({ retries: 0, timeoutMs: 200 }),
+      logger: quiet(),
+    });
+    fake.faultNext('views.open', { status: 200, delayMs: 3000 });
+    const t0 = Date.now();
+    const failure = await lanes.views
+      .open({ trigger_id: 't', view: { type: 'modal', title: { type: 'plain_text', text: 'x' }, blocks: [] } })
+      .catch((e: unknown) => e);
+    expect(Date.now() - t0).toBeLessThan(1500);
+    expect(failure).toMatchObject({ code: ErrorCode.RequestError });
+  });
 });
