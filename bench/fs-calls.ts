@@ -14,6 +14,8 @@ import { FakeSlack } from '../test/support/fake-slack.js';
 import { ALICE, BOT_TOKEN, clickPayload, SIGNING_SECRET, sign } from '../test/support/harness.js';
 
 const N = Number(process.env.FS_CALLS_N) || 20;
+/** FS_CALLS_BURST=1: every start, then every click, sent at once (as under load) instead of one at a time. */
+const BURST = process.env.FS_CALLS_BURST === '1';
 const MARK = '/mesh-help-fs-calls-mark-';
 const mark = (what: string) => {
   try {
@@ -90,23 +92,30 @@ async function run(): Promise<void> {
   await command('start Warm-up', 'C0WARM');
   await mesh.idle();
   mark('starts-begin');
-  for (let i = 0; i < N; i++) {
+  if (BURST) await Promise.all(Array.from({ length: N }, (_, i) => command(`start Interview ${i}`, `C0FS${i}`)));
+  for (let i = 0; i < N && !BURST; i++) {
     await command(`start Interview ${i}`, `C0FS${i}`);
     await mesh.idle();
   }
+  await mesh.idle();
   mark('starts-end');
   const questions = [...fake.messages.values()].filter(
     (m) => m.channel.startsWith('C0FS') && m.thread_ts && JSON.stringify(m.blocks).includes('"q:clusters"'),
   );
   mark('clicks-begin');
-  for (const q of questions.slice(0, N)) {
-    const payload = clickPayload(fake, q, 'q:clusters', 'multi-region', ALICE);
-    await post(
-      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+  const click = (q: (typeof questions)[number]) =>
+    post(
+      new URLSearchParams({
+        payload: JSON.stringify(clickPayload(fake, q, 'q:clusters', 'multi-region', ALICE)),
+      }).toString(),
       'application/x-www-form-urlencoded',
     );
+  if (BURST) await Promise.all(questions.slice(0, N).map(click));
+  for (const q of BURST ? [] : questions.slice(0, N)) {
+    await click(q);
     await mesh.idle();
   }
+  await mesh.idle();
   mark('clicks-end');
   await mesh.stop();
   await fake.stop();
