@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo, Server } from 'node:net';
 import { join } from 'node:path';
 import { App, type Logger, LogLevel } from '@slack/bolt';
-import { ConsoleLogger } from '@slack/logger';
 import { ErrorCode, type RetryOptions, WebClient, type WebClientOptions } from '@slack/web-api';
 import { match } from 'ts-pattern';
 import { type Config, ConfigError, type LogLevelName, loadConfig, redactUrl } from './config.js';
 import type { Flow } from './engine/flow.js';
 import { getFlow } from './engine/load.js';
 import { exitCodeOf } from './errors.js';
+import { processLogger } from './log.js';
 import { limitsWithin } from './publish/index.js';
 import { redactingLogger } from './redacting-logger.js';
 import { registerListeners, type SlackDeps } from './slack/index.js';
@@ -113,7 +113,7 @@ async function tellUnreadableInstall(body: unknown, logger: Logger): Promise<voi
 
 /** Builds the Bolt app: checks the token (auth.test), picks the receiver, registers the listeners. */
 export async function createApp(config: Config, deps: AppDeps = {}): Promise<MeshApp> {
-  const logger = redactingLogger(deps.logger ?? new ConsoleLogger());
+  const logger = redactingLogger(deps.logger ?? processLogger(config.logFormat));
   logger.setLevel(levelOf(config.logLevel));
   logger.setName('mesh-help');
   const flow = deps.flow ?? getFlow();
