@@ -38,4 +38,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # node itself, not npm: npm would write logs under $HOME (read-only here) and not pass SIGTERM on reliably.
-CMD ["node", "--max-semi-space-size=4", "bin/mesh-help.js", "start"]
+CMD ["node", "--max-semi-space-size=4", "--max-old-space-size=128", "bin/mesh-help.js", "start"]

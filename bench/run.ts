@@ -32,7 +32,7 @@ const LEVELS = [
 const NODE_FLAGS =
   process.env.BENCH_NODE_FLAGS !== undefined
     ? process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean)
-    : ['--max-semi-space-size=4'];
+    : ['--max-semi-space-size=4', '--max-old-space-size=128'];
 /** Each level runs this many rounds, bare and mesh-help taking turns; the figures are the rounds' medians. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS) || 3;
 const WARMUP = 50;

@@ -2,18 +2,19 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo, Server } from 'node:net';
 import { join } from 'node:path';
 import { App, type Logger, LogLevel } from '@slack/bolt';
-import { ConsoleLogger } from '@slack/logger';
 import { ErrorCode, type RetryOptions, WebClient, type WebClientOptions } from '@slack/web-api';
 import { match } from 'ts-pattern';
 import { type Config, ConfigError, type LogLevelName, loadConfig, redactUrl } from './config.js';
 import type { Flow } from './engine/flow.js';
 import { getFlow } from './engine/load.js';
 import { exitCodeOf } from './errors.js';
+import { processLogger } from './log.js';
 import { limitsWithin } from './publish/index.js';
 import { redactingLogger } from './redacting-logger.js';
 import { registerListeners, type SlackDeps } from './slack/index.js';
 import { ExportLane } from './slack/runtime/export-lane.js';
 import { isSlackApiError, slackError, tellFailure } from './slack/runtime/failures.js';
+import { HotCalls } from './slack/runtime/hot-calls.js';
 import { buildReceiver, healthRoutes } from './slack/runtime/http.js';
 import { journalIntake, noteStoreFailure, requestTeam } from './slack/runtime/intake.js';
 import { KeyedQueue } from './slack/runtime/keyed-queue.js';
@@ -112,7 +113,7 @@ async function tellUnreadableInstall(body: unknown, logger: Logger): Promise<voi
 
 /** Builds the Bolt app: checks the token (auth.test), picks the receiver, registers the listeners. */
 export async function createApp(config: Config, deps: AppDeps = {}): Promise<MeshApp> {
-  const logger = redactingLogger(deps.logger ?? new ConsoleLogger());
+  const logger = redactingLogger(deps.logger ?? processLogger(config.logFormat));
   logger.setLevel(levelOf(config.logLevel));
   logger.setName('mesh-help');
   const flow = deps.flow ?? getFlow();
@@ -121,12 +122,14 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
   const clientOptions: WebClientOptions = {
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
     retryConfig,
-    timeout,
-    // 429s are waited out per method (rateLanes), never by pausing every call the client makes.
+    // 429s are waited out per method (rateLanes), never by pausing every call the client makes. The
+    // timeout is rateLanes' alone, one timer per attempt: the client's own would be a second, discarded one.
     fetch: rateLanes({ retries: retryConfig.retries ?? 3, timeoutMs: timeout }),
     rejectRateLimitedCalls: true,
     logger,
   };
+  // chat.postMessage and chat.update, on every click and start, skip @slack/web-api (same calls, same errors).
+  const hot = new HotCalls({ retryConfig, rateLimitRetries: retryConfig.retries ?? 3, timeoutMs: timeout, logger });
 
   // One auth.test up front: a wrong token stops start-up with Slack's reason, and Bolt needs no second call.
   // With OAuth installs there is no one token: each request is authorized by its workspace's install.
@@ -220,6 +223,11 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
   // Listener work continues after the ack; stop() waits for it so no started write is cut off.
   const inFlight = new Set<Promise<void>>();
   app.use(trackInFlight(inFlight));
+  hot.attach(app.client);
+  app.use(async ({ client, next }) => {
+    hot.attach(client);
+    await next();
+  });
   // One sink for every listener's failure: the log gets the detail, the person a short private note.
   // Bolt does not export this type by name; it is the last overload of app.error.
   const onError: Parameters<App['error']>[0] = async ({ error, body, context }) => {
@@ -230,7 +238,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     if (rootCause(error) instanceof InstallKeyError) return tellUnreadableInstall(body, logger);
     // With installs, the request's own token: app.client has none.
     const token = (context as { botToken?: string } | undefined)?.botToken;
-    await tellFailure(token ? new WebClient(token, clientOptions) : app.client, body, error);
+    await tellFailure(token ? hot.attach(new WebClient(token, clientOptions)) : app.client, body, error);
   };
   app.error(onError);
   const slackDeps: SlackDeps = {
@@ -253,7 +261,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
   const clientFor = async (teamId: string): Promise<WebClient | undefined> => {
     if (!installs) return app.client;
     const found = await installs.forWorkspace(teamId).catch(() => undefined);
-    return found?.bot?.token ? new WebClient(found.bot.token, clientOptions) : undefined;
+    return found?.bot?.token ? hot.attach(new WebClient(found.bot.token, clientOptions)) : undefined;
   };
   registerListeners(app, slackDeps);
   // Every request is journalled before its ack and replayed after a crash; see src/slack/runtime/intake.ts.
@@ -332,6 +340,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
       await effects.idle();
       if (journal) await journal.close();
       await store.close();
+      hot.close();
     },
     async idle() {
       for (;;) {

@@ -28,6 +28,8 @@ export type Config = {
   /** PostgreSQL connection URL (DATABASE_URL): teams live there instead of `dataDir`. Holds a password: never log it. */
   databaseUrl?: string;
   logLevel: LogLevelName;
+  /** `json` (pino lines) or `text`; absent: JSON unless a person reads the terminal. */
+  logFormat?: 'json' | 'text';
   /**
    * On PostgreSQL: how long a replica may go unseen before another replica takes over the requests it took
    * in and did not finish (MESH_HELP_JOURNAL_LEASE_MS, default 15 s).
@@ -194,6 +196,10 @@ const Env = z
       (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
       z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
     ),
+    LOG_FORMAT: z.preprocess(
+      (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
+      z.enum(['json', 'text'], { error: 'must be json or text' }).optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     if (!env.SLACK_BOT_TOKEN && !env.SLACK_CLIENT_ID) {
@@ -281,6 +287,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     dataDir: resolve(e.MESH_HELP_DATA_DIR),
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     logLevel: e.LOG_LEVEL,
+    ...(e.LOG_FORMAT ? { logFormat: e.LOG_FORMAT } : {}),
     ...(e.MESH_HELP_JOURNAL_LEASE_MS ? { journalLeaseMs: e.MESH_HELP_JOURNAL_LEASE_MS } : {}),
     ...(e.GITHUB_TOKEN
       ? { github: { token: e.GITHUB_TOKEN, ...(e.GITHUB_API_URL ? { apiUrl: e.GITHUB_API_URL } : {}) } }

@@ -92,10 +92,14 @@ export class AtomicJsonFile<T> implements Adapter<T> {
         const content = this.serialise(data);
         if (typeof content === 'string') await handle.writeFile(content, 'utf8');
         else await writeAll(handle, content);
-        const mtime = Math.max(Date.now(), Math.floor(after) + 1) / 1000;
-        await handle.utimes(mtime, mtime);
-        if (this.durable) await handle.sync();
         version = versionOf(await handle.stat({ bigint: true }));
+        // The clock's own mtime is usually past the version replaced; set one only when it is not.
+        if (version.mtimeMs <= Math.floor(after)) {
+          const mtime = (Math.floor(after) + 1) / 1000;
+          await handle.utimes(mtime, mtime);
+          version = versionOf(await handle.stat({ bigint: true }));
+        }
+        if (this.durable) await handle.sync();
       } finally {
         await handle.close();
       }

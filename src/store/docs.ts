@@ -99,10 +99,20 @@ export async function applyBatch(
   return { state, applied, failed };
 }
 
+/**
+ * A buffer of exactly the string's bytes, with memory of its own: `Buffer.from` puts short strings in a
+ * shared 8 KiB slab, and one cached session left in a slab would keep the whole slab alive.
+ */
+export function exactBytes(text: string): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text, 'utf8'));
+  bytes.write(text, 0, 'utf8');
+  return bytes;
+}
+
 const cached = (part: object): Buffer => {
   let bytes = json.get(part);
   if (bytes === undefined) {
-    bytes = Buffer.from(JSON.stringify(part), 'utf8');
+    bytes = exactBytes(JSON.stringify(part));
     json.set(part, bytes);
   }
   return bytes;

@@ -20,6 +20,11 @@ type Entry = { adapter: AtomicJsonFile<TeamDoc>; data: TeamDoc; version: Version
 const LOCK_SUFFIX = '.lock';
 /** The smallest readiness probe, and the room it leaves above the largest team file. */
 const PROBE_MIN_BYTES = 4096;
+/**
+ * A lock is kept for the next batch when one is already queued, for at most this long from when it was
+ * taken: a burst pays one lock and one look at the file, and another process still gets its turn.
+ */
+const KEEP_LOCK_MS = 500;
 const code = (err: unknown) => (err as NodeJS.ErrnoException).code;
 
 /**
@@ -39,6 +44,11 @@ export class FileStore implements Store {
   /** Teams whose file this process has seen on disk: a file that disappears later was moved aside. */
   private readonly seen = new Set<string>();
   private readonly batches = new TeamBatches((teamId, batch) => this.drain(teamId, batch));
+  /**
+   * Teams whose lock this process holds now, and since when (monotonic ms). With `owned`, the cached
+   * document was loaded or written under that lock: no other process can have changed the file since.
+   */
+  private readonly held = new Map<string, { lock: FileLock; since: number; owned: boolean }>();
   private readonly teamsDir: string;
   private closed = false;
   private pings = 0;
@@ -164,9 +174,11 @@ export class FileStore implements Store {
    * file is the version it came from, else read again. A file that went away
    * after this process saw it is refused rather than started afresh.
    */
-  private async load(teamId: string): Promise<Entry> {
+  private async load(teamId: string, locked = false): Promise<Entry> {
     const file = this.fileOf(teamId);
     const cached = this.cache.get(teamId);
+    // Under this process's own lock, what it last loaded or wrote is what the file holds: no stat.
+    if (cached && this.held.get(teamId)?.owned) return cached;
     let current: string | null;
     try {
       const s = await stat(file, { bigint: true });
@@ -179,6 +191,10 @@ export class FileStore implements Store {
       current = null;
     }
     if (cached && (cached.version?.fingerprint ?? null) === current) return cached;
+    // A read outside the lock that raced this process's own write: that write is newer than the stat, and
+    // taking it for an outside change would read and validate the whole team again.
+    const mine = this.cache.get(teamId);
+    if (!locked && mine && mine !== cached) return mine;
     const adapter = cached?.adapter ?? new AtomicJsonFile<TeamDoc>(file, this.options.durable ?? true, serialise);
     let read: Awaited<ReturnType<AtomicJsonFile<TeamDoc>['readVersion']>>;
     try {
@@ -214,6 +230,9 @@ export class FileStore implements Store {
       entry = { adapter, data: adopt(doc), version: read.version };
       this.seen.add(teamId);
     }
+    // Outside the lock, a write of this process that finished meanwhile is newer than what was read.
+    const now = this.cache.get(teamId);
+    if (!locked && now && now !== cached) return now;
     this.cache.set(teamId, entry);
     return entry;
   }
@@ -232,28 +251,51 @@ export class FileStore implements Store {
     return this.batches.push(teamId, fn);
   }
 
-  /** One batch of a team's queue: applies it in order under the team's file lock, writes once, then settles each caller. */
+  /**
+   * One batch of a team's queue: applies it in order under the team's file lock, writes once, then settles
+   * each caller. When the next batch is already queued the lock is kept for it (see KEEP_LOCK_MS).
+   */
   private async drain(teamId: string, batch: Pending[]): Promise<void> {
-    let lock: FileLock | undefined;
+    let held = this.held.get(teamId);
     let settle: Array<() => void>;
+    let ok = false;
     try {
-      await this.sweep();
-      await this.ensureDir();
-      lock = await FileLock.acquire(this.lockOf(teamId), this.options.lockTimeoutMs);
-      settle = await this.apply(teamId, batch, await this.load(teamId));
+      if (!held) {
+        await this.sweep();
+        await this.ensureDir();
+        const lock = await FileLock.acquire(this.lockOf(teamId), this.options.lockTimeoutMs);
+        held = { lock, since: performance.now(), owned: false };
+        this.held.set(teamId, held);
+      }
+      const entry = await this.load(teamId, true);
+      held.owned = true;
+      ({ settle, ok } = await this.apply(teamId, batch, entry));
     } catch (err) {
       settle = batch.map((p) => () => p.reject(err));
     }
-    // The lock goes before anyone hears back: a caller's next step (or another process) may want it at once.
-    await lock?.release().catch(() => undefined);
+    const keep =
+      ok && held !== undefined && this.batches.queued(teamId) && performance.now() - held.since < KEEP_LOCK_MS;
+    if (!keep && held) {
+      this.held.delete(teamId);
+      // The lock goes before anyone hears back: a caller's next step (or another process) may want it at once.
+      await held.lock.release().catch(() => undefined);
+    }
     for (const s of settle) s();
   }
 
-  /** Applies a batch to the document and saves the result once; returns how to settle each caller. */
-  private async apply(teamId: string, batch: Pending[], entry: Entry): Promise<Array<() => void>> {
+  /**
+   * Applies a batch to the document and saves the result once; returns how to settle each caller, and
+   * whether the file is still what the cache holds (false after a failed write).
+   */
+  private async apply(
+    teamId: string,
+    batch: Pending[],
+    entry: Entry,
+  ): Promise<{ settle: Array<() => void>; ok: boolean }> {
     const base = entry.data;
     const { state, applied, failed } = await applyBatch(teamId, base, batch);
     const done = failed.map((f) => () => f.p.reject(f.err));
+    let ok = true;
     if (state !== base) {
       try {
         const version = await entry.adapter.writeVersion(state, entry.version?.mtimeMs ?? 0);
@@ -261,13 +303,14 @@ export class FileStore implements Store {
         this.cache.set(teamId, { adapter: entry.adapter, data: state, version });
         this.seen.add(teamId);
       } catch (err) {
+        ok = false;
         const file = this.fileOf(teamId);
         const failure = new StoreError('write_failed', `cannot write ${file}: ${(err as Error).message}`, file);
         for (const a of applied) done.push(() => a.p.reject(failure));
         applied.length = 0;
       }
     }
-    return [...applied.map((a) => () => a.p.resolve(a.value)), ...done];
+    return { settle: [...applied.map((a) => () => a.p.resolve(a.value)), ...done], ok };
   }
 
   async teams(): Promise<string[]> {

@@ -60,6 +60,8 @@ export type FileJournalOptions = {
   compactBytes?: number;
   /** Told of each line `pending` skips (1-based line number, and why), for the log. */
   onSkipped?: (line: number, why: string) => void;
+  /** How long done marks wait to ride along with the next records' write before they are written alone (default 20 ms). */
+  doneDelayMs?: number;
 };
 
 /** One line of the file, checked on reading: anything else is skipped, never trusted or fatal. */
@@ -77,7 +79,10 @@ const Line = z.discriminatedUnion('op', [
   z.object({ op: z.literal('done'), id: z.string().min(1) }),
 ]);
 type Line = z.infer<typeof Line>;
-type Waiting = { bytes: Buffer; resolve: () => void; reject: (err: JournalError) => void };
+/** A line waiting for the next write; `sync`: it counts only once fsynced (a record, not a done mark). */
+type Waiting = { bytes: Buffer; sync: boolean; resolve: () => void; reject: (err: JournalError) => void };
+
+const DONE_DELAY_MS = 20;
 
 const classify = (err: unknown): JournalError => {
   const code = (err as NodeJS.ErrnoException).code;
@@ -94,6 +99,8 @@ const classify = (err: unknown): JournalError => {
  * an `in` line per request, a `done` line when its effects are done. Records
  * that arrive while a write is in flight are written and fsynced together
  * (group commit), so a burst costs one fsync per batch, not one per request.
+ * Done marks are not fsynced (a lost one only replays an idempotent request)
+ * and wait up to `doneDelayMs` for the next records' write to ride along with.
  * A failed write is cut off again, so the file never keeps a record its
  * caller was told failed. When nothing is pending the file is emptied.
  */
@@ -115,6 +122,8 @@ export class FileJournal implements Journal {
    * until then it is never emptied, so requests not yet replayed are not compacted away.
    */
   private known = false;
+  /** Writes the done marks left waiting when no record came to take them along. */
+  private doneTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly dir: string,
@@ -183,7 +192,7 @@ export class FileJournal implements Journal {
     const entry: JournalEntry = { id: randomUUID(), at: new Date().toISOString(), ...input };
     this.open.add(entry.id);
     try {
-      await this.write({ op: 'in', entry });
+      await this.write({ op: 'in', entry }, true);
     } catch (err) {
       this.open.delete(entry.id);
       throw err;
@@ -194,22 +203,42 @@ export class FileJournal implements Journal {
   async markDone(id: string): Promise<void> {
     if (!this.open.has(id)) return;
     this.open.delete(id);
-    await this.write({ op: 'done', id });
+    await this.write({ op: 'done', id }, false);
   }
 
-  private write(line: Line): Promise<void> {
+  /** Queues a line: a record starts a write now; a done mark waits for one (or for `doneDelayMs`). */
+  private write(line: Line, sync: boolean): Promise<void> {
     const bytes = Buffer.from(`${JSON.stringify(line)}\n`, 'utf8');
     return new Promise((resolve, reject) => {
-      this.queue.push({ bytes, resolve, reject });
-      this.writing ??= this.drain().finally(() => {
-        this.writing = undefined;
-      });
+      this.queue.push({ bytes, sync, resolve, reject });
+      this.schedule();
     });
   }
 
-  /** Writes what is queued, one write and one fsync per batch, until nothing is left. */
+  /** Starts a write when a record (or anything, once closing) waits; done marks alone wait for the timer. */
+  private schedule(): void {
+    if (this.writing || !this.queue.length) return;
+    if (this.closed || this.queue.some((w) => w.sync)) this.flush();
+    else this.doneTimer ??= setTimeout(() => this.flush(), this.options.doneDelayMs ?? DONE_DELAY_MS).unref();
+  }
+
+  private flush(): void {
+    clearTimeout(this.doneTimer);
+    this.doneTimer = undefined;
+    this.writing ??= this.drain().finally(() => {
+      this.writing = undefined;
+      // Lines queued while the last batch was being finished.
+      this.schedule();
+    });
+  }
+
+  /** Writes what is queued, one write (and one fsync if it holds a record) per batch, until no record is left. */
   private async drain(): Promise<void> {
-    while (this.queue.length) {
+    for (
+      let first = true;
+      this.queue.length && (first || this.closed || this.queue.some((w) => w.sync));
+      first = false
+    ) {
       const batch = this.queue.splice(0);
       let handle: FileHandle;
       try {
@@ -225,7 +254,7 @@ export class FileJournal implements Journal {
         while (written < bytes.length) {
           written += (await handle.write(bytes, written, bytes.length - written)).bytesWritten;
         }
-        if (this.options.durable ?? true) await handle.datasync();
+        if ((this.options.durable ?? true) && batch.some((w) => w.sync)) await handle.datasync();
         this.size += bytes.length;
         this.torn = false;
       } catch (err) {
@@ -255,6 +284,8 @@ export class FileJournal implements Journal {
 
   async close(): Promise<void> {
     this.closed = true;
+    // Done marks still waiting for a record are written now.
+    this.schedule();
     while (this.writing) await this.writing;
     // A clean stop with nothing pending leaves an empty journal (unless what it held was never read).
     if (this.known && this.open.size === 0) await this.handle?.truncate(0).catch(() => undefined);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { type Journal, type JournalEntry, JournalError, type JournalInput } from './journal.js';
+import { loadPg } from './pg-store.js';
 
 export type PgJournalOptions = {
   /** How long a replica may go unseen before the requests it holds are taken over by another (default 15 s). */
@@ -44,7 +45,7 @@ export class PgJournal implements Journal {
 
   constructor(connectionString: string, options: PgJournalOptions = {}) {
     this.leaseMs = options.leaseMs ?? 15_000;
-    this.pool = new pg.Pool({ connectionString, application_name: 'mesh-help journal', max: 4 });
+    this.pool = new (loadPg().Pool)({ connectionString, application_name: 'mesh-help journal', max: 4 });
     // A dropped connection fails the next query (and that request is refused); it must not end the process.
     this.pool.on('error', () => undefined);
     this.pool.on('connect', (client) => client.on('error', () => undefined));

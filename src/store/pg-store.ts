@@ -1,4 +1,5 @@
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
 import type { z } from 'zod';
 import { adopt, applyBatch } from './docs.js';
 import type { SealedRecords } from './installations.js';
@@ -6,6 +7,13 @@ import { runMigrations } from './pg-migrations.js';
 import { Decision, emptyTeam, migrate, SCHEMA_VERSION, Session, TeamDoc } from './schema.js';
 import { assertTeamId, type Store, StoreError, type TeamCheck } from './store.js';
 import { type Pending, TeamBatches } from './team-batches.js';
+
+/** `pg` is loaded by the first PgStore, not by importing this module: a bot on the JSON store never loads it. */
+let pgModule: typeof pg | undefined;
+export const loadPg = (): typeof pg => {
+  pgModule ??= createRequire(import.meta.url)('pg') as typeof pg;
+  return pgModule;
+};
 
 export type PgStoreOptions = {
   /** Connections this process keeps at most (default 10). */
@@ -143,7 +151,7 @@ export class PgStore implements Store {
   constructor(connectionString: string, options: PgStoreOptions = {}) {
     this.where = describeDatabase(connectionString);
     this.poolConfig = { connectionString, application_name: 'mesh-help' };
-    this.pool = new pg.Pool({ ...this.poolConfig, max: options.poolSize ?? 10 });
+    this.pool = new (loadPg().Pool)({ ...this.poolConfig, max: options.poolSize ?? 10 });
     // An idle connection that drops is replaced on the next query; without a listener it would crash the process.
     this.pool.on('error', () => undefined);
     // So is one that drops while checked out between two queries (the database restarts mid-transaction):
@@ -639,7 +647,7 @@ export class PgStore implements Store {
   async exclusive<T>(key: string, task: () => Promise<T>): Promise<T> {
     if (this.closed) throw new StoreError('closed', 'the store is closed');
     if (!this.lockPool) {
-      this.lockPool = new pg.Pool({ ...this.poolConfig, max: 4 });
+      this.lockPool = new (loadPg().Pool)({ ...this.poolConfig, max: 4 });
       this.lockPool.on('error', () => undefined);
       this.lockPool.on('connect', (client) => client.on('error', () => undefined));
     }

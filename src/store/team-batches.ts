@@ -35,6 +35,11 @@ export class TeamBatches {
     while (this.draining.size > 0) await Promise.allSettled([...this.draining.values()]);
   }
 
+  /** Whether updates of the team wait for its next batch (the one after the batch being written). */
+  queued(teamId: string): boolean {
+    return (this.queues.get(teamId)?.length ?? 0) > 0;
+  }
+
   /** The batches being written now. */
   running(): Promise<void>[] {
     return [...this.draining.values()];

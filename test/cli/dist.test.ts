@@ -100,7 +100,7 @@ describe('the built CLI (npm run build → dist/)', () => {
     for (const tool of ['esbuild', 'tsx', 'typescript']) expect(pkg.dependencies).not.toHaveProperty(tool);
     expect(pkg.devDependencies).toHaveProperty('typescript');
     expect(pkg.scripts.prepare).toBe('npm run build');
-    expect(pkg.scripts.start).toBe('node --max-semi-space-size=4 bin/mesh-help.js start');
+    expect(pkg.scripts.start).toBe('node --max-semi-space-size=4 --max-old-space-size=128 bin/mesh-help.js start');
     expect(pkg.bin['mesh-help']).toBe('bin/mesh-help.js');
     expect(readFileSync(BIN, 'utf8')).not.toMatch(/tsx|esbuild/);
   });

@@ -54,7 +54,7 @@ describe('mesh-help export', () => {
     expect(await run(['interview', '--answers', second], t.io)).toBe(0);
     const out = join(t.dir, 'docs', 'decisions');
     expect(await run(['export', '--out', out], t.io)).toBe(0);
-    expect(t.out.at(-1)).toMatch(/^Wrote 3 decision record\(s\) and README.md for team local to .*docs\/decisions\.$/);
+    expect(t.out.at(-1)).toMatch(/^Wrote 3 decision records and README.md for team local to .*docs\/decisions\.$/);
     const once = t.files('docs/decisions');
     expect(Object.keys(once)).toEqual([
       '0001-adopt-a-cluster-mesh.md',

@@ -79,7 +79,7 @@ describe('mesh-help decisions --all', () => {
 
     t.out.length = 0;
     expect(await run(['decisions', '--all', '--status', 'proposed'], t.io)).toBe(0);
-    expect(t.out.join('\n')).toMatch(/^1 decision\(s\) across 2 team\(s\):\nsearch\/ADR-0002 +proposed/);
+    expect(t.out.join('\n')).toMatch(/^1 decision across 2 teams:\nsearch\/ADR-0002 +proposed/);
 
     // The record says which clusters it covers.
     expect(await run(['export', '--team', 'search', '--out', join(t.dir, 'adr')], t.io)).toBe(0);
@@ -145,7 +145,7 @@ describe('mesh-help decisions --all', () => {
     const html = readFileSync(page, 'utf8');
     expect(html).toContain('Open search plan');
     expect(html).not.toContain('Secret search plan');
-    expect(t.err.join('\n')).toMatch(/1 record\(s\) from private channels or DMs left out/);
+    expect(t.err.join('\n')).toMatch(/1 record from private channels or DMs left out/);
 
     // The operator's own folder copy keeps every record, as before.
     expect(await run(['export', '--team', 'search', '--out', join(t.dir, 'adr')], t.io)).toBe(0);

@@ -71,7 +71,7 @@ describe('mesh-help store migrate', () => {
     expect(await run(['store', 'migrate', '--to', t.url], t.io())).toBe(0);
     expect(t.out).toContain('copied   T1  2 sessions, 2 decisions, 2 event ids');
     expect(t.out).toContain('copied   local  1 session, 1 decision, 0 event ids');
-    expect(t.out.join('\n')).toMatch(/2 team\(s\) from .* 2 copied, 0 replaced, 0 already there, 0 with problems/);
+    expect(t.out.join('\n')).toMatch(/2 teams from .* 2 copied, 0 replaced, 0 already there, 0 with problems/);
     for (const team of ['T1', 'local']) expect(canonical(await t.pgDoc(team))).toBe(canonical(await t.jsonDoc(team)));
 
     t.out.length = 0;

@@ -123,6 +123,19 @@ describe.each(VARIANTS)('deploy/%s', (variant) => {
     expect(c.resources?.limits).toMatchObject({ memory: expect.anything() });
   });
 
+  it('gives the container room above the heap limit that npm start and the image both set', () => {
+    const heapOf = (text: string) => Number(/--max-old-space-size=(\d+)/.exec(text)?.[1]);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+    const heap = heapOf(pkg.scripts.start);
+    expect(heap).toBeGreaterThan(0);
+    expect(heapOf(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))).toBe(heap);
+    const mi = (q: unknown) => Number(/^(\d+)Mi$/.exec(String(q))?.[1]);
+    const c = containerOf(m);
+    // Above the heap: the young generation, code, and the encoded records the store keeps outside the heap.
+    expect(mi(c.resources?.limits?.memory)).toBeGreaterThanOrEqual(heap + 160);
+    expect(mi(c.resources?.requests?.memory)).toBeGreaterThanOrEqual(heap);
+  });
+
   it('takes tokens, secrets and the database URL from Secrets by reference, and sets only variables the code reads', () => {
     const env = containerOf(m).env ?? [];
     for (const e of env.filter((x) => /TOKEN|SECRET|DATABASE_URL/.test(x.name))) {

@@ -74,7 +74,7 @@ describe('mesh-help export --git (a real bare repository)', () => {
     expect(await run(['export', '--git', t.remote], t.io)).toBe(0);
     expect(t.err).toEqual([]);
     expect(t.out.at(-1)).toMatch(
-      /^Pushed [0-9a-f]{12} \(1 new record\) to mesh-help\/decisions-local; 1 record\(s\) in docs\/decisions\/\.$/,
+      /^Pushed [0-9a-f]{12} \(1 new record\) to mesh-help\/decisions-local; 1 record in docs\/decisions\/\.$/,
     );
     const first = t.checkout('mesh-help/decisions-local');
     expect(readdirSync(join(first, 'docs', 'decisions')).sort()).toEqual(['0001-adopt-a-cluster-mesh.md', 'README.md']);

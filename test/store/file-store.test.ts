@@ -1,11 +1,12 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { recordDecision } from '../../src/domain/machine/record.js';
 import { getFlow } from '../../src/engine/load.js';
 import { recommend } from '../../src/engine/recommend.js';
 import { AtomicJsonFile } from '../../src/store/atomic-json-file.js';
+import { FileLock } from '../../src/store/file-lock.js';
 import { FileStore, StoreError, TeamDoc } from '../../src/store/index.js';
 
 const flow = getFlow();
@@ -16,6 +17,7 @@ const tempDir = () => {
   return d;
 };
 afterEach(() => {
+  vi.restoreAllMocks();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
@@ -263,5 +265,57 @@ describe('FileStore.ping', () => {
     rmSync(join(dir, 'teams'), { recursive: true });
     writeFileSync(join(dir, 'teams'), '');
     await expect(store.ping()).rejects.toBeInstanceOf(StoreError);
+  });
+});
+
+describe('FileStore file operations', () => {
+  it('keeps the team lock for a batch already queued behind a write, and releases it once the queue is empty', async () => {
+    const dir = tempDir();
+    const store = new FileStore(dir, { durable: false });
+    await addDecision(store, 'T1', 'seed');
+    const acquire = vi.spyOn(FileLock, 'acquire');
+    const release = vi.spyOn(FileLock.prototype, 'release');
+    // The first update starts a batch alone; the other 49 queue behind its write and form the second.
+    const numbers = await Promise.all(Array.from({ length: 50 }, (_, i) => addDecision(store, 'T1', `U${i}`)));
+    expect(numbers).toEqual(Array.from({ length: 50 }, (_, i) => i + 2));
+    expect(acquire).toHaveBeenCalledTimes(1);
+    expect(release).toHaveBeenCalledTimes(1);
+    expect(readdirSync(join(dir, 'teams'))).toEqual(['T1.json']);
+    // Another process (another store on the folder) gets the lock and sees every write.
+    expect(await addDecision(new FileStore(dir, { lockTimeoutMs: 100 }), 'T1', 'other')).toBe(52);
+  });
+
+  it('never takes its own write for an outside change: reads racing writes do not read the file again', async () => {
+    const dir = tempDir();
+    const store = new FileStore(dir, { durable: false });
+    await addDecision(store, 'T1', 'seed');
+    const reads = vi.spyOn(AtomicJsonFile.prototype, 'readVersion');
+    for (let round = 0; round < 30; round++) {
+      const write = addDecision(store, 'T1', `U${round}`);
+      // Reads issued at every point of the write: before the lock, during the write, after the rename.
+      const racing = Array.from(
+        { length: 12 },
+        (_, i) =>
+          new Promise<number>((resolve, reject) => {
+            setTimeout(() => store.read('T1').then((d) => resolve(d.decisions.length), reject), i % 4);
+          }),
+      );
+      const [n, ...seen] = await Promise.all([write, ...racing]);
+      for (const s of seen) expect([n - 1, n]).toContain(s);
+    }
+    expect(reads).not.toHaveBeenCalled();
+    expect((await store.read('T1')).decisions).toHaveLength(31);
+  });
+
+  it('still reads the file again after another process wrote it', async () => {
+    const dir = tempDir();
+    const one = new FileStore(dir, { durable: false });
+    const two = new FileStore(dir, { durable: false });
+    await addDecision(one, 'T1', 'first');
+    await one.read('T1');
+    const reads = vi.spyOn(AtomicJsonFile.prototype, 'readVersion');
+    await addDecision(two, 'T1', 'second');
+    expect((await one.read('T1')).decisions.map((d) => d.title)).toEqual(['Decision by first', 'Decision by second']);
+    expect(reads).toHaveBeenCalledTimes(2);
   });
 });

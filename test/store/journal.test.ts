@@ -1,12 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FileJournal, JournalError } from '../../src/store/journal.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
+  vi.restoreAllMocks();
   for (const c of cleanups.splice(0).reverse()) c();
 });
 const tempDir = () => {
@@ -83,6 +85,48 @@ describe('FileJournal', () => {
     expect((failure as JournalError).code).toBe('full');
     expect(statSync(j.file).size).toBe(size);
     expect((await new FileJournal(join(dir, 'journal')).pending()).map((e) => e.id)).toEqual([kept.id]);
+  });
+
+  it('writes a done mark with the next record, in the same write, and never fsyncs one alone', async () => {
+    const dir = tempDir();
+    const probe = await open(join(dir, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(probe) as { write: () => unknown; datasync: () => unknown };
+    await probe.close();
+    const writes = vi.spyOn(proto, 'write');
+    const syncs = vi.spyOn(proto, 'datasync');
+    const j = new FileJournal(dir, { doneDelayMs: 60_000 });
+    const a = await j.append({ body: body(1) });
+    expect([writes.mock.calls.length, syncs.mock.calls.length]).toEqual([1, 1]);
+    let done = false;
+    const marked = j.markDone(a.id).then(() => {
+      done = true;
+    });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(done).toBe(false);
+    expect(readFileSync(j.file, 'utf8')).not.toContain('"done"');
+    const b = await j.append({ body: body(2) });
+    await marked;
+    // One more write and one more fsync: the record's, carrying the done mark.
+    expect([writes.mock.calls.length, syncs.mock.calls.length]).toEqual([2, 2]);
+    expect((await new FileJournal(dir).pending()).map((e) => e.id)).toEqual([b.id]);
+    // With no record to ride along with, a done mark is written alone after the delay, without an fsync.
+    const quick = new FileJournal(tempDir(), { doneDelayMs: 5 });
+    const c = await quick.append({ body: body(3) });
+    const syncsBefore = syncs.mock.calls.length;
+    await quick.markDone(c.id);
+    expect(syncs.mock.calls.length).toBe(syncsBefore);
+    expect(await new FileJournal(quick.dir).pending()).toEqual([]);
+  });
+
+  it('writes the done marks still waiting when it is closed', async () => {
+    const dir = tempDir();
+    const j = new FileJournal(dir, { doneDelayMs: 60_000, compactBytes: 1 });
+    const a = await j.append({ body: body(1) });
+    const b = await j.append({ body: body(2) });
+    const marked = j.markDone(a.id);
+    await j.close();
+    await marked;
+    expect((await new FileJournal(dir).pending()).map((e) => e.id)).toEqual([b.id]);
   });
 });
 

@@ -142,7 +142,8 @@ describe('a finished interview’s thread (signed requests, fake Web API)', () =
     // Fifteen compact lines: a fraction of the thread's 8,000-character budget.
     expect(mine.chars).toBeLessThanOrEqual(1200);
 
-    // The whole thread, as a person scrolls it (the parts other than the interview are reported, not pinned here).
+    // The whole thread, as a person scrolls it: the interview, the card, the topology picture, the checklist, the
+    // decision card and the ADR file, within the issue's budget (#17: 6 messages, 15 controls, 8,000 characters).
     const costs = botMessages.map((m) => costOf(m === interview ? 'interview' : m.text.slice(0, 40), m));
     const uploads = h.fake.calls.filter(
       (c) => c.method === 'files.completeUploadExternal' && c.params.thread_ts === rootTs,
@@ -154,6 +155,10 @@ describe('a finished interview’s thread (signed requests, fake Web API)', () =
     };
     console.info(`thread budget: ${JSON.stringify({ total, parts: costs, uploads: uploads.length })}`);
     expect(costs.filter((c) => c.what === 'interview')).toHaveLength(1);
+    expect(uploads).toHaveLength(2);
+    expect(total.messages).toBeLessThanOrEqual(6);
+    expect(total.controls).toBeLessThanOrEqual(15);
+    expect(total.chars).toBeLessThanOrEqual(8000);
     expect(h.fake.violations).toEqual([]);
   });
 });
