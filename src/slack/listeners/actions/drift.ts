@@ -1,16 +1,9 @@
-import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { openDrifts } from '../../../domain/drift.js';
 import { adrId } from '../../../domain/presentation.js';
-import { findByKey } from '../../../team/lookup.js';
 import { driftAckModal } from '../../blocks/drift.js';
 import { noticeMessage } from '../../blocks/menu.js';
-import { parseRecordRef } from '../../ids.js';
-import { FOREIGN_TEAM } from '../../notices/outcomes.js';
-import { BlockActionBody, messageRef, userTeamOf } from '../../payloads.js';
 import type { SlackDeps } from '../../runtime/context.js';
-import { tellPrivately } from '../../runtime/reply.js';
-
-type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+import { onRecordClick } from './click.js';
 
 /**
  * "Still right for us" on a drift notice: checks the person and the record,
@@ -18,40 +11,23 @@ type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
  * lasts 3 s). Nothing is stored until the modal is submitted.
  */
 export function acknowledgeDriftAction(deps: SlackDeps) {
-  return async ({ ack, body, respond, client }: Args): Promise<void> => {
-    await ack();
-    const parsed = BlockActionBody.safeParse(body);
-    const at = parsed.success ? messageRef(parsed.data) : undefined;
-    const ref = parsed.success ? parseRecordRef(parsed.data.actions[0]?.value) : undefined;
-    if (!parsed.success || !at || !ref) return;
-    const b = parsed.data;
-    const tell = (text: string) =>
-      tellPrivately(
-        client,
-        respond,
-        { channel: at.channel, user: b.user.id, threadTs: at.threadTs },
-        noticeMessage(text),
-      );
-    if (userTeamOf(b) !== ref.teamId) return void (await tell(FOREIGN_TEAM));
-    const doc = await deps.store.read(ref.teamId);
-    const d = findByKey(doc.decisions, (x) => x.number === ref.number);
+  return onRecordClick(deps, async ({ ref, decision: d, body }, client) => {
     const open = d ? openDrifts(deps.flow, d) : [];
-    if (!d || !open.length) {
-      return void (await tell(`${adrId(ref.number)} has no change left to acknowledge.`));
-    }
-    if (!b.trigger_id) return;
+    if (!d || !open.length) return noticeMessage(`${adrId(ref.number)} has no change left to acknowledge.`);
+    if (!body.trigger_id) return undefined;
     try {
       await client.views.open({
-        trigger_id: b.trigger_id,
+        trigger_id: body.trigger_id,
         view: driftAckModal(
           ref.teamId,
           d,
           open.map((v) => v.text),
         ),
       });
+      return undefined;
     } catch (err) {
       deps.logger.warn(`mesh-help: could not open the acknowledgement form: ${(err as Error).message}`);
-      await tell('Slack did not open the form; try the button again.');
+      return noticeMessage('Slack did not open the form; try the button again.');
     }
-  };
+  });
 }
