@@ -337,6 +337,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
       await replaying;
       await exportsEnded;
       while (inFlight.size) await Promise.allSettled([...inFlight]);
+      // Each request's done mark is written after its work: the journal closes only once every one is in.
+      await intake?.idle();
       await effects.idle();
       if (journal) await journal.close();
       await store.close();
