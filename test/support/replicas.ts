@@ -92,7 +92,8 @@ export async function driveInterview(
     const res = await Promise.all([a.interact(payload), b.interact(payload)]);
     for (const r of res) expect(r.status).toBe(200);
   };
-  const title = `Interview ${i}`;
+  // Fixed width, so no title is a part of another ("Interview 1" is a part of "Interview 10").
+  const title = `Interview ${String(i).padStart(3, '0')}`;
   const res = await (i % 2 ? b : a).command(`start ${title}`, i % 3 ? ALICE : BOB);
   expect(res.status).toBe(200);
   const rootPost = await waitFor(
