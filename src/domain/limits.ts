@@ -1,4 +1,5 @@
-import type { Session, TeamConfig, TeamDoc } from '../store/index.js';
+import type { Session, TeamConfig } from './model.js';
+import type { TeamDoc } from './team.js';
 
 /** Open interviews allowed at once, unless the team set its own (`/mesh-help config limits N M`). */
 export const DEFAULT_OPEN_PER_CHANNEL = 1;

@@ -5,9 +5,10 @@ import { Basis } from './basis.js';
 
 /**
  * The domain model: every type an interview session and its decision record
- * are made of, each a zod schema and its type under one name. The store
- * validates with these very schemas (src/store/schema.ts imports them), so
- * there is one definition of each. Objects are `looseObject`: a field a newer
+ * are made of, each a zod schema and its type under one name. The team
+ * document (src/domain/team.ts) is built from them and the store validates
+ * with these very schemas (src/store/schema.ts imports them), so there is one
+ * definition of each. Objects are `looseObject`: a field a newer
  * mesh-help writes survives a load and save by this one.
  */
 

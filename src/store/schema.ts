@@ -1,7 +1,7 @@
-import { z } from 'zod';
-import { Decision, Session, TeamConfig } from '../domain/model.js';
+import { SCHEMA_VERSION } from '../domain/team.js';
 
-// The domain types live in src/domain/model.ts; they are re-exported here so `store/index.js` imports keep working.
+// The domain types live in src/domain (model.ts, and team.ts for the team aggregate); they are re-exported here
+// so `store/index.js` imports keep working. The store owns only what is about keeping them: migrations.
 export {
   AnsweredBy,
   Answers,
@@ -27,52 +27,7 @@ export {
   ToolFit,
 } from '../domain/model.js';
 
-export const SCHEMA_VERSION = 1;
-
-/** Everything one team owns: one file per team, so writes cost that team's data only. */
-/** What a team's exports to repositories leave behind, so later exports (on any replica) know their own work. */
-export const ExportState = z.object({
-  /** The running export's claim on the team, across replicas; one that a stopped replica left runs out at `until`. */
-  lease: z
-    .object({
-      id: z.string(),
-      /** The process that took it (claims.ts BOOT), and the Slack request it serves, so that request's replay may take it over. */
-      boot: z.string().optional(),
-      request: z.string().optional(),
-      until: z.iso.datetime(),
-    })
-    .optional(),
-  /** The pull request this bot opened last, per repository (`owner/name`): its number and the head commit it wrote. */
-  pulls: z.record(z.string(), z.object({ number: z.number().int().positive(), head: z.string().min(1) })).optional(),
-  /** Blob ids of the files this team's exports wrote (newest last, bounded): the only files an export replaces or removes. */
-  written: z.array(z.string()).optional(),
-});
-export type ExportState = z.infer<typeof ExportState>;
-
-export const TeamDoc = z.looseObject({
-  schemaVersion: z.literal(SCHEMA_VERSION),
-  teamId: z.string().min(1),
-  nextDecisionNumber: z.number().int().positive(),
-  sessions: z.array(Session),
-  decisions: z.array(Decision),
-  config: TeamConfig,
-  /** Slack event ids already handled, newest last (bounded), so retries have one effect. */
-  seenEvents: z.array(z.string()).default([]),
-  exports: ExportState.optional(),
-});
-export type TeamDoc = z.infer<typeof TeamDoc>;
-
-export function emptyTeam(teamId: string): TeamDoc {
-  return {
-    schemaVersion: SCHEMA_VERSION,
-    teamId,
-    nextDecisionNumber: 1,
-    sessions: [],
-    decisions: [],
-    config: { approvals: 0 },
-    seenEvents: [],
-  };
-}
+export { ExportState, emptyTeam, SCHEMA_VERSION, TeamDoc } from '../domain/team.js';
 
 type Migration = (doc: Record<string, unknown>) => Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Approval, Concern, Decision, Reply, Session } from '../domain/model.js';
+import type { TeamDoc } from '../domain/team.js';
 import type { Recommendation } from '../engine/recommend.js';
-import type { TeamDoc } from '../store/schema.js';
 import { findByKey } from './lookup.js';
 
 /** How many delivered Slack event ids a team remembers, to drop retries. */

@@ -1,6 +1,6 @@
 import { match } from 'ts-pattern';
 import type { Decision, RuleChange, RuleEditors, Session, TeamConfig } from '../domain/model.js';
-import type { TeamDoc } from '../store/schema.js';
+import type { TeamDoc } from '../domain/team.js';
 
 export const DEFAULT_EDITORS: RuleEditors = 'admins-and-owners';
 

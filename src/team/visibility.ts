@@ -1,5 +1,5 @@
 import type { Decision, Session } from '../domain/model.js';
-import type { TeamDoc } from '../store/schema.js';
+import type { TeamDoc } from '../domain/team.js';
 
 type Held = Pick<Session | Decision, 'privateTo' | 'channel'>;
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as domain from '../../src/domain/model.js';
+import * as team from '../../src/domain/team.js';
 import * as engine from '../../src/engine/recommend.js';
 import * as store from '../../src/store/index.js';
 import { FileStore, TeamDoc } from '../../src/store/index.js';
@@ -107,6 +108,15 @@ describe('the domain model', () => {
     expect(TeamDoc.shape.sessions.element).toBe(domain.Session);
     expect(TeamDoc.shape.decisions.element).toBe(domain.Decision);
     expect(TeamDoc.shape.config).toBe(domain.TeamConfig);
+  });
+
+  it("is where the team document is defined: the store's TeamDoc is the domain's, not a copy", () => {
+    expect(store.TeamDoc).toBe(team.TeamDoc);
+    expect(store.ExportState).toBe(team.ExportState);
+    expect(team.TeamDoc.shape.exports.unwrap()).toBe(team.ExportState);
+    expect(store.emptyTeam).toBe(team.emptyTeam);
+    expect(store.SCHEMA_VERSION).toBe(team.SCHEMA_VERSION);
+    expect(team.TeamDoc.parse(team.emptyTeam('T1'))).toEqual(team.emptyTeam('T1'));
   });
 
   it("re-exports the engine's recommendation schemas rather than defining its own", () => {

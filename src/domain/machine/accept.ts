@@ -1,8 +1,9 @@
 import { err, type Result } from '../../engine/result.js';
-import type { Decision, Session, TeamDoc } from '../../store/index.js';
 import { carryDiscussion } from '../../team/discussion.js';
 import { stampRules } from '../../team/governance.js';
 import { findByKey } from '../../team/lookup.js';
+import type { Decision, Session } from '../model.js';
+import type { TeamDoc } from '../team.js';
 import { type DecisionError, recommendedPatterns, recordDecision, transition } from './record.js';
 
 /** Why a session's recommendation cannot be accepted yet: the team's rule asks for more distinct approvals. */

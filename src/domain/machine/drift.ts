@@ -1,7 +1,7 @@
 import type { Flow } from '../../engine/flow.js';
-import type { TeamDoc } from '../../store/schema.js';
 import { basisOf } from '../basis.js';
 import { driftsOf } from '../drift.js';
+import type { TeamDoc } from '../team.js';
 import type { Effect } from './effects.js';
 import type { Event, Outcomes, RecordRefusal } from './events.js';
 

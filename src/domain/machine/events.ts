@@ -1,8 +1,8 @@
 import type { AnswerValue } from '../../engine/flow.js';
 import type { Recommendation } from '../../engine/recommend.js';
-import type { Decision, Session, Tick } from '../../store/schema.js';
 import type { ReplyInput } from '../../team/discussion.js';
 import type { RequestRef } from '../claims.js';
+import type { Decision, Session, Tick } from '../model.js';
 import type { DecisionError } from './record.js';
 
 /**

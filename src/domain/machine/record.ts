@@ -2,11 +2,12 @@ import { match } from 'ts-pattern';
 import type { Answers } from '../../engine/flow.js';
 import type { Recommendation } from '../../engine/recommend.js';
 import { err, ok, type Result } from '../../engine/result.js';
-import type { Decision, DecisionStatus, TeamDoc } from '../../store/schema.js';
 import { carryDiscussion } from '../../team/discussion.js';
 import { findByKey } from '../../team/lookup.js';
 import { NEXT, REOPENABLE } from '../lifecycle.js';
+import type { Decision, DecisionStatus } from '../model.js';
 import { adrId, isOverride, recommendedPatterns } from '../presentation.js';
+import type { TeamDoc } from '../team.js';
 
 export { adrId, isOverride, recommendedPatterns };
 

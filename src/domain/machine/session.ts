@@ -2,8 +2,9 @@ import { type AnswerError, applyAnswer, nextQuestion } from '../../engine/answer
 import type { Flow } from '../../engine/flow.js';
 import { recommend } from '../../engine/recommend.js';
 import { err, ok, type Result } from '../../engine/result.js';
-import type { Session, TeamDoc } from '../../store/schema.js';
 import { findByKey } from '../../team/lookup.js';
+import type { Session } from '../model.js';
+import type { TeamDoc } from '../team.js';
 
 export type NewSession = {
   id: string;

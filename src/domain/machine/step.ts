@@ -3,7 +3,6 @@ import { match } from 'ts-pattern';
 import { askedQuestions, nextQuestion } from '../../engine/answers.js';
 import { checklistState } from '../../engine/checklist.js';
 import type { AnswerValue, Flow } from '../../engine/flow.js';
-import type { Decision, Session, TeamDoc } from '../../store/schema.js';
 import {
   raiseConcern as addConcern,
   approve,
@@ -20,8 +19,10 @@ import { findByKey } from '../../team/lookup.js';
 import { visibleIn } from '../../team/visibility.js';
 import { claimable, claimOf, isPending, leftBy, type RequestRef } from '../claims.js';
 import { abandonAfterDays, isIdle, isOpen, openLimitReached } from '../limits.js';
+import type { Decision, Session } from '../model.js';
 import { count, pick } from '../plural.js';
 import { DEFAULT_TITLE, decisionTitle } from '../presentation.js';
+import type { TeamDoc } from '../team.js';
 import { undraft } from '../undraft.js';
 import { acceptSession, approvalsMissing, approvers } from './accept.js';
 import { acknowledgeDrift, driftDue, stampBases } from './drift.js';
