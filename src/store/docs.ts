@@ -109,7 +109,8 @@ export function exactBytes(text: string): Buffer {
   return bytes;
 }
 
-const cached = (part: object): Buffer => {
+/** A session's or record's JSON bytes, encoded once per version of it. */
+export const encoded = (part: object): Buffer => {
   let bytes = json.get(part);
   if (bytes === undefined) {
     bytes = exactBytes(JSON.stringify(part));
@@ -131,12 +132,12 @@ export function serialise(doc: TeamDoc): Buffer[] {
   const parts: Buffer[] = [Buffer.from(`${head}${head.length > 1 ? ',' : ''}"sessions":[`)];
   sessions.forEach((s, i) => {
     if (i) parts.push(COMMA);
-    parts.push(cached(s));
+    parts.push(encoded(s));
   });
   parts.push(Buffer.from('],"decisions":['));
   decisions.forEach((d, i) => {
     if (i) parts.push(COMMA);
-    parts.push(cached(d));
+    parts.push(encoded(d));
   });
   parts.push(Buffer.from(']}\n'));
   return parts;

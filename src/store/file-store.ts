@@ -1,9 +1,20 @@
-import { chmod, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
+import { chmod, type FileHandle, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AtomicJsonFile, TEMP_FILE, type Version } from './atomic-json-file.js';
-import { adopt, applyBatch, serialise } from './docs.js';
+import { adopt, applyBatch, encoded, serialise } from './docs.js';
 import { FileLock } from './file-lock.js';
-import { emptyTeam, migrate, TeamDoc } from './schema.js';
+import {
+  changesOf,
+  encodeLine,
+  headerLine,
+  LOG_SUFFIX,
+  LogError,
+  type LogLine,
+  parseLog,
+  replay,
+  snapshotHash,
+} from './record-log.js';
+import { emptyTeam, migrate, SCHEMA_VERSION, TeamDoc } from './schema.js';
 import { assertTeamId, type Store, StoreError, type TeamCheck } from './store.js';
 import { type Pending, TeamBatches } from './team-batches.js';
 
@@ -12,10 +23,36 @@ export type FileStoreOptions = {
   durable?: boolean;
   /** How long an update waits for another process's lock on a team file (default 10 s). */
   lockTimeoutMs?: number;
+  /** From this size of a team file on, a write appends the records it changed to the team's log (default 256 KiB). */
+  logFromBytes?: number;
 };
 
-/** A team's document as last read or written, and which version of the file it came from (null: no file). */
-type Entry = { adapter: AtomicJsonFile<TeamDoc>; data: TeamDoc; version: Version | null };
+/** The team's record log as this process last saw or wrote it. */
+type LogState = {
+  /** Its header names the file's current version: lines can be appended. */
+  current: boolean;
+  /** Where the last whole line ends; bytes past it are a torn write, cut before the next append. */
+  goodBytes: number;
+  /** Its size on disk. */
+  size: number;
+};
+
+/**
+ * A team's document as last read or written: which version of the file it came from (null: no file), the
+ * hash its log names it by, whether the file on disk is of this schema version, and its log.
+ */
+type Entry = {
+  adapter: AtomicJsonFile<TeamDoc>;
+  data: TeamDoc;
+  version: Version | null;
+  /** The file's and the log's fingerprints together: what an outside change alters. */
+  fingerprint: string | null;
+  hash?: string | undefined;
+  current: boolean;
+  log?: LogState | undefined;
+};
+
+const DEFAULT_LOG_FROM = 256 * 1024;
 
 const LOCK_SUFFIX = '.lock';
 /** The smallest readiness probe, and the room it leaves above the largest team file. */
@@ -66,6 +103,14 @@ export class FileStore implements Store {
 
   fileOf(teamId: string): string {
     return join(this.teamsDir, `${teamId}.json`);
+  }
+
+  logOf(teamId: string): string {
+    return `${this.fileOf(teamId)}${LOG_SUFFIX}`;
+  }
+
+  private get logFrom(): number {
+    return this.options.logFromBytes ?? DEFAULT_LOG_FROM;
   }
 
   private lockOf(teamId: string): string {
@@ -136,7 +181,7 @@ export class FileStore implements Store {
   }
 
   /** Parses and validates a team file's text; a bad file is reported, never replaced. */
-  private parse(teamId: string, file: string, text: string): TeamDoc {
+  private parse(teamId: string, file: string, text: string, log: (current: boolean) => LogLine[]): TeamDoc {
     let raw: unknown;
     try {
       raw = JSON.parse(text);
@@ -152,6 +197,12 @@ export class FileStore implements Store {
       migrated = migrate(raw);
     } catch (err) {
       throw new StoreError('corrupt', `store file ${file}: ${(err as Error).message}`, file);
+    }
+    // The log's lines are of this schema version: they apply after the file's migration.
+    const current = (raw as { schemaVersion?: unknown } | null)?.schemaVersion === SCHEMA_VERSION;
+    const lines = log(current);
+    if (lines.length && typeof migrated === 'object' && migrated !== null && !Array.isArray(migrated)) {
+      migrated = replay(migrated as Record<string, unknown>, lines);
     }
     const parsed = TeamDoc.safeParse(migrated);
     if (!parsed.success) {
@@ -190,7 +241,11 @@ export class FileStore implements Store {
       }
       current = null;
     }
-    if (cached && (cached.version?.fingerprint ?? null) === current) return cached;
+    // A team in the log's regime is one version of the file and one of its log.
+    if (current !== null && cached?.fingerprint?.includes('|')) {
+      current = `${current}|${await this.logFingerprint(teamId)}`;
+    }
+    if (cached && cached.fingerprint === current) return cached;
     // A read outside the lock that raced this process's own write: that write is newer than the stat, and
     // taking it for an outside change would read and validate the whole team again.
     const mine = this.cache.get(teamId);
@@ -216,18 +271,52 @@ export class FileStore implements Store {
       );
     }
     let entry: Entry;
-    if (read === null) entry = { adapter, data: adopt(emptyTeam(teamId)), version: null };
-    else {
+    if (read === null) {
+      entry = { adapter, data: adopt(emptyTeam(teamId)), version: null, fingerprint: null, current: true };
+    } else {
+      const text = read.text;
+      const logText = await this.readLog(teamId);
+      const large = read.version.size >= this.logFrom;
+      const hash = large || logText.text !== null ? snapshotHash(text) : undefined;
+      let log: LogState | undefined;
+      let isCurrent = false;
       let doc: TeamDoc;
       try {
-        doc = this.parse(teamId, file, read.text);
+        doc = this.parse(teamId, file, text, (fileCurrent) => {
+          isCurrent = fileCurrent;
+          if (logText.text === null || hash === undefined) return [];
+          let parsed: ReturnType<typeof parseLog>;
+          try {
+            parsed = parseLog(logText.text, hash);
+          } catch (err) {
+            const where = this.logOf(teamId);
+            throw new StoreError(
+              'corrupt',
+              `store log ${where}: ${(err as Error).message}; fix or move it aside (with its team file)`,
+              where,
+            );
+          }
+          log = { current: parsed.current, goodBytes: parsed.goodBytes, size: logText.size };
+          return parsed.lines;
+        });
       } catch (err) {
         // What was in memory is no longer what the file holds: moving the bad file aside starts the team afresh.
         this.cache.delete(teamId);
         this.seen.delete(teamId);
         throw err;
       }
-      entry = { adapter, data: adopt(doc), version: read.version };
+      entry = {
+        adapter,
+        data: adopt(doc),
+        version: read.version,
+        fingerprint:
+          large || logText.text !== null
+            ? `${read.version.fingerprint}|${logText.fingerprint}`
+            : read.version.fingerprint,
+        hash,
+        current: isCurrent,
+        log,
+      };
       this.seen.add(teamId);
     }
     // Outside the lock, a write of this process that finished meanwhile is newer than what was read.
@@ -235,6 +324,35 @@ export class FileStore implements Store {
     if (!locked && now && now !== cached) return now;
     this.cache.set(teamId, entry);
     return entry;
+  }
+
+  /** The log's identity on disk (inode and size), or `none`. */
+  private async logFingerprint(teamId: string): Promise<string> {
+    try {
+      const s = await stat(this.logOf(teamId), { bigint: true });
+      return `${s.ino}:${s.size}`;
+    } catch (err) {
+      if (code(err) === 'ENOENT') return 'none';
+      throw new StoreError('corrupt', `store log ${this.logOf(teamId)} cannot be read: ${(err as Error).message}`);
+    }
+  }
+
+  /** The log's text and identity, read through one handle (null text: no log). */
+  private async readLog(teamId: string): Promise<{ text: string | null; size: number; fingerprint: string }> {
+    let handle: FileHandle;
+    try {
+      handle = await open(this.logOf(teamId), 'r');
+    } catch (err) {
+      if (code(err) === 'ENOENT') return { text: null, size: 0, fingerprint: 'none' };
+      throw new StoreError('corrupt', `store log ${this.logOf(teamId)} cannot be read: ${(err as Error).message}`);
+    }
+    try {
+      const s = await handle.stat({ bigint: true });
+      const text = await handle.readFile('utf8');
+      return { text, size: Buffer.byteLength(text, 'utf8'), fingerprint: `${s.ino}:${s.size}` };
+    } finally {
+      await handle.close();
+    }
   }
 
   /** The team's document as stored; frozen, so a caller cannot change it by accident. */
@@ -298,9 +416,9 @@ export class FileStore implements Store {
     let ok = true;
     if (state !== base) {
       try {
-        const version = await entry.adapter.writeVersion(state, entry.version?.mtimeMs ?? 0);
-        this.largest = Math.max(this.largest, version.size);
-        this.cache.set(teamId, { adapter: entry.adapter, data: state, version });
+        const line = this.appendable(entry) ? changesOf(base, state) : undefined;
+        const next = line ? await this.append(teamId, entry, state, line) : await this.rewrite(teamId, entry, state);
+        this.cache.set(teamId, next);
         this.seen.add(teamId);
       } catch (err) {
         ok = false;
@@ -311,6 +429,73 @@ export class FileStore implements Store {
       }
     }
     return { settle: [...applied.map((a) => () => a.p.resolve(a.value)), ...done], ok };
+  }
+
+  /** Whether the next write may append to the log: a large file of this schema version, with room left in its log. */
+  private appendable(entry: Entry): boolean {
+    if (!entry.version || !entry.hash || !entry.current || entry.version.size < this.logFrom) return false;
+    const logged = entry.log?.current ? entry.log.goodBytes : 0;
+    return logged < Math.max(entry.version.size, this.logFrom);
+  }
+
+  /** Rewrites the team's file whole (and so compacts its log away). */
+  private async rewrite(teamId: string, entry: Entry, state: TeamDoc): Promise<Entry> {
+    const version = await entry.adapter.writeVersion(state, entry.version?.mtimeMs ?? 0);
+    this.largest = Math.max(this.largest, version.size);
+    const large = version.size >= this.logFrom;
+    const hadLog = entry.log !== undefined || entry.fingerprint?.includes('|');
+    // The old log names the old file: once the new file is in place it is never replayed, and goes.
+    if (hadLog) await unlink(this.logOf(teamId)).catch(() => undefined);
+    return {
+      adapter: entry.adapter,
+      data: state,
+      version,
+      fingerprint: large || hadLog ? `${version.fingerprint}|none` : version.fingerprint,
+      hash: large ? snapshotHash(serialise(state)) : undefined,
+      current: true,
+    };
+  }
+
+  /** Appends the records a write changed to the team's log (started with its header when there is none yet). */
+  private async append(teamId: string, entry: Entry, state: TeamDoc, line: LogLine): Promise<Entry> {
+    const path = this.logOf(teamId);
+    const fresh = !entry.log?.current;
+    const from = fresh ? 0 : (entry.log?.goodBytes ?? 0);
+    const parts = encodeLine(line, encoded);
+    if (fresh) parts.unshift(Buffer.from(headerLine(entry.hash ?? '')));
+    const bytes = parts.reduce((n, b) => n + b.length, 0);
+    const handle = await open(path, fresh ? 'w' : 'r+', 0o600);
+    let written = false;
+    try {
+      // A torn write left past the last whole line is cut before anything follows it.
+      if (!fresh && entry.log?.size !== from) await handle.truncate(from);
+      let at = from;
+      for (const b of parts) {
+        let off = 0;
+        while (off < b.length) {
+          const { bytesWritten } = await handle.write(b, off, b.length - off, at);
+          off += bytesWritten;
+          at += bytesWritten;
+        }
+      }
+      if (this.options.durable ?? true) await handle.datasync();
+      written = true;
+      const s = await handle.stat({ bigint: true });
+      const size = from + bytes;
+      return {
+        ...entry,
+        data: state,
+        fingerprint: `${entry.version?.fingerprint}|${s.ino}:${s.size}`,
+        log: { current: true, goodBytes: size, size: Number(s.size) },
+      };
+    } finally {
+      // A failed append is cut off again, so the log never holds half a line before the next one.
+      if (!written) {
+        await handle.truncate(from).catch(() => undefined);
+        this.cache.set(teamId, { ...entry, log: entry.log ? { ...entry.log, size: -1 } : undefined });
+      }
+      await handle.close();
+    }
   }
 
   async teams(): Promise<string[]> {
