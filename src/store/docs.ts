@@ -1,7 +1,7 @@
 import { freeze, Immer } from 'immer';
 import { undraft } from '../domain/undraft.js';
 import { Decision, Session, TeamDoc } from './schema.js';
-import { StoreError } from './store.js';
+import { type Scope, StoreError } from './store.js';
 import type { Pending } from './team-batches.js';
 
 /**
@@ -71,9 +71,219 @@ export async function applyUpdate<T>(
 }
 
 /**
+ * Where each session and record sits in a list, by key. One index serves
+ * every version of a list made from another by replacing or appending
+ * elements (what a scoped update does), so finding one record never scans the
+ * team; a hit counts only if the list still holds that key there.
+ */
+type Index<K> = Map<K, number>;
+const sessionIndexes = new WeakMap<readonly Session[], Index<string>>();
+const decisionIndexes = new WeakMap<readonly Decision[], Index<number>>();
+
+function indexed<T, K>(
+  indexes: WeakMap<readonly T[], Index<K>>,
+  list: readonly T[],
+  keyOf: (x: T) => K,
+  key: K,
+): number | undefined {
+  let at = indexes.get(list);
+  if (!at) {
+    at = new Map();
+    for (let i = 0; i < list.length; i++) at.set(keyOf(list[i] as T), i);
+    indexes.set(list, at);
+  }
+  const i = at.get(key);
+  return i !== undefined && i < list.length && keyOf(list[i] as T) === key ? i : undefined;
+}
+
+export const sessionAt = (list: readonly Session[], id: string) => indexed(sessionIndexes, list, (s) => s.id, id);
+export const decisionAt = (list: readonly Decision[], n: number) => indexed(decisionIndexes, list, (d) => d.number, n);
+
+/** Sessions by thread (channel and thread ts), the first of a thread kept, as a search from the start finds it. */
+const threadIndexes = new WeakMap<readonly Session[], Index<string>>();
+const threadKey = (s: Session) => `${s.channel ?? ''}\u0000${s.threadTs ?? ''}`;
+
+function threadIndex(list: readonly Session[]): Index<string> {
+  let at = threadIndexes.get(list);
+  if (!at) {
+    at = new Map();
+    for (let i = 0; i < list.length; i++) {
+      const key = threadKey(list[i] as Session);
+      if (!at.has(key)) at.set(key, i);
+    }
+    threadIndexes.set(list, at);
+  }
+  return at;
+}
+
+/** The session of a thread, found without a pass over the team's sessions. */
+export function sessionOfThread(doc: TeamDoc, channel: string, threadTs: string): Session | undefined {
+  const key = `${channel}\u0000${threadTs}`;
+  const i = threadIndex(doc.sessions).get(key);
+  const s = i === undefined ? undefined : doc.sessions[i];
+  return s && threadKey(s) === key ? s : undefined;
+}
+
+/** Carries the thread index of `list` to `next` (elements at `replaced` changed, `added` appended). */
+function carryThreads(list: readonly Session[], next: readonly Session[], replaced: readonly number[]): void {
+  const at = threadIndexes.get(list);
+  if (!at) return;
+  for (const i of replaced) {
+    const was = threadKey(list[i] as Session);
+    const now = threadKey(next[i] as Session);
+    if (was === now) continue;
+    if (at.get(was) === i) {
+      // Another session of that thread, if any, takes its place: found by a search, as rare as it is.
+      at.delete(was);
+      const other = next.findIndex((s) => threadKey(s) === was);
+      if (other >= 0) at.set(was, other);
+    }
+    const held = at.get(now);
+    if (held === undefined || held > i) at.set(now, i);
+  }
+  for (let i = list.length; i < next.length; i++) {
+    const key = threadKey(next[i] as Session);
+    if (!at.has(key)) at.set(key, i);
+  }
+  threadIndexes.set(next, at);
+}
+
+/**
+ * A list with the elements at `at` replaced and `added` appended, frozen,
+ * sharing the original's index (positions do not move). Copying references
+ * is all it costs, whatever the list's length.
+ */
+function spliced<T, K>(
+  indexes: WeakMap<readonly T[], Index<K>>,
+  list: readonly T[],
+  keyOf: (x: T) => K,
+  replaced: ReadonlyArray<readonly [number, T]>,
+  added: readonly T[],
+): readonly T[] {
+  const next = [...list];
+  for (const [i, x] of replaced) next[i] = x;
+  const at = indexes.get(list);
+  for (const x of added) {
+    if (at && indexed(indexes, list, keyOf, keyOf(x)) !== undefined) {
+      throw new StoreError('write_failed', `refusing to save: a scoped update added a second ${String(keyOf(x))}`);
+    }
+    at?.set(keyOf(x), next.push(x) - 1);
+  }
+  if (at) indexes.set(next, at);
+  return Object.freeze(next);
+}
+
+/**
+ * The document with this session and this record put in place of the ones
+ * with their keys (appended when new), as a caller keeping a copy of what it
+ * saved needs; costs the same whatever the team's size.
+ */
+export function withRecords(doc: TeamDoc, session?: Session, decision?: Decision): TeamDoc {
+  const put = <T, K>(
+    indexes: WeakMap<readonly T[], Index<K>>,
+    list: readonly T[],
+    keyOf: (x: T) => K,
+    item: T | undefined,
+  ): readonly T[] => {
+    if (item === undefined) return list;
+    const at = indexed(indexes, list, keyOf, keyOf(item));
+    return at === undefined
+      ? spliced(indexes, list, keyOf, [], [item])
+      : list[at] === item
+        ? list
+        : spliced(indexes, list, keyOf, [[at, item]], []);
+  };
+  const sessions = put(sessionIndexes, doc.sessions, (s) => s.id, session) as Session[];
+  if (sessions !== doc.sessions && session) {
+    const at = sessionAt(sessions, session.id);
+    carryThreads(doc.sessions, sessions, at !== undefined && at < doc.sessions.length ? [at] : []);
+  }
+  const decisions = put(decisionIndexes, doc.decisions, (d) => d.number, decision) as Decision[];
+  return sessions === doc.sessions && decisions === doc.decisions
+    ? doc
+    : (Object.freeze({ ...doc, sessions, decisions }) as TeamDoc);
+}
+
+/** What a batch changed, record by record, when every change in it was scoped; undefined when any was not. */
+export type Touched = { sessions: Set<string>; decisions: Set<number> } | undefined;
+
+/**
+ * Runs one scoped update: `fn` gets a document holding only the scope's
+ * session, the record it became, the scope's record, and the team's own
+ * fields; what it changed is put back in place. Costs what the records cost,
+ * not the team.
+ */
+async function applyScoped<T>(
+  teamId: string,
+  base: TeamDoc,
+  fn: (doc: TeamDoc) => T | Promise<T>,
+  scope: Scope,
+  touched: NonNullable<Touched>,
+): Promise<{ next: TeamDoc; result: T }> {
+  const si = scope.session === undefined ? undefined : sessionAt(base.sessions, scope.session);
+  const session = si === undefined ? undefined : base.sessions[si];
+  const numbers = [...new Set([session?.decisionNumber, scope.decision])].filter((n): n is number => n !== undefined);
+  const dis = numbers.map((n) => decisionAt(base.decisions, n)).filter((i): i is number => i !== undefined);
+  const view: TeamDoc = {
+    ...base,
+    sessions: session ? [session] : [],
+    decisions: dis.map((i) => base.decisions[i] as Decision),
+  };
+  adopt(view);
+  const { next: changed, result } = await applyUpdate(teamId, view, fn);
+  if (changed === view) return { next: base, result };
+  const refuse = (what: string): never => {
+    throw new StoreError('write_failed', `refusing to save team ${teamId}: a scoped update ${what}`);
+  };
+  if (changed.sessions.length < view.sessions.length || changed.decisions.length < view.decisions.length) {
+    refuse('removed a record');
+  }
+  const sessions =
+    changed.sessions === view.sessions
+      ? base.sessions
+      : (() => {
+          if (session && changed.sessions[0]?.id !== session.id) refuse('reordered the sessions');
+          const replaced: Array<readonly [number, Session]> = [];
+          if (si !== undefined && changed.sessions[0] !== session) {
+            replaced.push([si, changed.sessions[0] as Session]);
+            touched.sessions.add(session?.id as string);
+          }
+          const added = changed.sessions.slice(view.sessions.length);
+          for (const s of added) touched.sessions.add(s.id);
+          const next = spliced(sessionIndexes, base.sessions, (s) => s.id, replaced, added);
+          carryThreads(
+            base.sessions,
+            next,
+            replaced.map(([i]) => i),
+          );
+          return next;
+        })();
+  const decisions =
+    changed.decisions === view.decisions
+      ? base.decisions
+      : (() => {
+          const replaced: Array<readonly [number, Decision]> = [];
+          dis.forEach((at, k) => {
+            const d = changed.decisions[k] as Decision;
+            if (d.number !== view.decisions[k]?.number) refuse('reordered the records');
+            if (d !== view.decisions[k]) {
+              replaced.push([at, d]);
+              touched.decisions.add(d.number);
+            }
+          });
+          const added = changed.decisions.slice(view.decisions.length);
+          for (const d of added) touched.decisions.add(d.number);
+          return spliced(decisionIndexes, base.decisions, (d) => d.number, replaced, added);
+        })();
+  return { next: Object.freeze({ ...changed, sessions, decisions }) as TeamDoc, result };
+}
+
+/**
  * Applies a batch of queued updates in order, each to the result of the one
  * before: an update that throws (or leaves an invalid document) is dropped
  * alone, and the others still apply. Saving `state` once is the caller's job.
+ * `touched` names the records changed when every update that changed
+ * something was scoped (so a save can write just those).
  */
 export async function applyBatch(
   teamId: string,
@@ -83,20 +293,25 @@ export async function applyBatch(
   state: TeamDoc;
   applied: Array<{ p: Pending; value: unknown }>;
   failed: Array<{ p: Pending; err: unknown }>;
+  touched: Touched;
 }> {
   let state = base;
   const applied: Array<{ p: Pending; value: unknown }> = [];
   const failed: Array<{ p: Pending; err: unknown }> = [];
+  let touched: Touched = { sessions: new Set(), decisions: new Set() };
   for (const p of batch) {
     try {
-      const { next, result } = await applyUpdate(teamId, state, p.fn);
+      const { next, result } = p.scope
+        ? await applyScoped(teamId, state, p.fn, p.scope, touched ?? { sessions: new Set(), decisions: new Set() })
+        : await applyUpdate(teamId, state, p.fn);
+      if (next !== state && !p.scope) touched = undefined;
       state = next;
       applied.push({ p, value: result });
     } catch (err) {
       failed.push({ p, err });
     }
   }
-  return { state, applied, failed };
+  return { state, applied, failed, touched };
 }
 
 /**

@@ -1,21 +1,21 @@
 import { chmod, type FileHandle, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AtomicJsonFile, TEMP_FILE, type Version } from './atomic-json-file.js';
-import { adopt, applyBatch, encoded, serialise } from './docs.js';
+import { adopt, applyBatch, decisionAt, encoded, serialise, sessionAt } from './docs.js';
 import { FileLock } from './file-lock.js';
 import {
   changesOf,
   encodeLine,
   headerLine,
   LOG_SUFFIX,
-  LogError,
   type LogLine,
   parseLog,
   replay,
   snapshotHash,
+  touchedChanges,
 } from './record-log.js';
 import { emptyTeam, migrate, SCHEMA_VERSION, TeamDoc } from './schema.js';
-import { assertTeamId, type Store, StoreError, type TeamCheck } from './store.js';
+import { assertTeamId, type Scope, type Store, StoreError, type TeamCheck } from './store.js';
 import { type Pending, TeamBatches } from './team-batches.js';
 
 export type FileStoreOptions = {
@@ -363,10 +363,10 @@ export class FileStore implements Store {
     return (await this.load(teamId)).data;
   }
 
-  async update<T>(teamId: string, fn: (doc: TeamDoc) => T | Promise<T>): Promise<T> {
+  async update<T>(teamId: string, fn: (doc: TeamDoc) => T | Promise<T>, scope?: Scope): Promise<T> {
     assertTeamId(teamId);
     if (this.closed) throw new StoreError('closed', 'the store is closed');
-    return this.batches.push(teamId, fn);
+    return this.batches.push(teamId, fn, scope);
   }
 
   /**
@@ -411,12 +411,19 @@ export class FileStore implements Store {
     entry: Entry,
   ): Promise<{ settle: Array<() => void>; ok: boolean }> {
     const base = entry.data;
-    const { state, applied, failed } = await applyBatch(teamId, base, batch);
+    const { state, applied, failed, touched } = await applyBatch(teamId, base, batch);
     const done = failed.map((f) => () => f.p.reject(f.err));
     let ok = true;
     if (state !== base) {
       try {
-        const line = this.appendable(entry) ? changesOf(base, state) : undefined;
+        const changes = () =>
+          touched
+            ? touchedChanges(base, state, touched, {
+                session: (id) => state.sessions[sessionAt(state.sessions, id) ?? -1],
+                decision: (n) => state.decisions[decisionAt(state.decisions, n) ?? -1],
+              })
+            : changesOf(base, state);
+        const line = this.appendable(entry) ? changes() : undefined;
         const next = line ? await this.append(teamId, entry, state, line) : await this.rewrite(teamId, entry, state);
         this.cache.set(teamId, next);
         this.seen.add(teamId);

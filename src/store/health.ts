@@ -116,7 +116,7 @@ export function watchedStore(store: Store, onFailure: (err: unknown) => void): S
     });
   return {
     read: (teamId) => watch(store.read(teamId)),
-    update: (teamId, fn) => watch(store.update(teamId, fn)),
+    update: (teamId, fn, scope) => watch(store.update(teamId, fn, scope)),
     teams: () => watch(store.teams()),
     check: () => store.check(),
     ping: () => store.ping(),

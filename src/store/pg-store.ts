@@ -5,7 +5,7 @@ import { adopt, applyBatch } from './docs.js';
 import type { SealedRecords } from './installations.js';
 import { runMigrations } from './pg-migrations.js';
 import { Decision, emptyTeam, migrate, SCHEMA_VERSION, Session, TeamDoc } from './schema.js';
-import { assertTeamId, type Store, StoreError, type TeamCheck } from './store.js';
+import { assertTeamId, type Scope, type Store, StoreError, type TeamCheck } from './store.js';
 import { type Pending, TeamBatches } from './team-batches.js';
 
 /** `pg` is loaded by the first PgStore, not by importing this module: a bot on the JSON store never loads it. */
@@ -383,7 +383,7 @@ export class PgStore implements Store {
     }
   }
 
-  update<T>(teamId: string, fn: (doc: TeamDoc) => T | Promise<T>): Promise<T> {
+  update<T>(teamId: string, fn: (doc: TeamDoc) => T | Promise<T>, scope?: Scope): Promise<T> {
     // Checked and queued synchronously, like FileStore, so close() waits for every update called before it.
     try {
       assertTeamId(teamId);
@@ -391,7 +391,7 @@ export class PgStore implements Store {
       return Promise.reject(err);
     }
     if (this.closed) return Promise.reject(new StoreError('closed', 'the store is closed'));
-    return this.batches.push(teamId, fn);
+    return this.batches.push(teamId, fn, scope);
   }
 
   /**

@@ -48,6 +48,26 @@ export function changesOf(base: TeamDoc, next: TeamDoc): LogLine | undefined {
   const sessions = changedItems(base.sessions, next.sessions, (s) => s.id);
   const decisions = changedItems(base.decisions, next.decisions, (d) => d.number);
   if (!sessions || !decisions) return undefined;
+  return lineOf(base, next, sessions, decisions);
+}
+
+/**
+ * The same from the keys of the records scoped updates changed (no pass over
+ * the team's lists): `find` looks a record up by key in the new document.
+ */
+export function touchedChanges(
+  base: TeamDoc,
+  next: TeamDoc,
+  touched: { sessions: Iterable<string>; decisions: Iterable<number> },
+  find: { session: (id: string) => Session | undefined; decision: (n: number) => Decision | undefined },
+): LogLine | undefined {
+  const sessions = [...touched.sessions].map(find.session);
+  const decisions = [...touched.decisions].map(find.decision);
+  if (sessions.some((s) => !s) || decisions.some((d) => !d)) return undefined;
+  return lineOf(base, next, sessions as Session[], decisions as Decision[]);
+}
+
+function lineOf(base: TeamDoc, next: TeamDoc, sessions: Session[], decisions: Decision[]): LogLine | undefined {
   const head: Record<string, unknown> = {};
   const before = base as Record<string, unknown>;
   const after = next as Record<string, unknown>;

@@ -26,6 +26,14 @@ export type TeamCheck =
   | { teamId: string; file: string; ok: false; error: string };
 
 /**
+ * The records an update reads and changes: one session (and the record it
+ * became), or one record. A scoped update sees a document holding only those
+ * (and the team's own fields), so its cost does not grow with the team; it
+ * may change them and add records, never remove or reorder.
+ */
+export type Scope = { session?: string | undefined; decision?: number | undefined };
+
+/**
  * Where teams' documents live. Small on purpose so another backend
  * (PostgreSQL, for several replicas) can replace the file store.
  */
@@ -36,9 +44,10 @@ export interface Store {
    * Serialised read-modify-write for one team: `fn` changes a draft of the
    * document; what changed is validated and saved atomically when `fn` returns,
    * and discarded when it throws. The value `fn` returns is a plain copy that
-   * outlives the draft. Resolves once the change is on disk.
+   * outlives the draft. Resolves once the change is on disk. With a `scope`,
+   * `fn` sees only the records it names (see `Scope`).
    */
-  update<T>(teamId: string, fn: (doc: TeamDoc) => T | Promise<T>): Promise<T>;
+  update<T>(teamId: string, fn: (doc: TeamDoc) => T | Promise<T>, scope?: Scope): Promise<T>;
   /** Team ids with a stored document. */
   teams(): Promise<string[]>;
   /** Validates every stored document without changing any. */

@@ -1,8 +1,11 @@
 import type { TeamDoc } from './schema.js';
+import type { Scope } from './store.js';
 
 /** An update waiting in a store's queue for its team's next write. */
 export type Pending = {
   fn: (doc: TeamDoc) => unknown;
+  /** The records the update reads and changes, when it names them (see `Store.update`). */
+  scope?: Scope | undefined;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 };
@@ -20,10 +23,10 @@ export class TeamBatches {
   constructor(private readonly drain: (teamId: string, batch: Pending[]) => Promise<void>) {}
 
   /** Queues an update for the team; resolves with what `fn` returned once it is saved. */
-  push<T>(teamId: string, fn: (doc: TeamDoc) => T | Promise<T>): Promise<T> {
+  push<T>(teamId: string, fn: (doc: TeamDoc) => T | Promise<T>, scope?: Scope): Promise<T> {
     const result = new Promise<T>((resolve, reject) => {
       const queue = this.queues.get(teamId) ?? [];
-      queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      queue.push({ fn, scope, resolve: resolve as (v: unknown) => void, reject });
       this.queues.set(teamId, queue);
     });
     if (!this.draining.has(teamId)) this.draining.set(teamId, this.run(teamId));

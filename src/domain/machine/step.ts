@@ -1,5 +1,5 @@
 import { Immer } from 'immer';
-import { match } from 'ts-pattern';
+import { match, P } from 'ts-pattern';
 import { askedQuestions, nextQuestion } from '../../engine/answers.js';
 import { checklistState } from '../../engine/checklist.js';
 import type { AnswerValue, Flow } from '../../engine/flow.js';
@@ -75,6 +75,21 @@ export function step<E extends Event>(flow: Flow, state: TeamDoc, event: E, now:
   });
   if (!result) throw new Error('the state machine returned nothing');
   return { state: next, ...result };
+}
+
+/**
+ * The one interview an event reads and changes, for the events that touch
+ * nothing else (the clicks inside a thread): the store runs their step on that
+ * session and the record it became alone, so a click costs the same in a team
+ * of ten interviews or ten thousand. Undefined for every other event.
+ */
+export function scopeOf(event: Event): { session: string } | undefined {
+  return match(event)
+    .with(
+      { type: P.union('answer', 'ask-again', 'raise-concern', 'resolve-concern', 'tick', 'set-deadline') },
+      (e) => ({ session: e.sessionId }),
+    )
+    .otherwise(() => undefined);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Event, OutcomeOf } from '../../domain/machine/events.js';
-import { advance } from '../../domain/machine/step.js';
+import { advance, scopeOf } from '../../domain/machine/step.js';
 import type { SlackDeps } from './context.js';
 import { runEffects } from './effects.js';
 
@@ -15,8 +15,10 @@ export async function dispatch<E extends Event>(
   teamId: string,
   event: E,
 ): Promise<OutcomeOf<E>> {
-  const { effects, interview, outcome } = await deps.store.update(teamId, (doc) =>
-    advance(deps.flow, doc, event, deps.now()),
+  const { effects, interview, outcome } = await deps.store.update(
+    teamId,
+    (doc) => advance(deps.flow, doc, event, deps.now()),
+    scopeOf(event),
   );
   if (interview) await runEffects(deps, client, teamId, interview, effects);
   return outcome;

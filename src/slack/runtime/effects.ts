@@ -5,7 +5,7 @@ import type { Effect, RecordNote, Thread, ThreadNote } from '../../domain/machin
 import { adrId } from '../../domain/machine/record.js';
 import { count } from '../../domain/plural.js';
 import type { Recommendation } from '../../engine/recommend.js';
-import type { Decision, Session, TeamDoc } from '../../store/index.js';
+import { type Decision, type Session, type TeamDoc, withRecords } from '../../store/index.js';
 import { findByKey } from '../../team/lookup.js';
 import { visibleIn } from '../../team/visibility.js';
 import { NUDGE_EVENT, nudgeMessage } from '../blocks/deadline.js';
@@ -85,22 +85,22 @@ async function startRun(deps: SlackDeps, client: WebClient, teamId: string): Pro
       }
     },
     write: async (touches, fn) => {
-      const saved = await deps.store.update(teamId, (d) => {
-        const result = fn(d);
-        const { session, decision } = touches;
-        return {
-          result,
-          session: session === undefined ? undefined : findByKey(d.sessions, (x) => x.id === session),
-          decision: decision === undefined ? undefined : findByKey(d.decisions, (x) => x.number === decision),
-        };
-      });
+      // Scoped: the write sees and changes the session and record it touches, whatever the team's size.
+      const saved = await deps.store.update(
+        teamId,
+        (d) => {
+          const result = fn(d);
+          const { session, decision } = touches;
+          return {
+            result,
+            session: session === undefined ? undefined : findByKey(d.sessions, (x) => x.id === session),
+            decision: decision === undefined ? undefined : findByKey(d.decisions, (x) => x.number === decision),
+          };
+        },
+        touches,
+      );
       // Only what this write touched is replaced: copying a large team's whole document per write would cost more.
-      const { session, decision } = saved;
-      run.doc = {
-        ...run.doc,
-        ...(session ? { sessions: run.doc.sessions.map((x) => (x.id === session.id ? session : x)) } : {}),
-        ...(decision ? { decisions: run.doc.decisions.map((x) => (x.number === decision.number ? decision : x)) } : {}),
-      };
+      run.doc = withRecords(run.doc, saved.session, saved.decision);
       return saved.result;
     },
   };

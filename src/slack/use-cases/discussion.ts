@@ -55,30 +55,35 @@ export async function captureFromSlack(deps: SlackDeps, client: WebClient, ev: T
           .then((r) => r.permalink)
           .catch(() => undefined)
       : undefined;
-  return deps.store.update(found.teamId, (doc): CaptureOutcome => {
-    if (!firstDelivery(doc, ev.eventId)) return 'retry';
-    const session = sessionForThread(doc, ev.channel, ev.threadTs);
-    if (!session) return 'not-ours';
-    const changed = match(change)
-      .with({ kind: 'posted' }, (c) =>
-        captureReply(doc, session, {
-          ts: c.ts,
-          user: c.user,
-          text: c.text,
-          at: tsToIso(c.ts),
-          ...(permalink ? { permalink } : {}),
-        }),
-      )
-      .with({ kind: 'edited' }, (c) => editReply(doc, session, c.ts, c.text, c.at))
-      .with({ kind: 'deleted' }, (c) => deleteReply(doc, session, c.ts))
-      .exhaustive();
-    return changed ? 'changed' : 'unchanged';
-  });
+  // Scoped to the thread's session (and its record): a reply costs that thread, not the team.
+  return deps.store.update(
+    found.teamId,
+    (doc): CaptureOutcome => {
+      if (!firstDelivery(doc, ev.eventId)) return 'retry';
+      const session = sessionForThread(doc, ev.channel, ev.threadTs);
+      if (!session) return 'not-ours';
+      const changed = match(change)
+        .with({ kind: 'posted' }, (c) =>
+          captureReply(doc, session, {
+            ts: c.ts,
+            user: c.user,
+            text: c.text,
+            at: tsToIso(c.ts),
+            ...(permalink ? { permalink } : {}),
+          }),
+        )
+        .with({ kind: 'edited' }, (c) => editReply(doc, session, c.ts, c.text, c.at))
+        .with({ kind: 'deleted' }, (c) => deleteReply(doc, session, c.ts))
+        .exhaustive();
+      return changed ? 'changed' : 'unchanged';
+    },
+    { session: found.session.id },
+  );
 }
 
 /** Remembers an event id in the team's document; false when it was delivered before. */
 export function firstTime(deps: SlackDeps, teamId: string, eventId: string): Promise<boolean> {
-  return deps.store.update(teamId, (doc) => firstDelivery(doc, eventId));
+  return deps.store.update(teamId, (doc) => firstDelivery(doc, eventId), {});
 }
 
 /** Where a concern button was clicked: the card's thread, and the card itself. */

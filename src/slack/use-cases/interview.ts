@@ -8,9 +8,8 @@ import type {
 import { cardRefusal } from '../../domain/machine/step.js';
 import { DEFAULT_TITLE } from '../../domain/presentation.js';
 import type { AnswerValue } from '../../engine/flow.js';
-import { assertTeamId, type Session, StoreError } from '../../store/index.js';
+import { assertTeamId, type Session, StoreError, sessionOfThread } from '../../store/index.js';
 import type { ReplyInput } from '../../team/discussion.js';
-import { findByKey } from '../../team/lookup.js';
 import { rootMessage } from '../blocks/root.js';
 import { clip } from '../escape.js';
 import type { MessageRef } from '../payloads.js';
@@ -25,8 +24,6 @@ export const TITLE_MAX = 150;
 
 /** A session found from a Slack message, with the team that owns it. */
 export type Located = { teamId: string; session: Session };
-
-const sameThread = (s: Session, channel: string, threadTs: string) => s.channel === channel && s.threadTs === threadTs;
 
 /**
  * Finds the session a message belongs to by channel and thread, looking in the
@@ -46,7 +43,7 @@ export async function locate(
       continue;
     }
     const doc = await deps.store.read(teamId);
-    const session = findByKey(doc.sessions, (s) => sameThread(s, channel, threadTs));
+    const session = sessionOfThread(doc, channel, threadTs);
     if (session && session.teamId === teamId) return { teamId, session };
   }
   return undefined;

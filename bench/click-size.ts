@@ -1,0 +1,140 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { advance, scopeOf } from '../src/domain/machine/step.js';
+import { getFlow } from '../src/engine/load.js';
+import {
+  emptyTeam,
+  FileStore,
+  PgStore,
+  type Session,
+  type Store,
+  sessionOfThread,
+  type TeamDoc,
+} from '../src/store/index.js';
+import { median } from './stats.js';
+
+/**
+ * The cost of one answer click as the team grows: a team holding 10, 1,000
+ * or 10,000 interviews (each with a few answers and replies), and a click on
+ * one of them, through the state machine and the store, as the bot's click
+ * listener runs it. The target: the click at 10,000 within 1.2× of 10.
+ */
+const TEAM = 'TCLICKS';
+const CHANNEL = 'C0BENCH';
+const flow = getFlow();
+const now = new Date('2026-12-01T09:00:00Z');
+
+function session(i: number): Session {
+  const at = now.toISOString();
+  const threadTs = `${1_700_000_000 + i}.000100`;
+  return {
+    id: `s${String(i).padStart(6, '0')}`,
+    teamId: TEAM,
+    startedBy: 'U0ALICE',
+    title: `Interview ${i}`,
+    answers: { clusters: 'multi-region', fleet: '2-5', services: '10-49' },
+    answeredBy: { clusters: { by: 'U0ALICE', at }, fleet: { by: 'U0ALICE', at }, services: { by: 'U0BOB', at } },
+    messages: {},
+    interviewTs: `${1_700_000_000 + i}.000200`,
+    status: 'open',
+    replies: Array.from({ length: 3 }, (_, r) => ({
+      ts: `${1_700_000_000 + i}.00${300 + r}`,
+      user: 'U0BOB',
+      text: 'We mostly fight with retries between the two regions, and the failover drill took an afternoon.',
+      at,
+      deleted: false,
+    })),
+    concerns: [],
+    approvals: [],
+    checklistTicks: {},
+    createdAt: at,
+    updatedAt: at,
+    version: 2,
+    channel: CHANNEL,
+    threadTs,
+  } as Session;
+}
+
+export function teamOf(sessions: number): TeamDoc {
+  const doc = emptyTeam(TEAM);
+  for (let i = 0; i < sessions; i++) doc.sessions.push(session(i));
+  return doc;
+}
+
+/** Median ms of an answer click on one session of a team of `size`, alternating the answer so each click changes it. */
+async function timeClicks(store: Store, size: number, clicks: number): Promise<number> {
+  const target = session(Math.floor(size / 2));
+  const values = ['50-plus', '10-49'];
+  const once = async (n: number) => {
+    const doc = await store.read(TEAM);
+    const s = sessionOfThread(doc, CHANNEL, target.threadTs ?? '');
+    if (!s) throw new Error('the clicked session is gone');
+    const event = {
+      type: 'answer' as const,
+      sessionId: target.id,
+      at: { channel: CHANNEL, threadTs: target.threadTs ?? '', ts: target.interviewTs ?? '' },
+      question: 'services',
+      value: values[n % 2] as string,
+      seenRev: s.answerRevs?.services ?? 0,
+      by: 'U0ALICE',
+    };
+    // As the click listener dispatches it: the thread found by its index, the step scoped to its session.
+    const step = await store.update(TEAM, (d) => advance(flow, d, event, now), scopeOf(event));
+    if (step.outcome.kind !== 'answered') throw new Error(`the click was not taken: ${step.outcome.kind}`);
+  };
+  for (let i = 0; i < 5; i++) await once(i);
+  const times: number[] = [];
+  for (let i = 0; i < clicks; i++) {
+    const t0 = performance.now();
+    await once(i + 5);
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+export type ClickSizeFigures = { clickMs: Record<'s10' | 's1000' | 's10000', number>; ratio: number };
+
+/** The click at 10, 1,000 and 10,000 sessions on the JSON store (without fsync, whose cost does not grow). */
+const SIZES = (process.env.BENCH_SIZES ?? '10,1000,10000').split(',').map(Number);
+
+export async function benchClickSizeFile(clicks = 200): Promise<ClickSizeFigures> {
+  const out: Record<string, number> = {};
+  for (const size of SIZES) {
+    const dir = mkdtempSync(join(tmpdir(), 'mesh-bench-clicks-'));
+    try {
+      mkdirSync(join(dir, 'teams'));
+      writeFileSync(join(dir, 'teams', `${TEAM}.json`), JSON.stringify(teamOf(size)));
+      const store = new FileStore(dir, { durable: process.env.BENCH_DURABLE === '1' });
+      out[`s${size}`] = await timeClicks(store, size, clicks);
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const clickMs = out as ClickSizeFigures['clickMs'];
+  return { clickMs, ratio: clickMs.s10000 / clickMs.s10 };
+}
+
+/** The same on PostgreSQL, a fresh schema per size in the database at `url`. */
+export async function benchClickSizePg(url: string, clicks = 200): Promise<ClickSizeFigures> {
+  const out: Record<string, number> = {};
+  for (const size of [10, 1000, 10000]) {
+    const store = new PgStore(url);
+    try {
+      await store.importTeam(teamOf(size), { replace: true });
+      out[`s${size}`] = await timeClicks(store, size, clicks);
+    } finally {
+      await store.close();
+    }
+  }
+  const clickMs = out as ClickSizeFigures['clickMs'];
+  return { clickMs, ratio: clickMs.s10000 / clickMs.s10 };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log('file', JSON.stringify(await benchClickSizeFile()));
+  const url = process.env.BENCH_DATABASE_URL;
+  if (url) console.log('pg', JSON.stringify(await benchClickSizePg(url)));
+}
