@@ -96,17 +96,20 @@ async function timeClicks(store: Store, size: number, clicks: number): Promise<n
 
 export type ClickSizeFigures = { clickMs: Record<'s10' | 's1000' | 's10000', number>; ratio: number };
 
-/** The click at 10, 1,000 and 10,000 sessions on the JSON store (without fsync, whose cost does not grow). */
+/** The click at 10, 1,000 and 10,000 sessions on the JSON store (with fsync when `durable`, as the bot runs). */
 const SIZES = (process.env.BENCH_SIZES ?? '10,1000,10000').split(',').map(Number);
 
-export async function benchClickSizeFile(clicks = 200): Promise<ClickSizeFigures> {
+export async function benchClickSizeFile(
+  clicks = 200,
+  durable = process.env.BENCH_DURABLE === '1',
+): Promise<ClickSizeFigures> {
   const out: Record<string, number> = {};
   for (const size of SIZES) {
     const dir = mkdtempSync(join(tmpdir(), 'mesh-bench-clicks-'));
     try {
       mkdirSync(join(dir, 'teams'));
       writeFileSync(join(dir, 'teams', `${TEAM}.json`), JSON.stringify(teamOf(size)));
-      const store = new FileStore(dir, { durable: process.env.BENCH_DURABLE === '1' });
+      const store = new FileStore(dir, { durable });
       out[`s${size}`] = await timeClicks(store, size, clicks);
       await store.close();
     } finally {
@@ -120,7 +123,7 @@ export async function benchClickSizeFile(clicks = 200): Promise<ClickSizeFigures
 /** The same on PostgreSQL, a fresh schema per size in the database at `url`. */
 export async function benchClickSizePg(url: string, clicks = 200): Promise<ClickSizeFigures> {
   const out: Record<string, number> = {};
-  for (const size of [10, 1000, 10000]) {
+  for (const size of SIZES) {
     const store = new PgStore(url);
     try {
       await store.importTeam(teamOf(size), { replace: true });

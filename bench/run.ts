@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { StoredMessage } from '../test/support/fake-slack.js';
 import { ALICE, clickPayload } from '../test/support/harness.js';
 import { freshSchema, type TestSchema } from '../test/support/pg.js';
+import { benchClickSizeFile, benchClickSizePg, type ClickSizeFigures } from './click-size.js';
 import { benchDiagram } from './diagram.js';
 import { benchExport } from './export.js';
 import { drive, type Latency, waitHealthy } from './load.js';
@@ -387,6 +388,9 @@ async function main(): Promise<void> {
   const store = await benchStore();
   // The PostgreSQL store's write cost beside the JSON store's (scripts/pg-test-db.sh starts a database).
   const pgStore: PgStoreFigures | undefined = pgBase ? await benchPgStore(pgBase) : undefined;
+  // A click (the answer's step through the store, with fsync) as one team grows from 10 to 10,000 interviews.
+  const clickSize = await benchClickSizeFile(200, true);
+  const pgClickSize: ClickSizeFigures | undefined = pgBase ? await benchClickSizePg(pgBase) : undefined;
   const exported = await benchExport(500);
   const diagrams = await benchDiagram();
 
@@ -427,6 +431,11 @@ async function main(): Promise<void> {
       ? `store (PostgreSQL): change one record, median ms: team of 10 ${pgStore.recordMs.own10.toFixed(2)}, team of 10,000 ${pgStore.recordMs.own10000.toFixed(2)} (ratio ${pgStore.ownTeamRatio.toFixed(2)}; one row written either way), 10,000 records in other teams ${pgStore.recordMs.others10000.toFixed(2)}`
       : `store (PostgreSQL): skipped (no database): ${enablePg}`,
   );
+  const sized = (c: ClickSizeFigures) =>
+    `10 sessions ${c.clickMs.s10.toFixed(2)}, 1,000 ${c.clickMs.s1000.toFixed(2)}, 10,000 ${c.clickMs.s10000.toFixed(2)} (ratio ${c.ratio.toFixed(2)})`;
+  console.log(
+    `a click in one team, median ms: JSON store ${sized(clickSize)}${pgClickSize ? `; PostgreSQL ${sized(pgClickSize)}` : ''} (target ≤ 1.2)`,
+  );
   console.log(
     `memory: RSS after ${opened} open interviews: ${rss} MB (target < 150); after ${totalOpened}: ${rssAll} MB${pg ? `; on PostgreSQL ${pgRss} MB and ${pgRssAll} MB` : ''}; bare Bolt ${bareRss} MB`,
   );
@@ -444,6 +453,8 @@ async function main(): Promise<void> {
   );
 
   const at200 = rows.filter((r) => r.concurrency === 200);
+  const roundAll = (o: Record<string, number>) =>
+    Object.fromEntries(Object.entries(o).map(([k, v]) => [k, round(v, 3)]));
   const figures = {
     machine: {
       cpus: cpus().length,
@@ -476,6 +487,10 @@ async function main(): Promise<void> {
       recordMs: Object.fromEntries(Object.entries(pgStore.recordMs).map(([k, v]) => [k, round(v, 3)])),
       ownTeamRatio: round(pgStore.ownTeamRatio),
     },
+    clickBySessions: {
+      file: { clickMs: roundAll(clickSize.clickMs), ratio: round(clickSize.ratio) },
+      pg: pgClickSize && { clickMs: roundAll(pgClickSize.clickMs), ratio: round(pgClickSize.ratio) },
+    },
     memory: {
       openInterviews: opened,
       rssMb: rss,
@@ -500,6 +515,7 @@ async function main(): Promise<void> {
       cpuPerStartWithin1_5xFloor: cpu.start.floorRatio <= 1.5,
       ackP99Within1_3At200: at200.every((r) => r.mesh.p99 / r.bare.p99 <= 1.3),
       storeOtherTeamsWithin1_2: store.otherTeamsRatio <= 1.2,
+      clickAt10000SessionsWithin1_2: clickSize.ratio <= 1.2 && (!pgClickSize || pgClickSize.ratio <= 1.2),
       rssUnder150Mb: rss < 150,
       export500UnderOneSecond: exported.firstMs < 1000,
       diagramUnder200Ms: diagrams.slowestProfileMedianMs < 200,

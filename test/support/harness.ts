@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RetryOptions } from '@slack/web-api';
@@ -9,6 +9,7 @@ import type { Flow } from '../../src/engine/flow.js';
 import { FileStore, type Store } from '../../src/store/index.js';
 import { FileJournal } from '../../src/store/journal.js';
 import { type Call, FakeSlack, HOME_TEAM, type StoredMessage } from './fake-slack.js';
+import { readTeamFile, teamFileText as storedText } from './team-file.js';
 
 export { HOME_TEAM } from './fake-slack.js';
 export const SIGNING_SECRET = 'test-signing-secret-not-real';
@@ -118,13 +119,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       headers: { 'Content-Type': contentType, ...(headers ?? sign(body)) },
       body,
     });
-  const fileOf = (team = HOME_TEAM) => join(dataDir, 'teams', `${team}.json`);
-  const teamFileText = (team?: string) => {
-    try {
-      return readFileSync(fileOf(team), 'utf8');
-    } catch {
-      return undefined;
-    }
+  // The file and, for a large team, its record log (what the JSON store reads).
+  const teamFileText = (team = HOME_TEAM) => {
+    const text = storedText(dataDir, team);
+    return text && (text.log === undefined ? text.file : `${text.file}\n${text.log}`);
   };
   let closed = false;
   const h: Harness = {
@@ -167,10 +165,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         }),
         'application/json',
       ),
-    teamFile: (team) => {
-      const text = teamFileText(team);
-      return text === undefined ? undefined : (JSON.parse(text) as Json);
-    },
+    teamFile: (team = HOME_TEAM) => readTeamFile(dataDir, team) as Json | undefined,
     teamFileText,
     idle: async () => {
       // The bot's work can wait on the fake and the fake's answers start more work: loop until both are quiet.
