@@ -1,3 +1,4 @@
+import { plainList } from '../team/lookup.js';
 import type { Session, TeamConfig } from './model.js';
 import type { TeamDoc } from './team.js';
 
@@ -46,7 +47,7 @@ export type OpenLimit = { kind: 'channel-full'; open: Session } | { kind: 'team-
 
 export function openLimitReached(doc: TeamDoc, channel: string): OpenLimit | undefined {
   const { perChannel, perTeam } = openLimits(doc.config);
-  const open = doc.sessions.filter(isOpen);
+  const open = plainList(doc.sessions).filter(isOpen);
   const here = open.filter((s) => s.channel === channel);
   const latest = here.at(-1);
   if (latest && here.length >= perChannel) return { kind: 'channel-full', open: latest };

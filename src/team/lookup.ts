@@ -1,4 +1,4 @@
-import { isDraft, original } from 'immer';
+import { current, isDraft, original } from 'immer';
 
 /**
  * Finds an element by a key that never changes (an id, a number, a thread).
@@ -24,4 +24,14 @@ export function findByKey<T>(list: readonly T[], matches: (item: T) => boolean):
     if (matches(item)) return item;
   }
   return list.length < base.length ? list.find(matches) : undefined;
+}
+
+/**
+ * A list to scan without changing it: inside an update, reading each element
+ * of a draft makes a draft of it, so a scan of a team's sessions would cost a
+ * proxy per session. This gives the stored elements instead (the list as it is
+ * now when the update changed it already). Change elements through the draft.
+ */
+export function plainList<T>(list: readonly T[]): readonly T[] {
+  return isDraft(list) ? (current(list as unknown as object) as unknown as readonly T[]) : list;
 }

@@ -1,4 +1,5 @@
 import type { Flow } from '../../engine/flow.js';
+import { findByKey, plainList } from '../../team/lookup.js';
 import { basisOf } from '../basis.js';
 import { driftsOf } from '../drift.js';
 import type { TeamDoc } from '../team.js';
@@ -18,8 +19,13 @@ export const ACK_REASON_MAX = 500;
  */
 export function stampBases(flow: Flow, doc: TeamDoc, now: Date): void {
   const at = now.toISOString();
-  for (const d of doc.decisions) {
-    if (d.status !== 'accepted' || d.decidedAt !== at || d.basis?.at === at) continue;
+  // Scanned as stored (no draft per record); only a record accepted in this very step is changed.
+  const due = plainList(doc.decisions).filter(
+    (d) => d.status === 'accepted' && d.decidedAt === at && d.basis?.at !== at,
+  );
+  for (const { number } of due) {
+    const d = findByKey(doc.decisions, (x) => x.number === number);
+    if (!d) continue;
     d.basis = basisOf(flow, d, now);
     delete d.driftNotified;
     delete d.driftClaimedAt;

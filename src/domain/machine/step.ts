@@ -15,7 +15,7 @@ import {
   openConcerns,
 } from '../../team/discussion.js';
 import { stampRules } from '../../team/governance.js';
-import { findByKey } from '../../team/lookup.js';
+import { findByKey, plainList } from '../../team/lookup.js';
 import { visibleIn } from '../../team/visibility.js';
 import { claimable, claimOf, isPending, leftBy, type RequestRef } from '../claims.js';
 import { abandonAfterDays, isIdle, isOpen, openLimitReached } from '../limits.js';
@@ -86,7 +86,9 @@ export function step<E extends Event>(flow: Flow, state: TeamDoc, event: E, now:
 export function scopeOf(event: Event): { session: string } | undefined {
   return match(event)
     .with(
-      { type: P.union('answer', 'ask-again', 'raise-concern', 'resolve-concern', 'tick', 'set-deadline') },
+      {
+        type: P.union('root-posted', 'answer', 'ask-again', 'raise-concern', 'resolve-concern', 'tick', 'set-deadline'),
+      },
       (e) => ({ session: e.sessionId }),
     )
     .otherwise(() => undefined);
@@ -167,8 +169,12 @@ function touch(s: Session, now: Date): void {
 
 /** Reservations whose poster crashed before the root message was posted: they hold no thread and free their place. */
 function dropStaleReservations(doc: TeamDoc, now: Date): void {
-  const stale = doc.sessions.filter((s) => isPending(s.threadTs) && claimable(s.threadTs, now));
-  if (stale.length) doc.sessions = doc.sessions.filter((s) => !stale.includes(s));
+  const stale = new Set(
+    plainList(doc.sessions)
+      .filter((s) => isPending(s.threadTs) && claimable(s.threadTs, now))
+      .map((s) => s.id),
+  );
+  if (stale.size) doc.sessions = doc.sessions.filter((s) => !stale.has(s.id));
 }
 
 /**
