@@ -60,6 +60,19 @@ export function statusLine(flow: Flow, view: RootView, decision?: Decision, zone
     .exhaustive();
 }
 
+/** What the thread holds now, and what anyone reading the channel can do there. */
+const footnote = (status: Session['status']): string =>
+  match(status)
+    .with(
+      'open',
+      () =>
+        'Service mesh, cluster mesh, federation or none: the interview runs in this thread and anyone in the channel can answer.',
+    )
+    .with('complete', () => 'The recommendation and its reasons are in this thread; anyone in the channel can weigh in.')
+    .with('decided', () => 'The decision record, its reasons and its readiness checklist are in this thread.')
+    .with('abandoned', () => 'The discussion stays in this thread; `/mesh-help start` begins a new interview.')
+    .exhaustive();
+
 /** The channel message that owns the interview thread: title, who started it, status. */
 export function rootMessage(flow: Flow, view: RootView, decision?: Decision, zone?: string): Message {
   const title = escapeText(view.title);
@@ -70,9 +83,7 @@ export function rootMessage(flow: Flow, view: RootView, decision?: Decision, zon
         `:compass: *${title}*\nStarted by ${who(view.startedBy)}${view.revisits ? ` to revisit *${adrId(view.revisits)}*` : ''}`,
       ),
       section(statusLine(flow, view, decision, zone)),
-      context(
-        'Service mesh, cluster mesh, federation or none: the interview runs in this thread and anyone in the channel can answer.',
-      ),
+      context(footnote(view.status)),
     ],
   };
 }
