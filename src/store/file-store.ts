@@ -565,5 +565,29 @@ export class FileStore implements Store {
   async close(): Promise<void> {
     this.closed = true;
     await this.batches.idle();
+    await this.compactLogs();
+  }
+
+  /**
+   * On a clean stop, every team whose log holds records is written whole, so
+   * the file alone is complete again: a copy of `teams/` taken while the bot
+   * is stopped, or another mesh-help reading the folder, misses nothing. A
+   * team this fails for keeps its log, which the next start replays.
+   */
+  private async compactLogs(): Promise<void> {
+    for (const [teamId, entry] of [...this.cache]) {
+      if (!entry.log?.current) continue;
+      let lock: FileLock | undefined;
+      try {
+        lock = await FileLock.acquire(this.lockOf(teamId), this.options.lockTimeoutMs);
+        this.held.delete(teamId);
+        const now = await this.load(teamId, true);
+        if (now.log?.current) this.cache.set(teamId, await this.rewrite(teamId, now, now.data));
+      } catch {
+        // Kept as it is: the file and its log are still what the next start reads.
+      } finally {
+        await lock?.release().catch(() => undefined);
+      }
+    }
   }
 }

@@ -95,7 +95,7 @@ describe('the record log of a large team', () => {
     const store = await largeTeam(dir);
     const { log } = files(dir);
     await retitle(store, 1, 'kept');
-    await store.close();
+    // Left running (not closed, which would compact the log away): it holds no lock once its writes are done.
     appendFileSync(log, '{"decisions":[{"number":1,"title":"half');
     const again = new FileStore(dir, { logFromBytes: LOG_FROM });
     expect((await again.read('T1')).decisions[0]?.title).toBe('kept');
@@ -114,7 +114,7 @@ describe('the record log of a large team', () => {
     const { file, log } = files(dir);
     await retitle(store, 1, 'one');
     await retitle(store, 1, 'two');
-    await store.close();
+    // Left running (not closed, which would compact the log away): it holds no lock once its writes are done.
     const lines = readFileSync(log, 'utf8').split('\n');
     lines[1] = 'not json';
     writeFileSync(log, lines.join('\n'));
@@ -136,7 +136,7 @@ describe('the record log of a large team', () => {
     const { file } = files(dir);
     const backup = readFileSync(file, 'utf8');
     await retitle(store, 1, 'after the backup');
-    await store.close();
+    // Left running (not closed, which would compact the log away): it holds no lock once its writes are done.
     // The backup, changed by hand: its log no longer names it.
     writeFileSync(file, backup.replace('"title":"seed"', '"title":"restored"'));
     const doc = await new FileStore(dir, { logFromBytes: LOG_FROM }).read('T1');
@@ -154,6 +154,17 @@ describe('the record log of a large team', () => {
     expect((await a.read('T1')).decisions[0]?.title).toBe('from b');
     const n = await addDecision(a, 'new in a');
     expect((await b.read('T1')).decisions.at(-1)).toMatchObject({ number: n, title: 'new in a' });
+  });
+
+  it('is compacted on a clean stop, so the file alone is complete', async () => {
+    const dir = tempDir();
+    const store = await largeTeam(dir);
+    const { file, log } = files(dir);
+    await retitle(store, 1, 'before the stop');
+    expect(existsSync(log)).toBe(true);
+    await store.close();
+    expect(existsSync(log)).toBe(false);
+    expect(JSON.parse(readFileSync(file, 'utf8')).decisions[0].title).toBe('before the stop');
   });
 
   it('rewrites the file whole when a record is removed, and the old log goes', async () => {
