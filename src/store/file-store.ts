@@ -35,6 +35,8 @@ type LogState = {
   goodBytes: number;
   /** Its size on disk. */
   size: number;
+  /** Its inode: an open handle on it is reused only while the log is that file. */
+  ino: string;
 };
 
 /**
@@ -78,6 +80,8 @@ const code = (err: unknown) => (err as NodeJS.ErrnoException).code;
  */
 export class FileStore implements Store {
   private readonly cache = new Map<string, Entry>();
+  /** Each logged team's log, kept open between appends. */
+  private readonly logHandles = new Map<string, { handle: FileHandle; ino: string }>();
   /** Teams whose file this process has seen on disk: a file that disappears later was moved aside. */
   private readonly seen = new Set<string>();
   private readonly batches = new TeamBatches((teamId, batch) => this.drain(teamId, batch));
@@ -296,7 +300,7 @@ export class FileStore implements Store {
               where,
             );
           }
-          log = { current: parsed.current, goodBytes: parsed.goodBytes, size: logText.size };
+          log = { current: parsed.current, goodBytes: parsed.goodBytes, size: logText.size, ino: logText.ino };
           return parsed.lines;
         });
       } catch (err) {
@@ -338,18 +342,20 @@ export class FileStore implements Store {
   }
 
   /** The log's text and identity, read through one handle (null text: no log). */
-  private async readLog(teamId: string): Promise<{ text: string | null; size: number; fingerprint: string }> {
+  private async readLog(
+    teamId: string,
+  ): Promise<{ text: string | null; size: number; ino: string; fingerprint: string }> {
     let handle: FileHandle;
     try {
       handle = await open(this.logOf(teamId), 'r');
     } catch (err) {
-      if (code(err) === 'ENOENT') return { text: null, size: 0, fingerprint: 'none' };
+      if (code(err) === 'ENOENT') return { text: null, size: 0, ino: '', fingerprint: 'none' };
       throw new StoreError('corrupt', `store log ${this.logOf(teamId)} cannot be read: ${(err as Error).message}`);
     }
     try {
       const s = await handle.stat({ bigint: true });
       const text = await handle.readFile('utf8');
-      return { text, size: Buffer.byteLength(text, 'utf8'), fingerprint: `${s.ino}:${s.size}` };
+      return { text, size: Buffer.byteLength(text, 'utf8'), ino: String(s.ino), fingerprint: `${s.ino}:${s.size}` };
     } finally {
       await handle.close();
     }
@@ -452,7 +458,10 @@ export class FileStore implements Store {
     const large = version.size >= this.logFrom;
     const hadLog = entry.log !== undefined || entry.fingerprint?.includes('|');
     // The old log names the old file: once the new file is in place it is never replayed, and goes.
-    if (hadLog) await unlink(this.logOf(teamId)).catch(() => undefined);
+    if (hadLog) {
+      await this.dropLogHandle(teamId);
+      await unlink(this.logOf(teamId)).catch(() => undefined);
+    }
     return {
       adapter: entry.adapter,
       data: state,
@@ -465,44 +474,63 @@ export class FileStore implements Store {
 
   /** Appends the records a write changed to the team's log (started with its header when there is none yet). */
   private async append(teamId: string, entry: Entry, state: TeamDoc, line: LogLine): Promise<Entry> {
-    const path = this.logOf(teamId);
     const fresh = !entry.log?.current;
     const from = fresh ? 0 : (entry.log?.goodBytes ?? 0);
     const parts = encodeLine(line, encoded);
     if (fresh) parts.unshift(Buffer.from(headerLine(entry.hash ?? '')));
     const bytes = parts.reduce((n, b) => n + b.length, 0);
-    const handle = await open(path, fresh ? 'w' : 'r+', 0o600);
+    const { handle, ino } = await this.logHandle(teamId, fresh ? undefined : entry.log?.ino);
     let written = false;
     try {
       // A torn write left past the last whole line is cut before anything follows it.
       if (!fresh && entry.log?.size !== from) await handle.truncate(from);
-      let at = from;
-      for (const b of parts) {
-        let off = 0;
-        while (off < b.length) {
-          const { bytesWritten } = await handle.write(b, off, b.length - off, at);
-          off += bytesWritten;
-          at += bytesWritten;
-        }
-      }
+      const { bytesWritten } = await handle.writev(parts, from);
+      if (bytesWritten < bytes)
+        await handle.write(Buffer.concat(parts).subarray(bytesWritten), 0, undefined, from + bytesWritten);
       if (this.options.durable ?? true) await handle.datasync();
       written = true;
-      const s = await handle.stat({ bigint: true });
       const size = from + bytes;
       return {
         ...entry,
         data: state,
-        fingerprint: `${entry.version?.fingerprint}|${s.ino}:${s.size}`,
-        log: { current: true, goodBytes: size, size: Number(s.size) },
+        fingerprint: `${entry.version?.fingerprint}|${ino}:${size}`,
+        log: { current: true, goodBytes: size, size, ino },
       };
     } finally {
       // A failed append is cut off again, so the log never holds half a line before the next one.
       if (!written) {
         await handle.truncate(from).catch(() => undefined);
+        await this.dropLogHandle(teamId);
         this.cache.set(teamId, { ...entry, log: entry.log ? { ...entry.log, size: -1 } : undefined });
       }
-      await handle.close();
     }
+  }
+
+  /**
+   * The team's log, open for writing: the handle kept from the last append while the log is still the file
+   * `ino` names, else opened afresh (`ino` undefined: a new log, emptied).
+   */
+  private async logHandle(teamId: string, ino: string | undefined): Promise<{ handle: FileHandle; ino: string }> {
+    const kept = this.logHandles.get(teamId);
+    if (kept && ino !== undefined && kept.ino === ino) return kept;
+    await this.dropLogHandle(teamId);
+    const handle = await open(this.logOf(teamId), ino === undefined ? 'w' : 'r+', 0o600);
+    try {
+      const opened = { handle, ino: String((await handle.stat({ bigint: true })).ino) };
+      if (ino !== undefined && opened.ino !== ino)
+        throw new Error('its log was replaced while this process held the lock');
+      this.logHandles.set(teamId, opened);
+      return opened;
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async dropLogHandle(teamId: string): Promise<void> {
+    const kept = this.logHandles.get(teamId);
+    this.logHandles.delete(teamId);
+    await kept?.handle.close().catch(() => undefined);
   }
 
   async teams(): Promise<string[]> {
@@ -566,6 +594,7 @@ export class FileStore implements Store {
     this.closed = true;
     await this.batches.idle();
     await this.compactLogs();
+    for (const teamId of [...this.logHandles.keys()]) await this.dropLogHandle(teamId);
   }
 
   /**

@@ -68,7 +68,10 @@ const footnote = (status: Session['status']): string =>
       () =>
         'Service mesh, cluster mesh, federation or none: the interview runs in this thread and anyone in the channel can answer.',
     )
-    .with('complete', () => 'The recommendation and its reasons are in this thread; anyone in the channel can weigh in.')
+    .with(
+      'complete',
+      () => 'The recommendation and its reasons are in this thread; anyone in the channel can weigh in.',
+    )
     .with('decided', () => 'The decision record, its reasons and its readiness checklist are in this thread.')
     .with('abandoned', () => 'The discussion stays in this thread; `/mesh-help start` begins a new interview.')
     .exhaustive();
