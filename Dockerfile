@@ -22,8 +22,7 @@ ENV NODE_ENV=production \
     PORT=3000 \
     MESH_HELP_DATA_DIR=/data
 WORKDIR /app
-# The topology picture's PNG is drawn with DejaVu Sans (src/diagram/render.ts); slim images ship no fonts.
-RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
+# The topology picture's PNG is drawn with DejaVu Sans from npm (dejavu-fonts-ttf): no system font is needed.
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist

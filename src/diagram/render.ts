@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { type RenderedImage, Resvg, type ResvgRenderOptions, renderAsync } from '@resvg/resvg-js';
 import { instance, type Viz } from '@viz-js/viz';
 import type { Topology } from '../engine/topology.js';
@@ -16,8 +18,22 @@ export const pngZoom = (widthPt: number): number =>
 /** The width Graphviz gave the SVG, in points. */
 const widthPtOf = (svg: string): number => Number(/<svg[^>]*\bwidth="([\d.]+)pt"/.exec(svg)?.[1] ?? 0);
 
-/** Where Debian (fonts-dejavu-core), Fedora and Alpine put the diagram's font. */
-const FONT_FILES = [
+/** The diagram's font as npm ships it (`dejavu-fonts-ttf`), so a machine without fonts still labels the picture. */
+function bundledFont(): string | undefined {
+  try {
+    return join(
+      dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')),
+      'ttf',
+      'DejaVuSans.ttf',
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/** The bundled font first, then where Debian (fonts-dejavu-core), Fedora and Alpine put it. */
+const fontFiles = () => [
+  bundledFont(),
   '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
   '/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf',
   '/usr/share/fonts/dejavu/DejaVuSans.ttf',
@@ -65,9 +81,15 @@ function svgOf(v: Viz, t: Topology): string {
 const attr = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+/** The font file the PNGs are drawn with (null: none found, the system's fonts are searched). */
+export function diagramFontFile(): string | null {
+  fontFile ??= fontFiles().find((f): f is string => f !== undefined && existsSync(f)) ?? null;
+  return fontFile;
+}
+
 /** resvg's options: the zoom, white, with the diagram's font (the system's when it is not at a known place). */
 function resvgOptions(zoom: number): ResvgRenderOptions {
-  fontFile ??= FONT_FILES.find((f) => existsSync(f)) ?? null;
+  diagramFontFile();
   return {
     fitTo: { mode: 'zoom', value: zoom },
     background: 'white',

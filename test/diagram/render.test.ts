@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type DiagramRenderer,
+  diagramFontFile,
   diagramRenderer,
   MAX_PNG_WIDTH,
   PNG_SCALE,
@@ -114,5 +115,25 @@ describe('the topology drawing', () => {
     if (!first) throw new Error('no profile');
     const t = topologyOf(flow, first.answers, recommend(flow, first.answers));
     expect(renderer.svg(t)).toMatch(/<svg role="img" aria-label="Recommended topology: One Kubernetes cluster/);
+  });
+});
+
+describe('the PNG’s labels', () => {
+  it('are drawn with the font npm ships, whatever fonts the machine has', async () => {
+    const { Resvg } = await import('@resvg/resvg-js');
+    const answers = TOPOLOGY_PROFILES[0]?.answers ?? {};
+    const topology = topologyOf(flow, answers, recommend(flow, answers));
+    const svg = renderer.svg(topology);
+    const ours = renderer.png(topology);
+    // The same picture where no font can be found: boxes and lines, no text.
+    const bare = new Resvg(svg, {
+      fitTo: { mode: 'zoom', value: pngZoom(ptSize(svg).width) },
+      background: 'white',
+      font: { loadSystemFonts: false, fontFiles: [] },
+    }).render();
+    expect(ours.width).toBe(bare.width);
+    expect(diagramFontFile()).toMatch(/node_modules\/dejavu-fonts-ttf\/ttf\/DejaVuSans\.ttf$/);
+    // Text is detail: the same boxes and lines with their labels compress to a much larger PNG.
+    expect(ours.png.length).toBeGreaterThan(bare.asPng().length * 1.3);
   });
 });
