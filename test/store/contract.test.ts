@@ -10,6 +10,7 @@ import {
   emptyTeam,
   FileStore,
   PgStore,
+  type Scope,
   type Session,
   type Store,
   StoreError,
@@ -39,6 +40,17 @@ const backends: Backend[] = [
       const dir = mkdtempSync(join(tmpdir(), 'mesh-contract-'));
       return {
         open: () => new FileStore(dir, { durable: false }),
+        cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+      };
+    },
+  },
+  {
+    name: 'FileStore with its record log',
+    // "Large" from 2 KiB: nearly every write appends to the team's log, and compactions come often.
+    async place() {
+      const dir = mkdtempSync(join(tmpdir(), 'mesh-contract-log-'));
+      return {
+        open: () => new FileStore(dir, { durable: false, logFromBytes: 2048 }),
         cleanup: async () => rmSync(dir, { recursive: true, force: true }),
       };
     },
@@ -357,6 +369,72 @@ for (const backend of backends) {
         doc.config.approvals = 1;
       });
       expect((await a.read('T1')).config.approvals).toBe(1);
+    });
+
+    it('gives, for any mix of scoped and whole-team updates, what applying them to a plain copy gives, to every instance', async () => {
+      const { a, b } = await two();
+      // A plain copy of the team, changed by the same functions without any store.
+      let model: TeamDoc = emptyTeam('T1');
+      const apply = async (scope: Scope | undefined, fn: (doc: TeamDoc) => void) => {
+        await (scope ? a.update('T1', fn, scope) : a.update('T1', fn));
+        const copy = structuredClone(model);
+        fn(copy);
+        model = copy;
+      };
+      for (let i = 0; i < 12; i++) {
+        await apply(undefined, (doc) => {
+          startSession(doc, { id: `s${i}`, startedBy: 'U1', title: `Session ${i}`, now: NOW });
+        });
+      }
+      let seed = 7;
+      const next = (n: number) => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        // The high bits: an LCG's low bits cycle too fast to mix the kinds of update.
+        return Math.floor((seed / 2 ** 31) * n);
+      };
+      for (let step = 0; step < 120; step++) {
+        const ids = model.sessions.map((x) => x.id);
+        const id = ids[next(ids.length)] as string;
+        const kind = next(6);
+        if (kind <= 1) {
+          const text = `reply ${step}`;
+          await apply({ session: id }, (doc) => {
+            sessionIn(doc, id).replies.push({
+              ts: `${1800000000 + step}.000100`,
+              user: 'U2',
+              text,
+              at: NOW.toISOString(),
+              deleted: false,
+            });
+          });
+        } else if (kind === 2) {
+          await apply({ session: id }, (doc) => {
+            const s = sessionIn(doc, id);
+            s.title = `${s.title.slice(0, 40)} ${step}`;
+            s.version += 1;
+          });
+        } else if (kind === 3) {
+          await apply({}, (doc) => {
+            firstDelivery(doc, `Ev${step}`);
+          });
+        } else if (kind === 4) {
+          await apply(undefined, (doc) => {
+            startSession(doc, { id: `n${step}`, startedBy: 'U2', title: `New ${step}`, now: NOW });
+          });
+        } else {
+          // A session removed: the write that cannot be said as records.
+          await apply(undefined, (doc) => {
+            if (doc.sessions.length > 6) doc.sessions = doc.sessions.filter((x) => x.id !== id);
+          });
+        }
+        if (step % 10 === 9) expect(await b.read('T1')).toEqual(model);
+      }
+      expect(await a.read('T1')).toEqual(model);
+      expect(await b.read('T1')).toEqual(model);
+      // Every kind of update came up.
+      expect(model.seenEvents.length).toBeGreaterThan(5);
+      expect(model.sessions.some((x) => x.replies.length > 1)).toBe(true);
+      expect(model.sessions.some((x) => x.id.startsWith('n'))).toBe(true);
     });
   });
 }
