@@ -245,10 +245,8 @@ export class FileStore implements Store {
       }
       current = null;
     }
-    // A team in the log's regime is one version of the file and one of its log.
-    if (current !== null && cached?.fingerprint?.includes('|')) {
-      current = `${current}|${await this.logFingerprint(teamId)}`;
-    }
+    // A team is one version of its file and one of its log (another process may have appended to it).
+    if (current !== null) current = `${current}|${await this.logFingerprint(teamId)}`;
     if (cached && cached.fingerprint === current) return cached;
     // A read outside the lock that raced this process's own write: that write is newer than the stat, and
     // taking it for an outside change would read and validate the whole team again.
@@ -313,10 +311,7 @@ export class FileStore implements Store {
         adapter,
         data: adopt(doc),
         version: read.version,
-        fingerprint:
-          large || logText.text !== null
-            ? `${read.version.fingerprint}|${logText.fingerprint}`
-            : read.version.fingerprint,
+        fingerprint: `${read.version.fingerprint}|${logText.fingerprint}`,
         hash,
         current: isCurrent,
         log,
@@ -456,7 +451,7 @@ export class FileStore implements Store {
     const version = await entry.adapter.writeVersion(state, entry.version?.mtimeMs ?? 0);
     this.largest = Math.max(this.largest, version.size);
     const large = version.size >= this.logFrom;
-    const hadLog = entry.log !== undefined || entry.fingerprint?.includes('|');
+    const hadLog = entry.log !== undefined || (entry.fingerprint !== null && !entry.fingerprint.endsWith('|none'));
     // The old log names the old file: once the new file is in place it is never replayed, and goes.
     if (hadLog) {
       await this.dropLogHandle(teamId);
@@ -466,7 +461,7 @@ export class FileStore implements Store {
       adapter: entry.adapter,
       data: state,
       version,
-      fingerprint: large || hadLog ? `${version.fingerprint}|none` : version.fingerprint,
+      fingerprint: `${version.fingerprint}|none`,
       hash: large ? snapshotHash(serialise(state)) : undefined,
       current: true,
     };

@@ -167,6 +167,19 @@ describe('the record log of a large team', () => {
     expect(JSON.parse(readFileSync(file, 'utf8')).decisions[0].title).toBe('before the stop');
   });
 
+  it('keeps what a process that logs appended when another, which would not log yet, writes next', async () => {
+    const dir = tempDir();
+    const logging = await largeTeam(dir);
+    // Its own threshold is far above this team's size: it writes whole files, but must read the log.
+    const whole = new FileStore(dir, { logFromBytes: 64 * 1024 * 1024 });
+    expect((await whole.read('T1')).decisions[0]?.title).toBe('seed');
+    await retitle(logging, 1, 'appended');
+    expect((await whole.read('T1')).decisions[0]?.title).toBe('appended');
+    await retitle(whole, 2, 'rewritten whole');
+    const doc = await new FileStore(dir).read('T1');
+    expect(doc.decisions.slice(0, 2).map((d) => d.title)).toEqual(['appended', 'rewritten whole']);
+  });
+
   it('rewrites the file whole when a record is removed, and the old log goes', async () => {
     const dir = tempDir();
     const store = await largeTeam(dir);
