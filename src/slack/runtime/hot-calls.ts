@@ -11,8 +11,11 @@ import {
   type WebClient,
 } from '@slack/web-api';
 
-/** The Web API methods every interaction calls, sent through the thin client instead of @slack/web-api. */
-export const HOT_METHODS = ['chat.postMessage', 'chat.update'] as const;
+/**
+ * The Web API methods every interaction calls, sent through the thin client instead of @slack/web-api:
+ * posting and updating messages, and the look at a channel every start makes (is it private?).
+ */
+export const HOT_METHODS = ['chat.postMessage', 'chat.update', 'conversations.info'] as const;
 export type HotMethod = (typeof HOT_METHODS)[number];
 
 export type HotCallOptions = {
@@ -82,7 +85,7 @@ export class HotCalls {
 
   constructor(private readonly options: HotCallOptions) {}
 
-  /** Sends the client's `chat.postMessage` and `chat.update` through this; the client is otherwise unchanged. */
+  /** Sends the client's hot methods (HOT_METHODS) through this; the client is otherwise unchanged. */
   attach<C extends WebClient>(client: C): C {
     if (this.attached.has(client)) return client;
     this.attached.add(client);
@@ -90,6 +93,8 @@ export class HotCalls {
     const chat = client.chat as unknown as Record<'postMessage' | 'update', (args: Args) => Promise<WebAPICallResult>>;
     chat.postMessage = (args: Args) => this.call(parts, 'chat.postMessage', args);
     chat.update = (args: Args) => this.call(parts, 'chat.update', args);
+    const conversations = client.conversations as unknown as Record<'info', (args: Args) => Promise<WebAPICallResult>>;
+    conversations.info = (args: Args) => this.call(parts, 'conversations.info', args);
     return client;
   }
 

@@ -60,6 +60,23 @@ describe('HotCalls', () => {
     expect(viaHot).toMatchObject({ ok: true, channel: 'C0HOT', ts: expect.any(String), response_metadata: {} });
   });
 
+  it('sends conversations.info exactly as the client does, and answers the same', async () => {
+    const plain = new WebClient(TOKEN, {
+      slackApiUrl: fake.apiUrl,
+      teamId: 'T0HOME',
+      retryConfig: { retries: 0 },
+      fetch: rateLanes({ retries: 0, timeoutMs: 10_000 }),
+      logger: quiet(),
+    });
+    const viaClient = await plain.conversations.info({ channel: 'C0HOT' });
+    const viaHot = await hotClient().conversations.info({ channel: 'C0HOT' });
+    const [a, b] = fake.calls.map(({ method, params, token, path }) => ({ method, params, token, path }));
+    expect(a?.method).toBe('conversations.info');
+    expect(b).toEqual(a);
+    expect(viaHot.channel).toEqual(viaClient.channel);
+    expect(viaHot.ok).toBe(true);
+  });
+
   it('throws Slack’s refusal as the client does: a platform error with the answer as data', async () => {
     fake.failNext('chat.update', 'message_not_found');
     const failure = await hotClient()
