@@ -436,5 +436,49 @@ for (const backend of backends) {
       expect(model.sessions.some((x) => x.replies.length > 1)).toBe(true);
       expect(model.sessions.some((x) => x.id.startsWith('n'))).toBe(true);
     });
+
+    it('loses nothing when scoped and whole-team updates from two instances run at once and batch together', async () => {
+      const { a, b } = await two();
+      for (let i = 0; i < 8; i++) await addSession(a, 'T1', `s${i}`);
+      const writes: Promise<unknown>[] = [];
+      for (let i = 0; i < 80; i++) {
+        const store = i % 2 ? a : b;
+        const id = `s${i % 8}`;
+        if (i % 5 === 4) {
+          writes.push(addSession(store, 'T1', `new${i}`));
+        } else if (i % 7 === 6) {
+          writes.push(store.update('T1', (doc) => firstDelivery(doc, `Ev${i}`), {}));
+        } else {
+          writes.push(
+            store.update(
+              'T1',
+              (doc) => {
+                sessionIn(doc, id).replies.push({
+                  ts: `${1800000000 + i}.000100`,
+                  user: 'U2',
+                  text: `reply ${i}`,
+                  at: NOW.toISOString(),
+                  deleted: false,
+                });
+              },
+              { session: id },
+            ),
+          );
+        }
+      }
+      await Promise.all(writes);
+      for (const doc of [await a.read('T1'), await b.read('T1')]) {
+        const replies = doc.sessions.flatMap((x) => x.replies.map((r) => r.text)).sort();
+        const expected = Array.from({ length: 80 }, (_, i) => i)
+          .filter((i) => i % 5 !== 4 && i % 7 !== 6)
+          .map((i) => `reply ${i}`)
+          .sort();
+        expect(replies).toEqual(expected);
+        expect(doc.sessions.filter((x) => x.id.startsWith('new'))).toHaveLength(16);
+        expect(doc.seenEvents.filter((e) => e.startsWith('Ev'))).toHaveLength(
+          Array.from({ length: 80 }, (_, i) => i).filter((i) => i % 5 !== 4 && i % 7 === 6).length,
+        );
+      }
+    });
   });
 }
