@@ -66,7 +66,10 @@ export async function applyUpdate<T>(
     throw err;
   }
   const next = immer.finishDraft(draft) as TeamDoc;
-  if (next !== base) check(teamId, next);
+  if (next !== base) {
+    check(teamId, next);
+    carryIndexes(base, next);
+  }
   return { next, result };
 }
 
@@ -202,6 +205,39 @@ export function withRecords(doc: TeamDoc, session?: Session, decision?: Decision
   return sessions === doc.sessions && decisions === doc.decisions
     ? doc
     : (Object.freeze({ ...doc, sessions, decisions }) as TeamDoc);
+}
+
+/**
+ * After a whole-team update, the indexes of the lists it left in place (elements changed where they were,
+ * or appended) go on serving the new lists: a pass over references, instead of a new index built from every
+ * session at the next click. A list shortened or reordered gets a new index when it is next searched.
+ */
+function carryIndexes(base: TeamDoc, next: TeamDoc): void {
+  const carry = <T, K>(
+    indexes: WeakMap<readonly T[], Index<K>>,
+    was: readonly T[],
+    now: readonly T[],
+    keyOf: (x: T) => K,
+  ): number[] | undefined => {
+    const at = indexes.get(was);
+    if (!at || was === now || now.length < was.length) return undefined;
+    const changed: number[] = [];
+    for (let i = 0; i < was.length; i++) {
+      if (now[i] === was[i]) continue;
+      if (keyOf(now[i] as T) !== keyOf(was[i] as T)) return undefined;
+      changed.push(i);
+    }
+    for (let i = was.length; i < now.length; i++) {
+      const key = keyOf(now[i] as T);
+      if (at.has(key) && indexed(indexes, was, keyOf, key) !== undefined) return undefined;
+      at.set(key, i);
+    }
+    indexes.set(now, at);
+    return changed;
+  };
+  const changed = carry(sessionIndexes, base.sessions, next.sessions, (s) => s.id);
+  if (changed) carryThreads(base.sessions, next.sessions, changed);
+  carry(decisionIndexes, base.decisions, next.decisions, (d) => d.number);
 }
 
 /** What a batch changed, record by record, when every change in it was scoped; undefined when any was not. */

@@ -163,6 +163,32 @@ describe('a click scoped to its session', () => {
     expect(sessionOfThread(doc, 'C0OTHER', at(6).threadTs)).toBeUndefined();
   });
 
+  it('keeps finding threads and sessions by key after whole-team updates change and add sessions', async () => {
+    const s = store();
+    await s.update('T1', (d) => Object.assign(d, team()));
+    // Built once here, then carried through the updates below.
+    expect(sessionOfThread(await s.read('T1'), CHANNEL, at(3).threadTs)?.id).toBe('s3');
+    await s.update('T1', (d) => {
+      const x = d.sessions.find((y) => y.id === 's3');
+      if (x) x.threadTs = '1900000000.000100';
+      d.sessions.push(session(40, { threadTs: '1900000040.000100' }));
+    });
+    await s.update('T1', (d) => advance(flow, d, EVENTS[0] as Event, now), scopeOf(EVENTS[0] as Event));
+    const doc = await s.read('T1');
+    expect(sessionOfThread(doc, CHANNEL, at(3).threadTs)).toBeUndefined();
+    expect(sessionOfThread(doc, CHANNEL, '1900000000.000100')?.id).toBe('s3');
+    expect(sessionOfThread(doc, CHANNEL, '1900000040.000100')?.id).toBe('s40');
+    expect(sessionOfThread(doc, CHANNEL, at(7).threadTs)?.answers.services).toBe('10-49');
+    // A scoped update on the session a whole-team update added finds it.
+    expect(await s.update('T1', (d) => d.sessions.map((x) => x.id), { session: 's40' })).toEqual(['s40']);
+    // After a removal (a new index), still right.
+    await s.update('T1', (d) => {
+      d.sessions = d.sessions.filter((x) => x.id !== 's0');
+    });
+    expect(sessionOfThread(await s.read('T1'), CHANNEL, '1900000040.000100')?.id).toBe('s40');
+    expect(await s.update('T1', (d) => d.sessions.map((x) => x.id), { session: 's40' })).toEqual(['s40']);
+  });
+
   it('writes one line of one session to a large team’s log', async () => {
     const d = mkdtempSync(join(tmpdir(), 'mesh-scoped-'));
     dirs.push(d);
