@@ -25,6 +25,8 @@ export type FileStoreOptions = {
   lockTimeoutMs?: number;
   /** From this size of a team file on, a write appends the records it changed to the team's log (default 256 KiB). */
   logFromBytes?: number;
+  /** How long a clean stop spends at most compacting logs into their files (default 5 s). */
+  compactOnStopMs?: number;
 };
 
 /** The team's record log as this process last saw or wrote it. */
@@ -55,6 +57,8 @@ type Entry = {
 };
 
 const DEFAULT_LOG_FROM = 256 * 1024;
+/** How long a clean stop spends at most compacting logs into their files. */
+const COMPACT_ON_STOP_MS = 5000;
 
 const LOCK_SUFFIX = '.lock';
 /** The smallest readiness probe, and the room it leaves above the largest team file. */
@@ -599,11 +603,16 @@ export class FileStore implements Store {
    * team this fails for keeps its log, which the next start replays.
    */
   private async compactLogs(): Promise<void> {
+    // Bounded, so a stop stays within its grace period however many large teams there are: what is left keeps
+    // its log, which is as safe, only not compact.
+    const until = performance.now() + (this.options.compactOnStopMs ?? COMPACT_ON_STOP_MS);
     for (const [teamId, entry] of [...this.cache]) {
       if (!entry.log?.current) continue;
+      const left = until - performance.now();
+      if (left <= 0) return;
       let lock: FileLock | undefined;
       try {
-        lock = await FileLock.acquire(this.lockOf(teamId), this.options.lockTimeoutMs);
+        lock = await FileLock.acquire(this.lockOf(teamId), Math.min(left, this.options.lockTimeoutMs ?? left));
         this.held.delete(teamId);
         const now = await this.load(teamId, true);
         if (now.log?.current) this.cache.set(teamId, await this.rewrite(teamId, now, now.data));

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { recordDecision } from '../../src/domain/machine/record.js';
 import { getFlow } from '../../src/engine/load.js';
 import { recommend } from '../../src/engine/recommend.js';
+import { FileLock } from '../../src/store/file-lock.js';
 import { FileStore, StoreError } from '../../src/store/index.js';
 
 /**
@@ -165,6 +166,21 @@ describe('the record log of a large team', () => {
     await store.close();
     expect(existsSync(log)).toBe(false);
     expect(JSON.parse(readFileSync(file, 'utf8')).decisions[0].title).toBe('before the stop');
+  });
+
+  it('spends a bounded time compacting on a stop, and a log left behind is read back whole', async () => {
+    const dir = tempDir();
+    await largeTeam(dir);
+    const store = new FileStore(dir, { logFromBytes: LOG_FROM, compactOnStopMs: 300 });
+    await retitle(store, 1, 'logged before the stop');
+    // Another process holds the team's lock through the stop.
+    const held = await FileLock.acquire(join(dir, 'teams', '.T1.json.lock'));
+    const t0 = Date.now();
+    await store.close();
+    expect(Date.now() - t0).toBeLessThan(2000);
+    await held.release();
+    expect(existsSync(files(dir).log)).toBe(true);
+    expect((await new FileStore(dir).read('T1')).decisions[0]?.title).toBe('logged before the stop');
   });
 
   it('keeps what a process that logs appended when another, which would not log yet, writes next', async () => {
