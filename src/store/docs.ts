@@ -154,7 +154,9 @@ function carryThreads(list: readonly Session[], next: readonly Session[], replac
 /**
  * A list with the elements at `at` replaced and `added` appended, frozen,
  * sharing the original's index (positions do not move). Copying references
- * is all it costs, whatever the list's length.
+ * is all it costs, whatever the list's length. Only the store's own line of
+ * versions may add to a shared index: a copy kept elsewhere that added its own
+ * elements would move keys the store's versions still look up.
  */
 function spliced<T, K>(
   indexes: WeakMap<readonly T[], Index<K>>,
@@ -165,21 +167,23 @@ function spliced<T, K>(
 ): readonly T[] {
   const next = [...list];
   for (const [i, x] of replaced) next[i] = x;
-  const at = indexes.get(list);
   for (const x of added) {
-    if (at && indexed(indexes, list, keyOf, keyOf(x)) !== undefined) {
+    // The index is built if need be, so a second element with a key already there is always refused.
+    if (indexed(indexes, list, keyOf, keyOf(x)) !== undefined) {
       throw new StoreError('write_failed', `refusing to save: a scoped update added a second ${String(keyOf(x))}`);
     }
-    at?.set(keyOf(x), next.push(x) - 1);
+    indexes.get(list)?.set(keyOf(x), next.push(x) - 1);
   }
+  const at = indexes.get(list);
   if (at) indexes.set(next, at);
   return Object.freeze(next);
 }
 
 /**
  * The document with this session and this record put in place of the ones
- * with their keys (appended when new), as a caller keeping a copy of what it
- * saved needs; costs the same whatever the team's size.
+ * with their keys, as a caller keeping a copy of what it saved needs; costs
+ * the same whatever the team's size. One the copy did not hold is appended
+ * without an index (see `spliced`): rare, and found by a search.
  */
 export function withRecords(doc: TeamDoc, session?: Session, decision?: Decision): TeamDoc {
   const put = <T, K>(
@@ -187,24 +191,18 @@ export function withRecords(doc: TeamDoc, session?: Session, decision?: Decision
     list: readonly T[],
     keyOf: (x: T) => K,
     item: T | undefined,
-  ): readonly T[] => {
-    if (item === undefined) return list;
+  ): { list: readonly T[]; at?: number } => {
+    if (item === undefined) return { list };
     const at = indexed(indexes, list, keyOf, keyOf(item));
-    return at === undefined
-      ? spliced(indexes, list, keyOf, [], [item])
-      : list[at] === item
-        ? list
-        : spliced(indexes, list, keyOf, [[at, item]], []);
+    if (at === undefined) return { list: Object.freeze([...list, item]) };
+    return list[at] === item ? { list } : { list: spliced(indexes, list, keyOf, [[at, item]], []), at };
   };
-  const sessions = put(sessionIndexes, doc.sessions, (s) => s.id, session) as Session[];
-  if (sessions !== doc.sessions && session) {
-    const at = sessionAt(sessions, session.id);
-    carryThreads(doc.sessions, sessions, at !== undefined && at < doc.sessions.length ? [at] : []);
-  }
-  const decisions = put(decisionIndexes, doc.decisions, (d) => d.number, decision) as Decision[];
-  return sessions === doc.sessions && decisions === doc.decisions
+  const s = put(sessionIndexes, doc.sessions, (x) => x.id, session);
+  if (s.at !== undefined) carryThreads(doc.sessions, s.list as Session[], [s.at]);
+  const d = put(decisionIndexes, doc.decisions, (x) => x.number, decision);
+  return s.list === doc.sessions && d.list === doc.decisions
     ? doc
-    : (Object.freeze({ ...doc, sessions, decisions }) as TeamDoc);
+    : (Object.freeze({ ...doc, sessions: s.list, decisions: d.list }) as TeamDoc);
 }
 
 /**

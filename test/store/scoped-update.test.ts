@@ -7,7 +7,14 @@ import { recordDecision } from '../../src/domain/machine/record.js';
 import { advance, scopeOf } from '../../src/domain/machine/step.js';
 import { getFlow } from '../../src/engine/load.js';
 import { recommend } from '../../src/engine/recommend.js';
-import { emptyTeam, FileStore, type Session, sessionOfThread, type TeamDoc } from '../../src/store/index.js';
+import {
+  emptyTeam,
+  FileStore,
+  type Session,
+  sessionOfThread,
+  type TeamDoc,
+  withRecords,
+} from '../../src/store/index.js';
 
 /**
  * A click's step runs on its own session and the record it became (issue #22:
@@ -187,6 +194,26 @@ describe('a click scoped to its session', () => {
     });
     expect(sessionOfThread(await s.read('T1'), CHANNEL, '1900000040.000100')?.id).toBe('s40');
     expect(await s.update('T1', (d) => d.sessions.map((x) => x.id), { session: 's40' })).toEqual(['s40']);
+  });
+
+  it('a copy kept elsewhere (the effects runner’s) never moves a key the store still looks up', async () => {
+    const s = store();
+    await s.update('T1', (d) => Object.assign(d, team()));
+    // A click builds the index the store's next versions share.
+    await s.update('T1', (d) => d.sessions.length, { session: 's0' });
+    const copy = await s.read('T1');
+    // The store goes on: two more sessions, at positions 12 and 13.
+    await s.update('T1', (d) => {
+      d.sessions.push(session(12), session(13));
+    });
+    // The copy learns of the second one only (it never held the first).
+    const kept = withRecords(
+      copy,
+      (await s.read('T1')).sessions.find((x) => x.id === 's13'),
+    );
+    expect(kept.sessions.at(-1)?.id).toBe('s13');
+    expect(await s.update('T1', (d) => d.sessions.map((x) => x.id), { session: 's13' })).toEqual(['s13']);
+    expect(sessionOfThread(await s.read('T1'), CHANNEL, at(13).threadTs)?.id).toBe('s13');
   });
 
   it('writes one line of one session to a large team’s log', async () => {
