@@ -13,6 +13,7 @@ import {
   sessionOfThread,
   type TeamDoc,
 } from '../src/store/index.js';
+import { openSession } from '../test/support/sessions.js';
 import { median } from './stats.js';
 
 /**
@@ -26,35 +27,25 @@ const CHANNEL = 'C0BENCH';
 const flow = getFlow();
 const now = new Date('2026-12-01T09:00:00Z');
 
+/** An interview of the team with three replies and the services question answered, as a busy team holds it. */
 function session(i: number): Session {
   const at = now.toISOString();
-  const threadTs = `${1_700_000_000 + i}.000100`;
-  return {
-    id: `s${String(i).padStart(6, '0')}`,
-    teamId: TEAM,
-    startedBy: 'U0ALICE',
-    title: `Interview ${i}`,
-    answers: { clusters: 'multi-region', fleet: '2-5', services: '10-49' },
-    answeredBy: { clusters: { by: 'U0ALICE', at }, fleet: { by: 'U0ALICE', at }, services: { by: 'U0BOB', at } },
-    messages: {},
-    interviewTs: `${1_700_000_000 + i}.000200`,
-    status: 'open',
-    replies: Array.from({ length: 3 }, (_, r) => ({
-      ts: `${1_700_000_000 + i}.00${300 + r}`,
-      user: 'U0BOB',
-      text: 'We mostly fight with retries between the two regions, and the failover drill took an afternoon.',
-      at,
-      deleted: false,
-    })),
-    concerns: [],
-    approvals: [],
-    checklistTicks: {},
-    createdAt: at,
-    updatedAt: at,
-    version: 2,
-    channel: CHANNEL,
-    threadTs,
-  } as Session;
+  return openSession(
+    i,
+    { teamId: TEAM, channel: CHANNEL, now },
+    {
+      id: `s${String(i).padStart(6, '0')}`,
+      answers: { clusters: 'multi-region', fleet: '2-5', services: '10-49' },
+      answeredBy: { clusters: { by: 'U0ALICE', at }, fleet: { by: 'U0ALICE', at }, services: { by: 'U0BOB', at } },
+      replies: Array.from({ length: 3 }, (_, r) => ({
+        ts: `${1_700_000_000 + i}.00${300 + r}`,
+        user: 'U0BOB',
+        text: 'We mostly fight with retries between the two regions, and the failover drill took an afternoon.',
+        at,
+        deleted: false,
+      })),
+    },
+  );
 }
 
 export function teamOf(sessions: number): TeamDoc {

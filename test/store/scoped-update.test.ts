@@ -15,6 +15,7 @@ import {
   type TeamDoc,
   withRecords,
 } from '../../src/store/index.js';
+import { openSession } from '../support/sessions.js';
 
 /**
  * A click's step runs on its own session and the record it became (issue #22:
@@ -35,30 +36,8 @@ const store = () => {
   return new FileStore(d, { durable: false });
 };
 
-function session(i: number, over: Partial<Session> = {}): Session {
-  const at = now.toISOString();
-  return {
-    id: `s${i}`,
-    teamId: 'T1',
-    startedBy: 'U1',
-    title: `Interview ${i}`,
-    answers: { clusters: 'multi-region', fleet: '2-5' },
-    answeredBy: { clusters: { by: 'U1', at }, fleet: { by: 'U1', at } },
-    messages: {},
-    interviewTs: `${1_700_000_000 + i}.000200`,
-    status: 'open',
-    replies: [],
-    concerns: [],
-    approvals: [],
-    checklistTicks: {},
-    createdAt: at,
-    updatedAt: at,
-    version: 2,
-    channel: CHANNEL,
-    threadTs: `${1_700_000_000 + i}.000100`,
-    ...over,
-  } as Session;
-}
+const session = (i: number, over: Partial<Session> = {}) =>
+  openSession(i, { teamId: 'T1', channel: CHANNEL, now }, over);
 
 /** Twelve interviews and three records, one of them made from interview 4. */
 function team(): TeamDoc {

@@ -31,6 +31,16 @@ function hotClient(retryConfig: RetryOptions = { retries: 0 }, timeoutMs = 10_00
   return hot.attach(new WebClient(TOKEN, { slackApiUrl: apiUrl, teamId: 'T0HOME', retryConfig, logger: quiet() }));
 }
 
+/** The client as the bot builds it without the hot calls: what they must behave exactly like. */
+const plainClient = () =>
+  new WebClient(TOKEN, {
+    slackApiUrl: fake.apiUrl,
+    teamId: 'T0HOME',
+    retryConfig: { retries: 0 },
+    fetch: rateLanes({ retries: 0, timeoutMs: 10_000 }),
+    logger: quiet(),
+  });
+
 const message = {
   channel: 'C0HOT',
   thread_ts: '1700000001.000001',
@@ -42,13 +52,7 @@ const message = {
 
 describe('HotCalls', () => {
   it('sends exactly the call @slack/web-api sends: path, token and every parameter', async () => {
-    const plain = new WebClient(TOKEN, {
-      slackApiUrl: fake.apiUrl,
-      teamId: 'T0HOME',
-      retryConfig: { retries: 0 },
-      fetch: rateLanes({ retries: 0, timeoutMs: 10_000 }),
-      logger: quiet(),
-    });
+    const plain = plainClient();
     const viaClient = await plain.chat.postMessage(message);
     const viaHot = await hotClient().chat.postMessage(message);
     await plain.chat.update({ channel: 'C0HOT', ts: String(viaClient.ts), text: 'changed', blocks: [] });
@@ -61,13 +65,7 @@ describe('HotCalls', () => {
   });
 
   it('sends conversations.info exactly as the client does, and answers the same', async () => {
-    const plain = new WebClient(TOKEN, {
-      slackApiUrl: fake.apiUrl,
-      teamId: 'T0HOME',
-      retryConfig: { retries: 0 },
-      fetch: rateLanes({ retries: 0, timeoutMs: 10_000 }),
-      logger: quiet(),
-    });
+    const plain = plainClient();
     const viaClient = await plain.conversations.info({ channel: 'C0HOT' });
     const viaHot = await hotClient().conversations.info({ channel: 'C0HOT' });
     const [a, b] = fake.calls.map(({ method, params, token, path }) => ({ method, params, token, path }));
