@@ -253,9 +253,10 @@ export class FileStore implements Store {
     if (current !== null) current = `${current}|${await this.logFingerprint(teamId)}`;
     if (cached && cached.fingerprint === current) return cached;
     // A read outside the lock that raced this process's own write: that write is newer than the stat, and
-    // taking it for an outside change would read and validate the whole team again.
+    // taking it for an outside change would read and validate the whole team again. While this process holds
+    // the lock it has checked, what the stat saw is its own write under way (a log append not yet cached).
     const mine = this.cache.get(teamId);
-    if (!locked && mine && mine !== cached) return mine;
+    if (!locked && mine && (mine !== cached || this.held.get(teamId)?.owned)) return mine;
     const adapter = cached?.adapter ?? new AtomicJsonFile<TeamDoc>(file, this.options.durable ?? true, serialise);
     let read: Awaited<ReturnType<AtomicJsonFile<TeamDoc>['readVersion']>>;
     try {

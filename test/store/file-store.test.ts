@@ -285,9 +285,13 @@ describe('FileStore file operations', () => {
     expect(await addDecision(new FileStore(dir, { lockTimeoutMs: 100 }), 'T1', 'other')).toBe(52);
   });
 
-  it('never takes its own write for an outside change: reads racing writes do not read the file again', async () => {
+  it.each([
+    ['its file', { durable: false }],
+    // With a flush between the log's append and the cache, a read's stat can see the appended bytes first.
+    ['its record log', { durable: true, logFromBytes: 0 }],
+  ])('never takes its own write for an outside change: reads racing writes to %s do not read the file again', async (_, options) => {
     const dir = tempDir();
-    const store = new FileStore(dir, { durable: false });
+    const store = new FileStore(dir, options);
     await addDecision(store, 'T1', 'seed');
     const reads = vi.spyOn(AtomicJsonFile.prototype, 'readVersion');
     for (let round = 0; round < 30; round++) {
