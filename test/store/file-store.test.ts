@@ -289,27 +289,30 @@ describe('FileStore file operations', () => {
     ['its file', { durable: false }],
     // With a flush between the log's append and the cache, a read's stat can see the appended bytes first.
     ['its record log', { durable: true, logFromBytes: 0 }],
-  ])('never takes its own write for an outside change: reads racing writes to %s do not read the file again', async (_, options) => {
-    const dir = tempDir();
-    const store = new FileStore(dir, options);
-    await addDecision(store, 'T1', 'seed');
-    const reads = vi.spyOn(AtomicJsonFile.prototype, 'readVersion');
-    for (let round = 0; round < 30; round++) {
-      const write = addDecision(store, 'T1', `U${round}`);
-      // Reads issued at every point of the write: before the lock, during the write, after the rename.
-      const racing = Array.from(
-        { length: 12 },
-        (_, i) =>
-          new Promise<number>((resolve, reject) => {
-            setTimeout(() => store.read('T1').then((d) => resolve(d.decisions.length), reject), i % 4);
-          }),
-      );
-      const [n, ...seen] = await Promise.all([write, ...racing]);
-      for (const s of seen) expect([n - 1, n]).toContain(s);
-    }
-    expect(reads).not.toHaveBeenCalled();
-    expect((await store.read('T1')).decisions).toHaveLength(31);
-  });
+  ])(
+    'never takes its own write for an outside change: reads racing writes to %s do not read the file again',
+    async (_, options) => {
+      const dir = tempDir();
+      const store = new FileStore(dir, options);
+      await addDecision(store, 'T1', 'seed');
+      const reads = vi.spyOn(AtomicJsonFile.prototype, 'readVersion');
+      for (let round = 0; round < 30; round++) {
+        const write = addDecision(store, 'T1', `U${round}`);
+        // Reads issued at every point of the write: before the lock, during the write, after the rename.
+        const racing = Array.from(
+          { length: 12 },
+          (_, i) =>
+            new Promise<number>((resolve, reject) => {
+              setTimeout(() => store.read('T1').then((d) => resolve(d.decisions.length), reject), i % 4);
+            }),
+        );
+        const [n, ...seen] = await Promise.all([write, ...racing]);
+        for (const s of seen) expect([n - 1, n]).toContain(s);
+      }
+      expect(reads).not.toHaveBeenCalled();
+      expect((await store.read('T1')).decisions).toHaveLength(31);
+    },
+  );
 
   it('still reads the file again after another process wrote it', async () => {
     const dir = tempDir();
