@@ -20,7 +20,7 @@ import { journalIntake, noteStoreFailure, requestTeam } from './slack/runtime/in
 import { KeyedQueue } from './slack/runtime/keyed-queue.js';
 import { trackInFlight } from './slack/runtime/middleware.js';
 import { rateLanes } from './slack/runtime/rate-lanes.js';
-import { WorkLimiter } from './slack/runtime/work.js';
+import { Arrivals, WorkLimiter } from './slack/runtime/work.js';
 import { startReminders } from './slack/use-cases/reminders.js';
 import { StoreHealth, watchedStore } from './store/health.js';
 import { describeDatabase, openStore, PgStore, type Store, StoreError } from './store/index.js';
@@ -185,6 +185,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
   const watched = watchedStore(store, noteStoreFailure);
 
   let draining = false;
+  // Requests received and not yet answered: work after an ack lets them go first (see Arrivals).
+  const arrivals = new Arrivals();
   const receiver = buildReceiver(config, {
     logger,
     clientOptions,
@@ -195,6 +197,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     ),
     installs,
     unhandledRequestTimeoutMs: deps.unhandledRequestTimeoutMs,
+    arrivals,
   });
 
   const app = new App({
@@ -249,7 +252,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     logger,
     effects,
     // Slots are shared out by team in turns: one team's flood of replies cannot keep the others waiting.
-    work: new WorkLimiter(deps.workSlots ?? 4, requestTeam),
+    work: new WorkLimiter(deps.workSlots ?? 4, requestTeam, arrivals),
     exports: new ExportLane(deps.exportSlots ?? 2),
     ...(config.exportTimeoutMs ? { exportLimits: limitsWithin(config.exportTimeoutMs) } : {}),
     exportAllow: config.exportAllow,

@@ -5,8 +5,8 @@ import { register as registerEvents } from './listeners/events/index.js';
 import { register as registerShortcuts } from './listeners/shortcuts/index.js';
 import { register as registerViews } from './listeners/views/index.js';
 import type { SlackDeps } from './runtime/context.js';
-
 import { teamLookup } from './runtime/middleware.js';
+import { mountRoutes, slackRoutes } from './runtime/routes.js';
 
 export type { SlackDeps } from './runtime/context.js';
 export { BOT_EVENTS, BOT_SCOPES } from './runtime/scopes.js';
@@ -16,8 +16,11 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   // Which teams a payload may concern, worked out once per request for every listener.
   app.use(teamLookup(deps.homeTeamId));
   registerCommands(app, deps);
-  registerActions(app, deps);
-  registerViews(app, deps);
+  // Buttons and modal submissions: one Bolt listener each, routing by id (see routes.ts).
+  const routes = slackRoutes();
+  registerActions(routes.actions, deps);
+  registerViews(routes.views, deps);
+  mountRoutes(app, routes);
   registerEvents(app, deps);
   registerShortcuts(app, deps);
 }

@@ -15,6 +15,7 @@ import type { StoreHealth } from '../../store/health.js';
 import { RefusedBeforeAck } from './intake.js';
 import { BODY_LIMIT, gateRequests } from './request-gate.js';
 import { BOT_SCOPES } from './scopes.js';
+import type { Arrivals } from './work.js';
 
 /** Where Slack sends commands, events and interactions. */
 export const EVENTS_PATH = '/slack/events';
@@ -72,6 +73,8 @@ export type ReceiverOptions = {
   routes: CustomRoute[];
   installs?: InstallationStore | undefined;
   unhandledRequestTimeoutMs?: number | undefined;
+  /** Requests received and not yet answered (see Arrivals). */
+  arrivals?: Arrivals | undefined;
 };
 
 /**
@@ -129,6 +132,7 @@ export function buildReceiver(config: Config, o: ReceiverOptions): Receiver {
         signingSecret: config.signingSecret ?? '',
         endpoints: [EVENTS_PATH],
         logger: o.logger,
+        arrivals: o.arrivals,
       });
       return http;
     })

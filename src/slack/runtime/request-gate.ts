@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import type { Logger } from '@slack/bolt';
+import type { Arrivals } from './work.js';
 
 /** Slack's payloads are far below this; anything larger is refused before it is read. */
 export const BODY_LIMIT = 64 * 1024;
@@ -26,6 +27,8 @@ export type GateOptions = {
   logger: Logger;
   now?: () => number;
   bodyLimit?: number;
+  /** Counts each gated request until it is answered, so that work after acks can let them go first. */
+  arrivals?: Arrivals | undefined;
 };
 
 /**
@@ -192,6 +195,7 @@ export function gateRequests(next: Listener, options: GateOptions): Listener {
   return (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (req.method !== 'POST' || !options.endpoints.includes(path)) return next(req, res);
+    options.arrivals?.track(res);
     screen(req, res).catch((err: unknown) => {
       logger.warn(`mesh-help: could not read a request: ${(err as Error).message}`);
       if (!res.headersSent) refuse(res, 400, true);

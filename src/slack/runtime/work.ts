@@ -1,3 +1,46 @@
+/** How long work after an ack waits for the requests arriving meanwhile to be answered, at most. */
+export const ACK_FIRST_MAX_MS = 1000;
+
+/**
+ * Requests received and not yet answered. Work after an ack waits for them:
+ * under a burst, answering the requests in hand first keeps every ack as quick
+ * as a bare app's, while the work (which has no 3 s deadline) follows once
+ * the burst is answered, or after ACK_FIRST_MAX_MS whatever comes in.
+ */
+export class Arrivals {
+  private pending = 0;
+  private readonly answered: Array<() => void> = [];
+
+  /** Counts a request in until its response is sent (or its connection closes). */
+  track(res: { once(event: 'close', listener: () => void): unknown }): void {
+    this.pending += 1;
+    res.once('close', () => {
+      this.pending -= 1;
+      if (this.pending === 0) for (const resolve of this.answered.splice(0)) resolve();
+    });
+  }
+
+  get waiting(): number {
+    return this.pending;
+  }
+
+  /** Resolves once every request received so far is answered, or after `maxMs`. */
+  settled(maxMs = ACK_FIRST_MAX_MS): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, maxMs);
+      const answered = this.answered;
+      function done() {
+        clearTimeout(timer);
+        const i = answered.indexOf(done);
+        if (i >= 0) answered.splice(i, 1);
+        resolve();
+      }
+      answered.push(done);
+    });
+  }
+}
+
 /**
  * Bounds how much work after an ack runs at once. Slack wants every request
  * acknowledged within 3 s; when hundreds of follow-ups (store writes, Web API
@@ -18,6 +61,7 @@ export class WorkLimiter {
   constructor(
     readonly slots: number,
     private readonly laneOf: () => string | undefined = () => undefined,
+    private readonly arrivals?: Arrivals,
   ) {}
 
   /** Resolves with a release function once a slot is free and it is this lane's turn. */
@@ -26,6 +70,7 @@ export class WorkLimiter {
     this.held += 1;
     // Let the event loop read waiting requests first: their acks come before this work.
     await new Promise<void>((resolve) => setImmediate(resolve));
+    await this.arrivals?.settled();
     if (this.active >= this.slots) {
       await new Promise<void>((resolve) => {
         const queue = this.waiting.get(lane);

@@ -1,6 +1,7 @@
+import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { KeyedQueue } from '../../../src/slack/runtime/keyed-queue.js';
-import { afterAck, WorkLimiter } from '../../../src/slack/runtime/work.js';
+import { Arrivals, afterAck, WorkLimiter } from '../../../src/slack/runtime/work.js';
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -83,5 +84,40 @@ describe('WorkLimiter lanes', () => {
     expect(order).toEqual(['a1', 'a2', 'b1', 'a3', 'a4', 'a5']);
     for (const r of releases) r();
     await limiter.idle();
+  });
+});
+
+describe('Arrivals: acks first', () => {
+  const response = () => new EventEmitter();
+
+  it('holds work after an ack until every request received meanwhile is answered', async () => {
+    const arrivals = new Arrivals();
+    const limiter = new WorkLimiter(4, () => undefined, arrivals);
+    const [one, two] = [response(), response()];
+    arrivals.track(one);
+    arrivals.track(two);
+    let ran = false;
+    const work = afterAck(limiter, async ({ ack }: { ack: () => Promise<void> }) => {
+      await ack();
+      ran = true;
+    })({ ack: async () => undefined });
+    for (let i = 0; i < 10; i++) await turn();
+    expect(ran).toBe(false);
+    one.emit('close');
+    for (let i = 0; i < 10; i++) await turn();
+    expect(ran).toBe(false);
+    two.emit('close');
+    await work;
+    expect(ran).toBe(true);
+    expect(arrivals.waiting).toBe(0);
+  });
+
+  it('waits no longer than its bound while requests keep arriving', async () => {
+    const arrivals = new Arrivals();
+    arrivals.track(response());
+    const t0 = performance.now();
+    await arrivals.settled(30);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(25);
+    expect(arrivals.waiting).toBe(1);
   });
 });

@@ -1,10 +1,10 @@
-import type { App, BlockAction } from '@slack/bolt';
 import { match } from 'ts-pattern';
 import { noticeMessage } from '../../blocks/menu.js';
 import { ACTIONS, parseExportChoice, parseRecordRef } from '../../ids.js';
 import { FOREIGN_TEAM } from '../../notices/outcomes.js';
 import { lifeCycleNotice } from '../../notices/record-notices.js';
 import type { SlackDeps } from '../../runtime/context.js';
+import type { ActionArgs, Routes } from '../../runtime/routes.js';
 import { afterAck } from '../../runtime/work.js';
 import { uploadNotice, uploadRecord } from '../../use-cases/export.js';
 import { publishFromSlack } from '../../use-cases/publish.js';
@@ -14,14 +14,14 @@ import { onClick } from './click.js';
 /**
  * Every button of the decision card (src/slack/blocks/decision-card.ts): the
  * Export menu and button, and the life-cycle buttons. A new button is one
- * `app.action` line here, its handler, and its use case.
+ * `on` line here, its handler, and its use case.
  */
-export function registerDecisionCard(app: App, deps: SlackDeps): void {
+export function registerDecisionCard(actions: Routes<ActionArgs>, deps: SlackDeps): void {
   const on = (
     id: string,
     listener: ReturnType<typeof onClick>,
     needsSlot?: (args: Parameters<ReturnType<typeof onClick>>[0]) => boolean,
-  ) => app.action<BlockAction>({ type: 'block_actions', action_id: id }, afterAck(deps.work, listener, needsSlot));
+  ) => actions.on(id, afterAck(deps.work, listener, needsSlot));
   on(ACTIONS.export, exportRecordAction(deps));
   // "Open a pull request" runs in the exports' own lane, not a work slot.
   on(ACTIONS.exportMenu, exportMenuAction(deps), ({ action }) => {

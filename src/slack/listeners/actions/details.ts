@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Recommendation } from '../../../engine/recommend.js';
@@ -15,6 +15,7 @@ import { ACTIONS, DETAILS } from '../../ids.js';
 import type { SlackDeps } from '../../runtime/context.js';
 import { slackError } from '../../runtime/failures.js';
 import { candidatesOf } from '../../runtime/middleware.js';
+import type { ActionArgs, Routes } from '../../runtime/routes.js';
 import { locate } from '../../use-cases/interview.js';
 import { onClick } from './click.js';
 
@@ -23,11 +24,11 @@ import { onClick } from './click.js';
  * (tools, ruled out, the pattern comparison). Reading only: anyone who sees
  * the card may open it. None waits for a work slot: a trigger_id expires in 3 s.
  */
-export function registerDetails(app: App, deps: SlackDeps): void {
-  app.action<BlockAction>({ type: 'block_actions', action_id: ACTIONS.details }, detailsAction(deps));
-  app.action<BlockAction>({ type: 'block_actions', action_id: DETAILS.compare }, pushAction(deps, 'compare'));
-  app.action<BlockAction>({ type: 'block_actions', action_id: DETAILS.tools }, pushAction(deps, 'tools'));
-  app.action<BlockAction>({ type: 'block_actions', action_id: DETAILS.ruledOut }, pushAction(deps, 'ruled-out'));
+export function registerDetails(actions: Routes<ActionArgs>, deps: SlackDeps): void {
+  actions.on(ACTIONS.details, detailsAction(deps));
+  actions.on(DETAILS.compare, pushAction(deps, 'compare'));
+  actions.on(DETAILS.tools, pushAction(deps, 'tools'));
+  actions.on(DETAILS.ruledOut, pushAction(deps, 'ruled-out'));
 }
 
 /** The recommendation a card shows: the decision's once decided, else the session's. */

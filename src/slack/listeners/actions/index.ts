@@ -1,4 +1,3 @@
-import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import {
   ACTIONS,
   ANSWER_ACTION,
@@ -10,6 +9,7 @@ import {
   REMINDER,
 } from '../../ids.js';
 import type { SlackDeps } from '../../runtime/context.js';
+import type { ActionArgs, ActionListener, Routes } from '../../runtime/routes.js';
 import { afterAck } from '../../runtime/work.js';
 import { checklistAction } from './checklist.js';
 import { shareCompareAction } from './compare.js';
@@ -27,28 +27,26 @@ import { resumeAction } from './resume.js';
  * sit on. Clicks that write queue their follow-ups behind a work slot after
  * the ack; buttons that open a modal do not, since trigger_id expires in 3 s.
  */
-export function register(app: App, deps: SlackDeps): void {
-  type Listener = (args: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => Promise<void>;
-  const queued = (id: string | RegExp, listener: Listener) =>
-    app.action<BlockAction>({ type: 'block_actions', action_id: id }, afterAck(deps.work, listener));
+export function register(actions: Routes<ActionArgs>, deps: SlackDeps): void {
+  const queued = (id: string | RegExp, listener: ActionListener) => actions.on(id, afterAck(deps.work, listener));
   // The interview message: single-choice answers, ticks of a multi-choice one and its confirm button,
   // and the menu that opens an answered question again.
   queued(ANSWER_ACTION, answerAction(deps));
   queued(CHANGE_ACTION, changeAction(deps));
   queued(CONFIRM_ACTION, answerAction(deps));
-  app.action<BlockAction>({ type: 'block_actions', action_id: PICK_ACTION }, pickAction());
-  registerRecommendationCard(app, deps);
-  registerDecisionCard(app, deps);
-  registerDetails(app, deps);
+  actions.on(PICK_ACTION, pickAction());
+  registerRecommendationCard(actions, deps);
+  registerDecisionCard(actions, deps);
+  registerDetails(actions, deps);
   // The readiness checklist under the recommendation card.
   queued(CHECKLIST_ACTION, checklistAction(deps));
   // The revisit reminder, and the Resume button of private notes.
   queued(REMINDER.revisit, revisitAction(deps));
   // A drift notice: a revisit that starts from the record's answers, and "Still right for us" (opens a modal).
   queued(DRIFT.revisit, revisitAction(deps, true));
-  app.action<BlockAction>({ type: 'block_actions', action_id: DRIFT.acknowledge }, acknowledgeDriftAction(deps));
+  actions.on(DRIFT.acknowledge, acknowledgeDriftAction(deps));
   queued(ACTIONS.resume, resumeAction(deps));
   // The private `compare` answer's Share in channel button.
-  app.action<BlockAction>({ type: 'block_actions', action_id: ACTIONS.shareCompare }, shareCompareAction(deps));
-  for (const id of MENU_ACTIONS) app.action<BlockAction>({ type: 'block_actions', action_id: id }, menuAction(deps));
+  actions.on(ACTIONS.shareCompare, shareCompareAction(deps));
+  for (const id of MENU_ACTIONS) actions.on(id, menuAction(deps));
 }

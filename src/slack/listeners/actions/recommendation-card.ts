@@ -1,4 +1,3 @@
-import type { App, BlockAction } from '@slack/bolt';
 import { match } from 'ts-pattern';
 import { approvalsMissing } from '../../../domain/machine/accept.js';
 import { concernModal } from '../../blocks/concern-modal.js';
@@ -11,6 +10,7 @@ import { decideNotice, FOREIGN_TEAM } from '../../notices/outcomes.js';
 import { approveNotice } from '../../notices/record-notices.js';
 import type { SlackDeps } from '../../runtime/context.js';
 import { slackError } from '../../runtime/failures.js';
+import type { ActionArgs, Routes } from '../../runtime/routes.js';
 import { afterAck } from '../../runtime/work.js';
 import { approveFromSlack } from '../../use-cases/approve.js';
 import { deadlineHolder, deadlineNotice } from '../../use-cases/deadline-set.js';
@@ -24,11 +24,9 @@ import { onClick } from './click.js';
  * Buttons that open a modal are not queued behind other work: their
  * trigger_id expires in 3 s.
  */
-export function registerRecommendationCard(app: App, deps: SlackDeps): void {
-  const queued = (id: string, listener: ReturnType<typeof onClick>) =>
-    app.action<BlockAction>({ type: 'block_actions', action_id: id }, afterAck(deps.work, listener));
-  const atOnce = (id: string, listener: ReturnType<typeof onClick>) =>
-    app.action<BlockAction>({ type: 'block_actions', action_id: id }, listener);
+export function registerRecommendationCard(actions: Routes<ActionArgs>, deps: SlackDeps): void {
+  const queued = (id: string, listener: ReturnType<typeof onClick>) => actions.on(id, afterAck(deps.work, listener));
+  const atOnce = (id: string, listener: ReturnType<typeof onClick>) => actions.on(id, listener);
   queued(ACTIONS.accept, acceptAction(deps));
   atOnce(ACTIONS.override, overrideAction(deps));
   queued(ACTIONS.approve, approveAction(deps));

@@ -1,6 +1,6 @@
-import type { App, ViewSubmitAction } from '@slack/bolt';
 import { CALLBACKS, CONCERN, DEADLINE, DRIFT, SETTINGS } from '../../ids.js';
 import type { SlackDeps } from '../../runtime/context.js';
+import type { Routes, ViewArgs } from '../../runtime/routes.js';
 import { concernSubmit } from './concern.js';
 import { deadlineSubmit } from './deadline.js';
 import { acknowledgeDriftSubmit } from './drift.js';
@@ -9,11 +9,11 @@ import { settingsSubmit } from './settings.js';
 import { startSubmit } from './start.js';
 
 /** Modal submissions. */
-export function register(app: App, deps: SlackDeps): void {
-  app.view<ViewSubmitAction>({ type: 'view_submission', callback_id: CALLBACKS.override }, overrideSubmit(deps));
-  app.view<ViewSubmitAction>({ type: 'view_submission', callback_id: CALLBACKS.start }, startSubmit(deps));
-  app.view<ViewSubmitAction>({ type: 'view_submission', callback_id: CONCERN.callback }, concernSubmit(deps));
-  app.view<ViewSubmitAction>({ type: 'view_submission', callback_id: DEADLINE.callback }, deadlineSubmit(deps));
-  app.view<ViewSubmitAction>({ type: 'view_submission', callback_id: SETTINGS.callback }, settingsSubmit(deps));
-  app.view<ViewSubmitAction>({ type: 'view_submission', callback_id: DRIFT.callback }, acknowledgeDriftSubmit(deps));
+export function register(views: Routes<ViewArgs>, deps: SlackDeps): void {
+  views.on(CALLBACKS.override, overrideSubmit(deps));
+  views.on(CALLBACKS.start, startSubmit(deps));
+  views.on(CONCERN.callback, concernSubmit(deps));
+  views.on(DEADLINE.callback, deadlineSubmit(deps));
+  views.on(SETTINGS.callback, settingsSubmit(deps));
+  views.on(DRIFT.callback, acknowledgeDriftSubmit(deps));
 }

@@ -1,0 +1,48 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Routes } from '../../../src/slack/runtime/routes.js';
+import { type Harness, startHarness } from '../../support/harness.js';
+
+describe('Routes', () => {
+  it('runs the listener of an exact id, and every pattern that matches, in the order they were added', async () => {
+    const routes = new Routes<string[]>();
+    routes.on('a', async (seen) => {
+      seen.push('exact a');
+    });
+    routes.on(/^a|^b/, async (seen) => {
+      seen.push('pattern a|b');
+    });
+    routes.on('b', async (seen) => {
+      seen.push('exact b');
+    });
+    const seen: string[] = [];
+    expect(await routes.run('a', seen)).toBe(true);
+    expect(seen).toEqual(['exact a', 'pattern a|b']);
+    expect(routes.find('b')).toHaveLength(2);
+    expect(routes.find('c')).toHaveLength(0);
+  });
+
+  it('answers false for an id nobody listens to, and runs nothing', async () => {
+    const routes = new Routes<string[]>();
+    routes.on('a', async (seen) => {
+      seen.push('a');
+    });
+    const seen: string[] = [];
+    expect(await routes.run('ab', seen)).toBe(false);
+    expect(seen).toEqual([]);
+  });
+});
+
+describe('the app', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('registers one Bolt listener for all buttons and one for all modal submissions, not one per button', async () => {
+    h = await startHarness();
+    // Bolt runs each registered listener's matching middleware for every request.
+    const listeners = (h.mesh.app as unknown as { listeners: unknown[][] }).listeners;
+    expect(listeners.length).toBeLessThanOrEqual(12);
+  });
+});
