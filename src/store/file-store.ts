@@ -1,4 +1,5 @@
-import { chmod, type FileHandle, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { chmod, type FileHandle, mkdir, open, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AtomicJsonFile, TEMP_FILE, type Version } from './atomic-json-file.js';
 import { adopt, applyBatch, decisionAt, encoded, serialise, sessionAt } from './docs.js';
@@ -238,19 +239,18 @@ export class FileStore implements Store {
     const cached = this.cache.get(teamId);
     // Under this process's own lock, what it last loaded or wrote is what the file holds: no stat.
     if (cached && this.held.get(teamId)?.owned) return cached;
+    // The stats are synchronous: a stat of a local file is a few microseconds of the event loop, where one
+    // through the thread pool costs several times that in CPU, and a read or a write makes two.
     let current: string | null;
     try {
-      const s = await stat(file, { bigint: true });
-      current = `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}`;
-      this.largest = Math.max(this.largest, Number(s.size));
+      const s = statSync(file, { bigint: true, throwIfNoEntry: false });
+      current = s ? `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}` : null;
+      if (s) this.largest = Math.max(this.largest, Number(s.size));
     } catch (err) {
-      if (code(err) !== 'ENOENT') {
-        throw new StoreError('corrupt', `store file ${file} cannot be read: ${(err as Error).message}`, file);
-      }
-      current = null;
+      throw new StoreError('corrupt', `store file ${file} cannot be read: ${(err as Error).message}`, file);
     }
     // A team is one version of its file and one of its log (another process may have appended to it).
-    if (current !== null) current = `${current}|${await this.logFingerprint(teamId)}`;
+    if (current !== null) current = `${current}|${this.logFingerprint(teamId)}`;
     if (cached && cached.fingerprint === current) return cached;
     // A read outside the lock that raced this process's own write: that write is newer than the stat, and
     // taking it for an outside change would read and validate the whole team again. While this process holds
@@ -331,12 +331,11 @@ export class FileStore implements Store {
   }
 
   /** The log's identity on disk (inode and size), or `none`. */
-  private async logFingerprint(teamId: string): Promise<string> {
+  private logFingerprint(teamId: string): string {
     try {
-      const s = await stat(this.logOf(teamId), { bigint: true });
-      return `${s.ino}:${s.size}`;
+      const s = statSync(this.logOf(teamId), { bigint: true, throwIfNoEntry: false });
+      return s ? `${s.ino}:${s.size}` : 'none';
     } catch (err) {
-      if (code(err) === 'ENOENT') return 'none';
       throw new StoreError('corrupt', `store log ${this.logOf(teamId)} cannot be read: ${(err as Error).message}`);
     }
   }
