@@ -20,6 +20,7 @@ import { journalIntake, noteStoreFailure, requestTeam } from './slack/runtime/in
 import { KeyedQueue } from './slack/runtime/keyed-queue.js';
 import { trackInFlight } from './slack/runtime/middleware.js';
 import { rateLanes } from './slack/runtime/rate-lanes.js';
+import { refuseForeignTeamIds } from './slack/runtime/request-gate.js';
 import { Arrivals, WorkLimiter } from './slack/runtime/work.js';
 import { startReminders } from './slack/use-cases/reminders.js';
 import { StoreHealth, watchedStore } from './store/health.js';
@@ -284,6 +285,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
         adoptEveryMs: Math.max(500, Math.floor((config.journalLeaseMs ?? 15_000) / 3)),
       })
     : undefined;
+  // Outermost: a team id that is not a Slack id is refused before the intake journals the request.
+  refuseForeignTeamIds(app, logger);
   let replaying: Promise<unknown> | undefined;
   const replay = () => {
     replayDone = !intake;

@@ -13,7 +13,7 @@ import { match } from 'ts-pattern';
 import type { Config } from '../../config.js';
 import type { StoreHealth } from '../../store/health.js';
 import { RefusedBeforeAck } from './intake.js';
-import { BODY_LIMIT, gateRequests } from './request-gate.js';
+import { BODY_LIMIT, ForeignTeamId, gateRequests } from './request-gate.js';
 import { BOT_SCOPES } from './scopes.js';
 import type { Arrivals } from './work.js';
 
@@ -91,9 +91,18 @@ export function buildReceiver(config: Config, o: ReceiverOptions): Receiver {
         customRoutes: o.routes,
         logger: o.logger,
         bodyLimit: BODY_LIMIT,
+        // The request gate in front (below) verifies every signature and timestamp before Bolt reads a byte.
+        signatureVerification: false,
         // A delivery the intake turned away (busy, storage down) is a 503 Slack retries, logged once by the intake,
         // not an unhandled error followed by an unacknowledged-request warning for each one.
         processEventErrorHandler: async (args) => {
+          if (args.error instanceof ForeignTeamId) {
+            if (!args.response.headersSent) {
+              args.response.writeHead(400);
+              args.response.end();
+            }
+            return true;
+          }
           if (!(args.error instanceof RefusedBeforeAck))
             return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
           if (!args.response.headersSent) {

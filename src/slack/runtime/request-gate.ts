@@ -93,21 +93,6 @@ function signatureMatches(secret: string, ts: string, body: Buffer, signature: s
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The body as Bolt will read it: JSON, a form, or a form whose `payload` is JSON. */
-function parsedBody(body: Buffer, contentType: string | undefined): Json | undefined {
-  try {
-    const text = body.toString('utf8');
-    if (contentType?.startsWith('application/x-www-form-urlencoded')) {
-      const form = parseQuery(text);
-      return typeof form.payload === 'string' ? (JSON.parse(form.payload) as Json) : (form as Json);
-    }
-    const json = JSON.parse(text) as unknown;
-    return isObj(json) ? json : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Every team or enterprise id a payload names, wherever Slack puts one. */
 export function teamIdsOf(body: Json): unknown[] {
   const event = isObj(body.event) ? body.event : {};
@@ -130,13 +115,43 @@ export function teamIdsOf(body: Json): unknown[] {
 const badTeamId = (v: unknown): boolean =>
   v !== undefined && v !== null && v !== '' && !(typeof v === 'string' && SLACK_TEAM_ID.test(v));
 
+/** A request that names a team id which is not a Slack id: answered 400 by the receiver (see http.ts). */
+export class ForeignTeamId extends Error {
+  constructor() {
+    super('a team id in the request is not a Slack id');
+    this.name = 'ForeignTeamId';
+  }
+}
+
+type Processing = { processEvent(event: { body: unknown }): Promise<void> };
+
+/**
+ * Refuses, before anything else sees it (the intake, Bolt's client pools), a
+ * request whose body names a team id that is not a Slack id: `__proto__` or
+ * `../x` would otherwise reach code that indexes objects or paths by it. It
+ * reads the body Bolt has already parsed, so nothing is parsed twice.
+ */
+export function refuseForeignTeamIds(app: Processing, logger: Logger): void {
+  const process = app.processEvent.bind(app);
+  app.processEvent = async (event) => {
+    const body = event.body;
+    if (isObj(body) && teamIdsOf(body).some(badTeamId)) {
+      logger.warn('mesh-help: refused a request whose team id is not a Slack id');
+      throw new ForeignTeamId();
+    }
+    return process(event);
+  };
+}
+
 /**
  * Screens Slack's requests before Bolt reads them, cheaply and in this order:
  * a body over the limit gets 413 without being buffered (Content-Length, then
- * bytes counted while reading); a timestamp in the future, a missing or wrong
- * signature get 401; an exact replay of a request already seen gets an empty
- * 200 and no effect; a team id that is not a Slack id gets 400. What passes is
- * handed to Bolt already buffered.
+ * bytes counted while reading); a timestamp in the future or more than five
+ * minutes old, a missing or wrong signature get 401; an exact replay of a
+ * request already seen gets an empty 200 and no effect. What passes is handed
+ * to Bolt already buffered and verified: the receiver does not verify it
+ * again (Bolt's own check computed the same HMAC a second time). Team ids are
+ * checked once Bolt has parsed the body (refuseForeignTeamIds).
  */
 export function gateRequests(next: Listener, options: GateOptions): Listener {
   const limit = options.bodyLimit ?? BODY_LIMIT;
@@ -169,24 +184,26 @@ export function gateRequests(next: Listener, options: GateOptions): Listener {
     req.rawBody = body;
     const contentType = header(req, 'content-type');
     // Slack's ssl_check is unsigned; Bolt answers it and strips anything else from it.
+    // Parsed only when the key is there at all: a click's form is parsed once, by Bolt.
     const sslCheck =
-      contentType?.startsWith('application/x-www-form-urlencoded') && parseQuery(body.toString()).ssl_check === '1';
+      contentType?.startsWith('application/x-www-form-urlencoded') &&
+      body.includes('ssl_check=') &&
+      parseQuery(body.toString()).ssl_check === '1';
     if (sslCheck) return next(req, res);
     const signature = header(req, 'x-slack-signature') ?? '';
-    if (!signatureMatches(options.signingSecret, ts, body, signature)) {
-      // Bolt answers 401 (and logs why) for bad and stale signatures alike.
-      return next(req, res);
+    if (!Number.isFinite(tsS) || !signatureMatches(options.signingSecret, ts, body, signature)) {
+      logger.warn('mesh-help: refused a request whose signature does not match (not from Slack, or changed)');
+      refuse(res, 401);
+      return;
     }
-    if (tsS < nowS - REPLAY_WINDOW_S) return next(req, res);
+    if (tsS < nowS - REPLAY_WINDOW_S) {
+      logger.warn('mesh-help: refused a signed request more than five minutes old');
+      refuse(res, 401);
+      return;
+    }
     if (!seen.first(signature, tsS + REPLAY_WINDOW_S + FUTURE_SKEW_S, nowS)) {
       logger.warn('mesh-help: ignored an exact replay of a signed request');
       refuse(res, 200);
-      return;
-    }
-    const parsed = parsedBody(body, contentType);
-    if (parsed && teamIdsOf(parsed).some(badTeamId)) {
-      logger.warn('mesh-help: refused a request whose team id is not a Slack id');
-      refuse(res, 400);
       return;
     }
     next(req, res);

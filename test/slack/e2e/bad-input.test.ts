@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { request } from 'node:http';
 import type { Logger } from '@slack/bolt';
 import { LogLevel } from '@slack/bolt';
@@ -110,6 +111,20 @@ describe('timestamps and replays', () => {
     const future = Math.floor(Date.now() / 1000) + 10 * 60;
     const res = await h.post(body, FORM, sign(body, SIGNING_SECRET, future));
     expect(res.status).toBe(401);
+    await h.idle();
+    expect(botCalls(h)).toEqual([]);
+    expect(h.teamFile()).toBeUndefined();
+  });
+
+  it('a request signed without a timestamp, or with one that is not a number, gets 401 and has no effect', async () => {
+    h = await startHarness();
+    const body = commandBody('start Without a time');
+    for (const ts of ['', 'soon']) {
+      const sig = createHmac('sha256', SIGNING_SECRET).update(`v0:${ts}:${body}`).digest('hex');
+      const headers = { ...(ts ? { 'X-Slack-Request-Timestamp': ts } : {}), 'X-Slack-Signature': `v0=${sig}` };
+      const res = await h.post(body, FORM, headers);
+      expect(res.status).toBe(401);
+    }
     await h.idle();
     expect(botCalls(h)).toEqual([]);
     expect(h.teamFile()).toBeUndefined();
