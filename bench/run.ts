@@ -1,7 +1,7 @@
 // npm run bench: ack latency beside bare Bolt, the store, memory, start-up and ADR export, in one run; with a
 // database at hand (BENCH_DATABASE_URL or TEST_DATABASE_URL) the bot on PostgreSQL is measured beside it.
 // Prints a table, then one JSON object with every figure as the last line.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -385,6 +385,10 @@ async function main(): Promise<void> {
     await pg.schema.drop();
   }
 
+  // The in-process figures start once the disk has written out what the apps' runs left (their data folders were
+  // just removed): otherwise that flush, not the store, is what the first of them measures.
+  spawnSync('sync');
+  await new Promise((resolve) => setTimeout(resolve, 2000));
   const store = await benchStore();
   // The PostgreSQL store's write cost beside the JSON store's (scripts/pg-test-db.sh starts a database).
   const pgStore: PgStoreFigures | undefined = pgBase ? await benchPgStore(pgBase) : undefined;
