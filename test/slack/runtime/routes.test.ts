@@ -39,10 +39,10 @@ describe('the app', () => {
     h = undefined;
   });
 
-  it('registers one Bolt listener for all buttons and one for all modal submissions, not one per button', async () => {
+  it('registers one Bolt listener for all buttons, one for all modal submissions and one for all events, not one per id', async () => {
     h = await startHarness();
     // Bolt runs each registered listener's matching middleware for every request.
     const listeners = (h.mesh.app as unknown as { listeners: unknown[][] }).listeners;
-    expect(listeners.length).toBeLessThanOrEqual(12);
+    expect(listeners.length).toBeLessThanOrEqual(6);
   });
 });

@@ -1,16 +1,40 @@
-import type { App } from '@slack/bolt';
+import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { SlackDeps } from '../../runtime/context.js';
+import { Routes } from '../../runtime/routes.js';
 import { appHomeOpened } from './app-home-opened.js';
 import { appMention } from './app-mention.js';
 import { threadMessage } from './message.js';
 import { appUninstalled, tokensRevoked } from './uninstall.js';
 
-/** Events API subscriptions; keep in step with BOT_EVENTS in scopes.ts. */
+type EventArgs = SlackEventMiddlewareArgs & AllMiddlewareArgs;
+/** Each handler reads its own event type (and checks it with zod); the route picks it by that type. */
+const byType = <A>(listener: (args: A) => Promise<void>) => listener as unknown as (args: EventArgs) => Promise<void>;
+
+/** The event types the bot listens to; Bolt's `message` takes both message.channels and message.groups. */
+export const LISTENED_EVENTS = [
+  'app_home_opened',
+  'message',
+  'app_mention',
+  'app_uninstalled',
+  'tokens_revoked',
+] as const;
+
+/**
+ * Events API subscriptions; keep in step with BOT_EVENTS in scopes.ts. One
+ * Bolt listener takes every subscribed event and routes it by type, as the
+ * buttons are (routes.ts): each registered listener costs every request.
+ */
 export function register(app: App, deps: SlackDeps): void {
-  app.event('app_home_opened', appHomeOpened(deps));
-  // message.channels and message.groups both arrive as `message`.
-  app.event('message', threadMessage(deps));
-  app.event('app_mention', appMention(deps));
-  app.event('app_uninstalled', appUninstalled(deps));
-  app.event('tokens_revoked', tokensRevoked(deps));
+  const handlers: Record<(typeof LISTENED_EVENTS)[number], (args: EventArgs) => Promise<void>> = {
+    app_home_opened: byType(appHomeOpened(deps)),
+    message: byType(threadMessage(deps)),
+    app_mention: byType(appMention(deps)),
+    app_uninstalled: byType(appUninstalled(deps)),
+    tokens_revoked: byType(tokensRevoked(deps)),
+  };
+  const events = new Routes<EventArgs>();
+  for (const type of LISTENED_EVENTS) events.on(type, handlers[type]);
+  app.event(new RegExp(`^(${LISTENED_EVENTS.join('|')})$`), async (args) => {
+    await events.run(args.event.type, args);
+  });
 }
