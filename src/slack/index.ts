@@ -16,11 +16,11 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   // Which teams a payload may concern, worked out once per request for every listener.
   app.use(teamLookup(deps.homeTeamId));
   registerCommands(app, deps);
-  // Buttons and modal submissions: one Bolt listener each, routing by id (see routes.ts).
+  registerShortcuts(app, deps);
+  // Buttons, modal submissions and events: one Bolt listener of each kind, routing by id or type (routes.ts).
   const routes = slackRoutes();
   registerActions(routes.actions, deps);
   registerViews(routes.views, deps);
+  registerEvents(routes.events, deps);
   mountRoutes(app, routes);
-  registerEvents(app, deps);
-  registerShortcuts(app, deps);
 }

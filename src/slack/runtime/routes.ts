@@ -3,6 +3,7 @@ import type {
   App,
   BlockAction,
   SlackActionMiddlewareArgs,
+  SlackEventMiddlewareArgs,
   SlackViewMiddlewareArgs,
   ViewSubmitAction,
 } from '@slack/bolt';
@@ -10,10 +11,10 @@ import type {
 export type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 export type ActionListener = (args: ActionArgs) => Promise<void>;
 export type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
-export type ViewListener = (args: ViewArgs) => Promise<void>;
+export type EventArgs = SlackEventMiddlewareArgs & AllMiddlewareArgs;
 
 /**
- * Listeners by id (an action_id or a callback_id) behind one Bolt listener.
+ * Listeners by id (an action_id, a callback_id or an event type) behind one Bolt listener.
  * Bolt runs the matching middleware of every registered listener for every
  * request, each with its own copy of the arguments: with some forty buttons
  * that was most of a click's cost before its ack. Here a request costs one
@@ -45,23 +46,33 @@ export class Routes<A> {
     return true;
   }
 
-  get size(): number {
-    return this.all.length;
+  /** The exact ids listened to, in the order they were added. */
+  ids(): string[] {
+    return [...this.exact.keys()];
   }
 }
 
-/** Routes for block actions (by action_id) and modal submissions (by callback_id), each mounted as one Bolt listener. */
-export type SlackRoutes = { actions: Routes<ActionArgs>; views: Routes<ViewArgs> };
+/**
+ * Routes for block actions (by action_id), modal submissions (by callback_id)
+ * and events (by type), each mounted as one Bolt listener.
+ */
+export type SlackRoutes = { actions: Routes<ActionArgs>; views: Routes<ViewArgs>; events: Routes<EventArgs> };
 
 export function slackRoutes(): SlackRoutes {
-  return { actions: new Routes<ActionArgs>(), views: new Routes<ViewArgs>() };
+  return { actions: new Routes<ActionArgs>(), views: new Routes<ViewArgs>(), events: new Routes<EventArgs>() };
 }
 
+/** The one Bolt listener of each kind; events are subscribed by the exact types routed (a-z and _ only). */
 export function mountRoutes(app: App, routes: SlackRoutes): void {
   app.action<BlockAction>({ type: 'block_actions' }, async (args) => {
     await routes.actions.run(args.action.action_id, args);
   });
   app.view<ViewSubmitAction>({ type: 'view_submission' }, async (args) => {
     await routes.views.run(args.view.callback_id, args);
+  });
+  const types = routes.events.ids();
+  if (types.some((t) => !/^[a-z_]+$/.test(t))) throw new Error(`not an event type: ${types.join(', ')}`);
+  app.event(new RegExp(`^(${types.join('|')})$`), async (args) => {
+    await routes.events.run(args.event.type, args);
   });
 }

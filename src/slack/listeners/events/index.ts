@@ -1,12 +1,10 @@
-import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { SlackDeps } from '../../runtime/context.js';
-import { Routes } from '../../runtime/routes.js';
+import type { EventArgs, Routes } from '../../runtime/routes.js';
 import { appHomeOpened } from './app-home-opened.js';
 import { appMention } from './app-mention.js';
 import { threadMessage } from './message.js';
 import { appUninstalled, tokensRevoked } from './uninstall.js';
 
-type EventArgs = SlackEventMiddlewareArgs & AllMiddlewareArgs;
 /** Each handler reads its own event type (and checks it with zod); the route picks it by that type. */
 const byType = <A>(listener: (args: A) => Promise<void>) => listener as unknown as (args: EventArgs) => Promise<void>;
 
@@ -19,12 +17,8 @@ export const LISTENED_EVENTS = [
   'tokens_revoked',
 ] as const;
 
-/**
- * Events API subscriptions; keep in step with BOT_EVENTS in scopes.ts. One
- * Bolt listener takes every subscribed event and routes it by type, as the
- * buttons are (routes.ts): each registered listener costs every request.
- */
-export function register(app: App, deps: SlackDeps): void {
+/** Events API subscriptions, routed by type; keep in step with BOT_EVENTS in scopes.ts. */
+export function register(events: Routes<EventArgs>, deps: SlackDeps): void {
   const handlers: Record<(typeof LISTENED_EVENTS)[number], (args: EventArgs) => Promise<void>> = {
     app_home_opened: byType(appHomeOpened(deps)),
     message: byType(threadMessage(deps)),
@@ -32,9 +26,5 @@ export function register(app: App, deps: SlackDeps): void {
     app_uninstalled: byType(appUninstalled(deps)),
     tokens_revoked: byType(tokensRevoked(deps)),
   };
-  const events = new Routes<EventArgs>();
   for (const type of LISTENED_EVENTS) events.on(type, handlers[type]);
-  app.event(new RegExp(`^(${LISTENED_EVENTS.join('|')})$`), async (args) => {
-    await events.run(args.event.type, args);
-  });
 }
