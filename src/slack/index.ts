@@ -15,10 +15,10 @@ export { BOT_EVENTS, BOT_SCOPES } from './runtime/scopes.js';
 export function registerListeners(app: App, deps: SlackDeps): void {
   // Which teams a payload may concern, worked out once per request for every listener.
   app.use(teamLookup(deps.homeTeamId));
-  registerCommands(app, deps);
-  registerShortcuts(app, deps);
-  // Buttons, modal submissions and events: one Bolt listener of each kind, routing by id or type (routes.ts).
+  // Every kind of request goes through one router, mounted last (routes.ts): Bolt itself holds no listener.
   const routes = slackRoutes();
+  registerCommands(routes.commands, deps);
+  registerShortcuts(routes.shortcuts, deps);
   registerActions(routes.actions, deps);
   registerViews(routes.views, deps);
   registerEvents(routes.events, deps);
