@@ -1,22 +1,37 @@
 /** How long work after an ack waits for the requests arriving meanwhile to be answered, at most. */
 export const ACK_FIRST_MAX_MS = 1000;
+/**
+ * How long no request must have come in before work after an ack starts. A burst reaches the bot over a few
+ * hundred milliseconds, not at once: between two of its requests nothing may be in hand, and work started then
+ * holds up the requests that follow by the length of its slices.
+ */
+export const ACK_FIRST_QUIET_MS = 5;
 
 /**
  * Requests received and not yet answered. Work after an ack waits for them:
  * under a burst, answering the requests in hand first keeps every ack as quick
  * as a bare app's, while the work (which has no 3 s deadline) follows once
- * the burst is answered, or after ACK_FIRST_MAX_MS whatever comes in.
+ * the burst is answered and has stopped for `quietMs`, or ACK_FIRST_MAX_MS
+ * after its own ack whatever comes in.
  */
 export class Arrivals {
   private pending = 0;
+  private lastArrival = Number.NEGATIVE_INFINITY;
   private readonly answered: Array<() => void> = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly quietMs = ACK_FIRST_QUIET_MS,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
   /** Counts a request in until its response is sent (or its connection closes). */
   track(res: { once(event: 'close', listener: () => void): unknown }): void {
     this.pending += 1;
+    this.lastArrival = this.now();
     res.once('close', () => {
       this.pending -= 1;
-      if (this.pending === 0) for (const resolve of this.answered.splice(0)) resolve();
+      this.wake();
     });
   }
 
@@ -24,9 +39,27 @@ export class Arrivals {
     return this.pending;
   }
 
-  /** Resolves once every request received so far is answered, or after `maxMs`. */
+  private get quiet(): boolean {
+    return this.pending === 0 && this.now() - this.lastArrival >= this.quietMs;
+  }
+
+  /** Lets the waiting work go once nothing is in hand and nothing came for `quietMs`; checks again until then. */
+  private wake(): void {
+    if (this.pending > 0 || !this.answered.length || this.timer) return;
+    const left = this.lastArrival + this.quietMs - this.now();
+    if (left > 0) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.wake();
+      }, Math.ceil(left));
+      return;
+    }
+    for (const resolve of this.answered.splice(0)) resolve();
+  }
+
+  /** Resolves once every request received so far is answered and none came for `quietMs`, or after `maxMs`. */
   settled(maxMs = ACK_FIRST_MAX_MS): Promise<void> {
-    if (this.pending === 0) return Promise.resolve();
+    if (this.quiet || maxMs <= 0) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, maxMs);
       const answered = this.answered;
@@ -37,6 +70,7 @@ export class Arrivals {
         resolve();
       }
       answered.push(done);
+      this.wake();
     });
   }
 }
@@ -68,15 +102,18 @@ export class WorkLimiter {
   async acquire(): Promise<() => void> {
     const lane = this.laneOf() ?? '';
     this.held += 1;
+    const deadline = performance.now() + ACK_FIRST_MAX_MS;
     // Let the event loop read waiting requests first: their acks come before this work.
     await new Promise<void>((resolve) => setImmediate(resolve));
     await this.arrivals?.settled();
     if (this.active >= this.slots) {
       await new Promise<void>((resolve) => {
+        // A slot freed in the middle of a new burst: the burst's acks still go first.
+        const go = () => void (this.arrivals?.settled(deadline - performance.now()) ?? Promise.resolve()).then(resolve);
         const queue = this.waiting.get(lane);
-        if (queue) queue.push(resolve);
+        if (queue) queue.push(go);
         else {
-          this.waiting.set(lane, [resolve]);
+          this.waiting.set(lane, [go]);
           this.turns.push(lane);
         }
       });

@@ -112,6 +112,55 @@ describe('Arrivals: acks first', () => {
     expect(arrivals.waiting).toBe(0);
   });
 
+  it('waits for a pause in arrivals, not only until nothing is in hand: a burst arrives over time', async () => {
+    const arrivals = new Arrivals(40);
+    const first = response();
+    arrivals.track(first);
+    first.emit('close');
+    const t0 = performance.now();
+    let at = 0;
+    const settled = arrivals.settled().then(() => {
+      at = performance.now() - t0;
+    });
+    // Nothing is in hand, yet the next request of the burst comes 20 ms later, and is answered at once.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(at).toBe(0);
+    const second = response();
+    arrivals.track(second);
+    second.emit('close');
+    await settled;
+    expect(at).toBeGreaterThanOrEqual(55);
+  });
+
+  it('lets a new burst go first when a slot frees: queued work waits for its requests too', async () => {
+    const arrivals = new Arrivals(0);
+    const limiter = new WorkLimiter(1, () => undefined, arrivals);
+    const order: string[] = [];
+    let finishFirst: () => void = () => undefined;
+    const first = afterAck(limiter, async ({ ack }: { ack: () => Promise<void> }) => {
+      await ack();
+      await new Promise<void>((resolve) => {
+        finishFirst = resolve;
+      });
+      order.push('first');
+    })({ ack: async () => undefined });
+    const second = afterAck(limiter, async ({ ack }: { ack: () => Promise<void> }) => {
+      await ack();
+      order.push('second');
+    })({ ack: async () => undefined });
+    for (let i = 0; i < 5; i++) await turn();
+    // A request of a new burst is in hand when the first work releases its slot.
+    const incoming = response();
+    arrivals.track(incoming);
+    finishFirst();
+    await first;
+    for (let i = 0; i < 10; i++) await turn();
+    expect(order).toEqual(['first']);
+    incoming.emit('close');
+    await second;
+    expect(order).toEqual(['first', 'second']);
+  });
+
   it('waits no longer than its bound while requests keep arriving', async () => {
     const arrivals = new Arrivals();
     arrivals.track(response());
