@@ -97,8 +97,9 @@ const classify = (err: unknown): JournalError => {
 /**
  * The journal as one append-only file of JSON lines (`<dir>/intake.jsonl`):
  * an `in` line per request, a `done` line when its effects are done. Records
- * that arrive while a write is in flight are written and fsynced together
- * (group commit), so a burst costs one fsync per batch, not one per request.
+ * queued in the same turn of the event loop, or while a write is in flight,
+ * are written and fsynced together (group commit), so a burst costs one fsync
+ * per batch, not one per request.
  * Done marks are not fsynced (a lost one only replays an idempotent request)
  * and wait up to `doneDelayMs` for the next records' write to ride along with.
  * A failed write is cut off again, so the file never keeps a record its
@@ -232,8 +233,13 @@ export class FileJournal implements Journal {
     });
   }
 
-  /** Writes what is queued, one write (and one fsync if it holds a record) per batch, until no record is left. */
+  /**
+   * Writes what is queued, one write (and one fsync if it holds a record) per batch, until no record is left.
+   * The first batch is taken at the end of this turn of the event loop: the records of every request read in it
+   * go together, instead of the first alone and all the others one write and one fsync later.
+   */
   private async drain(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
     for (
       let first = true;
       this.queue.length && (first || this.closed || this.queue.some((w) => w.sync));

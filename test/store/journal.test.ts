@@ -32,10 +32,16 @@ describe('FileJournal', () => {
     expect(pending[1]).toMatchObject({ body: body(2), retryNum: 1, retryReason: 'http_timeout' });
   });
 
-  it('writes a burst of concurrent appends together, losing none', async () => {
+  it('writes a burst of concurrent appends together, losing none: one write and one fsync for one turn', async () => {
     const dir = tempDir();
+    const probe = await open(join(dir, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(probe) as { write: () => unknown; datasync: () => unknown };
+    await probe.close();
+    const writes = vi.spyOn(proto, 'write');
+    const syncs = vi.spyOn(proto, 'datasync');
     const j = new FileJournal(dir);
     const entries = await Promise.all(Array.from({ length: 200 }, (_, i) => j.append({ body: body(i) })));
+    expect([writes.mock.calls.length, syncs.mock.calls.length]).toEqual([1, 1]);
     expect(new Set(entries.map((e) => e.id)).size).toBe(200);
     const pending = await new FileJournal(dir).pending();
     expect(pending.map((e) => e.body.event_id)).toEqual(entries.map((e) => e.body.event_id));
