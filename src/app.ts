@@ -21,6 +21,7 @@ import { KeyedQueue } from './slack/runtime/keyed-queue.js';
 import { trackInFlight } from './slack/runtime/middleware.js';
 import { rateLanes } from './slack/runtime/rate-lanes.js';
 import { refuseForeignTeamIds } from './slack/runtime/request-gate.js';
+import { acksEmpty } from './slack/runtime/routes.js';
 import { Arrivals, WorkLimiter } from './slack/runtime/work.js';
 import { startReminders } from './slack/use-cases/reminders.js';
 import { StoreHealth, watchedStore } from './store/health.js';
@@ -267,7 +268,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
     const found = await installs.forWorkspace(teamId).catch(() => undefined);
     return found?.bot?.token ? hot.attach(new WebClient(found.bot.token, clientOptions)) : undefined;
   };
-  registerListeners(app, slackDeps);
+  const routes = registerListeners(app, slackDeps);
   // Every request is journalled before its ack and replayed after a crash; see src/slack/runtime/intake.ts.
   // On PostgreSQL the journal lives there too, so another replica finishes what a replica gone for good took in.
   const journal =
@@ -283,6 +284,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
         maxBacklog: deps.maxBacklog,
         health,
         adoptEveryMs: Math.max(500, Math.floor((config.journalLeaseMs ?? 15_000) / 3)),
+        acksEmpty: acksEmpty(routes),
+        afterEarlyAck: () => arrivals.settled(),
       })
     : undefined;
   // Outermost: a team id that is not a Slack id is refused before the intake journals the request.

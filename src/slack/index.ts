@@ -6,13 +6,13 @@ import { register as registerShortcuts } from './listeners/shortcuts/index.js';
 import { register as registerViews } from './listeners/views/index.js';
 import type { SlackDeps } from './runtime/context.js';
 import { teamLookup } from './runtime/middleware.js';
-import { mountRoutes, slackRoutes } from './runtime/routes.js';
+import { mountRoutes, type SlackRoutes, slackRoutes } from './runtime/routes.js';
 
 export type { SlackDeps } from './runtime/context.js';
 export { BOT_EVENTS, BOT_SCOPES } from './runtime/scopes.js';
 
-/** Registers every surface's listeners. */
-export function registerListeners(app: App, deps: SlackDeps): void {
+/** Registers every surface's listeners; the routes they were added to. */
+export function registerListeners(app: App, deps: SlackDeps): SlackRoutes {
   // Which teams a payload may concern, worked out once per request for every listener.
   app.use(teamLookup(deps.homeTeamId));
   // Every kind of request goes through one router, mounted last (routes.ts): Bolt itself holds no listener.
@@ -23,4 +23,5 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   registerViews(routes.views, deps);
   registerEvents(routes.events, deps);
   mountRoutes(app, routes);
+  return routes;
 }

@@ -120,6 +120,17 @@ export type IntakeOptions = {
   health?: StoreHealth | undefined;
   /** How often a journal shared by replicas is asked for requests a gone replica left (default 5 s). */
   adoptEveryMs?: number | undefined;
+  /**
+   * Requests whose ack is empty whatever their listener does (see routes.ts): they are acknowledged as soon as
+   * they are journalled, before Bolt runs their listener, so the acks of a burst wait for the journal's write
+   * alone and not for every listener of the burst as well.
+   */
+  acksEmpty?: ((body: Body) => boolean) | undefined;
+  /**
+   * Awaited between such an early ack and the listener: its processing is work after an ack, which lets the
+   * requests in hand be answered first (Arrivals.settled in work.ts).
+   */
+  afterEarlyAck?: (() => Promise<void>) | undefined;
 };
 
 /**
@@ -259,7 +270,18 @@ export function journalIntake(app: App, journal: Journal, logger: Logger, option
       logger.error(`mesh-help: refusing a request: it could not be journalled (${why})`);
       return refuse(event, STORAGE_TEXT, logger);
     }
-    return run(event, entry);
+    if (!options.acksEmpty?.(event.body as Body)) return run(event, entry);
+    // Safe in the journal, and its ack carries nothing: acknowledged now, its listener's ack then does nothing.
+    await event.ack().catch((err: Error) => logger.warn(`mesh-help: could not acknowledge a request: ${err.message}`));
+    // The receiver's part ends here: it lets go of the HTTP request and response (the new ack holds neither) while
+    // the request waits for the burst to be answered, and its processing goes on, tracked, as work after an ack.
+    const later: ReceiverEvent = { ...event, ack: async () => undefined };
+    void track(
+      (async () => {
+        await options.afterEarlyAck?.();
+        await run(later, entry);
+      })().catch((err: Error) => logger.error(`mesh-help: a request failed after its ack: ${err.message}`)),
+    );
   };
   /** Processes journalled requests again, a few at a time (their ack went out, or Slack delivers again). */
   const replayEntries = async (entries: JournalEntry[]): Promise<void> => {

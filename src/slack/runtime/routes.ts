@@ -108,6 +108,26 @@ function route(routes: SlackRoutes, args: Args): Promise<boolean> {
 }
 
 /**
+ * Whether a request's ack is empty whatever its listener does: a click on a
+ * routed button (Slack shows nothing of a block action's ack) and an Events
+ * API delivery (Bolt acknowledges it before any listener runs; a
+ * function_executed event is acknowledged by its listener). The intake then
+ * acknowledges it as soon as it is journalled. Commands and modal submissions
+ * can answer in their ack, and a click on a button nobody routes stays
+ * unanswered, as before.
+ */
+export function acksEmpty(routes: SlackRoutes): (body: Record<string, unknown>) => boolean {
+  return (body) =>
+    match(body)
+      .with(
+        { type: 'block_actions', actions: [{ action_id: P.string }] },
+        (b) => routes.actions.find(b.actions[0].action_id).length > 0,
+      )
+      .with({ type: 'event_callback', event: { type: P.string } }, (b) => b.event.type !== 'function_executed')
+      .otherwise(() => false);
+}
+
+/**
  * Mounts the routes as the last global middleware, so that Bolt holds no
  * listener at all. Bolt runs the matching middleware of every listener for
  * every request, each chain with its own copies of the arguments; one

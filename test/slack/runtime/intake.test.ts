@@ -93,3 +93,53 @@ describe('journalIntake and a store that fails after the ack', () => {
     await journal.close();
   });
 });
+
+describe('journalIntake and the ack of a request whose ack is empty', () => {
+  it('acknowledges such a request once it is journalled, before its listener runs; others by their listener', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mesh-intake-unit-'));
+    dirs.push(dir);
+    const order: string[] = [];
+    let finish: () => void = () => undefined;
+    const app = {
+      processEvent: async (e: ReceiverEvent) => {
+        order.push(`listener ${String(e.body.type ?? e.body.command)}`);
+        await e.ack();
+        await new Promise<void>((resolve) => {
+          finish = resolve;
+        });
+      },
+    } as unknown as App;
+    const journal = new FileJournal(dir, { durable: false });
+    const intake = journalIntake(app, journal, quiet, { acksEmpty: (body) => body.type === 'block_actions' });
+    await intake.replay();
+    const acks: string[] = [];
+    const click = app.processEvent({
+      body: { type: 'block_actions', team: { id: 'T1' }, actions: [{ action_id: 'a' }] },
+      ack: async () => {
+        acks.push('click');
+        // Journalled before the ack: a crash from here on replays it.
+        expect((await new FileJournal(dir).pending()).map((x) => x.body.type)).toEqual(['block_actions']);
+        order.push('ack click');
+      },
+    });
+    await until(() => order.includes('listener block_actions'), 'the click listener');
+    // The listener's own ack does nothing: the request was acknowledged once, first.
+    expect(order).toEqual(['ack click', 'listener block_actions']);
+    expect(acks).toEqual(['click']);
+    finish();
+    await click;
+
+    const command = app.processEvent({
+      body: { command: '/mesh-help', team_id: 'T1', text: 'help' },
+      ack: async () => {
+        order.push('ack command');
+      },
+    });
+    await until(() => order.includes('ack command'), 'the command ack');
+    expect(order.slice(2)).toEqual(['listener /mesh-help', 'ack command']);
+    finish();
+    await command;
+    intake.stop();
+    await journal.close();
+  });
+});

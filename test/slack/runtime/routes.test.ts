@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Routes } from '../../../src/slack/runtime/routes.js';
+import { acksEmpty, Routes, slackRoutes } from '../../../src/slack/runtime/routes.js';
 import { type Harness, startHarness } from '../../support/harness.js';
 
 describe('Routes', () => {
@@ -29,6 +29,22 @@ describe('Routes', () => {
     const seen: string[] = [];
     expect(await routes.run('ab', seen)).toBe(false);
     expect(seen).toEqual([]);
+  });
+});
+
+describe('acksEmpty', () => {
+  it('is true for a click on a routed button and for an event; false for what may answer in its ack or nobody routes', () => {
+    const routes = slackRoutes();
+    routes.actions.on('answer', async () => undefined);
+    const empty = acksEmpty(routes);
+    const click = (id: string) => ({ type: 'block_actions', actions: [{ action_id: id }] });
+    expect(empty(click('answer'))).toBe(true);
+    expect(empty(click('delete:everything'))).toBe(false);
+    expect(empty({ type: 'block_actions', actions: [] })).toBe(false);
+    expect(empty({ type: 'event_callback', event: { type: 'app_mention' } })).toBe(true);
+    expect(empty({ type: 'event_callback', event: { type: 'function_executed' } })).toBe(false);
+    expect(empty({ type: 'view_submission', view: { callback_id: 'x' } })).toBe(false);
+    expect(empty({ command: '/mesh-help', text: 'start' })).toBe(false);
   });
 });
 
