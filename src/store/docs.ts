@@ -1,5 +1,6 @@
-import { freeze, Immer } from 'immer';
+import { freeze, Immer, isDraft } from 'immer';
 import { undraft } from '../domain/undraft.js';
+import { findByKey } from '../team/lookup.js';
 import { Decision, Session, TeamDoc } from './schema.js';
 import { type Scope, StoreError } from './store.js';
 import type { Pending } from './team-batches.js';
@@ -101,6 +102,23 @@ function indexed<T, K>(
 
 export const sessionAt = (list: readonly Session[], id: string) => indexed(sessionIndexes, list, (s) => s.id, id);
 export const decisionAt = (list: readonly Decision[], n: number) => indexed(decisionIndexes, list, (d) => d.number, n);
+
+/**
+ * A session by id, and a record by number: through the list's index in a
+ * stored document, whatever the team's size; by a search inside an update,
+ * where the lists are drafts (of the few records a scoped update sees).
+ */
+export function sessionById(doc: TeamDoc, id: string): Session | undefined {
+  if (isDraft(doc.sessions)) return findByKey(doc.sessions, (s) => s.id === id);
+  const i = sessionAt(doc.sessions, id);
+  return i === undefined ? undefined : doc.sessions[i];
+}
+
+export function decisionByNumber(doc: TeamDoc, n: number): Decision | undefined {
+  if (isDraft(doc.decisions)) return findByKey(doc.decisions, (d) => d.number === n);
+  const i = decisionAt(doc.decisions, n);
+  return i === undefined ? undefined : doc.decisions[i];
+}
 
 /** Sessions by thread (channel and thread ts), the first of a thread kept, as a search from the start finds it. */
 const threadIndexes = new WeakMap<readonly Session[], Index<string>>();

@@ -1,4 +1,4 @@
-export { sessionOfThread, withRecords } from './docs.js';
+export { decisionByNumber, sessionById, sessionOfThread, withRecords } from './docs.js';
 export { FileStore, type FileStoreOptions } from './file-store.js';
 export { openStore } from './open.js';
 export { canonical, describeDatabase, type ImportOutcome, PgStore, type PgStoreOptions } from './pg-store.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { recordDecision } from '../../src/domain/machine/record.js';
 import { getFlow } from '../../src/engine/load.js';
 import { recommend } from '../../src/engine/recommend.js';
-import { adopt, exactBytes, serialise } from '../../src/store/docs.js';
+import { adopt, exactBytes, serialise, sessionById } from '../../src/store/docs.js';
 import { emptyTeam } from '../../src/store/index.js';
 
 describe('serialise', () => {
@@ -37,5 +37,27 @@ describe('serialise', () => {
     for (const p of records) expect(p.buffer.byteLength).toBe(p.length);
     const again = serialise(doc).filter((p) => p.toString('utf8').startsWith('{"number"'));
     expect(again[0]).toBe(records[0]);
+  });
+});
+
+describe('sessionById', () => {
+  it('finds a session of a stored document through its index: one lookup reads one element, not the team', async () => {
+    const { openSession } = await import('../support/sessions.js');
+    const doc = emptyTeam('T1');
+    for (let i = 0; i < 2000; i++) doc.sessions.push(openSession(i, { teamId: 'T1', channel: 'C1', now: new Date(0) }));
+    adopt(doc);
+    let reads = 0;
+    const counted = new Proxy(doc.sessions, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads += 1;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const view = { ...doc, sessions: counted };
+    expect(sessionById(view, doc.sessions[1500]?.id ?? '')).toBe(doc.sessions[1500]);
+    reads = 0;
+    expect(sessionById(view, doc.sessions[7]?.id ?? '')).toBe(doc.sessions[7]);
+    expect(sessionById(view, 'no-such-session')).toBeUndefined();
+    expect(reads).toBeLessThanOrEqual(2);
   });
 });

@@ -5,7 +5,14 @@ import type { Effect, RecordNote, Thread, ThreadNote } from '../../domain/machin
 import { adrId } from '../../domain/machine/record.js';
 import { count } from '../../domain/plural.js';
 import type { Recommendation } from '../../engine/recommend.js';
-import { type Decision, type Session, type TeamDoc, withRecords } from '../../store/index.js';
+import {
+  type Decision,
+  decisionByNumber,
+  type Session,
+  sessionById,
+  type TeamDoc,
+  withRecords,
+} from '../../store/index.js';
 import { findByKey } from '../../team/lookup.js';
 import { visibleIn } from '../../team/visibility.js';
 import { NUDGE_EVENT, nudgeMessage } from '../blocks/deadline.js';
@@ -131,10 +138,10 @@ function runEffect(run: Run, effect: Effect): Promise<void> {
 }
 
 const where = (run: Run, thread: Thread) => ({ teamId: run.teamId, ...thread });
-const sessionIn = (doc: TeamDoc, thread: Thread): Session | undefined =>
-  findByKey(doc.sessions, (s) => s.id === thread.sessionId);
+/** Found through the team's index, not a pass over its sessions: effects run after every click and start. */
+const sessionIn = (doc: TeamDoc, thread: Thread): Session | undefined => sessionById(doc, thread.sessionId);
 const decisionOf = (doc: TeamDoc, s: Session): Decision | undefined =>
-  s.decisionNumber ? findByKey(doc.decisions, (d) => d.number === s.decisionNumber) : undefined;
+  s.decisionNumber ? decisionByNumber(doc, s.decisionNumber) : undefined;
 
 function cardState(doc: TeamDoc, s: Session, ts: string): CardState {
   const decision = decisionOf(doc, s);
