@@ -47,10 +47,18 @@ export type OpenLimit = { kind: 'channel-full'; open: Session } | { kind: 'team-
 
 export function openLimitReached(doc: TeamDoc, channel: string): OpenLimit | undefined {
   const { perChannel, perTeam } = openLimits(doc.config);
-  const open = plainList(doc.sessions).filter(isOpen);
-  const here = open.filter((s) => s.channel === channel);
-  const latest = here.at(-1);
-  if (latest && here.length >= perChannel) return { kind: 'channel-full', open: latest };
-  if (open.length >= perTeam) return { kind: 'team-full', limit: perTeam };
+  // One pass that keeps nothing but counts: every start makes it over all of the team's sessions.
+  let open = 0;
+  let here = 0;
+  let latest: Session | undefined;
+  for (const s of plainList(doc.sessions)) {
+    if (!isOpen(s)) continue;
+    open += 1;
+    if (s.channel !== channel) continue;
+    here += 1;
+    latest = s;
+  }
+  if (latest && here >= perChannel) return { kind: 'channel-full', open: latest };
+  if (open >= perTeam) return { kind: 'team-full', limit: perTeam };
   return undefined;
 }
