@@ -6,6 +6,7 @@ import { type Journal, type JournalEntry, JournalError, type JournalInput } from
 import { StoreError } from '../../store/store.js';
 import { replayingRequest } from './claims.js';
 import { teamIdsOf } from './request-gate.js';
+import type { WorkLimiter } from './work.js';
 
 /** How many requests may be taken in and not yet done before new ones are turned away (default). */
 export const MAX_BACKLOG = 1000;
@@ -127,10 +128,11 @@ export type IntakeOptions = {
    */
   acksEmpty?: ((body: Body) => boolean) | undefined;
   /**
-   * Awaited between such an early ack and the listener: its processing is work after an ack, which lets the
-   * requests in hand be answered first (Arrivals.settled in work.ts).
+   * Slots for the processing of such requests after their early ack, shared out by team: it is work after an ack,
+   * so it lets the requests in hand be answered first, and a burst waits here, each request holding its body
+   * only, rather than inside Bolt's middleware holding all of its arguments (see work.ts).
    */
-  afterEarlyAck?: (() => Promise<void>) | undefined;
+  processing?: WorkLimiter | undefined;
 };
 
 /**
@@ -278,8 +280,12 @@ export function journalIntake(app: App, journal: Journal, logger: Logger, option
     const later: ReceiverEvent = { ...event, ack: async () => undefined };
     void track(
       (async () => {
-        await options.afterEarlyAck?.();
-        await run(later, entry);
+        const release = await options.processing?.acquire(team ?? '');
+        try {
+          await run(later, entry);
+        } finally {
+          release?.();
+        }
       })().catch((err: Error) => logger.error(`mesh-help: a request failed after its ack: ${err.message}`)),
     );
   };

@@ -98,9 +98,8 @@ export class WorkLimiter {
     private readonly arrivals?: Arrivals,
   ) {}
 
-  /** Resolves with a release function once a slot is free and it is this lane's turn. */
-  async acquire(): Promise<() => void> {
-    const lane = this.laneOf() ?? '';
+  /** Resolves with a release function once a slot is free and it is this lane's turn (default: `laneOf`'s). */
+  async acquire(lane = this.laneOf() ?? ''): Promise<() => void> {
     this.held += 1;
     const deadline = performance.now() + ACK_FIRST_MAX_MS;
     // Let the event loop read waiting requests first: their acks come before this work.

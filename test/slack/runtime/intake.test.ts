@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { App, Logger, ReceiverEvent } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { journalIntake, noteStoreFailure, RefusedBeforeAck } from '../../../src/slack/runtime/intake.js';
+import { WorkLimiter } from '../../../src/slack/runtime/work.js';
 import { StoreHealth } from '../../../src/store/health.js';
 import { FileJournal } from '../../../src/store/journal.js';
 import { StoreError } from '../../../src/store/store.js';
@@ -139,6 +140,50 @@ describe('journalIntake and the ack of a request whose ack is empty', () => {
     expect(order.slice(2)).toEqual(['listener /mesh-help', 'ack command']);
     finish();
     await command;
+    intake.stop();
+    await journal.close();
+  });
+});
+
+describe('journalIntake and the processing slots of requests acknowledged early', () => {
+  it('acknowledges a burst at once and lets its listeners in a slot at a time, each request waiting with its body only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mesh-intake-unit-'));
+    dirs.push(dir);
+    const started: string[] = [];
+    const finishers: Array<() => void> = [];
+    const app = {
+      processEvent: async (e: ReceiverEvent) => {
+        started.push(String(e.body.trigger_id));
+        await new Promise<void>((resolve) => finishers.push(resolve));
+      },
+    } as unknown as App;
+    const journal = new FileJournal(dir, { durable: false });
+    const intake = journalIntake(app, journal, quiet, {
+      acksEmpty: (body) => body.type === 'block_actions',
+      processing: new WorkLimiter(1),
+    });
+    await intake.replay();
+    const acked: string[] = [];
+    const click = (id: string) =>
+      app.processEvent({
+        body: { type: 'block_actions', team: { id: 'T1' }, trigger_id: id },
+        ack: async () => {
+          acked.push(id);
+        },
+      });
+    await Promise.all([click('one'), click('two'), click('three')]);
+    expect(acked).toEqual(['one', 'two', 'three']);
+    await until(() => started.length === 1, 'the first listener');
+    await new Promise((r) => setTimeout(r, 30));
+    expect(started).toEqual(['one']);
+    finishers.shift()?.();
+    await until(() => started.length === 2, 'the second listener');
+    expect(started).toEqual(['one', 'two']);
+    finishers.shift()?.();
+    await until(() => started.length === 3, 'the third listener');
+    finishers.shift()?.();
+    await intake.idle();
+    expect(await new FileJournal(dir).pending()).toEqual([]);
     intake.stop();
     await journal.close();
   });
