@@ -169,11 +169,11 @@ function touch(s: Session, now: Date): void {
 
 /** Reservations whose poster crashed before the root message was posted: they hold no thread and free their place. */
 function dropStaleReservations(doc: TeamDoc, now: Date): void {
-  let stale: Set<string> | undefined;
+  const stale = new Set<string>();
   for (const s of plainList(doc.sessions)) {
-    if (isPending(s.threadTs) && claimable(s.threadTs, now)) (stale ??= new Set()).add(s.id);
+    if (isPending(s.threadTs) && claimable(s.threadTs, now)) stale.add(s.id);
   }
-  if (stale) doc.sessions = doc.sessions.filter((s) => !stale.has(s.id));
+  if (stale.size) doc.sessions = doc.sessions.filter((s) => !stale.has(s.id));
 }
 
 /**
