@@ -13,7 +13,6 @@ import {
   type TeamDoc,
   withRecords,
 } from '../../store/index.js';
-import { findByKey } from '../../team/lookup.js';
 import { visibleIn } from '../../team/visibility.js';
 import { NUDGE_EVENT, nudgeMessage } from '../blocks/deadline.js';
 import { decisionCardMessage, supersededNotice } from '../blocks/decision-card.js';
@@ -100,8 +99,8 @@ async function startRun(deps: SlackDeps, client: WebClient, teamId: string): Pro
           const { session, decision } = touches;
           return {
             result,
-            session: session === undefined ? undefined : findByKey(d.sessions, (x) => x.id === session),
-            decision: decision === undefined ? undefined : findByKey(d.decisions, (x) => x.number === decision),
+            session: session === undefined ? undefined : sessionById(d, session),
+            decision: decision === undefined ? undefined : decisionByNumber(d, decision),
           };
         },
         touches,
@@ -393,7 +392,7 @@ const MAX_COPIES = 20;
  * `announce` effect. Where the card is kept, so a later status change updates it.
  */
 async function postDecisionCard(run: Run, thread: Thread, number: number): Promise<void> {
-  const decision = findByKey(run.doc.decisions, (d) => d.number === number);
+  const decision = decisionByNumber(run.doc, number);
   if (!decision) return;
   const msg = decisionCardMessage(run.deps.flow, decision, { teamId: run.teamId, decisions: run.doc.decisions });
   const { channel, threadTs } = thread;
@@ -412,7 +411,7 @@ async function postDecisionCard(run: Run, thread: Thread, number: number): Promi
   );
   if (!copies.length) return;
   await run.write({ decision: number }, (doc) => {
-    const d = findByKey(doc.decisions, (x) => x.number === number);
+    const d = decisionByNumber(doc, number);
     if (!d) return;
     const known = d.cards ?? [];
     for (const c of copies)
@@ -444,15 +443,15 @@ function recordNoteMessage(run: Run, note: RecordNote): Message | undefined {
     .exhaustive();
   if (text !== undefined) return { text, blocks: [section(text)] };
   if (note.kind !== 'superseded') return undefined;
-  const old = findByKey(run.doc.decisions, (d) => d.number === note.number);
-  const successor = findByKey(run.doc.decisions, (d) => d.number === note.by);
+  const old = decisionByNumber(run.doc, note.number);
+  const successor = decisionByNumber(run.doc, note.by);
   return old && successor && old.supersededBy === successor.number
     ? supersededNotice(run.deps.flow, old, successor)
     : undefined;
 }
 
 async function noteRecordThread(run: Run, note: RecordNote): Promise<void> {
-  const decision = findByKey(run.doc.decisions, (d) => d.number === note.number);
+  const decision = decisionByNumber(run.doc, note.number);
   const msg = recordNoteMessage(run, note);
   if (!decision?.channel || !decision.threadTs || !msg) return;
   const { channel, threadTs } = decision;
@@ -468,7 +467,7 @@ async function noteRecordThread(run: Run, note: RecordNote): Promise<void> {
  * claim for the next round.
  */
 async function postReminder(run: Run, number: number, recover: boolean): Promise<void> {
-  const d = findByKey(run.doc.decisions, (x) => x.number === number);
+  const d = decisionByNumber(run.doc, number);
   if (!d?.channel || !d.threadTs) return;
   const { channel, threadTs } = d;
   let ts: string | undefined;
@@ -487,7 +486,7 @@ async function postReminder(run: Run, number: number, recover: boolean): Promise
   if (!posted) return;
   const at = run.deps.now().toISOString();
   await run.write({ decision: number }, (doc) => {
-    const x = findByKey(doc.decisions, (y) => y.number === number);
+    const x = decisionByNumber(doc, number);
     if (!x) return;
     x.reminderPostedAt = at;
     if (ts) x.reminderTs = ts;
@@ -524,7 +523,7 @@ async function postNudge(run: Run, thread: Thread, day: string, recover: boolean
  * line, never for a private record; the card copies show the marker.
  */
 async function postDrift(run: Run, e: Extract<Effect, { type: 'post-drift' }>): Promise<void> {
-  const d = findByKey(run.doc.decisions, (x) => x.number === e.number);
+  const d = decisionByNumber(run.doc, e.number);
   if (!d?.channel || !d.threadTs) return;
   const { channel, threadTs } = d;
   const key = [...e.keys].sort().join('|');
@@ -559,7 +558,7 @@ async function postDrift(run: Run, e: Extract<Effect, { type: 'post-drift' }>): 
     );
   }
   await run.write({ decision: e.number }, (doc) => {
-    const x = findByKey(doc.decisions, (y) => y.number === e.number);
+    const x = decisionByNumber(doc, e.number);
     if (!x) return;
     x.driftNotified = [...new Set([...(x.driftNotified ?? []), ...e.keys])];
     delete x.driftClaimedAt;

@@ -4,8 +4,7 @@ import type { StatusChange } from '../../domain/machine/effects.js';
 import { adrId } from '../../domain/machine/record.js';
 import { chosenNames } from '../../domain/presentation.js';
 import type { Flow } from '../../engine/flow.js';
-import type { Decision } from '../../store/index.js';
-import { findByKey } from '../../team/lookup.js';
+import { type Decision, decisionByNumber } from '../../store/index.js';
 import { visibleIn } from '../../team/visibility.js';
 import { decisionCardMessage } from '../blocks/decision-card.js';
 import { type Message, section, who } from '../blocks/kit.js';
@@ -18,7 +17,7 @@ export type CardCopy = { channel: string; ts: string };
 
 /** Re-renders every stored copy of a record's card from the run's state of the record. */
 export async function refreshCards(run: Run, number: number): Promise<void> {
-  const decision = findByKey(run.doc.decisions, (d) => d.number === number);
+  const decision = decisionByNumber(run.doc, number);
   if (!decision) return;
   const msg = decisionCardMessage(run.deps.flow, decision, { teamId: run.teamId, decisions: run.doc.decisions });
   for (const copy of decision.cards ?? []) {
@@ -74,10 +73,9 @@ export function statusNotice(flow: Flow, d: Decision, change: StatusChange, succ
 /** Posts the notice in the team's decisions channel, when one is set; a failure is logged, never thrown. */
 export async function announce(run: Run, number: number, change: StatusChange): Promise<void> {
   const channel = run.doc.config.decisionsChannel;
-  const decision = findByKey(run.doc.decisions, (d) => d.number === number);
+  const decision = decisionByNumber(run.doc, number);
   if (!channel || !decision) return;
-  const successor =
-    change.kind === 'superseded' ? findByKey(run.doc.decisions, (d) => d.number === change.by) : undefined;
+  const successor = change.kind === 'superseded' ? decisionByNumber(run.doc, change.by) : undefined;
   // A record of a private conversation is not announced elsewhere (nor one that a private record supersedes).
   if (!visibleIn(decision, channel) || (successor && !visibleIn(successor, channel))) return;
   // The interview's own channel already got the acceptance notice with the decision card.

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import { match } from 'ts-pattern';
-import type { Decision, Session, TeamDoc } from '../../store/index.js';
+import { type Decision, decisionByNumber, type Session, type TeamDoc } from '../../store/index.js';
 import { captureReply, deleteReply, editReply, firstDelivery, sessionForThread } from '../../team/discussion.js';
-import { findByKey } from '../../team/lookup.js';
 import type { SlackDeps } from '../runtime/context.js';
 import { dispatch } from '../runtime/dispatch.js';
 import { type Located, locate, mayChange } from './interview.js';
@@ -32,9 +31,7 @@ export type CaptureOutcome = 'not-ours' | 'retry' | 'changed' | 'unchanged';
 
 /** The session of a thread and the decision it became, from a document. */
 export function discussionOf(doc: TeamDoc, session: Session): { session: Session; decision?: Decision } {
-  const decision = session.decisionNumber
-    ? findByKey(doc.decisions, (d) => d.number === session.decisionNumber)
-    : undefined;
+  const decision = session.decisionNumber ? decisionByNumber(doc, session.decisionNumber) : undefined;
   return decision ? { session, decision } : { session };
 }
 

@@ -1,7 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Event, Outcomes, RecordRefusal } from '../../domain/machine/events.js';
-import { assertTeamId, type Decision, type TeamDoc } from '../../store/index.js';
-import { findByKey } from '../../team/lookup.js';
+import { assertTeamId, type Decision, decisionByNumber, type TeamDoc } from '../../store/index.js';
 import type { MessageRef } from '../payloads.js';
 import type { SlackDeps } from '../runtime/context.js';
 import { dispatch } from '../runtime/dispatch.js';
@@ -28,7 +27,7 @@ export async function findRecord(
     return undefined;
   }
   const doc = await deps.store.read(ref.teamId);
-  const decision = findByKey(doc.decisions, (d) => d.number === ref.number);
+  const decision = decisionByNumber(doc, ref.number);
   return decision ? { teamId: ref.teamId, doc, decision } : undefined;
 }
 

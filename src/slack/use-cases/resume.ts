@@ -1,7 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { match } from 'ts-pattern';
-import { assertTeamId, type Session } from '../../store/index.js';
-import { findByKey } from '../../team/lookup.js';
+import { assertTeamId, type Session, sessionById } from '../../store/index.js';
 import { actions, button, type Message, section } from '../blocks/kit.js';
 import { noticeMessage } from '../blocks/menu.js';
 import { clip, escapeText } from '../escape.js';
@@ -69,7 +68,7 @@ export async function resumeInterview(deps: SlackDeps, client: WebClient, input:
   // A named interview is described and resumed only in its own conversation: elsewhere it does not exist,
   // so nobody learns the title or state of an interview (a private one included) from another channel.
   if (input.sessionId !== undefined) {
-    const session = findByKey((await deps.store.read(input.teamId)).sessions, (s) => s.id === input.sessionId);
+    const session = sessionById(await deps.store.read(input.teamId), input.sessionId);
     if (!session || input.channel === undefined || session.channel !== input.channel) return noticeMessage(NOT_HERE);
   }
   const outcome = await dispatch(deps, client, input.teamId, {
