@@ -286,7 +286,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<Mes
         adoptEveryMs: Math.max(500, Math.floor((config.journalLeaseMs ?? 15_000) / 3)),
         acksEmpty: acksEmpty(routes),
         // Twice the work slots: the listeners then wait for a work slot a few at a time, not a whole burst of them.
-        processing: new WorkLimiter(2 * (deps.workSlots ?? 4), () => undefined, arrivals),
+        processing: new WorkLimiter(2 * slackDeps.work.slots, () => undefined, arrivals),
       })
     : undefined;
   // Outermost: a team id that is not a Slack id is refused before the intake journals the request.
