@@ -108,13 +108,29 @@ function diffTouched<T, K>(
       throw new StoreError('write_failed', `refusing to save: a scoped update moved ${what} ${key}`);
     upserts.push({ key, pos: i, json: JSON.stringify(item) });
   }
-  const appended = new Set<K>();
   for (let i = base.length; i < next.length; i++) {
     const item = next[i] as T;
-    const key = keyOf(item);
-    if (appended.has(key) || lookup(base, baseAt, keyOf, key) !== undefined) throw duplicateKey(what, key);
-    appended.add(key);
-    upserts.push({ key, pos: i, json: JSON.stringify(item) });
+    upserts.push({ key: keyOf(item), pos: i, json: JSON.stringify(item) });
+  }
+  return grownInPlace(what, base, baseAt, keyOf, upserts);
+}
+
+/**
+ * The diff of changes in place and appends only: the index grows in place
+ * (lookups check what they find). Refuses an appended key that is there already.
+ */
+function grownInPlace<T, K>(
+  what: string,
+  base: readonly T[],
+  baseAt: Index<K>,
+  keyOf: (x: T) => K,
+  upserts: ListDiff<K>['upserts'],
+): ListDiff<K> {
+  const appended = new Set<K>();
+  for (const u of upserts) {
+    if (u.pos < base.length) continue;
+    if (appended.has(u.key) || lookup(base, baseAt, keyOf, u.key) !== undefined) throw duplicateKey(what, u.key);
+    appended.add(u.key);
   }
   for (const u of upserts) if (u.pos >= base.length) baseAt.set(u.key, u.pos);
   return { upserts, deletes: [], at: baseAt };
@@ -144,27 +160,18 @@ function diffList<T, K>(
     if (i < base.length && keyOf(base[i] as T) !== key) reindex = true;
     upserts.push({ key, pos: i, json: JSON.stringify(item) });
   }
-  const duplicate = (key: K) => duplicateKey(what, key);
   if (reindex) {
     const at = indexOf(next, keyOf);
     if (at.size !== next.length) {
       const seen = new Set<K>();
       for (const x of next) {
-        if (seen.has(keyOf(x))) throw duplicate(keyOf(x));
+        if (seen.has(keyOf(x))) throw duplicateKey(what, keyOf(x));
         seen.add(keyOf(x));
       }
     }
     return { upserts, deletes: base.map(keyOf).filter((k) => !at.has(k)), at };
   }
-  // Only changes in place and appends: the index grows in place (lookups check what they find).
-  const appended = new Set<K>();
-  for (const u of upserts) {
-    if (u.pos < base.length) continue;
-    if (appended.has(u.key) || lookup(base, baseAt, keyOf, u.key) !== undefined) throw duplicate(u.key);
-    appended.add(u.key);
-  }
-  for (const u of upserts) if (u.pos >= base.length) baseAt.set(u.key, u.pos);
-  return { upserts, deletes: [], at: baseAt };
+  return grownInPlace(what, base, baseAt, keyOf, upserts);
 }
 
 /**
