@@ -5,25 +5,30 @@ import { Arrivals, afterAck, WorkLimiter } from '../../../src/slack/runtime/work
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Two pieces of work after an ack in `limiter`: the first holds its slot until `finishFirst`; each notes its end. */
+function twoWorks(limiter: WorkLimiter) {
+  const order: string[] = [];
+  let finishFirst: () => void = () => undefined;
+  const first = afterAck(limiter, async ({ ack }: { ack: () => Promise<void> }) => {
+    await ack();
+    await new Promise<void>((resolve) => {
+      finishFirst = resolve;
+    });
+    order.push('first');
+  })({ ack: async () => undefined });
+  const second = afterAck(limiter, async ({ ack }: { ack: () => Promise<void> }) => {
+    await ack();
+    order.push('second');
+  })({ ack: async () => undefined });
+  return { order, first, second, finishFirst: () => finishFirst() };
+}
+
 describe('WorkLimiter.idle', () => {
   it('resolves at once with no work, and only after running and waiting work has released its slot', async () => {
     const limiter = new WorkLimiter(1);
     await limiter.idle();
     expect(limiter.busy).toBe(false);
-    const order: string[] = [];
-    let finishFirst: () => void = () => undefined;
-    const first = afterAck(limiter, async ({ ack }: { ack: () => Promise<void> }) => {
-      await ack();
-      await new Promise<void>((resolve) => {
-        finishFirst = resolve;
-      });
-      order.push('first');
-    });
-    const second = afterAck(limiter, async ({ ack }: { ack: () => Promise<void> }) => {
-      await ack();
-      order.push('second');
-    });
-    const runs = [first({ ack: async () => undefined }), second({ ack: async () => undefined })];
+    const { order, first, second, finishFirst } = twoWorks(limiter);
     await turn();
     expect(limiter.busy).toBe(true);
     let idle = false;
@@ -36,7 +41,7 @@ describe('WorkLimiter.idle', () => {
     await waiting;
     expect(order).toEqual(['first', 'second']);
     expect(limiter.busy).toBe(false);
-    await Promise.all(runs);
+    await Promise.all([first, second]);
   });
 });
 
@@ -135,19 +140,7 @@ describe('Arrivals: acks first', () => {
   it('lets a new burst go first when a slot frees: queued work waits for its requests too', async () => {
     const arrivals = new Arrivals(0);
     const limiter = new WorkLimiter(1, () => undefined, arrivals);
-    const order: string[] = [];
-    let finishFirst: () => void = () => undefined;
-    const first = afterAck(limiter, async ({ ack }: { ack: () => Promise<void> }) => {
-      await ack();
-      await new Promise<void>((resolve) => {
-        finishFirst = resolve;
-      });
-      order.push('first');
-    })({ ack: async () => undefined });
-    const second = afterAck(limiter, async ({ ack }: { ack: () => Promise<void> }) => {
-      await ack();
-      order.push('second');
-    })({ ack: async () => undefined });
+    const { order, first, second, finishFirst } = twoWorks(limiter);
     for (let i = 0; i < 5; i++) await turn();
     // A request of a new burst is in hand when the first work releases its slot.
     const incoming = response();
